@@ -1,0 +1,154 @@
+// The app's root: finds out who is signed in (or whether Parley still needs
+// setting up) and shows the matching screen.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, onUnauthorized } from './api';
+import { Login, Setup } from './Auth';
+import { Inbox } from './Inbox';
+import { Profile } from './Profile';
+import { conversationIdFromPath, navigate, useLocation } from './router';
+import { SessionContext, type Session } from './session';
+import type { Member, Team, User, WorkspaceRef } from './types';
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'anon'; setupNeeded: boolean }
+  | { kind: 'error'; message: string }
+  | { kind: 'noworkspace'; user: User }
+  | { kind: 'ready'; user: User; workspace: WorkspaceRef; members: Member[]; teams: Team[] };
+
+export function App() {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const loc = useLocation();
+
+  const load = useCallback(async () => {
+    try {
+      const me = await api.me();
+      const ws = me.workspaces?.[0];
+      if (!ws) {
+        setState({ kind: 'noworkspace', user: me.user });
+        return;
+      }
+      const [members, teams] = await Promise.all([
+        api.members(ws.id).catch(() => ({ items: [] as Member[], next_cursor: '' })),
+        api.teams(ws.id).catch(() => ({ items: [] as Team[], next_cursor: '' })),
+      ]);
+      setState({ kind: 'ready', user: me.user, workspace: ws, members: members.items ?? [], teams: teams.items ?? [] });
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      if (status === 401 || status === 403) {
+        try {
+          const s = await api.setupNeeded();
+          setState({ kind: 'anon', setupNeeded: !!s.needed });
+        } catch {
+          setState({ kind: 'anon', setupNeeded: false });
+        }
+        return;
+      }
+      setState({ kind: 'error', message: (err as Error).message || 'The server cannot be reached.' });
+    }
+  }, []);
+
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  useEffect(() => {
+    onUnauthorized(() => setState({ kind: 'anon', setupNeeded: false }));
+    return () => onUnauthorized(null);
+  }, []);
+
+  // Keep the address bar honest about which screen is shown.
+  useEffect(() => {
+    if (state.kind === 'anon') {
+      if (state.setupNeeded) {
+        if (loc.path !== '/setup') navigate('/setup' + (loc.path === '/setup' ? loc.search : ''), true);
+      } else if (loc.path !== '/login' && loc.path !== '/setup') navigate('/login', true);
+    } else if (state.kind === 'ready' && (loc.path === '/login' || loc.path === '/setup')) {
+      navigate('/', true);
+    }
+  }, [state, loc.path, loc.search]);
+
+  const signedIn = useCallback(() => {
+    setState({ kind: 'loading' });
+    navigate('/', true);
+    load();
+  }, [load]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.logout();
+    } catch {
+      // Signed out locally either way.
+    }
+    setState({ kind: 'anon', setupNeeded: false });
+    navigate('/login', true);
+  }, []);
+
+  const session: Session | null = useMemo(() => {
+    if (state.kind !== 'ready') return null;
+    return {
+      user: state.user,
+      workspace: state.workspace,
+      members: state.members,
+      teams: state.teams,
+      setUser: (u: User) => setState((s) => (s.kind === 'ready' ? { ...s, user: { ...s.user, ...u } } : s)),
+      reloadMembers: async () => {
+        const m = await api.members(state.workspace.id);
+        setState((s) => (s.kind === 'ready' ? { ...s, members: m.items ?? [] } : s));
+      },
+      signOut,
+    };
+  }, [state, signOut]);
+
+  switch (state.kind) {
+    case 'loading':
+      return (
+        <main className="splash" aria-busy="true">
+          <p className="muted">Loading…</p>
+        </main>
+      );
+    case 'error':
+      return (
+        <main className="splash">
+          <h1>Parley is not reachable</h1>
+          <p className="muted">{state.message}</p>
+          <button
+            className="btn"
+            onClick={() => {
+              setState({ kind: 'loading' });
+              load();
+            }}
+          >
+            Try again
+          </button>
+        </main>
+      );
+    case 'noworkspace':
+      return (
+        <main className="splash">
+          <h1>No workspace</h1>
+          <p className="muted">{state.user.email} is not a member of any workspace yet. Ask an administrator to invite you.</p>
+          <button className="btn" onClick={signOut}>
+            Sign out
+          </button>
+        </main>
+      );
+    case 'anon': {
+      if (loc.path === '/setup' || state.setupNeeded) {
+        const token = new URLSearchParams(loc.search).get('token') ?? '';
+        return <Setup token={token} needed={state.setupNeeded} onDone={signedIn} />;
+      }
+      return <Login onSignedIn={signedIn} />;
+    }
+    case 'ready':
+      return (
+        <SessionContext.Provider value={session}>
+          {loc.path === '/profile' ? (
+            <Profile />
+          ) : (
+            <Inbox conversationId={conversationIdFromPath(loc.path)} />
+          )}
+        </SessionContext.Provider>
+      );
+  }
+}

@@ -1,0 +1,281 @@
+// The right panel: the contact card and the conversation's details, with the
+// actions the API offers (assign, status, AI mode, team).
+import { useEffect, useRef, useState } from 'react';
+import { api } from './api';
+import { AI_MODE_LABELS, channelLabel, fullTime, STATUS_LABELS } from './format';
+import { useSession } from './session';
+import type { AIMode, Contact, Conversation, Status } from './types';
+import { Avatar, ChannelIcon } from './ui';
+
+export function ContactCard({ contactId, fallbackName, version }: { contactId: string; fallbackName: string; version: number }) {
+  const { workspace } = useSession();
+  const [contact, setContact] = useState<Contact | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    let live = true;
+    setError('');
+    api
+      .contact(workspace.id, contactId)
+      .then((c) => live && setContact(c))
+      .catch((e) => live && setError((e as Error).message));
+    return () => {
+      live = false;
+    };
+  }, [workspace.id, contactId, version]);
+  useEffect(() => setContact(null), [contactId]);
+
+  const c = contact;
+  const name = c?.name || fallbackName || 'Unknown contact';
+  const rows: [string, string | undefined][] = [
+    ['Email', c?.email],
+    ['Phone', c?.phone],
+    ['Company', c?.company],
+    ['Title', c?.title],
+  ];
+  return (
+    <section className="card" aria-labelledby="contact-heading">
+      <div className="contact-head">
+        <Avatar name={name} url={c?.avatar_url} id={contactId} size={40} />
+        <div>
+          <h2 id="contact-heading" className="card-title">
+            {name}
+          </h2>
+          {c?.blocked && <span className="tag tag-danger">Blocked</span>}
+        </div>
+      </div>
+      {error && <p className="form-error">{error}</p>}
+      <dl className="props">
+        {rows.map(([k, v]) => (
+          <div key={k} className="prop">
+            <dt>{k}</dt>
+            <dd className={v ? '' : 'muted'}>{v || '—'}</dd>
+          </div>
+        ))}
+        <div className="prop">
+          <dt>Tags</dt>
+          <dd>
+            {c?.tags && c.tags.length > 0 ? (
+              <ul className="tags" aria-label="Contact tags">
+                {c.tags.map((t) => (
+                  <li key={t} className="tag">
+                    {t}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+const EDITABLE_STATUSES: Status[] = ['queued', 'open', 'pending', 'resolved'];
+
+export function ConversationDetails({
+  conversation: c,
+  onChange,
+}: {
+  conversation: Conversation;
+  onChange: (c: Conversation) => void;
+}) {
+  const { workspace, members, teams, user } = useSession();
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [assignOpen, setAssignOpen] = useState(false);
+  const assignRef = useRef<HTMLDivElement>(null);
+  const assignees = c.assignee_ids ?? [];
+
+  async function patch(body: Parameters<typeof api.updateConversation>[2]) {
+    setBusy(true);
+    setError('');
+    try {
+      onChange(await api.updateConversation(workspace.id, c.id, body));
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function toggleAssignee(id: string, on: boolean) {
+    const next = on ? Array.from(new Set([...assignees, id])) : assignees.filter((x) => x !== id);
+    patch({ assignee_ids: next });
+  }
+
+  useEffect(() => {
+    if (!assignOpen) return;
+    const onDoc = (e: MouseEvent) => {
+      if (assignRef.current && !assignRef.current.contains(e.target as Node)) setAssignOpen(false);
+    };
+    document.addEventListener('mousedown', onDoc);
+    return () => document.removeEventListener('mousedown', onDoc);
+  }, [assignOpen]);
+
+  const names = assignees.map((id) => members.find((m) => m.id === id)?.name ?? 'Unknown agent');
+  const statusOptions = EDITABLE_STATUSES.includes(c.status) ? EDITABLE_STATUSES : [c.status, ...EDITABLE_STATUSES];
+
+  return (
+    <section className="card" aria-labelledby="details-heading">
+      <h2 id="details-heading" className="card-title">
+        Conversation #{c.number}
+      </h2>
+      <dl className="props">
+        <div className="prop">
+          <dt>Channel</dt>
+          <dd className="with-icon">
+            <ChannelIcon channel={c.inbox?.channel} /> {channelLabel(c.inbox?.channel)} · {c.inbox?.name}
+          </dd>
+        </div>
+        <div className="prop">
+          <dt>Created</dt>
+          <dd>{fullTime(c.created_at)}</dd>
+        </div>
+      </dl>
+
+      <div className="control">
+        <label htmlFor="status-select">Status</label>
+        <select
+          id="status-select"
+          value={c.status}
+          disabled={busy}
+          onChange={(e) => patch({ status: e.target.value as Status })}
+        >
+          {statusOptions.map((s) => (
+            <option key={s} value={s} disabled={!EDITABLE_STATUSES.includes(s)}>
+              {STATUS_LABELS[s] ?? s}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <div className="control" ref={assignRef}>
+        <span className="control-label" id="assignees-label">
+          Assignees
+        </span>
+        <div className="assignees">
+          {names.length ? (
+            <ul className="chips" aria-labelledby="assignees-label">
+              {assignees.map((id, i) => {
+                const m = members.find((x) => x.id === id);
+                return (
+                  <li key={id} className="chip">
+                    <Avatar name={names[i]} url={m?.avatar_url} id={id} size={20} />
+                    {names[i]}
+                  </li>
+                );
+              })}
+            </ul>
+          ) : (
+            <span className="muted">Unassigned</span>
+          )}
+        </div>
+        <div className="row gap">
+          <button
+            type="button"
+            className="btn btn-sm"
+            aria-expanded={assignOpen}
+            aria-controls="assign-menu"
+            onClick={() => setAssignOpen((o) => !o)}
+          >
+            Assign…
+          </button>
+          {!assignees.includes(user.id) && (
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={busy}
+              onClick={() => toggleAssignee(user.id, true)}
+              aria-keyshortcuts="Alt+A"
+            >
+              Assign to me
+            </button>
+          )}
+        </div>
+        {assignOpen && (
+          <fieldset
+            id="assign-menu"
+            className="popover"
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                e.stopPropagation();
+                setAssignOpen(false);
+              }
+            }}
+          >
+            <legend>Assign to</legend>
+            {members.map((m) => (
+              <label key={m.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={assignees.includes(m.id)}
+                  disabled={busy}
+                  onChange={(e) => toggleAssignee(m.id, e.target.checked)}
+                />
+                <Avatar name={m.name} url={m.avatar_url} id={m.id} size={20} />
+                {m.name}
+                {m.id === user.id ? ' (you)' : ''}
+                <span className={'presence presence-' + m.availability}>{m.availability}</span>
+              </label>
+            ))}
+          </fieldset>
+        )}
+      </div>
+
+      {teams.length > 0 && (
+        <div className="control">
+          <label htmlFor="team-select">Team</label>
+          <select
+            id="team-select"
+            value={c.team_id ?? ''}
+            disabled={busy}
+            onChange={(e) => patch({ team_id: e.target.value || null })}
+          >
+            <option value="">No team</option>
+            {teams.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+
+      <div className="control">
+        <label htmlFor="ai-select">AI mode</label>
+        <select
+          id="ai-select"
+          value={c.ai_mode}
+          disabled={busy}
+          onChange={(e) => patch({ ai_mode: e.target.value as AIMode })}
+        >
+          {(['active', 'paused', 'manual'] as AIMode[]).map((m) => (
+            <option key={m} value={m}>
+              {AI_MODE_LABELS[m]}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      {(c.tags?.length ?? 0) > 0 && (
+        <div className="control">
+          <span className="control-label">Tags</span>
+          <ul className="tags" aria-label="Conversation tags">
+            {c.tags!.map((t) => (
+              <li key={t} className="tag">
+                {t}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,819 @@
+// The inbox: views and the conversation list on the left, the thread and
+// composer in the centre, the contact and conversation details on the right.
+// Everything is kept live over the WebSocket.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api } from './api';
+import { Composer, type ComposerHandle } from './Composer';
+import { ContactCard, ConversationDetails } from './Details';
+import { channelLabel, listTime, STATUS_LABELS, AI_MODE_LABELS } from './format';
+import { appendPage, mergeMessages, remove, searchFilter, upsert, type ListFilter } from './model';
+import { RealtimeClient, type ConnectionState } from './realtime';
+import { navigate } from './router';
+import { useSession } from './session';
+import { ShortcutsDialog } from './Shortcuts';
+import { MessageList } from './Thread';
+import { DEFAULT_STATUSES, STATUSES, type Contact, type Conversation, type Counts, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
+import { Avatar, ChannelIcon, TopBar } from './ui';
+import { VirtualList } from './VirtualList';
+
+export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[] = [
+  { key: 'unresolved', label: 'Not resolved', statuses: DEFAULT_STATUSES },
+  ...STATUSES.map((s) => ({ key: s, label: STATUS_LABELS[s], statuses: [s] })),
+  { key: 'any', label: 'Any status', statuses: STATUSES },
+];
+
+const VIEWS: { key: View; label: string }[] = [
+  { key: 'all', label: 'All' },
+  { key: 'mine', label: 'Mine' },
+  { key: 'unassigned', label: 'Unassigned' },
+];
+
+export const ROW_HEIGHT = 68;
+const PAGE_SIZE = 50;
+const TYPING_TTL = 8000;
+const VIEWING_TTL = 75000;
+
+interface ListState {
+  items: Conversation[];
+  cursor: string;
+  loading: boolean;
+  loaded: boolean;
+  error: string;
+}
+
+interface ThreadState {
+  conversationId: string;
+  messages: Message[];
+  cursor: string;
+  loading: boolean;
+  loadingOlder: boolean;
+  error: string;
+}
+
+interface PresenceEntry {
+  name: string;
+  typingUntil: number;
+  viewingUntil: number;
+}
+
+const emptyThread: ThreadState = { conversationId: '', messages: [], cursor: '', loading: false, loadingOlder: false, error: '' };
+
+function isEditable(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  const tag = el.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') {
+    const type = (el as HTMLInputElement).type;
+    return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(type);
+  }
+  return el.isContentEditable;
+}
+
+function isActivatable(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  return ['BUTTON', 'A', 'SUMMARY', 'INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName);
+}
+
+export function Inbox({ conversationId }: { conversationId: string | null }) {
+  const session = useSession();
+  const ws = session.workspace.id;
+  const me = session.user;
+
+  const [view, setView] = useState<View>('all');
+  const [statusKey, setStatusKey] = useState('unresolved');
+  const statuses = useMemo(() => STATUS_PRESETS.find((p) => p.key === statusKey)!.statuses, [statusKey]);
+  const [list, setList] = useState<ListState>({ items: [], cursor: '', loading: true, loaded: false, error: '' });
+  const [counts, setCounts] = useState<Counts | null>(null);
+  const [search, setSearch] = useState('');
+  const [activeId, setActiveId] = useState<string | null>(conversationId);
+  const [current, setCurrent] = useState<Conversation | null>(null);
+  const [thread, setThread] = useState<ThreadState>(emptyThread);
+  const [conn, setConn] = useState<ConnectionState>('connecting');
+  const [presence, setPresence] = useState<Record<string, Record<string, PresenceEntry>>>({});
+  const [showHelp, setShowHelp] = useState(false);
+  const [contactVersion, setContactVersion] = useState(0);
+  const [announce, setAnnounce] = useState('');
+
+  const searchRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const composer = useRef<ComposerHandle>(null);
+  const rt = useRef<RealtimeClient | null>(null);
+  const listGen = useRef(0);
+  const countsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const readTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const filter: ListFilter = useMemo(() => ({ view, statuses, userId: me.id }), [view, statuses, me.id]);
+
+  // Refs give the long-lived WebSocket handlers the latest state.
+  const st = useRef({ filter, conversationId, list, thread, current });
+  st.current = { filter, conversationId, list, thread, current };
+
+  const members = useMemo(() => {
+    const m = new Map<string, Member>();
+    for (const x of session.members) m.set(x.id, x);
+    return m;
+  }, [session.members]);
+
+  // ---- loading -----------------------------------------------------------
+
+  const reloadList = useCallback(async () => {
+    const g = ++listGen.current;
+    setList((l) => ({ ...l, loading: true, error: '' }));
+    try {
+      const page = await api.conversations(ws, { view, status: statuses, limit: PAGE_SIZE });
+      if (g !== listGen.current) return;
+      setList({ items: page.items ?? [], cursor: page.next_cursor ?? '', loading: false, loaded: true, error: '' });
+    } catch (err) {
+      if (g !== listGen.current) return;
+      setList((l) => ({ ...l, loading: false, error: (err as Error).message }));
+    }
+  }, [ws, view, statuses]);
+
+  const loadMore = useCallback(async () => {
+    const l = st.current.list;
+    if (l.loading || !l.cursor) return;
+    const g = listGen.current;
+    setList((x) => ({ ...x, loading: true }));
+    try {
+      const page = await api.conversations(ws, { view, status: statuses, cursor: l.cursor, limit: PAGE_SIZE });
+      if (g !== listGen.current) return;
+      setList((x) => ({ ...x, items: appendPage(x.items, page.items ?? []), cursor: page.next_cursor ?? '', loading: false }));
+    } catch (err) {
+      if (g !== listGen.current) return;
+      setList((x) => ({ ...x, loading: false, error: (err as Error).message }));
+    }
+  }, [ws, view, statuses]);
+
+  const refreshCounts = useCallback(() => {
+    if (countsTimer.current) return;
+    countsTimer.current = setTimeout(async () => {
+      countsTimer.current = null;
+      try {
+        setCounts(await api.counts(ws, st.current.filter.statuses));
+      } catch {
+        // Counts are best effort; the next event retries.
+      }
+    }, 200);
+  }, [ws]);
+
+  useEffect(() => {
+    reloadList();
+    api.counts(ws, statuses).then(setCounts, () => {});
+  }, [reloadList, ws, statuses]);
+
+  useEffect(
+    () => () => {
+      if (countsTimer.current) clearTimeout(countsTimer.current);
+      if (readTimer.current) clearTimeout(readTimer.current);
+    },
+    [],
+  );
+
+  const loadThread = useCallback(
+    async (id: string, keep: boolean) => {
+      setThread((t) =>
+        keep && t.conversationId === id
+          ? { ...t, loading: true, error: '' }
+          : { conversationId: id, messages: [], cursor: '', loading: true, loadingOlder: false, error: '' },
+      );
+      try {
+        const page = await api.messages(ws, id);
+        setThread((t) =>
+          t.conversationId !== id
+            ? t
+            : {
+                ...t,
+                messages: mergeMessages(t.messages, page.items ?? []),
+                // Keep paging from the oldest page already loaded.
+                cursor: keep && t.messages.length > (page.items?.length ?? 0) ? t.cursor : (page.next_cursor ?? ''),
+                loading: false,
+              },
+        );
+      } catch (err) {
+        setThread((t) => (t.conversationId !== id ? t : { ...t, loading: false, error: (err as Error).message }));
+      }
+    },
+    [ws],
+  );
+
+  const loadOlder = useCallback(async () => {
+    const t = st.current.thread;
+    if (!t.cursor || t.loadingOlder || t.loading) return;
+    const id = t.conversationId;
+    setThread((x) => ({ ...x, loadingOlder: true }));
+    try {
+      const page = await api.messages(ws, id, t.cursor);
+      setThread((x) =>
+        x.conversationId !== id
+          ? x
+          : { ...x, messages: mergeMessages(x.messages, page.items ?? []), cursor: page.next_cursor ?? '', loadingOlder: false },
+      );
+    } catch (err) {
+      setThread((x) => (x.conversationId !== id ? x : { ...x, loadingOlder: false, error: (err as Error).message }));
+    }
+  }, [ws]);
+
+  const markRead = useCallback(
+    (id: string) => {
+      setList((l) => ({ ...l, items: l.items.map((c) => (c.id === id && c.unread_count ? { ...c, unread_count: 0 } : c)) }));
+      api.markRead(ws, id).catch(() => {});
+    },
+    [ws],
+  );
+
+  // Opening a conversation (from the address bar).
+  useEffect(() => {
+    if (!conversationId) {
+      setCurrent(null);
+      setThread(emptyThread);
+      return;
+    }
+    setActiveId(conversationId);
+    const fromList = st.current.list.items.find((c) => c.id === conversationId) ?? null;
+    setCurrent(fromList ? { ...fromList, unread_count: 0 } : null);
+    let live = true;
+    api
+      .conversation(ws, conversationId)
+      .then((c) => live && setCurrent({ ...c, unread_count: 0 }))
+      .catch((err) => {
+        if (live && !fromList) setThread((t) => ({ ...t, error: (err as Error).message }));
+      });
+    loadThread(conversationId, false);
+    markRead(conversationId);
+    rt.current?.send({ type: 'viewing', conversation_id: conversationId, state: 'on' });
+    const refresh = setInterval(() => {
+      rt.current?.send({ type: 'viewing', conversation_id: conversationId, state: 'on' });
+    }, 30000);
+    return () => {
+      live = false;
+      clearInterval(refresh);
+      rt.current?.send({ type: 'viewing', conversation_id: conversationId, state: 'off' });
+    };
+  }, [conversationId, ws, loadThread, markRead]);
+
+  // ---- live updates ------------------------------------------------------
+
+  const applyConversation = useCallback((c: Conversation) => {
+    const s = st.current;
+    const open = s.conversationId === c.id;
+    const item = open ? { ...c, unread_count: 0 } : c;
+    if (open) setCurrent(item);
+    setList((l) => ({ ...l, items: upsert(l.items, item, s.filter, !!l.cursor) }));
+  }, []);
+
+  const handlers = {
+    onEvents(events: ServerEvent[]) {
+      let countsDirty = false;
+      let readNeeded = '';
+      for (const e of events) {
+        switch (e.type) {
+          case 'conversation.created':
+          case 'conversation.updated': {
+            const c = e.data as Conversation;
+            if (!c?.id) break;
+            applyConversation(c);
+            countsDirty = true;
+            break;
+          }
+          case 'conversation.removed': {
+            const c = e.data as Partial<Conversation>;
+            if (!c?.id) break;
+            setList((l) => ({ ...l, items: remove(l.items, c.id!) }));
+            countsDirty = true;
+            if (st.current.conversationId === c.id) navigate('/');
+            break;
+          }
+          case 'message.created':
+          case 'message.updated': {
+            const m = e.data as Message;
+            if (!m?.id) break;
+            if (st.current.thread.conversationId === m.conversation_id) {
+              setThread((t) => (t.conversationId === m.conversation_id ? { ...t, messages: mergeMessages(t.messages, [m]) } : t));
+              if (e.type === 'message.created' && m.direction === 'in') readNeeded = m.conversation_id;
+            }
+            if (e.type === 'message.created') {
+              setList((l) => {
+                const c = l.items.find((x) => x.id === m.conversation_id);
+                if (!c || (c.last_message && Date.parse(c.last_message.created_at) > Date.parse(m.created_at))) return l;
+                const updated: Conversation = {
+                  ...c,
+                  last_activity_at: m.created_at > c.last_activity_at ? m.created_at : c.last_activity_at,
+                  last_message: {
+                    content: m.content,
+                    direction: m.direction,
+                    sender_kind: m.sender?.kind,
+                    channel: m.channel,
+                    private: m.private,
+                    created_at: m.created_at,
+                  },
+                };
+                return { ...l, items: upsert(l.items, updated, st.current.filter, !!l.cursor) };
+              });
+            }
+            break;
+          }
+          case 'contact.updated': {
+            const ct = e.data as Contact;
+            if (!ct?.id) break;
+            setList((l) => ({
+              ...l,
+              items: l.items.map((c) =>
+                c.contact?.id === ct.id ? { ...c, contact: { ...c.contact, name: ct.name, avatar_url: ct.avatar_url } } : c,
+              ),
+            }));
+            if (st.current.current?.contact_id === ct.id || st.current.current?.contact?.id === ct.id) setContactVersion((v) => v + 1);
+            break;
+          }
+        }
+      }
+      if (countsDirty) refreshCounts();
+      if (readNeeded) {
+        const id = readNeeded;
+        if (readTimer.current) clearTimeout(readTimer.current);
+        readTimer.current = setTimeout(() => {
+          if (st.current.conversationId === id && document.visibilityState !== 'hidden') markRead(id);
+        }, 300);
+      }
+    },
+    onPresence(p: Presence) {
+      const d = p.data;
+      if (!d?.conversation_id || !d.user?.id || d.user.id === me.id) return;
+      setPresence((all) => {
+        const conv = { ...(all[d.conversation_id] ?? {}) };
+        const prev = conv[d.user.id] ?? { name: d.user.name, typingUntil: 0, viewingUntil: 0 };
+        const until = d.state === 'on' ? Date.now() + (p.type === 'typing' ? TYPING_TTL : VIEWING_TTL) : 0;
+        const next = { ...prev, name: d.user.name || prev.name };
+        if (p.type === 'typing') next.typingUntil = until;
+        else next.viewingUntil = until;
+        conv[d.user.id] = next;
+        return { ...all, [d.conversation_id]: conv };
+      });
+    },
+    onReload() {
+      reloadList();
+      refreshCounts();
+      const id = st.current.conversationId;
+      if (id) {
+        api.conversation(ws, id).then((c) => applyConversation(c), () => {});
+        loadThread(id, true);
+      }
+    },
+    onConnected() {
+      const id = st.current.conversationId;
+      if (id) rt.current?.send({ type: 'viewing', conversation_id: id, state: 'on' });
+    },
+  };
+  const handlersRef = useRef(handlers);
+  handlersRef.current = handlers;
+
+  useEffect(() => {
+    const client = new RealtimeClient(ws, {
+      onEvents: (e) => handlersRef.current.onEvents(e),
+      onPresence: (p) => handlersRef.current.onPresence(p),
+      onReload: () => handlersRef.current.onReload(),
+      onConnected: () => handlersRef.current.onConnected(),
+      onState: setConn,
+    });
+    rt.current = client;
+    client.start();
+    return () => {
+      client.stop();
+      rt.current = null;
+    };
+  }, [ws]);
+
+  // Expire presence that was never turned off (a colleague closed the tab).
+  const hasPresence = Object.keys(presence).length > 0;
+  useEffect(() => {
+    if (!hasPresence) return;
+    const t = setInterval(() => {
+      const now = Date.now();
+      setPresence((all) => {
+        let changed = false;
+        const out: typeof all = {};
+        for (const [cid, users] of Object.entries(all)) {
+          const kept: Record<string, PresenceEntry> = {};
+          for (const [uid, e] of Object.entries(users)) {
+            const typingUntil = e.typingUntil > now ? e.typingUntil : 0;
+            const viewingUntil = e.viewingUntil > now ? e.viewingUntil : 0;
+            if (typingUntil !== e.typingUntil || viewingUntil !== e.viewingUntil) changed = true;
+            if (typingUntil || viewingUntil) kept[uid] = { ...e, typingUntil, viewingUntil };
+          }
+          if (Object.keys(kept).length) out[cid] = kept;
+        }
+        return changed ? out : all;
+      });
+    }, 1000);
+    return () => clearInterval(t);
+  }, [hasPresence]);
+
+  // ---- actions -----------------------------------------------------------
+
+  const visible = useMemo(() => searchFilter(list.items, search), [list.items, search]);
+  const activeIndex = useMemo(() => visible.findIndex((c) => c.id === activeId), [visible, activeId]);
+
+  const open = useCallback((id: string) => {
+    setActiveId(id);
+    navigate('/conversations/' + encodeURIComponent(id));
+  }, []);
+
+  const close = useCallback(() => {
+    navigate('/');
+    requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>('[role=listbox]')?.focus());
+  }, []);
+
+  const move = useCallback(
+    (delta: number, andOpen: boolean) => {
+      if (visible.length === 0) return;
+      const from = activeIndex >= 0 ? activeIndex : conversationId ? visible.findIndex((c) => c.id === conversationId) : -1;
+      let next = from < 0 ? (delta > 0 ? 0 : visible.length - 1) : from + delta;
+      next = Math.max(0, Math.min(visible.length - 1, next));
+      const id = visible[next].id;
+      setActiveId(id);
+      if (andOpen) open(id);
+    },
+    [visible, activeIndex, conversationId, open],
+  );
+
+  const patchCurrent = useCallback(
+    async (body: Parameters<typeof api.updateConversation>[2], label: string) => {
+      const c = st.current.current;
+      if (!c) return;
+      try {
+        const updated = await api.updateConversation(ws, c.id, body);
+        applyConversation(updated);
+        refreshCounts();
+        setAnnounce(label);
+      } catch (err) {
+        setAnnounce((err as Error).message);
+      }
+    },
+    [ws, applyConversation, refreshCounts],
+  );
+
+  const toggleResolved = useCallback(() => {
+    const c = st.current.current;
+    if (!c) return;
+    if (c.status === 'resolved') patchCurrent({ status: 'open' }, `Conversation #${c.number} reopened`);
+    else patchCurrent({ status: 'resolved' }, `Conversation #${c.number} resolved`);
+  }, [patchCurrent]);
+
+  const assignToMe = useCallback(() => {
+    const c = st.current.current;
+    if (!c) return;
+    const ids = c.assignee_ids ?? [];
+    if (ids.includes(me.id)) return;
+    patchCurrent({ assignee_ids: [...ids, me.id] }, `Conversation #${c.number} assigned to you`);
+  }, [patchCurrent, me.id]);
+
+  const send = useCallback(
+    async (content: string, isPrivate: boolean) => {
+      const id = st.current.conversationId;
+      if (!id) return;
+      const m = await api.send(ws, id, content, isPrivate);
+      if (m?.id) handlersRef.current.onEvents([{ type: 'message.created', data: m }]);
+    },
+    [ws],
+  );
+
+  // ---- keyboard ----------------------------------------------------------
+
+  const keys = { move, open, close, toggleResolved, assignToMe, visible, activeIndex, conversationId, search, showHelp };
+  const keysRef = useRef(keys);
+  keysRef.current = keys;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const k = keysRef.current;
+      if (k.showHelp || e.defaultPrevented) return;
+      const editing = isEditable(e.target);
+      if (e.ctrlKey && e.shiftKey && !e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+        e.preventDefault();
+        k.move(e.key === 'ArrowUp' ? -1 : 1, true);
+        return;
+      }
+      if (e.altKey && !e.ctrlKey && !e.metaKey) {
+        // e.code: on macOS Alt+letter types a symbol, so e.key is not the letter.
+        let handled = true;
+        switch (e.code) {
+          case 'KeyR':
+            k.toggleResolved();
+            break;
+          case 'KeyN':
+            composer.current?.focus('note');
+            break;
+          case 'KeyM':
+            composer.current?.focus('reply');
+            break;
+          case 'KeyA':
+            k.assignToMe();
+            break;
+          case 'Digit1':
+            setView('all');
+            break;
+          case 'Digit2':
+            setView('mine');
+            break;
+          case 'Digit3':
+            setView('unassigned');
+            break;
+          default:
+            handled = false;
+        }
+        if (handled) e.preventDefault();
+        return;
+      }
+      if (editing || e.ctrlKey || e.metaKey || e.altKey) return;
+      switch (e.key) {
+        case '?':
+          e.preventDefault();
+          setShowHelp(true);
+          break;
+        case '/':
+          e.preventDefault();
+          searchRef.current?.focus();
+          searchRef.current?.select();
+          break;
+        case 'ArrowDown':
+        case 'ArrowUp':
+          e.preventDefault();
+          k.move(e.key === 'ArrowUp' ? -1 : 1, false);
+          listRef.current?.querySelector<HTMLElement>('[role=listbox]')?.focus();
+          break;
+        case 'Enter': {
+          if (isActivatable(e.target)) return;
+          const c = k.visible[k.activeIndex];
+          if (c) {
+            e.preventDefault();
+            k.open(c.id);
+          }
+          break;
+        }
+        case 'Escape':
+          if (k.conversationId) {
+            e.preventDefault();
+            k.close();
+          }
+          break;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // ---- render ------------------------------------------------------------
+
+  const convPresence = conversationId ? (presence[conversationId] ?? {}) : {};
+  const typers = Object.values(convPresence)
+    .filter((p) => p.typingUntil)
+    .map((p) => p.name);
+  const viewers = Object.values(convPresence)
+    .filter((p) => p.viewingUntil)
+    .map((p) => p.name);
+
+  const renderRow = (c: Conversation, i: number) => {
+    const unread = c.unread_count > 0;
+    const lm = c.last_message;
+    const prefix = lm ? (lm.private ? 'Note: ' : lm.direction === 'out' ? (lm.sender_kind === 'ai' ? 'AI: ' : 'You: ') : '') : '';
+    const classes = ['conv-row'];
+    if (unread) classes.push('unread');
+    if (c.id === conversationId) classes.push('open');
+    if (i === activeIndex) classes.push('active');
+    const typing = Object.values(presence[c.id] ?? {}).some((p) => p.typingUntil);
+    return (
+      <div
+        id={'conv-' + c.id}
+        role="option"
+        aria-selected={c.id === conversationId}
+        aria-posinset={i + 1}
+        aria-setsize={list.cursor ? -1 : visible.length}
+        className={classes.join(' ')}
+        data-id={c.id}
+        onClick={() => open(c.id)}
+      >
+        <Avatar name={c.contact?.name} url={c.contact?.avatar_url} id={c.contact?.id} size={36} />
+        <div className="conv-main">
+          <div className="conv-top">
+            <span className="conv-name">{c.contact?.name || 'Unknown contact'}</span>
+            <time className="conv-time" dateTime={c.last_activity_at}>
+              {listTime(c.last_activity_at)}
+            </time>
+          </div>
+          <div className="conv-bottom">
+            <ChannelIcon channel={lm?.channel || c.inbox?.channel} />
+            <span className="conv-preview">
+              {typing ? <em>typing…</em> : prefix + (lm?.content ?? 'No messages yet')}
+            </span>
+            {c.ai_mode === 'active' && <span className="tag tag-ai tag-xs">AI</span>}
+            {unread && (
+              <span className="badge" aria-label={`${c.unread_count} unread`}>
+                {c.unread_count > 99 ? '99+' : c.unread_count}
+              </span>
+            )}
+          </div>
+        </div>
+      </div>
+    );
+  };
+
+  const activeDescendant = activeIndex >= 0 ? 'conv-' + visible[activeIndex].id : undefined;
+
+  return (
+    <div className="app">
+      <TopBar connection={conn} onHelp={() => setShowHelp(true)} />
+      {conn === 'reconnecting' && (
+        <div className="banner banner-warn" role="status">
+          Connection lost. Reconnecting… Changes made by others will appear when it is back.
+        </div>
+      )}
+      <div className="inbox">
+        <aside className="sidebar" aria-label="Conversation list" ref={listRef}>
+          <nav className="views" aria-label="Views">
+            {VIEWS.map((v, i) => (
+              <button
+                key={v.key}
+                type="button"
+                className={'view-btn' + (view === v.key ? ' current' : '')}
+                aria-current={view === v.key ? 'true' : undefined}
+                aria-keyshortcuts={`Alt+${i + 1}`}
+                onClick={() => setView(v.key)}
+              >
+                <span>{v.label}</span>
+                <span className="count" data-testid={'count-' + v.key}>
+                  {counts ? counts[v.key] : '–'}
+                </span>
+              </button>
+            ))}
+          </nav>
+          <div className="list-tools">
+            <label className="sr-only" htmlFor="status-filter">
+              Status
+            </label>
+            <select id="status-filter" value={statusKey} onChange={(e) => setStatusKey(e.target.value)}>
+              {STATUS_PRESETS.map((p) => (
+                <option key={p.key} value={p.key}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+            <input
+              ref={searchRef}
+              type="search"
+              className="search"
+              placeholder="Search  /"
+              aria-label="Search conversations"
+              aria-keyshortcuts="/"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                  e.preventDefault();
+                  e.stopPropagation();
+                  setSearch('');
+                  listRef.current?.querySelector<HTMLElement>('[role=listbox]')?.focus();
+                } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
+                  e.preventDefault();
+                  if (e.key === 'Enter' && visible.length) {
+                    open((visible[activeIndex] ?? visible[0]).id);
+                    return;
+                  }
+                  move(1, false);
+                  listRef.current?.querySelector<HTMLElement>('[role=listbox]')?.focus();
+                }
+              }}
+            />
+          </div>
+          {list.error && (
+            <p className="form-error pad" role="alert">
+              {list.error}{' '}
+              <button type="button" className="btn btn-sm" onClick={reloadList}>
+                Retry
+              </button>
+            </p>
+          )}
+          {list.loaded && visible.length === 0 ? (
+            <p className="empty muted">{search ? 'No loaded conversation matches.' : 'No conversations here.'}</p>
+          ) : (
+            <VirtualList
+              items={visible}
+              rowHeight={ROW_HEIGHT}
+              itemKey={(c) => c.id}
+              renderRow={renderRow}
+              activeIndex={activeIndex}
+              activeDescendant={activeDescendant}
+              label="Conversations"
+              className="conv-list"
+              onEndReached={search ? undefined : loadMore}
+            />
+          )}
+          <div className="list-status muted" aria-live="polite">
+            {list.loading ? 'Loading…' : list.loaded ? `${visible.length}${list.cursor ? '+' : ''} shown` : ''}
+          </div>
+        </aside>
+
+        <main className="thread" aria-label="Conversation">
+          {conversationId && current ? (
+            <>
+              <div className="thread-head">
+                <div className="thread-title">
+                  <h1>{current.contact?.name || 'Unknown contact'}</h1>
+                  <span className="muted">#{current.number}</span>
+                  <span className={'status status-' + current.status} data-testid="thread-status">
+                    {STATUS_LABELS[current.status] ?? current.status}
+                  </span>
+                  <span className="muted with-icon">
+                    <ChannelIcon channel={current.inbox?.channel} /> {channelLabel(current.inbox?.channel)}
+                  </span>
+                  {current.ai_mode !== 'manual' && <span className="tag tag-ai">{AI_MODE_LABELS[current.ai_mode]}</span>}
+                </div>
+                <div className="thread-actions">
+                  {viewers.length > 0 && (
+                    <span className="viewers muted" role="status">
+                      {viewers.join(', ')} {viewers.length === 1 ? 'is' : 'are'} viewing
+                    </span>
+                  )}
+                  <button type="button" className="btn btn-sm" onClick={toggleResolved} aria-keyshortcuts="Alt+R">
+                    {current.status === 'resolved' ? 'Reopen' : 'Resolve'}
+                  </button>
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={close} aria-label="Close conversation">
+                    ✕
+                  </button>
+                </div>
+              </div>
+              <MessageList
+                conversationKey={current.id}
+                messages={thread.conversationId === current.id ? thread.messages : []}
+                loading={thread.loading}
+                loadingOlder={thread.loadingOlder}
+                hasOlder={!!thread.cursor}
+                error={thread.error}
+                onLoadOlder={loadOlder}
+                members={members}
+                contactName={current.contact?.name ?? ''}
+                contactAvatar={current.contact?.avatar_url}
+              />
+              <div className="typing" aria-live="polite">
+                {typers.length > 0 && (
+                  <span>
+                    {typers.join(', ')} {typers.length === 1 ? 'is' : 'are'} typing…
+                  </span>
+                )}
+              </div>
+              <Composer
+                key={current.id}
+                handle={composer}
+                conversationId={current.id}
+                channelName={channelLabel(current.inbox?.channel)}
+                onSend={send}
+                onTyping={(state) => rt.current?.send({ type: 'typing', conversation_id: current.id, state })}
+              />
+            </>
+          ) : conversationId ? (
+            <div className="placeholder">
+              {thread.error ? (
+                <p className="form-error" role="alert">
+                  {thread.error}
+                </p>
+              ) : (
+                <p className="muted">Loading conversation…</p>
+              )}
+            </div>
+          ) : (
+            <div className="placeholder">
+              <h1 className="placeholder-title">No conversation open</h1>
+              <p className="muted">
+                Pick one from the list, or press <kbd>↓</kbd> then <kbd>Enter</kbd>. Press <kbd>?</kbd> for all shortcuts.
+              </p>
+            </div>
+          )}
+        </main>
+
+        <aside className="details" aria-label="Details">
+          {current && conversationId ? (
+            <>
+              <ContactCard
+                contactId={current.contact_id || current.contact?.id}
+                fallbackName={current.contact?.name ?? ''}
+                version={contactVersion}
+              />
+              <ConversationDetails
+                conversation={current}
+                onChange={(c) => {
+                  applyConversation(c);
+                  refreshCounts();
+                }}
+              />
+            </>
+          ) : (
+            <p className="muted pad">Details of the open conversation appear here.</p>
+          )}
+        </aside>
+      </div>
+      {showHelp && <ShortcutsDialog onClose={() => setShowHelp(false)} />}
+      <div className="sr-only" role="status" aria-live="polite">
+        {announce}
+      </div>
+    </div>
+  );
+}
+

@@ -1,0 +1,79 @@
+// The keyboard shortcut list, shown with "?".
+import { useEffect, useRef } from 'react';
+
+export const SHORTCUTS: [string[], string][] = [
+  [['/'], 'Search conversations'],
+  [['↑', '↓'], 'Move through the conversation list'],
+  [['Enter'], 'Open the highlighted conversation'],
+  [['Ctrl+Shift+↑', 'Ctrl+Shift+↓'], 'Open the previous / next conversation (works while typing)'],
+  [['Esc'], 'Close a dialog, clear the search, or close the conversation'],
+  [['Ctrl+Enter'], 'Send the reply or note'],
+  [['Alt+N'], 'Write a private note'],
+  [['Alt+M'], 'Write a reply to the customer'],
+  [['Alt+R'], 'Resolve the conversation (or reopen it)'],
+  [['Alt+A'], 'Assign the conversation to me'],
+  [['Alt+1', 'Alt+2', 'Alt+3'], 'Show All / Mine / Unassigned'],
+  [['?'], 'Show this list'],
+];
+
+export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    closeRef.current?.focus();
+    return () => previous?.focus?.();
+  }, []);
+  return (
+    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        ref={ref}
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shortcuts-title"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            e.stopPropagation();
+            onClose();
+          } else if (e.key === 'Tab') {
+            // One focusable element: keep focus inside the dialog.
+            e.preventDefault();
+            closeRef.current?.focus();
+          }
+        }}
+      >
+        <div className="dialog-head">
+          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+          <button ref={closeRef} type="button" className="btn btn-ghost btn-sm" onClick={onClose}>
+            Close
+          </button>
+        </div>
+        <table className="shortcuts">
+          <thead>
+            <tr>
+              <th scope="col">Keys</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {SHORTCUTS.map(([keys, what]) => (
+              <tr key={what}>
+                <td>
+                  {keys.map((k, i) => (
+                    <span key={k}>
+                      {i > 0 && ' '}
+                      <kbd>{k}</kbd>
+                    </span>
+                  ))}
+                </td>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

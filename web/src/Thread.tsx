@@ -1,0 +1,203 @@
+// The message thread: customer on the left, the team on the right, notes and
+// system events marked. Older pages load as the agent scrolls up.
+import { memo, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { channelLabel, clockTime, dayKey, dayLabel, DELIVERY_LABELS, fullTime } from './format';
+import type { Member, Message } from './types';
+import { Avatar, ChannelIcon } from './ui';
+
+export interface MessageListProps {
+  conversationKey: string;
+  messages: Message[];
+  loading: boolean;
+  loadingOlder: boolean;
+  hasOlder: boolean;
+  error: string;
+  onLoadOlder: () => void;
+  members: Map<string, Member>;
+  contactName: string;
+  contactAvatar?: string;
+  footer?: ReactNode;
+}
+
+const NEAR_TOP = 300;
+const NEAR_BOTTOM = 120;
+
+export function MessageList(props: MessageListProps) {
+  const { messages, conversationKey, hasOlder, loadingOlder, onLoadOlder } = props;
+  const ref = useRef<HTMLDivElement>(null);
+  const prev = useRef({ key: '', first: '', last: '', height: 0 });
+  const atBottom = useRef(true);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const first = messages[0]?.id ?? '';
+    const last = messages[messages.length - 1]?.id ?? '';
+    const p = prev.current;
+    if (p.key !== conversationKey || p.last === '') {
+      el.scrollTop = el.scrollHeight;
+      atBottom.current = true;
+    } else if (first !== p.first && last === p.last) {
+      // Older messages were put above: keep what the agent was reading in place.
+      el.scrollTop += el.scrollHeight - p.height;
+    } else if (last !== p.last && atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+    prev.current = { key: conversationKey, first, last, height: el.scrollHeight };
+  }, [messages, conversationKey]);
+
+  // A short first page does not scroll, so no scroll event would ask for more.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !hasOlder || loadingOlder || props.loading) return;
+    if (el.scrollHeight <= el.clientHeight + NEAR_TOP && el.clientHeight > 0) onLoadOlder();
+  }, [messages, hasOlder, loadingOlder, props.loading, onLoadOlder]);
+
+  function onScroll() {
+    const el = ref.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM;
+    if (el.scrollTop < NEAR_TOP && hasOlder && !loadingOlder) onLoadOlder();
+  }
+
+  const items: ReactNode[] = [];
+  let lastDay = '';
+  const now = new Date();
+  for (const m of messages) {
+    const dk = dayKey(m.created_at);
+    if (dk !== lastDay) {
+      lastDay = dk;
+      items.push(
+        <li key={'day-' + dk} className="day-sep">
+          <span>{dayLabel(m.created_at, now)}</span>
+        </li>,
+      );
+    }
+    items.push(
+      <MessageItem
+        key={m.id}
+        m={m}
+        member={m.sender?.id ? props.members.get(m.sender.id) : undefined}
+        contactName={props.contactName}
+        contactAvatar={props.contactAvatar}
+      />,
+    );
+  }
+
+  return (
+    <div className="messages" ref={ref} onScroll={onScroll} tabIndex={0} aria-label="Messages" role="region">
+      {hasOlder && (
+        <div className="older">
+          {loadingOlder ? (
+            <span className="muted">Loading older messages…</span>
+          ) : (
+            <button type="button" className="btn btn-ghost btn-sm" onClick={onLoadOlder}>
+              Load older messages
+            </button>
+          )}
+        </div>
+      )}
+      {!hasOlder && !props.loading && messages.length > 0 && (
+        <p className="thread-start muted">This is the start of the conversation.</p>
+      )}
+      {props.loading && messages.length === 0 && <p className="muted center pad">Loading messages…</p>}
+      {props.error && (
+        <p className="form-error center" role="alert">
+          {props.error}
+        </p>
+      )}
+      <ol className="message-list" aria-label="Conversation history">
+        {items}
+      </ol>
+      {props.footer}
+    </div>
+  );
+}
+
+function senderName(m: Message, member: Member | undefined, contactName: string): string {
+  if (m.sender?.name) return m.sender.name;
+  if (member) return member.name;
+  switch (m.sender?.kind) {
+    case 'contact':
+      return contactName;
+    case 'ai':
+      return 'AI agent';
+    case 'bot':
+      return 'Bot';
+    case 'system':
+      return 'System';
+    default:
+      return 'Agent';
+  }
+}
+
+const MessageItem = memo(function MessageItem({
+  m,
+  member,
+  contactName,
+  contactAvatar,
+}: {
+  m: Message;
+  member?: Member;
+  contactName: string;
+  contactAvatar?: string;
+}) {
+  const kind = m.sender?.kind ?? (m.direction === 'in' ? 'contact' : 'agent');
+  if (kind === 'system') {
+    return (
+      <li className="msg-system" data-kind="system">
+        <span>{m.content}</span> <time dateTime={m.created_at}>{clockTime(m.created_at)}</time>
+      </li>
+    );
+  }
+  const incoming = m.direction === 'in' || kind === 'contact';
+  const name = senderName(m, member, contactName);
+  const classes = ['msg', incoming ? 'msg-in' : 'msg-out', 'msg-' + kind];
+  if (m.private) classes.push('msg-note');
+  if (m.status === 'failed') classes.push('msg-failed');
+  const avatar = incoming ? (
+    <Avatar name={name} url={contactAvatar} id={m.sender?.id || name} size={28} />
+  ) : kind === 'ai' || kind === 'bot' ? (
+    <span className={'avatar avatar-28 avatar-' + kind} aria-hidden="true">
+      {kind === 'ai' ? 'AI' : 'B'}
+    </span>
+  ) : (
+    <Avatar name={name} url={member?.avatar_url} id={m.sender?.id || name} size={28} />
+  );
+  return (
+    <li className={classes.join(' ')} data-kind={kind} data-private={m.private ? 'true' : 'false'} data-message-id={m.id}>
+      {incoming && avatar}
+      <div className="msg-body">
+        <div className="msg-meta">
+          <span className="msg-author">{name}</span>
+          {kind === 'ai' && <span className="tag tag-ai">AI</span>}
+          {kind === 'bot' && <span className="tag tag-bot">Bot</span>}
+          {m.private && <span className="tag tag-note">Internal note</span>}
+          <time dateTime={m.created_at} title={fullTime(m.created_at)}>
+            {clockTime(m.created_at)}
+          </time>
+          {!m.private && m.channel && <ChannelIcon channel={m.channel} />}
+        </div>
+        <div className="bubble">{m.content}</div>
+        {!incoming && !m.private && <Delivery m={m} />}
+      </div>
+      {!incoming && avatar}
+    </li>
+  );
+});
+
+function Delivery({ m }: { m: Message }) {
+  const label = DELIVERY_LABELS[m.status] ?? m.status;
+  if (!label) return null;
+  const history = (m.status_history ?? [])
+    .map((h) => `${DELIVERY_LABELS[h.status] ?? h.status} ${fullTime(h.at)}${h.error ? ' — ' + h.error : ''}`)
+    .join('\n');
+  const failed = m.status === 'failed' || m.status === 'undelivered' || m.status === 'bounced';
+  return (
+    <div className={'delivery delivery-' + m.status} title={history || undefined}>
+      <span className="delivery-status">{label}</span>
+      {failed && m.error && <span className="delivery-error">: {m.error}</span>}
+      <span className="sr-only"> via {channelLabel(m.channel)}</span>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+// A small typed client for the REST contract. The browser authenticates with
+// the HttpOnly session cookie, so requests are same-origin and carry no token.
+import type {
+  AIMode,
+  Availability,
+  Contact,
+  Conversation,
+  Counts,
+  Me,
+  Member,
+  Message,
+  Page,
+  Problem,
+  Status,
+  Team,
+  User,
+  View,
+} from './types';
+
+/** ApiError is a failed request, with the problem body's readable detail. */
+export class ApiError extends Error {
+  status: number;
+  problem: Problem | null;
+  constructor(status: number, problem: Problem | null, fallback: string) {
+    super(problemMessage(problem) || fallback);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+function problemMessage(p: Problem | null): string {
+  if (!p) return '';
+  const details = (p.errors ?? []).map((e) => e.message).filter(Boolean);
+  if (p.detail) return details.length ? `${p.detail} ${details.join(' ')}` : p.detail;
+  if (details.length) return details.join(' ');
+  return p.title ?? '';
+}
+
+let unauthorizedHandler: (() => void) | null = null;
+
+/** onUnauthorized registers what to do when a signed-in request gets 401. */
+export function onUnauthorized(fn: (() => void) | null) {
+  unauthorizedHandler = fn;
+}
+
+interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** quiet401 keeps a 401 from signing the app out (sign-in, set-up, probing). */
+  quiet401?: boolean;
+}
+
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch('/api/v1' + path, {
+      method: opts.method ?? 'GET',
+      headers,
+      body,
+      credentials: 'same-origin',
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if ((err as Error)?.name === 'AbortError') throw err;
+    throw new ApiError(0, null, 'The server cannot be reached. Check your connection and try again.');
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !opts.quiet401 && unauthorizedHandler) unauthorizedHandler();
+    throw new ApiError(res.status, (data as Problem) ?? null, `Request failed (${res.status}).`);
+  }
+  return data as T;
+}
+
+const q = (params: Record<string, string | number | undefined>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
+  const str = s.toString();
+  return str ? '?' + str : '';
+};
+
+export interface AuthResult {
+  token: string;
+  user: User;
+}
+
+export const api = {
+  setupNeeded: () => request<{ needed: boolean }>('/setup', { quiet401: true }),
+  setup: (body: { token: string; workspace_name: string; name: string; email: string; password: string }) =>
+    request<AuthResult>('/setup', { method: 'POST', body, quiet401: true }),
+  login: (email: string, password: string) =>
+    request<AuthResult>('/auth/login', { method: 'POST', body: { email, password }, quiet401: true }),
+  logout: () => request<void>('/auth/logout', { method: 'POST', quiet401: true }),
+  me: () => request<Me>('/me', { quiet401: true }),
+  updateMe: (body: { name?: string; avatar_url?: string }) => request<User>('/me', { method: 'PATCH', body }),
+  changePassword: (current_password: string, new_password: string) =>
+    request<void>('/me/password', { method: 'POST', body: { current_password, new_password } }),
+
+  members: (ws: string) => request<Page<Member>>(`/workspaces/${ws}/users`),
+  updateMember: (ws: string, uid: string, body: { availability?: Availability }) =>
+    request<Member>(`/workspaces/${ws}/users/${uid}`, { method: 'PATCH', body }),
+  teams: (ws: string) => request<Page<Team>>(`/workspaces/${ws}/teams`),
+
+  conversations: (
+    ws: string,
+    p: { view: View; status: Status[]; cursor?: string; limit?: number },
+    signal?: AbortSignal,
+  ) =>
+    request<Page<Conversation>>(
+      `/workspaces/${ws}/conversations` +
+        q({ view: p.view, status: p.status.join(','), cursor: p.cursor, limit: p.limit }),
+      { signal },
+    ),
+  counts: (ws: string, status: Status[], signal?: AbortSignal) =>
+    request<Counts>(`/workspaces/${ws}/conversations/counts` + q({ status: status.join(',') }), { signal }),
+  conversation: (ws: string, id: string) => request<Conversation>(`/workspaces/${ws}/conversations/${id}`),
+  updateConversation: (
+    ws: string,
+    id: string,
+    body: Partial<{ status: Status; assignee_ids: string[]; ai_mode: AIMode; team_id: string | null }>,
+  ) => request<Conversation>(`/workspaces/${ws}/conversations/${id}`, { method: 'PATCH', body }),
+  markRead: (ws: string, id: string) =>
+    request<void>(`/workspaces/${ws}/conversations/${id}/read`, { method: 'POST' }),
+  messages: (ws: string, id: string, cursor?: string, signal?: AbortSignal) =>
+    request<Page<Message>>(`/workspaces/${ws}/conversations/${id}/messages` + q({ cursor, limit: 50 }), {
+      signal,
+    }),
+  send: (ws: string, id: string, content: string, isPrivate: boolean) =>
+    request<Message>(`/workspaces/${ws}/conversations/${id}/messages`, {
+      method: 'POST',
+      body: { content, private: isPrivate },
+    }),
+  contact: (ws: string, id: string) => request<Contact>(`/workspaces/${ws}/contacts/${id}`),
+};

@@ -1,0 +1,110 @@
+// Display helpers: names, initials, times and labels.
+
+export function initials(name: string | undefined): string {
+  const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return '?';
+  const first = Array.from(parts[0])[0] ?? '';
+  const last = parts.length > 1 ? (Array.from(parts[parts.length - 1])[0] ?? '') : '';
+  return (first + last).toUpperCase();
+}
+
+// Dark enough for white text at AA contrast (>= 4.5:1).
+const AVATAR_COLORS = ['#364fc7', '#5f3dc4', '#862e9c', '#a61e4d', '#c92a2a', '#2b8a3e', '#087f5b', '#0b7285', '#1864ab', '#5c6b00'];
+
+export function avatarColor(key: string): string {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return AVATAR_COLORS[Math.abs(h) % AVATAR_COLORS.length];
+}
+
+const CHANNELS: Record<string, string> = {
+  api: 'API',
+  sms: 'SMS',
+  twilio: 'SMS',
+  whatsapp: 'WhatsApp',
+  email: 'Email',
+  messenger: 'Messenger',
+  telegram: 'Telegram',
+  webchat: 'Web chat',
+};
+
+export function channelLabel(ch: string | undefined): string {
+  if (!ch) return 'Unknown channel';
+  return CHANNELS[ch] ?? ch.charAt(0).toUpperCase() + ch.slice(1);
+}
+
+export const STATUS_LABELS: Record<string, string> = {
+  queued: 'Queued',
+  open: 'Open',
+  pending: 'Pending',
+  snoozed: 'Snoozed',
+  resolved: 'Resolved',
+  abandoned: 'Abandoned',
+};
+
+export const AI_MODE_LABELS: Record<string, string> = {
+  active: 'AI active',
+  paused: 'AI paused',
+  manual: 'Manual',
+};
+
+export const DELIVERY_LABELS: Record<string, string> = {
+  queued: 'Queued',
+  sending: 'Sending',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  failed: 'Failed',
+  undelivered: 'Undelivered',
+  bounced: 'Bounced',
+  opened: 'Opened',
+  clicked: 'Clicked',
+  spam: 'Marked as spam',
+  unknown: 'Unknown',
+  received: 'Received',
+};
+
+function sameDay(a: Date, b: Date) {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+/** listTime is a compact time for the conversation list: 14:05, Mon, 3 Mar, 3 Mar 2024. */
+export function listTime(iso: string | undefined, now: Date = new Date()): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return '';
+  if (sameDay(d, now)) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const days = (now.getTime() - d.getTime()) / 86400000;
+  if (days < 6 && days > 0) return d.toLocaleDateString(undefined, { weekday: 'short' });
+  if (d.getFullYear() === now.getFullYear()) return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+  return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+export function clockTime(iso: string): string {
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return '';
+  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+export function fullTime(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return '';
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** dayLabel names the day a message was sent: Today, Yesterday or a date. */
+export function dayLabel(iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return '';
+  if (sameDay(d, now)) return 'Today';
+  const y = new Date(now);
+  y.setDate(now.getDate() - 1);
+  if (sameDay(d, y)) return 'Yesterday';
+  return d.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+export function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}

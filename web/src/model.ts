@@ -1,0 +1,89 @@
+// Pure functions that keep local lists in step with server events.
+import type { Conversation, Message, Status, View } from './types';
+
+export interface ListFilter {
+  view: View;
+  statuses: Status[];
+  userId: string;
+}
+
+/** matches tells whether a conversation belongs in the list for a filter. */
+export function matches(c: Conversation, f: ListFilter): boolean {
+  if (f.statuses.length && !f.statuses.includes(c.status)) return false;
+  const assignees = c.assignee_ids ?? [];
+  if (f.view === 'mine') return assignees.includes(f.userId);
+  if (f.view === 'unassigned') return assignees.length === 0;
+  return true;
+}
+
+/** newestFirst orders by last activity, newest first, then by id for a stable order. */
+export function newestFirst(a: Conversation, b: Conversation): number {
+  const ta = Date.parse(a.last_activity_at) || 0;
+  const tb = Date.parse(b.last_activity_at) || 0;
+  if (ta !== tb) return tb - ta;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/**
+ * upsert puts c into list (or removes it when it no longer matches),
+ * keeping newest-first order. With more pages still to load, a conversation
+ * older than the last loaded row is left for the page that holds it.
+ */
+export function upsert(list: Conversation[], c: Conversation, f: ListFilter, hasMore: boolean): Conversation[] {
+  const idx = list.findIndex((x) => x.id === c.id);
+  const rest = idx >= 0 ? list.slice(0, idx).concat(list.slice(idx + 1)) : list;
+  if (!matches(c, f)) return idx >= 0 ? rest : list;
+  if (hasMore && rest.length > 0 && newestFirst(c, rest[rest.length - 1]) > 0 && idx < 0) return list;
+  // Insert at the sorted position (binary search; the list is sorted).
+  let lo = 0;
+  let hi = rest.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (newestFirst(rest[mid], c) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = rest.slice();
+  out.splice(lo, 0, c);
+  return out;
+}
+
+export function remove(list: Conversation[], id: string): Conversation[] {
+  const idx = list.findIndex((x) => x.id === id);
+  if (idx < 0) return list;
+  return list.slice(0, idx).concat(list.slice(idx + 1));
+}
+
+/** appendPage adds the next page, skipping rows already present (moved by live updates). */
+export function appendPage(list: Conversation[], page: Conversation[]): Conversation[] {
+  const seen = new Set(list.map((c) => c.id));
+  return list.concat(page.filter((c) => !seen.has(c.id)));
+}
+
+function messageOrder(a: Message, b: Message): number {
+  const ta = Date.parse(a.created_at) || 0;
+  const tb = Date.parse(b.created_at) || 0;
+  if (ta !== tb) return ta - tb;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** mergeMessages unions two message lists by id (incoming wins), oldest first. */
+export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
+  if (incoming.length === 0) return existing;
+  const byId = new Map<string, Message>();
+  for (const m of existing) byId.set(m.id, m);
+  for (const m of incoming) byId.set(m.id, m);
+  const out = Array.from(byId.values());
+  out.sort(messageOrder);
+  return out;
+}
+
+/** searchFilter keeps conversations whose name, preview or number contain q. */
+export function searchFilter(list: Conversation[], q: string): Conversation[] {
+  const needle = q.trim().toLowerCase();
+  if (!needle) return list;
+  return list.filter((c) => {
+    const name = (c.contact?.name ?? '').toLowerCase();
+    const preview = (c.last_message?.content ?? '').toLowerCase();
+    return name.includes(needle) || preview.includes(needle) || String(c.number) === needle.replace(/^#/, '');
+  });
+}
