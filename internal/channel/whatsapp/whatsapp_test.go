@@ -230,7 +230,9 @@ func TestAdapter_ParseWebhook_refuses(t *testing.T) {
 			r, b := channeltest.MetaWebhook(publicURL, appSecret, body)
 			return r, append([]byte(nil), append(b[:len(b)-1:len(b)-1], ' ', '}')...)
 		}, channel.ErrBadSignature},
-		{"signed garbage", func() (*http.Request, []byte) { return channeltest.MetaWebhook(publicURL, appSecret, []byte("{not json")) }, channel.ErrMalformed},
+		{"signed garbage", func() (*http.Request, []byte) {
+			return channeltest.MetaWebhook(publicURL, appSecret, []byte("{not json"))
+		}, channel.ErrMalformed},
 		{"signed messenger payload", func() (*http.Request, []byte) {
 			return channeltest.MetaWebhook(publicURL, appSecret, []byte(`{"object":"page","entry":[]}`))
 		}, channel.ErrMalformed},
