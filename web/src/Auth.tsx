@@ -129,9 +129,10 @@ export function Setup({
     >
       <form onSubmit={submit} className="form" aria-label="Set up Parley">
         {!initialToken && (
-          <label className="field">
-            <span>Set-up token</span>
+          <div className="field">
+            <label htmlFor="setup-token">Set-up token</label>
             <input
+              id="setup-token"
               name="token"
               required
               autoComplete="off"
@@ -142,7 +143,7 @@ export function Setup({
             <small id="token-help" className="muted">
               Open the one-time link that <code>parley serve</code> printed, or paste its token here.
             </small>
-          </label>
+          </div>
         )}
         <label className="field">
           <span>Workspace name</span>

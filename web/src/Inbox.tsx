@@ -122,7 +122,10 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     try {
       const page = await api.conversations(ws, { view, status: statuses, limit: PAGE_SIZE });
       if (g !== listGen.current) return;
-      setList({ items: page.items ?? [], cursor: page.next_cursor ?? '', loading: false, loaded: true, error: '' });
+      // The open conversation was just marked read; a page fetched meanwhile may not know yet.
+      const openId = st.current.conversationId;
+      const items = (page.items ?? []).map((c) => (c.id === openId && c.unread_count ? { ...c, unread_count: 0 } : c));
+      setList({ items, cursor: page.next_cursor ?? '', loading: false, loaded: true, error: '' });
     } catch (err) {
       if (g !== listGen.current) return;
       setList((l) => ({ ...l, loading: false, error: (err as Error).message }));
@@ -647,7 +650,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           </nav>
           <div className="list-tools">
             <label className="sr-only" htmlFor="status-filter">
-              Status
+              Status filter
             </label>
             <select id="status-filter" value={statusKey} onChange={(e) => setStatusKey(e.target.value)}>
               {STATUS_PRESETS.map((p) => (

@@ -1,0 +1,343 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { App } from './App';
+import { clearDrafts } from './Composer';
+import { conv, FakeSocket, installFakeSocket, mockFetch, msg, reply } from './test/fakes';
+import type { Conversation, Message } from './types';
+
+const me = { id: 'u1', name: 'Ada Agent', email: 'ada@example.com', avatar_url: '' };
+const bo = { id: 'u2', name: 'Bo Builder', email: 'bo@example.com', avatar_url: '' };
+const WS = 'ws1';
+
+function signedInApi(convs: Conversation[], messages: Record<string, Message[]> = {}) {
+  const state = { convs: [...convs] };
+  const api = mockFetch({
+    'GET /me': () => ({ user: me, workspaces: [{ id: WS, name: 'Acme Support', role: 'admin' }] }),
+    'GET /workspaces/{ws}/users': () => ({
+      items: [
+        { ...me, role: 'admin', availability: 'online', capacity: 0, team_ids: [] },
+        { ...bo, role: 'agent', availability: 'busy', capacity: 0, team_ids: [] },
+      ],
+      next_cursor: '',
+    }),
+    'GET /workspaces/{ws}/teams': () => ({ items: [], next_cursor: '' }),
+    'GET /workspaces/{ws}/conversations/counts': () => ({ all: state.convs.length, mine: 0, unassigned: state.convs.length }),
+    'GET /workspaces/{ws}/conversations': () => ({ items: state.convs, next_cursor: '' }),
+    'GET /workspaces/{ws}/conversations/{id}': (_c, [, id]) => state.convs.find((c) => c.id === id),
+    'PATCH /workspaces/{ws}/conversations/{id}': (c, [, id]) => {
+      const i = state.convs.findIndex((x) => x.id === id);
+      state.convs[i] = { ...state.convs[i], ...(c.body as object) };
+      return state.convs[i];
+    },
+    'POST /workspaces/{ws}/conversations/{id}/read': (_c, [, id]) => {
+      state.convs = state.convs.map((c) => (c.id === id ? { ...c, unread_count: 0 } : c));
+      return reply(204);
+    },
+    'GET /workspaces/{ws}/conversations/{id}/messages': (_c, [, id]) => ({ items: messages[id] ?? [], next_cursor: '' }),
+    'POST /workspaces/{ws}/conversations/{id}/messages': (c, [, id]) => {
+      const b = c.body as { content: string; private: boolean };
+      return reply(
+        201,
+        msg({ conversation_id: id, direction: 'out', private: b.private, content: b.content, sender: { kind: 'agent', id: me.id, name: me.name }, status: 'queued' }),
+      );
+    },
+    'GET /workspaces/{ws}/contacts/{id}': (_c, [, id]) => ({
+      id,
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      phone: '+14155550100',
+      company: 'Navy',
+      title: 'Rear Admiral',
+      tags: ['vip'],
+    }),
+    'POST /auth/logout': () => reply(204),
+  });
+  return { ...api, state };
+}
+
+function rows() {
+  const lb = screen.queryByRole('listbox', { name: 'Conversations' });
+  return lb ? within(lb).queryAllByRole('option') : [];
+}
+
+async function openInbox() {
+  render(<App />);
+  await screen.findByRole('listbox', { name: 'Conversations' });
+  await waitFor(() => expect(FakeSocket.instances.length).toBeGreaterThan(0));
+  act(() => FakeSocket.last().open(100));
+}
+
+describe('App', () => {
+  beforeEach(() => {
+    installFakeSocket();
+    clearDrafts();
+  });
+
+  it('shows the set-up page on first run and creates the workspace', async () => {
+    let setupDone = false;
+    const { calls } = mockFetch({
+      'GET /me': () => (setupDone ? { user: me, workspaces: [{ id: WS, name: 'Acme', role: 'admin' }] } : reply(401, { title: 'Unauthorized', status: 401 })),
+      'GET /setup': () => ({ needed: !setupDone }),
+      'POST /setup': () => {
+        setupDone = true;
+        return reply(201, { token: 't', user: me });
+      },
+      'GET /workspaces/{ws}/users': () => ({ items: [], next_cursor: '' }),
+      'GET /workspaces/{ws}/teams': () => ({ items: [], next_cursor: '' }),
+      'GET /workspaces/{ws}/conversations/counts': () => ({ all: 0, mine: 0, unassigned: 0 }),
+      'GET /workspaces/{ws}/conversations': () => ({ items: [], next_cursor: '' }),
+    });
+    window.history.replaceState(null, '', '/setup?token=tok123');
+    render(<App />);
+    await screen.findByRole('heading', { name: 'Set up Parley' });
+    expect(screen.queryByLabelText('Set-up token')).toBeNull(); // taken from the link
+    fireEvent.change(screen.getByLabelText('Workspace name'), { target: { value: 'Acme' } });
+    fireEvent.change(screen.getByLabelText('Your name'), { target: { value: 'Ada Agent' } });
+    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create workspace' }));
+    await screen.findByText('No conversations here.');
+    expect(calls.find((c) => c.method === 'POST' && c.path === '/setup')?.body).toEqual({
+      token: 'tok123',
+      workspace_name: 'Acme',
+      name: 'Ada Agent',
+      email: 'ada@example.com',
+      password: 'correct horse',
+    });
+    expect(window.location.pathname).toBe('/');
+  });
+
+  it('asks for the token when set-up is needed and the link was not used', async () => {
+    mockFetch({
+      'GET /me': () => reply(401, {}),
+      'GET /setup': () => ({ needed: true }),
+    });
+    render(<App />);
+    await screen.findByLabelText('Set-up token');
+    expect(window.location.pathname).toBe('/setup');
+  });
+
+  it('signs in with email and password and shows the readable error first', async () => {
+    let signedIn = false;
+    mockFetch({
+      'GET /me': () => (signedIn ? { user: me, workspaces: [{ id: WS, name: 'Acme', role: 'admin' }] } : reply(401, {})),
+      'GET /setup': () => ({ needed: false }),
+      'POST /auth/login': (c) => {
+        const b = c.body as { password: string };
+        if (b.password !== 'right') return reply(401, { title: 'Unauthorized', status: 401, detail: 'Wrong email or password.' });
+        signedIn = true;
+        return { token: 't', user: me };
+      },
+      'GET /workspaces/{ws}/users': () => ({ items: [], next_cursor: '' }),
+      'GET /workspaces/{ws}/teams': () => ({ items: [], next_cursor: '' }),
+      'GET /workspaces/{ws}/conversations/counts': () => ({ all: 0, mine: 0, unassigned: 0 }),
+      'GET /workspaces/{ws}/conversations': () => ({ items: [], next_cursor: '' }),
+    });
+    render(<App />);
+    await screen.findByRole('heading', { name: 'Sign in' });
+    expect(window.location.pathname).toBe('/login');
+    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'wrong' } });
+    fireEvent.submit(screen.getByRole('form', { name: 'Sign in' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('The email or password is not correct.');
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'right' } });
+    fireEvent.submit(screen.getByRole('form', { name: 'Sign in' }));
+    await screen.findByRole('listbox', { name: 'Conversations' });
+    expect(window.location.pathname).toBe('/');
+  });
+
+  it('lists conversations newest first with counts, unread badges and previews', async () => {
+    const a = conv({ id: 'a', contact: { id: 'ca', name: 'Grace Hopper' }, unread_count: 3, last_activity_at: '2026-01-01T12:00:00Z' });
+    const b = conv({ id: 'b', contact: { id: 'cb', name: 'Alan Turing' }, last_activity_at: '2026-01-01T11:00:00Z' });
+    const { calls } = signedInApi([a, b]);
+    await openInbox();
+    const options = rows();
+    expect(options.map((o) => o.querySelector('.conv-name')?.textContent)).toEqual(['Grace Hopper', 'Alan Turing']);
+    expect(within(options[0]).getByLabelText('3 unread')).toBeTruthy();
+    expect(options[0].className).toContain('unread');
+    await waitFor(() => expect(screen.getByTestId('count-all').textContent).toBe('2'));
+    const list = calls.find((c) => c.path.startsWith('/workspaces/ws1/conversations?'));
+    expect(list?.path).toContain('view=all');
+    expect(decodeURIComponent(list!.path)).toContain('status=queued,open,pending,snoozed');
+  });
+
+  it('opens a conversation: thread, contact card, details; marks it read', async () => {
+    const a = conv({ id: 'a', contact: { id: 'ca', name: 'Grace Hopper' }, unread_count: 2 });
+    const messages = {
+      a: [
+        msg({ id: 'm1', conversation_id: 'a', content: 'My order is late', created_at: '2026-01-01T10:00:00Z' }),
+        msg({ id: 'm2', conversation_id: 'a', direction: 'out', sender: { kind: 'ai', name: 'AI agent' }, content: 'Let me check.', status: 'delivered', created_at: '2026-01-01T10:01:00Z' }),
+        msg({ id: 'm3', conversation_id: 'a', direction: 'out', private: true, sender: { kind: 'agent', id: 'u2', name: 'Bo Builder' }, content: 'VIP, be nice', status: 'sent', created_at: '2026-01-01T10:02:00Z' }),
+        msg({ id: 'm4', conversation_id: 'a', direction: 'out', sender: { kind: 'system' }, content: 'Bo Builder assigned Ada Agent', created_at: '2026-01-01T10:03:00Z' }),
+        msg({ id: 'm5', conversation_id: 'a', direction: 'out', sender: { kind: 'agent', id: 'u1', name: 'Ada Agent' }, content: 'Sorry!', status: 'failed', error: 'Number unreachable', created_at: '2026-01-01T10:04:00Z' }),
+      ],
+    };
+    const { calls } = signedInApi([a], messages);
+    await openInbox();
+    fireEvent.click(rows()[0]);
+    await screen.findByText('My order is late');
+    expect(window.location.pathname).toBe('/conversations/a');
+    const ai = screen.getByText('Let me check.').closest('li')!;
+    expect(ai.className).toContain('msg-out');
+    expect(within(ai).getByText('AI', { selector: '.tag' })).toBeTruthy();
+    expect(within(ai).getByText('Delivered')).toBeTruthy();
+    const note = screen.getByText('VIP, be nice').closest('li')!;
+    expect(within(note).getByText('Internal note')).toBeTruthy();
+    expect(screen.getByText('Bo Builder assigned Ada Agent').closest('li')!.className).toBe('msg-system');
+    const failed = screen.getByText('Sorry!').closest('li')!;
+    expect(within(failed).getByText('Failed')).toBeTruthy();
+    expect(within(failed).getByText(/Number unreachable/)).toBeTruthy();
+    // Contact card and details.
+    await screen.findByText('grace@example.com');
+    expect(screen.getByText('Rear Admiral')).toBeTruthy();
+    expect(screen.getByText('vip')).toBeTruthy();
+    expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('open');
+    expect(calls.some((c) => c.method === 'POST' && c.path === '/workspaces/ws1/conversations/a/read')).toBe(true);
+    expect(rows()[0].className).not.toContain('unread');
+    // Presence: viewing announced.
+    expect(FakeSocket.last().sent).toContainEqual({ type: 'viewing', conversation_id: 'a', state: 'on' });
+  });
+
+  it('replies and adds notes', async () => {
+    const a = conv({ id: 'a' });
+    const { calls } = signedInApi([a], { a: [] });
+    await openInbox();
+    fireEvent.click(rows()[0]);
+    const box = await screen.findByRole('textbox', { name: 'Reply' });
+    fireEvent.change(box, { target: { value: 'On its way' } });
+    await act(async () => {
+      fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    });
+    await screen.findByText('On its way');
+    expect(calls.find((c) => c.method === 'POST' && c.path.endsWith('/messages'))?.body).toEqual({ content: 'On its way', private: false });
+    expect(FakeSocket.last().sent).toContainEqual({ type: 'typing', conversation_id: 'a', state: 'on' });
+    expect(FakeSocket.last().sent).toContainEqual({ type: 'typing', conversation_id: 'a', state: 'off' });
+
+    fireEvent.keyDown(window, { key: 'n', code: 'KeyN', altKey: true });
+    const note = screen.getByRole('textbox', { name: 'Private note' });
+    expect(document.activeElement).toBe(note);
+    fireEvent.change(note, { target: { value: 'Checked the warehouse' } });
+    await act(async () => {
+      fireEvent.keyDown(note, { key: 'Enter', ctrlKey: true });
+    });
+    const item = (await screen.findByText('Checked the warehouse')).closest('li')!;
+    expect(item.getAttribute('data-private')).toBe('true');
+  });
+
+  it('assigns, changes status and AI mode through PATCH', async () => {
+    const a = conv({ id: 'a' });
+    const { calls } = signedInApi([a], { a: [] });
+    await openInbox();
+    fireEvent.click(rows()[0]);
+    await screen.findByRole('button', { name: 'Assign…' });
+    fireEvent.click(screen.getByRole('button', { name: 'Assign…' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: /Bo Builder/ }));
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ assignee_ids: ['u2'] }));
+    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Assignees' })).getByText('Bo Builder')).toBeTruthy());
+    fireEvent.click(await screen.findByRole('checkbox', { name: /Ada Agent/ }));
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ assignee_ids: ['u2', 'u1'] }));
+
+    fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'pending' } });
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ status: 'pending' }));
+    await waitFor(() => expect(screen.getByTestId('thread-status').textContent).toBe('Pending'));
+
+    fireEvent.change(screen.getByLabelText('AI mode'), { target: { value: 'paused' } });
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ ai_mode: 'paused' }));
+
+    fireEvent.keyDown(document.body, { key: 'r', code: 'KeyR', altKey: true });
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ status: 'resolved' }));
+    // Resolved leaves the default (not resolved) list but stays open.
+    await waitFor(() => expect(rows()).toHaveLength(0));
+    expect(screen.getByTestId('thread-status').textContent).toBe('Resolved');
+  });
+
+  it('applies live events: new conversation, new message, typing from a colleague', async () => {
+    const a = conv({ id: 'a', contact: { id: 'ca', name: 'Grace Hopper' }, last_activity_at: '2026-01-01T12:00:00Z' });
+    signedInApi([a], { a: [msg({ id: 'm1', conversation_id: 'a', content: 'First' })] });
+    await openInbox();
+    fireEvent.click(rows()[0]);
+    await screen.findByText('First');
+    const s = FakeSocket.last();
+    const b = conv({ id: 'b', contact: { id: 'cb', name: 'Linus' }, last_activity_at: '2026-01-02T12:00:00Z', unread_count: 1 });
+    act(() => {
+      s.emit([{ seq: 101, type: 'conversation.created', data: b }]);
+      s.emit([{ seq: 102, type: 'message.created', data: msg({ id: 'm2', conversation_id: 'a', content: 'Second', created_at: '2026-01-03T00:00:00Z' }) }]);
+      s.emit([{ type: 'typing', data: { conversation_id: 'a', user: { id: 'u2', name: 'Bo Builder' }, state: 'on' } }]);
+    });
+    expect(screen.getByText('Second')).toBeTruthy();
+    expect(screen.getByText('Bo Builder is typing…')).toBeTruthy();
+    // Grace's new message moves her back to the top.
+    expect(rows().map((o) => o.querySelector('.conv-name')?.textContent)).toEqual(['Grace Hopper', 'Linus']);
+    act(() => s.emit([{ type: 'typing', data: { conversation_id: 'a', user: { id: 'u2', name: 'Bo Builder' }, state: 'off' } }]));
+    expect(screen.queryByText('Bo Builder is typing…')).toBeNull();
+    act(() => s.emit([{ type: 'viewing', data: { conversation_id: 'a', user: { id: 'u2', name: 'Bo Builder' }, state: 'on' } }]));
+    expect(screen.getByText('Bo Builder is viewing')).toBeTruthy();
+  });
+
+  it('shows reconnecting while the socket is down', async () => {
+    signedInApi([conv({ id: 'a' })]);
+    await openInbox();
+    expect(screen.getByText('Live')).toBeTruthy();
+    act(() => FakeSocket.last().drop());
+    expect(screen.getAllByText(/Reconnecting/).length).toBeGreaterThan(0);
+  });
+
+  it('keyboard: / search, arrows, Enter, Ctrl+Shift+arrows, Esc, ?', async () => {
+    const convs = [
+      conv({ id: 'a', contact: { id: 'ca', name: 'Grace Hopper' }, last_activity_at: '2026-01-03T00:00:00Z' }),
+      conv({ id: 'b', contact: { id: 'cb', name: 'Alan Turing' }, last_activity_at: '2026-01-02T00:00:00Z' }),
+      conv({ id: 'c', contact: { id: 'cc', name: 'Ada Lovelace' }, last_activity_at: '2026-01-01T00:00:00Z' }),
+    ];
+    signedInApi(convs, { a: [], b: [], c: [] });
+    await openInbox();
+    fireEvent.keyDown(document.body, { key: '/' });
+    const search = screen.getByRole('searchbox', { name: 'Search conversations' });
+    expect(document.activeElement).toBe(search);
+    fireEvent.change(search, { target: { value: 'turing' } });
+    expect(rows()).toHaveLength(1);
+    fireEvent.keyDown(search, { key: 'Escape' });
+    expect((search as HTMLInputElement).value).toBe('');
+    expect(rows()).toHaveLength(3);
+
+    const listbox = screen.getByRole('listbox');
+    fireEvent.keyDown(listbox, { key: 'ArrowDown' });
+    fireEvent.keyDown(listbox, { key: 'ArrowDown' });
+    expect(listbox.getAttribute('aria-activedescendant')).toBe('conv-b');
+    fireEvent.keyDown(listbox, { key: 'Enter' });
+    await waitFor(() => expect(window.location.pathname).toBe('/conversations/b'));
+    const box = await screen.findByRole('textbox', { name: 'Reply' });
+    fireEvent.keyDown(box, { key: 'ArrowDown', ctrlKey: true, shiftKey: true });
+    await waitFor(() => expect(window.location.pathname).toBe('/conversations/c'));
+    fireEvent.keyDown(document.body, { key: 'ArrowUp', ctrlKey: true, shiftKey: true });
+    await waitFor(() => expect(window.location.pathname).toBe('/conversations/b'));
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    await waitFor(() => expect(window.location.pathname).toBe('/'));
+
+    fireEvent.keyDown(document.body, { key: '?' });
+    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    for (const k of ['Ctrl+Enter', 'Alt+R', 'Alt+N', 'Ctrl+Shift+↑', '/', 'Esc', '?']) {
+      expect(within(dialog).getByText(k, { selector: 'kbd' })).toBeTruthy();
+    }
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('switches views and reloads counts', async () => {
+    const { calls } = signedInApi([conv({ id: 'a' })]);
+    await openInbox();
+    fireEvent.click(screen.getByRole('button', { name: /Mine/ }));
+    await waitFor(() => expect(calls.some((c) => c.path.includes('view=mine'))).toBe(true));
+    fireEvent.keyDown(document.body, { key: '3', code: 'Digit3', altKey: true });
+    await waitFor(() => expect(calls.some((c) => c.path.includes('view=unassigned'))).toBe(true));
+    fireEvent.change(screen.getByLabelText('Status filter'), { target: { value: 'resolved' } });
+    await waitFor(() => expect(calls.some((c) => c.path.includes('status=resolved'))).toBe(true));
+  });
+
+  it('signs out', async () => {
+    const { calls } = signedInApi([]);
+    await openInbox();
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    await screen.findByRole('heading', { name: 'Sign in' });
+    expect(calls.some((c) => c.method === 'POST' && c.path === '/auth/logout')).toBe(true);
+  });
+});

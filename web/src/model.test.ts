@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { appendPage, matches, mergeMessages, searchFilter, upsert, type ListFilter } from './model';
+import { conv, msg } from './test/fakes';
+
+const all: ListFilter = { view: 'all', statuses: ['queued', 'open', 'pending', 'snoozed'], userId: 'u1' };
+
+describe('matches', () => {
+  it('keeps a resolved conversation out of the default statuses', () => {
+    expect(matches(conv({ status: 'resolved' }), all)).toBe(false);
+    expect(matches(conv({ status: 'queued' }), all)).toBe(true);
+  });
+  it('puts a conversation in Mine only when I am an assignee', () => {
+    const mine = { ...all, view: 'mine' as const };
+    expect(matches(conv({ assignee_ids: ['u2', 'u1'] }), mine)).toBe(true);
+    expect(matches(conv({ assignee_ids: ['u2'] }), mine)).toBe(false);
+  });
+  it('puts a conversation in Unassigned only without assignees', () => {
+    const un = { ...all, view: 'unassigned' as const };
+    expect(matches(conv({ assignee_ids: null }), un)).toBe(true);
+    expect(matches(conv({ assignee_ids: ['u1'] }), un)).toBe(false);
+  });
+});
+
+describe('upsert', () => {
+  const a = conv({ id: 'a', last_activity_at: '2026-01-01T10:00:00Z' });
+  const b = conv({ id: 'b', last_activity_at: '2026-01-01T09:00:00Z' });
+  const c = conv({ id: 'c', last_activity_at: '2026-01-01T08:00:00Z' });
+  const list = [a, b, c];
+
+  it('moves an updated conversation to the top when it has new activity', () => {
+    const out = upsert(list, { ...c, last_activity_at: '2026-01-01T11:00:00Z' }, all, false);
+    expect(out.map((x) => x.id)).toEqual(['c', 'a', 'b']);
+  });
+  it('inserts a new conversation at its place', () => {
+    const d = conv({ id: 'd', last_activity_at: '2026-01-01T09:30:00Z' });
+    expect(upsert(list, d, all, false).map((x) => x.id)).toEqual(['a', 'd', 'b', 'c']);
+  });
+  it('removes a conversation that no longer matches', () => {
+    expect(upsert(list, { ...b, status: 'resolved' }, all, false).map((x) => x.id)).toEqual(['a', 'c']);
+  });
+  it('leaves an older unknown conversation to the page that holds it', () => {
+    const old = conv({ id: 'old', last_activity_at: '2025-01-01T00:00:00Z' });
+    expect(upsert(list, old, all, true)).toBe(list);
+    expect(upsert(list, old, all, false).map((x) => x.id)).toEqual(['a', 'b', 'c', 'old']);
+  });
+  it('does not duplicate', () => {
+    expect(upsert(list, { ...a }, all, false)).toHaveLength(3);
+  });
+});
+
+describe('appendPage', () => {
+  it('skips rows already in the list', () => {
+    const a = conv({ id: 'a' });
+    const b = conv({ id: 'b' });
+    expect(appendPage([a], [a, b]).map((x) => x.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('mergeMessages', () => {
+  it('unions by id, oldest first, newest copy wins', () => {
+    const m1 = msg({ id: 'm1', conversation_id: 'c', created_at: '2026-01-01T10:00:00Z' });
+    const m2 = msg({ id: 'm2', conversation_id: 'c', created_at: '2026-01-01T11:00:00Z', status: 'queued' });
+    const m0 = msg({ id: 'm0', conversation_id: 'c', created_at: '2026-01-01T09:00:00Z' });
+    const out = mergeMessages([m1, m2], [m0, { ...m2, status: 'delivered' }]);
+    expect(out.map((m) => m.id)).toEqual(['m0', 'm1', 'm2']);
+    expect(out[2].status).toBe('delivered');
+  });
+});
+
+describe('searchFilter', () => {
+  it('matches name and preview, case-insensitively', () => {
+    const a = conv({ id: 'a', contact: { id: 'x', name: 'Grace Hopper' } });
+    const b = conv({
+      id: 'b',
+      last_message: { content: 'My ORDER is late', direction: 'in', sender_kind: 'contact', channel: 'api', private: false, created_at: '' },
+    });
+    expect(searchFilter([a, b], 'grace').map((c) => c.id)).toEqual(['a']);
+    expect(searchFilter([a, b], 'order').map((c) => c.id)).toEqual(['b']);
+    expect(searchFilter([a, b], '  ')).toHaveLength(2);
+  });
+});
