@@ -1,0 +1,361 @@
+// Package app builds and wires every concrete part of Parley: config,
+// store, broker, real-time hub, use cases and the HTTP server. Main and the
+// end-to-end tests drive it.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/broker"
+	"github.com/parleyhq/parley/internal/broker/natsbroker"
+	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/httpapi"
+	"github.com/parleyhq/parley/internal/inbound"
+	"github.com/parleyhq/parley/internal/netguard"
+	"github.com/parleyhq/parley/internal/realtime"
+	"github.com/parleyhq/parley/internal/secret"
+	"github.com/parleyhq/parley/internal/session"
+	"github.com/parleyhq/parley/internal/sqlstore"
+	"github.com/parleyhq/parley/internal/workspace"
+)
+
+// Options are the parts tests replace.
+type Options struct {
+	Clock  parley.Clock
+	Logger *slog.Logger
+	// Hasher defaults to argon2id with production cost.
+	Hasher *auth.Hasher
+	// App serves the web app; nil means the embedded build.
+	App http.Handler
+	// NoApp serves no web app (API-only tests).
+	NoApp bool
+}
+
+// App is a running Parley node.
+type App struct {
+	Config   *config.Config
+	Log      *slog.Logger
+	Store    *sqlstore.Store
+	Sessions *session.Service
+	Broker   broker.Broker
+	Hub      *realtime.Hub
+	Handler  http.Handler
+	clock    parley.Clock
+	hasher   *auth.Hasher
+	listener net.Listener
+	server   *http.Server
+}
+
+// New opens the store (migrating it) and builds the node; it does not
+// listen yet.
+func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
+	a := &App{Config: cfg, Log: opts.Logger, clock: opts.Clock, hasher: opts.Hasher}
+	if a.Log == nil {
+		a.Log = slog.Default()
+	}
+	if a.clock == nil {
+		a.clock = parley.SystemClock{}
+	}
+	if a.hasher == nil {
+		a.hasher = auth.NewHasher(4)
+	}
+	box, err := a.secretBox()
+	if err != nil {
+		return nil, err
+	}
+	if err := a.openBroker(ctx); err != nil {
+		return nil, err
+	}
+	a.Store, err = sqlstore.Open(ctx, sqlstore.Options{
+		DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Clock: a.clock, Logger: a.Log, Secrets: box,
+		OnCommit: a.publish,
+	})
+	if err != nil {
+		a.Broker.Close()
+		return nil, err
+	}
+	if err := a.build(opts); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// publish tells other nodes (and this one's hub) that events committed.
+func (a *App) publish(workspaceID string, seq int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := a.Broker.Publish(ctx, workspaceID, seq); err != nil {
+		// The hub's poll backstop and resync after reconnect cover a lost
+		// notice; nothing is lost from the store.
+		a.Log.Warn("publish event notice", "workspace_id", workspaceID, "seq", seq, "err", err)
+	}
+}
+
+func (a *App) openBroker(ctx context.Context) error {
+	if a.Config.NATSURL == "" {
+		a.Broker = broker.NewLocal()
+		return nil
+	}
+	b, err := natsbroker.Open(ctx, natsbroker.Config{URL: a.Config.NATSURL, Logger: a.Log})
+	if err != nil {
+		return fmt.Errorf("open nats broker: %w", err)
+	}
+	a.Broker = b
+	return nil
+}
+
+// secretBox loads the key for secrets at rest: from the environment, a
+// file, or one generated into the data dir.
+func (a *App) secretBox() (*secret.Box, error) {
+	cfg := a.Config
+	var key []byte
+	var err error
+	switch {
+	case cfg.SecretKey != "":
+		key, err = secret.DecodeKey(cfg.SecretKey)
+	case cfg.SecretKeyFile != "":
+		var raw []byte
+		if raw, err = os.ReadFile(cfg.SecretKeyFile); err == nil {
+			key, err = secret.DecodeKey(string(raw))
+		}
+	default:
+		path := filepath.Join(cfg.DataDir, "secret.key")
+		var created bool
+		key, created, err = secret.LoadOrCreateKeyFile(path)
+		if err == nil && created {
+			a.Log.Info("generated the key for secrets at rest; several nodes must share one key (PARLEY_SECRET_KEY)", "path", path)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
+	return secret.NewBox(key)
+}
+
+func (a *App) build(opts Options) error {
+	guard, err := netguard.ParseAllowList(a.Config.AllowPrivateAddresses)
+	if err != nil {
+		return fmt.Errorf("PARLEY_ALLOW_PRIVATE_ADDRESSES: %w", err)
+	}
+	a.Sessions = session.New(a.Store, a.hasher, a.clock)
+	ws := workspace.New(a.Store, a.hasher)
+	ws.CheckURL = checkURL(guard)
+	hub, err := realtime.New(realtime.Config{
+		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
+		OriginPatterns: []string{a.Config.Public().Host},
+	})
+	if err != nil {
+		return fmt.Errorf("realtime hub: %w", err)
+	}
+	a.Hub = hub
+	app := opts.App
+	if app == nil && !opts.NoApp {
+		if app, err = webApp(); err != nil {
+			return err
+		}
+	}
+	a.Handler = httpapi.New(httpapi.Deps{
+		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversation.New(a.Store),
+		Inbound: inbound.New(a.Store), Logger: a.Log, PublicURL: a.Config.Public(), App: app,
+		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
+			if err := hub.ServeWS(w, r, actor); err != nil {
+				httpapi.WriteError(w, err)
+			}
+		},
+	})
+	return nil
+}
+
+// checkURL refuses a user-supplied URL early when it is not http(s) or
+// names a private address literally; the dial-time check covers names that
+// resolve to one.
+func checkURL(guard *netguard.Guard) func(string) error {
+	return func(raw string) error {
+		u, err := netguard.ValidateURL(raw)
+		if err != nil {
+			return parley.Errorf(parley.EINVALID, "%s", err.Error())
+		}
+		host := u.Hostname()
+		if host == "localhost" {
+			host = "127.0.0.1"
+		}
+		if ip, err := netip.ParseAddr(host); err == nil && !guard.Allowed(ip) {
+			return parley.Errorf(parley.EINVALID, "it points at a private or loopback address (allow it with PARLEY_ALLOW_PRIVATE_ADDRESSES)")
+		}
+		return nil
+	}
+}
+
+// actorLoader resolves members for the real-time hub.
+type actorLoader struct{ a *App }
+
+// LoadActor implements realtime.ActorLoader.
+func (l actorLoader) LoadActor(ctx context.Context, workspaceID, userID string) (parley.Actor, parley.WorkspaceSettings, error) {
+	u, err := l.a.Store.FindUserByID(ctx, userID)
+	if err != nil {
+		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	}
+	actor, err := l.a.Sessions.Actor(ctx, u, workspaceID)
+	if err != nil {
+		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	}
+	w, err := l.a.Store.FindWorkspaceByID(ctx, workspaceID)
+	if err != nil {
+		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	}
+	return actor, w.Settings, nil
+}
+
+// Listen binds the configured address (":0" picks a free port).
+func (a *App) Listen() error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	a.listener = ln
+	return nil
+}
+
+// Addr is the address the node listens on, after Listen.
+func (a *App) Addr() string { return a.listener.Addr().String() }
+
+// Run serves until ctx ends, then shuts down gracefully.
+func (a *App) Run(ctx context.Context) error {
+	if a.listener == nil {
+		if err := a.Listen(); err != nil {
+			return err
+		}
+	}
+	if err := a.announceSetup(ctx); err != nil {
+		return err
+	}
+	a.server = &http.Server{
+		Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	if a.Config.TLSCert != "" {
+		a.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
+	hubDone := make(chan error, 1)
+	go func() { hubDone <- a.Hub.Run(hubCtx) }()
+	go a.pruneEvents(hubCtx)
+	errc := make(chan error, 1)
+	go func() {
+		a.Log.Info("parley listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "database", string(a.Store.Dialect()))
+		if a.Config.TLSCert != "" {
+			errc <- a.server.ServeTLS(a.listener, a.Config.TLSCert, a.Config.TLSKey)
+		} else {
+			errc <- a.server.Serve(a.listener)
+		}
+	}()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	stopHub()
+	<-hubDone
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if serr := a.server.Shutdown(shutdownCtx); serr != nil && err == nil {
+		err = serr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// announceSetup prints the one-time set-up link when no user exists yet,
+// and writes the token to the data dir for scripts.
+func (a *App) announceSetup(ctx context.Context) error {
+	token, err := a.Sessions.EnsureSetupToken(ctx)
+	if err != nil || token == "" {
+		return err
+	}
+	link := a.Config.PublicURL + "/setup?token=" + token
+	a.Log.Info("first-run set-up: open this link to create the first workspace and admin", "url", link)
+	if err := os.MkdirAll(a.Config.DataDir, 0o700); err == nil {
+		_ = os.WriteFile(filepath.Join(a.Config.DataDir, "setup-token"), []byte(token+"\n"), 0o600)
+	}
+	return nil
+}
+
+// pruneEvents deletes events older than the retention, hourly.
+func (a *App) pruneEvents(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := a.Store.PruneEvents(ctx, a.clock.Now().Add(-a.Config.EventRetention))
+		if err != nil && ctx.Err() == nil {
+			a.Log.Warn("prune events", "err", err)
+		} else if n > 0 {
+			a.Log.Info("pruned events", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close releases the store and broker.
+func (a *App) Close() error {
+	var err error
+	if a.Store != nil {
+		err = errors.Join(err, a.Store.Close())
+	}
+	if a.Broker != nil {
+		err = errors.Join(err, a.Broker.Close())
+	}
+	return err
+}
+
+// CreateUser creates a user in a workspace (created when missing), for
+// the CLI.
+func (a *App) CreateUser(ctx context.Context, email, password, name, workspaceName string, role parley.Role) (*parley.User, error) {
+	if !role.Valid() {
+		return nil, fmt.Errorf("role must be admin or agent, not %q", role)
+	}
+	email, err := workspace.ValidEmail("email", email)
+	if err != nil {
+		return nil, err
+	}
+	if name, err = workspace.ValidName("name", name); err != nil {
+		return nil, err
+	}
+	if workspaceName, err = workspace.ValidName("workspace", workspaceName); err != nil {
+		return nil, err
+	}
+	if err := workspace.ValidPassword("password", password); err != nil {
+		return nil, err
+	}
+	hash, err := a.hasher.Hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	var u *parley.User
+	err = a.Store.Write(ctx, func(tx *sqlstore.Tx) error {
+		var err error
+		u, err = session.CreateUserInWorkspace(ctx, tx, email, name, hash, workspaceName, role)
+		return err
+	})
+	return u, err
+}
+

@@ -1,0 +1,87 @@
+// Package config loads Parley's settings from PARLEY_* environment
+// variables (and *_FILE variants for secrets), then command-line flags.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is every setting, with its default.
+type Config struct {
+	Addr                  string        `env:"PARLEY_ADDR" envDefault:"127.0.0.1:8080"`
+	PublicURL             string        `env:"PARLEY_PUBLIC_URL"`
+	DataDir               string        `env:"PARLEY_DATA_DIR" envDefault:"./data"`
+	DatabaseURL           string        `env:"PARLEY_DATABASE_URL"`
+	SecretKey             string        `env:"PARLEY_SECRET_KEY"`
+	SecretKeyFile         string        `env:"PARLEY_SECRET_KEY_FILE"`
+	TLSCert               string        `env:"PARLEY_TLS_CERT"`
+	TLSKey                string        `env:"PARLEY_TLS_KEY"`
+	AllowPrivateAddresses string        `env:"PARLEY_ALLOW_PRIVATE_ADDRESSES"`
+	NATSURL               string        `env:"PARLEY_NATS_URL"`
+	EventRetention        time.Duration `env:"PARLEY_EVENT_RETENTION" envDefault:"168h"`
+	LogLevel              string        `env:"PARLEY_LOG_LEVEL" envDefault:"info"`
+	LogFormat             string        `env:"PARLEY_LOG_FORMAT" envDefault:"text"`
+}
+
+// Load reads the environment, then flags from args (which override it).
+func Load(args []string) (*Config, error) {
+	var c Config
+	if err := env.Parse(&c); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if p := os.Getenv("PARLEY_DATABASE_URL_FILE"); p != "" && c.DatabaseURL == "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("config: PARLEY_DATABASE_URL_FILE: %w", err)
+		}
+		c.DatabaseURL = strings.TrimSpace(string(b))
+	}
+	fs := flag.NewFlagSet("parley", flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (PARLEY_ADDR)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "URL people and providers reach Parley at (PARLEY_PUBLIC_URL)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for the SQLite database, key and files (PARLEY_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL; empty for embedded SQLite (PARLEY_DATABASE_URL)")
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return &c, c.Validate()
+}
+
+// Validate checks the settings and fills in derived defaults.
+func (c *Config) Validate() error {
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+		if c.TLSCert != "" {
+			c.PublicURL = "https://" + c.Addr
+		}
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("config: PARLEY_PUBLIC_URL must be an http(s) URL, got %q", c.PublicURL)
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("config: PARLEY_TLS_CERT and PARLEY_TLS_KEY go together")
+	}
+	if c.SecretKey != "" && c.SecretKeyFile != "" {
+		return errors.New("config: set PARLEY_SECRET_KEY or PARLEY_SECRET_KEY_FILE, not both")
+	}
+	if c.EventRetention < time.Hour {
+		return errors.New("config: PARLEY_EVENT_RETENTION must be at least 1h")
+	}
+	return nil
+}
+
+// Public returns the public URL parsed.
+func (c *Config) Public() *url.URL {
+	u, _ := url.Parse(c.PublicURL)
+	return u
+}

@@ -1,0 +1,376 @@
+// Package conversation holds the use cases agents perform on
+// conversations: list, read, reply, note, assign, change status, snooze,
+// set visibility, tag, mark read, delete. Every use case checks access per
+// object and writes its change, events and audit row in one transaction.
+package conversation
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/access"
+	"github.com/parleyhq/parley/internal/inbound"
+	"github.com/parleyhq/parley/internal/sqlstore"
+)
+
+// Service runs the conversation use cases.
+type Service struct {
+	store *sqlstore.Store
+}
+
+// New returns a Service on store.
+func New(store *sqlstore.Store) *Service { return &Service{store: store} }
+
+// Limits on list pages.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 200
+	// MaxContentLen bounds a message's text (runes).
+	MaxContentLen = 65536
+)
+
+// ListParams select a page of conversations.
+type ListParams struct {
+	View     string
+	Statuses []parley.ConversationStatus
+	Cursor   string
+	Limit    int
+}
+
+// Page is one page of conversations.
+type Page struct {
+	Items      []parley.ConversationItem `json:"items"`
+	NextCursor string                    `json:"next_cursor"`
+}
+
+// ParseStatuses parses a comma-separated status list.
+func ParseStatuses(raw string) ([]parley.ConversationStatus, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	var out []parley.ConversationStatus
+	for _, s := range strings.Split(raw, ",") {
+		st := parley.ConversationStatus(strings.TrimSpace(s))
+		if !st.Valid() {
+			return nil, parley.FieldErrorf("status", "Unknown status %q: use queued, open, pending, snoozed, resolved or abandoned.", clip(string(st)))
+		}
+		if !slices.Contains(out, st) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) filter(ctx context.Context, a parley.Actor, view string, statuses []parley.ConversationStatus) (sqlstore.ConversationFilter, error) {
+	switch view {
+	case "", sqlstore.ViewAll:
+		view = sqlstore.ViewAll
+	case sqlstore.ViewMine, sqlstore.ViewUnassigned:
+	default:
+		return sqlstore.ConversationFilter{}, parley.FieldErrorf("view", "Unknown view %q: use all, mine or unassigned.", clip(view))
+	}
+	ws, err := s.store.FindWorkspaceByID(ctx, a.WorkspaceID)
+	if err != nil {
+		return sqlstore.ConversationFilter{}, err
+	}
+	return sqlstore.ConversationFilter{Scope: access.ConversationScope(a, ws.Settings), View: view, Statuses: statuses}, nil
+}
+
+// List returns a page of the conversations the actor may see.
+func (s *Service) List(ctx context.Context, a parley.Actor, p ListParams) (*Page, error) {
+	f, err := s.filter(ctx, a, p.View, p.Statuses)
+	if err != nil {
+		return nil, err
+	}
+	f.Limit = p.Limit
+	if f.Limit <= 0 {
+		f.Limit = DefaultLimit
+	}
+	if f.Limit > MaxLimit {
+		return nil, parley.FieldErrorf("limit", "The limit must be at most %d.", MaxLimit)
+	}
+	if p.Cursor != "" {
+		var c sqlstore.ConversationCursor
+		if err := decodeCursor(p.Cursor, &c); err != nil {
+			return nil, err
+		}
+		f.After = &c
+	}
+	items, err := s.store.ListConversations(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	page := &Page{Items: items}
+	if len(items) == f.Limit {
+		last := items[len(items)-1]
+		page.NextCursor = encodeCursor(sqlstore.ConversationCursor{LastActivityAt: last.LastActivityAt, ID: last.ID})
+	}
+	return page, nil
+}
+
+// Counts are the live counts of the list views.
+type Counts struct {
+	All        int64 `json:"all"`
+	Mine       int64 `json:"mine"`
+	Unassigned int64 `json:"unassigned"`
+}
+
+// Count returns the number of conversations in each view for the actor.
+func (s *Service) Count(ctx context.Context, a parley.Actor, statuses []parley.ConversationStatus) (*Counts, error) {
+	f, err := s.filter(ctx, a, sqlstore.ViewAll, statuses)
+	if err != nil {
+		return nil, err
+	}
+	var c Counts
+	for view, dst := range map[string]*int64{sqlstore.ViewAll: &c.All, sqlstore.ViewMine: &c.Mine, sqlstore.ViewUnassigned: &c.Unassigned} {
+		f.View = view
+		if *dst, err = s.store.CountConversations(ctx, f); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
+func encodeCursor(v any) string {
+	b, _ := json.Marshal(v)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(raw string, v any) error {
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil || json.Unmarshal(b, v) != nil {
+		return parley.FieldErrorf("cursor", "The cursor is malformed: pass next_cursor from the previous page unchanged.")
+	}
+	return nil
+}
+
+// visible loads a conversation and checks that the actor may see it; one
+// the actor may not see is ENOTFOUND, never its data.
+func visible(ctx context.Context, q interface {
+	FindWorkspaceByID(context.Context, string) (*parley.Workspace, error)
+	FindConversationByID(context.Context, string, string) (*parley.Conversation, error)
+}, a parley.Actor, conversationID string) (*parley.Conversation, *parley.Workspace, error) {
+	ws, err := q.FindWorkspaceByID(ctx, a.WorkspaceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := q.FindConversationByID(ctx, a.WorkspaceID, conversationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !access.CanSeeConversation(a, ws.Settings, c.Audience()) {
+		return nil, nil, parley.Errorf(parley.ENOTFOUND, "Conversation not found.")
+	}
+	return c, ws, nil
+}
+
+// Get returns one conversation as a list item for the actor.
+func (s *Service) Get(ctx context.Context, a parley.Actor, conversationID string) (*parley.ConversationItem, error) {
+	if _, _, err := visible(ctx, s.store, a, conversationID); err != nil {
+		return nil, err
+	}
+	return s.store.FindConversationItem(ctx, a.WorkspaceID, conversationID, a.UserID)
+}
+
+// MessagePage is one page of a thread, oldest first.
+type MessagePage struct {
+	Items      []parley.Message `json:"items"`
+	NextCursor string           `json:"next_cursor"`
+}
+
+// Messages returns a page of a conversation's messages: the newest first
+// page, then older ones by cursor.
+func (s *Service) Messages(ctx context.Context, a parley.Actor, conversationID, cursor string, limit int) (*MessagePage, error) {
+	if _, _, err := visible(ctx, s.store, a, conversationID); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	if limit > MaxLimit {
+		return nil, parley.FieldErrorf("limit", "The limit must be at most %d.", MaxLimit)
+	}
+	var before *sqlstore.MessageCursor
+	if cursor != "" {
+		before = &sqlstore.MessageCursor{}
+		if err := decodeCursor(cursor, before); err != nil {
+			return nil, err
+		}
+	}
+	msgs, err := s.store.ListMessages(ctx, conversationID, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	page := &MessagePage{Items: msgs}
+	if len(msgs) == limit {
+		page.NextCursor = encodeCursor(sqlstore.MessageCursor{CreatedAt: msgs[0].CreatedAt, ID: msgs[0].ID})
+	}
+	return page, nil
+}
+
+// Outbox decides what happens to a reply once stored. The delivery worker
+// implements it; without one, replies on API inboxes without a callback URL
+// are marked sent at once.
+type Outbox interface {
+	// Enqueue schedules m for sending inside tx. It reports whether the
+	// message was queued (false: nothing to send it through).
+	Enqueue(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, conv *parley.Conversation, m *parley.Message) (bool, error)
+}
+
+// Reply posts an agent's reply (or, when private, a note) to a conversation.
+func (s *Service) Reply(ctx context.Context, a parley.Actor, conversationID, content string, private bool, outbox Outbox) (*parley.Message, error) {
+	content = strings.TrimRight(content, " \t\r\n")
+	switch {
+	case strings.TrimSpace(content) == "":
+		return nil, parley.FieldErrorf("content", "The message is empty.")
+	case !utf8.ValidString(content):
+		return nil, parley.FieldErrorf("content", "The message is not valid UTF-8.")
+	case utf8.RuneCountInString(content) > MaxContentLen:
+		return nil, parley.FieldErrorf("content", "The message is longer than %d characters.", MaxContentLen)
+	}
+	var msg *parley.Message
+	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		conv, ws, err := visible(ctx, tx, a, conversationID)
+		if err != nil {
+			return err
+		}
+		inbox, err := tx.FindInboxByID(ctx, ws.ID, conv.InboxID)
+		if err != nil {
+			return err
+		}
+		msg = &parley.Message{
+			WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: parley.DirectionOut,
+			Sender: parley.Sender{Kind: parley.SenderAgent, ID: a.UserID, Name: a.Name}, Private: private,
+			Content: content, ContentType: "text", Channel: inbox.Channel, Status: parley.DeliveryQueued,
+		}
+		if private {
+			msg.Status = parley.DeliverySent
+		}
+		if err := tx.InsertMessage(ctx, msg); err != nil {
+			return err
+		}
+		if !private {
+			if err := s.dispatch(ctx, tx, inbox, conv, msg, outbox); err != nil {
+				return err
+			}
+		}
+		prev := *conv
+		recordReply(conv, msg)
+		if err := tx.SaveConversation(ctx, conv, &prev); err != nil {
+			return err
+		}
+		return appendChange(ctx, tx, a, conv, nil, parley.EventMessageCreated, msg)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// dispatch hands a reply to the outbox, or marks it sent when the inbox has
+// nowhere to send it (an API inbox without a callback: clients read it).
+func (s *Service) dispatch(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, conv *parley.Conversation, m *parley.Message, outbox Outbox) error {
+	if outbox != nil {
+		queued, err := outbox.Enqueue(ctx, tx, inbox, conv, m)
+		if err != nil || queued {
+			return err
+		}
+	}
+	if inbox.Channel == parley.ChannelAPI && inbox.Config["callback_url"] == "" {
+		sqlstore.ApplyDeliveryStatus(m, parley.DeliverySent, "", tx.Now())
+		now := tx.Now()
+		m.SentAt = &now
+		return tx.UpdateMessageDelivery(ctx, m)
+	}
+	return nil
+}
+
+// recordReply updates the conversation's counters for an agent message:
+// a reply answers what was waiting; a note changes nothing the customer
+// sees, so it leaves the order and the unreplied count alone.
+func recordReply(c *parley.Conversation, m *parley.Message) {
+	if m.Private {
+		return
+	}
+	c.UnrepliedCount = 0
+	c.WaitingSince = nil
+	if c.FirstReplyAt == nil {
+		t := m.CreatedAt
+		c.FirstReplyAt = &t
+	}
+	c.LastActivityAt = m.CreatedAt
+	c.LastMessage = inbound.Preview(m)
+}
+
+// appendChange appends the events of a change: the object event (when
+// given) and conversation.updated with who could see it before.
+func appendChange(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, c *parley.Conversation, prev *parley.Audience, typ string, obj any) error {
+	aud := c.Audience()
+	if typ != "" {
+		if err := tx.AppendEvent(typ, c.WorkspaceID, c.ID, obj, &aud, nil); err != nil {
+			return err
+		}
+	}
+	item, err := tx.FindConversationItem(ctx, c.WorkspaceID, c.ID, "")
+	if err != nil {
+		return err
+	}
+	return tx.AppendEvent(parley.EventConversationUpdated, c.WorkspaceID, c.ID, item, &aud, prev)
+}
+
+// MarkRead marks the conversation read for the actor.
+func (s *Service) MarkRead(ctx context.Context, a parley.Actor, conversationID string) error {
+	return s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		if _, _, err := visible(ctx, tx, a, conversationID); err != nil {
+			return err
+		}
+		return tx.MarkRead(ctx, conversationID, a.UserID)
+	})
+}
+
+// SetPinned pins or unpins the conversation for the actor.
+func (s *Service) SetPinned(ctx context.Context, a parley.Actor, conversationID string, pinned bool) error {
+	return s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		if _, _, err := visible(ctx, tx, a, conversationID); err != nil {
+			return err
+		}
+		return tx.SetPinned(ctx, conversationID, a.UserID, pinned)
+	})
+}
+
+// Delete removes a conversation (admins only).
+func (s *Service) Delete(ctx context.Context, a parley.Actor, conversationID string) error {
+	return s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		c, ws, err := visible(ctx, tx, a, conversationID)
+		if err != nil {
+			return err
+		}
+		if !access.CanDeleteConversation(a, ws.Settings, c.Audience()) {
+			return parley.Errorf(parley.EFORBIDDEN, "Only an admin can delete a conversation.")
+		}
+		prev := *c
+		now := tx.Now()
+		c.DeletedAt = &now
+		if err := tx.SaveConversation(ctx, c, &prev); err != nil {
+			return err
+		}
+		aud := c.Audience()
+		if err := tx.AppendEvent(parley.EventConversationRemoved, c.WorkspaceID, c.ID, map[string]string{"id": c.ID}, &aud, nil); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, c.WorkspaceID, a.UserID, "conversation.delete", "conversation", c.ID, map[string]int64{"number": c.Number})
+	})
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+

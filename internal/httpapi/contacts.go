@@ -1,0 +1,168 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/workspace"
+)
+
+// ContactPath names a contact.
+type ContactPath struct {
+	WorkspacePath
+	ContactID string `path:"contact_id" format:"uuid"`
+}
+
+// contactBody creates or changes a contact.
+type contactBody struct {
+	Name       *string           `json:"name,omitempty" maxLength:"200"`
+	Email      *string           `json:"email,omitempty" maxLength:"254"`
+	Phone      *string           `json:"phone,omitempty" maxLength:"64"`
+	Company    *string           `json:"company,omitempty" maxLength:"200"`
+	Title      *string           `json:"title,omitempty" maxLength:"200"`
+	AvatarURL  *string           `json:"avatar_url,omitempty" maxLength:"2048"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+	Tags       []string          `json:"tags,omitempty" maxItems:"100"`
+	Blocked    *bool             `json:"blocked,omitempty"`
+	Archived   *bool             `json:"archived,omitempty"`
+}
+
+func (b contactBody) input() workspace.ContactInput {
+	return workspace.ContactInput{Name: b.Name, Email: b.Email, Phone: b.Phone, Company: b.Company, Title: b.Title,
+		AvatarURL: b.AvatarURL, Attributes: b.Attributes, Tags: b.Tags, Blocked: b.Blocked, Archived: b.Archived}
+}
+
+// identityBody is a channel identity.
+type identityBody struct {
+	InboxID  string `json:"inbox_id" required:"true" format:"uuid"`
+	SourceID string `json:"source_id" required:"true" minLength:"1" maxLength:"512"`
+}
+
+func (s *Server) contactRoutes() {
+	type contactRoutesListInput struct {
+		WorkspacePath
+		Q      string `query:"q" maxLength:"200"`
+		Cursor string `query:"cursor" maxLength:"500"`
+		Limit  int    `query:"limit" minimum:"0" maximum:"200"`
+	}
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/contacts", "listContacts", "Contacts, newest first; q searches name, email, phone, company", 200),
+		func(ctx context.Context, in *contactRoutesListInput) (*Body[Items[parley.Contact]], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			page, err := s.Workspaces.Contacts(ctx, a, in.Q, in.Cursor, in.Limit)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return items(page.Items, page.NextCursor), nil
+		})
+	type contactRoutesCreateInput struct {
+		WorkspacePath
+		Body struct {
+			contactBody
+			Identities []identityBody `json:"identities,omitempty" maxItems:"50"`
+		}
+	}
+	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/contacts", "createContact", "Create a contact", 201),
+		func(ctx context.Context, in *contactRoutesCreateInput) (*Body[*parley.Contact], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			var idents []parley.ContactIdentity
+			for _, i := range in.Body.Identities {
+				idents = append(idents, parley.ContactIdentity{InboxID: i.InboxID, SourceID: i.SourceID})
+			}
+			c, err := s.Workspaces.CreateContact(ctx, a, in.Body.contactBody.input(), idents)
+			return result(s, ctx, c, err)
+		})
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/contacts/{contact_id}", "getContact", "One contact with its identities", 200),
+		func(ctx context.Context, in *ContactPath) (*Body[*parley.Contact], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			c, err := s.Workspaces.Contact(ctx, a, in.ContactID)
+			return result(s, ctx, c, err)
+		})
+	type contactRoutesPatchInput struct {
+		ContactPath
+		Body contactBody
+	}
+	huma.Register(s.api, op(http.MethodPatch, "/workspaces/{workspace_id}/contacts/{contact_id}", "updateContact", "Change a contact", 200),
+		func(ctx context.Context, in *contactRoutesPatchInput) (*Body[*parley.Contact], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			c, err := s.Workspaces.UpdateContact(ctx, a, in.ContactID, in.Body.input())
+			return result(s, ctx, c, err)
+		})
+	huma.Register(s.api, op(http.MethodDelete, "/workspaces/{workspace_id}/contacts/{contact_id}", "deleteContact", "Delete a contact (admins)", 204),
+		func(ctx context.Context, in *ContactPath) (*empty, error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			return done(s, ctx, s.Workspaces.DeleteContact(ctx, a, in.ContactID))
+		})
+	type contactRoutesIdentityInput struct {
+		ContactPath
+		Body identityBody
+	}
+	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/contacts/{contact_id}/identities", "addContactIdentity", "Link a channel identity to a contact", 201),
+		func(ctx context.Context, in *contactRoutesIdentityInput) (*Body[*parley.Contact], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			c, err := s.Workspaces.AddIdentity(ctx, a, in.ContactID, parley.ContactIdentity{InboxID: in.Body.InboxID, SourceID: in.Body.SourceID})
+			return result(s, ctx, c, err)
+		})
+}
+
+func (s *Server) tagRoutes(kind, plural string) {
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/"+plural, "list_"+plural, "List "+plural, 200),
+		func(ctx context.Context, in *WorkspacePath) (*Body[Items[parley.Tag]], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			list, err := s.Workspaces.Tags(ctx, a, kind)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return items(list, ""), nil
+		})
+	type tagRoutesCreateInput struct {
+		WorkspacePath
+		Body struct {
+			Name  string `json:"name" required:"true" minLength:"1" maxLength:"64"`
+			Color string `json:"color,omitempty" maxLength:"32"`
+		}
+	}
+	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/"+plural, "create_"+kind, "Create a "+kind, 201),
+		func(ctx context.Context, in *tagRoutesCreateInput) (*Body[*parley.Tag], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			t, err := s.Workspaces.CreateTag(ctx, a, kind, in.Body.Name, in.Body.Color)
+			return result(s, ctx, t, err)
+		})
+	type tagRoutesDeleteInput struct {
+		WorkspacePath
+		TagID string `path:"tag_id" format:"uuid"`
+	}
+	huma.Register(s.api, op(http.MethodDelete, "/workspaces/{workspace_id}/"+plural+"/{tag_id}", "delete_"+kind, "Delete a "+kind+" (admins)", 204),
+		func(ctx context.Context, in *tagRoutesDeleteInput) (*empty, error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			return done(s, ctx, s.Workspaces.DeleteTag(ctx, a, kind, in.TagID))
+		})
+}

@@ -1,0 +1,168 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/conversation"
+)
+
+// ConversationPath names a conversation.
+type ConversationPath struct {
+	WorkspacePath
+	ConversationID string `path:"conversation_id" format:"uuid"`
+}
+
+func (s *Server) conversationRoutes() {
+	type conversationRoutesListInput struct {
+		WorkspacePath
+		View   string `query:"view" enum:"all,mine,unassigned," doc:"all (default), mine or unassigned"`
+		Status string `query:"status" maxLength:"200" doc:"comma-separated statuses; empty lists every status"`
+		Cursor string `query:"cursor" maxLength:"500"`
+		Limit  int    `query:"limit" minimum:"0" maximum:"200"`
+	}
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations", "listConversations", "Conversations you may see, newest activity first", 200),
+		func(ctx context.Context, in *conversationRoutesListInput) (*Body[Items[parley.ConversationItem]], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			statuses, err := conversation.ParseStatuses(in.Status)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			page, err := s.Conversations.List(ctx, a, conversation.ListParams{View: in.View, Statuses: statuses, Cursor: in.Cursor, Limit: in.Limit})
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return items(page.Items, page.NextCursor), nil
+		})
+	type conversationRoutesCountInput struct {
+		WorkspacePath
+		Status string `query:"status" maxLength:"200"`
+	}
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations/counts", "countConversations", "Live counts of the All, Mine and Unassigned views", 200),
+		func(ctx context.Context, in *conversationRoutesCountInput) (*Body[*conversation.Counts], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			statuses, err := conversation.ParseStatuses(in.Status)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			c, err := s.Conversations.Count(ctx, a, statuses)
+			return result(s, ctx, c, err)
+		})
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations/{conversation_id}", "getConversation", "One conversation", 200),
+		func(ctx context.Context, in *ConversationPath) (*Body[*parley.ConversationItem], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			c, err := s.Conversations.Get(ctx, a, in.ConversationID)
+			return result(s, ctx, c, err)
+		})
+	s.conversationChangeRoutes()
+	s.messageRoutes()
+}
+
+func (s *Server) conversationChangeRoutes() {
+	type conversationChangeRoutesPatchInput struct {
+		ConversationPath
+		Body struct {
+			Status       Nullable[parley.ConversationStatus] `json:"status,omitempty" enum:"queued,open,pending,snoozed,resolved,abandoned"`
+			SnoozedUntil Nullable[time.Time]                 `json:"snoozed_until,omitempty"`
+			Priority     Nullable[parley.Priority]           `json:"priority,omitempty" enum:"none,low,medium,high,urgent"`
+			AssigneeIDs  Nullable[[]string]                  `json:"assignee_ids,omitempty" maxItems:"100"`
+			TeamID       Nullable[string]                    `json:"team_id,omitempty"`
+			VisibleTo    Nullable[[]string]                  `json:"visible_to,omitempty" maxItems:"1000" doc:"null: everyone; a list: only those users"`
+			AIMode       Nullable[parley.AIMode]             `json:"ai_mode,omitempty" enum:"active,paused,manual"`
+			Tags         Nullable[[]string]                  `json:"tags,omitempty" maxItems:"100"`
+			Labels       Nullable[[]string]                  `json:"labels,omitempty" maxItems:"100"`
+		}
+	}
+	huma.Register(s.api, op(http.MethodPatch, "/workspaces/{workspace_id}/conversations/{conversation_id}", "updateConversation", "Change status, assignees, team, visibility, AI mode, tags or labels", 200),
+		func(ctx context.Context, in *conversationChangeRoutesPatchInput) (*Body[*parley.ConversationItem], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			b := in.Body
+			c, err := s.Conversations.Update(ctx, a, in.ConversationID, conversation.Change{
+				Status: optional(b.Status), SnoozedUntil: optional(b.SnoozedUntil), Priority: optional(b.Priority),
+				AssigneeIDs: optional(b.AssigneeIDs), TeamID: optional(b.TeamID), VisibleTo: optional(b.VisibleTo),
+				AIMode: optional(b.AIMode), Tags: optional(b.Tags), Labels: optional(b.Labels),
+			})
+			return result(s, ctx, c, err)
+		})
+	huma.Register(s.api, op(http.MethodDelete, "/workspaces/{workspace_id}/conversations/{conversation_id}", "deleteConversation", "Delete a conversation (admins)", 204),
+		func(ctx context.Context, in *ConversationPath) (*empty, error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			return done(s, ctx, s.Conversations.Delete(ctx, a, in.ConversationID))
+		})
+	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/read", "markConversationRead", "Mark read for you", 204),
+		func(ctx context.Context, in *ConversationPath) (*empty, error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			return done(s, ctx, s.Conversations.MarkRead(ctx, a, in.ConversationID))
+		})
+	type conversationChangeRoutesPinInput struct {
+		ConversationPath
+		Body struct {
+			Pinned bool `json:"pinned" required:"true"`
+		}
+	}
+	huma.Register(s.api, op(http.MethodPut, "/workspaces/{workspace_id}/conversations/{conversation_id}/pin", "pinConversation", "Pin or unpin for you", 204),
+		func(ctx context.Context, in *conversationChangeRoutesPinInput) (*empty, error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			return done(s, ctx, s.Conversations.SetPinned(ctx, a, in.ConversationID, in.Body.Pinned))
+		})
+}
+
+func (s *Server) messageRoutes() {
+	type messageRoutesListInput struct {
+		ConversationPath
+		Cursor string `query:"cursor" maxLength:"500"`
+		Limit  int    `query:"limit" minimum:"0" maximum:"200"`
+	}
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations/{conversation_id}/messages", "listMessages", "Messages: the newest page first, oldest first within a page; next_cursor pages to older ones", 200),
+		func(ctx context.Context, in *messageRoutesListInput) (*Body[Items[parley.Message]], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			page, err := s.Conversations.Messages(ctx, a, in.ConversationID, in.Cursor, in.Limit)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return items(page.Items, page.NextCursor), nil
+		})
+	type messageRoutesPostInput struct {
+		ConversationPath
+		Body struct {
+			Content string `json:"content" required:"true" minLength:"1" maxLength:"262144"`
+			Private bool   `json:"private,omitempty" doc:"true: an internal note, never sent to the customer"`
+		}
+	}
+	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/messages", "createMessage", "Reply to the customer, or add a private note", 201),
+		func(ctx context.Context, in *messageRoutesPostInput) (*Body[*parley.Message], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			m, err := s.Conversations.Reply(ctx, a, in.ConversationID, in.Body.Content, in.Body.Private, s.Outbox)
+			return result(s, ctx, m, err)
+		})
+}

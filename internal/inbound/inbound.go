@@ -1,0 +1,210 @@
+// Package inbound is the one path by which a customer message enters
+// Parley, whatever its channel: one transaction that dedupes, resolves the
+// contact, picks or opens the conversation, stores the message, updates the
+// counters and appends the events. The caller acknowledges the provider
+// only after Receive returns.
+package inbound
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/sqlstore"
+)
+
+// Receiver stores inbound messages.
+type Receiver struct {
+	store *sqlstore.Store
+}
+
+// New returns a Receiver writing to store.
+func New(store *sqlstore.Store) *Receiver { return &Receiver{store: store} }
+
+// Result says where a message landed.
+type Result struct {
+	MessageID      string
+	ConversationID string
+	// Duplicate is true when the provider message id was seen before and
+	// nothing was stored.
+	Duplicate bool
+	// NewConversation is true when the message opened a conversation.
+	NewConversation bool
+}
+
+// previewLen is how much of a message the conversation list shows.
+const previewLen = 140
+
+// JoinInbox returns the inbox a contact's open conversation must be in for
+// an inbound message to join it under mode: "" means any inbox.
+func JoinInbox(mode parley.JoinMode, inboxID string) string {
+	if mode == parley.JoinContactInbox {
+		return inboxID
+	}
+	return ""
+}
+
+// Receive stores one inbound message on inbox. It is idempotent on
+// (inbox, provider message id).
+func (r *Receiver) Receive(ctx context.Context, inbox *parley.Inbox, in channel.Inbound) (Result, error) {
+	if err := validate(in); err != nil {
+		return Result{}, err
+	}
+	var res Result
+	err := r.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		res = Result{}
+		return receive(ctx, tx, inbox, in, &res)
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("receive: %w", err)
+	}
+	return res, nil
+}
+
+func validate(in channel.Inbound) error {
+	switch {
+	case strings.TrimSpace(in.Contact.SourceID) == "":
+		return parley.FieldErrorf("contact.source_id", "The contact's source id is required.")
+	case strings.TrimSpace(in.ProviderMessageID) == "":
+		return parley.FieldErrorf("source_message_id", "The message's source id is required.")
+	case strings.TrimSpace(in.Content) == "" && len(in.Media) == 0:
+		return parley.FieldErrorf("content", "The message has no content.")
+	case !utf8.ValidString(in.Content):
+		return parley.FieldErrorf("content", "The content is not valid UTF-8.")
+	}
+	return nil
+}
+
+func receive(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, in channel.Inbound, res *Result) error {
+	if m, err := tx.FindMessageByProviderID(ctx, inbox.ID, in.ProviderMessageID); err == nil {
+		*res = Result{MessageID: m.ID, ConversationID: m.ConversationID, Duplicate: true}
+		return nil
+	} else if !parley.IsNotFound(err) {
+		return err
+	}
+	ws, err := tx.FindWorkspaceByID(ctx, inbox.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	contactID, err := resolveContact(ctx, tx, inbox, in.Contact)
+	if err != nil {
+		return err
+	}
+	if err := tx.LockContact(ctx, contactID); err != nil {
+		return err
+	}
+	conv, created, err := pickConversation(ctx, tx, ws, inbox, contactID)
+	if err != nil {
+		return err
+	}
+	at := tx.Now()
+	if !in.Timestamp.IsZero() && in.Timestamp.Before(at) {
+		// The provider's own time orders the thread (and starts the
+		// WhatsApp window); a clock in the future is not trusted.
+		at = in.Timestamp.UTC()
+	}
+	msg := &parley.Message{
+		WorkspaceID: inbox.WorkspaceID, ConversationID: conv.ID, InboxID: inbox.ID,
+		Direction: parley.DirectionIn, Sender: parley.Sender{Kind: parley.SenderContact, ID: contactID, Name: in.Contact.Name},
+		Content: in.Content, ContentType: in.ContentType, Channel: inbox.Channel, ProviderMessageID: in.ProviderMessageID,
+		Status: parley.DeliveryReceived, CreatedAt: at,
+	}
+	if err := tx.InsertMessage(ctx, msg); err != nil {
+		return err
+	}
+	conv.InboxID = inbox.ID
+	if err := tx.RecordInbound(ctx, conv, Preview(msg), at); err != nil {
+		return err
+	}
+	item, err := tx.FindConversationItem(ctx, ws.ID, conv.ID, "")
+	if err != nil {
+		return err
+	}
+	aud := conv.Audience()
+	if err := tx.AppendEvent(parley.EventMessageCreated, ws.ID, conv.ID, msg, &aud, nil); err != nil {
+		return err
+	}
+	typ := parley.EventConversationUpdated
+	if created {
+		typ = parley.EventConversationCreated
+	}
+	if err := tx.AppendEvent(typ, ws.ID, conv.ID, item, &aud, nil); err != nil {
+		return err
+	}
+	*res = Result{MessageID: msg.ID, ConversationID: conv.ID, NewConversation: created}
+	return nil
+}
+
+// resolveContact finds the contact known by the identity, or by the same
+// E.164 phone on another channel (one person, one history), or creates it.
+func resolveContact(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, ci channel.ContactInfo) (string, error) {
+	id, err := tx.FindContactIDByIdentity(ctx, inbox.ID, ci.SourceID)
+	if err == nil || !parley.IsNotFound(err) {
+		return id, err
+	}
+	ident := parley.ContactIdentity{InboxID: inbox.ID, SourceID: ci.SourceID}
+	if ci.Phone != "" {
+		id, err := tx.FindContactIDByPhone(ctx, inbox.WorkspaceID, ci.Phone)
+		if err == nil {
+			return id, tx.AddContactIdentity(ctx, inbox.WorkspaceID, id, ident)
+		}
+		if !parley.IsNotFound(err) {
+			return "", err
+		}
+	}
+	c := &parley.Contact{
+		WorkspaceID: inbox.WorkspaceID, Name: ci.Name, Email: ci.Email, Phone: ci.Phone,
+		Identities: []parley.ContactIdentity{ident},
+	}
+	if c.Name == "" {
+		c.Name = ci.SourceID
+	}
+	if err := tx.CreateContact(ctx, c); err != nil {
+		return "", err
+	}
+	return c.ID, nil
+}
+
+// pickConversation returns the conversation the message joins under the
+// workspace's join mode, or opens one linked to the contact's previous one.
+func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *parley.Inbox, contactID string) (*parley.Conversation, bool, error) {
+	within := JoinInbox(ws.Settings.JoinMode, inbox.ID)
+	conv, err := tx.FindOpenConversation(ctx, contactID, within)
+	if err == nil {
+		return conv, false, nil
+	}
+	if !parley.IsNotFound(err) {
+		return nil, false, err
+	}
+	conv = &parley.Conversation{
+		WorkspaceID: ws.ID, ContactID: contactID, InboxID: inbox.ID, Status: parley.StatusOpen,
+		TeamID: inbox.TeamID, AIMode: parley.AIManual, Priority: parley.PriorityNone, LastActivityAt: tx.Now(),
+	}
+	if prev, err := tx.FindLatestConversation(ctx, contactID, within); err == nil {
+		conv.PreviousID = prev.ID
+	} else if !parley.IsNotFound(err) {
+		return nil, false, err
+	}
+	if err := tx.CreateConversation(ctx, conv); err != nil {
+		return nil, false, err
+	}
+	return conv, true, nil
+}
+
+// Preview is the list preview of a message.
+func Preview(m *parley.Message) *parley.MessagePreview {
+	content := m.Content
+	if utf8.RuneCountInString(content) > previewLen {
+		content = string([]rune(content)[:previewLen])
+	}
+	if content == "" && len(m.Attachments) > 0 {
+		content = "[" + m.Attachments[0].FileName + "]"
+	}
+	return &parley.MessagePreview{
+		Content: content, Direction: m.Direction, SenderKind: m.Sender.Kind,
+		Channel: m.Channel, Private: m.Private, CreatedAt: m.CreatedAt,
+	}
+}

@@ -1,0 +1,286 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/id"
+)
+
+// CreateContact inserts a contact and its identities. An identity already
+// taken on its inbox is a race the caller resolves by retrying the write.
+func (tx *Tx) CreateContact(ctx context.Context, c *parley.Contact) error {
+	c.ID = id.New()
+	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+	normalizeContact(c)
+	attrs, _ := json.Marshal(c.Attributes)
+	tags, _ := json.Marshal(c.Tags)
+	if _, err := tx.db.ExecContext(ctx,
+		`INSERT INTO contacts (id, workspace_id, name, email, phone, company, title, avatar_url, attributes, tags, blocked, archived, created_at, updated_at)
+		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+		c.ID, c.WorkspaceID, c.Name, c.Email, c.Phone, c.Company, c.Title, c.AvatarURL, string(attrs), string(tags),
+		c.Blocked, c.Archived, micros(tx.now), micros(tx.now)); err != nil {
+		return fmt.Errorf("create contact: %w", err)
+	}
+	for _, ident := range c.Identities {
+		if err := tx.addIdentity(ctx, c.WorkspaceID, c.ID, ident); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func normalizeContact(c *parley.Contact) {
+	if c.Attributes == nil {
+		c.Attributes = map[string]string{}
+	}
+	if c.Tags == nil {
+		c.Tags = []string{}
+	}
+	if c.Identities == nil {
+		c.Identities = []parley.ContactIdentity{}
+	}
+	c.Email = normalizeEmail(c.Email)
+}
+
+func (tx *Tx) addIdentity(ctx context.Context, workspaceID, contactID string, ident parley.ContactIdentity) error {
+	_, err := tx.db.ExecContext(ctx,
+		`INSERT INTO contact_identities (inbox_id, source_id, contact_id, workspace_id) VALUES ($1,$2,$3,$4)`,
+		ident.InboxID, ident.SourceID, contactID, workspaceID)
+	if err != nil {
+		return fmt.Errorf("add contact identity: %w", err)
+	}
+	return nil
+}
+
+// AddContactIdentity links a channel identity to a contact; an identity
+// that belongs to someone else is ECONFLICT.
+func (tx *Tx) AddContactIdentity(ctx context.Context, workspaceID, contactID string, ident parley.ContactIdentity) error {
+	owner, err := tx.FindContactIDByIdentity(ctx, ident.InboxID, ident.SourceID)
+	if err == nil {
+		if owner == contactID {
+			return nil
+		}
+		return &parley.Error{Code: parley.ECONFLICT, Field: "source_id", Message: "This identity already belongs to another contact."}
+	}
+	if !parley.IsNotFound(err) {
+		return err
+	}
+	return tx.addIdentity(ctx, workspaceID, contactID, ident)
+}
+
+// UpdateContact rewrites a contact's fields (not its identities).
+func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
+	normalizeContact(c)
+	c.UpdatedAt = tx.now
+	attrs, _ := json.Marshal(c.Attributes)
+	tags, _ := json.Marshal(c.Tags)
+	res, err := tx.db.ExecContext(ctx,
+		`UPDATE contacts SET name=$1, email=$2, phone=$3, company=$4, title=$5, avatar_url=$6, attributes=$7, tags=$8,
+		 blocked=$9, archived=$10, updated_at=$11 WHERE id=$12 AND workspace_id=$13 AND deleted_at IS NULL`,
+		c.Name, c.Email, c.Phone, c.Company, c.Title, c.AvatarURL, string(attrs), string(tags), c.Blocked, c.Archived,
+		micros(tx.now), c.ID, c.WorkspaceID)
+	if err != nil {
+		return fmt.Errorf("update contact: %w", err)
+	}
+	return mustAffect(res, "Contact")
+}
+
+// LockContact takes the contact's row lock until commit, so concurrent
+// messages from one contact pick or create their conversation one at a time.
+func (tx *Tx) LockContact(ctx context.Context, contactID string) error {
+	res, err := tx.db.ExecContext(ctx, `UPDATE contacts SET updated_at = updated_at WHERE id = $1`, contactID)
+	if err != nil {
+		return fmt.Errorf("lock contact: %w", err)
+	}
+	return mustAffect(res, "Contact")
+}
+
+// DeleteContact marks a contact deleted and frees its identities.
+func (tx *Tx) DeleteContact(ctx context.Context, workspaceID, contactID string) error {
+	res, err := tx.db.ExecContext(ctx, `UPDATE contacts SET deleted_at = $1 WHERE id = $2 AND workspace_id = $3 AND deleted_at IS NULL`,
+		micros(tx.now), contactID, workspaceID)
+	if err != nil {
+		return fmt.Errorf("delete contact: %w", err)
+	}
+	if err := mustAffect(res, "Contact"); err != nil {
+		return err
+	}
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM contact_identities WHERE contact_id = $1`, contactID); err != nil {
+		return fmt.Errorf("delete contact identities: %w", err)
+	}
+	return nil
+}
+
+// FindContactIDByIdentity returns the contact known as sourceID on an
+// inbox, or ENOTFOUND.
+func (q *queries) FindContactIDByIdentity(ctx context.Context, inboxID, sourceID string) (string, error) {
+	var cid string
+	err := q.db.QueryRowContext(ctx, `SELECT contact_id FROM contact_identities WHERE inbox_id = $1 AND source_id = $2`, inboxID, sourceID).Scan(&cid)
+	if err != nil {
+		return "", notFound(err, "Contact")
+	}
+	return cid, nil
+}
+
+// FindContactIDByPhone returns the live contact with that E.164 phone in
+// the workspace, or ENOTFOUND: how one person is recognised across channels.
+func (q *queries) FindContactIDByPhone(ctx context.Context, workspaceID, phone string) (string, error) {
+	var cid string
+	err := q.db.QueryRowContext(ctx,
+		`SELECT id FROM contacts WHERE workspace_id = $1 AND phone = $2 AND deleted_at IS NULL ORDER BY created_at LIMIT 1`,
+		workspaceID, phone).Scan(&cid)
+	if err != nil {
+		return "", notFound(err, "Contact")
+	}
+	return cid, nil
+}
+
+const contactColumns = `id, workspace_id, name, email, phone, company, title, avatar_url, attributes, tags, blocked, archived, created_at, updated_at`
+
+// FindContactByID returns a live contact of the workspace with its
+// identities, or ENOTFOUND.
+func (q *queries) FindContactByID(ctx context.Context, workspaceID, contactID string) (*parley.Contact, error) {
+	cs, err := q.listContacts(ctx, `WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`, workspaceID, contactID)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
+		return nil, parley.Errorf(parley.ENOTFOUND, "Contact not found.")
+	}
+	return &cs[0], nil
+}
+
+// ContactCursor is the keyset position in a contact list.
+type ContactCursor struct {
+	CreatedAt time.Time `json:"t"`
+	ID        string    `json:"id"`
+}
+
+// ListContacts returns live contacts, newest first, matching query on name,
+// email, phone or company when given.
+func (q *queries) ListContacts(ctx context.Context, workspaceID, query string, after *ContactCursor, limit int) ([]parley.Contact, error) {
+	where := `WHERE workspace_id = $1 AND deleted_at IS NULL`
+	args := []any{workspaceID}
+	if query = strings.TrimSpace(query); query != "" {
+		args = append(args, "%"+escapeLike(strings.ToLower(query))+"%")
+		n := len(args)
+		where += fmt.Sprintf(` AND (LOWER(name) LIKE $%d ESCAPE '\' OR email LIKE $%d ESCAPE '\' OR phone LIKE $%d ESCAPE '\' OR LOWER(company) LIKE $%d ESCAPE '\')`, n, n, n, n)
+	}
+	if after != nil {
+		args = append(args, micros(after.CreatedAt), after.ID)
+		where += fmt.Sprintf(` AND (created_at < $%d OR (created_at = $%d AND id < $%d))`, len(args)-1, len(args)-1, len(args))
+	}
+	args = append(args, limit)
+	return q.listContacts(ctx, where+fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (q *queries) listContacts(ctx context.Context, tail string, args ...any) ([]parley.Contact, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts `+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	defer rows.Close()
+	out := []parley.Contact{}
+	for rows.Next() {
+		var c parley.Contact
+		var attrs, tags string
+		var created, updated int64
+		if err := rows.Scan(&c.ID, &c.WorkspaceID, &c.Name, &c.Email, &c.Phone, &c.Company, &c.Title, &c.AvatarURL,
+			&attrs, &tags, &c.Blocked, &c.Archived, &created, &updated); err != nil {
+			return nil, fmt.Errorf("list contacts: %w", err)
+		}
+		c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
+		_ = json.Unmarshal([]byte(attrs), &c.Attributes)
+		_ = json.Unmarshal([]byte(tags), &c.Tags)
+		normalizeContact(&c)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	rows.Close()
+	for i := range out {
+		idents, err := q.listIdentities(ctx, out[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Identities = idents
+	}
+	return out, nil
+}
+
+func (q *queries) listIdentities(ctx context.Context, contactID string) ([]parley.ContactIdentity, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT inbox_id, source_id FROM contact_identities WHERE contact_id = $1 ORDER BY inbox_id, source_id`, contactID)
+	if err != nil {
+		return nil, fmt.Errorf("list identities: %w", err)
+	}
+	defer rows.Close()
+	out := []parley.ContactIdentity{}
+	for rows.Next() {
+		var i parley.ContactIdentity
+		if err := rows.Scan(&i.InboxID, &i.SourceID); err != nil {
+			return nil, fmt.Errorf("list identities: %w", err)
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// Tag kinds.
+const (
+	KindTag   = "tag"
+	KindLabel = "label"
+)
+
+// CreateTag inserts a tag or label; the name must be unused (ECONFLICT).
+func (tx *Tx) CreateTag(ctx context.Context, workspaceID, kind, name, color string) (*parley.Tag, error) {
+	t := &parley.Tag{ID: id.New(), WorkspaceID: workspaceID, Name: name, Color: color, CreatedAt: tx.now}
+	if _, err := tx.db.ExecContext(ctx,
+		`INSERT INTO tags (id, workspace_id, kind, name, color, created_at) VALUES ($1,$2,$3,$4,$5,$6)`,
+		t.ID, workspaceID, kind, name, color, micros(tx.now)); err != nil {
+		if isUniqueViolation(err) {
+			return nil, &parley.Error{Code: parley.ECONFLICT, Field: "name", Message: fmt.Sprintf("A %s with this name already exists.", kind)}
+		}
+		return nil, fmt.Errorf("create %s: %w", kind, err)
+	}
+	return t, nil
+}
+
+// DeleteTag removes a tag or label from the workspace and its conversations.
+func (tx *Tx) DeleteTag(ctx context.Context, workspaceID, kind, tagID string) error {
+	res, err := tx.db.ExecContext(ctx, `DELETE FROM tags WHERE id = $1 AND workspace_id = $2 AND kind = $3`, tagID, workspaceID, kind)
+	if err != nil {
+		return fmt.Errorf("delete %s: %w", kind, err)
+	}
+	return mustAffect(res, strings.ToUpper(kind[:1])+kind[1:])
+}
+
+// ListTags returns a workspace's tags or labels by name.
+func (q *queries) ListTags(ctx context.Context, workspaceID, kind string) ([]parley.Tag, error) {
+	rows, err := q.db.QueryContext(ctx,
+		`SELECT id, workspace_id, name, color, created_at FROM tags WHERE workspace_id = $1 AND kind = $2 ORDER BY name`, workspaceID, kind)
+	if err != nil {
+		return nil, fmt.Errorf("list %ss: %w", kind, err)
+	}
+	defer rows.Close()
+	out := []parley.Tag{}
+	for rows.Next() {
+		var t parley.Tag
+		var created int64
+		if err := rows.Scan(&t.ID, &t.WorkspaceID, &t.Name, &t.Color, &created); err != nil {
+			return nil, fmt.Errorf("list %ss: %w", kind, err)
+		}
+		t.CreatedAt = fromMicros(created)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

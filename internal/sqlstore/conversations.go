@@ -1,0 +1,436 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/access"
+	"github.com/parleyhq/parley/internal/id"
+)
+
+// NextConversationNumber hands out the workspace's next conversation number.
+func (tx *Tx) NextConversationNumber(ctx context.Context, workspaceID string) (int64, error) {
+	var n int64
+	err := tx.db.QueryRowContext(ctx,
+		`UPDATE counters SET value = value + 1 WHERE workspace_id = $1 AND name = 'conversation_number' RETURNING value`,
+		workspaceID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("next conversation number: %w", err)
+	}
+	return n, nil
+}
+
+// CreateConversation inserts a conversation with its assignees, visibility
+// list and tags. ID, number and times are filled in.
+func (tx *Tx) CreateConversation(ctx context.Context, c *parley.Conversation) error {
+	n, err := tx.NextConversationNumber(ctx, c.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	c.ID, c.Number = id.New(), n
+	c.CreatedAt = tx.now
+	if c.LastActivityAt.IsZero() {
+		c.LastActivityAt = tx.now
+	}
+	normalizeConversation(c)
+	_, err = tx.db.ExecContext(ctx,
+		`INSERT INTO conversations (id, workspace_id, number, contact_id, inbox_id, status, snoozed_until, priority, team_id,
+		   restricted, assignee_count, assignee_ids, visible_to, ai_mode, tags, labels, subject, unreplied_count, inbound_count,
+		   waiting_since, first_reply_at, last_activity_at, last_message, handoff, appointment, previous_id, external_ref, source,
+		   resolved_at, created_at, updated_at)
+		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31)`,
+		c.ID, c.WorkspaceID, c.Number, c.ContactID, c.InboxID, string(c.Status), nullMicros(c.SnoozedUntil), string(c.Priority),
+		nullString(c.TeamID), c.VisibleTo != nil, len(c.AssigneeIDs), jsonList(c.AssigneeIDs), visibleText(c.VisibleTo),
+		string(c.AIMode), jsonList(c.Tags), jsonList(c.Labels), c.Subject, c.UnrepliedCount, c.InboundCount,
+		nullMicros(c.WaitingSince), nullMicros(c.FirstReplyAt), micros(c.LastActivityAt), previewText(c.LastMessage),
+		c.Handoff, c.Appointment, nullString(c.PreviousID), c.ExternalRef, c.Source, nullMicros(c.ResolvedAt),
+		micros(tx.now), micros(tx.now))
+	if err != nil {
+		return fmt.Errorf("create conversation: %w", err)
+	}
+	return tx.writeConversationSets(ctx, c, nil)
+}
+
+func normalizeConversation(c *parley.Conversation) {
+	if c.AssigneeIDs == nil {
+		c.AssigneeIDs = []string{}
+	}
+	if c.Tags == nil {
+		c.Tags = []string{}
+	}
+	if c.Labels == nil {
+		c.Labels = []string{}
+	}
+	if c.Priority == "" {
+		c.Priority = parley.PriorityNone
+	}
+	if c.AIMode == "" {
+		c.AIMode = parley.AIManual
+	}
+}
+
+// SaveConversation writes every mutable field of a conversation. prev is
+// the conversation as it was read in this transaction; the assignee,
+// visibility and tag rows are rewritten only when they changed.
+func (tx *Tx) SaveConversation(ctx context.Context, c, prev *parley.Conversation) error {
+	normalizeConversation(c)
+	res, err := tx.db.ExecContext(ctx,
+		`UPDATE conversations SET inbox_id=$1, status=$2, snoozed_until=$3, priority=$4, team_id=$5, restricted=$6,
+		   assignee_count=$7, assignee_ids=$8, visible_to=$9, ai_mode=$10, tags=$11, labels=$12, subject=$13,
+		   unreplied_count=$14, waiting_since=$15, first_reply_at=$16, last_activity_at=$17, last_message=$18,
+		   handoff=$19, appointment=$20, external_ref=$21, source=$22, resolved_at=$23, deleted_at=$24, updated_at=$25
+		 WHERE id=$26 AND workspace_id=$27`,
+		c.InboxID, string(c.Status), nullMicros(c.SnoozedUntil), string(c.Priority), nullString(c.TeamID), c.VisibleTo != nil,
+		len(c.AssigneeIDs), jsonList(c.AssigneeIDs), visibleText(c.VisibleTo), string(c.AIMode), jsonList(c.Tags),
+		jsonList(c.Labels), c.Subject, c.UnrepliedCount, nullMicros(c.WaitingSince), nullMicros(c.FirstReplyAt),
+		micros(c.LastActivityAt), previewText(c.LastMessage), c.Handoff, c.Appointment, c.ExternalRef, c.Source,
+		nullMicros(c.ResolvedAt), nullMicros(c.DeletedAt), micros(tx.now), c.ID, c.WorkspaceID)
+	if err != nil {
+		return fmt.Errorf("save conversation: %w", err)
+	}
+	if err := mustAffect(res, "Conversation"); err != nil {
+		return err
+	}
+	return tx.writeConversationSets(ctx, c, prev)
+}
+
+// RecordInbound updates the counters of a conversation that received a
+// customer message: one statement on the hot path.
+func (tx *Tx) RecordInbound(ctx context.Context, c *parley.Conversation, preview *parley.MessagePreview, at time.Time) error {
+	_, err := tx.db.ExecContext(ctx,
+		`UPDATE conversations SET inbound_count = inbound_count + 1, unreplied_count = unreplied_count + 1,
+		   waiting_since = COALESCE(waiting_since, $1), last_activity_at = $2, last_message = $3, inbox_id = $4, updated_at = $5
+		 WHERE id = $6`,
+		micros(at), micros(maxTime(at, c.LastActivityAt)), previewText(preview), c.InboxID, micros(tx.now), c.ID)
+	if err != nil {
+		return fmt.Errorf("record inbound: %w", err)
+	}
+	c.InboundCount++
+	c.UnrepliedCount++
+	if c.WaitingSince == nil {
+		c.WaitingSince = &at
+	}
+	c.LastActivityAt = maxTime(at, c.LastActivityAt)
+	c.LastMessage = preview
+	return nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func (tx *Tx) writeConversationSets(ctx context.Context, c, prev *parley.Conversation) error {
+	if prev == nil || !slices.Equal(prev.AssigneeIDs, c.AssigneeIDs) {
+		if err := tx.replaceSet(ctx, "conversation_assignees", c, c.AssigneeIDs); err != nil {
+			return err
+		}
+	}
+	if prev == nil || !slices.Equal(prev.VisibleTo, c.VisibleTo) || (prev.VisibleTo == nil) != (c.VisibleTo == nil) {
+		if err := tx.replaceSet(ctx, "conversation_visibility", c, c.VisibleTo); err != nil {
+			return err
+		}
+	}
+	if prev == nil || !slices.Equal(prev.Tags, c.Tags) || !slices.Equal(prev.Labels, c.Labels) {
+		if _, err := tx.db.ExecContext(ctx, `DELETE FROM conversation_tags WHERE conversation_id = $1`, c.ID); err != nil {
+			return fmt.Errorf("write conversation tags: %w", err)
+		}
+		for kind, names := range map[string][]string{KindTag: c.Tags, KindLabel: c.Labels} {
+			for _, name := range names {
+				if _, err := tx.db.ExecContext(ctx,
+					`INSERT INTO conversation_tags (conversation_id, tag_id)
+					 SELECT $1, id FROM tags WHERE workspace_id = $2 AND kind = $3 AND name = $4`,
+					c.ID, c.WorkspaceID, kind, name); err != nil {
+					return fmt.Errorf("write conversation tags: %w", err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) replaceSet(ctx context.Context, table string, c *parley.Conversation, userIDs []string) error {
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM `+table+` WHERE conversation_id = $1`, c.ID); err != nil {
+		return fmt.Errorf("write %s: %w", table, err)
+	}
+	for _, uid := range userIDs {
+		q := `INSERT INTO conversation_visibility (conversation_id, user_id) VALUES ($1,$2)`
+		args := []any{c.ID, uid}
+		if table == "conversation_assignees" {
+			q = `INSERT INTO conversation_assignees (conversation_id, user_id, workspace_id) VALUES ($1,$2,$3)`
+			args = append(args, c.WorkspaceID)
+		}
+		if _, err := tx.db.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("write %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// EnsureTags creates the named tags (or labels) that do not exist yet.
+func (tx *Tx) EnsureTags(ctx context.Context, workspaceID, kind string, names []string) error {
+	for _, name := range names {
+		if _, err := tx.db.ExecContext(ctx,
+			`INSERT INTO tags (id, workspace_id, kind, name, color, created_at) VALUES ($1,$2,$3,$4,'',$5)
+			 ON CONFLICT (workspace_id, kind, name) DO NOTHING`,
+			id.New(), workspaceID, kind, name, micros(tx.now)); err != nil {
+			return fmt.Errorf("ensure %s %q: %w", kind, name, err)
+		}
+	}
+	return nil
+}
+
+// MarkRead records that a user has read a conversation up to now.
+func (tx *Tx) MarkRead(ctx context.Context, conversationID, userID string) error {
+	_, err := tx.db.ExecContext(ctx,
+		`INSERT INTO conversation_user_state (conversation_id, user_id, read_inbound_count, last_read_at, pinned)
+		 SELECT id, $2, inbound_count, $3, FALSE FROM conversations WHERE id = $1
+		 ON CONFLICT (conversation_id, user_id) DO UPDATE SET read_inbound_count = excluded.read_inbound_count, last_read_at = excluded.last_read_at`,
+		conversationID, userID, micros(tx.now))
+	if err != nil {
+		return fmt.Errorf("mark read: %w", err)
+	}
+	return nil
+}
+
+// SetPinned pins or unpins a conversation for a user.
+func (tx *Tx) SetPinned(ctx context.Context, conversationID, userID string, pinned bool) error {
+	_, err := tx.db.ExecContext(ctx,
+		`INSERT INTO conversation_user_state (conversation_id, user_id, read_inbound_count, pinned) VALUES ($1,$2,0,$3)
+		 ON CONFLICT (conversation_id, user_id) DO UPDATE SET pinned = excluded.pinned`,
+		conversationID, userID, pinned)
+	if err != nil {
+		return fmt.Errorf("set pinned: %w", err)
+	}
+	return nil
+}
+
+const conversationColumns = `c.id, c.workspace_id, c.number, c.contact_id, c.inbox_id, c.status, c.snoozed_until, c.priority,
+	c.team_id, c.assignee_ids, c.visible_to, c.ai_mode, c.tags, c.labels, c.subject, c.unreplied_count, c.inbound_count,
+	c.waiting_since, c.first_reply_at, c.last_activity_at, c.last_message, c.handoff, c.appointment, c.previous_id,
+	c.external_ref, c.source, c.resolved_at, c.deleted_at, c.created_at`
+
+func scanConversation(row rowScanner, extra ...any) (*parley.Conversation, error) {
+	var c parley.Conversation
+	var snoozed, waiting, firstReply, resolved, deleted sql.NullInt64
+	var team, visible, preview, prevID sql.NullString
+	var assignees, tags, labels string
+	var last, created int64
+	dest := []any{&c.ID, &c.WorkspaceID, &c.Number, &c.ContactID, &c.InboxID, &c.Status, &snoozed, &c.Priority,
+		&team, &assignees, &visible, &c.AIMode, &tags, &labels, &c.Subject, &c.UnrepliedCount, &c.InboundCount,
+		&waiting, &firstReply, &last, &preview, &c.Handoff, &c.Appointment, &prevID,
+		&c.ExternalRef, &c.Source, &resolved, &deleted, &created}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
+		return nil, notFound(err, "Conversation")
+	}
+	c.SnoozedUntil, c.WaitingSince, c.FirstReplyAt = timePtr(snoozed), timePtr(waiting), timePtr(firstReply)
+	c.ResolvedAt, c.DeletedAt = timePtr(resolved), timePtr(deleted)
+	c.LastActivityAt, c.CreatedAt = fromMicros(last), fromMicros(created)
+	c.TeamID, c.PreviousID = team.String, prevID.String
+	_ = json.Unmarshal([]byte(assignees), &c.AssigneeIDs)
+	_ = json.Unmarshal([]byte(tags), &c.Tags)
+	_ = json.Unmarshal([]byte(labels), &c.Labels)
+	if visible.Valid {
+		c.VisibleTo = []string{}
+		_ = json.Unmarshal([]byte(visible.String), &c.VisibleTo)
+	}
+	if preview.Valid {
+		c.LastMessage = &parley.MessagePreview{}
+		_ = json.Unmarshal([]byte(preview.String), c.LastMessage)
+	}
+	normalizeConversation(&c)
+	return &c, nil
+}
+
+// FindConversationByID returns a live conversation of the workspace, or
+// ENOTFOUND. Callers check access before showing it.
+func (q *queries) FindConversationByID(ctx context.Context, workspaceID, conversationID string) (*parley.Conversation, error) {
+	return scanConversation(q.db.QueryRowContext(ctx,
+		`SELECT `+conversationColumns+` FROM conversations c WHERE c.id = $1 AND c.workspace_id = $2 AND c.deleted_at IS NULL`,
+		conversationID, workspaceID))
+}
+
+// FindOpenConversation returns the contact's newest conversation that is
+// not resolved or abandoned, in inboxID when it is not empty; ENOTFOUND
+// when there is none.
+func (q *queries) FindOpenConversation(ctx context.Context, contactID, inboxID string) (*parley.Conversation, error) {
+	query := `SELECT ` + conversationColumns + ` FROM conversations c
+		WHERE c.contact_id = $1 AND c.deleted_at IS NULL AND c.status NOT IN ('resolved', 'abandoned')`
+	args := []any{contactID}
+	if inboxID != "" {
+		query += ` AND c.inbox_id = $2`
+		args = append(args, inboxID)
+	}
+	return scanConversation(q.db.QueryRowContext(ctx, query+` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, args...))
+}
+
+// FindLatestConversation returns the contact's newest conversation in any
+// status (the one a new conversation links back to), or ENOTFOUND.
+func (q *queries) FindLatestConversation(ctx context.Context, contactID, inboxID string) (*parley.Conversation, error) {
+	query := `SELECT ` + conversationColumns + ` FROM conversations c WHERE c.contact_id = $1 AND c.deleted_at IS NULL`
+	args := []any{contactID}
+	if inboxID != "" {
+		query += ` AND c.inbox_id = $2`
+		args = append(args, inboxID)
+	}
+	return scanConversation(q.db.QueryRowContext(ctx, query+` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, args...))
+}
+
+// Views of the conversation list.
+const (
+	ViewAll        = "all"
+	ViewMine       = "mine"
+	ViewUnassigned = "unassigned"
+)
+
+// ConversationCursor is the keyset position in a conversation list.
+type ConversationCursor struct {
+	LastActivityAt time.Time `json:"t"`
+	ID             string    `json:"id"`
+}
+
+// ConversationFilter selects conversations for one user.
+type ConversationFilter struct {
+	Scope    access.Scope
+	View     string
+	Statuses []parley.ConversationStatus
+	After    *ConversationCursor
+	Limit    int
+}
+
+// where builds the filter's predicate; args continue after start.
+func (f ConversationFilter) where(args []any) (string, []any) {
+	var sb strings.Builder
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	sb.WriteString(`c.workspace_id = ` + arg(f.Scope.WorkspaceID) + ` AND c.deleted_at IS NULL`)
+	sc := f.Scope
+	if !sc.All {
+		uid := arg(sc.UserID)
+		sb.WriteString(` AND (c.restricted = FALSE OR EXISTS (SELECT 1 FROM conversation_visibility v WHERE v.conversation_id = c.id AND v.user_id = ` + uid + `))`)
+		assigned := `EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = ` + uid + `)`
+		switch {
+		case sc.AssignedOnly:
+			sb.WriteString(` AND ` + assigned)
+		case sc.TeamsOnly:
+			sb.WriteString(` AND (` + assigned + ` OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + uid + `))`)
+		}
+	}
+	switch f.View {
+	case ViewMine:
+		sb.WriteString(` AND EXISTS (SELECT 1 FROM conversation_assignees m WHERE m.conversation_id = c.id AND m.user_id = ` + arg(sc.UserID) + `)`)
+	case ViewUnassigned:
+		sb.WriteString(` AND c.assignee_count = 0`)
+	}
+	if len(f.Statuses) > 0 {
+		ph := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ph[i] = arg(string(s))
+		}
+		sb.WriteString(` AND c.status IN (` + strings.Join(ph, ",") + `)`)
+	}
+	if f.After != nil {
+		t, id := arg(micros(f.After.LastActivityAt)), arg(f.After.ID)
+		sb.WriteString(` AND (c.last_activity_at < ` + t + ` OR (c.last_activity_at = ` + t + ` AND c.id < ` + id + `))`)
+	}
+	return sb.String(), args
+}
+
+// ListConversations returns the conversations the filter selects, newest
+// activity first, as list items for the scope's user.
+func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) ([]parley.ConversationItem, error) {
+	args := []any{f.Scope.UserID}
+	where, args := f.where(args)
+	args = append(args, f.Limit)
+	query := `SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, i.name, i.channel,
+		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE)
+		FROM conversations c
+		JOIN contacts ct ON ct.id = c.contact_id
+		JOIN inboxes i ON i.id = c.inbox_id
+		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1
+		WHERE ` + where + fmt.Sprintf(` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $%d`, len(args))
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	defer rows.Close()
+	out := []parley.ConversationItem{}
+	for rows.Next() {
+		item, err := scanItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list conversations: %w", err)
+		}
+		out = append(out, *item)
+	}
+	return out, rows.Err()
+}
+
+func scanItem(row rowScanner) (*parley.ConversationItem, error) {
+	var it parley.ConversationItem
+	var read int64
+	c, err := scanConversation(row, &it.Contact.Name, &it.Contact.AvatarURL, &it.Inbox.Name, &it.Inbox.Channel, &read, &it.Pinned)
+	if err != nil {
+		return nil, err
+	}
+	it.Conversation = *c
+	it.Contact.ID, it.Inbox.ID = c.ContactID, c.InboxID
+	it.UnreadCount = max(c.InboundCount-read, 0)
+	return &it, nil
+}
+
+// FindConversationItem returns one conversation as a list item for a user.
+func (q *queries) FindConversationItem(ctx context.Context, workspaceID, conversationID, userID string) (*parley.ConversationItem, error) {
+	row := q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+`, ct.name, ct.avatar_url, i.name, i.channel,
+		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE)
+		FROM conversations c
+		JOIN contacts ct ON ct.id = c.contact_id
+		JOIN inboxes i ON i.id = c.inbox_id
+		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1
+		WHERE c.id = $2 AND c.workspace_id = $3 AND c.deleted_at IS NULL`, userID, conversationID, workspaceID)
+	return scanItem(row)
+}
+
+// CountConversations counts what the filter selects (its cursor and limit
+// are ignored).
+func (q *queries) CountConversations(ctx context.Context, f ConversationFilter) (int64, error) {
+	f.After = nil
+	where, args := f.where(nil)
+	var n int64
+	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations c WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count conversations: %w", err)
+	}
+	return n, nil
+}
+
+func jsonList(v []string) string {
+	if v == nil {
+		return "[]"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func visibleText(v []string) sql.NullString {
+	if v == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: jsonList(v), Valid: true}
+}
+
+func previewText(p *parley.MessagePreview) sql.NullString {
+	if p == nil {
+		return sql.NullString{}
+	}
+	b, _ := json.Marshal(p)
+	return sql.NullString{String: string(b), Valid: true}
+}

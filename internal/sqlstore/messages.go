@@ -1,0 +1,161 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/id"
+)
+
+// InsertMessage stores a message; ID and creation time are filled in when
+// empty. A provider message id already stored on the inbox is a unique
+// violation the caller resolves by retrying (and finding it).
+func (tx *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
+	if m.ID == "" {
+		m.ID = id.New()
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = tx.now
+	}
+	if m.StatusHistory == nil {
+		m.StatusHistory = []parley.StatusChange{{Status: m.Status, At: m.CreatedAt}}
+	}
+	if m.Attachments == nil {
+		m.Attachments = []parley.Attachment{}
+	}
+	if m.ContentType == "" {
+		m.ContentType = "text"
+	}
+	hist, _ := json.Marshal(m.StatusHistory)
+	atts, _ := json.Marshal(m.Attachments)
+	var reasoning sql.NullString
+	if len(m.AIReasoning) > 0 {
+		reasoning = sql.NullString{String: string(m.AIReasoning), Valid: true}
+	}
+	_, err := tx.db.ExecContext(ctx,
+		`INSERT INTO messages (id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name,
+		   private, content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown,
+		   attachments, ai_reasoning, sent_at, created_at)
+		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
+		m.ID, m.WorkspaceID, m.ConversationID, m.InboxID, m.Direction, m.Sender.Kind, m.Sender.ID, m.Sender.Name,
+		m.Private, m.Content, m.ContentType, m.Channel, m.ProviderMessageID, string(m.Status), string(hist), m.Error,
+		m.OutcomeUnknown, string(atts), reasoning, nullMicros(m.SentAt), micros(m.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	return nil
+}
+
+// UpdateMessageDelivery writes a message's delivery fields.
+func (tx *Tx) UpdateMessageDelivery(ctx context.Context, m *parley.Message) error {
+	hist, _ := json.Marshal(m.StatusHistory)
+	res, err := tx.db.ExecContext(ctx,
+		`UPDATE messages SET status = $1, status_history = $2, error = $3, outcome_unknown = $4, provider_message_id = $5, sent_at = $6
+		 WHERE id = $7`,
+		string(m.Status), string(hist), m.Error, m.OutcomeUnknown, m.ProviderMessageID, nullMicros(m.SentAt), m.ID)
+	if err != nil {
+		return fmt.Errorf("update message delivery: %w", err)
+	}
+	return mustAffect(res, "Message")
+}
+
+// ApplyDeliveryStatus records a delivery report on a message: the history
+// always grows, the status only moves forward. It reports whether the
+// status changed.
+func ApplyDeliveryStatus(m *parley.Message, st parley.DeliveryStatus, errText string, at time.Time) bool {
+	m.StatusHistory = append(m.StatusHistory, parley.StatusChange{Status: st, At: at, Error: errText})
+	slices.SortStableFunc(m.StatusHistory, func(a, b parley.StatusChange) int { return a.At.Compare(b.At) })
+	if !m.Status.Advances(st) {
+		return false
+	}
+	m.Status = st
+	if st.Failed() {
+		m.Error = errText
+	}
+	return true
+}
+
+const messageColumns = `id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name, private,
+	content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown, attachments,
+	ai_reasoning, sent_at, created_at`
+
+func scanMessage(row rowScanner) (*parley.Message, error) {
+	var m parley.Message
+	var hist, atts string
+	var reasoning sql.NullString
+	var sent sql.NullInt64
+	var created int64
+	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.InboxID, &m.Direction, &m.Sender.Kind, &m.Sender.ID,
+		&m.Sender.Name, &m.Private, &m.Content, &m.ContentType, &m.Channel, &m.ProviderMessageID, &m.Status, &hist,
+		&m.Error, &m.OutcomeUnknown, &atts, &reasoning, &sent, &created); err != nil {
+		return nil, notFound(err, "Message")
+	}
+	_ = json.Unmarshal([]byte(hist), &m.StatusHistory)
+	_ = json.Unmarshal([]byte(atts), &m.Attachments)
+	if m.StatusHistory == nil {
+		m.StatusHistory = []parley.StatusChange{}
+	}
+	if m.Attachments == nil {
+		m.Attachments = []parley.Attachment{}
+	}
+	if reasoning.Valid {
+		m.AIReasoning = json.RawMessage(reasoning.String)
+	}
+	m.SentAt, m.CreatedAt = timePtr(sent), fromMicros(created)
+	return &m, nil
+}
+
+// FindMessageByProviderID returns the message an inbox stored under a
+// provider message id, or ENOTFOUND.
+func (q *queries) FindMessageByProviderID(ctx context.Context, inboxID, providerMessageID string) (*parley.Message, error) {
+	return scanMessage(q.db.QueryRowContext(ctx,
+		`SELECT `+messageColumns+` FROM messages WHERE inbox_id = $1 AND provider_message_id = $2`, inboxID, providerMessageID))
+}
+
+// FindMessageByID returns a message of a conversation, or ENOTFOUND.
+func (q *queries) FindMessageByID(ctx context.Context, conversationID, messageID string) (*parley.Message, error) {
+	return scanMessage(q.db.QueryRowContext(ctx,
+		`SELECT `+messageColumns+` FROM messages WHERE id = $1 AND conversation_id = $2`, messageID, conversationID))
+}
+
+// MessageCursor is the keyset position in a thread.
+type MessageCursor struct {
+	CreatedAt time.Time `json:"t"`
+	ID        string    `json:"id"`
+}
+
+// ListMessages returns up to limit messages of a conversation older than
+// before (the newest when before is nil), oldest first.
+func (q *queries) ListMessages(ctx context.Context, conversationID string, before *MessageCursor, limit int) ([]parley.Message, error) {
+	query := `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id = $1`
+	args := []any{conversationID}
+	if before != nil {
+		query += ` AND (created_at < $2 OR (created_at = $2 AND id < $3))`
+		args = append(args, micros(before.CreatedAt), before.ID)
+	}
+	args = append(args, limit)
+	query += fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args))
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list messages: %w", err)
+	}
+	defer rows.Close()
+	out := []parley.Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list messages: %w", err)
+		}
+		out = append(out, *m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list messages: %w", err)
+	}
+	slices.Reverse(out)
+	return out, nil
+}

@@ -1,0 +1,154 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/id"
+)
+
+// Session kinds.
+const (
+	SessionLogin = "session"
+	SessionAPI   = "api"
+)
+
+// Session is a signed-in browser or an API token. Only the token's hash is
+// stored.
+type Session struct {
+	ID         string     `json:"id"`
+	UserID     string     `json:"-"`
+	Kind       string     `json:"-"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+}
+
+// CreateSession stores a session or API token by its hash.
+func (tx *Tx) CreateSession(ctx context.Context, userID, kind, name, tokenHash string, expires *time.Time) (*Session, error) {
+	s := &Session{ID: id.New(), UserID: userID, Kind: kind, Name: name, CreatedAt: tx.now, ExpiresAt: expires}
+	if _, err := tx.db.ExecContext(ctx,
+		`INSERT INTO sessions (id, token_hash, user_id, kind, name, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+		s.ID, tokenHash, userID, kind, name, micros(tx.now), nullMicros(expires)); err != nil {
+		return nil, fmt.Errorf("create session: %w", err)
+	}
+	return s, nil
+}
+
+// FindSessionByTokenHash returns the live session with that token hash, or
+// ENOTFOUND (also when it has expired).
+func (q *queries) FindSessionByTokenHash(ctx context.Context, hash string, now time.Time) (*Session, error) {
+	var s Session
+	var created int64
+	var used, expires sql.NullInt64
+	err := q.db.QueryRowContext(ctx,
+		`SELECT id, user_id, kind, name, created_at, last_used_at, expires_at FROM sessions WHERE token_hash = $1`, hash).
+		Scan(&s.ID, &s.UserID, &s.Kind, &s.Name, &created, &used, &expires)
+	if err != nil {
+		return nil, notFound(err, "Session")
+	}
+	s.CreatedAt, s.LastUsedAt, s.ExpiresAt = fromMicros(created), timePtr(used), timePtr(expires)
+	if s.ExpiresAt != nil && !now.Before(*s.ExpiresAt) {
+		return nil, parley.Errorf(parley.ENOTFOUND, "Session not found.")
+	}
+	return &s, nil
+}
+
+// ListAPITokens returns a user's API tokens, newest first.
+func (q *queries) ListAPITokens(ctx context.Context, userID string) ([]Session, error) {
+	rows, err := q.db.QueryContext(ctx,
+		`SELECT id, user_id, kind, name, created_at, last_used_at, expires_at FROM sessions
+		 WHERE user_id = $1 AND kind = 'api' ORDER BY created_at DESC, id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []Session{}
+	for rows.Next() {
+		var s Session
+		var created int64
+		var used, expires sql.NullInt64
+		if err := rows.Scan(&s.ID, &s.UserID, &s.Kind, &s.Name, &created, &used, &expires); err != nil {
+			return nil, fmt.Errorf("list tokens: %w", err)
+		}
+		s.CreatedAt, s.LastUsedAt, s.ExpiresAt = fromMicros(created), timePtr(used), timePtr(expires)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// TouchSession records that a session was used (at most once a minute).
+func (tx *Tx) TouchSession(ctx context.Context, sessionID string) error {
+	_, err := tx.db.ExecContext(ctx,
+		`UPDATE sessions SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
+		micros(tx.now), sessionID, micros(tx.now.Add(-time.Minute)))
+	if err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession revokes one session or token of a user.
+func (tx *Tx) DeleteSession(ctx context.Context, userID, sessionID string) error {
+	res, err := tx.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1 AND user_id = $2`, sessionID, userID)
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return mustAffect(res, "Token")
+}
+
+// DeleteOtherLoginSessions revokes a user's browser sessions except keep
+// (after a password change).
+func (tx *Tx) DeleteOtherLoginSessions(ctx context.Context, userID, keep string) error {
+	_, err := tx.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND kind = 'session' AND id <> $2`, userID, keep)
+	if err != nil {
+		return fmt.Errorf("revoke sessions: %w", err)
+	}
+	return nil
+}
+
+// LoginFailures returns the failures counted for key in the window that
+// starts after since.
+func (q *queries) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
+	var n int
+	var start int64
+	err := q.db.QueryRowContext(ctx, `SELECT window_start, failures FROM login_attempts WHERE key = $1`, key).Scan(&start, &n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("login failures: %w", err)
+	}
+	if start < micros(since) {
+		return 0, nil
+	}
+	return n, nil
+}
+
+// RecordLoginFailure counts a failed login for key, starting a new window
+// when the current one began before windowStart.
+func (tx *Tx) RecordLoginFailure(ctx context.Context, key string, windowStart time.Time) error {
+	_, err := tx.db.ExecContext(ctx,
+		`INSERT INTO login_attempts (key, window_start, failures) VALUES ($1, $2, 1)
+		 ON CONFLICT (key) DO UPDATE SET
+		   failures = CASE WHEN login_attempts.window_start < $3 THEN 1 ELSE login_attempts.failures + 1 END,
+		   window_start = CASE WHEN login_attempts.window_start < $3 THEN $2 ELSE login_attempts.window_start END`,
+		key, micros(tx.now), micros(windowStart))
+	if err != nil {
+		return fmt.Errorf("record login failure: %w", err)
+	}
+	return nil
+}
+
+// ClearLoginFailures forgets the failures for key (after a success).
+func (tx *Tx) ClearLoginFailures(ctx context.Context, key string) error {
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE key = $1`, key); err != nil {
+		return fmt.Errorf("clear login failures: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+// Package workspace holds the administration use cases of a workspace:
+// members, teams, inboxes, contacts, tags and labels, with their access
+// rules (admins administer; every member reads the directory).
+package workspace
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/access"
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/sqlstore"
+)
+
+// Service runs the workspace use cases.
+type Service struct {
+	store  *sqlstore.Store
+	hasher *auth.Hasher
+	// CheckURL validates user-supplied URLs (callback URLs); nil accepts
+	// any http(s) URL.
+	CheckURL func(raw string) error
+}
+
+// New returns a Service.
+func New(store *sqlstore.Store, hasher *auth.Hasher) *Service {
+	return &Service{store: store, hasher: hasher}
+}
+
+func requireAdmin(a parley.Actor) error {
+	if !access.CanAdminister(a) {
+		return parley.Errorf(parley.EFORBIDDEN, "Only an admin of this workspace can do this.")
+	}
+	return nil
+}
+
+// ValidName checks a display name.
+func ValidName(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || utf8.RuneCountInString(s) > 200 || !utf8.ValidString(s) {
+		return "", parley.FieldErrorf(field, "The %s must have 1 to 200 characters.", strings.ReplaceAll(field, "_", " "))
+	}
+	return s, nil
+}
+
+// ValidEmail checks an email address.
+func ValidEmail(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || len(s) > 254 {
+		return "", parley.FieldErrorf(field, "%q is not a valid email address.", clip(s))
+	}
+	return strings.ToLower(s), nil
+}
+
+// ValidPassword checks a new password.
+func ValidPassword(field, s string) error {
+	if utf8.RuneCountInString(s) < 8 || len(s) > 256 {
+		return parley.FieldErrorf(field, "The password must have at least 8 characters.")
+	}
+	return nil
+}
+
+// Get returns the workspace.
+func (s *Service) Get(ctx context.Context, a parley.Actor) (*parley.Workspace, error) {
+	return s.store.FindWorkspaceByID(ctx, a.WorkspaceID)
+}
+
+// UpdateSettings changes the workspace's name and settings (admins).
+func (s *Service) UpdateSettings(ctx context.Context, a parley.Actor, name *string, settings *parley.WorkspaceSettings) (*parley.Workspace, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	var w *parley.Workspace
+	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		var err error
+		if w, err = tx.FindWorkspaceByID(ctx, a.WorkspaceID); err != nil {
+			return err
+		}
+		if name != nil {
+			if w.Name, err = ValidName("name", *name); err != nil {
+				return err
+			}
+		}
+		if settings != nil {
+			if settings.JoinMode != parley.JoinContact && settings.JoinMode != parley.JoinContactInbox {
+				return parley.FieldErrorf("settings.join_mode", "Use contact or contact_inbox.")
+			}
+			switch settings.AgentScope {
+			case parley.ScopeAll, parley.ScopeTeams, parley.ScopeAssigned:
+			default:
+				return parley.FieldErrorf("settings.agent_scope", "Use all, teams or assigned.")
+			}
+			w.Settings = *settings
+		}
+		if err := tx.UpdateWorkspace(ctx, w); err != nil {
+			return err
+		}
+		if err := tx.AppendEvent("workspace.updated", w.ID, "", w, nil, nil); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, w.ID, a.UserID, "workspace.update", "workspace", w.ID, w.Settings)
+	})
+	return w, err
+}
+
+func clip(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "…"
+	}
+	return s
+}

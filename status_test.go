@@ -1,0 +1,62 @@
+package parley
+
+import "testing"
+
+func TestConversationStatus_CanBecome(t *testing.T) {
+	tests := []struct {
+		from, to ConversationStatus
+		want     bool
+	}{
+		{StatusQueued, StatusOpen, true},
+		{StatusOpen, StatusPending, true},
+		{StatusOpen, StatusSnoozed, true},
+		{StatusSnoozed, StatusOpen, true},
+		{StatusPending, StatusResolved, true},
+		{StatusOpen, StatusAbandoned, true},
+		{StatusResolved, StatusOpen, true},
+		{StatusResolved, StatusQueued, true},
+		{StatusResolved, StatusPending, false},
+		{StatusResolved, StatusSnoozed, false},
+		{StatusResolved, StatusAbandoned, false},
+		{StatusAbandoned, StatusResolved, true},
+		{StatusAbandoned, StatusPending, false},
+		{StatusOpen, StatusOpen, true},
+		{StatusOpen, "deleted", false},
+		{"bogus", StatusOpen, false},
+	}
+	for _, tt := range tests {
+		if got := tt.from.CanBecome(tt.to); got != tt.want {
+			t.Errorf("%q.CanBecome(%q) = %v, want %v", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+func TestDeliveryStatus_Advances(t *testing.T) {
+	tests := []struct {
+		from, to DeliveryStatus
+		want     bool
+	}{
+		{DeliveryQueued, DeliverySending, true},
+		{DeliverySending, DeliverySent, true},
+		{DeliverySent, DeliveryDelivered, true},
+		{DeliveryDelivered, DeliveryRead, true},
+		{DeliveryRead, DeliveryDelivered, false},
+		{DeliveryDelivered, DeliverySent, false},
+		{DeliverySent, DeliveryQueued, false},
+		{DeliverySent, DeliveryFailed, true},
+		{DeliverySent, DeliveryUndelivered, true},
+		{DeliveryDelivered, DeliveryFailed, false},
+		{DeliveryDelivered, DeliveryOpened, true},
+		{DeliveryOpened, DeliveryClicked, true},
+		{DeliveryClicked, DeliveryOpened, false},
+		{DeliverySent, DeliveryBounced, true},
+		{DeliveryRead, DeliveryRead, false},
+		{DeliveryReceived, DeliveryRead, false},
+		{DeliveryQueued, "bogus", false},
+	}
+	for _, tt := range tests {
+		if got := tt.from.Advances(tt.to); got != tt.want {
+			t.Errorf("%q.Advances(%q) = %v, want %v", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
