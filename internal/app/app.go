@@ -358,4 +358,3 @@ func (a *App) CreateUser(ctx context.Context, email, password, name, workspaceNa
 	})
 	return u, err
 }
-

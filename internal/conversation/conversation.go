@@ -373,4 +373,3 @@ func clip(s string) string {
 	}
 	return s
 }
-

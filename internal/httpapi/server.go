@@ -204,4 +204,3 @@ func clientIP(r *http.Request) string {
 	}
 	return host
 }
-

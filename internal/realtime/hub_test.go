@@ -700,4 +700,3 @@ func TestHub_slowClient(t *testing.T) {
 		}
 	})
 }
-
