@@ -296,4 +296,3 @@ func FuzzParseWebhook(f *testing.F) {
 		}
 	})
 }
-
