@@ -25,8 +25,12 @@
 package realtime
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -255,7 +259,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 		return err
 	}
 
-	wc, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	wc, err := websocket.Accept(leanWriter{w}, r, &websocket.AcceptOptions{
 		OriginPatterns:  h.cfg.OriginPatterns,
 		CompressionMode: websocket.CompressionDisabled,
 	})
@@ -378,3 +382,32 @@ func (h *Hub) forget(ws *workspace) {
 	}
 	h.mu.Unlock()
 }
+
+// leanWriter hands the WebSocket library small buffers instead of
+// net/http's two 4 KiB ones, which it would keep for the socket's life:
+// client messages are tiny, and bufio writes server messages larger than
+// its buffer straight to the connection. An idle socket costs about 7 KiB
+// less.
+type leanWriter struct{ http.ResponseWriter }
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w leanWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack implements http.Hijacker.
+func (w leanWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	nc, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	var r io.Reader = nc
+	if n := brw.Reader.Buffered(); n > 0 { // the client wrote before the 101
+		b, _ := brw.Reader.Peek(n)
+		r = io.MultiReader(bytes.NewReader(bytes.Clone(b)), nc)
+	}
+	return nc, bufio.NewReadWriter(bufio.NewReaderSize(r, readBufferSize), bufio.NewWriterSize(nc, writeBufferSize)), nil
+}
+
+const (
+	readBufferSize  = 512
+	writeBufferSize = 1024
+)

@@ -3,6 +3,7 @@ package realtime_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -36,12 +37,12 @@ type env struct {
 
 type option func(*realtime.Config)
 
-func newEnv(t *testing.T, opts ...option) *env {
+func newEnv(t testing.TB, opts ...option) *env {
 	t.Helper()
 	return newEnvWith(t, realtimetest.NewStore(), broker.NewLocal(), opts...)
 }
 
-func newEnvWith(t *testing.T, store *realtimetest.Store, b broker.Broker, opts ...option) *env {
+func newEnvWith(t testing.TB, store *realtimetest.Store, b broker.Broker, opts ...option) *env {
 	t.Helper()
 	cfg := realtime.Config{Store: store, Actors: store, Broker: b}
 	for _, o := range opts {
@@ -422,15 +423,21 @@ func TestHub_ServeWS_refusals(t *testing.T) {
 		actor parley.Actor
 		query string
 		want  string
+		fail  error
 	}{
-		{"another workspace than the actor's is forbidden", parley.Actor{UserID: "u1", WorkspaceID: wsID}, "workspace_id=ws-2", parley.EFORBIDDEN},
-		{"a user who is not a member is forbidden", parley.Actor{UserID: "u2", WorkspaceID: wsID}, "", parley.EFORBIDDEN},
-		{"no actor is unauthorized", parley.Actor{}, "", parley.EUNAUTHORIZED},
-		{"a since that is not a number is invalid", parley.Actor{UserID: "u1", WorkspaceID: wsID}, "since=abc", parley.EINVALID},
-		{"a negative since is invalid", parley.Actor{UserID: "u1", WorkspaceID: wsID}, "since=-1", parley.EINVALID},
+		{"another workspace than the actor's is forbidden", parley.Actor{UserID: "u1", WorkspaceID: wsID}, "workspace_id=ws-2", parley.EFORBIDDEN, nil},
+		{"a user who is not a member is forbidden", parley.Actor{UserID: "u2", WorkspaceID: wsID}, "", parley.EFORBIDDEN, nil},
+		{"no actor is unauthorized", parley.Actor{}, "", parley.EUNAUTHORIZED, nil},
+		{"a since that is not a number is invalid", parley.Actor{UserID: "u1", WorkspaceID: wsID}, "since=abc", parley.EINVALID, nil},
+		{"a negative since is invalid", parley.Actor{UserID: "u1", WorkspaceID: wsID}, "since=-1", parley.EINVALID, nil},
+		{"a store failure is internal", parley.Actor{UserID: "u1", WorkspaceID: wsID}, "", parley.EINTERNAL, errors.New("disk on fire")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.fail != nil {
+				e.store.FailWith(tt.fail)
+				defer e.store.FailWith(nil)
+			}
 			w := httptest.NewRecorder()
 			r := httptest.NewRequest(http.MethodGet, "/api/v1/realtime?"+tt.query, nil)
 			err := e.hub.ServeWS(w, r, tt.actor)

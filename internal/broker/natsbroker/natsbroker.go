@@ -108,7 +108,13 @@ func Open(ctx context.Context, cfg Config) (*Broker, error) {
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			once.Do(func() { close(connected) })
 			b.log.Info("nats reconnected", "server", nc.ConnectedUrlRedacted())
-			b.resyncAll()
+			// The client has resent the subscriptions; a round trip makes sure
+			// the server has them before subscribers re-read the store, or a
+			// notice published in between would reach no one.
+			go func() {
+				_ = nc.FlushTimeout(5 * time.Second)
+				b.resyncAll()
+			}()
 		}),
 		nats.ErrorHandler(b.onAsyncError),
 	)
