@@ -17,7 +17,7 @@ import (
 // teams', or only those assigned to them) and, when the conversation has a
 // visibility list, the list names them.
 func CanSeeConversation(a parley.Actor, s parley.WorkspaceSettings, aud parley.Audience) bool {
-	if a.UserID == "" || a.WorkspaceID == "" {
+	if a.UserID == "" || a.WorkspaceID == "" || !a.Role.Valid() {
 		return false
 	}
 	if a.IsAdmin() {
@@ -44,6 +44,8 @@ type Scope struct {
 	WorkspaceID string
 	// All: no restriction inside the workspace (admins).
 	All bool
+	// None: the actor sees nothing (not a member with a known role).
+	None bool
 	// UserID must be on the visibility list when the conversation has one.
 	UserID string
 	// TeamIDs, when TeamsOnly, are the teams whose conversations are visible
@@ -57,6 +59,10 @@ type Scope struct {
 // ConversationScope returns the actor's Scope for listing conversations.
 func ConversationScope(a parley.Actor, s parley.WorkspaceSettings) Scope {
 	sc := Scope{WorkspaceID: a.WorkspaceID, UserID: a.UserID}
+	if a.UserID == "" || !a.Role.Valid() {
+		sc.None = true
+		return sc
+	}
 	if a.IsAdmin() {
 		sc.All = true
 		return sc

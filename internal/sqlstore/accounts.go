@@ -201,6 +201,9 @@ const memberSelect = `SELECT u.id, u.email, u.name, u.avatar_url, u.created_at, 
 
 // FindMember returns a user's membership of a workspace, or ENOTFOUND.
 func (q *queries) FindMember(ctx context.Context, workspaceID, userID string) (*parley.Member, error) {
+	if !id.Valid(workspaceID) || !id.Valid(userID) {
+		return nil, parley.Errorf(parley.ENOTFOUND, "User not found.")
+	}
 	rows, err := q.db.QueryContext(ctx, memberSelect+` WHERE m.workspace_id = $1 AND m.user_id = $2`, workspaceID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("find member: %w", err)
@@ -431,7 +434,7 @@ func (tx *Tx) DeleteSystemSetting(ctx context.Context, key string) (bool, error)
 
 // notFound turns sql.ErrNoRows into ENOTFOUND for the named object.
 func notFound(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) || isInvalidText(err) {
 		return parley.Errorf(parley.ENOTFOUND, "%s not found.", what)
 	}
 	return fmt.Errorf("find %s: %w", strings.ToLower(what), err)

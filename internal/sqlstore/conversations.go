@@ -284,6 +284,10 @@ func (q *queries) FindLatestConversation(ctx context.Context, contactID, inboxID
 	return scanConversation(q.db.QueryRowContext(ctx, query+` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, args...))
 }
 
+// noUser stands for "no particular user" where a user id is compared
+// (PostgreSQL will not compare a UUID column with "").
+const noUser = "00000000-0000-0000-0000-000000000000"
+
 // Views of the conversation list.
 const (
 	ViewAll        = "all"
@@ -315,6 +319,10 @@ func (f ConversationFilter) where(args []any) (string, []any) {
 	}
 	sb.WriteString(`c.workspace_id = ` + arg(f.Scope.WorkspaceID) + ` AND c.deleted_at IS NULL`)
 	sc := f.Scope
+	if sc.None {
+		sb.WriteString(` AND 1 = 0`)
+		sc = access.Scope{All: true, UserID: noUser}
+	}
 	if !sc.All {
 		uid := arg(sc.UserID)
 		sb.WriteString(` AND (c.restricted = FALSE OR EXISTS (SELECT 1 FROM conversation_visibility v WHERE v.conversation_id = c.id AND v.user_id = ` + uid + `))`)
@@ -390,6 +398,9 @@ func scanItem(row rowScanner) (*parley.ConversationItem, error) {
 
 // FindConversationItem returns one conversation as a list item for a user.
 func (q *queries) FindConversationItem(ctx context.Context, workspaceID, conversationID, userID string) (*parley.ConversationItem, error) {
+	if userID == "" {
+		userID = noUser
+	}
 	row := q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+`, ct.name, ct.avatar_url, i.name, i.channel,
 		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE)
 		FROM conversations c

@@ -220,6 +220,13 @@ func isConflict(err error) bool {
 	return false
 }
 
+// isInvalidText reports whether PostgreSQL refused a value's text form (a
+// malformed UUID): for a lookup, that object does not exist.
+func isInvalidText(err error) bool {
+	pe, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && pe.Code == "22P02"
+}
+
 // isUniqueViolation reports whether err is a unique-constraint violation.
 func isUniqueViolation(err error) bool {
 	if pe, ok := errors.AsType[*pgconn.PgError](err); ok {

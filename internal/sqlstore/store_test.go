@@ -1,0 +1,217 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/access"
+	"github.com/parleyhq/parley/internal/sqlstore"
+	"github.com/parleyhq/parley/internal/sqlstore/storetest"
+)
+
+// newConversation creates a contact and a conversation with the given
+// last activity.
+func newConversation(t *testing.T, s *sqlstore.Store, f *storetest.Fixture, source string, at time.Time) *parley.Conversation {
+	t.Helper()
+	ctx := context.Background()
+	var c *parley.Conversation
+	err := s.Write(ctx, func(tx *sqlstore.Tx) error {
+		ct := &parley.Contact{WorkspaceID: f.Workspace.ID, Name: source,
+			Identities: []parley.ContactIdentity{{InboxID: f.Inbox.ID, SourceID: source}}}
+		if err := tx.CreateContact(ctx, ct); err != nil {
+			return err
+		}
+		c = &parley.Conversation{WorkspaceID: f.Workspace.ID, ContactID: ct.ID, InboxID: f.Inbox.ID,
+			Status: parley.StatusOpen, LastActivityAt: at}
+		return tx.CreateConversation(ctx, c)
+	})
+	if err != nil {
+		t.Fatalf("create conversation: %v", err)
+	}
+	return c
+}
+
+func TestStore_TimesSortAcrossZones(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := storetest.Seed(t, s)
+		base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		tokyo, _ := time.LoadLocation("Asia/Tokyo")
+		ny, _ := time.LoadLocation("America/New_York")
+		// Written in three zones; in UTC the order is c (newest), a, b.
+		a := newConversation(t, s, f, "a", base.In(tokyo))
+		b := newConversation(t, s, f, "b", base.Add(-time.Hour).In(ny))
+		c := newConversation(t, s, f, "c", base.Add(time.Minute).In(time.FixedZone("X", -11*3600)))
+		items, err := s.ListConversations(context.Background(), sqlstore.ConversationFilter{
+			Scope: access.ConversationScope(f.Admin, f.Workspace.Settings), View: sqlstore.ViewAll, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range items {
+			got = append(got, it.ID)
+		}
+		want := []string{c.ID, a.ID, b.ID}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("ListConversations order = %v, want %v", got, want)
+		}
+		if !items[1].LastActivityAt.Equal(base) || items[1].LastActivityAt.Location() != time.UTC {
+			t.Errorf("LastActivityAt = %v, want %v in UTC", items[1].LastActivityAt, base)
+		}
+	})
+}
+
+func TestStore_ListConversationsKeyset(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := storetest.Seed(t, s)
+		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		want := map[string]bool{}
+		for i := range 23 {
+			// Pairs share a timestamp so the id breaks ties.
+			c := newConversation(t, s, f, fmt.Sprintf("c%d", i), at.Add(time.Duration(i/2)*time.Second))
+			want[c.ID] = true
+		}
+		f0 := sqlstore.ConversationFilter{Scope: access.ConversationScope(f.Admin, f.Workspace.Settings), View: sqlstore.ViewAll, Limit: 5}
+		seen := map[string]bool{}
+		var last *parley.ConversationItem
+		for page := 0; ; page++ {
+			items, err := s.ListConversations(context.Background(), f0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range items {
+				it := items[i]
+				if seen[it.ID] {
+					t.Fatalf("conversation %s listed twice", it.ID)
+				}
+				seen[it.ID] = true
+				if last != nil && (it.LastActivityAt.After(last.LastActivityAt) ||
+					(it.LastActivityAt.Equal(last.LastActivityAt) && it.ID > last.ID)) {
+					t.Errorf("page %d: %s listed after %s out of order", page, it.ID, last.ID)
+				}
+				last = &it
+			}
+			if len(items) < f0.Limit {
+				break
+			}
+			f0.After = &sqlstore.ConversationCursor{LastActivityAt: last.LastActivityAt, ID: last.ID}
+		}
+		if len(seen) != len(want) {
+			t.Errorf("paged through %d conversations, want %d", len(seen), len(want))
+		}
+	})
+}
+
+func TestStore_MigrateIsIdempotentAndConcurrent(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			opts := sqlstore.Options{Secrets: storetest.Box()}
+			if e == storetest.Postgres {
+				opts.DatabaseURL = storetest.Schema(t)
+			} else {
+				opts.DataDir = t.TempDir()
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, 3)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					s, err := sqlstore.Open(context.Background(), opts)
+					if err == nil {
+						err = s.Migrate(context.Background())
+						s.Close()
+					}
+					errs[i] = err
+				}()
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("node %d: Open/Migrate = %v, want nil", i, err)
+				}
+			}
+		})
+	}
+}
+
+func TestStore_EventsAreNumberedWithoutGaps(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := storetest.Seed(t, s)
+		ctx := context.Background()
+		const writers, perWriter = 8, 25
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range perWriter {
+					err := s.Write(ctx, func(tx *sqlstore.Tx) error {
+						return tx.AppendEvent("test.event", f.Workspace.ID, "", map[string]int{"w": w, "i": i}, nil, nil)
+					})
+					if err != nil {
+						t.Errorf("write: %v", err)
+						return
+					}
+				}
+			}()
+		}
+		// A reader resumes from the last number it saw, again and again,
+		// while the writers run: it must see every event exactly once.
+		seen := map[int64]bool{}
+		var after int64
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		for finished := false; !finished; {
+			select {
+			case <-done:
+				finished = true
+			default:
+			}
+			evs, err := s.EventsAfter(ctx, f.Workspace.ID, after, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range evs {
+				if ev.Seq != after+1 {
+					t.Fatalf("EventsAfter(%d) returned seq %d: a gap a resuming reader would skip", after, ev.Seq)
+				}
+				if seen[ev.Seq] {
+					t.Fatalf("seq %d seen twice", ev.Seq)
+				}
+				seen[ev.Seq] = true
+				after = ev.Seq
+			}
+			if finished && len(evs) > 0 {
+				finished = false // drain what committed last
+			}
+		}
+		if got, want := len(seen), writers*perWriter; got != want {
+			t.Errorf("reader saw %d events, want %d", got, want)
+		}
+		latest, _ := s.LatestSeq(ctx, f.Workspace.ID)
+		if latest != int64(writers*perWriter) {
+			t.Errorf("LatestSeq = %d, want %d", latest, writers*perWriter)
+		}
+	})
+}
+
+func TestStore_InboxSecretsAreSealed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := storetest.Seed(t, s)
+		ctx := context.Background()
+		got, err := s.FindInboxByInboundToken(ctx, f.Inbox.InboundToken)
+		if err != nil {
+			t.Fatalf("FindInboxByInboundToken: %v", err)
+		}
+		if got.ID != f.Inbox.ID || got.CallbackSecret != "whsec_test" {
+			t.Errorf("FindInboxByInboundToken = %s/%q, want %s/whsec_test", got.ID, got.CallbackSecret, f.Inbox.ID)
+		}
+		if _, err := s.FindInboxByInboundToken(ctx, "pin_wrong"); !parley.IsNotFound(err) {
+			t.Errorf("FindInboxByInboundToken(wrong) = %v, want ENOTFOUND", err)
+		}
+	})
+}
