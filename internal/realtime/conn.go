@@ -120,7 +120,7 @@ func (c *conn) write() {
 		entries, more, reload, err := c.collect()
 		if err != nil {
 			if c.ctx.Err() == nil {
-				c.h.log.Error("realtime catch up failed", "workspace_id", c.ws.id, "user_id", c.userID, "error", err)
+				c.h.log.Error("realtime catch up failed", "workspace_id", c.ws.id, "user_id", c.userID, "err", err)
 				c.close(websocket.StatusInternalError, "try again later")
 			}
 			return
@@ -256,7 +256,7 @@ func (c *conn) reload() bool {
 			return false
 		}
 		if c.ctx.Err() == nil {
-			c.h.log.Error("realtime reload actor failed", "workspace_id", c.ws.id, "user_id", c.userID, "error", err)
+			c.h.log.Error("realtime reload actor failed", "workspace_id", c.ws.id, "user_id", c.userID, "err", err)
 			c.close(websocket.StatusInternalError, "try again later")
 		}
 		return false
@@ -340,7 +340,7 @@ func (c *conn) handleSignal(m clientMessage) {
 	aud, err := c.ws.audience(ctx, m.ConversationID)
 	if err != nil {
 		if !parley.IsNotFound(err) && c.ctx.Err() == nil {
-			c.h.log.Warn("realtime conversation audience failed", "workspace_id", c.ws.id, "conversation_id", m.ConversationID, "error", err)
+			c.h.log.Warn("realtime conversation audience failed", "workspace_id", c.ws.id, "conversation_id", m.ConversationID, "err", err)
 		}
 		return
 	}
@@ -415,7 +415,7 @@ func (c *conn) publish(ctx context.Context, typ, conv, state string, aud *parley
 		return
 	}
 	if err := c.h.cfg.Broker.PublishSignal(ctx, c.ws.id, payload); err != nil && ctx.Err() == nil {
-		c.h.log.Warn("realtime publish signal failed", "workspace_id", c.ws.id, "error", err)
+		c.h.log.Warn("realtime publish signal failed", "workspace_id", c.ws.id, "err", err)
 	}
 }
 

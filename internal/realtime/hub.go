@@ -73,11 +73,16 @@ type ActorLoader interface {
 
 // Config configures a Hub. Store, Actors and Broker are required.
 type Config struct {
-	Store  EventStore
+	// Store is where events and audiences are read.
+	Store EventStore
+	// Actors resolves members when sockets open and after member changes.
 	Actors ActorLoader
+	// Broker carries seq notices and signals between nodes.
 	Broker broker.Broker
+	// Logger defaults to slog.Default().
 	Logger *slog.Logger
-	Clock  parley.Clock
+	// Clock paces the per-socket signal rate limit. Defaults to the system clock.
+	Clock parley.Clock
 	// OriginPatterns are the hosts, besides the request's own, that a
 	// browser's Origin may name (websocket.AcceptOptions.OriginPatterns):
 	// the host of the public URL when it differs from the Host header.
@@ -264,7 +269,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 		CompressionMode: websocket.CompressionDisabled,
 	})
 	if err != nil {
-		h.log.DebugContext(r.Context(), "realtime accept failed", "workspace_id", wsID, "user_id", actor.UserID, "error", err)
+		h.log.DebugContext(r.Context(), "realtime accept failed", "workspace_id", wsID, "user_id", actor.UserID, "err", err)
 		return nil
 	}
 	wc.SetReadLimit(clientReadLimit)
@@ -286,7 +291,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 
 	ws, err := h.join(r.Context(), wsID)
 	if err != nil {
-		h.log.ErrorContext(r.Context(), "realtime join failed", "workspace_id", wsID, "error", err)
+		h.log.ErrorContext(r.Context(), "realtime join failed", "workspace_id", wsID, "err", err)
 		c.close(websocket.StatusInternalError, "try again later")
 		go c.readLoop()
 		return nil
@@ -306,7 +311,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 		if since < hello && since < from {
 			oldest, err := h.cfg.Store.OldestSeq(r.Context(), wsID)
 			if err != nil {
-				h.log.ErrorContext(r.Context(), "realtime oldest seq failed", "workspace_id", wsID, "error", err)
+				h.log.ErrorContext(r.Context(), "realtime oldest seq failed", "workspace_id", wsID, "err", err)
 				c.close(websocket.StatusInternalError, "try again later")
 				go c.readLoop()
 				return nil

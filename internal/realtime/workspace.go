@@ -93,7 +93,7 @@ func (ws *workspace) run() {
 			if ctx.Err() != nil {
 				return
 			}
-			log.WarnContext(ctx, "realtime read events failed", "workspace_id", ws.id, "error", err)
+			log.WarnContext(ctx, "realtime read events failed", "workspace_id", ws.id, "err", err)
 			time.AfterFunc(time.Second, ws.poke)
 		}
 	}
@@ -148,7 +148,7 @@ func (ws *workspace) readNew(ctx context.Context) error {
 			}
 			e, err := newEntry(&evs[i])
 			if err != nil {
-				ws.h.log.ErrorContext(ctx, "realtime encode event failed", "workspace_id", ws.id, "seq", evs[i].Seq, "error", err)
+				ws.h.log.ErrorContext(ctx, "realtime encode event failed", "workspace_id", ws.id, "seq", evs[i].Seq, "err", err)
 				continue
 			}
 			after = e.seq

@@ -103,7 +103,7 @@ func Open(ctx context.Context, cfg Config) (*Broker, error) {
 		nats.MaxPingsOutstanding(2),
 		nats.ConnectHandler(func(*nats.Conn) { once.Do(func() { close(connected) }) }),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			b.log.Warn("nats disconnected", "error", err)
+			b.log.Warn("nats disconnected", "err", err)
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			once.Do(func() { close(connected) })
@@ -172,7 +172,7 @@ func (b *Broker) Subscribe(ctx context.Context, workspaceID string, h broker.Han
 	s.seq, err = b.nc.Subscribe(seqSubj, func(m *nats.Msg) {
 		seq, err := strconv.ParseInt(string(m.Data), 10, 64)
 		if err != nil {
-			b.log.Warn("nats bad seq notice", "subject", m.Subject, "error", err)
+			b.log.Warn("nats bad seq notice", "subject", m.Subject, "err", err)
 			s.call(broker.Notice{Kind: broker.KindResync, WorkspaceID: workspaceID})
 			return
 		}
@@ -269,13 +269,13 @@ func (b *Broker) resyncAll() {
 
 func (b *Broker) onAsyncError(_ *nats.Conn, sub *nats.Subscription, err error) {
 	if sub == nil {
-		b.log.Warn("nats async error", "error", err)
+		b.log.Warn("nats async error", "err", err)
 		return
 	}
 	b.mu.Lock()
 	s := b.subs[sub]
 	b.mu.Unlock()
-	b.log.Warn("nats subscription error", "subject", sub.Subject, "error", err)
+	b.log.Warn("nats subscription error", "subject", sub.Subject, "err", err)
 	if s != nil && errors.Is(err, nats.ErrSlowConsumer) {
 		s.call(broker.Notice{Kind: broker.KindResync, WorkspaceID: s.ws})
 	}
