@@ -1,0 +1,380 @@
+// The agent app in Chromium against the real server: first-run set-up, sign
+// in, live inbound messages, reply, note, assign, status, a colleague's
+// typing, keyboard-only work, and reconnecting after a server restart.
+// Every screen is checked with axe-core and screenshotted at 1440×900.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
+import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
+
+const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' };
+const AGENT = { name: 'Bo Agent', email: 'bo@example.com', password: 'staple battery horse' };
+
+let tmp;
+let server;
+let browser;
+let admin; // Api as the admin
+let inboundToken;
+let pageA; // the admin's browser
+let pageB; // the second agent's browser
+
+const list = (page) => page.getByRole('listbox', { name: 'Conversations' });
+const row = (page, name) => list(page).getByRole('option', { name: new RegExp(name) });
+const thread = (page) => page.getByRole('list', { name: 'Conversation history' });
+
+async function textIs(page, selector, want) {
+  await page.waitForFunction(
+    ([sel, txt]) => document.querySelector(sel)?.textContent?.trim() === txt,
+    [selector, want],
+  );
+}
+
+async function customerSays(name, content, sourceId = name.toLowerCase().replace(/\W+/g, '-')) {
+  return admin.inbound(inboundToken, { sourceId, name, content });
+}
+
+async function signIn(page, who) {
+  await page.goto('/');
+  await page.waitForURL('**/login');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByLabel('Password').press('Enter');
+  await list(page).waitFor();
+}
+
+describe('agent app in Chromium', { timeout: 170_000 }, () => {
+  before(async () => {
+    tmp = await makeTempDir();
+    const bin = await buildServer(tmp.dir);
+    server = await Server.create(bin, tmp.dir);
+    await server.start();
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await tmp?.cleanup();
+  });
+
+  it('first run: the set-up page creates the workspace and the first admin, once', async () => {
+    const res = await fetch(server.url + '/api/v1/setup');
+    assert.deepEqual(await res.json(), { needed: true });
+    const token = await server.setupToken();
+
+    // Without the link the app still lands on set-up and asks for the token.
+    pageA = await newPage(browser, server.url);
+    await pageA.goto('/');
+    await pageA.waitForURL('**/setup');
+    await pageA.getByLabel('Set-up token').waitFor();
+    await checkScreen(pageA, '01-setup');
+
+    // Two browsers race with the same one-time link: exactly one wins.
+    const rival = await newPage(browser, server.url);
+    for (const [p, who] of [
+      [pageA, ADMIN],
+      [rival, { name: 'Rival', email: 'rival@example.com', password: 'another long password' }],
+    ]) {
+      await p.goto('/setup?token=' + encodeURIComponent(token));
+      await p.getByLabel('Workspace name').fill('Acme Support');
+      await p.getByLabel('Your name').fill(who.name);
+      await p.getByLabel('Email').fill(who.email);
+      await p.getByLabel('Password').fill(who.password);
+    }
+    assert.equal(await pageA.getByLabel('Set-up token').count(), 0, 'the token comes from the link');
+    const submit = (p) => p.getByRole('button', { name: 'Create workspace' }).click();
+    await Promise.all([submit(pageA), submit(rival)]);
+    const outcome = async (p) =>
+      Promise.race([
+        list(p).waitFor().then(() => 'inbox'),
+        p.getByRole('alert').waitFor().then(() => 'refused'),
+      ]);
+    const [a, r] = await Promise.all([outcome(pageA), outcome(rival)]);
+    assert.deepEqual([a, r].sort(), ['inbox', 'refused'], `set-up outcomes: admin=${a} rival=${r}`);
+    if (a !== 'inbox') {
+      // The rival won the race; sign in as the rival's admin is not what later steps expect.
+      throw new Error('the rival browser won the set-up race; rerun (the server allowed only one, which is the point)');
+    }
+    await rival.context().close();
+    const again = await fetch(server.url + '/api/v1/setup');
+    assert.deepEqual(await again.json(), { needed: false });
+
+    // Seed through the API: an API-channel inbox and a second agent.
+    admin = await new Api(server.url).login(ADMIN.email, ADMIN.password);
+    const me = await admin.req('GET', '/me');
+    const ws = me.workspaces[0].id;
+    admin.ws = ws;
+    const inbox = await admin.req('POST', `/workspaces/${ws}/inboxes`, { name: 'Website API', channel: 'api', config: {} });
+    inboundToken = inbox.inbound_token;
+    await admin.req('POST', `/workspaces/${ws}/users`, { ...AGENT, role: 'agent' });
+
+    await pageA.getByText('No conversations here.').waitFor();
+    await checkScreen(pageA, '02-inbox-empty');
+  });
+
+  it('signs in with Enter and signs out', async () => {
+    pageB = await newPage(browser, server.url);
+    await pageB.goto('/');
+    await pageB.waitForURL('**/login');
+    await checkScreen(pageB, '03-sign-in');
+    await pageB.getByLabel('Email').fill(AGENT.email);
+    await pageB.getByLabel('Password').fill('wrong password');
+    await pageB.getByLabel('Password').press('Enter');
+    await pageB.getByRole('alert').waitFor();
+    await signIn(pageB, AGENT);
+    await pageB.getByRole('button', { name: 'Sign out' }).click();
+    await pageB.waitForURL('**/login');
+    const me = await pageB.evaluate(() => fetch('/api/v1/me').then((r) => r.status));
+    assert.equal(me, 401, 'the session is gone after signing out');
+    await signIn(pageB, AGENT);
+  });
+
+  it('an inbound message shows live in the list and in the open thread', async () => {
+    await pageA.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await customerSays('Grace Hopper', 'Hello, my order #1042 has not arrived.');
+    await row(pageA, 'Grace Hopper').waitFor();
+    await row(pageB, 'Grace Hopper').waitFor();
+    await textIs(pageA, '[data-testid=count-all]', '1');
+    await textIs(pageA, '[data-testid=count-unassigned]', '1');
+    // Unread: bold with a badge until opened.
+    const r = row(pageA, 'Grace Hopper');
+    assert.match((await r.getAttribute('class')) ?? '', /unread/);
+    await r.getByLabel('1 unread').waitFor();
+
+    await r.click();
+    await thread(pageA).getByText('Hello, my order #1042 has not arrived.').waitFor();
+    await pageA.waitForFunction(() => !document.querySelector('.conv-row.unread'));
+    await pageA.getByRole('heading', { name: 'Grace Hopper', level: 1 }).waitFor();
+
+    await customerSays('Grace Hopper', 'It was due on Monday.');
+    await thread(pageA).getByText('It was due on Monday.').waitFor();
+    await row(pageB, 'Grace Hopper').getByText('It was due on Monday.').waitFor();
+    await checkScreen(pageA, '04-thread');
+  });
+
+  it('replies to the customer and adds a private note', async () => {
+    const reply = pageA.getByRole('textbox', { name: 'Reply' });
+    await reply.fill('Sorry about that — I am checking with the courier.');
+    await reply.press('Enter'); // a newline, not a send
+    await reply.pressSequentially('Back in a minute.');
+    await reply.press('Control+Enter');
+    const sent = thread(pageA).locator('li.msg-out', { hasText: 'Back in a minute.' });
+    await sent.waitFor();
+    await sent.locator('.delivery').waitFor();
+    assert.equal(await reply.inputValue(), '');
+
+    await pageA.keyboard.press('Alt+N');
+    const note = pageA.getByRole('textbox', { name: 'Private note' });
+    await note.fill('Courier says it is lost; offer a refund.');
+    await note.press('Control+Enter');
+    const noteItem = thread(pageA).locator('li[data-private="true"]', { hasText: 'offer a refund' });
+    await noteItem.getByText('Internal note').waitFor();
+
+    const convs = await admin.req('GET', `/workspaces/${admin.ws}/conversations?view=all`);
+    const c = convs.items.find((x) => x.contact.name === 'Grace Hopper');
+    const msgs = await admin.req('GET', `/workspaces/${admin.ws}/conversations/${c.id}/messages`);
+    const byContent = (s) => msgs.items.find((m) => m.content.includes(s));
+    assert.equal(byContent('Back in a minute.').private, false);
+    assert.equal(byContent('Back in a minute.').content, 'Sorry about that — I am checking with the courier.\nBack in a minute.');
+    assert.equal(byContent('offer a refund').private, true);
+    await checkScreen(pageA, '05-reply-and-note');
+  });
+
+  it('assigns the conversation to a colleague and changes its status', async () => {
+    await pageA.getByRole('button', { name: 'Assign…' }).click();
+    await pageA.getByRole('checkbox', { name: /Bo Agent/ }).check();
+    await pageA.getByRole('list', { name: 'Assignees' }).getByText('Bo Agent').waitFor();
+    await checkScreen(pageA, '06-assign');
+    await pageA.keyboard.press('Escape');
+    // The colleague sees it under Mine, live.
+    await textIs(pageB, '[data-testid=count-mine]', '1');
+    await textIs(pageA, '[data-testid=count-unassigned]', '0');
+
+    await pageA.getByLabel('Status', { exact: true }).selectOption('pending');
+    await textIs(pageA, '[data-testid=thread-status]', 'Pending');
+    await pageA.getByLabel('AI mode').selectOption('paused');
+    await textIs(pageA, '.thread-title .tag-ai', 'AI paused');
+
+    const c = (await admin.req('GET', `/workspaces/${admin.ws}/conversations?view=all`)).items[0];
+    assert.equal(c.status, 'pending');
+    assert.equal(c.ai_mode, 'paused');
+    assert.ok(c.assignee_ids.length === 1, `assignees ${c.assignee_ids}`);
+  });
+
+  it("shows a colleague's typing and viewing", async () => {
+    await row(pageB, 'Grace Hopper').click();
+    await thread(pageB).getByText('It was due on Monday.').waitFor();
+    await pageA.getByText('Bo Agent is viewing').waitFor();
+    const box = pageB.getByRole('textbox', { name: 'Reply' });
+    await box.pressSequentially('Let me take this one');
+    await pageA.getByText('Bo Agent is typing…').waitFor();
+    await checkScreen(pageA, '07-colleague-typing');
+    await box.fill('');
+    await pageA.getByText('Bo Agent is typing…').waitFor({ state: 'detached' });
+    // Leaving the conversation ends "viewing".
+    await pageB.keyboard.press('Escape'); // blur the composer
+    await pageB.keyboard.press('Escape'); // close the conversation
+    await pageB.waitForURL((u) => u.pathname === '/');
+    await pageA.getByText('Bo Agent is viewing').waitFor({ state: 'detached' });
+  });
+
+  it('works from the keyboard alone', async () => {
+    await customerSays('Alan Turing', 'Can I change my delivery address?');
+    await customerSays('Ada Lovelace', 'Do you ship to the UK?');
+    await row(pageA, 'Ada Lovelace').waitFor();
+    const page = pageA;
+    // Esc closes the open conversation; the list has the keyboard.
+    await page.getByRole('textbox', { name: /Reply|Private note/ }).focus();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.waitForURL((u) => u.pathname === '/');
+
+    // "?" lists every shortcut.
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    for (const k of ['/', '↑', '↓', 'Enter', 'Ctrl+Shift+↑', 'Ctrl+Shift+↓', 'Esc', 'Ctrl+Enter', 'Alt+N', 'Alt+R', 'Alt+A', '?']) {
+      assert.ok(await dialog.locator('kbd', { hasText: k }).count(), `the shortcut list has ${k}`);
+    }
+    await checkScreen(page, '08-shortcuts');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    // "/" focuses search, which filters the loaded list; Esc clears it.
+    await page.keyboard.press('/');
+    const search = page.getByRole('searchbox', { name: 'Search conversations' });
+    assert.equal(await search.evaluate((el) => el === document.activeElement), true);
+    await page.keyboard.type('lovelace');
+    await list(page).getByRole('option').first().waitFor();
+    assert.equal(await list(page).getByRole('option').count(), 1);
+    await page.keyboard.press('Escape');
+    assert.equal(await search.inputValue(), '');
+    await page.waitForFunction(() => document.querySelectorAll('[role=listbox] [role=option]').length === 3);
+
+    // Newest first: Ada, Alan, Grace. The highlight stays on the conversation
+    // just closed (Grace): ↑ ↑ ↓ lands on Alan, Enter opens it.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Alan Turing', level: 1 }).waitFor();
+    // Ctrl+Shift+↓ / ↑ move between conversations, even from the composer.
+    await page.keyboard.press('Alt+M');
+    assert.equal(await page.getByRole('textbox', { name: 'Reply' }).evaluate((el) => el === document.activeElement), true);
+    await page.keyboard.press('Control+Shift+ArrowDown');
+    await page.getByRole('heading', { name: 'Grace Hopper', level: 1 }).waitFor();
+    await page.keyboard.press('Control+Shift+ArrowUp');
+    await page.getByRole('heading', { name: 'Alan Turing', level: 1 }).waitFor();
+
+    // Alt+N, type, Ctrl+Enter: a note without the mouse.
+    await page.keyboard.press('Alt+N');
+    await page.keyboard.type('Address change needs the order number.');
+    await page.keyboard.press('Control+Enter');
+    await thread(page).locator('li[data-private="true"]', { hasText: 'Address change' }).waitFor();
+    // Alt+M, reply.
+    await page.keyboard.press('Alt+M');
+    await page.keyboard.type('Yes — which address should we use?');
+    await page.keyboard.press('Control+Enter');
+    await thread(page).locator('li.msg-out[data-private="false"]', { hasText: 'which address' }).waitFor();
+    // Alt+A assigns to me, Alt+R resolves (and leaves the not-resolved list), Alt+R again reopens.
+    await page.keyboard.press('Alt+A');
+    await page.getByRole('list', { name: 'Assignees' }).getByText('Ada Admin').waitFor();
+    await page.keyboard.press('Alt+R');
+    await textIs(page, '[data-testid=thread-status]', 'Resolved');
+    await row(page, 'Alan Turing').waitFor({ state: 'detached' });
+    await page.keyboard.press('Alt+R');
+    await textIs(page, '[data-testid=thread-status]', 'Open');
+    await row(page, 'Alan Turing').waitFor();
+    // Alt+2 shows Mine.
+    await page.keyboard.press('Alt+2');
+    await page.locator('.view-btn[aria-current=true]', { hasText: 'Mine' }).waitFor();
+    await row(page, 'Alan Turing').waitFor();
+    await page.keyboard.press('Alt+1');
+    await page.locator('.view-btn[aria-current=true]', { hasText: 'All' }).waitFor();
+    await checkScreen(page, '09-keyboard');
+  });
+
+  it('reconnects after the server restarts and catches up', async () => {
+    const page = pageA;
+    await page.locator('.conn[data-state=open]').waitFor();
+    await server.stop();
+    await page.locator('.conn[data-state=reconnecting]').waitFor();
+    await page.getByText('Connection lost. Reconnecting…').waitFor();
+    await screenshot(page, '10-reconnecting');
+    await server.start();
+    await page.locator('.conn[data-state=open]').waitFor({ timeout: 20_000 });
+    await customerSays('Alan Turing', 'The new address is 1 Bletchley Park.');
+    await thread(page).getByText('The new address is 1 Bletchley Park.').waitFor();
+    await row(pageB, 'Alan Turing').getByText('1 Bletchley Park').waitFor({ timeout: 20_000 });
+  });
+
+  it('loads long lists by cursor with a capped DOM, and long threads lazily', async () => {
+    // 130 conversations (3 pages of 50) and one 130-message thread.
+    const seeds = [];
+    for (let i = 0; i < 130; i++) seeds.push(customerSays(`Bulk Customer ${String(i).padStart(3, '0')}`, `Bulk message ${i}`));
+    for (let i = 0; i < 130; i++) seeds.push(admin.inbound(inboundToken, { sourceId: 'long-thread', name: 'Long Thread', content: `Long message ${i}`, id: `long-${i}` }));
+    for (let i = 0; i < seeds.length; i += 20) await Promise.all(seeds.slice(i, i + 20));
+    const page = pageB;
+    await page.reload();
+    await list(page).waitFor();
+    const lb = list(page);
+    await textIs(page, '[data-testid=count-all]', String(3 + 130 + 1));
+    await page.locator('.conn[data-state=open]').waitFor();
+    await textIs(page, '.list-status', '50+ shown');
+    // Scroll to the end repeatedly: pages load as the end comes into view.
+    for (let i = 0; i < 10; i++) {
+      const status = await page.locator('.list-status').textContent();
+      if (status.trim() === '134 shown') break;
+      const next = page.waitForResponse((r) => r.url().includes('/conversations?') && r.url().includes('cursor='));
+      await lb.evaluate((el) => {
+        el.scrollTo(0, el.scrollHeight - el.clientHeight - 1);
+        el.scrollTo(0, el.scrollHeight);
+      });
+      await next;
+      await page.waitForFunction(() => !/Loading/.test(document.querySelector('.list-status')?.textContent ?? ''));
+    }
+    await textIs(page, '.list-status', '134 shown');
+    const domRows = await lb.getByRole('option').count();
+    assert.ok(domRows <= 60, `${domRows} rows in the DOM for 134 conversations`);
+    await row(page, 'Bulk Customer 000').waitFor();
+
+    await page.keyboard.press('/');
+    await page.keyboard.type('Long Thread');
+    await page.keyboard.press('Enter');
+    await thread(page).getByText('Long message 129').waitFor();
+    assert.ok((await thread(page).locator('li.msg').count()) <= 50, 'only the newest page at first');
+    const messages = page.getByRole('region', { name: 'Messages' });
+    for (let i = 0; i < 6 && !(await thread(page).getByText('Long message 0', { exact: true }).count()); i++) {
+      const older = page.waitForResponse((r) => r.url().includes('/messages?') && r.url().includes('cursor='));
+      await messages.evaluate((el) => el.scrollTo(0, 0));
+      await older;
+    }
+    await thread(page).getByText('Long message 0', { exact: true }).waitFor();
+    await page.getByText('This is the start of the conversation.').waitFor();
+  });
+
+  it('profile: name, avatar URL, availability and password', async () => {
+    const page = pageB;
+    await page.getByRole('link', { name: /Bo Agent/ }).click();
+    await page.waitForURL('**/profile');
+    await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+    await checkScreen(page, '11-profile');
+    await page.getByLabel('Name', { exact: true }).fill('Bo B. Agent');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved.').waitFor();
+    await page.getByRole('link', { name: /Bo B\. Agent/ }).waitFor();
+    await page.getByRole('radio', { name: 'Busy' }).check();
+    await page.getByText('Availability updated.').waitFor();
+    const members = await admin.req('GET', `/workspaces/${admin.ws}/users`);
+    const bo = members.items.find((m) => m.email === AGENT.email);
+    assert.equal(bo.name, 'Bo B. Agent');
+    assert.equal(bo.availability, 'busy');
+
+    await page.getByLabel('Current password').fill(AGENT.password);
+    await page.getByLabel('New password').fill('a brand new password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText(/Password changed/).waitFor();
+    await new Api(server.url).login(AGENT.email, 'a brand new password');
+    assert.deepEqual(pageA.problems, [], 'no CSP violation or page error in the admin browser');
+  });
+});
