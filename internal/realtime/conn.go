@@ -404,13 +404,17 @@ func (c *conn) publish(ctx context.Context, typ, conv, state string, aud *parley
 		c.ws.mu.Unlock()
 	}
 	v := c.view.Load()
-	payload, err := json.Marshal(signal{
+	sig := signal{
 		Type:           typ,
 		ConversationID: conv,
 		User:           signalUser{ID: v.actor.UserID, Name: v.actor.Name},
 		State:          state,
-		Audience:       aud,
-	})
+	}
+	if aud != nil {
+		sa := signalAudience(*aud)
+		sig.Audience = &sa
+	}
+	payload, err := json.Marshal(sig)
 	if err != nil {
 		return
 	}

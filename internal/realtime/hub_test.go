@@ -403,6 +403,19 @@ func TestHub_ServeWS(t *testing.T) {
 		}
 	})
 
+	t.Run("a workspace the store has no seq for yet starts at 0", func(t *testing.T) {
+		e := newEnv(t, func(c *realtime.Config) { c.Store = noCounter{c.Store} })
+		e.member("u1", parley.RoleAgent)
+		cl := e.dial(t, "u1", "")
+		if got := cl.hello(); got != 0 {
+			t.Errorf("hello seq = %d, want 0", got)
+		}
+		e.emit(t, event(parley.EventContactUpdated, `{}`))
+		if f := cl.next(); len(f) != 1 || f[0].Seq != 1 {
+			t.Errorf("message = %+v, want seq 1", f)
+		}
+	})
+
 	t.Run("shutting the hub down closes sockets with going away", func(t *testing.T) {
 		e := newEnv(t)
 		e.member("u1", parley.RoleAgent)
@@ -706,4 +719,16 @@ func TestHub_slowClient(t *testing.T) {
 			}
 		}
 	})
+}
+
+// noCounter is a store whose LatestSeq says ENOTFOUND before the first
+// event, as a store that creates its counter row lazily may.
+type noCounter struct{ realtime.EventStore }
+
+func (s noCounter) LatestSeq(ctx context.Context, workspaceID string) (int64, error) {
+	n, err := s.EventStore.LatestSeq(ctx, workspaceID)
+	if err == nil && n == 0 {
+		return 0, parley.Errorf(parley.ENOTFOUND, "Workspace not found.")
+	}
+	return n, err
 }

@@ -33,7 +33,9 @@ func TestHub_nats(t *testing.T) {
 		a.member("alice", parley.RoleAdmin)
 		a.member("bob", parley.RoleAgent)
 		a.member("carol", parley.RoleAgent)
+		a.member("dave", parley.RoleAdmin)
 		store.SetAudience(wsID, "conv-1", parley.Audience{VisibleTo: []string{"alice", "bob"}})
+		store.SetAudience(wsID, "admins-only", parley.Audience{VisibleTo: []string{}})
 		return a, b
 	}
 
@@ -72,6 +74,22 @@ func TestHub_nats(t *testing.T) {
 			if f := cl.next(); len(f) != 1 || f[0].Seq != 1 {
 				t.Errorf("%s got %+v, want only the event", name, f)
 			}
+		}
+	})
+
+	t.Run("a conversation visible to admins only stays so on a node that learns its audience from the signal", func(t *testing.T) {
+		nodeA, nodeB := twoNodes(t)
+		alice, bob, dave := nodeA.dial(t, "alice", ""), nodeB.dial(t, "bob", ""), nodeB.dial(t, "dave", "")
+		alice.hello()
+		bob.hello()
+		dave.hello()
+		alice.send(map[string]string{"type": "viewing", "conversation_id": "admins-only", "state": "on"})
+		if f := dave.next(); len(f) != 1 || f[0].Type != "viewing" {
+			t.Fatalf("dave got %+v, want alice viewing", f)
+		}
+		nodeB.emit(t, event(parley.EventContactUpdated, `{}`))
+		if f := bob.next(); len(f) != 1 || f[0].Seq != 1 {
+			t.Errorf("bob got %+v, want only the event", f)
 		}
 	})
 }

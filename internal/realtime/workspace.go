@@ -67,6 +67,9 @@ func (ws *workspace) run() {
 	}
 	defer func() { _ = sub.Unsubscribe() }()
 	latest, err := ws.h.cfg.Store.LatestSeq(ctx, ws.id)
+	if parley.IsNotFound(err) { // a workspace without events yet
+		latest, err = 0, nil
+	}
 	if err != nil {
 		ws.fail(err)
 		return
@@ -232,11 +235,19 @@ func (ws *workspace) audience(ctx context.Context, convID string) (parley.Audien
 // Audience lets nodes that have not seen the conversation filter without a
 // query.
 type signal struct {
-	Type           string           `json:"type"`
-	ConversationID string           `json:"conversation_id"`
-	User           signalUser       `json:"user"`
-	State          string           `json:"state"`
-	Audience       *parley.Audience `json:"audience,omitempty"`
+	Type           string          `json:"type"`
+	ConversationID string          `json:"conversation_id"`
+	User           signalUser      `json:"user"`
+	State          string          `json:"state"`
+	Audience       *signalAudience `json:"audience,omitempty"`
+}
+
+// signalAudience is parley.Audience with VisibleTo always encoded, so that
+// an empty list (admins only) does not arrive as nil (everyone).
+type signalAudience struct {
+	TeamID      string   `json:"team_id"`
+	AssigneeIDs []string `json:"assignee_ids"`
+	VisibleTo   []string `json:"visible_to"`
 }
 
 type signalUser struct {
@@ -270,7 +281,7 @@ func (ws *workspace) fanoutSignal(payload []byte) {
 	ws.mu.Lock()
 	aud, ok := ws.audiences[s.ConversationID]
 	if !ok && s.Audience != nil {
-		aud, ok = *s.Audience, true
+		aud, ok = parley.Audience(*s.Audience), true
 		ws.learnAudience(s.ConversationID, aud, false)
 	}
 	conns := ws.connList()
