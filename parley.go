@@ -198,7 +198,7 @@ func (c *Conversation) Audience() Audience {
 type Audience struct {
 	TeamID      string   `json:"team_id,omitempty"`
 	AssigneeIDs []string `json:"assignee_ids,omitempty"`
-	VisibleTo   []string `json:"visible_to,omitempty"`
+	VisibleTo   []string `json:"visible_to"`
 }
 
 // MessagePreview is the last message as shown in a conversation list.

@@ -184,7 +184,9 @@ func TestUpdate_AssigneesMustBeOnVisibilityList(t *testing.T) {
 		svc := conversation.New(s)
 		ctx := context.Background()
 		id := w.convs["open"]
-		set := func(v []string) conversation.Optional[[]string] { return conversation.Optional[[]string]{Set: true, Value: v} }
+		set := func(v []string) conversation.Optional[[]string] {
+			return conversation.Optional[[]string]{Set: true, Value: v}
+		}
 		_, err := svc.Update(ctx, w.f.Admin, id, conversation.Change{VisibleTo: set([]string{w.a.UserID}), AssigneeIDs: set([]string{w.b.UserID})})
 		if pe, ok := err.(*parley.Error); !ok || pe.Field != "assignee_ids" {
 			t.Errorf("Update(visible a, assign b) = %v, want EINVALID on assignee_ids", err)

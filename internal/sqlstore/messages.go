@@ -114,7 +114,7 @@ func scanMessage(row rowScanner) (*parley.Message, error) {
 // provider message id, or ENOTFOUND.
 func (q *queries) FindMessageByProviderID(ctx context.Context, inboxID, providerMessageID string) (*parley.Message, error) {
 	return scanMessage(q.db.QueryRowContext(ctx,
-		`SELECT `+messageColumns+` FROM messages WHERE inbox_id = $1 AND provider_message_id = $2`, inboxID, providerMessageID))
+		`SELECT `+messageColumns+` FROM messages WHERE inbox_id = $1 AND provider_message_id = $2 AND provider_message_id <> ''`, inboxID, providerMessageID))
 }
 
 // FindMessageByID returns a message of a conversation, or ENOTFOUND.

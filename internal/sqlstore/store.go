@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -64,14 +65,16 @@ type SecretBox interface {
 // Store is the database. It is safe for concurrent use.
 type Store struct {
 	queries
-	dialect  Dialect
-	writeDB  *sql.DB
-	readDB   *sql.DB
-	clock    parley.Clock
-	log      *slog.Logger
-	onCommit func(string, int64)
-	writer   *groupWriter
-	box      SecretBox
+	dialect   Dialect
+	writeDB   *sql.DB
+	readDB    *sql.DB
+	clock     parley.Clock
+	log       *slog.Logger
+	onCommit  func(string, int64)
+	writer    *groupWriter
+	box       SecretBox
+	readCache *poolCache
+	dataDir   string
 }
 
 // Open connects to the database named by opts and migrates it.
@@ -85,7 +88,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if s.dialect == SQLite {
-		s.writer = newGroupWriter(s)
+		if s.writer, err = newGroupWriter(ctx, s); err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.readCache = newPoolCache(s.readDB)
+		s.queries.db = s.readCache
 	}
 	return s, nil
 }
@@ -125,7 +133,9 @@ func open(opts Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		w.SetMaxOpenConns(1)
+		// One connection for the group writer, one for migrations and
+		// the rare write outside it; SQLite serialises them anyway.
+		w.SetMaxOpenConns(2)
 		r, err := sql.Open("sqlite", "file:"+path+"?mode=ro&"+pragmas)
 		if err != nil {
 			w.Close()
@@ -133,7 +143,7 @@ func open(opts Options) (*Store, error) {
 		}
 		r.SetMaxOpenConns(8)
 		r.SetMaxIdleConns(8)
-		s.dialect, s.writeDB, s.readDB = SQLite, w, r
+		s.dialect, s.writeDB, s.readDB, s.dataDir = SQLite, w, r, opts.DataDir
 	}
 	s.queries = queries{db: s.readDB, dialect: s.dialect, box: s.box}
 	return s, nil
@@ -159,6 +169,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}
 	var opts []goose.ProviderOption
 	gd := goose.DialectSQLite3
+	if s.dialect == SQLite {
+		unlock, err := lockFile(s.dataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	if s.dialect == Postgres {
 		gd = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
@@ -177,6 +194,24 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// lockFile takes an exclusive lock on the data dir's migration lock file,
+// so two processes opening one SQLite database (a server and the CLI)
+// migrate one after the other.
+func lockFile(dir string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dir, "migrate.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("migrate: lock: %w", err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
@@ -190,6 +225,9 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	if s.writer != nil {
 		s.writer.close()
+	}
+	if s.readCache != nil {
+		s.readCache.close()
 	}
 	err := s.writeDB.Close()
 	if s.readDB != s.writeDB {

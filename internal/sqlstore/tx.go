@@ -193,9 +193,12 @@ func (tx *Tx) Audit(ctx context.Context, workspaceID, actorID, action, objectTyp
 // whatever has queued up meanwhile in one transaction, so one fsync serves
 // many requests.
 type groupWriter struct {
-	s    *Store
-	reqs chan *writeReq
-	done chan struct{}
+	s       *Store
+	conn    *sql.Conn
+	cache   *connCache
+	reqs    chan *writeReq
+	done    chan struct{}
+	stopped chan struct{}
 }
 
 type writeReq struct {
@@ -208,10 +211,15 @@ type writeReq struct {
 // maxBatch bounds how many transactions share one commit.
 const maxBatch = 256
 
-func newGroupWriter(s *Store) *groupWriter {
-	g := &groupWriter{s: s, reqs: make(chan *writeReq, maxBatch), done: make(chan struct{})}
+func newGroupWriter(ctx context.Context, s *Store) (*groupWriter, error) {
+	conn, err := s.writeDB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("writer connection: %w", err)
+	}
+	g := &groupWriter{s: s, conn: conn, cache: newConnCache(s.writeDB), reqs: make(chan *writeReq, maxBatch),
+		done: make(chan struct{}), stopped: make(chan struct{})}
 	go g.loop()
-	return g
+	return g, nil
 }
 
 func (g *groupWriter) write(ctx context.Context, fn func(tx *Tx) error) error {
@@ -234,9 +242,13 @@ func (g *groupWriter) write(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (g *groupWriter) close() {
 	close(g.done)
+	<-g.stopped
+	g.cache.close()
+	g.conn.Close()
 }
 
 func (g *groupWriter) loop() {
+	defer close(g.stopped)
 	batch := make([]*writeReq, 0, maxBatch)
 	for {
 		select {
@@ -255,12 +267,13 @@ func (g *groupWriter) loop() {
 			}
 		}
 		g.commit(batch)
+		g.cache.prepareWanted(context.Background())
 	}
 }
 
 func (g *groupWriter) commit(batch []*writeReq) {
 	ctx := context.Background()
-	sqlTx, err := g.s.writeDB.BeginTx(ctx, nil)
+	sqlTx, err := g.conn.BeginTx(ctx, nil)
 	if err != nil {
 		failAll(batch, fmt.Errorf("begin: %w", err))
 		return
@@ -285,7 +298,7 @@ func (g *groupWriter) runOne(ctx context.Context, sqlTx *sql.Tx, req *writeReq) 
 	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
-	tx := g.s.newTx(sqlTx)
+	tx := g.s.newTx(txCache{c: g.cache, tx: sqlTx})
 	err := tx.run(req.ctx, req.fn)
 	if err != nil {
 		if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {

@@ -1,0 +1,42 @@
+// Command bench is Parley's load harness. Each run prints its figures and
+// the conditions (engine, data size, concurrency) as a table.
+//
+//	go run ./bench ingest [-n 4000] [-postgres URL]   API-channel inbound msgs/s, p50/p99
+//
+// PostgreSQL runs when -postgres (or PARLEY_BENCH_POSTGRES_URL, or
+// PARLEY_TEST_POSTGRES_URL) names a database; every run uses a fresh schema.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: go run ./bench ingest [flags]")
+		os.Exit(2)
+	}
+	ctx := context.Background()
+	var err error
+	switch os.Args[1] {
+	case "ingest":
+		err = ingest(ctx, os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func postgresURL(fs *flag.FlagSet) *string {
+	def := os.Getenv("PARLEY_BENCH_POSTGRES_URL")
+	if def == "" {
+		def = os.Getenv("PARLEY_TEST_POSTGRES_URL")
+	}
+	return fs.String("postgres", def, "PostgreSQL URL (empty: SQLite only)")
+}
