@@ -1,0 +1,176 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/parleyhq/parley/internal/sqlstore/storetest"
+)
+
+// wsClient is a WebSocket client of /api/v1/realtime.
+type wsClient struct {
+	t    *testing.T
+	conn *websocket.Conn
+	ctx  context.Context
+}
+
+// frame is one server event or signal.
+type frame struct {
+	Seq  int64           `json:"seq"`
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data"`
+}
+
+func (n *node) dial(t *testing.T, s session, token string, since string) *wsClient {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	u := strings.Replace(n.base, "http", "ws", 1) + "/api/v1/realtime?workspace_id=" + s.workspace
+	if since != "" {
+		u += "&since=" + since
+	}
+	c, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
+	if err != nil {
+		t.Fatalf("dial realtime: %v", err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	return &wsClient{t: t, conn: c, ctx: ctx}
+}
+
+// next reads frames until one of the type arrives (others are skipped).
+func (w *wsClient) next(typ string) frame {
+	w.t.Helper()
+	for {
+		_, raw, err := w.conn.Read(w.ctx)
+		if err != nil {
+			w.t.Fatalf("waiting for %s: %v", typ, err)
+		}
+		var frames []frame
+		if raw[0] == '[' {
+			if err := json.Unmarshal(raw, &frames); err != nil {
+				w.t.Fatalf("decode %s: %v", raw, err)
+			}
+		} else {
+			var f frame
+			json.Unmarshal(raw, &f)
+			frames = []frame{f}
+		}
+		for _, f := range frames {
+			if f.Type == typ {
+				return f
+			}
+		}
+	}
+}
+
+func (w *wsClient) send(v any) {
+	w.t.Helper()
+	raw, _ := json.Marshal(v)
+	if err := w.conn.Write(w.ctx, websocket.MessageText, raw); err != nil {
+		w.t.Fatalf("send: %v", err)
+	}
+}
+
+// agent invites an agent and signs them in.
+func (n *node) agent(s session, email string) (token, id string) {
+	n.t.Helper()
+	m := n.must(201, "POST", s.ws("/users"), s.token, map[string]string{"email": email, "name": email, "password": "password123", "role": "agent"}).m(n.t)
+	tok := n.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "password123"}).m(n.t)["token"].(string)
+	return tok, m["id"].(string)
+}
+
+func TestRealtime_EventsReachTheRightPeople(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		agentTok, _ := n.agent(s, "bo@example.com")
+		admin := n.dial(t, s, s.token, "")
+		agent := n.dial(t, s, agentTok, "")
+		admin.next("hello")
+		agent.next("hello")
+
+		_, cid := n.inbound(s, "cust", "m1", "Hello from the customer")
+		for _, w := range []*wsClient{admin, agent} {
+			if f := w.next("message.created"); !strings.Contains(string(f.Data), "Hello from the customer") {
+				t.Errorf("message.created data = %s", f.Data)
+			}
+		}
+		// Typing from the agent reaches the admin with the agent's name.
+		agent.send(map[string]string{"type": "typing", "conversation_id": cid, "state": "on"})
+		if f := admin.next("typing"); !strings.Contains(string(f.Data), "bo@example.com") || !strings.Contains(string(f.Data), `"on"`) {
+			t.Errorf("typing = %s", f.Data)
+		}
+		// Restricting the conversation to admins removes it from the agent's screen…
+		n.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]any{"visible_to": []string{}})
+		if f := agent.next("conversation.removed"); !strings.Contains(string(f.Data), cid) {
+			t.Errorf("conversation.removed data = %s", f.Data)
+		}
+		// …and a message in it never reaches them; opening it again brings it back.
+		n.inbound(s, "cust", "m2", "private matter")
+		n.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]any{"visible_to": nil})
+		f := agent.next("conversation.updated")
+		if strings.Contains(string(f.Data), "private matter") == false && !strings.Contains(string(f.Data), cid) {
+			t.Errorf("conversation.updated after reopening visibility = %s", f.Data)
+		}
+	})
+}
+
+func TestRealtime_ResumeAfterRestartMissesNothing(t *testing.T) {
+	dir := t.TempDir()
+	n := start(t, nodeOptions{dataDir: dir})
+	s := n.bootstrap()
+	w := n.dial(t, s, s.token, "")
+	hello := w.next("hello")
+	n.inbound(s, "c", "m1", "first")
+	first := w.next("message.created")
+	w.conn.CloseNow()
+	// Messages committed while the client is away are delivered on resume.
+	n.inbound(s, "c", "m2", "while away")
+	w2 := n.dial(t, s, s.token, itoa(first.Seq))
+	f := w2.next("message.created")
+	if !strings.Contains(string(f.Data), "while away") || f.Seq <= first.Seq || hello.Seq >= first.Seq {
+		t.Errorf("resumed with %s (seq %d after %d)", f.Data, f.Seq, first.Seq)
+	}
+}
+
+func TestRealtime_TwoNodesShareEvents(t *testing.T) {
+	if os.Getenv("PARLEY_TEST_POSTGRES_URL") == "" && os.Getenv("CI") != "true" {
+		t.Skip("needs PostgreSQL (PARLEY_TEST_POSTGRES_URL)")
+	}
+	natsURL := os.Getenv("PARLEY_TEST_NATS_URL")
+	if natsURL == "" {
+		natsURL = "nats://127.0.0.1:4222"
+	}
+	db := storetest.Schema(t)
+	a := start(t, nodeOptions{databaseURL: db, natsURL: natsURL})
+	b := start(t, nodeOptions{databaseURL: db, natsURL: natsURL})
+	s := a.bootstrap()
+	onB := b.dial(t, s, s.token, "")
+	onB.next("hello")
+	a.inbound(s, "cust", "m1", "sent to node A")
+	if f := onB.next("message.created"); !strings.Contains(string(f.Data), "sent to node A") {
+		t.Errorf("node B got %s", f.Data)
+	}
+	// Typing on node A reaches a socket on node B.
+	onA := a.dial(t, s, s.token, "")
+	onA.next("hello")
+	agentTok, _ := a.agent(s, "cy@example.com")
+	agentOnB := b.dial(t, s, agentTok, "")
+	agentOnB.next("hello")
+	var list struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	a.must(200, "GET", s.ws("/conversations"), s.token, nil).json(t, &list)
+	onA.send(map[string]string{"type": "typing", "conversation_id": list.Items[0].ID, "state": "on"})
+	if f := agentOnB.next("typing"); !strings.Contains(string(f.Data), "Ada Admin") {
+		t.Errorf("typing across nodes = %s", f.Data)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
