@@ -2,6 +2,8 @@
 // the conditions (engine, data size, concurrency) as a table.
 //
 //	go run ./bench ingest [-n 4000] [-postgres URL]   API-channel inbound msgs/s, p50/p99
+//	go run ./bench realtime [-rate 200] [-agents 1,100,1000] [-postgres URL] [-nats URL]
+//	                                                 inbound -> WebSocket latency p50/p99
 //
 // PostgreSQL runs when -postgres (or PARLEY_BENCH_POSTGRES_URL, or
 // PARLEY_TEST_POSTGRES_URL) names a database; every run uses a fresh schema.
@@ -16,7 +18,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: go run ./bench ingest [flags]")
+		fmt.Fprintln(os.Stderr, "usage: go run ./bench ingest|realtime [flags]")
 		os.Exit(2)
 	}
 	ctx := context.Background()
@@ -24,6 +26,8 @@ func main() {
 	switch os.Args[1] {
 	case "ingest":
 		err = ingest(ctx, os.Args[2:])
+	case "realtime":
+		err = realtime(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

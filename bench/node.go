@@ -40,6 +40,11 @@ type node struct {
 // startNode runs Parley on SQLite (dbURL empty) or in a fresh schema of
 // the PostgreSQL database at dbURL.
 func startNode(ctx context.Context, dbURL string) (*node, error) {
+	return startNodeWith(ctx, dbURL, "")
+}
+
+// startNodeWith is startNode with a NATS broker when natsURL is set.
+func startNodeWith(ctx context.Context, dbURL, natsURL string) (*node, error) {
 	dir, err := os.MkdirTemp("", "parley-bench-")
 	if err != nil {
 		return nil, err
@@ -53,7 +58,7 @@ func startNode(ctx context.Context, dbURL string) (*node, error) {
 		}
 	}
 	n.dbURL = dbURL
-	cfg := &config.Config{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: dbURL, EventRetention: 168 * time.Hour,
+	cfg := &config.Config{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: dbURL, NATSURL: natsURL, EventRetention: 168 * time.Hour,
 		SecretKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}
 	runCtx, cancel := context.WithCancel(ctx)
 	a, err := app.New(runCtx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler), Hasher: auth.NewTestHasher(), NoApp: true})
