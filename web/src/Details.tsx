@@ -75,27 +75,33 @@ export function ContactCard({ contactId, fallbackName, version }: { contactId: s
 const EDITABLE_STATUSES: Status[] = ['queued', 'open', 'pending', 'resolved'];
 
 export function ConversationDetails({
-  conversation: c,
+  conversation: saved,
   onChange,
 }: {
   conversation: Conversation;
   onChange: (c: Conversation) => void;
 }) {
-  const { workspace, members, teams, user } = useSession();
+  const { workspace, members, teams, user, reloadMembers } = useSession();
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [assignOpen, setAssignOpen] = useState(false);
+  // The change being saved, shown at once (optimistically) until the server answers.
+  const [pending, setPending] = useState<Partial<Conversation> | null>(null);
   const assignRef = useRef<HTMLDivElement>(null);
+  const assignButton = useRef<HTMLButtonElement>(null);
+  const c: Conversation = pending ? { ...saved, ...pending } : saved;
   const assignees = c.assignee_ids ?? [];
 
   async function patch(body: Parameters<typeof api.updateConversation>[2]) {
     setBusy(true);
     setError('');
+    setPending(body as Partial<Conversation>);
     try {
-      onChange(await api.updateConversation(workspace.id, c.id, body));
+      onChange(await api.updateConversation(workspace.id, saved.id, body));
     } catch (err) {
       setError((err as Error).message);
     } finally {
+      setPending(null);
       setBusy(false);
     }
   }
@@ -118,7 +124,7 @@ export function ConversationDetails({
   const statusOptions = EDITABLE_STATUSES.includes(c.status) ? EDITABLE_STATUSES : [c.status, ...EDITABLE_STATUSES];
 
   return (
-    <section className="card" aria-labelledby="details-heading">
+    <section className="card" aria-labelledby="details-heading" aria-busy={busy}>
       <h2 id="details-heading" className="card-title">
         Conversation #{c.number}
       </h2>
@@ -140,7 +146,6 @@ export function ConversationDetails({
         <select
           id="status-select"
           value={c.status}
-          disabled={busy}
           onChange={(e) => patch({ status: e.target.value as Status })}
         >
           {statusOptions.map((s) => (
@@ -175,10 +180,15 @@ export function ConversationDetails({
         <div className="row gap">
           <button
             type="button"
+            ref={assignButton}
             className="btn btn-sm"
             aria-expanded={assignOpen}
             aria-controls="assign-menu"
-            onClick={() => setAssignOpen((o) => !o)}
+            onClick={() => {
+              // Colleagues may have joined since the app loaded.
+              if (!assignOpen) reloadMembers().catch(() => {});
+              setAssignOpen((o) => !o);
+            }}
           >
             Assign…
           </button>
@@ -186,7 +196,6 @@ export function ConversationDetails({
             <button
               type="button"
               className="btn btn-sm"
-              disabled={busy}
               onClick={() => toggleAssignee(user.id, true)}
               aria-keyshortcuts="Alt+A"
             >
@@ -202,6 +211,7 @@ export function ConversationDetails({
               if (e.key === 'Escape') {
                 e.stopPropagation();
                 setAssignOpen(false);
+                assignButton.current?.focus();
               }
             }}
           >
@@ -211,7 +221,6 @@ export function ConversationDetails({
                 <input
                   type="checkbox"
                   checked={assignees.includes(m.id)}
-                  disabled={busy}
                   onChange={(e) => toggleAssignee(m.id, e.target.checked)}
                 />
                 <Avatar name={m.name} url={m.avatar_url} id={m.id} size={20} />
@@ -230,7 +239,6 @@ export function ConversationDetails({
           <select
             id="team-select"
             value={c.team_id ?? ''}
-            disabled={busy}
             onChange={(e) => patch({ team_id: e.target.value || null })}
           >
             <option value="">No team</option>
@@ -248,7 +256,6 @@ export function ConversationDetails({
         <select
           id="ai-select"
           value={c.ai_mode}
-          disabled={busy}
           onChange={(e) => patch({ ai_mode: e.target.value as AIMode })}
         >
           {(['active', 'paused', 'manual'] as AIMode[]).map((m) => (

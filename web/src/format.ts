@@ -9,7 +9,7 @@ export function initials(name: string | undefined): string {
 }
 
 // Dark enough for white text at AA contrast (>= 4.5:1).
-const AVATAR_COLORS = ['#364fc7', '#5f3dc4', '#862e9c', '#a61e4d', '#c92a2a', '#2b8a3e', '#087f5b', '#0b7285', '#1864ab', '#5c6b00'];
+const AVATAR_COLORS = ['#364fc7', '#5f3dc4', '#862e9c', '#a61e4d', '#c92a2a', '#237032', '#087f5b', '#0b7285', '#1864ab', '#5c6b00'];
 
 export function avatarColor(key: string): string {
   let h = 0;
