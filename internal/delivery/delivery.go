@@ -116,6 +116,17 @@ type Config struct {
 	Rates map[string]float64
 	// Rand returns numbers in [0, 1) for jitter (default math/rand).
 	Rand func() float64
+	// Compose, when set, completes the channel.Outbound of a message for
+	// adapters that take one (not MessageSenders): templates, tags,
+	// attachments. out arrives with To, Content and DeliveryID filled in.
+	// It runs in the transaction that starts the attempt; an EINVALID
+	// error fails the message with its message, any other error leaves the
+	// row to be retried after its lease.
+	Compose func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox, out *channel.Outbound) error
+	// OnFailed, when set, is called after a message has failed for good
+	// and that is committed (to resend it through a fallback inbox, say).
+	// It runs on the worker's goroutine; it handles its own errors.
+	OnFailed func(ctx context.Context, m *parley.Message)
 }
 
 // Worker sends queued messages. It is safe for concurrent use; any number
@@ -289,7 +300,8 @@ type attempt struct {
 	message *parley.Message
 	inbox   *parley.Inbox
 	adapter channel.Adapter
-	to      string
+	out     channel.Outbound
+	failed  *parley.Message // set when the message failed without a call
 }
 
 // process handles one claimed row: the in-flight commit, the call, the
@@ -305,6 +317,10 @@ func (w *Worker) process(ctx context.Context, it sqlstore.OutboxItem) {
 	}
 	if att.lost {
 		log.WarnContext(ctx, "delivery lease lost before the call")
+	}
+	if att.failed != nil {
+		log.InfoContext(ctx, "delivery failed before the call", "reason", att.failed.Error)
+		w.failed(ctx, att.failed)
 	}
 	if !att.send {
 		return
@@ -322,7 +338,7 @@ func (w *Worker) process(ctx context.Context, it sqlstore.OutboxItem) {
 	// not be repeated because shutdown began.
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer fcancel()
-	out, err := w.finish(fctx, it, att, res, sendErr)
+	out, failed, err := w.finish(fctx, it, att, res, sendErr)
 	switch {
 	case errors.Is(err, errLost):
 		log.WarnContext(ctx, "delivery lease lost during the call: outcome not recorded", "attempt", att.number, "send_err", errText(sendErr))
@@ -330,6 +346,16 @@ func (w *Worker) process(ctx context.Context, it sqlstore.OutboxItem) {
 		log.ErrorContext(ctx, "delivery record outcome", "attempt", att.number, "err", err)
 	default:
 		log.InfoContext(ctx, "delivery attempt", "attempt", att.number, "outcome", out, "send_err", errText(sendErr))
+		if failed != nil {
+			w.failed(fctx, failed)
+		}
+	}
+}
+
+// failed runs the OnFailed hook.
+func (w *Worker) failed(ctx context.Context, m *parley.Message) {
+	if w.cfg.OnFailed != nil {
+		w.cfg.OnFailed(ctx, m)
 	}
 }
 
@@ -363,18 +389,36 @@ func (w *Worker) start(ctx context.Context, it sqlstore.OutboxItem) (attempt, er
 		} else if err != nil {
 			return err
 		}
+		failNow := func(c *parley.Conversation, why string) error {
+			att.failed = m
+			return w.fail(ctx, tx, it, m, c, why, it.InFlight)
+		}
 		inbox, err := tx.FindInboxByID(ctx, it.WorkspaceID, it.InboxID)
 		if parley.IsNotFound(err) {
-			return w.fail(ctx, tx, it, m, conv, "The inbox was deleted before the message was sent.", it.InFlight)
+			return failNow(conv, "The inbox was deleted before the message was sent.")
 		} else if err != nil {
 			return err
 		}
 		if conv == nil {
-			return w.fail(ctx, tx, it, m, nil, "The conversation was deleted before the message was sent.", it.InFlight)
+			return failNow(nil, "The conversation was deleted before the message was sent.")
 		}
 		adapter, ok := w.adapters[inbox.Channel]
 		if !ok {
-			return w.fail(ctx, tx, it, m, conv, fmt.Sprintf("No sender is configured for the %s channel.", inbox.Channel), it.InFlight)
+			return failNow(conv, fmt.Sprintf("No sender is configured for the %s channel.", inbox.Channel))
+		}
+		out := channel.Outbound{Content: m.Content, DeliveryID: m.ID}
+		if _, ok := adapter.(MessageSender); !ok {
+			if out.To, err = recipient(ctx, tx, conv, inbox); err != nil {
+				return err
+			}
+			if w.cfg.Compose != nil {
+				err := w.cfg.Compose(ctx, tx, m, conv, inbox, &out)
+				if parley.ErrorCode(err) == parley.EINVALID {
+					return failNow(conv, parley.ErrorMessage(err))
+				} else if err != nil {
+					return err
+				}
+			}
 		}
 		if rate := w.cfg.Rates[inbox.Channel]; rate > 0 {
 			interval := time.Duration(float64(time.Second) / rate)
@@ -409,12 +453,7 @@ func (w *Worker) start(ctx context.Context, it sqlstore.OutboxItem) (attempt, er
 				return err
 			}
 		}
-		att = attempt{send: true, number: n, message: m, inbox: inbox, adapter: adapter}
-		if _, ok := adapter.(MessageSender); !ok {
-			if att.to, err = recipient(ctx, tx, conv, inbox); err != nil {
-				return err
-			}
-		}
+		att = attempt{send: true, number: n, message: m, inbox: inbox, adapter: adapter, out: out}
 		return nil
 	})
 	if errors.Is(err, errLost) {
@@ -445,14 +484,17 @@ func (w *Worker) call(ctx context.Context, att attempt) (channel.SendResult, err
 	if ms, ok := att.adapter.(MessageSender); ok {
 		return ms.SendMessage(ctx, att.inbox, att.message)
 	}
-	return att.adapter.Send(ctx, att.inbox, channel.Outbound{To: att.to, Content: att.message.Content, DeliveryID: att.message.ID})
+	return att.adapter.Send(ctx, att.inbox, att.out)
 }
 
-// finish records the outcome of a call under the row's fencing token.
-func (w *Worker) finish(ctx context.Context, it sqlstore.OutboxItem, att attempt, res channel.SendResult, sendErr error) (string, error) {
+// finish records the outcome of a call under the row's fencing token. It
+// returns the message when it failed for good.
+func (w *Worker) finish(ctx context.Context, it sqlstore.OutboxItem, att attempt, res channel.SendResult, sendErr error) (string, *parley.Message, error) {
 	now := w.cfg.Clock.Now()
 	var outcome string
+	var failed *parley.Message
 	err := w.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		failed = nil
 		m, err := tx.FindMessageByID(ctx, it.ConversationID, it.MessageID)
 		if parley.IsNotFound(err) {
 			outcome = "message deleted"
@@ -483,10 +525,10 @@ func (w *Worker) finish(ctx context.Context, it sqlstore.OutboxItem, att attempt
 			}
 			return messageChanged(ctx, tx, m, conv)
 		case se != nil && se.Permanent:
-			outcome = "failed"
+			outcome, failed = "failed", m
 			return w.fail(ctx, tx, it, m, conv, reason(sendErr), unknown)
 		case att.number >= w.cfg.Retry.MaxAttempts:
-			outcome = "failed"
+			outcome, failed = "failed", m
 			return w.fail(ctx, tx, it, m, conv, fmt.Sprintf("Gave up after %d attempts. Last error: %s", att.number, reason(sendErr)), unknown)
 		}
 		outcome = "retry"
@@ -507,7 +549,10 @@ func (w *Worker) finish(ctx context.Context, it sqlstore.OutboxItem, att attempt
 		}
 		return nil
 	})
-	return outcome, err
+	if err != nil {
+		return outcome, nil, err
+	}
+	return outcome, failed, nil
 }
 
 // complete removes the row under its token, or aborts the transaction.

@@ -743,3 +743,76 @@ func TestService_Retry(t *testing.T) {
 		}
 	})
 }
+
+// fakeAdapter records the Outbounds it is given.
+type fakeAdapter struct {
+	kind string
+	mu   sync.Mutex
+	sent []channel.Outbound
+}
+
+func (f *fakeAdapter) Kind() string { return f.kind }
+
+func (f *fakeAdapter) ParseWebhook(*http.Request, []byte, string, *parley.Inbox) (*channel.WebhookResult, error) {
+	return nil, channel.ErrMalformed
+}
+
+func (f *fakeAdapter) Send(_ context.Context, _ *parley.Inbox, out channel.Outbound) (channel.SendResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent = append(f.sent, out)
+	return channel.SendResult{ProviderMessageID: "SM" + out.DeliveryID}, nil
+}
+
+func TestWorker_ProviderAdapters(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		sms := &fakeAdapter{kind: parley.ChannelTwilioSMS}
+		var failed []string
+		w := e.worker(t, nil, func(c *delivery.Config) {
+			c.Adapters = append(c.Adapters, sms)
+			c.Compose = func(_ context.Context, _ *sqlstore.Tx, m *parley.Message, _ *parley.Conversation, _ *parley.Inbox, out *channel.Outbound) error {
+				out.Tag = "TAG"
+				return nil
+			}
+			c.OnFailed = func(_ context.Context, m *parley.Message) { failed = append(failed, m.ID) }
+		})
+		inboxes := map[string]*parley.Inbox{}
+		for _, kind := range []string{parley.ChannelTwilioSMS, parley.ChannelTelegram} {
+			in := &parley.Inbox{WorkspaceID: e.fix.Workspace.ID, Name: kind, Channel: kind}
+			if err := e.store.Write(context.Background(), func(tx *sqlstore.Tx) error { return tx.CreateInbox(context.Background(), in) }); err != nil {
+				t.Fatalf("CreateInbox() = %v", err)
+			}
+			inboxes[kind] = in
+		}
+		open := func(in *parley.Inbox, source string) string {
+			res, err := inbound.New(e.store).Receive(context.Background(), in, channel.Inbound{
+				Contact: channel.ContactInfo{SourceID: source}, ProviderMessageID: "in-" + source, Content: "hi",
+			})
+			if err != nil {
+				t.Fatalf("Receive() = %v", err)
+			}
+			return res.ConversationID
+		}
+		smsMsg := e.reply(t, w, open(inboxes[parley.ChannelTwilioSMS], "+15550001"), "by SMS")
+		tgMsg := e.reply(t, w, open(inboxes[parley.ChannelTelegram], "tg-42"), "by Telegram")
+		drain(t, w)
+
+		if len(sms.sent) != 1 {
+			t.Fatalf("SMS sends = %d, want 1", len(sms.sent))
+		}
+		want := channel.Outbound{To: "+15550001", Content: "by SMS", DeliveryID: smsMsg.ID, Tag: "TAG"}
+		if got := sms.sent[0]; got.To != want.To || got.Content != want.Content || got.DeliveryID != want.DeliveryID || got.Tag != want.Tag {
+			t.Errorf("Send(%+v), want %+v", got, want)
+		}
+		if got := e.message(t, smsMsg); got.Status != parley.DeliverySent || got.ProviderMessageID != "SM"+smsMsg.ID {
+			t.Errorf("SMS message = %s %q, want sent with the provider id", got.Status, got.ProviderMessageID)
+		}
+		got := e.message(t, tgMsg)
+		if got.Status != parley.DeliveryFailed || !strings.Contains(got.Error, "No sender is configured") {
+			t.Errorf("Telegram message = %s %q, want failed for want of a sender", got.Status, got.Error)
+		}
+		if len(failed) != 1 || failed[0] != tgMsg.ID {
+			t.Errorf("OnFailed calls = %v, want [%s]", failed, tgMsg.ID)
+		}
+	})
+}
