@@ -137,9 +137,15 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
 
   step('signs in with Enter and signs out', async () => {
     pageB = await newPage(browser, server.url);
+    // The one-time link, used again, says so instead of offering the form.
+    await pageB.goto('/setup?token=spent');
+    await pageB.getByRole('heading', { name: 'Parley is set up' }).waitFor();
+    await checkScreen(pageB, '03-setup-done');
+    await pageB.getByRole('link', { name: 'Go to sign in' }).click();
+    await pageB.waitForURL('**/login');
     await pageB.goto('/');
     await pageB.waitForURL('**/login');
-    await checkScreen(pageB, '03-sign-in');
+    await checkScreen(pageB, '04-sign-in');
     await pageB.getByLabel('Email').fill(AGENT.email);
     await pageB.getByLabel('Password').fill('wrong password');
     await pageB.getByLabel('Password').press('Enter');
@@ -172,7 +178,7 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     await customerSays('Grace Hopper', 'It was due on Monday.');
     await thread(pageA).getByText('It was due on Monday.').waitFor();
     await row(pageB, 'Grace Hopper').getByText('It was due on Monday.').waitFor();
-    await checkScreen(pageA, '04-thread');
+    await checkScreen(pageA, '05-thread');
   });
 
   step('replies to the customer and adds a private note', async () => {
@@ -200,14 +206,14 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     assert.equal(byContent('Back in a minute.').private, false);
     assert.equal(byContent('Back in a minute.').content, 'Sorry about that — I am checking with the courier.\nBack in a minute.');
     assert.equal(byContent('offer a refund').private, true);
-    await checkScreen(pageA, '05-reply-and-note');
+    await checkScreen(pageA, '06-reply-and-note');
   });
 
   step('assigns the conversation to a colleague and changes its status', async () => {
     await pageA.getByRole('button', { name: 'Assign…' }).click();
     await pageA.getByRole('checkbox', { name: /Bo Agent/ }).check();
     await pageA.getByRole('list', { name: 'Assignees' }).getByText('Bo Agent').waitFor();
-    await checkScreen(pageA, '06-assign');
+    await checkScreen(pageA, '07-assign');
     await pageA.keyboard.press('Escape');
     // The colleague sees it under Mine, live.
     await textIs(pageB, '[data-testid=count-mine]', '1');
@@ -231,7 +237,7 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     const box = pageB.getByRole('textbox', { name: 'Reply' });
     await box.pressSequentially('Let me take this one');
     await pageA.getByText('Bo Agent is typing…').waitFor();
-    await checkScreen(pageA, '07-colleague-typing');
+    await checkScreen(pageA, '08-colleague-typing');
     await box.fill('');
     await pageA.getByText('Bo Agent is typing…').waitFor({ state: 'detached' });
     // Leaving the conversation ends "viewing".
@@ -259,7 +265,7 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     for (const k of ['/', '↑', '↓', 'Enter', 'Ctrl+Shift+↑', 'Ctrl+Shift+↓', 'Esc', 'Ctrl+Enter', 'Alt+N', 'Alt+R', 'Alt+A', '?']) {
       assert.ok(await dialog.locator('kbd', { hasText: k }).count(), `the shortcut list has ${k}`);
     }
-    await checkScreen(page, '08-shortcuts');
+    await checkScreen(page, '09-shortcuts');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
@@ -314,7 +320,7 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     await row(page, 'Alan Turing').waitFor();
     await page.keyboard.press('Alt+1');
     await page.locator('.view-btn[aria-current=true]', { hasText: 'All' }).waitFor();
-    await checkScreen(page, '09-keyboard');
+    await checkScreen(page, '10-keyboard');
   });
 
   step('reconnects after the server restarts and catches up', async () => {
@@ -323,7 +329,7 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     await server.stop();
     await page.locator('.conn[data-state=reconnecting]').waitFor();
     await page.getByText('Connection lost. Reconnecting…').waitFor();
-    await screenshot(page, '10-reconnecting');
+    await checkScreen(page, '11-reconnecting');
     await server.start();
     await page.locator('.conn[data-state=open]').waitFor({ timeout: 20_000 });
     await customerSays('Alan Turing', 'The new address is 1 Bletchley Park.');
@@ -392,7 +398,7 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     await page.getByRole('link', { name: /Bo Agent/ }).click();
     await page.waitForURL('**/profile');
     await page.getByRole('heading', { name: 'Your profile' }).waitFor();
-    await checkScreen(page, '11-profile');
+    await checkScreen(page, '12-profile');
     await page.getByLabel('Name', { exact: true }).fill('Bo B. Agent');
     await page.getByRole('button', { name: 'Save profile' }).click();
     await page.getByText('Profile saved.').waitFor();
