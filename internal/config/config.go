@@ -29,6 +29,17 @@ type Config struct {
 	EventRetention        time.Duration `env:"PARLEY_EVENT_RETENTION" envDefault:"168h"`
 	LogLevel              string        `env:"PARLEY_LOG_LEVEL" envDefault:"info"`
 	LogFormat             string        `env:"PARLEY_LOG_FORMAT" envDefault:"text"`
+
+	// Messaging providers. Base URLs are set by the operator and trusted
+	// (not subject to the private-address allow-list); empty means the
+	// provider's public API. The Meta app secret and verify token serve
+	// the app-wide WhatsApp and Messenger webhooks, and inboxes that have
+	// none of their own.
+	TwilioAPIURL    string `env:"PARLEY_TWILIO_API_URL"`
+	MetaGraphURL    string `env:"PARLEY_META_GRAPH_URL"`
+	TelegramAPIURL  string `env:"PARLEY_TELEGRAM_API_URL"`
+	MetaAppSecret   string `env:"PARLEY_META_APP_SECRET"`
+	MetaVerifyToken string `env:"PARLEY_META_VERIFY_TOKEN"`
 }
 
 // Load reads the environment, then flags from args (which override it).

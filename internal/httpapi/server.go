@@ -37,6 +37,9 @@ type Deps struct {
 	Inbound       *inbound.Receiver
 	Outbox        conversation.Outbox
 	Logger        *slog.Logger
+	// Channels serves channel health, provider tests and templates; nil
+	// answers 503 on those routes.
+	Channels ChannelOps
 	// PublicURL decides the cookies' Secure flag.
 	PublicURL *url.URL
 	// Realtime serves the WebSocket for an authenticated actor; nil

@@ -50,13 +50,20 @@ func JoinInbox(mode parley.JoinMode, inboxID string) string {
 // Receive stores one inbound message on inbox. It is idempotent on
 // (inbox, provider message id).
 func (r *Receiver) Receive(ctx context.Context, inbox *parley.Inbox, in channel.Inbound) (Result, error) {
+	return r.ReceiveWithAttachments(ctx, inbox, in, nil)
+}
+
+// ReceiveWithAttachments is Receive for a message whose media the caller
+// already fetched and stored (in the blob store): atts go on the message.
+// On a duplicate nothing is stored and the caller may delete its blobs.
+func (r *Receiver) ReceiveWithAttachments(ctx context.Context, inbox *parley.Inbox, in channel.Inbound, atts []parley.Attachment) (Result, error) {
 	if err := validate(in); err != nil {
 		return Result{}, err
 	}
 	var res Result
 	err := r.store.Write(ctx, func(tx *sqlstore.Tx) error {
 		res = Result{}
-		return receive(ctx, tx, inbox, in, &res)
+		return receive(ctx, tx, inbox, in, atts, &res)
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("receive: %w", err)
@@ -78,7 +85,7 @@ func validate(in channel.Inbound) error {
 	return nil
 }
 
-func receive(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, in channel.Inbound, res *Result) error {
+func receive(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, in channel.Inbound, atts []parley.Attachment, res *Result) error {
 	if m, err := tx.FindMessageByProviderID(ctx, inbox.ID, in.ProviderMessageID); err == nil {
 		*res = Result{MessageID: m.ID, ConversationID: m.ConversationID, Duplicate: true}
 		return nil
@@ -110,7 +117,7 @@ func receive(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, in chann
 		WorkspaceID: inbox.WorkspaceID, ConversationID: conv.ID, InboxID: inbox.ID,
 		Direction: parley.DirectionIn, Sender: parley.Sender{Kind: parley.SenderContact, ID: contactID, Name: in.Contact.Name},
 		Content: in.Content, ContentType: in.ContentType, Channel: inbox.Channel, ProviderMessageID: in.ProviderMessageID,
-		Status: parley.DeliveryReceived, CreatedAt: at,
+		Status: parley.DeliveryReceived, CreatedAt: at, Attachments: atts,
 	}
 	if err := tx.InsertMessage(ctx, msg); err != nil {
 		return err

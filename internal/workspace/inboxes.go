@@ -52,8 +52,14 @@ func (s *Service) CreateInbox(ctx context.Context, a parley.Actor, in InboxInput
 		if err := tx.CreateInbox(ctx, inbox); err != nil {
 			return err
 		}
+		if err := s.inboxCreated(ctx, tx, inbox); err != nil {
+			return err
+		}
 		return inboxChanged(ctx, tx, a, inbox, "inbox.create")
 	})
+	if err == nil {
+		err = s.registerWebhook(ctx, a, inbox, true)
+	}
 	return inbox, err
 }
 
@@ -64,6 +70,9 @@ func (s *Service) applyInbox(ctx context.Context, tx *sqlstore.Tx, inbox *parley
 			return err
 		}
 		inbox.Name = name
+	}
+	if err := checkChannelKeys(inbox.Channel, in.Config); err != nil {
+		return err
 	}
 	for k, v := range in.Config {
 		if k == "" || len(k) > 64 || len(v) > 4096 {
@@ -110,7 +119,7 @@ func (s *Service) applyInbox(ctx context.Context, tx *sqlstore.Tx, inbox *parley
 			}
 		}
 	}
-	return nil
+	return s.completeChannel(ctx, tx, inbox)
 }
 
 func inboxChanged(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, inbox *parley.Inbox, action string) error {
@@ -150,6 +159,9 @@ func (s *Service) UpdateInbox(ctx context.Context, a parley.Actor, inboxID strin
 		}
 		return inboxChanged(ctx, tx, a, inbox, "inbox.update")
 	})
+	if err == nil {
+		err = s.registerWebhook(ctx, a, inbox, false)
+	}
 	return inbox, err
 }
 

@@ -22,6 +22,9 @@ type Service struct {
 	// CheckURL validates user-supplied URLs (callback URLs); nil accepts
 	// any http(s) URL.
 	CheckURL func(raw string) error
+	// Channels sets up provider inboxes (webhook URLs, registration);
+	// nil shows no webhook URL and registers nothing.
+	Channels *ChannelSetup
 }
 
 // New returns a Service.

@@ -1,0 +1,502 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/blob"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/messenger"
+	"github.com/parleyhq/parley/internal/channel/telegram"
+	"github.com/parleyhq/parley/internal/channel/twilio"
+	"github.com/parleyhq/parley/internal/channel/whatsapp"
+	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/httpapi"
+	"github.com/parleyhq/parley/internal/inbound"
+	"github.com/parleyhq/parley/internal/media"
+	"github.com/parleyhq/parley/internal/netguard"
+	"github.com/parleyhq/parley/internal/sqlstore"
+	"github.com/parleyhq/parley/internal/webhook"
+	"github.com/parleyhq/parley/internal/workspace"
+)
+
+// Alert thresholds: a run of failed sends this long, or lasting this long,
+// tells the workspace's admins (once per run).
+const (
+	alertFailures = 5
+	alertDuration = 10 * time.Minute
+)
+
+// providerTimeout bounds a provider call made for an admin (test,
+// templates, webhook registration).
+const providerTimeout = 15 * time.Second
+
+// Channels is the messaging providers (Twilio SMS, WhatsApp, Messenger,
+// Telegram) wired into a node: their adapters, wrapped so that every send
+// carries what the provider needs (recipient, status callback, window tag,
+// template, attachments) and records channel health, raises the admins'
+// alert and falls back to the inbox's fallback inbox when a message fails
+// for good; the webhook ingress; the inbox set-up (webhook URLs, Telegram
+// registration); and the operations behind the channel routes
+// (httpapi.ChannelOps).
+type Channels struct {
+	cfg      *config.Config
+	store    *sqlstore.Store
+	blobs    blob.Store
+	clock    parley.Clock
+	log      *slog.Logger
+	client   *http.Client
+	raw      map[string]channel.Adapter
+	senders  []channel.Adapter
+	convs    *conversation.Service
+	webhooks *webhook.Handler
+	// Setup is what the workspace service needs to set up provider inboxes.
+	Setup *workspace.ChannelSetup
+
+	mu       sync.Mutex
+	outbox   conversation.Outbox
+	lastSent map[string]time.Time
+	failing  map[string]bool
+}
+
+var _ httpapi.ChannelOps = (*Channels)(nil)
+
+// NewChannels builds the provider adapters from the configuration: base
+// URLs set by the operator are trusted; media links from webhooks are
+// fetched through guard.
+func NewChannels(cfg *config.Config, store *sqlstore.Store, guard *netguard.Guard, clock parley.Clock, log *slog.Logger) (*Channels, error) {
+	for name, raw := range map[string]string{"PARLEY_TWILIO_API_URL": cfg.TwilioAPIURL, "PARLEY_META_GRAPH_URL": cfg.MetaGraphURL, "PARLEY_TELEGRAM_API_URL": cfg.TelegramAPIURL} {
+		if raw == "" {
+			continue
+		}
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("%s must be an http(s) URL", name)
+		}
+	}
+	blobs, err := blob.NewDir(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		return nil, err
+	}
+	trusted := &http.Client{Timeout: 30 * time.Second}
+	mediaClient := guard.Client(30 * time.Second)
+	c := &Channels{
+		cfg: cfg, store: store, blobs: blobs, clock: clock, log: log, client: trusted,
+		convs: conversation.New(store), lastSent: map[string]time.Time{}, failing: map[string]bool{},
+		raw: map[string]channel.Adapter{
+			parley.ChannelTwilioSMS: twilio.New(twilio.Options{BaseURL: cfg.TwilioAPIURL, HTTPClient: trusted, MediaClient: mediaClient, Clock: clock}),
+			parley.ChannelWhatsApp:  whatsapp.New(whatsapp.Options{BaseURL: cfg.MetaGraphURL, HTTPClient: trusted, MediaClient: mediaClient, Clock: clock}),
+			parley.ChannelMessenger: messenger.New(messenger.Options{BaseURL: cfg.MetaGraphURL, HTTPClient: trusted, MediaClient: mediaClient, Clock: clock}),
+			parley.ChannelTelegram:  telegram.New(telegram.Options{BaseURL: cfg.TelegramAPIURL, HTTPClient: trusted, Clock: clock}),
+		},
+	}
+	for _, a := range c.raw {
+		c.senders = append(c.senders, &sender{Adapter: a, c: c})
+	}
+	c.webhooks = webhook.New(webhook.Options{
+		Store: store, Inbound: inbound.New(store), Adapters: c.raw, Blobs: blobs, PublicURL: c.publicURL,
+		MetaAppSecret: cfg.MetaAppSecret, MetaVerifyToken: cfg.MetaVerifyToken, Clock: clock, Logger: log,
+	})
+	c.Setup = &workspace.ChannelSetup{PublicURL: c.publicURL, Register: c.register}
+	return c, nil
+}
+
+// publicURL reads PARLEY_PUBLIC_URL at each use.
+func (c *Channels) publicURL() string { return strings.TrimRight(c.cfg.PublicURL, "/") }
+
+// Adapters returns the adapters the delivery worker sends with, one per
+// provider channel kind.
+func (c *Channels) Adapters() []channel.Adapter { return c.senders }
+
+// Register adds the provider webhook routes to mux (httpapi.Deps.Extra).
+func (c *Channels) Register(mux *http.ServeMux) { c.webhooks.Register(mux) }
+
+// UseOutbox gives automatic fallback resends the outbox that queues them
+// (the delivery worker); without one they are not made.
+func (c *Channels) UseOutbox(o conversation.Outbox) {
+	c.mu.Lock()
+	c.outbox = o
+	c.mu.Unlock()
+}
+
+// register points a Telegram bot at its webhook; the other providers are
+// set up by hand in their consoles with the URL Parley shows.
+func (c *Channels) register(ctx context.Context, inbox *parley.Inbox, webhookURL string) error {
+	if inbox.Channel != parley.ChannelTelegram {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, providerTimeout)
+	defer cancel()
+	err := c.raw[parley.ChannelTelegram].(*telegram.Adapter).RegisterWebhook(ctx, inbox, webhookURL)
+	if err == nil || parley.ErrorCode(err) != parley.EINTERNAL {
+		return err
+	}
+	return parley.Errorf(parley.EINVALID, "Telegram refused it (%s).", scrub(err.Error(), inbox.Secrets[telegram.KeyBotToken]))
+}
+
+// scrub removes a secret from a text meant for people or logs.
+func scrub(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "…")
+}
+
+// sender wraps an adapter for the delivery worker: it sends the stored
+// message (delivery.MessageSender) with everything the provider needs, and
+// records the outcome in channel health.
+type sender struct {
+	channel.Adapter
+	c *Channels
+}
+
+// SendMessage sends m through inbox.
+func (s *sender) SendMessage(ctx context.Context, inbox *parley.Inbox, m *parley.Message) (channel.SendResult, error) {
+	out, err := s.c.outbound(ctx, inbox, m)
+	var res channel.SendResult
+	if err == nil {
+		res, err = s.Adapter.Send(ctx, inbox, out)
+	}
+	s.c.afterSend(ctx, inbox, m, err)
+	return res, err
+}
+
+// Send sends a ready Outbound (adding Twilio's status callback).
+func (s *sender) Send(ctx context.Context, inbox *parley.Inbox, out channel.Outbound) (channel.SendResult, error) {
+	if inbox.Channel == parley.ChannelTwilioSMS && out.StatusCallbackURL == "" {
+		out.StatusCallbackURL = s.c.statusCallback(inbox)
+	}
+	res, err := s.Adapter.Send(ctx, inbox, out)
+	s.c.afterSend(ctx, inbox, nil, err)
+	return res, err
+}
+
+func (c *Channels) statusCallback(inbox *parley.Inbox) string {
+	return c.publicURL() + "/webhooks/twilio/" + inbox.ID + "/status"
+}
+
+// permanent is a refusal decided before the provider is called.
+func permanent(code, msg string) error {
+	return &channel.SendError{Permanent: true, Code: code, Message: msg}
+}
+
+// outbound builds what the provider is sent for m: the contact's address
+// on the inbox, the text or the template, the window's tag, the files.
+func (c *Channels) outbound(ctx context.Context, inbox *parley.Inbox, m *parley.Message) (channel.Outbound, error) {
+	conv, err := c.store.FindConversationByID(ctx, m.WorkspaceID, m.ConversationID)
+	if err != nil {
+		return channel.Outbound{}, err
+	}
+	to, err := c.store.FindContactSourceID(ctx, conv.ContactID, inbox.ID)
+	if parley.IsNotFound(err) {
+		return channel.Outbound{}, permanent("recipient", "The customer has no address on this inbox.")
+	} else if err != nil {
+		return channel.Outbound{}, err
+	}
+	out := channel.Outbound{To: to, Content: m.Content, DeliveryID: m.ID}
+	if inbox.Channel == parley.ChannelTwilioSMS {
+		out.StatusCallbackURL = c.statusCallback(inbox)
+	}
+	if m.ContentType == "template" {
+		t, err := c.store.FindMessageTemplate(ctx, m.ID)
+		if err != nil && !parley.IsNotFound(err) {
+			return channel.Outbound{}, err
+		}
+		if t != nil {
+			out.Template, out.Content = &channel.Template{Name: t.Name, Language: t.Language, Parameters: t.Parameters}, ""
+		}
+	}
+	if out.Template == nil && (inbox.Channel == parley.ChannelWhatsApp || inbox.Channel == parley.ChannelMessenger) {
+		last, err := c.store.LastInboundAt(ctx, conv.ContactID, inbox.ID)
+		if err != nil {
+			return channel.Outbound{}, err
+		}
+		tag, err := conversation.ReplyTag(inbox.Channel, last, c.clock.Now(), m.Sender.Kind)
+		if err != nil {
+			return channel.Outbound{}, permanent("window", parley.ErrorMessage(err))
+		}
+		out.Tag = tag
+	}
+	for _, a := range m.Attachments {
+		key := a.Key
+		if key == "" {
+			key = a.ID
+		}
+		data, err := c.blobs.Get(ctx, key)
+		if parley.IsNotFound(err) {
+			return channel.Outbound{}, permanent("attachment", fmt.Sprintf("The file %s is no longer stored.", a.FileName))
+		} else if err != nil {
+			return channel.Outbound{}, err
+		}
+		out.Attachments = append(out.Attachments, channel.Attachment{FileName: a.FileName, ContentType: a.ContentType, Data: data})
+	}
+	if err := media.CheckOutbound(inbox.Channel, out.Attachments); err != nil {
+		return channel.Outbound{}, permanent("attachment", parley.ErrorMessage(err))
+	}
+	return out, nil
+}
+
+// successNoteInterval is how often, at most, one node records an inbox's
+// last successful send while it is healthy.
+const successNoteInterval = time.Second
+
+// afterSend records the outcome of a send in channel health; a failure
+// may alert the admins and, when permanent, fall back to another inbox.
+func (c *Channels) afterSend(ctx context.Context, inbox *parley.Inbox, m *parley.Message, sendErr error) {
+	if sendErr != nil && ctx.Err() != nil {
+		return // interrupted: the worker retries, nothing is known
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if sendErr == nil {
+		c.noteSent(wctx, inbox)
+		return
+	}
+	c.mu.Lock()
+	c.failing[inbox.ID] = true
+	c.mu.Unlock()
+	se, _ := errors.AsType[*channel.SendError](sendErr)
+	why := "The provider could not be reached."
+	if se != nil {
+		why = se.Message
+		if se.Code != "" {
+			why = fmt.Sprintf("%s (code %s)", se.Message, se.Code)
+		}
+	}
+	err := c.store.Write(wctx, func(tx *sqlstore.Tx) error {
+		h, err := tx.RecordChannelFailure(wctx, inbox.WorkspaceID, inbox.ID, why)
+		if err != nil {
+			return err
+		}
+		if h.AlertedAt != nil || (h.ConsecutiveFailures < alertFailures && (h.FailingSince == nil || tx.Now().Sub(*h.FailingSince) < alertDuration)) {
+			return nil
+		}
+		return alertAdmins(wctx, tx, inbox, h)
+	})
+	if err != nil {
+		c.log.WarnContext(ctx, "record channel failure", "inbox_id", inbox.ID, "err", err)
+	}
+	if se == nil || !se.Permanent || m == nil || inbox.FallbackInboxID == "" {
+		return
+	}
+	c.mu.Lock()
+	outbox := c.outbox
+	c.mu.Unlock()
+	if outbox == nil {
+		return
+	}
+	r, err := c.convs.Fallback(wctx, m, outbox)
+	switch {
+	case err != nil:
+		c.log.WarnContext(ctx, "fallback resend", "message_id", m.ID, "inbox_id", inbox.ID, "err", err)
+	case r != nil:
+		c.log.InfoContext(ctx, "fallback resend", "message_id", m.ID, "resend_id", r.Message.ID, "inbox_id", r.Message.InboxID)
+		if w, ok := outbox.(interface{ Wake() }); ok {
+			w.Wake()
+		}
+	}
+}
+
+// noteSent records a successful send, at most once per interval per inbox
+// while no failure was seen.
+func (c *Channels) noteSent(ctx context.Context, inbox *parley.Inbox) {
+	now := c.clock.Now()
+	c.mu.Lock()
+	last, seen := c.lastSent[inbox.ID]
+	if seen && !c.failing[inbox.ID] && now.Sub(last) < successNoteInterval {
+		c.mu.Unlock()
+		return
+	}
+	c.lastSent[inbox.ID] = now
+	delete(c.failing, inbox.ID)
+	c.mu.Unlock()
+	err := c.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		return tx.RecordChannelSent(ctx, inbox.WorkspaceID, inbox.ID)
+	})
+	if err != nil {
+		c.log.WarnContext(ctx, "record channel sent", "inbox_id", inbox.ID, "err", err)
+	}
+}
+
+// alertAdmins appends a notification.created event for each admin of the
+// inbox's workspace and marks the failure run as alerted.
+func alertAdmins(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, h *sqlstore.ChannelHealth) error {
+	members, err := tx.ListMembers(ctx, inbox.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if m.Role != parley.RoleAdmin {
+			continue
+		}
+		data := map[string]any{
+			"user_id": m.ID, "kind": "channel.failing", "inbox_id": inbox.ID, "inbox_name": inbox.Name,
+			"failures": h.ConsecutiveFailures, "failing_since": h.FailingSince, "last_error": h.LastError,
+			"message": fmt.Sprintf("%s is failing to send: %d failures in a row. Last error: %s", inbox.Name, h.ConsecutiveFailures, h.LastError),
+		}
+		if err := tx.AppendEvent(parley.EventNotificationCreated, inbox.WorkspaceID, "", data, nil, nil); err != nil {
+			return err
+		}
+	}
+	return tx.MarkChannelAlerted(ctx, inbox.ID)
+}
+
+// Health implements httpapi.ChannelOps.
+func (c *Channels) Health(ctx context.Context, a parley.Actor, inboxID string) (*sqlstore.ChannelHealth, error) {
+	if _, err := c.store.FindInboxByID(ctx, a.WorkspaceID, inboxID); err != nil {
+		return nil, err
+	}
+	h, err := c.store.FindChannelHealth(ctx, inboxID)
+	if parley.IsNotFound(err) {
+		return &sqlstore.ChannelHealth{InboxID: inboxID}, nil
+	}
+	return h, err
+}
+
+// Test implements httpapi.ChannelOps: a cheap authenticated GET (Twilio's
+// account, WhatsApp's phone number, Messenger's page, Telegram's getMe).
+func (c *Channels) Test(ctx context.Context, a parley.Actor, inboxID string) (*httpapi.ChannelTest, error) {
+	if !a.IsAdmin() {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "Only an admin of this workspace can do this.")
+	}
+	inbox, err := c.store.FindInboxByID(ctx, a.WorkspaceID, inboxID)
+	if err != nil {
+		return nil, err
+	}
+	get := func(k string) string {
+		if v := inbox.Secrets[k]; v != "" {
+			return v
+		}
+		return inbox.Config[k]
+	}
+	graph := strings.TrimRight(orDefault(c.cfg.MetaGraphURL, whatsapp.DefaultBaseURL), "/")
+	var target, secret string
+	var auth func(*http.Request)
+	switch inbox.Channel {
+	case parley.ChannelTwilioSMS:
+		sid, token := get("account_sid"), get("auth_token")
+		target, secret = strings.TrimRight(orDefault(c.cfg.TwilioAPIURL, twilio.DefaultBaseURL), "/")+"/2010-04-01/Accounts/"+url.PathEscape(sid)+".json", token
+		auth = func(r *http.Request) { r.SetBasicAuth(sid, token) }
+	case parley.ChannelWhatsApp:
+		token := get("access_token")
+		target, secret = graph+"/"+url.PathEscape(get("phone_number_id"))+"?fields=id", token
+		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
+	case parley.ChannelMessenger:
+		token := get("page_access_token")
+		target, secret = graph+"/me?fields=id", token
+		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
+	case parley.ChannelTelegram:
+		token := get("bot_token")
+		target, secret = strings.TrimRight(orDefault(c.cfg.TelegramAPIURL, telegram.DefaultBaseURL), "/")+"/bot"+token+"/getMe", token
+		auth = func(*http.Request) {}
+	default:
+		return nil, parley.Errorf(parley.EINVALID, "This inbox has no provider to test.")
+	}
+	return c.probe(ctx, target, secret, auth), nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// probe makes the test call; its error text never holds the URL (which
+// may hold a token) nor the secret.
+func (c *Channels) probe(ctx context.Context, target, secret string, auth func(*http.Request)) *httpapi.ChannelTest {
+	ctx, cancel := context.WithTimeout(ctx, providerTimeout)
+	defer cancel()
+	start := c.clock.Now()
+	t := &httpapi.ChannelTest{CheckedAt: start}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		t.Error = "The provider URL is invalid."
+		return t
+	}
+	auth(req)
+	resp, err := c.client.Do(req)
+	t.LatencyMS = c.clock.Now().Sub(start).Milliseconds()
+	if err != nil {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
+		}
+		t.Error = "The provider could not be reached: " + scrub(err.Error(), secret)
+		return t
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
+	t.Status = resp.StatusCode
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		t.OK = true
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		t.Error = "The provider refused the credentials."
+	default:
+		t.Error = fmt.Sprintf("The provider answered %d: %s", resp.StatusCode, scrub(strings.TrimSpace(string(body)), secret))
+	}
+	return t
+}
+
+// Templates implements httpapi.ChannelOps.
+func (c *Channels) Templates(ctx context.Context, a parley.Actor, inboxID string, refresh bool) (*httpapi.TemplateList, error) {
+	inbox, err := c.store.FindInboxByID(ctx, a.WorkspaceID, inboxID)
+	if err != nil {
+		return nil, err
+	}
+	if inbox.Channel != parley.ChannelWhatsApp {
+		return nil, parley.Errorf(parley.EINVALID, "Message templates belong to WhatsApp inboxes.")
+	}
+	if !refresh {
+		list, at, err := c.store.ListChannelTemplates(ctx, inbox.ID)
+		if err == nil {
+			return &httpapi.TemplateList{Items: nonNil(list), FetchedAt: at}, nil
+		}
+		if !parley.IsNotFound(err) {
+			return nil, err
+		}
+	}
+	fctx, cancel := context.WithTimeout(ctx, providerTimeout)
+	defer cancel()
+	tpls, err := c.raw[parley.ChannelWhatsApp].(*whatsapp.Adapter).ListTemplates(fctx, inbox)
+	if err != nil {
+		if se, ok := errors.AsType[*channel.SendError](err); ok {
+			return nil, parley.Errorf(parley.EINVALID, "WhatsApp refused to list the templates: %s", se.Message)
+		}
+		if parley.ErrorCode(err) != parley.EINTERNAL {
+			return nil, err
+		}
+		c.log.WarnContext(ctx, "list whatsapp templates", "inbox_id", inbox.ID, "err", err)
+		return nil, parley.Errorf(parley.EINVALID, "WhatsApp could not be reached to list the templates.")
+	}
+	list := make([]sqlstore.ChannelTemplate, 0, len(tpls))
+	for _, t := range tpls {
+		list = append(list, sqlstore.ChannelTemplate{Name: t.Name, Language: t.Language, Status: t.Status, Category: t.Category, Body: t.Body, Variables: t.BodyParams})
+	}
+	raw, _ := json.Marshal(list)
+	err = c.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		return tx.SaveChannelTemplates(ctx, inbox.WorkspaceID, inbox.ID, raw)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &httpapi.TemplateList{Items: list, FetchedAt: c.store.Now()}, nil
+}
+
+func nonNil[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}

@@ -1,0 +1,181 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/sqlstore"
+)
+
+// Provider windows for free-form replies, counted from the customer's last
+// message on the inbox as the provider timed it.
+const (
+	// ServiceWindow is WhatsApp's customer-service window, and Messenger's
+	// standard messaging window.
+	ServiceWindow = 24 * time.Hour
+	// HumanAgentWindow is how long after the customer's last message a
+	// human agent may still answer on Messenger, with the HUMAN_AGENT tag.
+	HumanAgentWindow = 7 * 24 * time.Hour
+)
+
+// TagHumanAgent is the Messenger message tag of a human agent's reply
+// outside the standard window.
+const TagHumanAgent = "HUMAN_AGENT"
+
+// LastInbound reads when a contact last wrote on an inbox (*sqlstore.Tx
+// and *sqlstore.Store implement it).
+type LastInbound interface {
+	LastInboundAt(ctx context.Context, contactID, inboxID string) (*time.Time, error)
+}
+
+// ReplyTag applies the providers' window rules to a free-form message (not
+// a template) that senderKind sends on a channel at now, when the customer
+// last wrote on that inbox at last (nil: never). It returns the message tag
+// the reply must carry ("" for none), or an EINVALID error that says what
+// is needed instead: on WhatsApp, outside 24 hours, a template; on
+// Messenger, after 24 hours, a human agent (whose reply is tagged
+// HUMAN_AGENT) and, after 7 days, the customer writing first.
+func ReplyTag(channel string, last *time.Time, now time.Time, senderKind string) (string, error) {
+	switch channel {
+	case parley.ChannelWhatsApp:
+		if last == nil {
+			return "", &parley.Error{Code: parley.EINVALID, Field: "content",
+				Message: "This customer has not written to this WhatsApp number yet: WhatsApp only allows an approved template message. Send a template instead."}
+		}
+		if now.Sub(*last) > ServiceWindow {
+			return "", &parley.Error{Code: parley.EINVALID, Field: "content",
+				Message: "The customer's last WhatsApp message is more than 24 hours old: outside the 24-hour window WhatsApp only allows an approved template message. Send a template instead."}
+		}
+	case parley.ChannelMessenger:
+		if last == nil {
+			return "", &parley.Error{Code: parley.EINVALID, Field: "content",
+				Message: "This person has not written to this page: Messenger allows a reply only after they write."}
+		}
+		age := now.Sub(*last)
+		switch {
+		case age <= ServiceWindow:
+		case age > HumanAgentWindow:
+			return "", &parley.Error{Code: parley.EINVALID, Field: "content",
+				Message: "The person's last Messenger message is more than 7 days old: Messenger allows no reply until they write again."}
+		case senderKind != parley.SenderAgent:
+			return "", &parley.Error{Code: parley.EINVALID, Field: "content",
+				Message: "The person's last Messenger message is more than 24 hours old: only a human agent may reply now (with the HUMAN_AGENT tag, up to 7 days)."}
+		default:
+			return TagHumanAgent, nil
+		}
+	}
+	return "", nil
+}
+
+// CheckReplyWindow refuses a free-form reply that the inbox's provider
+// would refuse: it reads the contact's last message on the inbox (its own
+// provider timestamp, stored as the message's created_at) and applies
+// ReplyTag. It returns nil for channels without a window and inside it.
+// Reply calls it, in its transaction, before storing a non-private reply.
+func CheckReplyWindow(ctx context.Context, q LastInbound, inbox *parley.Inbox, conv *parley.Conversation, senderKind string, now time.Time) error {
+	if inbox.Channel != parley.ChannelWhatsApp && inbox.Channel != parley.ChannelMessenger {
+		return nil
+	}
+	last, err := q.LastInboundAt(ctx, conv.ContactID, inbox.ID)
+	if err != nil {
+		return err
+	}
+	_, err = ReplyTag(inbox.Channel, last, now, senderKind)
+	return err
+}
+
+// TemplateReply is a WhatsApp template message an agent sends.
+type TemplateReply struct {
+	Name       string
+	Language   string
+	Parameters []string
+}
+
+// SendTemplate sends an approved WhatsApp template to the conversation's
+// contact through its inbox: allowed at any time, it is how a conversation
+// restarts outside the 24-hour window. The template must be among the
+// inbox's cached templates (load them first) with as many parameters as
+// its body has variables; the thread shows its body filled in.
+func (s *Service) SendTemplate(ctx context.Context, a parley.Actor, conversationID string, t TemplateReply, outbox Outbox) (*parley.Message, error) {
+	var msg *parley.Message
+	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		conv, ws, err := visible(ctx, tx, a, conversationID)
+		if err != nil {
+			return err
+		}
+		inbox, err := tx.FindInboxByID(ctx, ws.ID, conv.InboxID)
+		if err != nil {
+			return err
+		}
+		if inbox.Channel != parley.ChannelWhatsApp {
+			return parley.Errorf(parley.EINVALID, "Templates are sent on WhatsApp inboxes; this conversation is on %s.", inbox.Name)
+		}
+		tpls, _, err := tx.ListChannelTemplates(ctx, inbox.ID)
+		if parley.IsNotFound(err) {
+			return parley.Errorf(parley.EINVALID, "The inbox's templates have not been loaded yet.")
+		} else if err != nil {
+			return err
+		}
+		var tpl *sqlstore.ChannelTemplate
+		for i := range tpls {
+			if tpls[i].Name == t.Name && (t.Language == "" || tpls[i].Language == t.Language) {
+				tpl = &tpls[i]
+				break
+			}
+		}
+		switch {
+		case tpl == nil:
+			return parley.FieldErrorf("name", "The inbox has no template %q in that language.", clip(t.Name))
+		case tpl.Status != "" && !strings.EqualFold(tpl.Status, "APPROVED"):
+			return parley.FieldErrorf("name", "The template %q is %s, not approved.", clip(t.Name), strings.ToLower(tpl.Status))
+		case len(t.Parameters) != tpl.Variables:
+			return parley.FieldErrorf("parameters", "The template %q takes %d parameters, not %d.", clip(t.Name), tpl.Variables, len(t.Parameters))
+		}
+		for i, p := range t.Parameters {
+			if strings.TrimSpace(p) == "" || !utf8.ValidString(p) || utf8.RuneCountInString(p) > 1024 {
+				return parley.FieldErrorf(fmt.Sprintf("parameters[%d]", i), "Each parameter is text of 1 to 1024 characters.")
+			}
+		}
+		msg = &parley.Message{
+			WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: parley.DirectionOut,
+			Sender:  parley.Sender{Kind: parley.SenderAgent, ID: a.UserID, Name: a.Name},
+			Content: fill(tpl.Body, t.Parameters, tpl.Name), ContentType: "template", Channel: inbox.Channel,
+			Status: parley.DeliveryQueued,
+		}
+		if err := tx.InsertMessage(ctx, msg); err != nil {
+			return err
+		}
+		if err := tx.SaveMessageTemplate(ctx, msg, sqlstore.MessageTemplate{Name: tpl.Name, Language: tpl.Language, Parameters: t.Parameters}); err != nil {
+			return err
+		}
+		if err := s.dispatch(ctx, tx, inbox, conv, msg, outbox); err != nil {
+			return err
+		}
+		prev := *conv
+		recordReply(conv, msg)
+		if err := tx.SaveConversation(ctx, conv, &prev); err != nil {
+			return err
+		}
+		return appendChange(ctx, tx, a, conv, nil, parley.EventMessageCreated, msg)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// fill replaces a template body's {{n}} with the parameters.
+func fill(body string, params []string, name string) string {
+	if body == "" {
+		return "[" + name + "]"
+	}
+	for i, p := range params {
+		body = strings.ReplaceAll(body, "{{"+strconv.Itoa(i+1)+"}}", p)
+	}
+	return body
+}

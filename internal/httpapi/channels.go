@@ -1,0 +1,159 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/sqlstore"
+)
+
+// ChannelOps are the provider operations behind the channel routes; the
+// app implements them over the provider adapters. Errors are parley errors
+// (ENOTFOUND for an inbox the actor cannot see, EFORBIDDEN for admin-only
+// operations, EINVALID for an inbox of the wrong kind).
+type ChannelOps interface {
+	// Health returns an inbox's channel health; zero values when nothing
+	// has happened on it yet.
+	Health(ctx context.Context, a parley.Actor, inboxID string) (*sqlstore.ChannelHealth, error)
+	// Test makes a cheap authenticated call to the inbox's provider
+	// (admins).
+	Test(ctx context.Context, a parley.Actor, inboxID string) (*ChannelTest, error)
+	// Templates returns a WhatsApp inbox's message templates from the
+	// cache, fetching them first when none are cached or refresh is set.
+	Templates(ctx context.Context, a parley.Actor, inboxID string, refresh bool) (*TemplateList, error)
+}
+
+// ChannelTest is the outcome of a provider test call.
+type ChannelTest struct {
+	OK bool `json:"ok"`
+	// Status is the provider's HTTP status (0 when it was not reached).
+	Status int `json:"status"`
+	// Error says what went wrong, in words (no secret).
+	Error     string    `json:"error,omitempty"`
+	LatencyMS int64     `json:"latency_ms"`
+	CheckedAt time.Time `json:"checked_at"`
+}
+
+// TemplateList is an inbox's message templates and when they were fetched.
+type TemplateList struct {
+	Items     []sqlstore.ChannelTemplate `json:"items"`
+	FetchedAt time.Time                  `json:"fetched_at"`
+}
+
+// channelRoutes registers channel health, the provider test call,
+// WhatsApp templates (list, refresh, send) and the resend of a failed
+// message through another inbox.
+func (s *Server) channelRoutes() {
+	ops := func() (ChannelOps, error) {
+		if s.Channels == nil {
+			return nil, huma.Error503ServiceUnavailable("Messaging channels are not configured on this server.")
+		}
+		return s.Channels, nil
+	}
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/inboxes/{inbox_id}/health", "getInboxHealth",
+		"Channel health: last inbound, last successful send, last error, failure run, refused webhooks", 200),
+		func(ctx context.Context, in *InboxPath) (*Body[*sqlstore.ChannelHealth], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			c, err := ops()
+			if err != nil {
+				return nil, err
+			}
+			h, err := c.Health(ctx, a, in.InboxID)
+			return result(s, ctx, h, err)
+		})
+	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/inboxes/{inbox_id}/test", "testInbox",
+		"Call the inbox's provider with its credentials (admins); ok false says why", 200),
+		func(ctx context.Context, in *InboxPath) (*Body[*ChannelTest], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			c, err := ops()
+			if err != nil {
+				return nil, err
+			}
+			t, err := c.Test(ctx, a, in.InboxID)
+			return result(s, ctx, t, err)
+		})
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/inboxes/{inbox_id}/templates", "listInboxTemplates",
+		"WhatsApp message templates with their variables (cached; fetched on first use)", 200),
+		func(ctx context.Context, in *InboxPath) (*Body[*TemplateList], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			c, err := ops()
+			if err != nil {
+				return nil, err
+			}
+			l, err := c.Templates(ctx, a, in.InboxID, false)
+			return result(s, ctx, l, err)
+		})
+	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/inboxes/{inbox_id}/templates/refresh", "refreshInboxTemplates",
+		"Fetch the WhatsApp message templates again from the provider", 200),
+		func(ctx context.Context, in *InboxPath) (*Body[*TemplateList], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			c, err := ops()
+			if err != nil {
+				return nil, err
+			}
+			l, err := c.Templates(ctx, a, in.InboxID, true)
+			return result(s, ctx, l, err)
+		})
+	type channelRoutesTemplateInput struct {
+		ConversationPath
+		Body struct {
+			Name       string   `json:"name" required:"true" minLength:"1" maxLength:"512"`
+			Language   string   `json:"language,omitempty" maxLength:"32"`
+			Parameters []string `json:"parameters,omitempty" maxItems:"50"`
+		}
+	}
+	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/messages/template", "sendTemplate",
+		"Send an approved WhatsApp template (allowed outside the 24-hour window)", 201),
+		func(ctx context.Context, in *channelRoutesTemplateInput) (*Body[*parley.Message], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			if s.Channels != nil {
+				// Make sure the templates are cached; the use case checks
+				// the request against them.
+				if conv, err := s.Conversations.Get(ctx, a, in.ConversationID); err == nil && conv.Inbox.Channel == parley.ChannelWhatsApp {
+					if _, err := s.Channels.Templates(ctx, a, conv.InboxID, false); err != nil {
+						return nil, s.problem(ctx, err)
+					}
+				}
+			}
+			b := in.Body
+			m, err := s.Conversations.SendTemplate(ctx, a, in.ConversationID,
+				conversation.TemplateReply{Name: b.Name, Language: b.Language, Parameters: b.Parameters}, s.Outbox)
+			return result(s, ctx, m, err)
+		})
+	type channelRoutesResendInput struct {
+		ConversationPath
+		MessageID string `path:"message_id" format:"uuid"`
+		Body      struct {
+			InboxID string `json:"inbox_id" required:"true" format:"uuid"`
+		}
+	}
+	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/messages/{message_id}/resend", "resendMessage",
+		"Send a failed reply again through another of the contact's inboxes, as a new linked message", 201),
+		func(ctx context.Context, in *channelRoutesResendInput) (*Body[*conversation.Resent], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			r, err := s.Conversations.Resend(ctx, a, in.ConversationID, in.MessageID, in.Body.InboxID, s.Outbox)
+			return result(s, ctx, r, err)
+		})
+}

@@ -1,0 +1,285 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/phone"
+	"github.com/parleyhq/parley/internal/sqlstore"
+)
+
+// ChannelSetup is what inboxes of provider channels need from outside
+// this package: the public URL their webhooks live under and the
+// registration of a webhook with a provider that needs one (Telegram's
+// setWebhook). The app builds it.
+type ChannelSetup struct {
+	// PublicURL returns PARLEY_PUBLIC_URL, without a trailing slash. It is
+	// read at each use: tests learn their port after start.
+	PublicURL func() string
+	// Register tells the provider where the inbox's webhook is, after the
+	// inbox was created or changed; nil, or a no-op for providers
+	// configured by hand. Its errors are shown to the admin.
+	Register func(ctx context.Context, inbox *parley.Inbox, webhookURL string) error
+}
+
+// ConfigWebhookURL is the config key under which an inbox shows the URL
+// its provider must call. Parley sets it; admins cannot.
+const ConfigWebhookURL = "webhook_url"
+
+// channelSpec is one provider channel's settings.
+type channelSpec struct {
+	// path is the webhook path before the inbox id.
+	path string
+	// keys are the settings an admin may set, with their check; a check
+	// returns the value to store or a readable error.
+	keys map[string]func(v string) (string, error)
+	// required must be set (in Config or Secrets) once the inbox is saved.
+	required []string
+	// generated are filled with a random token when left empty.
+	generated []string
+	// unique are keys no two live inboxes of the channel may share: the
+	// app-wide webhooks route by them.
+	unique string
+}
+
+var (
+	digits       = regexp.MustCompile(`^[0-9]{1,32}$`)
+	twilioSID    = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+	twilioMG     = regexp.MustCompile(`^MG[0-9a-fA-F]{32}$`)
+	botToken     = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$`)
+	webhookToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
+
+func matching(re *regexp.Regexp, what string) func(string) (string, error) {
+	return func(v string) (string, error) {
+		v = strings.TrimSpace(v)
+		if v != "" && !re.MatchString(v) {
+			return "", fmt.Errorf("it is not %s", what)
+		}
+		return v, nil
+	}
+}
+
+func anyText(v string) (string, error) { return strings.TrimSpace(v), nil }
+
+// twilioFrom accepts an E.164 number (written in any international form),
+// a "whatsapp:" number, or a Messaging Service SID.
+func twilioFrom(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "", twilioMG.MatchString(v):
+		return v, nil
+	case strings.HasPrefix(v, "whatsapp:"):
+		e164, err := phone.Normalize(v)
+		if err != nil {
+			return "", fmt.Errorf("it is not a phone number in international form")
+		}
+		return "whatsapp:" + e164, nil
+	}
+	e164, err := phone.Normalize(v)
+	if err != nil {
+		return "", fmt.Errorf("it is neither a phone number in international form nor a Messaging Service SID (MG…)")
+	}
+	return e164, nil
+}
+
+// channelSpecs are the provider channels' settings. Secret keys are those
+// of secretConfigKeys: stored sealed, never returned.
+var channelSpecs = map[string]channelSpec{
+	parley.ChannelTwilioSMS: {
+		path: "/webhooks/twilio/",
+		keys: map[string]func(string) (string, error){
+			"account_sid": matching(twilioSID, "a Twilio account SID (AC followed by 32 hex digits)"),
+			"auth_token":  anyText, "phone_number": twilioFrom,
+		},
+		required: []string{"account_sid", "auth_token", "phone_number"},
+	},
+	parley.ChannelWhatsApp: {
+		path: "/webhooks/whatsapp/",
+		keys: map[string]func(string) (string, error){
+			"phone_number_id": matching(digits, "a WhatsApp phone number id (digits)"),
+			"waba_id":         matching(digits, "a WhatsApp Business Account id (digits)"),
+			"access_token":    anyText, "app_secret": anyText,
+			"verify_token": matching(webhookToken, "a token of letters, digits, - and _"),
+		},
+		required:  []string{"phone_number_id", "access_token"},
+		generated: []string{"verify_token"},
+		unique:    "phone_number_id",
+	},
+	parley.ChannelMessenger: {
+		path: "/webhooks/messenger/",
+		keys: map[string]func(string) (string, error){
+			"page_id":           matching(digits, "a Facebook page id (digits)"),
+			"page_access_token": anyText, "app_secret": anyText,
+			"verify_token": matching(webhookToken, "a token of letters, digits, - and _"),
+		},
+		required:  []string{"page_id", "page_access_token"},
+		generated: []string{"verify_token"},
+		unique:    "page_id",
+	},
+	parley.ChannelTelegram: {
+		path: "/webhooks/telegram/",
+		keys: map[string]func(string) (string, error){
+			"bot_token":    matching(botToken, "a Telegram bot token (digits, a colon and the secret)"),
+			"secret_token": matching(webhookToken, "a token of 1 to 256 letters, digits, - and _"),
+		},
+		required:  []string{"bot_token", "secret_token"},
+		generated: []string{"secret_token"},
+	},
+}
+
+func init() {
+	for kind := range channelSpecs {
+		SupportedChannels[kind] = true
+	}
+}
+
+// ChannelKeys returns the settings an inbox of the channel kind takes and
+// which of them are secret (write-only), for forms; nil for kinds without
+// provider settings.
+func ChannelKeys(kind string) (keys []string, secret map[string]bool) {
+	spec, ok := channelSpecs[kind]
+	if !ok {
+		return nil, nil
+	}
+	secret = map[string]bool{}
+	for k := range spec.keys {
+		keys = append(keys, k)
+		if secretConfigKeys[k] {
+			secret[k] = true
+		}
+	}
+	slices.Sort(keys)
+	return keys, secret
+}
+
+// WebhookPath returns the path of an inbox's webhook ("" for channels
+// without one).
+func WebhookPath(inbox *parley.Inbox) string {
+	spec, ok := channelSpecs[inbox.Channel]
+	if !ok || inbox.ID == "" {
+		return ""
+	}
+	return spec.path + inbox.ID
+}
+
+// checkChannelKeys refuses settings the inbox's channel does not take and
+// normalises those it does, before they are applied.
+func checkChannelKeys(channel string, cfg map[string]string) error {
+	spec, ok := channelSpecs[channel]
+	if !ok {
+		return nil
+	}
+	for k, v := range cfg {
+		check, ok := spec.keys[k]
+		if !ok {
+			keys, _ := ChannelKeys(channel)
+			return parley.FieldErrorf("config."+clip(k), "Unknown setting for this channel: it takes %s.", strings.Join(keys, ", "))
+		}
+		nv, err := check(v)
+		if err != nil {
+			return parley.FieldErrorf("config."+k, "The %s is not valid: %s.", strings.ReplaceAll(k, "_", " "), err.Error())
+		}
+		cfg[k] = nv
+	}
+	return nil
+}
+
+// completeChannel runs after the settings were applied: it generates the
+// tokens left empty, checks that the required settings are there and that
+// no other inbox routes by the same id, and shows the webhook URL.
+func (s *Service) completeChannel(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox) error {
+	spec, ok := channelSpecs[inbox.Channel]
+	if !ok {
+		return nil
+	}
+	for _, k := range spec.generated {
+		if setting(inbox, k) == "" {
+			if secretConfigKeys[k] {
+				inbox.Secrets[k] = auth.NewToken("")
+			} else {
+				inbox.Config[k] = auth.NewToken("")
+			}
+		}
+	}
+	for _, k := range spec.required {
+		if setting(inbox, k) == "" {
+			return parley.FieldErrorf("config."+k, "The %s is required.", strings.ReplaceAll(k, "_", " "))
+		}
+	}
+	if spec.unique != "" {
+		others, err := tx.ListInboxesByChannel(ctx, inbox.Channel)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if o.ID != inbox.ID && setting(&o, spec.unique) == setting(inbox, spec.unique) {
+				return &parley.Error{Code: parley.ECONFLICT, Field: "config." + spec.unique,
+					Message: fmt.Sprintf("Another inbox already uses this %s.", strings.ReplaceAll(spec.unique, "_", " "))}
+			}
+		}
+	}
+	s.showWebhookURL(inbox)
+	return nil
+}
+
+// showWebhookURL puts the inbox's webhook URL in its config, once it has
+// an id.
+func (s *Service) showWebhookURL(inbox *parley.Inbox) bool {
+	p := WebhookPath(inbox)
+	if p == "" || s.Channels == nil || s.Channels.PublicURL == nil {
+		return false
+	}
+	u := strings.TrimRight(s.Channels.PublicURL(), "/") + p
+	if inbox.Config[ConfigWebhookURL] == u {
+		return false
+	}
+	inbox.Config[ConfigWebhookURL] = u
+	return true
+}
+
+// inboxCreated stores the webhook URL of an inbox just created (its id
+// is known only now).
+func (s *Service) inboxCreated(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox) error {
+	if !s.showWebhookURL(inbox) {
+		return nil
+	}
+	return tx.UpdateInbox(ctx, inbox)
+}
+
+// registerWebhook tells the provider the inbox's webhook URL after its
+// settings were committed. When a new inbox cannot be registered it is
+// deleted again, so that the admin fixes the settings and creates it anew.
+func (s *Service) registerWebhook(ctx context.Context, a parley.Actor, inbox *parley.Inbox, created bool) error {
+	if s.Channels == nil || s.Channels.Register == nil || WebhookPath(inbox) == "" {
+		return nil
+	}
+	err := s.Channels.Register(ctx, inbox, inbox.Config[ConfigWebhookURL])
+	if err == nil {
+		return nil
+	}
+	msg := parley.ErrorMessage(err)
+	if parley.ErrorCode(err) == parley.EINTERNAL {
+		msg = "the provider could not be reached"
+	}
+	if !created {
+		return parley.Errorf(parley.EINVALID, "The inbox was saved, but its webhook could not be registered: %s", msg)
+	}
+	if derr := s.DeleteInbox(context.WithoutCancel(ctx), a, inbox.ID); derr != nil {
+		return fmt.Errorf("register webhook: %w (and deleting the inbox again failed: %w)", err, derr)
+	}
+	return parley.Errorf(parley.EINVALID, "The webhook could not be registered with the provider, so the inbox was not created: %s", msg)
+}
+
+// setting reads an inbox setting from Secrets, then Config.
+func setting(inbox *parley.Inbox, key string) string {
+	if v := inbox.Secrets[key]; v != "" {
+		return v
+	}
+	return inbox.Config[key]
+}
