@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/api"
+	"github.com/parleyhq/parley/internal/delivery"
+	"github.com/parleyhq/parley/internal/netguard"
+	"github.com/parleyhq/parley/internal/scheduler"
+	"github.com/parleyhq/parley/internal/sqlstore"
+)
+
+// callbackTimeout bounds one callback or provider call; the delivery lease
+// is longer.
+const callbackTimeout = 30 * time.Second
+
+// WorkerOptions are what the background workers need.
+type WorkerOptions struct {
+	Store  *sqlstore.Store
+	Clock  parley.Clock
+	Logger *slog.Logger
+	// Guard refuses private addresses for user-supplied URLs (API inbox
+	// callback URLs).
+	Guard *netguard.Guard
+	// Adapters are the provider adapters besides the API channel's, which
+	// is always there.
+	Adapters []channel.Adapter
+	// Compose and OnFailed are passed to delivery.Config (templates and
+	// tags; fallback resends).
+	Compose  func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox, out *channel.Outbound) error
+	OnFailed func(ctx context.Context, m *parley.Message)
+}
+
+// Workers are a node's background workers: the delivery worker (the
+// outbox) and the scheduler (durable timers and follow-up jobs). Every
+// node runs them; leases keep them from doing the same work twice.
+type Workers struct {
+	// Delivery is the outbox: pass it as httpapi.Deps.Outbox (it
+	// implements conversation.Outbox).
+	Delivery *delivery.Worker
+	// Scheduler runs timers; register further job kinds on it before Run.
+	Scheduler *scheduler.Scheduler
+}
+
+// NewWorkers builds the workers; they do nothing until Run.
+func NewWorkers(o WorkerOptions) (*Workers, error) {
+	if o.Clock == nil {
+		o.Clock = parley.SystemClock{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	adapters := append([]channel.Adapter{api.New(api.Options{Client: o.Guard.Client(callbackTimeout), Clock: o.Clock})}, o.Adapters...)
+	d, err := delivery.New(delivery.Config{
+		Store: o.Store, Adapters: adapters, Clock: o.Clock, Logger: o.Logger.With("worker", "delivery"),
+		CallTimeout: callbackTimeout, Compose: o.Compose, OnFailed: o.OnFailed,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delivery worker: %w", err)
+	}
+	s, err := scheduler.New(scheduler.Config{Store: o.Store, Clock: o.Clock, Logger: o.Logger.With("worker", "scheduler")})
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	return &Workers{Delivery: d, Scheduler: s}, nil
+}
+
+// Run runs every worker until ctx ends and returns once all have stopped
+// (each lets the call it has under way finish first).
+func (w *Workers) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	wg.Go(func() { errs[0] = w.Delivery.Run(ctx) })
+	wg.Go(func() { errs[1] = w.Scheduler.Run(ctx) })
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Wake tells the workers that a transaction committed, so work it queued
+// starts now rather than at the next poll. Call it after every commit (the
+// store's OnCommit hook); it never blocks.
+func (w *Workers) Wake() {
+	w.Delivery.Wake()
+	w.Scheduler.Wake()
+}
