@@ -4,6 +4,7 @@
 //	go run ./bench ingest [-n 4000] [-postgres URL]   API-channel inbound msgs/s, p50/p99
 //	go run ./bench realtime [-rate 200] [-agents 1,100,1000] [-postgres URL] [-nats URL]
 //	                                                 inbound -> WebSocket latency p50/p99
+//	go run ./bench list [-n 100000] [-postgres URL]    conversation list and count p50/p99
 //
 // PostgreSQL runs when -postgres (or PARLEY_BENCH_POSTGRES_URL, or
 // PARLEY_TEST_POSTGRES_URL) names a database; every run uses a fresh schema.
@@ -28,6 +29,8 @@ func main() {
 		err = ingest(ctx, os.Args[2:])
 	case "realtime":
 		err = realtime(ctx, os.Args[2:])
+	case "list":
+		err = list(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

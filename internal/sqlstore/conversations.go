@@ -133,6 +133,11 @@ func (tx *Tx) writeConversationSets(ctx context.Context, c, prev *parley.Convers
 		if err := tx.replaceSet(ctx, "conversation_assignees", c, c.AssigneeIDs); err != nil {
 			return err
 		}
+	} else if assignmentStatus(prev) != assignmentStatus(c) && len(c.AssigneeIDs) > 0 {
+		if _, err := tx.db.ExecContext(ctx, `UPDATE conversation_assignees SET status = $1 WHERE conversation_id = $2`,
+			assignmentStatus(c), c.ID); err != nil {
+			return fmt.Errorf("write assignment status: %w", err)
+		}
 	}
 	if prev == nil || !slices.Equal(prev.VisibleTo, c.VisibleTo) || (prev.VisibleTo == nil) != (c.VisibleTo == nil) {
 		if err := tx.replaceSet(ctx, "conversation_visibility", c, c.VisibleTo); err != nil {
@@ -165,14 +170,22 @@ func (tx *Tx) replaceSet(ctx context.Context, table string, c *parley.Conversati
 		q := `INSERT INTO conversation_visibility (conversation_id, user_id) VALUES ($1,$2)`
 		args := []any{c.ID, uid}
 		if table == "conversation_assignees" {
-			q = `INSERT INTO conversation_assignees (conversation_id, user_id, workspace_id) VALUES ($1,$2,$3)`
-			args = append(args, c.WorkspaceID)
+			q = `INSERT INTO conversation_assignees (conversation_id, user_id, workspace_id, status) VALUES ($1,$2,$3,$4)`
+			args = append(args, c.WorkspaceID, assignmentStatus(c))
 		}
 		if _, err := tx.db.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("write %s: %w", table, err)
 		}
 	}
 	return nil
+}
+
+// assignmentStatus is the status an assignment row carries for counts.
+func assignmentStatus(c *parley.Conversation) string {
+	if c.DeletedAt != nil {
+		return "deleted"
+	}
+	return string(c.Status)
 }
 
 // EnsureTags creates the named tags (or labels) that do not exist yet.
@@ -414,6 +427,9 @@ func (q *queries) FindConversationItem(ctx context.Context, workspaceID, convers
 // CountConversations counts what the filter selects (its cursor and limit
 // are ignored).
 func (q *queries) CountConversations(ctx context.Context, f ConversationFilter) (int64, error) {
+	if f.View == ViewMine && !f.Scope.None && f.Scope.UserID != "" {
+		return q.countMine(ctx, f)
+	}
 	f.After = nil
 	where, args := f.where(nil)
 	var n int64
@@ -444,4 +460,28 @@ func previewText(p *parley.MessagePreview) sql.NullString {
 	}
 	b, _ := json.Marshal(p)
 	return sql.NullString{String: string(b), Valid: true}
+}
+
+// countMine counts the user's assignments from their own index: every
+// assignee may see the conversation (assignees must be on its visibility
+// list, and every scope shows a user what is assigned to them), so no
+// scope predicate is needed.
+func (q *queries) countMine(ctx context.Context, f ConversationFilter) (int64, error) {
+	query := `SELECT COUNT(*) FROM conversation_assignees WHERE user_id = $1 AND workspace_id = $2`
+	args := []any{f.Scope.UserID, f.Scope.WorkspaceID}
+	if len(f.Statuses) > 0 {
+		ph := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			args = append(args, string(st))
+			ph[i] = fmt.Sprintf("$%d", len(args))
+		}
+		query += ` AND status IN (` + strings.Join(ph, ",") + `)`
+	} else {
+		query += ` AND status <> 'deleted'`
+	}
+	var n int64
+	if err := q.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count mine: %w", err)
+	}
+	return n, nil
 }
