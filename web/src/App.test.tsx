@@ -274,6 +274,27 @@ describe('App', () => {
     expect(screen.getByText('Bo Builder is viewing')).toBeTruthy();
   });
 
+  it("keeps the reader's own unread count when a broadcast event carries another", async () => {
+    const a = conv({ id: 'a', contact: { id: 'ca', name: 'Grace Hopper' }, unread_count: 0, last_activity_at: '2026-01-01T12:00:00Z' });
+    const { calls } = signedInApi([a]);
+    await openInbox();
+    const s = FakeSocket.last();
+    // Broadcast items count every inbound message as unread (nobody's read state).
+    act(() => s.emit([{ seq: 101, type: 'conversation.updated', data: { ...a, unread_count: 7, status: 'pending' } }]));
+    expect(rows()[0].className).not.toContain('unread');
+    act(() => {
+      s.emit([
+        { seq: 102, type: 'message.created', data: msg({ id: 'n1', conversation_id: 'a', content: 'New!', created_at: '2026-01-02T00:00:00Z' }) },
+        { seq: 103, type: 'conversation.updated', data: { ...a, unread_count: 8, last_activity_at: '2026-01-02T00:00:00Z' } },
+      ]);
+    });
+    expect(within(rows()[0]).getByLabelText('1 unread')).toBeTruthy();
+    // A conversation that moves into the list is fetched for the reader's own values.
+    const b = conv({ id: 'b', contact: { id: 'cb', name: 'Moved In' }, unread_count: 0 });
+    act(() => s.emit([{ seq: 104, type: 'conversation.updated', data: { ...b, unread_count: 5 } }]));
+    await waitFor(() => expect(calls.some((c) => c.path === '/workspaces/ws1/conversations/b')).toBe(true));
+  });
+
   it('shows reconnecting while the socket is down', async () => {
     signedInApi([conv({ id: 'a' })]);
     await openInbox();

@@ -6,7 +6,7 @@ import { api } from './api';
 import { Composer, type ComposerHandle } from './Composer';
 import { ContactCard, ConversationDetails } from './Details';
 import { channelLabel, listTime, STATUS_LABELS, AI_MODE_LABELS } from './format';
-import { appendPage, mergeMessages, remove, searchFilter, upsert, type ListFilter } from './model';
+import { appendPage, matches, mergeMessages, remove, searchFilter, upsert, type ListFilter } from './model';
 import { RealtimeClient, type ConnectionState } from './realtime';
 import { navigate } from './router';
 import { useSession } from './session';
@@ -256,13 +256,44 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   // ---- live updates ------------------------------------------------------
 
-  const applyConversation = useCallback((c: Conversation) => {
-    const s = st.current;
-    const open = s.conversationId === c.id;
-    const item = open ? { ...c, unread_count: 0 } : c;
-    if (open) setCurrent(item);
-    setList((l) => ({ ...l, items: upsert(l.items, item, s.filter, !!l.cursor) }));
-  }, []);
+  const personalizeTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+
+  /**
+   * applyConversation puts a changed conversation into the open thread and the
+   * list. Per-user fields (unread_count, pinned) in a broadcast event are not
+   * the reader's own, so for a conversation already listed they are kept (new
+   * inbound messages bump unread_count as they arrive); a conversation that
+   * moves into the list is fetched again for the reader's own values.
+   */
+  const applyConversation = useCallback(
+    (c: Conversation, from: 'rest' | 'created' | 'updated' = 'rest') => {
+      const s = st.current;
+      const open = s.conversationId === c.id;
+      if (open) setCurrent({ ...c, unread_count: 0 });
+      const known = s.list.items.some((x) => x.id === c.id);
+      const refetch = from === 'updated' && !open && !known && matches(c, s.filter);
+      setList((l) => {
+        const prev = l.items.find((x) => x.id === c.id);
+        let item = c;
+        if (open) item = { ...c, unread_count: 0 };
+        else if (from !== 'rest' && prev) item = { ...c, unread_count: prev.unread_count, pinned: prev.pinned };
+        return { ...l, items: upsert(l.items, item, s.filter, !!l.cursor) };
+      });
+      if (refetch && !personalizeTimers.current.has(c.id)) {
+        personalizeTimers.current.set(
+          c.id,
+          setTimeout(() => {
+            personalizeTimers.current.delete(c.id);
+            api.conversation(ws, c.id).then(
+              (own) => own?.id && setList((l) => (l.items.some((x) => x.id === own.id) ? { ...l, items: upsert(l.items, own, st.current.filter, !!l.cursor) } : l)),
+              () => {},
+            );
+          }, 150),
+        );
+      }
+    },
+    [ws],
+  );
 
   const handlers = {
     onEvents(events: ServerEvent[]) {
@@ -274,7 +305,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           case 'conversation.updated': {
             const c = e.data as Conversation;
             if (!c?.id) break;
-            applyConversation(c);
+            applyConversation(c, e.type === 'conversation.created' ? 'created' : 'updated');
             countsDirty = true;
             break;
           }
@@ -295,11 +326,16 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
               if (e.type === 'message.created' && m.direction === 'in') readNeeded = m.conversation_id;
             }
             if (e.type === 'message.created') {
+              const unseen = m.direction === 'in' && !m.private && st.current.conversationId !== m.conversation_id;
               setList((l) => {
                 const c = l.items.find((x) => x.id === m.conversation_id);
-                if (!c || (c.last_message && Date.parse(c.last_message.created_at) > Date.parse(m.created_at))) return l;
+                if (!c) return l;
+                if (c.last_message && Date.parse(c.last_message.created_at) > Date.parse(m.created_at)) {
+                  return unseen ? { ...l, items: l.items.map((x) => (x === c ? { ...c, unread_count: c.unread_count + 1 } : x)) } : l;
+                }
                 const updated: Conversation = {
                   ...c,
+                  unread_count: c.unread_count + (unseen ? 1 : 0),
                   last_activity_at: m.created_at > c.last_activity_at ? m.created_at : c.last_activity_at,
                   last_message: {
                     content: m.content,

@@ -319,6 +319,10 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     await page.keyboard.press('Alt+2');
     await page.locator('.view-btn[aria-current=true]', { hasText: 'Mine' }).waitFor();
     await row(page, 'Alan Turing').waitFor();
+    await page.keyboard.press('Alt+3');
+    await page.locator('.view-btn[aria-current=true]', { hasText: 'Unassigned' }).waitFor();
+    await row(page, 'Ada Lovelace').waitFor();
+    assert.equal(await row(page, 'Alan Turing').count(), 0, 'Alan is assigned, so not in Unassigned');
     await page.keyboard.press('Alt+1');
     await page.locator('.view-btn[aria-current=true]', { hasText: 'All' }).waitFor();
     await checkScreen(page, '10-keyboard');
