@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/config"
@@ -36,6 +37,11 @@ type nodeOptions struct {
 	dataDir     string
 	natsURL     string
 	withApp     bool
+	// clock, when set, is the node's clock (tests move time).
+	clock parley.Clock
+	// configure, when set, changes the configuration before the node
+	// starts (provider base URLs, secrets, a public URL of its own).
+	configure func(*config.Config)
 }
 
 // start runs a node until the test ends.
@@ -49,19 +55,24 @@ func start(t *testing.T, o nodeOptions) *node {
 		EventRetention: 168 * time.Hour, AllowPrivateAddresses: "127.0.0.1/8",
 		SecretKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 	}
+	if o.configure != nil {
+		o.configure(cfg)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("PARLEY_TEST_LOG") != "" {
 		logger = slog.Default()
 	}
-	a, err := app.New(ctx, cfg, app.Options{Logger: logger, Hasher: auth.NewTestHasher(), NoApp: !o.withApp})
+	a, err := app.New(ctx, cfg, app.Options{Logger: logger, Hasher: auth.NewTestHasher(), NoApp: !o.withApp, Clock: o.clock})
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}
 	if err := a.Listen(); err != nil {
 		t.Fatal(err)
 	}
-	cfg.PublicURL = "http://" + a.Addr()
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + a.Addr()
+	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
 	t.Cleanup(func() {

@@ -52,6 +52,7 @@ type App struct {
 	Sessions *session.Service
 	Broker   broker.Broker
 	Hub      *realtime.Hub
+	Workers  *Workers
 	Handler  http.Handler
 	clock    parley.Clock
 	hasher   *auth.Hasher
@@ -98,6 +99,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 func (a *App) publish(workspaceID string, seq int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	if a.Workers != nil {
+		a.Workers.Wake() // a reply or timer may have been queued
+	}
 	if err := a.Broker.Publish(ctx, workspaceID, seq); err != nil {
 		// The hub's poll backstop and resync after reconnect cover a lost
 		// notice; nothing is lost from the store.
@@ -152,6 +156,9 @@ func (a *App) build(opts Options) error {
 		return fmt.Errorf("PARLEY_ALLOW_PRIVATE_ADDRESSES: %w", err)
 	}
 	a.Sessions = session.New(a.Store, a.hasher, a.clock)
+	if a.Workers, err = NewWorkers(WorkerOptions{Store: a.Store, Clock: a.clock, Logger: a.Log, Guard: guard}); err != nil {
+		return err
+	}
 	ws := workspace.New(a.Store, a.hasher)
 	ws.CheckURL = checkURL(guard)
 	hub, err := realtime.New(realtime.Config{
@@ -170,7 +177,7 @@ func (a *App) build(opts Options) error {
 	}
 	a.Handler = httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversation.New(a.Store),
-		Inbound: inbound.New(a.Store), Logger: a.Log, PublicURL: a.Config.Public(), App: app,
+		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)
@@ -254,6 +261,8 @@ func (a *App) Run(ctx context.Context) error {
 	hubDone := make(chan error, 1)
 	go func() { hubDone <- a.Hub.Run(hubCtx) }()
 	go a.pruneEvents(hubCtx)
+	workersDone := make(chan error, 1)
+	go func() { workersDone <- a.Workers.Run(hubCtx) }()
 	errc := make(chan error, 1)
 	go func() {
 		a.Log.Info("parley listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "database", string(a.Store.Dialect()))
@@ -270,6 +279,9 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	stopHub()
 	<-hubDone
+	if werr := <-workersDone; werr != nil && err == nil {
+		err = werr
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if serr := a.server.Shutdown(shutdownCtx); serr != nil && err == nil {

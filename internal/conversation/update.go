@@ -8,6 +8,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/access"
+	"github.com/parleyhq/parley/internal/scheduler"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -45,6 +46,11 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, conversationID str
 		}
 		if err := tx.SaveConversation(ctx, c, &prev); err != nil {
 			return err
+		}
+		if prev.Status == parley.StatusSnoozed || c.Status == parley.StatusSnoozed {
+			if err := scheduler.ScheduleSnooze(ctx, tx, c); err != nil {
+				return err
+			}
 		}
 		var prevAud *parley.Audience
 		if audienceChanged(prev.Audience(), c.Audience()) {

@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	s.workspaceRoutes()
 	s.conversationRoutes()
 	s.inboundRoutes()
+	s.retryRoutes()
 }
 
 // op describes an operation; secured operations document both schemes.
