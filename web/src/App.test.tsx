@@ -244,6 +244,12 @@ describe('App', () => {
     fireEvent.change(screen.getByLabelText('AI mode'), { target: { value: 'paused' } });
     await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ ai_mode: 'paused' }));
 
+    fireEvent.change(screen.getByLabelText('Snooze'), { target: { value: '1h' } });
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toMatchObject({ status: 'snoozed' }));
+    const until = Date.parse((calls.filter((c) => c.method === 'PATCH').at(-1)?.body as { snoozed_until: string }).snoozed_until);
+    expect(Math.abs(until - Date.now() - 3600_000)).toBeLessThan(60_000);
+    await waitFor(() => expect(screen.getByTestId('thread-status').textContent).toBe('Snoozed'));
+
     fireEvent.keyDown(document.body, { key: 'r', code: 'KeyR', altKey: true });
     await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ status: 'resolved' }));
     // Resolved leaves the default (not resolved) list but stays open.

@@ -74,6 +74,32 @@ export function ContactCard({ contactId, fallbackName, version }: { contactId: s
 
 const EDITABLE_STATUSES: Status[] = ['queued', 'open', 'pending', 'resolved'];
 
+/** SNOOZE_PRESETS are the wake-up times offered; the server wakes the conversation then. */
+export const SNOOZE_PRESETS: { key: string; label: string; at: (now: Date) => Date }[] = [
+  { key: '1h', label: 'For 1 hour', at: (now) => new Date(now.getTime() + 3600_000) },
+  { key: '4h', label: 'For 4 hours', at: (now) => new Date(now.getTime() + 4 * 3600_000) },
+  {
+    key: 'tomorrow',
+    label: 'Until tomorrow 09:00',
+    at: (now) => {
+      const d = new Date(now);
+      d.setDate(d.getDate() + 1);
+      d.setHours(9, 0, 0, 0);
+      return d;
+    },
+  },
+  {
+    key: 'week',
+    label: 'Until Monday 09:00',
+    at: (now) => {
+      const d = new Date(now);
+      d.setDate(d.getDate() + (((8 - d.getDay()) % 7) || 7));
+      d.setHours(9, 0, 0, 0);
+      return d;
+    },
+  },
+];
+
 export function ConversationDetails({
   conversation: saved,
   onChange,
@@ -151,6 +177,25 @@ export function ConversationDetails({
           {statusOptions.map((s) => (
             <option key={s} value={s} disabled={!EDITABLE_STATUSES.includes(s)}>
               {STATUS_LABELS[s] ?? s}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <div className="control">
+        <label htmlFor="snooze-select">Snooze</label>
+        <select
+          id="snooze-select"
+          value=""
+          onChange={(e) => {
+            const preset = SNOOZE_PRESETS.find((p) => p.key === e.target.value);
+            if (preset) patch({ status: 'snoozed', snoozed_until: preset.at(new Date()).toISOString() });
+          }}
+        >
+          <option value="">{c.status === 'snoozed' && c.snoozed_until ? `Until ${fullTime(c.snoozed_until)}` : 'Not snoozed'}</option>
+          {SNOOZE_PRESETS.map((p) => (
+            <option key={p.key} value={p.key}>
+              {p.label}
             </option>
           ))}
         </select>

@@ -134,7 +134,7 @@ export const api = {
   updateConversation: (
     ws: string,
     id: string,
-    body: Partial<{ status: Status; assignee_ids: string[]; ai_mode: AIMode; team_id: string | null }>,
+    body: Partial<{ status: Status; snoozed_until: string; assignee_ids: string[]; ai_mode: AIMode; team_id: string | null }>,
   ) => request<Conversation>(`/workspaces/${ws}/conversations/${id}`, { method: 'PATCH', body }),
   markRead: (ws: string, id: string) =>
     request<void>(`/workspaces/${ws}/conversations/${id}/read`, { method: 'POST' }),

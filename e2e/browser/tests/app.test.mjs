@@ -229,6 +229,13 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     assert.equal(c.status, 'pending');
     assert.equal(c.ai_mode, 'paused');
     assert.ok(c.assignee_ids.length === 1, `assignees ${c.assignee_ids}`);
+
+    // Snoozing is a status with a wake-up time.
+    await pageA.getByLabel('Snooze').selectOption('1h');
+    await textIs(pageA, '[data-testid=thread-status]', 'Snoozed');
+    const snoozed = (await admin.req('GET', `/workspaces/${admin.ws}/conversations/${c.id}`));
+    assert.equal(snoozed.status, 'snoozed');
+    assert.ok(Date.parse(snoozed.snoozed_until) > Date.now() + 50 * 60_000, `snoozed_until ${snoozed.snoozed_until}`);
   });
 
   step("shows a colleague's typing and viewing", async () => {
