@@ -45,10 +45,11 @@ const providerTimeout = 15 * time.Second
 
 // Channels is the messaging providers (Twilio SMS, WhatsApp, Messenger,
 // Telegram) wired into a node: their adapters, wrapped so that every send
-// carries what the provider needs (recipient, status callback, window tag,
-// template, attachments) and records channel health, raises the admins'
-// alert and falls back to the inbox's fallback inbox when a message fails
-// for good; the webhook ingress; the inbox set-up (webhook URLs, Telegram
+// records channel health and raises the admins' alert on a run of
+// failures; the delivery hooks that complete each send (Compose: status
+// callback, window tag, template, attachments) and fall back to the
+// inbox's fallback inbox when a message fails for good (OnFailed); the
+// webhook ingress; the inbox set-up (webhook URLs, Telegram
 // registration); and the operations behind the channel routes
 // (httpapi.ChannelOps).
 type Channels struct {
@@ -153,32 +154,20 @@ func scrub(s, secret string) string {
 	return strings.ReplaceAll(s, secret, "…")
 }
 
-// sender wraps an adapter for the delivery worker: it sends the stored
-// message (delivery.MessageSender) with everything the provider needs, and
-// records the outcome in channel health.
+// sender wraps an adapter for the delivery worker: it adds Twilio's status
+// callback and records the outcome of each send in channel health.
 type sender struct {
 	channel.Adapter
 	c *Channels
 }
 
-// SendMessage sends m through inbox.
-func (s *sender) SendMessage(ctx context.Context, inbox *parley.Inbox, m *parley.Message) (channel.SendResult, error) {
-	out, err := s.c.outbound(ctx, inbox, m)
-	var res channel.SendResult
-	if err == nil {
-		res, err = s.Adapter.Send(ctx, inbox, out)
-	}
-	s.c.afterSend(ctx, inbox, m, err)
-	return res, err
-}
-
-// Send sends a ready Outbound (adding Twilio's status callback).
+// Send sends out through inbox.
 func (s *sender) Send(ctx context.Context, inbox *parley.Inbox, out channel.Outbound) (channel.SendResult, error) {
 	if inbox.Channel == parley.ChannelTwilioSMS && out.StatusCallbackURL == "" {
 		out.StatusCallbackURL = s.c.statusCallback(inbox)
 	}
 	res, err := s.Adapter.Send(ctx, inbox, out)
-	s.c.afterSend(ctx, inbox, nil, err)
+	s.c.afterSend(ctx, inbox, err)
 	return res, err
 }
 
@@ -186,45 +175,39 @@ func (c *Channels) statusCallback(inbox *parley.Inbox) string {
 	return c.publicURL() + "/webhooks/twilio/" + inbox.ID + "/status"
 }
 
-// permanent is a refusal decided before the provider is called.
-func permanent(code, msg string) error {
-	return &channel.SendError{Permanent: true, Code: code, Message: msg}
-}
-
-// outbound builds what the provider is sent for m: the contact's address
-// on the inbox, the text or the template, the window's tag, the files.
-func (c *Channels) outbound(ctx context.Context, inbox *parley.Inbox, m *parley.Message) (channel.Outbound, error) {
-	conv, err := c.store.FindConversationByID(ctx, m.WorkspaceID, m.ConversationID)
-	if err != nil {
-		return channel.Outbound{}, err
+// Compose completes what the provider is sent for m (delivery.Config's
+// Compose, in the transaction that starts the attempt): the template a
+// template message is sent as, the window's tag (Messenger's HUMAN_AGENT),
+// the files, Twilio's status callback. A message the provider would refuse
+// (outside its window, files over its limits, no address) fails at once
+// with an EINVALID error that says why.
+func (c *Channels) Compose(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox, out *channel.Outbound) error {
+	if _, ok := c.raw[inbox.Channel]; !ok {
+		return nil
 	}
-	to, err := c.store.FindContactSourceID(ctx, conv.ContactID, inbox.ID)
-	if parley.IsNotFound(err) {
-		return channel.Outbound{}, permanent("recipient", "The customer has no address on this inbox.")
-	} else if err != nil {
-		return channel.Outbound{}, err
+	if out.To == "" {
+		return parley.Errorf(parley.EINVALID, "The customer has no address on this inbox.")
 	}
-	out := channel.Outbound{To: to, Content: m.Content, DeliveryID: m.ID}
 	if inbox.Channel == parley.ChannelTwilioSMS {
 		out.StatusCallbackURL = c.statusCallback(inbox)
 	}
 	if m.ContentType == "template" {
-		t, err := c.store.FindMessageTemplate(ctx, m.ID)
+		t, err := tx.FindMessageTemplate(ctx, m.ID)
 		if err != nil && !parley.IsNotFound(err) {
-			return channel.Outbound{}, err
+			return err
 		}
 		if t != nil {
 			out.Template, out.Content = &channel.Template{Name: t.Name, Language: t.Language, Parameters: t.Parameters}, ""
 		}
 	}
 	if out.Template == nil && (inbox.Channel == parley.ChannelWhatsApp || inbox.Channel == parley.ChannelMessenger) {
-		last, err := c.store.LastInboundAt(ctx, conv.ContactID, inbox.ID)
+		last, err := tx.LastInboundAt(ctx, conv.ContactID, inbox.ID)
 		if err != nil {
-			return channel.Outbound{}, err
+			return err
 		}
-		tag, err := conversation.ReplyTag(inbox.Channel, last, c.clock.Now(), m.Sender.Kind)
+		tag, err := conversation.ReplyTag(inbox.Channel, last, tx.Now(), m.Sender.Kind)
 		if err != nil {
-			return channel.Outbound{}, permanent("window", parley.ErrorMessage(err))
+			return err
 		}
 		out.Tag = tag
 	}
@@ -235,25 +218,47 @@ func (c *Channels) outbound(ctx context.Context, inbox *parley.Inbox, m *parley.
 		}
 		data, err := c.blobs.Get(ctx, key)
 		if parley.IsNotFound(err) {
-			return channel.Outbound{}, permanent("attachment", fmt.Sprintf("The file %s is no longer stored.", a.FileName))
+			return parley.Errorf(parley.EINVALID, "The file %s is no longer stored.", a.FileName)
 		} else if err != nil {
-			return channel.Outbound{}, err
+			return err
 		}
 		out.Attachments = append(out.Attachments, channel.Attachment{FileName: a.FileName, ContentType: a.ContentType, Data: data})
 	}
 	if err := media.CheckOutbound(inbox.Channel, out.Attachments); err != nil {
-		return channel.Outbound{}, permanent("attachment", parley.ErrorMessage(err))
+		return parley.Errorf(parley.EINVALID, "%s", parley.ErrorMessage(err))
 	}
-	return out, nil
+	return nil
+}
+
+// OnFailed resends a message that failed for good through its inbox's
+// fallback inbox, if it names one (delivery.Config's OnFailed, after the
+// failure is committed).
+func (c *Channels) OnFailed(ctx context.Context, m *parley.Message) {
+	c.mu.Lock()
+	outbox := c.outbox
+	c.mu.Unlock()
+	if outbox == nil {
+		return
+	}
+	r, err := c.convs.Fallback(ctx, m, outbox)
+	switch {
+	case err != nil:
+		c.log.WarnContext(ctx, "fallback resend", "message_id", m.ID, "inbox_id", m.InboxID, "err", err)
+	case r != nil:
+		c.log.InfoContext(ctx, "fallback resend", "message_id", m.ID, "resend_id", r.Message.ID, "inbox_id", r.Message.InboxID)
+		if w, ok := outbox.(interface{ Wake() }); ok {
+			w.Wake()
+		}
+	}
 }
 
 // successNoteInterval is how often, at most, one node records an inbox's
 // last successful send while it is healthy.
 const successNoteInterval = time.Second
 
-// afterSend records the outcome of a send in channel health; a failure
-// may alert the admins and, when permanent, fall back to another inbox.
-func (c *Channels) afterSend(ctx context.Context, inbox *parley.Inbox, m *parley.Message, sendErr error) {
+// afterSend records the outcome of a send in channel health; a run of
+// failures may alert the admins.
+func (c *Channels) afterSend(ctx context.Context, inbox *parley.Inbox, sendErr error) {
 	if sendErr != nil && ctx.Err() != nil {
 		return // interrupted: the worker retries, nothing is known
 	}
@@ -266,9 +271,8 @@ func (c *Channels) afterSend(ctx context.Context, inbox *parley.Inbox, m *parley
 	c.mu.Lock()
 	c.failing[inbox.ID] = true
 	c.mu.Unlock()
-	se, _ := errors.AsType[*channel.SendError](sendErr)
 	why := "The provider could not be reached."
-	if se != nil {
+	if se, ok := errors.AsType[*channel.SendError](sendErr); ok {
 		why = se.Message
 		if se.Code != "" {
 			why = fmt.Sprintf("%s (code %s)", se.Message, se.Code)
@@ -286,25 +290,6 @@ func (c *Channels) afterSend(ctx context.Context, inbox *parley.Inbox, m *parley
 	})
 	if err != nil {
 		c.log.WarnContext(ctx, "record channel failure", "inbox_id", inbox.ID, "err", err)
-	}
-	if se == nil || !se.Permanent || m == nil || inbox.FallbackInboxID == "" {
-		return
-	}
-	c.mu.Lock()
-	outbox := c.outbox
-	c.mu.Unlock()
-	if outbox == nil {
-		return
-	}
-	r, err := c.convs.Fallback(wctx, m, outbox)
-	switch {
-	case err != nil:
-		c.log.WarnContext(ctx, "fallback resend", "message_id", m.ID, "inbox_id", inbox.ID, "err", err)
-	case r != nil:
-		c.log.InfoContext(ctx, "fallback resend", "message_id", m.ID, "resend_id", r.Message.ID, "inbox_id", r.Message.InboxID)
-		if w, ok := outbox.(interface{ Wake() }); ok {
-			w.Wake()
-		}
 	}
 }
 

@@ -61,9 +61,9 @@ func (s *Service) Resend(ctx context.Context, a parley.Actor, conversationID, me
 // that inbox's fallback inbox (Inbox.FallbackInboxID), as its original
 // sender. It returns nil when there is nothing to do: no fallback, a
 // message already resent, a contact the fallback cannot reach, or a
-// message no longer failing. The delivery side calls it after a permanent
-// failure; it may run before that failure is committed, so a message
-// still "sending" qualifies.
+// message no longer failing. The delivery worker's OnFailed hook calls it
+// once the failure is committed; a message still "sending" also qualifies,
+// for callers that learn of the failure first.
 func (s *Service) Fallback(ctx context.Context, failed *parley.Message, outbox Outbox) (*Resent, error) {
 	var out *Resent
 	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
