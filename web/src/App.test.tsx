@@ -360,6 +360,19 @@ describe('App', () => {
     await waitFor(() => expect(calls.some((c) => c.path.includes('status=resolved'))).toBe(true));
   });
 
+  it('returns to sign-in when the session ends (a 401 during use)', async () => {
+    signedInApi([conv({ id: 'a' })]);
+    await openInbox();
+    mockFetch({
+      'GET /setup': () => ({ needed: false }),
+      'GET /workspaces/{ws}/conversations': () => reply(401, { title: 'Unauthorized', status: 401 }),
+      'GET /workspaces/{ws}/conversations/counts': () => reply(401, { title: 'Unauthorized', status: 401 }),
+    });
+    fireEvent.click(screen.getByRole('button', { name: /Mine/ }));
+    await screen.findByRole('heading', { name: 'Sign in' });
+    expect(window.location.pathname).toBe('/login');
+  });
+
   it('signs out', async () => {
     const { calls } = signedInApi([]);
     await openInbox();

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, onUnauthorized } from './api';
 import { Login, Setup } from './Auth';
+import { clearDrafts } from './Composer';
 import { Inbox } from './Inbox';
 import { Profile } from './Profile';
 import { conversationIdFromPath, navigate, useLocation } from './router';
@@ -53,7 +54,10 @@ export function App() {
   }, [load]);
 
   useEffect(() => {
-    onUnauthorized(() => setState({ kind: 'anon', setupNeeded: false }));
+    onUnauthorized(() => {
+      clearDrafts();
+      setState({ kind: 'anon', setupNeeded: false });
+    });
     return () => onUnauthorized(null);
   }, []);
 
@@ -80,6 +84,7 @@ export function App() {
     } catch {
       // Signed out locally either way.
     }
+    clearDrafts();
     setState({ kind: 'anon', setupNeeded: false });
     navigate('/login', true);
   }, []);

@@ -412,6 +412,11 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
       onReload: () => handlersRef.current.onReload(),
       onConnected: () => handlersRef.current.onConnected(),
       onState: setConn,
+      // A socket that keeps failing while the server answers may mean the
+      // session ended (signed out elsewhere, password changed): ask once in a while.
+      onFailures: (n) => {
+        if (n % 3 === 0) api.ping().catch(() => {});
+      },
     });
     rt.current = client;
     client.start();

@@ -109,6 +109,8 @@ export const api = {
     request<AuthResult>('/auth/login', { method: 'POST', body: { email, password }, quiet401: true }),
   logout: () => request<void>('/auth/logout', { method: 'POST', quiet401: true }),
   me: () => request<Me>('/me', { quiet401: true }),
+  /** ping checks the session; a 401 signs the app out. */
+  ping: () => request<Me>('/me'),
   updateMe: (body: { name?: string; avatar_url?: string }) => request<User>('/me', { method: 'PATCH', body }),
   changePassword: (current_password: string, new_password: string) =>
     request<void>('/me/password', { method: 'POST', body: { current_password, new_password } }),

@@ -98,6 +98,24 @@ describe('RealtimeClient', () => {
     expect(FakeSocket.last().sent).toEqual([{ type: 'typing', conversation_id: 'c', state: 'on' }]);
   });
 
+  it('reports consecutive failures and resets the count on hello', () => {
+    const failures: number[] = [];
+    const client = new RealtimeClient(
+      'ws1',
+      { onEvents: () => {}, onPresence: () => {}, onReload: () => {}, onState: () => {}, onFailures: (n) => failures.push(n) },
+      (url) => new FakeSocket(url) as unknown as WebSocket,
+    );
+    client.start();
+    FakeSocket.last().drop();
+    vi.advanceTimersByTime(10000);
+    FakeSocket.last().drop();
+    vi.advanceTimersByTime(10000);
+    FakeSocket.last().open(3);
+    FakeSocket.last().drop();
+    expect(failures).toEqual([1, 2, 1]);
+    client.stop();
+  });
+
   it('stops reconnecting after stop', () => {
     const { client } = setup();
     client.start();

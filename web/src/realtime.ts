@@ -14,6 +14,8 @@ export interface RealtimeHandlers {
   onState: (s: ConnectionState) => void;
   /** onConnected runs after each successful (re)connection, to re-announce presence. */
   onConnected?: () => void;
+  /** onFailures reports consecutive failed attempts (to check whether the session ended). */
+  onFailures?: (attempts: number) => void;
 }
 
 type SocketFactory = (url: string) => WebSocket;
@@ -148,6 +150,7 @@ export class RealtimeClient {
   private scheduleReconnect() {
     this.setState('reconnecting');
     this.attempt++;
+    this.handlers.onFailures?.(this.attempt);
     const base = Math.min(5000, 250 * 2 ** Math.min(this.attempt - 1, 5));
     const delay = base / 2 + Math.random() * (base / 2);
     if (this.timer) clearTimeout(this.timer);
