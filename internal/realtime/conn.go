@@ -204,9 +204,9 @@ func (c *conn) collect() (entries []*entry, more, reload bool, err error) {
 		return size >= c.h.cfg.MaxMessageBytes || len(entries) >= maxMessageEvents
 	}
 
-	ws.mu.Lock()
+	ws.mu.RLock()
 	if c.cursor >= ws.from {
-		defer ws.mu.Unlock()
+		defer ws.mu.RUnlock()
 		i := ws.ring.after(c.cursor)
 		for ; i < ws.ring.n; i++ {
 			if take(ws.ring.at(i)) {
@@ -217,7 +217,7 @@ func (c *conn) collect() (entries []*entry, more, reload bool, err error) {
 		return entries, i < ws.ring.n, reload, nil
 	}
 	head := ws.headSeq
-	ws.mu.Unlock()
+	ws.mu.RUnlock()
 
 	evs, err := c.h.cfg.Store.EventsAfter(c.ctx, ws.id, c.cursor, maxReadBatch)
 	if err != nil {

@@ -106,6 +106,15 @@ type Config struct {
 	// message (one event is always sent, whatever its size). Defaults to
 	// 256 KiB.
 	MaxMessageBytes int
+	// CoalesceWindow is how long a busy workspace (more than CoalesceAbove
+	// sockets) gathers new events before waking its sockets, so each
+	// socket gets one message per window instead of one per commit: with
+	// a thousand agents, frames, not bytes, are what cost. Defaults to
+	// 25ms; negative disables it.
+	CoalesceWindow time.Duration
+	// CoalesceAbove is the socket count above which CoalesceWindow
+	// applies. Defaults to 32.
+	CoalesceAbove int
 }
 
 // Hub serves WebSocket connections. Create it with New, run Run for its
@@ -154,6 +163,12 @@ func New(cfg Config) (*Hub, error) {
 	}
 	if cfg.MaxMessageBytes <= 0 {
 		cfg.MaxMessageBytes = 256 << 10
+	}
+	if cfg.CoalesceWindow == 0 {
+		cfg.CoalesceWindow = 25 * time.Millisecond
+	}
+	if cfg.CoalesceAbove <= 0 {
+		cfg.CoalesceAbove = 32
 	}
 	life, stop := context.WithCancel(context.Background())
 	return &Hub{

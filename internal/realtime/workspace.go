@@ -32,7 +32,9 @@ type workspace struct {
 	cancel context.CancelFunc
 	refs   int // guarded by h.mu
 
-	mu sync.Mutex
+	// mu guards the ring and the maps; sockets read the ring under the
+	// read lock, so a thousand writers do not queue behind each other.
+	mu sync.RWMutex
 	// ring holds the most recent events; every event with seq > from is
 	// in it, up to headSeq, the last seq read.
 	ring      ring
@@ -40,6 +42,8 @@ type workspace struct {
 	headSeq   int64
 	conns     map[*conn]struct{}
 	audiences map[string]parley.Audience
+	// fanoutPending is set while a coalesced wake-up is scheduled.
+	fanoutPending bool
 }
 
 func newWorkspace(h *Hub, id string) *workspace {
@@ -168,15 +172,41 @@ func (ws *workspace) readNew(ctx context.Context) error {
 				}
 			}
 			ws.headSeq = after
-			conns := ws.connList()
 			ws.mu.Unlock()
-			for _, c := range conns {
-				c.notify()
-			}
+			ws.fanout()
 		}
 		if len(evs) < batch {
 			return nil
 		}
+	}
+}
+
+// fanout wakes the sockets: at once in a quiet workspace, after the
+// coalescing window in a busy one (one wake-up per window however many
+// commits it saw).
+func (ws *workspace) fanout() {
+	cfg := ws.h.cfg
+	ws.mu.Lock()
+	if cfg.CoalesceWindow > 0 && len(ws.conns) > cfg.CoalesceAbove {
+		if !ws.fanoutPending {
+			ws.fanoutPending = true
+			time.AfterFunc(cfg.CoalesceWindow, func() {
+				ws.mu.Lock()
+				ws.fanoutPending = false
+				conns := ws.connList()
+				ws.mu.Unlock()
+				for _, c := range conns {
+					c.notify()
+				}
+			})
+		}
+		ws.mu.Unlock()
+		return
+	}
+	conns := ws.connList()
+	ws.mu.Unlock()
+	for _, c := range conns {
+		c.notify()
 	}
 }
 
