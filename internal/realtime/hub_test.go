@@ -732,3 +732,22 @@ func (s noCounter) LatestSeq(ctx context.Context, workspaceID string) (int64, er
 	}
 	return n, err
 }
+
+func TestHub_coalescesBusyWorkspaces(t *testing.T) {
+	// Above CoalesceAbove sockets, commits within one window reach each
+	// socket as one message.
+	e := newEnv(t, func(c *realtime.Config) { c.CoalesceAbove = 1; c.CoalesceWindow = 200 * time.Millisecond })
+	e.member("u1", parley.RoleAgent)
+	e.member("u2", parley.RoleAgent)
+	a, b := e.dial(t, "u1", ""), e.dial(t, "u2", "")
+	a.hello()
+	b.hello()
+	for range 3 {
+		e.emit(t, event("contact.updated", `{}`))
+	}
+	for _, cl := range []*client{a, b} {
+		if f := cl.next(); len(f) != 3 {
+			t.Errorf("first message after three quick commits has %d events, want 3 in one message", len(f))
+		}
+	}
+}
