@@ -584,3 +584,66 @@ func TestChannels_FailureRunAlertsAdmins(t *testing.T) {
 		}
 	})
 }
+
+func TestChannels_InboundMediaIsFetchedTypedAndStored(t *testing.T) {
+	eachChannelEngine(t, func(t *testing.T, n *node, f *fakes) {
+		s := n.bootstrap()
+		in := n.createInbox(s, "WhatsApp", "whatsapp", map[string]string{"phone_number_id": pnid, "access_token": waToken, "app_secret": waSecret})
+		png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
+		f.graph.AddMedia("media-1", "application/octet-stream", png)                       // typed by content, not by what was declared
+		f.graph.AddMedia("media-2", "image/jpeg", []byte("MZ\x90\x00 not an image at all")) // refused: an executable
+		body := func(id, media string) []byte {
+			return []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+			"messaging_product":"whatsapp","metadata":{"phone_number_id":%q},"contacts":[{"profile":{"name":"Kim"},"wa_id":%q}],
+			"messages":[{"from":%q,"id":%q,"timestamp":%q,"type":"image","image":{"id":%q,"mime_type":"image/jpeg","caption":"my receipt"}}]}}]}]}`,
+				pnid, waCustomer, waCustomer, id, strconv.FormatInt(time.Now().Unix(), 10), media))
+		}
+		hook := publicURL + "/webhooks/whatsapp/" + in["id"].(string)
+		for _, m := range [][2]string{{"wamid.img", "media-1"}, {"wamid.exe", "media-2"}} {
+			if r := n.signed(channeltest.MetaWebhook(hook, waSecret, body(m[0], m[1]))); r.status != 200 {
+				t.Fatalf("webhook = %d %s", r.status, r.body)
+			}
+		}
+		msgs := n.messages(s, n.conversations(s)[0]["id"].(string))
+		if len(msgs) != 2 {
+			t.Fatalf("%d messages, want 2", len(msgs))
+		}
+		atts, _ := msgs[0]["attachments"].([]any)
+		if len(atts) != 1 || atts[0].(map[string]any)["content_type"] != "image/png" || atts[0].(map[string]any)["size"] != float64(len(png)) {
+			t.Errorf("attachments = %v, want one image/png of %d bytes", atts, len(png))
+		}
+		if msgs[0]["content"] != "my receipt" {
+			t.Errorf("content = %v, want the caption", msgs[0]["content"])
+		}
+		if a, _ := msgs[1]["attachments"].([]any); len(a) != 0 || !strings.Contains(fmt.Sprint(msgs[1]["content"]), "could not be fetched") {
+			t.Errorf("refused file: attachments %v content %q, want none and a note", a, msgs[1]["content"])
+		}
+	})
+}
+
+func TestChannels_InboxConfigIsChecked(t *testing.T) {
+	eachChannelEngine(t, func(t *testing.T, n *node, f *fakes) {
+		s := n.bootstrap()
+		n.createInbox(s, "WhatsApp", "whatsapp", map[string]string{"phone_number_id": pnid, "access_token": waToken})
+		for _, tc := range []struct {
+			name    string
+			channel string
+			cfg     map[string]string
+			want    int
+		}{
+			{"an unknown key", "twilio_sms", map[string]string{"account_sid": twilioSID, "auth_token": "x", "phone_number": "+14155550100", "colour": "red"}, 422},
+			{"a missing auth token", "twilio_sms", map[string]string{"account_sid": twilioSID, "phone_number": "+14155550100"}, 422},
+			{"a malformed account SID", "twilio_sms", map[string]string{"account_sid": "nope", "auth_token": "x", "phone_number": "+14155550100"}, 422},
+			{"a phone number that is not one", "twilio_sms", map[string]string{"account_sid": twilioSID, "auth_token": "x", "phone_number": "call me"}, 422},
+			{"a phone number id another inbox uses", "whatsapp", map[string]string{"phone_number_id": pnid, "access_token": "y"}, 409},
+			{"a page without its token", "messenger", map[string]string{"page_id": pageID}, 422},
+			{"a webhook URL set by hand", "messenger", map[string]string{"page_id": pageID, "page_access_token": "t", "webhook_url": "https://evil.example"}, 422},
+			{"a malformed bot token", "telegram", map[string]string{"bot_token": "nope"}, 422},
+		} {
+			r := n.do("POST", s.ws("/inboxes"), s.token, map[string]any{"name": tc.name, "channel": tc.channel, "config": tc.cfg})
+			if r.status != tc.want {
+				t.Errorf("%s: create = %d %s, want %d", tc.name, r.status, r.body, tc.want)
+			}
+		}
+	})
+}
