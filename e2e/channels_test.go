@@ -590,7 +590,7 @@ func TestChannels_InboundMediaIsFetchedTypedAndStored(t *testing.T) {
 		s := n.bootstrap()
 		in := n.createInbox(s, "WhatsApp", "whatsapp", map[string]string{"phone_number_id": pnid, "access_token": waToken, "app_secret": waSecret})
 		png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
-		f.graph.AddMedia("media-1", "application/octet-stream", png)                       // typed by content, not by what was declared
+		f.graph.AddMedia("media-1", "application/octet-stream", png)                        // typed by content, not by what was declared
 		f.graph.AddMedia("media-2", "image/jpeg", []byte("MZ\x90\x00 not an image at all")) // refused: an executable
 		body := func(id, media string) []byte {
 			return []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
