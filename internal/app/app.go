@@ -156,11 +156,18 @@ func (a *App) build(opts Options) error {
 		return fmt.Errorf("PARLEY_ALLOW_PRIVATE_ADDRESSES: %w", err)
 	}
 	a.Sessions = session.New(a.Store, a.hasher, a.clock)
-	if a.Workers, err = NewWorkers(WorkerOptions{Store: a.Store, Clock: a.clock, Logger: a.Log, Guard: guard}); err != nil {
+	ch, err := NewChannels(a.Config, a.Store, guard, a.clock, a.Log)
+	if err != nil {
 		return err
 	}
+	if a.Workers, err = NewWorkers(WorkerOptions{Store: a.Store, Clock: a.clock, Logger: a.Log, Guard: guard,
+		Adapters: ch.Adapters(), Compose: ch.Compose, OnFailed: ch.OnFailed}); err != nil {
+		return err
+	}
+	ch.UseOutbox(a.Workers.Delivery)
 	ws := workspace.New(a.Store, a.hasher)
 	ws.CheckURL = checkURL(guard)
+	ws.Channels = ch.Setup
 	hub, err := realtime.New(realtime.Config{
 		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
 		OriginPatterns: []string{a.Config.Public().Host},
@@ -178,6 +185,7 @@ func (a *App) build(opts Options) error {
 	a.Handler = httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversation.New(a.Store),
 		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
+		Channels: ch, Extra: ch.Register,
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)

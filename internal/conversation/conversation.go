@@ -243,6 +243,11 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, conversationID, con
 		if err != nil {
 			return err
 		}
+		if !private {
+			if err := CheckReplyWindow(ctx, tx, inbox, conv, parley.SenderAgent, tx.Now()); err != nil {
+				return err
+			}
+		}
 		msg = &parley.Message{
 			WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: parley.DirectionOut,
 			Sender: parley.Sender{Kind: parley.SenderAgent, ID: a.UserID, Name: a.Name}, Private: private,

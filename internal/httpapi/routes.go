@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	s.conversationRoutes()
 	s.inboundRoutes()
 	s.retryRoutes()
+	s.channelRoutes()
 }
 
 // op describes an operation; secured operations document both schemes.
