@@ -612,6 +612,18 @@ func TestChannels_InboundMediaIsFetchedTypedAndStored(t *testing.T) {
 		if len(atts) != 1 || atts[0].(map[string]any)["content_type"] != "image/png" || atts[0].(map[string]any)["size"] != float64(len(png)) {
 			t.Errorf("attachments = %v, want one image/png of %d bytes", atts, len(png))
 		}
+		// The stored file is served to people who can see the conversation:
+		// typed by content, inline only as an image, sandboxed.
+		att := atts[0].(map[string]any)
+		path := s.ws("/conversations/" + n.conversations(s)[0]["id"].(string) + "/messages/" + msgs[0]["id"].(string) + "/attachments/" + att["id"].(string))
+		r := n.do("GET", path, s.token, nil)
+		if r.status != 200 || !bytes.Equal(r.body, png) || r.header.Get("Content-Type") != "image/png" ||
+			!strings.HasPrefix(r.header.Get("Content-Disposition"), "inline") || !strings.Contains(r.header.Get("Content-Security-Policy"), "sandbox") {
+			t.Errorf("GET attachment = %d %q %q %q", r.status, r.header.Get("Content-Type"), r.header.Get("Content-Disposition"), r.header.Get("Content-Security-Policy"))
+		}
+		if r := n.do("GET", path, "", nil); r.status != 401 {
+			t.Errorf("GET attachment without a session = %d, want 401", r.status)
+		}
 		if msgs[0]["content"] != "my receipt" {
 			t.Errorf("content = %v, want the caption", msgs[0]["content"])
 		}

@@ -185,7 +185,7 @@ func (a *App) build(opts Options) error {
 	a.Handler = httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversation.New(a.Store),
 		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
-		Channels: ch, Extra: ch.Register,
+		Channels: ch, Extra: ch.Register, Blobs: ch.Blobs(),
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)

@@ -116,6 +116,9 @@ func NewChannels(cfg *config.Config, store *sqlstore.Store, guard *netguard.Guar
 // publicURL reads PARLEY_PUBLIC_URL at each use.
 func (c *Channels) publicURL() string { return strings.TrimRight(c.cfg.PublicURL, "/") }
 
+// Blobs is where message attachments are kept.
+func (c *Channels) Blobs() blob.Store { return c.blobs }
+
 // Adapters returns the adapters the delivery worker sends with, one per
 // provider channel kind.
 func (c *Channels) Adapters() []channel.Adapter { return c.senders }

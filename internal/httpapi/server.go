@@ -49,6 +49,8 @@ type Deps struct {
 	Extra func(mux *http.ServeMux)
 	// App serves the web app at /; nil serves nothing there.
 	App http.Handler
+	// Blobs holds message attachments.
+	Blobs BlobGetter
 }
 
 // Server is the HTTP handler.
@@ -83,6 +85,7 @@ func New(d Deps) *Server {
 	})
 	s.mux.HandleFunc("GET /readyz", s.ready)
 	s.mux.HandleFunc("GET /api/v1/realtime", s.realtime)
+	s.mux.HandleFunc("GET /api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/messages/{message_id}/attachments/{attachment_id}", s.attachment)
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "No such API endpoint.")
 	})
