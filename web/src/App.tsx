@@ -8,6 +8,7 @@ import { Inbox } from './Inbox';
 import { Profile } from './Profile';
 import { conversationIdFromPath, navigate, useLocation } from './router';
 import { SessionContext, type Session } from './session';
+import { Settings } from './Settings';
 import type { Member, Team, User, WorkspaceRef } from './types';
 
 type State =
@@ -150,6 +151,8 @@ export function App() {
         <SessionContext.Provider value={session}>
           {loc.path === '/profile' ? (
             <Profile />
+          ) : loc.path === '/settings' || loc.path.startsWith('/settings/') ? (
+            <Settings path={loc.path} search={loc.search} />
           ) : (
             <Inbox conversationId={conversationIdFromPath(loc.path)} />
           )}

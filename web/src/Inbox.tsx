@@ -3,6 +3,7 @@
 // Everything is kept live over the WebSocket.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from './api';
+import { lastInbound, reachableInboxes } from './channels';
 import { Composer, type ComposerHandle } from './Composer';
 import { ContactCard, ConversationDetails } from './Details';
 import { channelLabel, listTime, STATUS_LABELS, AI_MODE_LABELS } from './format';
@@ -11,7 +12,7 @@ import { RealtimeClient, type ConnectionState } from './realtime';
 import { navigate } from './router';
 import { useSession } from './session';
 import { ShortcutsDialog } from './Shortcuts';
-import { MessageList } from './Thread';
+import { MessageList, type MessageActions } from './Thread';
 import { DEFAULT_STATUSES, STATUSES, type Contact, type Conversation, type Counts, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
 import { Avatar, ChannelIcon, TopBar } from './ui';
 import { VirtualList } from './VirtualList';
@@ -520,6 +521,41 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     [ws],
   );
 
+  const sendTemplate = useCallback(
+    async (t: { name: string; language: string; parameters: string[] }) => {
+      const id = st.current.conversationId;
+      if (!id) return;
+      const m = await api.sendTemplate(ws, id, t);
+      if (m?.id) handlersRef.current.onEvents([{ type: 'message.created', data: m }]);
+    },
+    [ws],
+  );
+
+  // Failed replies: retry on the same inbox, or resend through another the
+  // contact can be reached on. Later status changes arrive as message.updated.
+  const messageActions: MessageActions = useMemo(
+    () => ({
+      retry: async (m) => {
+        const updated = await api.retryMessage(ws, m.conversation_id, m.id);
+        if (updated?.id) handlersRef.current.onEvents([{ type: 'message.updated', data: updated }]);
+      },
+      resendTargets: async (m) => {
+        const c = st.current.current;
+        const contactId = c?.contact_id || c?.contact?.id;
+        const [inboxes, contact] = await Promise.all([
+          api.inboxes(ws),
+          contactId ? api.contact(ws, contactId).catch(() => null) : Promise.resolve(null),
+        ]);
+        return reachableInboxes(inboxes.items ?? [], m, contact);
+      },
+      resend: async (m, inbox) => {
+        const r = await api.resendMessage(ws, m.conversation_id, m.id, inbox.id);
+        if (r?.message?.id) handlersRef.current.onEvents([{ type: 'message.created', data: r.message }]);
+      },
+    }),
+    [ws],
+  );
+
   // ---- keyboard ----------------------------------------------------------
 
   const keys = { move, open, close, toggleResolved, assignToMe, visible, activeIndex, conversationId, search, showHelp };
@@ -795,6 +831,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 members={members}
                 contactName={current.contact?.name ?? ''}
                 contactAvatar={current.contact?.avatar_url}
+                actions={messageActions}
               />
               <div className="typing" aria-live="polite">
                 {typers.length > 0 && (
@@ -808,7 +845,15 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 handle={composer}
                 conversationId={current.id}
                 channelName={channelLabel(current.inbox?.channel)}
+                channel={current.inbox?.channel}
+                inboxId={current.inbox_id || current.inbox?.id}
+                lastInboundAt={
+                  thread.conversationId === current.id && !(thread.loading && thread.messages.length === 0)
+                    ? lastInbound(thread.messages, current.inbox_id || current.inbox?.id, !thread.cursor && !thread.loading)
+                    : undefined
+                }
                 onSend={send}
+                onSendTemplate={sendTemplate}
                 onTyping={(state) => rt.current?.send({ type: 'typing', conversation_id: current.id, state })}
               />
             </>

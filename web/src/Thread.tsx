@@ -1,9 +1,22 @@
 // The message thread: customer on the left, the team on the right, notes and
 // system events marked. Older pages load as the agent scrolls up.
-import { memo, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { channelLabel, clockTime, dayKey, dayLabel, DELIVERY_LABELS, fullTime } from './format';
-import type { Member, Message } from './types';
+import type { Inbox, Member, Message } from './types';
 import { Avatar, ChannelIcon } from './ui';
+
+/** MessageActions act on a failed reply: send it again, or through another inbox. */
+export interface MessageActions {
+  retry: (m: Message) => Promise<void>;
+  /** resendTargets lists the other inboxes the contact can be reached on. */
+  resendTargets: (m: Message) => Promise<Inbox[]>;
+  resend: (m: Message, inbox: Inbox) => Promise<void>;
+}
+
+/** isFailed tells whether a message's delivery failed for good. */
+export function isFailed(status: string): boolean {
+  return status === 'failed' || status === 'undelivered' || status === 'bounced';
+}
 
 export interface MessageListProps {
   conversationKey: string;
@@ -17,6 +30,7 @@ export interface MessageListProps {
   contactName: string;
   contactAvatar?: string;
   footer?: ReactNode;
+  actions?: MessageActions;
 }
 
 const NEAR_TOP = 300;
@@ -80,6 +94,7 @@ export function MessageList(props: MessageListProps) {
         member={m.sender?.id ? props.members.get(m.sender.id) : undefined}
         contactName={props.contactName}
         contactAvatar={props.contactAvatar}
+        actions={props.actions}
       />,
     );
   }
@@ -136,11 +151,13 @@ const MessageItem = memo(function MessageItem({
   member,
   contactName,
   contactAvatar,
+  actions,
 }: {
   m: Message;
   member?: Member;
   contactName: string;
   contactAvatar?: string;
+  actions?: MessageActions;
 }) {
   const kind = m.sender?.kind ?? (m.direction === 'in' ? 'contact' : 'agent');
   if (kind === 'system') {
@@ -154,7 +171,7 @@ const MessageItem = memo(function MessageItem({
   const name = senderName(m, member, contactName);
   const classes = ['msg', incoming ? 'msg-in' : 'msg-out', 'msg-' + kind];
   if (m.private) classes.push('msg-note');
-  if (m.status === 'failed') classes.push('msg-failed');
+  if (isFailed(m.status)) classes.push('msg-failed');
   const avatar = incoming ? (
     <Avatar name={name} url={contactAvatar} id={m.sender?.id || name} size={28} />
   ) : kind === 'ai' || kind === 'bot' ? (
@@ -179,25 +196,147 @@ const MessageItem = memo(function MessageItem({
           {!m.private && m.channel && <ChannelIcon channel={m.channel} />}
         </div>
         <div className="bubble">{m.content}</div>
-        {!incoming && !m.private && <Delivery m={m} />}
+        {!incoming && !m.private && <Delivery m={m} actions={actions} />}
       </div>
       {!incoming && avatar}
     </li>
   );
 });
 
-function Delivery({ m }: { m: Message }) {
+/** Delivery shows a reply's delivery status, why it failed, its history and what can be done. */
+export function Delivery({ m, actions }: { m: Message; actions?: MessageActions }) {
   const label = DELIVERY_LABELS[m.status] ?? m.status;
   if (!label) return null;
-  const history = (m.status_history ?? [])
+  const steps = m.status_history ?? [];
+  const failed = isFailed(m.status);
+  const history = steps
     .map((h) => `${DELIVERY_LABELS[h.status] ?? h.status} ${fullTime(h.at)}${h.error ? ' — ' + h.error : ''}`)
     .join('\n');
-  const failed = m.status === 'failed' || m.status === 'undelivered' || m.status === 'bounced';
   return (
-    <div className={'delivery delivery-' + m.status} title={history || undefined}>
-      <span className="delivery-status">{label}</span>
-      {failed && m.error && <span className="delivery-error">: {m.error}</span>}
-      <span className="sr-only"> via {channelLabel(m.channel)}</span>
+    <div className={'delivery delivery-' + m.status} title={failed ? undefined : history || undefined} data-status={m.status}>
+      <span className="delivery-line">
+        <span className="delivery-status">{label}</span>
+        {failed && m.error && <span className="delivery-error">: {m.error}</span>}
+        <span className="sr-only"> via {channelLabel(m.channel)}</span>
+      </span>
+      {m.outcome_unknown && (
+        <span className="delivery-note">The first attempt’s outcome is unknown: the customer may receive this twice.</span>
+      )}
+      {failed && actions && <FailedActions m={m} actions={actions} />}
+      {failed && steps.length > 0 && (
+        <details className="delivery-history">
+          <summary>Delivery history</summary>
+          <ol>
+            {steps.map((h, i) => (
+              <li key={i}>
+                <span className="delivery-step">{DELIVERY_LABELS[h.status] ?? h.status}</span>{' '}
+                <time dateTime={h.at}>{fullTime(h.at)}</time>
+                {h.error && <span className="delivery-error"> — {h.error}</span>}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
     </div>
+  );
+}
+
+function FailedActions({ m, actions }: { m: Message; actions: MessageActions }) {
+  const id = useId();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [choosing, setChoosing] = useState(false);
+  const [targets, setTargets] = useState<Inbox[] | null>(null);
+  const [target, setTarget] = useState('');
+  const [done, setDone] = useState('');
+  const select = useRef<HTMLSelectElement>(null);
+
+  async function run(fn: () => Promise<void>) {
+    setBusy(true);
+    setError('');
+    try {
+      await fn();
+    } catch (err) {
+      setError((err as Error).message || 'That did not work.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function openChooser() {
+    setChoosing(true);
+    setTargets(null);
+    run(async () => {
+      const list = await actions.resendTargets(m);
+      setTargets(list);
+      setTarget(list[0]?.id ?? '');
+      setTimeout(() => select.current?.focus());
+    });
+  }
+
+  if (done) {
+    return (
+      <span className="delivery-actions" role="status">
+        {done}
+      </span>
+    );
+  }
+  return (
+    <span className="delivery-actions">
+      {!choosing ? (
+        <>
+          <button type="button" className="btn btn-xs" disabled={busy} onClick={() => run(() => actions.retry(m))}>
+            Retry
+          </button>
+          <button type="button" className="btn btn-xs" disabled={busy} onClick={openChooser}>
+            Resend via…
+          </button>
+        </>
+      ) : (
+        <span className="resend" role="group" aria-label="Resend through another inbox">
+          {targets === null ? (
+            <span className="muted">Finding the customer’s other inboxes…</span>
+          ) : targets.length === 0 ? (
+            <span className="muted">The customer cannot be reached through another inbox.</span>
+          ) : (
+            <>
+              <label htmlFor={id} className="sr-only">
+                Resend through
+              </label>
+              <select id={id} ref={select} value={target} onChange={(e) => setTarget(e.target.value)}>
+                {targets.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name} ({channelLabel(t.channel)})
+                  </option>
+                ))}
+              </select>
+              <button
+                type="button"
+                className="btn btn-xs btn-primary"
+                disabled={busy || !target}
+                onClick={() =>
+                  run(async () => {
+                    const t = targets.find((x) => x.id === target);
+                    if (!t) return;
+                    await actions.resend(m, t);
+                    setDone(`Resent via ${t.name}.`);
+                  })
+                }
+              >
+                Resend
+              </button>
+            </>
+          )}
+          <button type="button" className="btn btn-xs btn-ghost" onClick={() => setChoosing(false)} disabled={busy}>
+            Cancel
+          </button>
+        </span>
+      )}
+      {error && (
+        <span className="form-error delivery-action-error" role="alert">
+          {error}
+        </span>
+      )}
+    </span>
   );
 }

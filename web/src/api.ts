@@ -3,16 +3,22 @@
 import type {
   AIMode,
   Availability,
+  ChannelHealth,
+  ChannelTest,
   Contact,
   Conversation,
   Counts,
+  Inbox,
+  InboxInput,
   Me,
   Member,
   Message,
   Page,
   Problem,
+  Resent,
   Status,
   Team,
+  TemplateList,
   User,
   View,
 } from './types';
@@ -150,4 +156,29 @@ export const api = {
       body: { content, private: isPrivate },
     }),
   contact: (ws: string, id: string) => request<Contact>(`/workspaces/${ws}/contacts/${id}`),
+
+  // Messages: templates (WhatsApp), retry and resend of failed replies.
+  sendTemplate: (ws: string, id: string, body: { name: string; language: string; parameters: string[] }) =>
+    request<Message>(`/workspaces/${ws}/conversations/${id}/messages/template`, { method: 'POST', body }),
+  retryMessage: (ws: string, cid: string, mid: string) =>
+    request<Message>(`/workspaces/${ws}/conversations/${cid}/messages/${mid}/retry`, { method: 'POST' }),
+  resendMessage: (ws: string, cid: string, mid: string, inboxId: string) =>
+    request<Resent>(`/workspaces/${ws}/conversations/${cid}/messages/${mid}/resend`, {
+      method: 'POST',
+      body: { inbox_id: inboxId },
+    }),
+
+  // Inboxes (channels). Creating, changing, deleting and testing are for admins.
+  inboxes: (ws: string) => request<Page<Inbox>>(`/workspaces/${ws}/inboxes`),
+  inbox: (ws: string, id: string) => request<Inbox>(`/workspaces/${ws}/inboxes/${id}`),
+  createInbox: (ws: string, body: InboxInput) => request<Inbox>(`/workspaces/${ws}/inboxes`, { method: 'POST', body }),
+  updateInbox: (ws: string, id: string, body: InboxInput) =>
+    request<Inbox>(`/workspaces/${ws}/inboxes/${id}`, { method: 'PATCH', body }),
+  deleteInbox: (ws: string, id: string) => request<void>(`/workspaces/${ws}/inboxes/${id}`, { method: 'DELETE' }),
+  inboxHealth: (ws: string, id: string, signal?: AbortSignal) =>
+    request<ChannelHealth>(`/workspaces/${ws}/inboxes/${id}/health`, { signal }),
+  testInbox: (ws: string, id: string) => request<ChannelTest>(`/workspaces/${ws}/inboxes/${id}/test`, { method: 'POST' }),
+  templates: (ws: string, inboxId: string) => request<TemplateList>(`/workspaces/${ws}/inboxes/${inboxId}/templates`),
+  refreshTemplates: (ws: string, inboxId: string) =>
+    request<TemplateList>(`/workspaces/${ws}/inboxes/${inboxId}/templates/refresh`, { method: 'POST' }),
 };

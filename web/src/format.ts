@@ -21,6 +21,7 @@ const CHANNELS: Record<string, string> = {
   api: 'API',
   sms: 'SMS',
   twilio: 'SMS',
+  twilio_sms: 'SMS',
   whatsapp: 'WhatsApp',
   email: 'Email',
   messenger: 'Messenger',

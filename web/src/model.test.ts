@@ -65,6 +65,18 @@ describe('mergeMessages', () => {
     expect(out.map((m) => m.id)).toEqual(['m0', 'm1', 'm2']);
     expect(out[2].status).toBe('delivered');
   });
+
+  it('keeps a later delivery status over an older copy that arrives after it', () => {
+    const at = '2026-01-01T10:00:00Z';
+    const queued = msg({ id: 'm1', conversation_id: 'c', direction: 'out', status: 'queued', status_history: [{ status: 'queued', at }] });
+    const sent = { ...queued, status: 'sent', status_history: [{ status: 'queued', at }, { status: 'sending', at }, { status: 'sent', at }] };
+    // The WebSocket said "sent" before the POST's answer ("queued") came back.
+    expect(mergeMessages([sent], [queued])[0].status).toBe('sent');
+    // A retry adds a step, so "queued" after "failed" is newer and wins.
+    const failed = { ...queued, status: 'failed', status_history: [{ status: 'queued', at }, { status: 'failed', at }] };
+    const retried = { ...queued, status: 'queued', status_history: [...failed.status_history, { status: 'queued', at }] };
+    expect(mergeMessages([failed], [retried])[0].status).toBe('queued');
+  });
 });
 
 describe('searchFilter', () => {

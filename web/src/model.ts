@@ -66,12 +66,25 @@ function messageOrder(a: Message, b: Message): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** mergeMessages unions two message lists by id (incoming wins), oldest first. */
+/**
+ * newer tells whether b is at least as recent a version of a message as a.
+ * A message's delivery history only grows (every report, every retry adds a
+ * step), so a shorter history is an older copy: a REST answer can arrive
+ * after the WebSocket already said the message was sent.
+ */
+function newer(a: Message, b: Message): boolean {
+  return (b.status_history?.length ?? 0) >= (a.status_history?.length ?? 0);
+}
+
+/** mergeMessages unions two message lists by id (incoming wins unless older), oldest first. */
 export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
   if (incoming.length === 0) return existing;
   const byId = new Map<string, Message>();
   for (const m of existing) byId.set(m.id, m);
-  for (const m of incoming) byId.set(m.id, m);
+  for (const m of incoming) {
+    const prev = byId.get(m.id);
+    if (!prev || newer(prev, m)) byId.set(m.id, m);
+  }
   const out = Array.from(byId.values());
   out.sort(messageOrder);
   return out;

@@ -85,6 +85,7 @@ export interface Contact {
   avatar_url?: string;
   tags?: string[] | null;
   blocked?: boolean;
+  identities?: { inbox_id: string; source_id: string }[] | null;
 }
 
 export interface StatusStep {
@@ -106,6 +107,7 @@ export interface Message {
   status: string;
   status_history?: StatusStep[] | null;
   error?: string;
+  outcome_unknown?: boolean;
   attachments?: unknown[] | null;
   created_at: string;
 }
@@ -139,4 +141,74 @@ export interface ServerEvent {
   type: string;
   workspace_id?: string;
   data?: unknown;
+}
+
+/** The inbox kinds that can be created. */
+export type ChannelKind = 'api' | 'twilio_sms' | 'whatsapp' | 'messenger' | 'telegram';
+
+/** An inbox as the server shows it: secrets are never returned. */
+export interface Inbox {
+  id: string;
+  workspace_id?: string;
+  name: string;
+  channel: ChannelKind | string;
+  config: Record<string, string> | null;
+  team_id?: string;
+  fallback_inbox_id?: string;
+  /** API inboxes, to admins only. */
+  inbound_token?: string;
+  callback_secret?: string;
+  created_at: string;
+}
+
+export interface InboxInput {
+  name?: string;
+  channel?: string;
+  config?: Record<string, string>;
+  team_id?: string | null;
+  fallback_inbox_id?: string | null;
+}
+
+/** ChannelHealth is an inbox's recent traffic and failures; null times: never. */
+export interface ChannelHealth {
+  inbox_id: string;
+  last_inbound_at: string | null;
+  last_sent_at: string | null;
+  last_error: string;
+  last_error_at: string | null;
+  failing_since: string | null;
+  consecutive_failures: number;
+  alerted_at: string | null;
+  rejected_signature: number;
+  rejected_malformed: number;
+  last_rejected_at: string | null;
+  last_rejection: string;
+}
+
+/** ChannelTest is the outcome of "Test connection". */
+export interface ChannelTest {
+  ok: boolean;
+  status: number;
+  error?: string;
+  latency_ms: number;
+  checked_at: string;
+}
+
+export interface Template {
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  body: string;
+  variables: number;
+}
+
+export interface TemplateList {
+  items: Template[] | null;
+  fetched_at: string;
+}
+
+export interface Resent {
+  message: Message;
+  resend_of: string;
 }

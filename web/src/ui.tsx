@@ -43,7 +43,7 @@ const ICON_PATHS: Record<string, string> = {
 };
 
 export function ChannelIcon({ channel, className }: { channel: string; className?: string }) {
-  const key = channel === 'twilio' ? 'sms' : channel;
+  const key = channel === 'twilio' || channel === 'twilio_sms' ? 'sms' : channel;
   const d = ICON_PATHS[key] ?? ICON_PATHS.api;
   const label = channelLabel(channel);
   return (
@@ -94,6 +94,19 @@ export function TopBar({
           <button type="button" className="btn btn-ghost btn-sm" onClick={onHelp} aria-keyshortcuts="?">
             Shortcuts <kbd>?</kbd>
           </button>
+        )}
+        {s.workspace.role === 'admin' && (
+          <a
+            className="btn btn-ghost btn-sm"
+            href="/settings"
+            aria-current={window.location.pathname.startsWith('/settings') ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/settings');
+            }}
+          >
+            Settings
+          </a>
         )}
         <a
           className="me-link"

@@ -36,8 +36,9 @@ export async function freePort() {
 }
 
 export class Server {
-  constructor(bin, { port, dataDir }) {
+  constructor(bin, { port, dataDir, env = {} }) {
     this.bin = bin;
+    this.env = env;
     this.port = port;
     this.dataDir = dataDir;
     this.url = `http://127.0.0.1:${port}`;
@@ -45,10 +46,13 @@ export class Server {
     this.log = '';
   }
 
-  /** create makes a server with a fresh data directory under base. */
-  static async create(bin, base) {
+  /**
+   * create makes a server with a fresh data directory under base; env adds
+   * configuration (PARLEY_META_GRAPH_URL, PARLEY_ALLOW_PRIVATE_ADDRESSES…).
+   */
+  static async create(bin, base, { env = {} } = {}) {
     const dataDir = await mkdtemp(path.join(base, 'data-'));
-    return new Server(bin, { port: await freePort(), dataDir });
+    return new Server(bin, { port: await freePort(), dataDir, env });
   }
 
   async start() {
@@ -59,6 +63,7 @@ export class Server {
         PARLEY_ADDR: `127.0.0.1:${this.port}`,
         PARLEY_DATA_DIR: this.dataDir,
         PARLEY_PUBLIC_URL: this.url,
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,227 @@
+// What the app knows about each kind of inbox: the settings its form asks
+// for, the providers' reply windows, and how healthy an inbox looks.
+import type { ChannelHealth, ChannelKind, Inbox, Message } from './types';
+
+export interface ChannelField {
+  key: string;
+  label: string;
+  /** secret settings are write-only: the server never returns them. */
+  secret?: boolean;
+  /** required must be set for the inbox to be saved. */
+  required?: boolean;
+  /** generated is filled by the server when left empty. */
+  generated?: boolean;
+  placeholder?: string;
+  help?: string;
+  type?: 'text' | 'url' | 'tel';
+}
+
+export interface ChannelKindSpec {
+  kind: ChannelKind;
+  label: string;
+  description: string;
+  fields: ChannelField[];
+  /** webhook: the provider calls Parley at the inbox's webhook URL. */
+  webhook: boolean;
+  /** autoRegistered: Parley tells the provider the webhook URL itself. */
+  autoRegistered?: boolean;
+  /** verifyToken: the provider's console asks for the verify token. */
+  verifyToken?: boolean;
+  /** where the provider's console is, for the set-up hint. */
+  console?: string;
+}
+
+export const CHANNEL_KINDS: ChannelKindSpec[] = [
+  {
+    kind: 'whatsapp',
+    label: 'WhatsApp',
+    description: 'WhatsApp Business (Cloud API) number.',
+    webhook: true,
+    verifyToken: true,
+    console: 'Meta App Dashboard → WhatsApp → Configuration → Webhook',
+    fields: [
+      { key: 'phone_number_id', label: 'Phone number ID', required: true, placeholder: '106540352242922', help: 'Digits, from WhatsApp → API Setup.' },
+      { key: 'waba_id', label: 'WhatsApp Business Account ID', placeholder: '102290129340398', help: 'Digits; needed for message templates.' },
+      { key: 'access_token', label: 'Access token', secret: true, required: true, help: 'A permanent system-user token.' },
+      { key: 'app_secret', label: 'App secret', secret: true, help: "Checks the webhooks' signatures. Empty: the server-wide Meta app secret." },
+      { key: 'verify_token', label: 'Verify token', generated: true, placeholder: 'Generated when left empty', help: "Letters, digits, - and _. Paste it into Meta's webhook settings." },
+    ],
+  },
+  {
+    kind: 'twilio_sms',
+    label: 'SMS (Twilio)',
+    description: 'A Twilio phone number or Messaging Service.',
+    webhook: true,
+    console: 'Twilio Console → Phone Numbers → your number → Messaging → "A message comes in"',
+    fields: [
+      { key: 'account_sid', label: 'Account SID', required: true, placeholder: 'AC…', help: 'AC followed by 32 hex digits.' },
+      { key: 'auth_token', label: 'Auth token', secret: true, required: true },
+      { key: 'phone_number', label: 'Phone number', required: true, type: 'tel', placeholder: '+14155550100', help: 'In international form, or a Messaging Service SID (MG…).' },
+    ],
+  },
+  {
+    kind: 'messenger',
+    label: 'Messenger',
+    description: 'A Facebook page.',
+    webhook: true,
+    verifyToken: true,
+    console: 'Meta App Dashboard → Messenger → Settings → Webhooks',
+    fields: [
+      { key: 'page_id', label: 'Page ID', required: true, placeholder: '123456789012345', help: 'Digits.' },
+      { key: 'page_access_token', label: 'Page access token', secret: true, required: true },
+      { key: 'app_secret', label: 'App secret', secret: true, help: "Checks the webhooks' signatures. Empty: the server-wide Meta app secret." },
+      { key: 'verify_token', label: 'Verify token', generated: true, placeholder: 'Generated when left empty', help: "Letters, digits, - and _. Paste it into Meta's webhook settings." },
+    ],
+  },
+  {
+    kind: 'telegram',
+    label: 'Telegram',
+    description: 'A Telegram bot.',
+    webhook: true,
+    autoRegistered: true,
+    fields: [
+      { key: 'bot_token', label: 'Bot token', secret: true, required: true, placeholder: '123456:ABC…', help: 'From @BotFather.' },
+      { key: 'secret_token', label: 'Webhook secret token', secret: true, generated: true, placeholder: 'Generated when left empty', help: 'Telegram sends it with every update; Parley checks it.' },
+    ],
+  },
+  {
+    kind: 'api',
+    label: 'API',
+    description: 'Your own system posts messages and receives replies.',
+    webhook: false,
+    fields: [
+      { key: 'callback_url', label: 'Callback URL', type: 'url', placeholder: 'https://example.com/parley', help: 'Parley POSTs replies here, signed with the callback secret. Empty: replies are not sent out.' },
+    ],
+  },
+];
+
+export function kindSpec(kind: string): ChannelKindSpec | undefined {
+  return CHANNEL_KINDS.find((k) => k.kind === kind);
+}
+
+/** configFor builds the config to send: blank secrets are left out (kept as they are). */
+export function configFor(kind: string, values: Record<string, string>, editing: boolean): Record<string, string> {
+  const spec = kindSpec(kind);
+  const out: Record<string, string> = {};
+  for (const f of spec?.fields ?? []) {
+    const v = (values[f.key] ?? '').trim();
+    if (f.secret || f.generated) {
+      if (v) out[f.key] = v;
+    } else if (v || editing) {
+      out[f.key] = v;
+    }
+  }
+  return out;
+}
+
+// ---- reply windows ---------------------------------------------------------
+
+export const HOUR = 3600_000;
+export const SERVICE_WINDOW = 24 * HOUR;
+export const HUMAN_AGENT_WINDOW = 7 * 24 * HOUR;
+
+export type ReplyWindow =
+  /** no window on this channel */
+  | { kind: 'none' }
+  /** free-form replies allowed until closesAt */
+  | { kind: 'open'; closesAt: number }
+  /** WhatsApp: only templates (never wrote, or over 24 h ago) */
+  | { kind: 'template_only'; since: number | null }
+  /** Messenger: 24 h to 7 days, a human agent's reply goes with the HUMAN_AGENT tag */
+  | { kind: 'human_agent'; closesAt: number }
+  /** Messenger: no reply until the person writes again */
+  | { kind: 'closed'; since: number | null }
+  /** the customer's last message is not loaded: the server decides */
+  | { kind: 'unknown' };
+
+/**
+ * lastInbound finds when the customer last wrote on the inbox, among the
+ * loaded messages (a message's created_at is the provider's timestamp).
+ * complete says the whole thread is loaded, so "none" means never.
+ */
+export function lastInbound(messages: Message[], inboxId: string, complete: boolean): number | null | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.direction !== 'in' || m.private) continue;
+    if (m.inbox_id && inboxId && m.inbox_id !== inboxId) continue;
+    const t = Date.parse(m.created_at);
+    if (!isNaN(t)) return t;
+  }
+  return complete ? null : undefined;
+}
+
+/** replyWindow applies the providers' rules (the server's ReplyTag) to the last inbound time. */
+export function replyWindow(channel: string, last: number | null | undefined, now: number): ReplyWindow {
+  if (channel !== 'whatsapp' && channel !== 'messenger') return { kind: 'none' };
+  if (last === undefined) return { kind: 'unknown' };
+  if (channel === 'whatsapp') {
+    if (last === null || now - last > SERVICE_WINDOW) return { kind: 'template_only', since: last === null ? null : last + SERVICE_WINDOW };
+    return { kind: 'open', closesAt: last + SERVICE_WINDOW };
+  }
+  if (last === null) return { kind: 'closed', since: null };
+  const age = now - last;
+  if (age <= SERVICE_WINDOW) return { kind: 'open', closesAt: last + SERVICE_WINDOW };
+  if (age <= HUMAN_AGENT_WINDOW) return { kind: 'human_agent', closesAt: last + HUMAN_AGENT_WINDOW };
+  return { kind: 'closed', since: last + HUMAN_AGENT_WINDOW };
+}
+
+/** duration says how long until (or since) a time, coarsely: "3 h 20 min", "2 days". */
+export function duration(ms: number): string {
+  const m = Math.max(0, Math.round(ms / 60_000));
+  if (m < 1) return 'less than a minute';
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  const rh = h % 24;
+  return (d === 1 ? '1 day' : `${d} days`) + (rh ? ` ${rh} h` : '');
+}
+
+/** needsTemplate tells whether a refusal from the server asks for a WhatsApp template. */
+export function needsTemplate(message: string): boolean {
+  return /template/i.test(message);
+}
+
+// ---- health ----------------------------------------------------------------
+
+export type HealthLevel = 'ok' | 'failing' | 'warning' | 'idle' | 'unknown';
+
+export interface HealthSummary {
+  level: HealthLevel;
+  label: string;
+}
+
+/**
+ * healthSummary rates an inbox: failing while sends fail in a row, a
+ * warning when webhooks were refused since the last good one (or sends
+ * failed lately), idle before any traffic, else healthy.
+ */
+export function healthSummary(h: ChannelHealth | null | undefined): HealthSummary {
+  if (!h) return { level: 'unknown', label: 'Health unknown' };
+  if (h.consecutive_failures > 0) {
+    return { level: 'failing', label: h.consecutive_failures === 1 ? 'Failing: 1 send failed' : `Failing: ${h.consecutive_failures} sends failed` };
+  }
+  const t = (s: string | null) => (s ? Date.parse(s) || 0 : 0);
+  const rejected = h.rejected_signature + h.rejected_malformed;
+  if (rejected > 0 && t(h.last_rejected_at) > t(h.last_inbound_at)) {
+    return { level: 'warning', label: 'Webhooks refused' };
+  }
+  if (!h.last_inbound_at && !h.last_sent_at) return { level: 'idle', label: 'No traffic yet' };
+  return { level: 'ok', label: 'Healthy' };
+}
+
+/** reachableInboxes lists the inboxes a failed message could be resent through. */
+export function reachableInboxes(
+  inboxes: Inbox[],
+  failed: Message,
+  contact: { phone?: string; identities?: { inbox_id: string }[] | null } | null,
+): Inbox[] {
+  const ids = new Set((contact?.identities ?? []).map((i) => i.inbox_id));
+  return inboxes.filter((ib) => {
+    if (ib.id === failed.inbox_id) return false;
+    if (ib.channel === 'api' && !ib.config?.callback_url) return false;
+    if (failed.content_type === 'template' && ib.channel === 'whatsapp') return false;
+    if (ids.has(ib.id)) return true;
+    return ib.channel === 'twilio_sms' && !!contact?.phone;
+  });
+}
