@@ -49,7 +49,28 @@ function signedInApi(convs: Conversation[], messages: Record<string, Message[]> 
       company: 'Navy',
       title: 'Rear Admiral',
       tags: ['vip'],
+      identities: [{ inbox_id: 'in1', source_id: 'grace' }],
     }),
+    'GET /workspaces/{ws}/inboxes': () => ({
+      items: [
+        { id: 'in1', name: 'API', channel: 'api', config: {}, created_at: '' },
+        { id: 'sms1', name: 'Support SMS', channel: 'twilio_sms', config: {}, created_at: '' },
+        { id: 'tg1', name: 'Bot', channel: 'telegram', config: {}, created_at: '' },
+      ],
+      next_cursor: '',
+    }),
+    'POST /workspaces/{ws}/conversations/{id}/messages/{mid}/retry': (_c, [, id, mid]) => {
+      const m = (messages[id] ?? []).find((x) => x.id === mid)!;
+      return { ...m, status: 'queued', error: '', status_history: [...(m.status_history ?? []), { status: 'queued', at: '2026-01-01T10:06:00Z' }] };
+    },
+    'POST /workspaces/{ws}/conversations/{id}/messages/{mid}/resend': (c, [, id, mid]) => {
+      const m = (messages[id] ?? []).find((x) => x.id === mid)!;
+      const b = c.body as { inbox_id: string };
+      return reply(201, {
+        resend_of: mid,
+        message: { ...m, id: 'copy-' + mid, inbox_id: b.inbox_id, channel: 'twilio_sms', status: 'queued', error: '', status_history: [], created_at: '2026-01-01T10:07:00Z' },
+      });
+    },
     'POST /auth/logout': () => reply(204),
   });
   return { ...api, state };
@@ -278,6 +299,58 @@ describe('App', () => {
     expect(screen.queryByText('Bo Builder is typing…')).toBeNull();
     act(() => s.emit([{ type: 'viewing', data: { conversation_id: 'a', user: { id: 'u2', name: 'Bo Builder' }, state: 'on' } }]));
     expect(screen.getByText('Bo Builder is viewing')).toBeTruthy();
+  });
+
+  it('updates delivery live, and retries or resends a failed reply through another inbox', async () => {
+    const a = conv({ id: 'a', contact: { id: 'ca', name: 'Grace Hopper' } });
+    const at = '2026-01-01T10:04:00Z';
+    const sent = msg({ id: 'm5', conversation_id: 'a', inbox_id: 'in1', direction: 'out', sender: { kind: 'agent', id: 'u1', name: 'Ada Agent' }, content: 'Your code is 1234', status: 'sending', status_history: [{ status: 'queued', at }, { status: 'sending', at }], created_at: at });
+    const other = msg({ id: 'm6', conversation_id: 'a', inbox_id: 'in1', direction: 'out', sender: { kind: 'agent', id: 'u1', name: 'Ada Agent' }, content: 'Second try', status: 'failed', error: 'Blocked', status_history: [{ status: 'queued', at }, { status: 'failed', at, error: 'Blocked' }], created_at: '2026-01-01T10:05:00Z' });
+    const messages = { a: [sent, other] };
+    const { calls } = signedInApi([a], messages);
+    await openInbox();
+    fireEvent.click(rows()[0]);
+    const item = (await screen.findByText('Your code is 1234')).closest('li')!;
+    expect(within(item).getByText('Sending', { selector: '.delivery-status' })).toBeTruthy();
+    expect(within(item).queryByRole('button', { name: 'Retry' })).toBeNull();
+
+    // message.updated from the socket: failed, with the provider's reason.
+    const failed = { ...sent, status: 'failed', error: 'Message undeliverable (code 131026)', status_history: [...sent.status_history!, { status: 'failed', at, error: 'Message undeliverable (code 131026)' }] };
+    messages.a[0] = failed;
+    act(() => FakeSocket.last().emit([{ seq: 101, type: 'message.updated', data: failed }]));
+    expect(within(item).getByText('Failed', { selector: '.delivery-status' })).toBeTruthy();
+    expect(within(item).getByText(/Message undeliverable \(code 131026\)/, { selector: '.delivery-line .delivery-error' })).toBeTruthy();
+    expect(item.className).toContain('msg-failed');
+    const history = within(item).getByText('Delivery history').closest('details')!;
+    expect(within(history).getAllByRole('listitem').map((li) => li.textContent?.split(' ')[0])).toEqual(['Queued', 'Sending', 'Failed']);
+
+    // Retry: the answer shows queued at once; the socket then says sent.
+    await act(async () => {
+      fireEvent.click(within(item).getByRole('button', { name: 'Retry' }));
+    });
+    expect(calls.some((c) => c.method === 'POST' && c.path === '/workspaces/ws1/conversations/a/messages/m5/retry')).toBe(true);
+    expect(within(item).getByText('Queued', { selector: '.delivery-status' })).toBeTruthy();
+    expect(within(item).queryByRole('button', { name: 'Retry' })).toBeNull();
+    act(() =>
+      FakeSocket.last().emit([
+        { seq: 102, type: 'message.updated', data: { ...failed, status: 'sent', error: '', status_history: [...failed.status_history, { status: 'queued', at }, { status: 'sent', at }] } },
+      ]),
+    );
+    expect(within(item).getByText('Sent', { selector: '.delivery-status' })).toBeTruthy();
+
+    // Resend via…: the inboxes the contact can be reached on (SMS by phone number).
+    const second = screen.getByText('Second try').closest('li')!;
+    await act(async () => {
+      fireEvent.click(within(second).getByRole('button', { name: 'Resend via…' }));
+    });
+    const through = within(second).getByLabelText('Resend through') as HTMLSelectElement;
+    expect(Array.from(through.options).map((o) => o.textContent)).toEqual(['Support SMS (SMS)']);
+    await act(async () => {
+      fireEvent.click(within(second).getByRole('button', { name: 'Resend' }));
+    });
+    expect(calls.find((c) => c.path.endsWith('/messages/m6/resend'))?.body).toEqual({ inbox_id: 'sms1' });
+    expect(within(second).getByText('Resent via Support SMS.')).toBeTruthy();
+    await waitFor(() => expect(screen.getAllByText('Second try')).toHaveLength(2));
   });
 
   it("keeps the reader's own unread count when a broadcast event carries another", async () => {

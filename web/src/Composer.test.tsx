@@ -1,6 +1,9 @@
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from './api';
 import { clearDrafts, Composer } from './Composer';
+import { mockFetch } from './test/fakes';
+import { renderWithSession } from './test/session';
 
 function setup(id = 'c1', onSend = vi.fn(async () => {}), onTyping = vi.fn()) {
   const r = render(<Composer conversationId={id} channelName="SMS" onSend={onSend} onTyping={onTyping} />);
@@ -88,5 +91,107 @@ describe('Composer', () => {
     });
     expect(screen.getByRole('alert').textContent).toContain('The inbox is disconnected.');
     expect(box().value).toBe('keep me');
+  });
+});
+
+describe('Composer reply windows', () => {
+  beforeEach(() => {
+    clearDrafts();
+    mockFetch({
+      'GET /workspaces/{ws}/inboxes/{id}/templates': () => ({
+        items: [{ name: 'hello', language: 'en_US', status: 'APPROVED', category: 'UTILITY', body: 'Hello {{1}}!', variables: 1 }],
+        fetched_at: '2026-01-01T10:00:00Z',
+      }),
+    });
+  });
+  const HOUR = 3600_000;
+
+  function wa(lastInboundAt: number | null | undefined, onSend = vi.fn(async () => {}), onSendTemplate = vi.fn(async () => {})) {
+    renderWithSession(
+      <Composer
+        conversationId="c1"
+        channelName="WhatsApp"
+        channel="whatsapp"
+        inboxId="wa1"
+        lastInboundAt={lastInboundAt}
+        onSend={onSend}
+        onSendTemplate={onSendTemplate}
+      />,
+    );
+    return { onSend, onSendTemplate };
+  }
+
+  it('shows the open WhatsApp window and how long it lasts', () => {
+    wa(Date.now() - 20 * HOUR);
+    const w = screen.getByTestId('reply-window');
+    expect(w.getAttribute('data-state')).toBe('open');
+    expect(w.textContent).toMatch(/24-hour window open: free-form replies for 3 h 5\d min more\./);
+    expect(screen.getByRole('textbox', { name: 'Reply' }).getAttribute('aria-describedby')).toBe(w.id);
+  });
+
+  it('switches to the template picker when the window is closed, and sends a template', async () => {
+    const { onSendTemplate } = wa(Date.now() - 30 * HOUR);
+    const w = screen.getByTestId('reply-window');
+    expect(w.getAttribute('data-state')).toBe('template_only');
+    expect(w.textContent).toContain('only approved templates');
+    expect(screen.getByRole('button', { name: 'Template' }).getAttribute('aria-pressed')).toBe('true');
+    const select = (await screen.findByLabelText('Template')) as HTMLSelectElement;
+    await waitFor(() => expect(select.options.length).toBe(2));
+    fireEvent.change(select, { target: { value: 'hello\u0000en_US' } });
+    fireEvent.change(screen.getByLabelText('Variable {{1}}'), { target: { value: 'Kim' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Send template' }));
+    });
+    expect(onSendTemplate).toHaveBeenCalledWith({ name: 'hello', language: 'en_US', parameters: ['Kim'] });
+    // A free-form reply is not offered while the window is closed; notes are.
+    fireEvent.click(screen.getByRole('button', { name: 'Reply' }));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Reply' }), { target: { value: 'hi' } });
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Private note' }));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Private note' }), { target: { value: 'fyi' } });
+    expect((screen.getByRole('button', { name: 'Add note' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.queryByTestId('reply-window')).toBeNull();
+  });
+
+  it("shows the server's 422 about templates clearly and switches to the picker", async () => {
+    const onSend = vi.fn(async () => {
+      throw new ApiError(422, { status: 422, detail: "The customer's last WhatsApp message is more than 24 hours old: outside the 24-hour window WhatsApp only allows an approved template message. Send a template instead." }, '');
+    });
+    wa(undefined, onSend);
+    expect(screen.getByTestId('reply-window').getAttribute('data-state')).toBe('unknown');
+    fireEvent.change(screen.getByRole('textbox', { name: 'Reply' }), { target: { value: 'Sorry for the wait' } });
+    await act(async () => {
+      fireEvent.keyDown(screen.getByRole('textbox', { name: 'Reply' }), { key: 'Enter', ctrlKey: true });
+    });
+    expect(screen.getByRole('alert').textContent).toContain('Send a template instead.');
+    expect(screen.getByRole('button', { name: 'Template' }).getAttribute('aria-pressed')).toBe('true');
+    await screen.findByLabelText('Template');
+    // The draft is kept for when the customer writes again.
+    fireEvent.click(screen.getByRole('button', { name: 'Reply' }));
+    expect((screen.getByRole('textbox', { name: 'Reply' }) as HTMLTextAreaElement).value).toBe('Sorry for the wait');
+  });
+
+  it('shows the Messenger HUMAN_AGENT tag after 24 hours, and no reply after 7 days', () => {
+    const { unmount } = renderWithSession(
+      <Composer conversationId="m1" channelName="Messenger" channel="messenger" inboxId="fb1" lastInboundAt={Date.now() - 30 * HOUR} onSend={async () => {}} />,
+    );
+    const w = screen.getByTestId('reply-window');
+    expect(w.getAttribute('data-state')).toBe('human_agent');
+    expect(w.textContent).toMatch(/HUMAN_AGENT tag, allowed for 5 days 1\d h more/);
+    expect(screen.getByText('Replies go out by Messenger, tagged HUMAN_AGENT')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Template' })).toBeNull();
+    unmount();
+    renderWithSession(
+      <Composer conversationId="m2" channelName="Messenger" channel="messenger" inboxId="fb1" lastInboundAt={Date.now() - 8 * 24 * HOUR} onSend={async () => {}} />,
+    );
+    expect(screen.getByTestId('reply-window').getAttribute('data-state')).toBe('closed');
+    fireEvent.change(screen.getByRole('textbox', { name: 'Reply' }), { target: { value: 'hi' } });
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows no window on channels without one', () => {
+    renderWithSession(<Composer conversationId="s1" channelName="SMS" channel="twilio_sms" lastInboundAt={0} onSend={async () => {}} />);
+    expect(screen.queryByTestId('reply-window')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Template' })).toBeNull();
   });
 });

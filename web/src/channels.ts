@@ -167,7 +167,7 @@ export function replyWindow(channel: string, last: number | null | undefined, no
 
 /** duration says how long until (or since) a time, coarsely: "3 h 20 min", "2 days". */
 export function duration(ms: number): string {
-  const m = Math.max(0, Math.round(ms / 60_000));
+  const m = Math.max(0, Math.floor(ms / 60_000));
   if (m < 1) return 'less than a minute';
   if (m < 60) return `${m} min`;
   const h = Math.floor(m / 60);
