@@ -60,10 +60,33 @@ func (r *Receiver) ReceiveWithAttachments(ctx context.Context, inbox *parley.Inb
 	if err := validate(in); err != nil {
 		return Result{}, err
 	}
+	// Outside the shared write transaction, on the read pool: a provider's
+	// retry ends here, and the workspace's settings and an already known
+	// contact cost the writer nothing. Inside, the unique index still
+	// catches a duplicate racing this one (the retry then finds it), and a
+	// contact deleted meanwhile is resolved again.
+	if m, err := r.store.FindMessageByProviderID(ctx, inbox.ID, in.ProviderMessageID); err == nil {
+		return Result{MessageID: m.ID, ConversationID: m.ConversationID, Duplicate: true}, nil
+	} else if !parley.IsNotFound(err) {
+		return Result{}, fmt.Errorf("receive: %w", err)
+	}
+	ws, err := r.store.FindWorkspaceByID(ctx, inbox.WorkspaceID)
+	if err != nil {
+		return Result{}, fmt.Errorf("receive: %w", err)
+	}
+	known, err := r.store.FindContactIDByIdentity(ctx, inbox.ID, in.Contact.SourceID)
+	if err != nil && !parley.IsNotFound(err) {
+		return Result{}, fmt.Errorf("receive: %w", err)
+	}
 	var res Result
-	err := r.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	attempt := 0
+	err = r.store.Write(ctx, func(tx *sqlstore.Tx) error {
 		res = Result{}
-		return receive(ctx, tx, inbox, in, atts, &res)
+		attempt++
+		if attempt > 1 { // after a conflict, trust nothing read before
+			known = ""
+		}
+		return receive(ctx, tx, ws, inbox, in, atts, known, attempt > 1, &res)
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("receive: %w", err)
@@ -85,25 +108,22 @@ func validate(in channel.Inbound) error {
 	return nil
 }
 
-func receive(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, in channel.Inbound, atts []parley.Attachment, res *Result) error {
-	if m, err := tx.FindMessageByProviderID(ctx, inbox.ID, in.ProviderMessageID); err == nil {
-		*res = Result{MessageID: m.ID, ConversationID: m.ConversationID, Duplicate: true}
-		return nil
-	} else if !parley.IsNotFound(err) {
-		return err
+func receive(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *parley.Inbox, in channel.Inbound,
+	atts []parley.Attachment, knownContact string, retry bool, res *Result) error {
+	if retry {
+		if m, err := tx.FindMessageByProviderID(ctx, inbox.ID, in.ProviderMessageID); err == nil {
+			*res = Result{MessageID: m.ID, ConversationID: m.ConversationID, Duplicate: true}
+			return nil
+		} else if !parley.IsNotFound(err) {
+			return err
+		}
 	}
-	ws, err := tx.FindWorkspaceByID(ctx, inbox.WorkspaceID)
+	contact, err := lockContact(ctx, tx, inbox, in.Contact, knownContact)
 	if err != nil {
 		return err
 	}
-	contactID, err := resolveContact(ctx, tx, inbox, in.Contact)
-	if err != nil {
-		return err
-	}
-	if err := tx.LockContact(ctx, contactID); err != nil {
-		return err
-	}
-	conv, created, err := pickConversation(ctx, tx, ws, inbox, contactID)
+	contactID := contact.ID
+	conv, created, err := pickConversation(ctx, tx, ws, inbox, contactID, contact.New)
 	if err != nil {
 		return err
 	}
@@ -126,10 +146,10 @@ func receive(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, in chann
 	if err := tx.RecordInbound(ctx, conv, Preview(msg), at); err != nil {
 		return err
 	}
-	item, err := tx.FindConversationItem(ctx, ws.ID, conv.ID, "")
-	if err != nil {
-		return err
-	}
+	// The list item as events carry it (no particular reader: unread is
+	// every inbound message), built from what this transaction knows.
+	item := &parley.ConversationItem{Conversation: *conv, Contact: contact.ContactRef, UnreadCount: conv.InboundCount,
+		Inbox: parley.InboxRef{ID: inbox.ID, Name: inbox.Name, Channel: inbox.Channel}}
 	aud := conv.Audience()
 	if err := tx.AppendEvent(parley.EventMessageCreated, ws.ID, conv.ID, msg, &aud, nil); err != nil {
 		return err
@@ -145,21 +165,45 @@ func receive(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, in chann
 	return nil
 }
 
+// lockedContact is the contact a message is from, locked until commit.
+type lockedContact struct {
+	parley.ContactRef
+	// New: created by this transaction, so without conversations.
+	New bool
+}
+
+// lockContact locks the contact the message is from, resolving it first
+// unless it is already known, and again should it have been deleted.
+func lockContact(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, ci channel.ContactInfo, known string) (lockedContact, error) {
+	if known != "" {
+		ref, err := tx.LockContact(ctx, known)
+		if err == nil || !parley.IsNotFound(err) {
+			return lockedContact{ContactRef: ref}, err
+		}
+	}
+	id, created, err := resolveContact(ctx, tx, inbox, ci)
+	if err != nil {
+		return lockedContact{}, err
+	}
+	ref, err := tx.LockContact(ctx, id)
+	return lockedContact{ContactRef: ref, New: created}, err
+}
+
 // resolveContact finds the contact known by the identity, or by the same
 // E.164 phone on another channel (one person, one history), or creates it.
-func resolveContact(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, ci channel.ContactInfo) (string, error) {
-	id, err := tx.FindContactIDByIdentity(ctx, inbox.ID, ci.SourceID)
+func resolveContact(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, ci channel.ContactInfo) (id string, created bool, err error) {
+	id, err = tx.FindContactIDByIdentity(ctx, inbox.ID, ci.SourceID)
 	if err == nil || !parley.IsNotFound(err) {
-		return id, err
+		return id, false, err
 	}
 	ident := parley.ContactIdentity{InboxID: inbox.ID, SourceID: ci.SourceID}
 	if ci.Phone != "" {
 		id, err := tx.FindContactIDByPhone(ctx, inbox.WorkspaceID, ci.Phone)
 		if err == nil {
-			return id, tx.AddContactIdentity(ctx, inbox.WorkspaceID, id, ident)
+			return id, false, tx.AddContactIdentity(ctx, inbox.WorkspaceID, id, ident)
 		}
 		if !parley.IsNotFound(err) {
-			return "", err
+			return "", false, err
 		}
 	}
 	c := &parley.Contact{
@@ -170,30 +214,34 @@ func resolveContact(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, c
 		c.Name = ci.SourceID
 	}
 	if err := tx.CreateContact(ctx, c); err != nil {
-		return "", err
+		return "", false, err
 	}
-	return c.ID, nil
+	return c.ID, true, nil
 }
 
 // pickConversation returns the conversation the message joins under the
 // workspace's join mode, or opens one linked to the contact's previous one.
-func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *parley.Inbox, contactID string) (*parley.Conversation, bool, error) {
+func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *parley.Inbox, contactID string, newContact bool) (*parley.Conversation, bool, error) {
 	within := JoinInbox(ws.Settings.JoinMode, inbox.ID)
-	conv, err := tx.FindOpenConversation(ctx, contactID, within)
-	if err == nil {
-		return conv, false, nil
+	if !newContact { // a contact created just now has no conversation yet
+		conv, err := tx.FindOpenConversation(ctx, contactID, within)
+		if err == nil {
+			return conv, false, nil
+		}
+		if !parley.IsNotFound(err) {
+			return nil, false, err
+		}
 	}
-	if !parley.IsNotFound(err) {
-		return nil, false, err
-	}
-	conv = &parley.Conversation{
+	conv := &parley.Conversation{
 		WorkspaceID: ws.ID, ContactID: contactID, InboxID: inbox.ID, Status: parley.StatusOpen,
 		TeamID: inbox.TeamID, AIMode: parley.AIManual, Priority: parley.PriorityNone, LastActivityAt: tx.Now(),
 	}
-	if prev, err := tx.FindLatestConversation(ctx, contactID, within); err == nil {
-		conv.PreviousID = prev.ID
-	} else if !parley.IsNotFound(err) {
-		return nil, false, err
+	if !newContact {
+		if prev, err := tx.FindLatestConversation(ctx, contactID, within); err == nil {
+			conv.PreviousID = prev.ID
+		} else if !parley.IsNotFound(err) {
+			return nil, false, err
+		}
 	}
 	if err := tx.CreateConversation(ctx, conv); err != nil {
 		return nil, false, err

@@ -26,6 +26,11 @@ func (tx *Tx) CreateWorkspace(ctx context.Context, name string, settings parley.
 		w.ID); err != nil {
 		return nil, fmt.Errorf("create workspace counters: %w", err)
 	}
+	if tx.dialect == Postgres {
+		if _, err := tx.db.ExecContext(ctx, `CREATE SEQUENCE "`+conversationSequence(w.ID)+`"`); err != nil {
+			return nil, fmt.Errorf("create workspace sequence: %w", err)
+		}
+	}
 	return w, nil
 }
 

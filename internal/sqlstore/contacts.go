@@ -91,13 +91,18 @@ func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
 }
 
 // LockContact takes the contact's row lock until commit, so concurrent
-// messages from one contact pick or create their conversation one at a time.
-func (tx *Tx) LockContact(ctx context.Context, contactID string) error {
-	res, err := tx.db.ExecContext(ctx, `UPDATE contacts SET updated_at = updated_at WHERE id = $1`, contactID)
+// messages from one contact pick or create their conversation one at a
+// time, and returns the contact as other objects name it. A deleted or
+// unknown contact is ENOTFOUND.
+func (tx *Tx) LockContact(ctx context.Context, contactID string) (parley.ContactRef, error) {
+	ref := parley.ContactRef{ID: contactID}
+	err := tx.db.QueryRowContext(ctx,
+		`UPDATE contacts SET updated_at = updated_at WHERE id = $1 AND deleted_at IS NULL RETURNING name, avatar_url`, contactID).
+		Scan(&ref.Name, &ref.AvatarURL)
 	if err != nil {
-		return fmt.Errorf("lock contact: %w", err)
+		return ref, notFound(err, "Contact")
 	}
-	return mustAffect(res, "Contact")
+	return ref, nil
 }
 
 // DeleteContact marks a contact deleted and frees its identities.

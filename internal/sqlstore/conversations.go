@@ -14,16 +14,25 @@ import (
 	"github.com/parleyhq/parley/internal/id"
 )
 
-// NextConversationNumber hands out the workspace's next conversation number.
+// NextConversationNumber hands out the workspace's next conversation
+// number: from its sequence on PostgreSQL (no lock held to commit), from
+// the counter row on SQLite (whose single writer serialises anyway).
 func (tx *Tx) NextConversationNumber(ctx context.Context, workspaceID string) (int64, error) {
 	var n int64
-	err := tx.db.QueryRowContext(ctx,
-		`UPDATE counters SET value = value + 1 WHERE workspace_id = $1 AND name = 'conversation_number' RETURNING value`,
-		workspaceID).Scan(&n)
-	if err != nil {
+	query := `UPDATE counters SET value = value + 1 WHERE workspace_id = $1 AND name = 'conversation_number' RETURNING value`
+	args := []any{workspaceID}
+	if tx.dialect == Postgres {
+		query, args = `SELECT nextval($1::regclass)`, []any{conversationSequence(workspaceID)}
+	}
+	if err := tx.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("next conversation number: %w", err)
 	}
 	return n, nil
+}
+
+// conversationSequence names a workspace's sequence of conversation numbers.
+func conversationSequence(workspaceID string) string {
+	return "conversation_numbers_" + strings.ReplaceAll(workspaceID, "-", "")
 }
 
 // CreateConversation inserts a conversation with its assignees, visibility
@@ -129,7 +138,14 @@ func maxTime(a, b time.Time) time.Time {
 }
 
 func (tx *Tx) writeConversationSets(ctx context.Context, c, prev *parley.Conversation) error {
-	if prev == nil || !slices.Equal(prev.AssigneeIDs, c.AssigneeIDs) {
+	if prev == nil {
+		// A new conversation: nothing to replace, often nothing to write.
+		prev = &parley.Conversation{AssigneeIDs: []string{}, Tags: []string{}, Labels: []string{}}
+		if len(c.AssigneeIDs)+len(c.VisibleTo)+len(c.Tags)+len(c.Labels) == 0 && c.VisibleTo == nil {
+			return nil
+		}
+	}
+	if !slices.Equal(prev.AssigneeIDs, c.AssigneeIDs) {
 		if err := tx.replaceSet(ctx, "conversation_assignees", c, c.AssigneeIDs); err != nil {
 			return err
 		}
@@ -139,12 +155,12 @@ func (tx *Tx) writeConversationSets(ctx context.Context, c, prev *parley.Convers
 			return fmt.Errorf("write assignment status: %w", err)
 		}
 	}
-	if prev == nil || !slices.Equal(prev.VisibleTo, c.VisibleTo) || (prev.VisibleTo == nil) != (c.VisibleTo == nil) {
+	if !slices.Equal(prev.VisibleTo, c.VisibleTo) || (prev.VisibleTo == nil) != (c.VisibleTo == nil) {
 		if err := tx.replaceSet(ctx, "conversation_visibility", c, c.VisibleTo); err != nil {
 			return err
 		}
 	}
-	if prev == nil || !slices.Equal(prev.Tags, c.Tags) || !slices.Equal(prev.Labels, c.Labels) {
+	if !slices.Equal(prev.Tags, c.Tags) || !slices.Equal(prev.Labels, c.Labels) {
 		if _, err := tx.db.ExecContext(ctx, `DELETE FROM conversation_tags WHERE conversation_id = $1`, c.ID); err != nil {
 			return fmt.Errorf("write conversation tags: %w", err)
 		}

@@ -87,11 +87,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.writer, err = newGroupWriter(ctx, s); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if s.dialect == SQLite {
-		if s.writer, err = newGroupWriter(ctx, s); err != nil {
-			s.Close()
-			return nil, err
-		}
 		s.readCache = newPoolCache(s.readDB)
 		s.queries.db = s.readCache
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -46,26 +47,34 @@ const maxAttempts = 8
 
 // Write runs fn in a transaction and commits it. Conflicts (unique
 // violations raised by races, serialization failures, deadlocks) retry fn
-// from the start. On SQLite, concurrent writes are batched into one commit
-// (group commit), each in its own savepoint so one failing fn does not
-// affect the others.
+// from the start.
+//
+// Concurrent writes share commits (group commit): writer goroutines, each
+// with a connection of its own, run whatever has queued up in one
+// transaction, each fn in a savepoint so one failing fn does not affect the
+// others, and number all their events in one statement just before the
+// commit. One commit then serves many requests: on SQLite that shares the
+// fsync; on PostgreSQL it shares the per-workspace sequence row, whose lock
+// is held only from that last statement through the commit (which keeps
+// numbers in commit order, gap-safe for resuming readers).
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	if s.writer != nil {
-		return s.writer.write(ctx, fn)
-	}
+	return s.writer.write(ctx, fn)
+}
+
+// writeAlone runs fn in a transaction of its own, retrying conflicts: the
+// fallback when a shared commit fails as a whole.
+func (s *Store) writeAlone(ctx context.Context, fn func(tx *Tx) error) (map[string]int64, error) {
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		var seqs map[string]int64
-		seqs, err = s.writeOnce(ctx, fn)
-		if err == nil {
-			s.notify(seqs)
-			return nil
+		if seqs, err = s.writeOnce(ctx, fn); err == nil {
+			return seqs, nil
 		}
 		if !isConflict(err) || ctx.Err() != nil {
-			return err
+			return nil, err
 		}
 	}
-	return fmt.Errorf("write: gave up after %d conflicts: %w", maxAttempts, err)
+	return nil, fmt.Errorf("write: gave up after %d conflicts: %w", maxAttempts, err)
 }
 
 func (s *Store) writeOnce(ctx context.Context, fn func(tx *Tx) error) (map[string]int64, error) {
@@ -74,7 +83,11 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *Tx) error) (map[strin
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	tx := s.newTx(sqlTx)
-	if err := tx.run(ctx, fn); err != nil {
+	err = fn(tx)
+	if err == nil {
+		err = tx.flushEvents(ctx)
+	}
+	if err != nil {
 		sqlTx.Rollback()
 		return nil, err
 	}
@@ -86,16 +99,6 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *Tx) error) (map[strin
 
 func (s *Store) newTx(db querier) *Tx {
 	return &Tx{queries: queries{db: db, dialect: s.dialect, box: s.box}, store: s, now: s.Now()}
-}
-
-// run calls fn and then numbers and writes its events: the sequence update
-// is the last statement before commit, so its row lock is held only through
-// the commit and numbers commit in order (gap-safe for resuming readers).
-func (tx *Tx) run(ctx context.Context, fn func(tx *Tx) error) error {
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.flushEvents(ctx)
 }
 
 func (s *Store) notify(seqs map[string]int64) {
@@ -189,36 +192,65 @@ func (tx *Tx) Audit(ctx context.Context, workspaceID, actorID, action, objectTyp
 	return nil
 }
 
-// groupWriter serialises SQLite writes through one connection and commits
-// whatever has queued up meanwhile in one transaction, so one fsync serves
-// many requests.
+// groupWriter runs writes in shared transactions: see Store.Write.
 type groupWriter struct {
 	s       *Store
-	conn    *sql.Conn
-	cache   *connCache
+	workers []*batchWorker
 	reqs    chan *writeReq
 	done    chan struct{}
-	stopped chan struct{}
+	stopped sync.WaitGroup
+}
+
+// batchWorker is one writer goroutine and its connection.
+type batchWorker struct {
+	g    *groupWriter
+	conn *sql.Conn
+	// cache holds prepared statements (SQLite only; pgx caches its own).
+	cache *connCache
 }
 
 type writeReq struct {
-	ctx  context.Context
-	fn   func(tx *Tx) error
-	err  chan error
-	seqs map[string]int64
+	ctx context.Context
+	fn  func(tx *Tx) error
+	err chan error
 }
 
-// maxBatch bounds how many transactions share one commit.
-const maxBatch = 256
+// maxBatch bounds how many writes share one commit; fnTimeout bounds one
+// write's statements (a request's own cancellation does not interrupt a
+// shared transaction).
+const (
+	maxBatch  = 256
+	fnTimeout = 30 * time.Second
+)
+
+// writers is how many shared transactions run at once: SQLite has one
+// writer; on PostgreSQL several overlap their statements with each
+// other's commits.
+func writers(d Dialect) int {
+	if d == SQLite {
+		return 1
+	}
+	return 4
+}
 
 func newGroupWriter(ctx context.Context, s *Store) (*groupWriter, error) {
-	conn, err := s.writeDB.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("writer connection: %w", err)
+	g := &groupWriter{s: s, reqs: make(chan *writeReq, maxBatch), done: make(chan struct{})}
+	for range writers(s.dialect) {
+		conn, err := s.writeDB.Conn(ctx)
+		if err != nil {
+			g.close()
+			return nil, fmt.Errorf("writer connection: %w", err)
+		}
+		w := &batchWorker{g: g, conn: conn}
+		if s.dialect == SQLite {
+			w.cache = newConnCache(s.writeDB)
+		}
+		g.workers = append(g.workers, w)
 	}
-	g := &groupWriter{s: s, conn: conn, cache: newConnCache(s.writeDB), reqs: make(chan *writeReq, maxBatch),
-		done: make(chan struct{}), stopped: make(chan struct{})}
-	go g.loop()
+	for _, w := range g.workers {
+		g.stopped.Add(1)
+		go w.loop()
+	}
 	return g, nil
 }
 
@@ -233,87 +265,132 @@ func (g *groupWriter) write(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	// Once queued, wait for the outcome even if ctx ends: the write may
 	// already be committed and the caller must not believe otherwise.
-	err := <-req.err
-	if err == nil {
-		g.s.notify(req.seqs)
-	}
-	return err
+	return <-req.err
 }
 
 func (g *groupWriter) close() {
+	select {
+	case <-g.done:
+		return
+	default:
+	}
 	close(g.done)
-	<-g.stopped
-	g.cache.close()
-	g.conn.Close()
+	g.stopped.Wait()
+	for _, w := range g.workers {
+		if w.cache != nil {
+			w.cache.close()
+		}
+		w.conn.Close()
+	}
 }
 
-func (g *groupWriter) loop() {
-	defer close(g.stopped)
+func (w *batchWorker) loop() {
+	defer w.g.stopped.Done()
 	batch := make([]*writeReq, 0, maxBatch)
 	for {
 		select {
-		case <-g.done:
+		case <-w.g.done:
 			return
-		case req := <-g.reqs:
+		case req := <-w.g.reqs:
 			batch = append(batch[:0], req)
 		}
 	drain:
 		for len(batch) < maxBatch {
 			select {
-			case req := <-g.reqs:
+			case req := <-w.g.reqs:
 				batch = append(batch, req)
 			default:
 				break drain
 			}
 		}
-		g.commit(batch)
-		g.cache.prepareWanted(context.Background())
+		w.commit(batch)
+		if w.cache != nil {
+			w.cache.prepareWanted(context.Background())
+		}
 	}
 }
 
-func (g *groupWriter) commit(batch []*writeReq) {
+func (w *batchWorker) querier(sqlTx *sql.Tx) querier {
+	if w.cache != nil {
+		return txCache{c: w.cache, tx: sqlTx}
+	}
+	return sqlTx
+}
+
+// commit runs a batch in one transaction. Should the shared transaction
+// fail as a whole (its events, or the commit), each write runs again in a
+// transaction of its own, so no request pays for another's failure.
+func (w *batchWorker) commit(batch []*writeReq) {
+	s := w.g.s
 	ctx := context.Background()
-	sqlTx, err := g.conn.BeginTx(ctx, nil)
-	if err != nil {
-		failAll(batch, fmt.Errorf("begin: %w", err))
-		return
-	}
 	results := make([]error, len(batch))
-	for i, req := range batch {
-		results[i] = g.runOne(ctx, sqlTx, req)
-	}
-	if err := sqlTx.Commit(); err != nil {
-		failAll(batch, fmt.Errorf("commit: %w", err))
+	seqs, err := func() (map[string]int64, error) {
+		sqlTx, err := w.conn.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		var events []parley.Event
+		for i, req := range batch {
+			results[i] = w.runOne(sqlTx, req, &events)
+		}
+		tx := s.newTx(w.querier(sqlTx))
+		tx.events = events
+		if err := tx.flushEvents(ctx); err != nil {
+			sqlTx.Rollback()
+			return nil, err
+		}
+		if err := sqlTx.Commit(); err != nil {
+			return nil, fmt.Errorf("commit: %w", err)
+		}
+		return tx.seqs, nil
+	}()
+	if err != nil {
+		s.log.Warn("shared commit failed; writing one by one", "writes", len(batch), "err", err)
+		for _, req := range batch {
+			seqs, err := s.writeAlone(context.WithoutCancel(req.ctx), req.fn)
+			if err == nil {
+				s.notify(seqs)
+			}
+			req.err <- err
+		}
 		return
 	}
+	s.notify(seqs)
 	for i, req := range batch {
 		req.err <- results[i]
 	}
 }
 
-func (g *groupWriter) runOne(ctx context.Context, sqlTx *sql.Tx, req *writeReq) error {
+// runOne runs one write in a savepoint, retrying it on a conflict, and
+// adds its events to the batch's when it succeeds.
+func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Event) error {
 	if err := req.ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-		return fmt.Errorf("savepoint: %w", err)
-	}
-	tx := g.s.newTx(txCache{c: g.cache, tx: sqlTx})
-	err := tx.run(req.ctx, req.fn)
-	if err != nil {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(req.ctx), fnTimeout)
+	defer cancel()
+	var err error
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		if _, serr := sqlTx.ExecContext(ctx, "SAVEPOINT w"); serr != nil {
+			return fmt.Errorf("savepoint: %w", serr)
+		}
+		tx := w.g.s.newTx(w.querier(sqlTx))
+		if err = req.fn(tx); err == nil {
+			if _, rerr := sqlTx.ExecContext(ctx, "RELEASE w"); rerr != nil {
+				return fmt.Errorf("release savepoint: %w", rerr)
+			}
+			*events = append(*events, tx.events...)
+			return nil
+		}
 		if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
 			return errors.Join(err, fmt.Errorf("rollback to savepoint: %w", rerr))
 		}
+		if _, rerr := sqlTx.ExecContext(ctx, "RELEASE w"); rerr != nil {
+			return errors.Join(err, fmt.Errorf("release savepoint: %w", rerr))
+		}
+		if !isConflict(err) {
+			return err
+		}
 	}
-	if _, rerr := sqlTx.ExecContext(ctx, "RELEASE w"); rerr != nil {
-		return errors.Join(err, fmt.Errorf("release savepoint: %w", rerr))
-	}
-	req.seqs = tx.seqs
-	return err
-}
-
-func failAll(batch []*writeReq, err error) {
-	for _, req := range batch {
-		req.err <- err
-	}
+	return fmt.Errorf("write: gave up after %d conflicts: %w", maxAttempts, err)
 }
