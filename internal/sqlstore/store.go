@@ -302,3 +302,20 @@ func timePtr(n sql.NullInt64) *time.Time {
 
 // nullString turns "" into NULL, for optional references.
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// ExecMaintenance runs a maintenance statement (ANALYZE, VACUUM) outside
+// any transaction, for operators and benchmarks.
+func (s *Store) ExecMaintenance(ctx context.Context, statement string) (int64, error) {
+	switch strings.ToUpper(strings.TrimSpace(statement)) {
+	case "ANALYZE", "VACUUM", "VACUUM ANALYZE":
+	default:
+		return 0, fmt.Errorf("maintenance: %q is not a maintenance statement", statement)
+	}
+	res, err := s.writeDB.ExecContext(ctx, statement)
+	if err != nil {
+		return 0, fmt.Errorf("maintenance %s: %w", statement, err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
