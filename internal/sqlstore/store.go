@@ -318,4 +318,3 @@ func (s *Store) ExecMaintenance(ctx context.Context, statement string) (int64, e
 	n, _ := res.RowsAffected()
 	return n, nil
 }
-
