@@ -19,6 +19,9 @@ type wsClient struct {
 	t    *testing.T
 	conn *websocket.Conn
 	ctx  context.Context
+	// pending holds the rest of a message whose first events were taken:
+	// one message carries several events when they were ready together.
+	pending []frame
 }
 
 // frame is one server event or signal.
@@ -30,7 +33,7 @@ type frame struct {
 
 func (n *node) dial(t *testing.T, s session, token string, since string) *wsClient {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	u := strings.Replace(n.base, "http", "ws", 1) + "/api/v1/realtime?workspace_id=" + s.workspace
 	if since != "" {
@@ -44,28 +47,29 @@ func (n *node) dial(t *testing.T, s session, token string, since string) *wsClie
 	return &wsClient{t: t, conn: c, ctx: ctx}
 }
 
-// next reads frames until one of the type arrives (others are skipped).
+// next returns the next event or signal of the type, skipping others.
 func (w *wsClient) next(typ string) frame {
 	w.t.Helper()
 	for {
+		for len(w.pending) > 0 {
+			f := w.pending[0]
+			w.pending = w.pending[1:]
+			if f.Type == typ {
+				return f
+			}
+		}
 		_, raw, err := w.conn.Read(w.ctx)
 		if err != nil {
 			w.t.Fatalf("waiting for %s: %v", typ, err)
 		}
-		var frames []frame
 		if raw[0] == '[' {
-			if err := json.Unmarshal(raw, &frames); err != nil {
+			if err := json.Unmarshal(raw, &w.pending); err != nil {
 				w.t.Fatalf("decode %s: %v", raw, err)
 			}
 		} else {
 			var f frame
 			json.Unmarshal(raw, &f)
-			frames = []frame{f}
-		}
-		for _, f := range frames {
-			if f.Type == typ {
-				return f
-			}
+			w.pending = []frame{f}
 		}
 	}
 }

@@ -63,6 +63,7 @@ func (tx *Tx) CreateConversation(ctx context.Context, c *parley.Conversation) er
 	if err != nil {
 		return fmt.Errorf("create conversation: %w", err)
 	}
+	tx.recount(nil, c)
 	return tx.writeConversationSets(ctx, c, nil)
 }
 
@@ -106,6 +107,7 @@ func (tx *Tx) SaveConversation(ctx context.Context, c, prev *parley.Conversation
 	if err := mustAffect(res, "Conversation"); err != nil {
 		return err
 	}
+	tx.recount(prev, c)
 	return tx.writeConversationSets(ctx, c, prev)
 }
 
@@ -446,13 +448,10 @@ func (q *queries) CountConversations(ctx context.Context, f ConversationFilter) 
 	if f.View == ViewMine && !f.Scope.None && f.Scope.UserID != "" {
 		return q.countMine(ctx, f)
 	}
-	f.After = nil
-	where, args := f.where(nil)
-	var n int64
-	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations c WHERE `+where, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count conversations: %w", err)
+	if n, ok, err := q.countFromCounters(ctx, f); ok {
+		return n, err
 	}
-	return n, nil
+	return q.RecountConversations(ctx, f)
 }
 
 func jsonList(v []string) string {

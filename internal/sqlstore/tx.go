@@ -37,6 +37,9 @@ type Tx struct {
 	now    time.Time
 	events []parley.Event
 	seqs   map[string]int64
+	// deltas are the changes to the kept conversation counts, applied at
+	// commit like the events.
+	deltas map[countKey]int64
 }
 
 // Now is the transaction's time: every row written in it carries the same.
@@ -84,6 +87,9 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *Tx) error) (map[strin
 	}
 	tx := s.newTx(sqlTx)
 	err = fn(tx)
+	if err == nil {
+		err = tx.flushCounts(ctx)
+	}
 	if err == nil {
 		err = tx.flushEvents(ctx)
 	}
@@ -330,12 +336,17 @@ func (w *batchWorker) commit(batch []*writeReq) {
 			return nil, fmt.Errorf("begin: %w", err)
 		}
 		var events []parley.Event
+		var deltas map[countKey]int64
 		for i, req := range batch {
-			results[i] = w.runOne(sqlTx, req, &events)
+			results[i] = w.runOne(sqlTx, req, &events, &deltas)
 		}
 		tx := s.newTx(w.querier(sqlTx))
-		tx.events = events
-		if err := tx.flushEvents(ctx); err != nil {
+		tx.events, tx.deltas = events, deltas
+		err = tx.flushCounts(ctx)
+		if err == nil {
+			err = tx.flushEvents(ctx)
+		}
+		if err != nil {
 			sqlTx.Rollback()
 			return nil, err
 		}
@@ -363,7 +374,7 @@ func (w *batchWorker) commit(batch []*writeReq) {
 
 // runOne runs one write in a savepoint, retrying it on a conflict, and
 // adds its events to the batch's when it succeeds.
-func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Event) error {
+func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Event, deltas *map[countKey]int64) error {
 	if err := req.ctx.Err(); err != nil {
 		return err
 	}
@@ -380,6 +391,7 @@ func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Even
 				return fmt.Errorf("release savepoint: %w", rerr)
 			}
 			*events = append(*events, tx.events...)
+			mergeDeltas(deltas, tx.deltas)
 			return nil
 		}
 		if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
