@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/clocktest"
 	"github.com/parleyhq/parley/internal/sqlstore/storetest"
 )
 
@@ -105,7 +106,7 @@ func TestTwoNodes_RepliesSentOnceAndTimersFireOnce(t *testing.T) {
 		natsURL = "nats://127.0.0.1:4222"
 	}
 	db := storetest.Schema(t)
-	clock := newFakeClock()
+	clock := clocktest.New(time.Now().UTC().Truncate(time.Second))
 	a := start(t, nodeOptions{databaseURL: db, natsURL: natsURL, clock: clock})
 	b := start(t, nodeOptions{databaseURL: db, natsURL: natsURL, clock: clock})
 	s := a.bootstrap()
@@ -149,7 +150,7 @@ func TestTwoNodes_RepliesSentOnceAndTimersFireOnce(t *testing.T) {
 	hello := w.next("hello")
 	until := clock.Now().Add(time.Hour).Format(time.RFC3339Nano)
 	a.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]any{"status": "snoozed", "snoozed_until": until})
-	clock.Advance(2 * time.Hour)
+	clock.Add(2 * time.Hour)
 	a.app.Workers.Wake()
 	b.app.Workers.Wake()
 	waitFor(t, func() bool {
@@ -180,26 +181,4 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Now().UTC().Truncate(time.Second)} }
-
-// Now returns the clock's time.
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/api"
+	"github.com/parleyhq/parley/internal/clocktest"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/delivery"
 	"github.com/parleyhq/parley/internal/inbound"
@@ -26,24 +27,6 @@ import (
 )
 
 const timeout = 5 * time.Second
-
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // answer is what the receiver answers one call with.
 type answer struct {
@@ -146,7 +129,7 @@ func (r *receiver) set(plan func(string, int) answer, hold func(string, int) cha
 type env struct {
 	engine storetest.Engine
 	store  *sqlstore.Store
-	clock  *fakeClock
+	clock  *clocktest.Clock
 	fix    *storetest.Fixture
 	convs  *conversation.Service
 	rcv    *receiver
@@ -157,14 +140,14 @@ func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
 	for _, engine := range storetest.Engines(t) {
 		t.Run(string(engine), func(t *testing.T) {
-			clock := &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+			clock := clocktest.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 			s := storetest.Open(t, engine, storetest.Options{Clock: clock})
 			fn(t, newEnv(t, engine, s, clock))
 		})
 	}
 }
 
-func newEnv(t *testing.T, engine storetest.Engine, s *sqlstore.Store, clock *fakeClock) *env {
+func newEnv(t *testing.T, engine storetest.Engine, s *sqlstore.Store, clock *clocktest.Clock) *env {
 	t.Helper()
 	e := &env{engine: engine, store: s, clock: clock, fix: storetest.Seed(t, s), convs: conversation.New(s)}
 	e.rcv = newReceiver(t, e.fix.Inbox.CallbackSecret)
@@ -591,7 +574,7 @@ func TestWorker_Pacing(t *testing.T) {
 func TestWorker_ConcurrentNodesSendEachMessageOnce(t *testing.T) {
 	for _, engine := range storetest.Engines(t) {
 		t.Run(string(engine), func(t *testing.T) {
-			clock := &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+			clock := clocktest.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 			var s1, s2 *sqlstore.Store
 			if engine == storetest.Postgres {
 				// Two nodes: two stores on one database.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/clocktest"
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/scheduler"
@@ -19,29 +20,11 @@ import (
 
 const timeout = 5 * time.Second
 
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func eachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.Store, clock *fakeClock)) {
+func eachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock)) {
 	t.Helper()
 	for _, e := range storetest.Engines(t) {
 		t.Run(string(e), func(t *testing.T) {
-			clock := &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+			clock := clocktest.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 			fn(t, storetest.Open(t, e, storetest.Options{Clock: clock}), clock)
 		})
 	}
@@ -116,7 +99,7 @@ func status(t *testing.T, s *sqlstore.Store, f *storetest.Fixture, convID string
 }
 
 func TestScheduler_SnoozeWakesTheConversation(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		f := storetest.Seed(t, s)
 		sch := newScheduler(t, s, clock)
 		conv := openConversation(t, s, f, "ann")
@@ -145,7 +128,7 @@ func TestScheduler_SnoozeWakesTheConversation(t *testing.T) {
 }
 
 func TestScheduler_SnoozeFollowsTheConversation(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		f := storetest.Seed(t, s)
 		sch := newScheduler(t, s, clock)
 		t.Run("snoozing again moves the timer", func(t *testing.T) {
@@ -198,7 +181,7 @@ func TestScheduler_SnoozeFollowsTheConversation(t *testing.T) {
 }
 
 func TestScheduler_FiresOnceAcrossNodes(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		var runs, commits atomic.Int64
 		const n = 20
 		var nodes []*scheduler.Scheduler
@@ -252,7 +235,7 @@ func TestScheduler_Failures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+			eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 				sch := newScheduler(t, s, clock)
 				var runs int
 				var committed bool
@@ -293,7 +276,7 @@ func TestScheduler_Failures(t *testing.T) {
 }
 
 func TestScheduler_CrashDuringRunRunsAgainAfterTheLease(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		a, b := newScheduler(t, s, clock), newScheduler(t, s, clock)
 		entered := make(chan struct{}, 1)
 		var runs, commits atomic.Int64
@@ -336,7 +319,7 @@ func TestScheduler_CrashDuringRunRunsAgainAfterTheLease(t *testing.T) {
 }
 
 func TestScheduler_Run(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		sch, err := scheduler.New(scheduler.Config{Store: s, Clock: clock, PollInterval: time.Hour})
 		if err != nil {
 			t.Fatalf("New() = %v", err)
@@ -375,7 +358,7 @@ func TestScheduler_Run(t *testing.T) {
 }
 
 func TestScheduler_Register(t *testing.T) {
-	clock := &fakeClock{now: time.Now()}
+	clock := clocktest.New(time.Now())
 	s := storetest.Open(t, storetest.SQLite, storetest.Options{Clock: clock})
 	sch := newScheduler(t, s, clock)
 	tests := []struct {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/clocktest"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -26,7 +27,7 @@ func claimJobs(t *testing.T, s *sqlstore.Store, now time.Time, kinds ...string) 
 }
 
 func TestStore_ScheduleJob(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		now := clock.Now()
 		j := &sqlstore.Job{Kind: "test.kind", Key: "k1", Payload: json.RawMessage(`{"n":1}`), DueAt: now.Add(time.Hour)}
 		schedule(t, s, j)
@@ -54,7 +55,7 @@ func TestStore_ScheduleJob(t *testing.T) {
 }
 
 func TestStore_ClaimJobs(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		now := clock.Now()
 		due := &sqlstore.Job{Kind: "a", DueAt: now}
 		later := &sqlstore.Job{Kind: "a", DueAt: now.Add(time.Hour)}
@@ -99,7 +100,7 @@ func TestStore_ClaimJobs(t *testing.T) {
 }
 
 func TestStore_ClaimJobsConcurrent(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		const n = 30
 		now := clock.Now()
 		for range n {

@@ -7,35 +7,18 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/clocktest"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/sqlstore/storetest"
 )
 
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func newClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+func newClock() *clocktest.Clock {
+	return clocktest.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 }
 
 // eachStore runs fn on SQLite, and on PostgreSQL (in a fresh schema) when
 // PARLEY_TEST_POSTGRES_URL is set, with a fake clock.
-func eachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.Store, clock *fakeClock)) {
+func eachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock)) {
 	t.Helper()
 	for _, e := range storetest.Engines(t) {
 		t.Run(string(e), func(t *testing.T) {
@@ -124,7 +107,7 @@ func write(t *testing.T, s *sqlstore.Store, fn func(ctx context.Context, tx *sql
 }
 
 func TestStore_ClaimOutbox(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		f := newFixture(t, s, 1)
 		m := f.enqueue(t, s, 0)
 		now := clock.Now()
@@ -177,7 +160,7 @@ func TestStore_ClaimOutbox(t *testing.T) {
 }
 
 func TestStore_ClaimOutboxOrder(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		f := newFixture(t, s, 2)
 		a := f.enqueue(t, s, 0)
 		clock.Add(time.Millisecond)
@@ -229,7 +212,7 @@ func TestStore_ClaimOutboxOrder(t *testing.T) {
 }
 
 func TestStore_TakePace(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		now := clock.Now()
 		tests := []struct {
 			at       time.Duration
@@ -257,7 +240,7 @@ func TestStore_TakePace(t *testing.T) {
 }
 
 func TestStore_ClaimOutboxConcurrent(t *testing.T) {
-	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *fakeClock) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store, clock *clocktest.Clock) {
 		const n = 40
 		f := newFixture(t, s, n)
 		for i := range n {
