@@ -98,10 +98,23 @@ export function Composer({
   }, [hasWindow]);
 
   // Outside WhatsApp's window only templates go out: switch to the picker.
+  // When the customer writes again the window reopens: back to the reply
+  // box, if it was the closed window that switched to the picker.
   const closedForText = win.kind === 'template_only';
+  const autoSwitched = useRef(false);
   useEffect(() => {
-    if (closedForText && templates) setDraft((d) => (d.mode === 'reply' ? { ...d, mode: 'template' } : d));
-  }, [closedForText, templates]);
+    if (!templates) return;
+    if (closedForText) {
+      setDraft((d) => {
+        if (d.mode !== 'reply') return d;
+        autoSwitched.current = true;
+        return { ...d, mode: 'template' };
+      });
+    } else if (win.kind === 'open' && autoSwitched.current) {
+      autoSwitched.current = false;
+      setDraft((d) => (d.mode === 'template' ? { ...d, mode: 'reply' } : d));
+    }
+  }, [closedForText, templates, win.kind]);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const typingOn = useRef(0); // when "on" was last sent; 0 when off
   const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);

@@ -49,7 +49,7 @@ function serverWith(inboxes: Inbox[], healthOf: Record<string, ChannelHealth> = 
     'GET /workspaces/{ws}/inboxes/{id}/health': (_c, [, id]) => healthOf[id] ?? health({ inbox_id: id }),
     'POST /workspaces/{ws}/inboxes': (c) => {
       const b = c.body as { name: string; channel: string; config: Record<string, string> };
-      if (b.config.phone_number_id === 'bad') {
+      if (b.config.phone_number_id === '999') {
         return reply(422, {
           title: 'Unprocessable Entity',
           status: 422,
@@ -170,7 +170,7 @@ describe('Settings', () => {
     const form = await screen.findByRole('form', { name: /WhatsApp inbox/ });
     const f = within(form);
     fireEvent.change(f.getByLabelText(/^Name/), { target: { value: 'WA' } });
-    fireEvent.change(f.getByLabelText(/^Phone number ID/), { target: { value: 'bad' } });
+    fireEvent.change(f.getByLabelText(/^Phone number ID/), { target: { value: '999' } });
     fireEvent.change(f.getByLabelText(/^Access token/), { target: { value: 't' } });
     await act(async () => {
       fireEvent.click(f.getByRole('button', { name: 'Create inbox' }));

@@ -291,6 +291,7 @@ export function InboxForm({
           autoComplete={f.secret ? 'new-password' : 'off'}
           spellCheck={false}
           required={f.required && !(editing && f.secret)}
+          pattern={f.pattern}
           placeholder={
             f.secret && editing ? (isSet ? 'Saved — type a new value to replace it' : 'Not shown — type a value to replace it') : f.placeholder
           }

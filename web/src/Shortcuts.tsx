@@ -24,6 +24,19 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
     closeRef.current?.focus();
     return () => previous?.focus?.();
   }, []);
+  // Esc closes the dialog even when focus slipped out of it (a focus queued
+  // for the next frame, such as the list's after closing a conversation).
+  const onCloseRef = useRef(onClose);
+  onCloseRef.current = onClose;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      onCloseRef.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div

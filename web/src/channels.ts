@@ -14,6 +14,8 @@ export interface ChannelField {
   placeholder?: string;
   help?: string;
   type?: 'text' | 'url' | 'tel';
+  /** pattern is checked by the browser before the form is sent. */
+  pattern?: string;
 }
 
 export interface ChannelKindSpec {
@@ -40,8 +42,8 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
     verifyToken: true,
     console: 'Meta App Dashboard → WhatsApp → Configuration → Webhook',
     fields: [
-      { key: 'phone_number_id', label: 'Phone number ID', required: true, placeholder: '106540352242922', help: 'Digits, from WhatsApp → API Setup.' },
-      { key: 'waba_id', label: 'WhatsApp Business Account ID', placeholder: '102290129340398', help: 'Digits; needed for message templates.' },
+      { key: 'phone_number_id', label: 'Phone number ID', required: true, placeholder: '106540352242922', pattern: '[0-9]{1,32}', help: 'Digits, from WhatsApp → API Setup.' },
+      { key: 'waba_id', label: 'WhatsApp Business Account ID', placeholder: '102290129340398', pattern: '[0-9]{1,32}', help: 'Digits; needed for message templates.' },
       { key: 'access_token', label: 'Access token', secret: true, required: true, help: 'A permanent system-user token.' },
       { key: 'app_secret', label: 'App secret', secret: true, help: "Checks the webhooks' signatures. Empty: the server-wide Meta app secret." },
       { key: 'verify_token', label: 'Verify token', generated: true, placeholder: 'Generated when left empty', help: "Letters, digits, - and _. Paste it into Meta's webhook settings." },
@@ -54,8 +56,8 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
     webhook: true,
     console: 'Twilio Console → Phone Numbers → your number → Messaging → "A message comes in"',
     fields: [
-      { key: 'account_sid', label: 'Account SID', required: true, placeholder: 'AC…', help: 'AC followed by 32 hex digits.' },
-      { key: 'auth_token', label: 'Auth token', secret: true, required: true },
+      { key: 'account_sid', label: 'Account SID', required: true, placeholder: 'AC…', pattern: 'AC[0-9a-fA-F]{32}', help: 'AC followed by 32 hex digits.' },
+      { key: 'auth_token', label: 'Auth token', secret: true, required: true, pattern: '[A-Za-z0-9]+', help: 'Letters and digits (32 of them), from the Twilio Console.' },
       { key: 'phone_number', label: 'Phone number', required: true, type: 'tel', placeholder: '+14155550100', help: 'In international form, or a Messaging Service SID (MG…).' },
     ],
   },
@@ -67,7 +69,7 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
     verifyToken: true,
     console: 'Meta App Dashboard → Messenger → Settings → Webhooks',
     fields: [
-      { key: 'page_id', label: 'Page ID', required: true, placeholder: '123456789012345', help: 'Digits.' },
+      { key: 'page_id', label: 'Page ID', required: true, placeholder: '123456789012345', pattern: '[0-9]{1,32}', help: 'Digits.' },
       { key: 'page_access_token', label: 'Page access token', secret: true, required: true },
       { key: 'app_secret', label: 'App secret', secret: true, help: "Checks the webhooks' signatures. Empty: the server-wide Meta app secret." },
       { key: 'verify_token', label: 'Verify token', generated: true, placeholder: 'Generated when left empty', help: "Letters, digits, - and _. Paste it into Meta's webhook settings." },
