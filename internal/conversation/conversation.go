@@ -259,22 +259,35 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, conversationID, con
 		if err := tx.InsertMessage(ctx, msg); err != nil {
 			return err
 		}
-		if !private {
-			if err := s.dispatch(ctx, tx, inbox, conv, msg, outbox); err != nil {
-				return err
-			}
+		if private {
+			return s.recordMessage(ctx, tx, conv, msg)
 		}
-		prev := *conv
-		recordReply(conv, msg)
-		if err := tx.SaveConversation(ctx, conv, &prev); err != nil {
-			return err
-		}
-		return appendChange(ctx, tx, a, conv, nil, parley.EventMessageCreated, msg)
+		return s.sendReply(ctx, tx, inbox, conv, msg, outbox)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return msg, nil
+}
+
+// sendReply hands a stored reply to the outbox and records it on the
+// conversation.
+func (s *Service) sendReply(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, conv *parley.Conversation, msg *parley.Message, outbox Outbox) error {
+	if err := s.dispatch(ctx, tx, inbox, conv, msg, outbox); err != nil {
+		return err
+	}
+	return s.recordMessage(ctx, tx, conv, msg)
+}
+
+// recordMessage updates the conversation for a stored agent message and
+// appends the events.
+func (s *Service) recordMessage(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation, msg *parley.Message) error {
+	prev := *conv
+	recordReply(conv, msg)
+	if err := tx.SaveConversation(ctx, conv, &prev); err != nil {
+		return err
+	}
+	return appendChange(ctx, tx, conv, nil, parley.EventMessageCreated, msg)
 }
 
 // dispatch hands a reply to the outbox, or marks it sent when the inbox has
@@ -314,7 +327,7 @@ func recordReply(c *parley.Conversation, m *parley.Message) {
 
 // appendChange appends the events of a change: the object event (when
 // given) and conversation.updated with who could see it before.
-func appendChange(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, c *parley.Conversation, prev *parley.Audience, typ string, obj any) error {
+func appendChange(ctx context.Context, tx *sqlstore.Tx, c *parley.Conversation, prev *parley.Audience, typ string, obj any) error {
 	aud := c.Audience()
 	if typ != "" {
 		if err := tx.AppendEvent(typ, c.WorkspaceID, c.ID, obj, &aud, nil); err != nil {

@@ -156,23 +156,7 @@ func (s *Service) resend(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conv
 	if err := tx.LinkResend(ctx, conv.WorkspaceID, failed.ID, m.ID, automatic); err != nil {
 		return nil, err
 	}
-	if err := s.dispatch(ctx, tx, target, conv, m, outbox); err != nil {
-		return nil, err
-	}
-	prev := *conv
-	recordReply(conv, m)
-	if err := tx.SaveConversation(ctx, conv, &prev); err != nil {
-		return nil, err
-	}
-	aud := conv.Audience()
-	if err := tx.AppendEvent(parley.EventMessageCreated, conv.WorkspaceID, conv.ID, m, &aud, nil); err != nil {
-		return nil, err
-	}
-	item, err := tx.FindConversationItem(ctx, conv.WorkspaceID, conv.ID, "")
-	if err != nil {
-		return nil, err
-	}
-	return m, tx.AppendEvent(parley.EventConversationUpdated, conv.WorkspaceID, conv.ID, item, &aud, nil)
+	return m, s.sendReply(ctx, tx, target, conv, m, outbox)
 }
 
 // reachable checks that the conversation's contact can be sent to through

@@ -57,7 +57,7 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, conversationID str
 			p := prev.Audience()
 			prevAud = &p
 		}
-		if err := appendChange(ctx, tx, a, c, prevAud, "", nil); err != nil {
+		if err := appendChange(ctx, tx, c, prevAud, "", nil); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, c.WorkspaceID, a.UserID, "conversation.update", "conversation", c.ID, auditChange(&prev, c))

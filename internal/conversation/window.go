@@ -153,15 +153,7 @@ func (s *Service) SendTemplate(ctx context.Context, a parley.Actor, conversation
 		if err := tx.SaveMessageTemplate(ctx, msg, sqlstore.MessageTemplate{Name: tpl.Name, Language: tpl.Language, Parameters: t.Parameters}); err != nil {
 			return err
 		}
-		if err := s.dispatch(ctx, tx, inbox, conv, msg, outbox); err != nil {
-			return err
-		}
-		prev := *conv
-		recordReply(conv, msg)
-		if err := tx.SaveConversation(ctx, conv, &prev); err != nil {
-			return err
-		}
-		return appendChange(ctx, tx, a, conv, nil, parley.EventMessageCreated, msg)
+		return s.sendReply(ctx, tx, inbox, conv, msg, outbox)
 	})
 	if err != nil {
 		return nil, err
