@@ -111,9 +111,12 @@ type Inbox struct {
 	Secrets         map[string]string `json:"-"`
 	TeamID          string            `json:"team_id,omitempty"`
 	FallbackInboxID string            `json:"fallback_inbox_id,omitempty"`
-	InboundToken    string            `json:"inbound_token,omitempty"`
-	CallbackSecret  string            `json:"callback_secret,omitempty"`
-	CreatedAt       time.Time         `json:"created_at"`
+	// SecretsSet names the secret settings that have a value (the values
+	// themselves are never returned).
+	SecretsSet     []string  `json:"secrets_set"`
+	InboundToken   string    `json:"inbound_token,omitempty"`
+	CallbackSecret string    `json:"callback_secret,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
 }
 
 // ContactIdentity is how a contact is known on one inbox: a phone number,

@@ -157,6 +157,9 @@ func TestChannels_TwilioLoop(t *testing.T) {
 		s := n.bootstrap()
 		f.twilio.AuthTokens = map[string]string{twilioSID: twilioToken}
 		in := n.createInbox(s, "SMS", "twilio_sms", map[string]string{"account_sid": twilioSID, "auth_token": twilioToken, "phone_number": "+1 415 555 0100"})
+		if got := fmt.Sprint(in["secrets_set"]); got != "[auth_token]" || strings.Contains(fmt.Sprint(in), twilioToken) {
+			t.Errorf("inbox secrets_set = %s (and the token must never be returned): %v", got, in)
+		}
 		iid := in["id"].(string)
 		cfg := in["config"].(map[string]any)
 		if cfg["webhook_url"] != publicURL+"/webhooks/twilio/"+iid || cfg["phone_number"] != "+14155550100" {
@@ -645,6 +648,7 @@ func TestChannels_InboxConfigIsChecked(t *testing.T) {
 		}{
 			{"an unknown key", "twilio_sms", map[string]string{"account_sid": twilioSID, "auth_token": "x", "phone_number": "+14155550100", "colour": "red"}, 422},
 			{"a missing auth token", "twilio_sms", map[string]string{"account_sid": twilioSID, "phone_number": "+14155550100"}, 422},
+			{"an auth token Twilio would refuse", "twilio_sms", map[string]string{"account_sid": twilioSID, "auth_token": "not a token!", "phone_number": "+14155550100"}, 422},
 			{"a malformed account SID", "twilio_sms", map[string]string{"account_sid": "nope", "auth_token": "x", "phone_number": "+14155550100"}, 422},
 			{"a phone number that is not one", "twilio_sms", map[string]string{"account_sid": twilioSID, "auth_token": "x", "phone_number": "call me"}, 422},
 			{"a phone number id another inbox uses", "whatsapp", map[string]string{"phone_number_id": pnid, "access_token": "y"}, 409},

@@ -50,6 +50,7 @@ type channelSpec struct {
 var (
 	digits       = regexp.MustCompile(`^[0-9]{1,32}$`)
 	twilioSID    = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+	twilioToken  = regexp.MustCompile(`^[A-Za-z0-9]{16,64}$`)
 	twilioMG     = regexp.MustCompile(`^MG[0-9a-fA-F]{32}$`)
 	botToken     = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$`)
 	webhookToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -95,7 +96,10 @@ var channelSpecs = map[string]channelSpec{
 		path: "/webhooks/twilio/",
 		keys: map[string]func(string) (string, error){
 			"account_sid": matching(twilioSID, "a Twilio account SID (AC followed by 32 hex digits)"),
-			"auth_token":  anyText, "phone_number": twilioFrom,
+			// Twilio auth tokens are letters and digits; twilio-go refuses
+			// anything else at send time, so refuse it here.
+			"auth_token":   matching(twilioToken, "a Twilio auth token (letters and digits)"),
+			"phone_number": twilioFrom,
 		},
 		required: []string{"account_sid", "auth_token", "phone_number"},
 	},

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/parleyhq/parley"
@@ -133,6 +134,13 @@ func inboxChanged(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, inbox *p
 // Redact hides what a viewer may not see: secrets always, the inbound token
 // and callback secret unless the viewer administers the workspace.
 func Redact(in parley.Inbox, admin bool) parley.Inbox {
+	in.SecretsSet = []string{}
+	for k, v := range in.Secrets {
+		if v != "" {
+			in.SecretsSet = append(in.SecretsSet, k)
+		}
+	}
+	slices.Sort(in.SecretsSet)
 	in.Secrets = nil
 	if !admin {
 		in.InboundToken, in.CallbackSecret = "", ""
