@@ -95,11 +95,17 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, agents, rate int, d
 		go func() {
 			defer wg.Done()
 			var local []time.Duration
+			var buf bytes.Buffer // reused: the clients share the server's cores
 			for {
-				_, raw, err := c.Read(readCtx)
+				_, r, err := c.Reader(readCtx)
 				if err != nil {
 					break
 				}
+				buf.Reset()
+				if _, err := buf.ReadFrom(r); err != nil {
+					break
+				}
+				raw := buf.Bytes()
 				now := time.Now()
 				// Find each message.created's "t=<nanos>" without decoding
 				// the JSON: the clients share the server's two cores.
