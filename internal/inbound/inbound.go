@@ -65,19 +65,14 @@ func (r *Receiver) ReceiveWithAttachments(ctx context.Context, inbox *parley.Inb
 	// contact cost the writer nothing. Inside, the unique index still
 	// catches a duplicate racing this one (the retry then finds it), and a
 	// contact deleted meanwhile is resolved again.
-	if m, err := r.store.FindMessageByProviderID(ctx, inbox.ID, in.ProviderMessageID); err == nil {
-		return Result{MessageID: m.ID, ConversationID: m.ConversationID, Duplicate: true}, nil
-	} else if !parley.IsNotFound(err) {
-		return Result{}, fmt.Errorf("receive: %w", err)
-	}
-	ws, err := r.store.FindWorkspaceByID(ctx, inbox.WorkspaceID)
+	pre, err := r.store.InboundPreflight(ctx, inbox, in.ProviderMessageID, in.Contact.SourceID)
 	if err != nil {
 		return Result{}, fmt.Errorf("receive: %w", err)
 	}
-	known, err := r.store.FindContactIDByIdentity(ctx, inbox.ID, in.Contact.SourceID)
-	if err != nil && !parley.IsNotFound(err) {
-		return Result{}, fmt.Errorf("receive: %w", err)
+	if pre.DuplicateMessageID != "" {
+		return Result{MessageID: pre.DuplicateMessageID, ConversationID: pre.DuplicateConversationID, Duplicate: true}, nil
 	}
+	ws, known := pre.Workspace, pre.ContactID
 	var res Result
 	attempt := 0
 	err = r.store.Write(ctx, func(tx *sqlstore.Tx) error {

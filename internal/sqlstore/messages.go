@@ -159,3 +159,40 @@ func (q *queries) ListMessages(ctx context.Context, conversationID string, befor
 	slices.Reverse(out)
 	return out, nil
 }
+
+// Preflight is what the inbound path reads before it writes.
+type Preflight struct {
+	// DuplicateMessageID and DuplicateConversationID are set when the
+	// provider message id is already stored on the inbox.
+	DuplicateMessageID      string
+	DuplicateConversationID string
+	Workspace               *parley.Workspace
+	// ContactID is the contact known by the identity, if any.
+	ContactID string
+}
+
+// InboundPreflight reads, in one round trip, whether a provider message is
+// already stored, the workspace's settings and the contact known by the
+// sender's identity on the inbox.
+func (q *queries) InboundPreflight(ctx context.Context, inbox *parley.Inbox, providerMessageID, sourceID string) (*Preflight, error) {
+	p := &Preflight{Workspace: &parley.Workspace{ID: inbox.WorkspaceID}}
+	var dupMsg, dupConv, settings, contact sql.NullString
+	err := q.db.QueryRowContext(ctx, `SELECT
+		(SELECT CAST(id AS TEXT) FROM messages WHERE inbox_id = $1 AND provider_message_id = $2 AND provider_message_id <> ''),
+		(SELECT CAST(conversation_id AS TEXT) FROM messages WHERE inbox_id = $1 AND provider_message_id = $2 AND provider_message_id <> ''),
+		(SELECT settings FROM workspaces WHERE id = $3),
+		(SELECT CAST(contact_id AS TEXT) FROM contact_identities WHERE inbox_id = $1 AND source_id = $4)`,
+		inbox.ID, providerMessageID, inbox.WorkspaceID, sourceID).Scan(&dupMsg, &dupConv, &settings, &contact)
+	if err != nil {
+		return nil, fmt.Errorf("inbound preflight: %w", err)
+	}
+	if !settings.Valid {
+		return nil, parley.Errorf(parley.ENOTFOUND, "Workspace not found.")
+	}
+	p.Workspace.Settings = parley.DefaultWorkspaceSettings()
+	if err := json.Unmarshal([]byte(settings.String), &p.Workspace.Settings); err != nil {
+		return nil, fmt.Errorf("decode workspace settings: %w", err)
+	}
+	p.DuplicateMessageID, p.DuplicateConversationID, p.ContactID = dupMsg.String, dupConv.String, contact.String
+	return p, nil
+}

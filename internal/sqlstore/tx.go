@@ -337,8 +337,9 @@ func (w *batchWorker) commit(batch []*writeReq) {
 		}
 		var events []parley.Event
 		var deltas map[countKey]int64
+		open := false // a savepoint of an earlier write is still open
 		for i, req := range batch {
-			results[i] = w.runOne(sqlTx, req, &events, &deltas)
+			results[i] = w.runOne(sqlTx, req, &events, &deltas, &open)
 		}
 		tx := s.newTx(w.querier(sqlTx))
 		tx.events, tx.deltas = events, deltas
@@ -373,32 +374,34 @@ func (w *batchWorker) commit(batch []*writeReq) {
 }
 
 // runOne runs one write in a savepoint, retrying it on a conflict, and
-// adds its events to the batch's when it succeeds.
-func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Event, deltas *map[countKey]int64) error {
+// adds its events to the batch's when it succeeds. The previous write's
+// savepoint is released in the same round trip that opens this one's; the
+// last is released by the commit.
+func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Event, deltas *map[countKey]int64, open *bool) error {
 	if err := req.ctx.Err(); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(req.ctx), fnTimeout)
 	defer cancel()
+	begin := "SAVEPOINT w"
+	if *open {
+		begin = "RELEASE w; SAVEPOINT w"
+	}
+	if _, err := sqlTx.ExecContext(ctx, begin); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	*open = true
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		if _, serr := sqlTx.ExecContext(ctx, "SAVEPOINT w"); serr != nil {
-			return fmt.Errorf("savepoint: %w", serr)
-		}
 		tx := w.g.s.newTx(w.querier(sqlTx))
 		if err = req.fn(tx); err == nil {
-			if _, rerr := sqlTx.ExecContext(ctx, "RELEASE w"); rerr != nil {
-				return fmt.Errorf("release savepoint: %w", rerr)
-			}
 			*events = append(*events, tx.events...)
 			mergeDeltas(deltas, tx.deltas)
 			return nil
 		}
+		// Rolling back to the savepoint keeps it, for the retry.
 		if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
 			return errors.Join(err, fmt.Errorf("rollback to savepoint: %w", rerr))
-		}
-		if _, rerr := sqlTx.ExecContext(ctx, "RELEASE w"); rerr != nil {
-			return errors.Join(err, fmt.Errorf("release savepoint: %w", rerr))
 		}
 		if !isConflict(err) {
 			return err
