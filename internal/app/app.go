@@ -56,6 +56,7 @@ type App struct {
 	Handler  http.Handler
 	clock    parley.Clock
 	hasher   *auth.Hasher
+	signer   *secret.Signer
 	listener net.Listener
 	server   *http.Server
 }
@@ -73,10 +74,15 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 	if a.hasher == nil {
 		a.hasher = auth.NewHasher(4)
 	}
-	box, err := a.secretBox()
+	key, err := a.secretKey()
 	if err != nil {
 		return nil, err
 	}
+	box, err := secret.NewBox(key)
+	if err != nil {
+		return nil, err
+	}
+	a.signer = secret.NewSigner(key, "media links")
 	if err := a.openBroker(ctx); err != nil {
 		return nil, err
 	}
@@ -122,9 +128,9 @@ func (a *App) openBroker(ctx context.Context) error {
 	return nil
 }
 
-// secretBox loads the key for secrets at rest: from the environment, a
-// file, or one generated into the data dir.
-func (a *App) secretBox() (*secret.Box, error) {
+// secretKey loads the instance key (secrets at rest, signed links): from
+// the environment, a file, or one generated into the data dir.
+func (a *App) secretKey() ([]byte, error) {
 	cfg := a.Config
 	var key []byte
 	var err error
@@ -147,7 +153,7 @@ func (a *App) secretBox() (*secret.Box, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secret key: %w", err)
 	}
-	return secret.NewBox(key)
+	return key, nil
 }
 
 func (a *App) build(opts Options) error {
@@ -156,7 +162,7 @@ func (a *App) build(opts Options) error {
 		return fmt.Errorf("PARLEY_ALLOW_PRIVATE_ADDRESSES: %w", err)
 	}
 	a.Sessions = session.New(a.Store, a.hasher, a.clock)
-	ch, err := NewChannels(a.Config, a.Store, guard, a.clock, a.Log)
+	ch, err := NewChannels(a.Config, a.Store, guard, a.signer, a.clock, a.Log)
 	if err != nil {
 		return err
 	}
@@ -182,8 +188,10 @@ func (a *App) build(opts Options) error {
 			return err
 		}
 	}
+	conversations := conversation.New(a.Store)
+	conversations.Blobs = ch.Blobs()
 	a.Handler = httpapi.New(httpapi.Deps{
-		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversation.New(a.Store),
+		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
 		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ch, Extra: ch.Register, Blobs: ch.Blobs(),
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {

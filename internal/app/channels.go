@@ -27,6 +27,7 @@ import (
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/netguard"
+	"github.com/parleyhq/parley/internal/secret"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/webhook"
 	"github.com/parleyhq/parley/internal/workspace"
@@ -63,6 +64,8 @@ type Channels struct {
 	senders  []channel.Adapter
 	convs    *conversation.Service
 	webhooks *webhook.Handler
+	// signer signs the public links of files providers fetch themselves.
+	signer *secret.Signer
 	// Setup is what the workspace service needs to set up provider inboxes.
 	Setup *workspace.ChannelSetup
 
@@ -77,7 +80,7 @@ var _ httpapi.ChannelOps = (*Channels)(nil)
 // NewChannels builds the provider adapters from the configuration: base
 // URLs set by the operator are trusted; media links from webhooks are
 // fetched through guard.
-func NewChannels(cfg *config.Config, store *sqlstore.Store, guard *netguard.Guard, clock parley.Clock, log *slog.Logger) (*Channels, error) {
+func NewChannels(cfg *config.Config, store *sqlstore.Store, guard *netguard.Guard, signer *secret.Signer, clock parley.Clock, log *slog.Logger) (*Channels, error) {
 	for name, raw := range map[string]string{"PARLEY_TWILIO_API_URL": cfg.TwilioAPIURL, "PARLEY_META_GRAPH_URL": cfg.MetaGraphURL, "PARLEY_TELEGRAM_API_URL": cfg.TelegramAPIURL} {
 		if raw == "" {
 			continue
@@ -93,7 +96,7 @@ func NewChannels(cfg *config.Config, store *sqlstore.Store, guard *netguard.Guar
 	trusted := &http.Client{Timeout: 30 * time.Second}
 	mediaClient := guard.Client(30 * time.Second)
 	c := &Channels{
-		cfg: cfg, store: store, blobs: blobs, clock: clock, log: log, client: trusted,
+		cfg: cfg, store: store, blobs: blobs, clock: clock, log: log, client: trusted, signer: signer,
 		convs: conversation.New(store), lastSent: map[string]time.Time{}, failing: map[string]bool{},
 		raw: map[string]channel.Adapter{
 			parley.ChannelTwilioSMS: twilio.New(twilio.Options{BaseURL: cfg.TwilioAPIURL, HTTPClient: trusted, MediaClient: mediaClient, Clock: clock}),
@@ -124,7 +127,10 @@ func (c *Channels) Blobs() blob.Store { return c.blobs }
 func (c *Channels) Adapters() []channel.Adapter { return c.senders }
 
 // Register adds the provider webhook routes to mux (httpapi.Deps.Extra).
-func (c *Channels) Register(mux *http.ServeMux) { c.webhooks.Register(mux) }
+func (c *Channels) Register(mux *http.ServeMux) {
+	c.webhooks.Register(mux)
+	mux.HandleFunc("GET /media/{id}/{name}", c.serveMedia)
+}
 
 // UseOutbox gives automatic fallback resends the outbox that queues them
 // (the delivery worker); without one they are not made.
@@ -214,7 +220,12 @@ func (c *Channels) Compose(ctx context.Context, tx *sqlstore.Tx, m *parley.Messa
 		}
 		out.Tag = tag
 	}
+	needsURL := media.PolicyFor(inbox.Channel).NeedsURL
 	for _, a := range m.Attachments {
+		if needsURL { // the provider fetches the file from a signed link
+			out.Attachments = append(out.Attachments, channel.Attachment{FileName: a.FileName, ContentType: a.ContentType, URL: c.mediaURL(a)})
+			continue
+		}
 		key := a.Key
 		if key == "" {
 			key = a.ID

@@ -21,6 +21,8 @@ import (
 // Service runs the conversation use cases.
 type Service struct {
 	store *sqlstore.Store
+	// Blobs keeps uploaded files; without it uploads are refused.
+	Blobs BlobStore
 }
 
 // New returns a Service on store.
@@ -224,10 +226,24 @@ type Outbox interface {
 
 // Reply posts an agent's reply (or, when private, a note) to a conversation.
 func (s *Service) Reply(ctx context.Context, a parley.Actor, conversationID, content string, private bool, outbox Outbox) (*parley.Message, error) {
-	content = strings.TrimRight(content, " \t\r\n")
+	return s.ReplyWith(ctx, a, conversationID, ReplyInput{Content: content, Private: private}, outbox)
+}
+
+// ReplyInput is an agent's message: text, files uploaded before, or both.
+type ReplyInput struct {
+	Content       string
+	Private       bool
+	AttachmentIDs []string
+}
+
+// ReplyWith posts an agent's reply or note with attachments.
+func (s *Service) ReplyWith(ctx context.Context, a parley.Actor, conversationID string, in ReplyInput, outbox Outbox) (*parley.Message, error) {
+	content, private := strings.TrimRight(in.Content, " \t\r\n"), in.Private
 	switch {
-	case strings.TrimSpace(content) == "":
+	case strings.TrimSpace(content) == "" && len(in.AttachmentIDs) == 0:
 		return nil, parley.FieldErrorf("content", "The message is empty.")
+	case len(in.AttachmentIDs) > 10:
+		return nil, parley.FieldErrorf("attachment_ids", "A message carries at most 10 files.")
 	case !utf8.ValidString(content):
 		return nil, parley.FieldErrorf("content", "The message is not valid UTF-8.")
 	case utf8.RuneCountInString(content) > MaxContentLen:
@@ -248,16 +264,26 @@ func (s *Service) Reply(ctx context.Context, a parley.Actor, conversationID, con
 				return err
 			}
 		}
+		atts, err := attachUploads(ctx, tx, a, inbox.Channel, in.AttachmentIDs, private)
+		if err != nil {
+			return err
+		}
 		msg = &parley.Message{
 			WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: parley.DirectionOut,
 			Sender: parley.Sender{Kind: parley.SenderAgent, ID: a.UserID, Name: a.Name}, Private: private,
 			Content: content, ContentType: "text", Channel: inbox.Channel, Status: parley.DeliveryQueued,
+			Attachments: atts,
 		}
 		if private {
 			msg.Status = parley.DeliverySent
 		}
 		if err := tx.InsertMessage(ctx, msg); err != nil {
 			return err
+		}
+		for _, att := range atts {
+			if err := tx.AttachUpload(ctx, att.ID, msg.ID); err != nil {
+				return err
+			}
 		}
 		if private {
 			return s.recordMessage(ctx, tx, conv, msg)

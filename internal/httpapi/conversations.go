@@ -152,8 +152,9 @@ func (s *Server) messageRoutes() {
 	type messageRoutesPostInput struct {
 		ConversationPath
 		Body struct {
-			Content string `json:"content" required:"true" minLength:"1" maxLength:"262144"`
-			Private bool   `json:"private,omitempty" doc:"true: an internal note, never sent to the customer"`
+			Content       string   `json:"content,omitempty" maxLength:"262144" doc:"the text; may be empty when files are attached"`
+			Private       bool     `json:"private,omitempty" doc:"true: an internal note, never sent to the customer"`
+			AttachmentIDs []string `json:"attachment_ids,omitempty" maxItems:"10" doc:"ids of files uploaded with POST …/uploads"`
 		}
 	}
 	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/messages", "createMessage", "Reply to the customer, or add a private note", 201),
@@ -162,7 +163,9 @@ func (s *Server) messageRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			m, err := s.Conversations.Reply(ctx, a, in.ConversationID, in.Body.Content, in.Body.Private, s.Outbox)
+			b := in.Body
+			m, err := s.Conversations.ReplyWith(ctx, a, in.ConversationID,
+				conversation.ReplyInput{Content: b.Content, Private: b.Private, AttachmentIDs: b.AttachmentIDs}, s.Outbox)
 			return result(s, ctx, m, err)
 		})
 }

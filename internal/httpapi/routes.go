@@ -17,6 +17,7 @@ func (s *Server) routes() {
 	s.inboundRoutes()
 	s.retryRoutes()
 	s.channelRoutes()
+	s.uploadRoutes()
 }
 
 // op describes an operation; secured operations document both schemes.

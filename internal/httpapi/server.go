@@ -102,7 +102,11 @@ func New(d Deps) *Server {
 // protects cookie-authenticated writes from cross-site requests, caps the
 // body and routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	limit := int64(MaxBodyBytes)
+	if isUpload(r) {
+		limit = maxUploadBody
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	ctx := r.Context()
 	token, viaCookie := bearer(r)
 	if token != "" {

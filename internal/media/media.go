@@ -354,3 +354,37 @@ func CheckOutbound(channelKind string, atts []channel.Attachment) error {
 	}
 	return nil
 }
+
+// UploadPolicy is what agents may upload: any file some channel carries.
+// Whether the conversation's channel takes it is checked when it is sent
+// (CheckOutbound).
+var UploadPolicy = Policy{Name: "Parley", MaxAttachments: 10,
+	Types: slices.Concat(images, []string{"image/webp"}, documents, []string{"video/mp4"}, audio)}
+
+// CheckFiles checks files already stored (typed by content when they were
+// uploaded) against a channel's limits: count, type, size and total. It is
+// CheckOutbound for files whose bytes need not be read again.
+func CheckFiles(channelKind string, files []parley.Attachment) error {
+	p := PolicyFor(channelKind)
+	if len(files) > p.MaxAttachments {
+		if p.MaxAttachments == 1 {
+			return parley.Errorf(parley.EINVALID, "%s sends one attachment per message; send the others as separate messages.", p.Name)
+		}
+		return parley.Errorf(parley.EINVALID, "%s sends at most %d attachments per message.", p.Name, p.MaxAttachments)
+	}
+	var total int64
+	for _, f := range files {
+		ct := baseType(f.ContentType)
+		if !slices.Contains(p.Types, ct) {
+			return parley.Errorf(parley.EINVALID, "%s does not accept files of this type (%s); it accepts %s.", p.Name, ct, p.accepted())
+		}
+		if limit := Limit(kindOf[ct]); f.Size > limit {
+			return parley.Errorf(parley.ETOOLARGE, "The file %s is %s; %s accepts up to %s for this type.", quoteName(f.FileName), size(f.Size), p.Name, size(limit))
+		}
+		total += f.Size
+	}
+	if p.MaxTotal > 0 && total > p.MaxTotal {
+		return parley.Errorf(parley.ETOOLARGE, "The attachments add up to %s; %s accepts up to %s per message.", size(total), p.Name, size(p.MaxTotal))
+	}
+	return nil
+}

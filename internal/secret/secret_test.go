@@ -45,3 +45,15 @@ func TestLoadOrCreateKeyFile(t *testing.T) {
 		t.Fatalf("second call: created %v, same key %v, %v", created, bytes.Equal(k1, k2), err)
 	}
 }
+
+func TestSigner(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, KeySize)
+	s, other := NewSigner(key, "media"), NewSigner(key, "other")
+	sig := s.Sign("file-1\n1700000000")
+	if !s.Verify("file-1\n1700000000", sig) {
+		t.Errorf("Verify(own signature) = false")
+	}
+	if s.Verify("file-2\n1700000000", sig) || other.Verify("file-1\n1700000000", sig) {
+		t.Errorf("a signature verified for another message or purpose")
+	}
+}

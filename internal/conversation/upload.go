@@ -1,0 +1,96 @@
+package conversation
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/id"
+	"github.com/parleyhq/parley/internal/media"
+	"github.com/parleyhq/parley/internal/sqlstore"
+)
+
+// BlobStore keeps files by key.
+type BlobStore interface {
+	Put(ctx context.Context, key string, data []byte) error
+	Get(ctx context.Context, key string) ([]byte, error)
+}
+
+// MaxUpload is the largest file an agent may upload (the largest any
+// channel carries: WhatsApp video).
+const MaxUpload = media.MaxVideo
+
+// Upload stores a file an agent will attach to a reply: typed by its
+// content, refused when no channel carries it.
+func (s *Service) Upload(ctx context.Context, a parley.Actor, fileName, declared string, data []byte) (*sqlstore.Upload, error) {
+	if s.Blobs == nil {
+		return nil, parley.Errorf(parley.EINTERNAL, "File storage is not configured.")
+	}
+	fileName = cleanFileName(fileName)
+	f, err := media.Check(media.UploadPolicy, data, declared, fileName)
+	if err != nil {
+		return nil, err
+	}
+	u := &sqlstore.Upload{WorkspaceID: a.WorkspaceID, UserID: a.UserID,
+		Attachment: parley.Attachment{ID: id.New(), FileName: fileName, ContentType: f.ContentType, Size: int64(len(data))}}
+	u.Key = u.ID
+	if err := s.Blobs.Put(ctx, u.Key, data); err != nil {
+		return nil, err
+	}
+	if err := s.store.Write(ctx, func(tx *sqlstore.Tx) error { return tx.CreateUpload(ctx, u) }); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// cleanFileName keeps the base name, printable and short.
+func cleanFileName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "." || name == "/" || name == "" || !utf8.ValidString(name) {
+		return "file"
+	}
+	if len(name) > 200 {
+		name = name[len(name)-200:]
+	}
+	return name
+}
+
+// attachUploads turns the actor's uploads into the message's attachments,
+// checked against the channel the message will use.
+func attachUploads(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, channelKind string, ids []string, private bool) ([]parley.Attachment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var atts []parley.Attachment
+	for _, uid := range ids {
+		if !id.Valid(uid) {
+			return nil, parley.FieldErrorf("attachment_ids", "Unknown file %q: upload it first.", clip(uid))
+		}
+		u, err := tx.FindUpload(ctx, a.WorkspaceID, a.UserID, uid)
+		if parley.IsNotFound(err) {
+			return nil, parley.FieldErrorf("attachment_ids", "Unknown file %q: upload it first.", clip(uid))
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.MessageID != "" {
+			return nil, parley.FieldErrorf("attachment_ids", "The file %s was already sent with another message; upload it again.", u.FileName)
+		}
+		atts = append(atts, u.Attachment)
+	}
+	if !private {
+		if err := media.CheckFiles(channelKind, atts); err != nil {
+			pe := err.(*parley.Error)
+			return nil, &parley.Error{Code: pe.Code, Field: "attachment_ids", Message: pe.Message}
+		}
+	}
+	return atts, nil
+}

@@ -1,0 +1,17 @@
+-- +goose Up
+-- Files agents upload before they send them: typed by content, stored in
+-- the blob store under their id, attached to one message of the workspace.
+CREATE TABLE uploads (
+    id           UUID PRIMARY KEY,
+    workspace_id UUID NOT NULL,
+    user_id      UUID NOT NULL,
+    file_name    TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         BIGINT NOT NULL,
+    message_id   UUID,
+    created_at   BIGINT NOT NULL
+);
+CREATE INDEX uploads_workspace ON uploads (workspace_id, created_at);
+
+-- +goose Down
+DROP TABLE uploads;
