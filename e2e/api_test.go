@@ -104,6 +104,22 @@ func TestAuth_FailedLoginsAreRateLimited(t *testing.T) {
 	})
 }
 
+func TestAuth_FailedLoginsAreRateLimitedPerAddress(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		n.bootstrap()
+		// Guessing across many accounts from one address is stopped too.
+		for i := range 50 {
+			if r := n.do("POST", "/api/v1/auth/login", "", map[string]string{"email": fmt.Sprintf("nobody%d@example.com", i), "password": "guess-guess"}); r.status != 401 {
+				t.Fatalf("failed login %d = %d, want 401", i, r.status)
+			}
+		}
+		r := n.do("POST", "/api/v1/auth/login", "", map[string]string{"email": "ada@example.com", "password": "correct horse"})
+		if r.status != 429 {
+			t.Errorf("login after 50 failures from one address = %d, want 429", r.status)
+		}
+	})
+}
+
 func TestAuth_CookieWritesRefuseCrossSiteRequests(t *testing.T) {
 	eachEngine(t, func(t *testing.T, n *node) {
 		s := n.bootstrap()
