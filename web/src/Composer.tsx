@@ -3,24 +3,78 @@
 // kept per conversation while the agent moves between conversations. On
 // WhatsApp and Messenger the provider's reply window is shown; outside
 // WhatsApp's 24 hours the composer offers the template picker instead.
+// Files (attach button, Alt+U, drag and drop, paste) upload at once and go
+// with the reply or the note as attachment ids; the text is their caption.
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { duration, needsTemplate, replyWindow, type ReplyWindow } from './channels';
-import { fullTime } from './format';
+import { fileSize, fullTime } from './format';
 import { TemplatePicker } from './Templates';
+import type { Attachment } from './types';
+import { FileIcon, PaperclipIcon } from './ui';
 
 export type ComposerMode = 'reply' | 'note' | 'template';
+
+/** A file in the composer: uploading, uploaded (ready to send), or refused. */
+export interface DraftFile {
+  key: string;
+  name: string;
+  size: number;
+  type: string;
+  state: 'uploading' | 'ready' | 'failed';
+  /** upload is the server's record once uploaded; its id is sent. */
+  upload?: Attachment;
+  error?: string;
+}
 
 interface Draft {
   reply: string;
   note: string;
   mode: ComposerMode;
+  /** files go with whichever of reply or note is sent. */
+  files: DraftFile[];
 }
 
 const drafts = new Map<string, Draft>();
+// Uploads under way, by file key, to cancel them.
+const uploading = new Map<string, AbortController>();
+// The mounted composer of each conversation: an upload that ends after the
+// agent moved on updates the kept draft instead.
+const mounted = new Map<string, (fn: (d: Draft) => Draft) => void>();
 
-/** clearDrafts forgets every draft (sign-out, tests). */
+function patchDraft(conversationId: string, fn: (d: Draft) => Draft) {
+  const set = mounted.get(conversationId);
+  if (set) {
+    set(fn);
+    return;
+  }
+  const d = drafts.get(conversationId);
+  if (d) drafts.set(conversationId, fn(d));
+}
+
+/** clearDrafts forgets every draft and cancels its uploads (sign-out, tests). */
 export function clearDrafts() {
+  for (const c of uploading.values()) c.abort();
+  uploading.clear();
   drafts.clear();
+}
+
+/** The most files one message carries, and the largest file (the server's limits). */
+export const MAX_FILES = 10;
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+// What the server accepts (typed by content there): images, documents, MP4 video, audio.
+const ACCEPT = [
+  'image/jpeg', 'image/png', 'image/gif', 'image/webp',
+  'application/pdf', '.pdf', '.doc', '.docx', '.xls', '.xlsx',
+  'application/msword', 'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'video/mp4', 'audio/*', '.ogg', '.opus', '.mp3', '.amr', '.aac', '.m4a',
+].join(',');
+
+let fileSeq = 0;
+
+function hasFiles(dt: DataTransfer | null): boolean {
+  return !!dt && Array.from(dt.types ?? []).includes('Files');
 }
 
 const ENTER_SENDS_KEY = 'parley.enterSends';
@@ -43,12 +97,17 @@ export function writeEnterSends(v: boolean) {
 
 export interface ComposerHandle {
   focus: (mode?: ComposerMode) => void;
+  /** attach opens the file chooser (Alt+U). */
+  attach: () => void;
 }
 
 export interface ComposerProps {
   conversationId: string;
   channelName: string;
-  onSend: (content: string, isPrivate: boolean) => Promise<void>;
+  /** onSend posts the message; attachmentIds are given when files go with it. */
+  onSend: (content: string, isPrivate: boolean, attachmentIds?: string[]) => Promise<void>;
+  /** upload stores one file and answers its record; without it files cannot be attached. */
+  upload?: (file: File, signal: AbortSignal) => Promise<Attachment>;
   /** onTyping reports typing on/off (for colleagues' "is typing"). */
   onTyping?: (state: 'on' | 'off') => void;
   disabled?: boolean;
@@ -75,12 +134,19 @@ export function Composer({
   inboxId = '',
   lastInboundAt,
   onSendTemplate,
+  upload,
 }: ComposerProps) {
   const templates = channel === 'whatsapp' && !!onSendTemplate && !!inboxId;
   const [draft, setDraft] = useState<Draft>(() => {
-    const d = drafts.get(conversationId) ?? { reply: '', note: '', mode: 'reply' as ComposerMode };
+    const d = drafts.get(conversationId) ?? { reply: '', note: '', mode: 'reply' as ComposerMode, files: [] };
     return d.mode === 'template' && !templates ? { ...d, mode: 'reply' } : d;
   });
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+  const [dragging, setDragging] = useState(false);
+  // Said to screen readers: a file uploaded, removed or refused.
+  const [announce, setAnnounce] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
   const [enterSends, setEnterSends] = useState(readEnterSends);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState('');
@@ -137,6 +203,13 @@ export function Composer({
     drafts.set(conversationId, draft);
   }, [conversationId, draft]);
 
+  useEffect(() => {
+    mounted.set(conversationId, setDraft);
+    return () => {
+      if (mounted.get(conversationId) === setDraft) mounted.delete(conversationId);
+    };
+  }, [conversationId]);
+
   // The textarea is not there while the template picker is shown: focus it once it is.
   const focusText = () => {
     if (textarea.current) textarea.current.focus();
@@ -148,13 +221,80 @@ export function Composer({
       if (mode) setDraft((d) => ({ ...d, mode }));
       focusText();
     },
+    attach: () => {
+      if (upload && !disabled) fileInput.current?.click();
+    },
   }));
+
+  /** addFiles uploads each file at once; the chips show how each one is doing. */
+  function addFiles(list: FileList | File[] | null | undefined) {
+    if (!upload || disabled || !list) return;
+    const picked = Array.from(list);
+    if (picked.length === 0) return;
+    const room = Math.max(0, MAX_FILES - draftRef.current.files.length);
+    const taken = picked.slice(0, room);
+    if (picked.length > room) {
+      setError(`A message carries at most ${MAX_FILES} files: ${picked.length - room === 1 ? '1 file was' : `${picked.length - room} files were`} not added.`);
+    } else {
+      setError('');
+    }
+    const cid = conversationId;
+    const items: DraftFile[] = taken.map((f) => {
+      const item: DraftFile = { key: `f${++fileSeq}`, name: f.name || 'file', size: f.size, type: f.type, state: 'uploading' };
+      if (f.size > MAX_FILE_BYTES) {
+        item.state = 'failed';
+        item.error = `Larger than ${fileSize(MAX_FILE_BYTES)}.`;
+      }
+      return item;
+    });
+    if (items.length === 0) return;
+    // Files are not shown beside the template picker: back to the reply box.
+    setDraft((d) => ({ ...d, mode: d.mode === 'template' ? 'reply' : d.mode, files: [...d.files, ...items] }));
+    setAnnounce(items.length === 1 ? `Uploading ${items[0].name}…` : `Uploading ${items.length} files…`);
+    items.forEach((item, i) => {
+      if (item.state !== 'uploading') {
+        setAnnounce(`${item.name} was not attached: ${item.error}`);
+        return;
+      }
+      const ctl = new AbortController();
+      uploading.set(item.key, ctl);
+      const set = (patch: Partial<DraftFile>) =>
+        patchDraft(cid, (d) => ({ ...d, files: d.files.map((x) => (x.key === item.key ? { ...x, ...patch } : x)) }));
+      upload(taken[i], ctl.signal)
+        .then((a) => {
+          set({ state: 'ready', upload: a, name: a.file_name || item.name, size: a.size, type: a.content_type || item.type });
+          if (mounted.get(cid)) setAnnounce(`${a.file_name || item.name} attached.`);
+        })
+        .catch((err: unknown) => {
+          if (ctl.signal.aborted || (err as Error)?.name === 'AbortError') return;
+          const status = (err as { status?: number }).status;
+          const message =
+            status === 413 ? `Larger than ${fileSize(MAX_FILE_BYTES)}.` : (err as Error)?.message || 'The upload failed.';
+          set({ state: 'failed', error: message });
+          if (mounted.get(cid)) setAnnounce(`${item.name} was not attached: ${message}`);
+        })
+        .finally(() => uploading.delete(item.key));
+    });
+  }
+
+  function removeFile(f: DraftFile) {
+    uploading.get(f.key)?.abort();
+    uploading.delete(f.key);
+    setDraft((d) => ({ ...d, files: d.files.filter((x) => x.key !== f.key) }));
+    setAnnounce(`${f.name} removed.`);
+    setError('');
+    focusText();
+  }
 
   const text = draft.mode === 'note' ? draft.note : draft.reply;
   const isNote = draft.mode === 'note';
   const isTemplate = draft.mode === 'template' && templates;
   // Free-form replies the provider would refuse are not offered.
   const replyBlocked = !isNote && (win.kind === 'template_only' || win.kind === 'closed');
+  const files = draft.files;
+  const ready = files.filter((f) => f.state === 'ready' && f.upload);
+  const stillUploading = files.some((f) => f.state === 'uploading');
+  const canAttach = !!upload && !disabled;
 
   function setText(v: string) {
     setDraft((d) => (d.mode === 'note' ? { ...d, note: v } : { ...d, reply: v }));
@@ -174,14 +314,21 @@ export function Composer({
 
   async function send() {
     const content = text.trim();
-    if (isTemplate || !content || sending || disabled || replyBlocked) return;
+    if (isTemplate || (!content && ready.length === 0) || sending || disabled || replyBlocked) return;
+    if (stillUploading) {
+      setError('Wait for the files to finish uploading.');
+      return;
+    }
     setSending(true);
     setError('');
     setRefusal('');
     stopTyping();
+    const ids = ready.map((f) => f.upload!.id);
     try {
-      await onSend(content, isNote);
-      setDraft((d) => (d.mode === 'note' ? { ...d, note: '' } : { ...d, reply: '' }));
+      if (ids.length) await onSend(content, isNote, ids);
+      else await onSend(content, isNote);
+      // The files went with it (refused ones too: the agent saw why).
+      setDraft((d) => ({ ...(d.mode === 'note' ? { ...d, note: '' } : { ...d, reply: '' }), files: [] }));
     } catch (err) {
       const message = (err as Error).message || 'The message was not sent.';
       const status = (err as { status?: number }).status;
@@ -218,15 +365,68 @@ export function Composer({
 
   const sendKey = enterSends ? 'Enter' : 'Ctrl+Enter';
   const windowId = `window-${conversationId}`;
+  const dropProps = canAttach
+    ? {
+        onDragEnter: (e: React.DragEvent) => {
+          if (!hasFiles(e.dataTransfer)) return;
+          e.preventDefault();
+          setDragging(true);
+        },
+        onDragOver: (e: React.DragEvent) => {
+          if (!hasFiles(e.dataTransfer)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+          if (!dragging) setDragging(true);
+        },
+        onDragLeave: (e: React.DragEvent) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        },
+        onDrop: (e: React.DragEvent) => {
+          setDragging(false);
+          if (!e.dataTransfer?.files?.length) return;
+          e.preventDefault();
+          addFiles(e.dataTransfer.files);
+          focusText();
+        },
+      }
+    : {};
   return (
     <form
-      className={'composer' + (isNote ? ' composer-note' : '') + (isTemplate ? ' composer-template' : '')}
+      className={
+        'composer' + (isNote ? ' composer-note' : '') + (isTemplate ? ' composer-template' : '') + (dragging ? ' composer-dragging' : '')
+      }
       aria-label="Composer"
       onSubmit={(e) => {
         e.preventDefault();
         send();
       }}
+      {...dropProps}
     >
+      {dragging && (
+        <div className="composer-drop" aria-hidden="true">
+          Drop files to attach them
+        </div>
+      )}
+      {upload && (
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          accept={ACCEPT}
+          aria-label="Attach files"
+          tabIndex={-1}
+          data-testid="composer-file-input"
+          onChange={(e) => {
+            addFiles(e.target.files);
+            e.target.value = ''; // the same file may be chosen again
+            focusText();
+          }}
+        />
+      )}
+      <span className="sr-only" role="status" aria-live="polite">
+        {announce}
+      </span>
       {hasWindow && !isNote && <WindowIndicator id={windowId} win={win} channel={channel} now={now} />}
       <div className="composer-tabs" role="group" aria-label="Message type">
         <button
@@ -297,6 +497,14 @@ export function Composer({
         rows={3}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={(e) => {
+          // A pasted picture or file is attached. Text copied from an office
+          // program may carry a picture of itself too: text wins then.
+          const cd = e.clipboardData;
+          if (!canAttach || !cd?.files?.length || Array.from(cd.types ?? []).includes('text/plain')) return;
+          e.preventDefault();
+          addFiles(cd.files);
+        }}
         onBlur={() => {
           if (text.trim() === '') stopTyping();
         }}
@@ -304,12 +512,54 @@ export function Composer({
         aria-keyshortcuts="Control+Enter"
         aria-describedby={hasWindow && !isNote ? windowId : undefined}
       />
+      {files.length > 0 && (
+        <ul className="composer-files" aria-label="Files to send">
+          {files.map((f) => (
+            <li key={f.key} className={'file-chip file-chip-' + f.state} data-state={f.state} aria-busy={f.state === 'uploading'}>
+              <FileIcon contentType={f.type} />
+              <span className="file-chip-name" title={f.name}>
+                {f.name}
+              </span>
+              <span className="file-chip-size">{fileSize(f.size)}</span>
+              {f.state === 'uploading' && (
+                <span className="file-chip-progress">
+                  <span className="file-chip-bar" role="progressbar" aria-label={`Uploading ${f.name}`} />
+                  Uploading…
+                </span>
+              )}
+              {f.state === 'failed' && <span className="file-chip-error">{f.error}</span>}
+              <button
+                type="button"
+                className="file-chip-remove"
+                aria-label={`Remove ${f.name}`}
+                title={f.state === 'uploading' ? 'Cancel the upload' : 'Remove'}
+                onClick={() => removeFile(f)}
+              >
+                <span aria-hidden="true">✕</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       {error && (
-        <p className="form-error" role="alert">
+        <p className="form-error composer-error" role="alert">
           {error}
         </p>
       )}
       <div className="composer-footer">
+        {upload && (
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm composer-attach"
+            aria-label="Attach files"
+            aria-keyshortcuts="Alt+U"
+            title="Attach files (Alt+U), or drop or paste them here"
+            disabled={disabled || files.length >= MAX_FILES}
+            onClick={() => fileInput.current?.click()}
+          >
+            <PaperclipIcon />
+          </button>
+        )}
         <label className="check">
           <input
             type="checkbox"
@@ -327,9 +577,9 @@ export function Composer({
         <button
           type="submit"
           className={'btn ' + (isNote ? 'btn-note' : 'btn-primary')}
-          disabled={!text.trim() || sending || disabled || replyBlocked}
+          disabled={(!text.trim() && ready.length === 0) || stillUploading || sending || disabled || replyBlocked}
         >
-          {sending ? 'Sending…' : isNote ? 'Add note' : 'Send'}
+          {sending ? 'Sending…' : stillUploading ? 'Uploading…' : isNote ? 'Add note' : 'Send'}
         </button>
       </div>
         </>

@@ -512,14 +512,16 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   }, [patchCurrent, me.id]);
 
   const send = useCallback(
-    async (content: string, isPrivate: boolean) => {
+    async (content: string, isPrivate: boolean, attachmentIds?: string[]) => {
       const id = st.current.conversationId;
       if (!id) return;
-      const m = await api.send(ws, id, content, isPrivate);
+      const m = await api.send(ws, id, content, isPrivate, attachmentIds);
       if (m?.id) handlersRef.current.onEvents([{ type: 'message.created', data: m }]);
     },
     [ws],
   );
+
+  const upload = useCallback((file: File, signal: AbortSignal) => api.upload(ws, file, signal), [ws]);
 
   const sendTemplate = useCallback(
     async (t: { name: string; language: string; parameters: string[] }) => {
@@ -584,6 +586,9 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             break;
           case 'KeyM':
             composer.current?.focus('reply');
+            break;
+          case 'KeyU':
+            composer.current?.attach();
             break;
           case 'KeyA':
             k.assignToMe();
@@ -682,7 +687,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           <div className="conv-bottom">
             <ChannelIcon channel={lm?.channel || c.inbox?.channel} />
             <span className="conv-preview">
-              {typing ? <em>typing…</em> : prefix + (lm?.content ?? 'No messages yet')}
+              {typing ? <em>typing…</em> : prefix + (lm ? lm.content || 'Attachment' : 'No messages yet')}
             </span>
             {c.ai_mode === 'active' && <span className="tag tag-ai tag-xs">AI</span>}
             {unread && (
@@ -832,6 +837,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 contactName={current.contact?.name ?? ''}
                 contactAvatar={current.contact?.avatar_url}
                 actions={messageActions}
+                workspaceId={ws}
               />
               <div className="typing" aria-live="polite">
                 {typers.length > 0 && (
@@ -853,6 +859,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                     : undefined
                 }
                 onSend={send}
+                upload={upload}
                 onSendTemplate={sendTemplate}
                 onTyping={(state) => rt.current?.send({ type: 'typing', conversation_id: current.id, state })}
               />

@@ -10,6 +10,7 @@ export const SHORTCUTS: [string[], string][] = [
   [['Ctrl+Enter'], 'Send the reply or note'],
   [['Alt+N'], 'Write a private note'],
   [['Alt+M'], 'Write a reply to the customer'],
+  [['Alt+U'], 'Attach files to the reply or note (or drop or paste them on the composer)'],
   [['Alt+R'], 'Resolve the conversation (or reopen it)'],
   [['Alt+A'], 'Assign the conversation to me'],
   [['Alt+1', 'Alt+2', 'Alt+3'], 'Show All / Mine / Unassigned'],

@@ -1,9 +1,10 @@
 // The message thread: customer on the left, the team on the right, notes and
 // system events marked. Older pages load as the agent scrolls up.
 import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { channelLabel, clockTime, dayKey, dayLabel, DELIVERY_LABELS, fullTime } from './format';
-import type { Inbox, Member, Message } from './types';
-import { Avatar, ChannelIcon } from './ui';
+import { attachmentURL } from './api';
+import { channelLabel, clockTime, dayKey, dayLabel, DELIVERY_LABELS, fileSize, fileType, fullTime } from './format';
+import type { Attachment, Inbox, Member, Message } from './types';
+import { Avatar, ChannelIcon, FileIcon } from './ui';
 
 /** MessageActions act on a failed reply: send it again, or through another inbox. */
 export interface MessageActions {
@@ -31,6 +32,8 @@ export interface MessageListProps {
   contactAvatar?: string;
   footer?: ReactNode;
   actions?: MessageActions;
+  /** workspaceId builds the links of the messages' files. */
+  workspaceId: string;
 }
 
 const NEAR_TOP = 300;
@@ -95,6 +98,7 @@ export function MessageList(props: MessageListProps) {
         contactName={props.contactName}
         contactAvatar={props.contactAvatar}
         actions={props.actions}
+        workspaceId={props.workspaceId}
       />,
     );
   }
@@ -152,12 +156,14 @@ const MessageItem = memo(function MessageItem({
   contactName,
   contactAvatar,
   actions,
+  workspaceId,
 }: {
   m: Message;
   member?: Member;
   contactName: string;
   contactAvatar?: string;
   actions?: MessageActions;
+  workspaceId: string;
 }) {
   const kind = m.sender?.kind ?? (m.direction === 'in' ? 'contact' : 'agent');
   if (kind === 'system') {
@@ -195,13 +201,61 @@ const MessageItem = memo(function MessageItem({
           </time>
           {!m.private && m.channel && <ChannelIcon channel={m.channel} />}
         </div>
-        <div className="bubble">{m.content}</div>
+        {!!m.attachments?.length && <Attachments m={m} workspaceId={workspaceId} />}
+        {(m.content !== '' || !m.attachments?.length) && <div className="bubble">{m.content}</div>}
         {!incoming && !m.private && <Delivery m={m} actions={actions} />}
       </div>
       {!incoming && avatar}
     </li>
   );
 });
+
+// Images the server serves inline (everything else is a download).
+const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+/** Attachments shows a message's files: images as thumbnails that open full size, others as download cards. */
+export function Attachments({ m, workspaceId }: { m: Message; workspaceId: string }) {
+  const files = m.attachments ?? [];
+  return (
+    <ul className="attachments" aria-label={files.length === 1 ? 'Attachment' : `${files.length} attachments`}>
+      {files.map((a) => (
+        <li key={a.id}>
+          <AttachmentView a={a} url={attachmentURL(workspaceId, m, a)} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AttachmentView({ a, url }: { a: Attachment; url: string }) {
+  // A thumbnail that cannot be shown (the file is gone, or not an image after all) becomes a card.
+  const [broken, setBroken] = useState(false);
+  const type = (a.content_type || '').split(';')[0].trim().toLowerCase();
+  if (INLINE_IMAGES.has(type) && !broken) {
+    return (
+      <a className="att-image" href={url} target="_blank" rel="noopener noreferrer" title="Open full size in a new tab" data-testid="attachment-image">
+        <img src={url} alt="" loading="lazy" decoding="async" onError={() => setBroken(true)} />
+        <span className="att-caption">
+          <span className="att-name">{a.file_name}</span>
+          <span className="att-size">{fileSize(a.size)}</span>
+        </span>
+        <span className="sr-only"> (image, opens full size in a new tab)</span>
+      </a>
+    );
+  }
+  return (
+    <a className="att-file" href={url} download={a.file_name} data-testid="attachment-file">
+      <FileIcon contentType={type} size={28} />
+      <span className="att-file-text">
+        <span className="att-name">{a.file_name}</span>
+        <span className="att-size">
+          {fileType(type)} · {fileSize(a.size)}
+        </span>
+      </span>
+      <span className="att-download">Download</span>
+    </a>
+  );
+}
 
 /** Delivery shows a reply's delivery status, why it failed, its history and what can be done. */
 export function Delivery({ m, actions }: { m: Message; actions?: MessageActions }) {

@@ -2,6 +2,7 @@
 // the HttpOnly session cookie, so requests are same-origin and carry no token.
 import type {
   AIMode,
+  Attachment,
   Availability,
   ChannelHealth,
   ChannelTest,
@@ -37,8 +38,10 @@ export class ApiError extends Error {
 
 function problemMessage(p: Problem | null): string {
   if (!p) return '';
-  const details = (p.errors ?? []).map((e) => e.message).filter(Boolean);
-  if (p.detail) return details.length ? `${p.detail} ${details.join(' ')}` : p.detail;
+  const details = (p.errors ?? []).map((e) => e.message ?? '').filter(Boolean);
+  // A field's message often repeats the detail word for word: say it once.
+  const extra = details.filter((d) => !(p.detail ?? '').includes(d));
+  if (p.detail) return extra.length ? `${p.detail} ${extra.join(' ')}` : p.detail;
   if (details.length) return details.join(' ');
   return p.title ?? '';
 }
@@ -53,6 +56,8 @@ export function onUnauthorized(fn: (() => void) | null) {
 interface RequestOptions {
   method?: string;
   body?: unknown;
+  /** form is a multipart body (file uploads); the browser sets its Content-Type. */
+  form?: FormData;
   signal?: AbortSignal;
   /** quiet401 keeps a 401 from signing the app out (sign-in, set-up, probing). */
   quiet401?: boolean;
@@ -60,8 +65,10 @@ interface RequestOptions {
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  let body: string | undefined;
-  if (opts.body !== undefined) {
+  let body: string | FormData | undefined;
+  if (opts.form) {
+    body = opts.form;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -150,11 +157,19 @@ export const api = {
     request<Page<Message>>(`/workspaces/${ws}/conversations/${id}/messages` + q({ cursor, limit: 50 }), {
       signal,
     }),
-  send: (ws: string, id: string, content: string, isPrivate: boolean) =>
+  send: (ws: string, id: string, content: string, isPrivate: boolean, attachmentIds: string[] = []) =>
     request<Message>(`/workspaces/${ws}/conversations/${id}/messages`, {
       method: 'POST',
-      body: { content, private: isPrivate },
+      body: attachmentIds.length
+        ? { content, private: isPrivate, attachment_ids: attachmentIds }
+        : { content, private: isPrivate },
     }),
+  /** upload stores a file to attach to a reply or note; its id goes in send's attachmentIds. */
+  upload: (ws: string, file: File, signal?: AbortSignal) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return request<Attachment>(`/workspaces/${ws}/uploads`, { method: 'POST', form, signal });
+  },
   contact: (ws: string, id: string) => request<Contact>(`/workspaces/${ws}/contacts/${id}`),
 
   // Messages: templates (WhatsApp), retry and resend of failed replies.
@@ -182,3 +197,9 @@ export const api = {
   refreshTemplates: (ws: string, inboxId: string) =>
     request<TemplateList>(`/workspaces/${ws}/inboxes/${inboxId}/templates/refresh`, { method: 'POST' }),
 };
+
+/** attachmentURL is where a message's file is served (the session cookie authenticates it). */
+export function attachmentURL(ws: string, m: { id: string; conversation_id: string }, a: { id: string }): string {
+  const e = encodeURIComponent;
+  return `/api/v1/workspaces/${e(ws)}/conversations/${e(m.conversation_id)}/messages/${e(m.id)}/attachments/${e(a.id)}`;
+}

@@ -109,3 +109,36 @@ export function dayKey(iso: string): string {
   const d = new Date(iso);
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
 }
+
+/** fileSize is a byte count as people read it: 512 B, 12 KB, 1.4 MB (1 KB = 1024 B). */
+export function fileSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  const kb = bytes / 1024;
+  if (kb < 1024) return `${kb < 10 ? kb.toFixed(1).replace(/\.0$/, '') : Math.round(kb)} KB`;
+  const mb = kb / 1024;
+  return `${mb < 10 ? mb.toFixed(1).replace(/\.0$/, '') : Math.round(mb)} MB`;
+}
+
+const FILE_TYPES: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'application/msword': 'Word document',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word document',
+  'application/vnd.ms-excel': 'Excel sheet',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel sheet',
+  'video/mp4': 'MP4 video',
+  'image/jpeg': 'JPEG image',
+  'image/png': 'PNG image',
+  'image/gif': 'GIF image',
+  'image/webp': 'WebP image',
+};
+
+/** fileType names a content type as people know it: PDF, Word document, MP3 audio… */
+export function fileType(contentType: string): string {
+  const t = contentType.split(';')[0].trim().toLowerCase();
+  if (FILE_TYPES[t]) return FILE_TYPES[t];
+  if (t.startsWith('audio/')) return 'Audio';
+  if (t.startsWith('video/')) return 'Video';
+  if (t.startsWith('image/')) return 'Image';
+  return 'File';
+}

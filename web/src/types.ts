@@ -94,6 +94,14 @@ export interface StatusStep {
   error?: string;
 }
 
+/** A file a message carries, or an upload waiting to be sent (POST …/uploads answers one). */
+export interface Attachment {
+  id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+}
+
 export interface Message {
   id: string;
   conversation_id: string;
@@ -108,7 +116,7 @@ export interface Message {
   status_history?: StatusStep[] | null;
   error?: string;
   outcome_unknown?: boolean;
-  attachments?: unknown[] | null;
+  attachments?: Attachment[] | null;
   created_at: string;
 }
 

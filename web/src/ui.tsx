@@ -137,3 +137,43 @@ export function ConnectionPill({ state }: { state: ConnectionState }) {
     </span>
   );
 }
+
+/** PaperclipIcon is the attach-files glyph (decorative: the button carries the name). */
+export function PaperclipIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+      <path
+        d="M10.9 3.3 5 9.2a1.3 1.3 0 0 0 1.8 1.8l5.4-5.4a2.6 2.6 0 0 0-3.7-3.7L3 7.4a3.9 3.9 0 0 0 5.5 5.5l4.6-4.6"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.4"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
+
+/** FileIcon is a document glyph, marked with the file's kind (decorative). */
+export function FileIcon({ contentType, size = 16 }: { contentType: string; size?: number }) {
+  const kind = fileKind(contentType);
+  return (
+    <svg className={'icon file-icon file-icon-' + kind} viewBox="0 0 16 16" width={size} height={size} aria-hidden="true" focusable="false">
+      <path d="M4 1.5h5.2L12.5 4.8v9.2a.5.5 0 0 1-.5.5H4a.5.5 0 0 1-.5-.5V2a.5.5 0 0 1 .5-.5z" fill="none" stroke="currentColor" strokeWidth="1.2" strokeLinejoin="round" />
+      <path d="M9 1.7V5h3.3" fill="none" stroke="currentColor" strokeWidth="1.2" strokeLinejoin="round" />
+      {kind === 'image' && <path d="M5 12l2-2.6 1.4 1.6 1-1.2L11 12z" fill="currentColor" />}
+      {kind === 'video' && <path d="M6.5 8.2v3.6l3-1.8z" fill="currentColor" />}
+      {kind === 'audio' && <path d="M8.8 7.5v3.2a1.1 1.1 0 1 1-.8-1V7.5h2v1z" fill="currentColor" />}
+      {kind === 'document' && <path d="M5.5 8h5M5.5 10h5M5.5 12h3" stroke="currentColor" strokeWidth="1" />}
+    </svg>
+  );
+}
+
+/** fileKind is the family of a content type: image, video, audio or document. */
+export function fileKind(contentType: string): 'image' | 'video' | 'audio' | 'document' {
+  const t = contentType.split(';')[0].trim().toLowerCase();
+  if (t.startsWith('image/')) return 'image';
+  if (t.startsWith('video/')) return 'video';
+  if (t.startsWith('audio/')) return 'audio';
+  return 'document';
+}

@@ -34,13 +34,22 @@ export function mockFetch(routes: Record<string, Handler>) {
     const url = typeof input === 'string' ? input : input.toString();
     const path = url.replace(/^https?:\/\/[^/]+/, '').replace(/^\/api\/v1/, '');
     const method = (init?.method ?? 'GET').toUpperCase();
-    const body = init?.body ? JSON.parse(String(init.body)) : undefined;
+    // Multipart bodies (uploads) are handed over as the FormData itself.
+    const body = init?.body instanceof FormData ? init.body : init?.body ? JSON.parse(String(init.body)) : undefined;
     const call = { method, path, body };
     calls.push(call);
     for (const r of compiled) {
       const m = r.method === method ? r.re.exec(path) : null;
       if (!m) continue;
-      const out = r.fn(call, m.slice(1));
+      // A handler may answer later (a promise); an aborted request rejects as fetch does.
+      const signal = init?.signal;
+      const aborted = new Promise<never>((_, reject) => {
+        const fail = () => reject(new DOMException('The operation was aborted.', 'AbortError'));
+        if (signal?.aborted) fail();
+        signal?.addEventListener('abort', fail);
+      });
+      aborted.catch(() => {}); // an abort after the answer is nobody's error
+      const out = await Promise.race([Promise.resolve(r.fn(call, m.slice(1))), aborted]);
       const isReply = !!out && typeof out === 'object' && REPLY in out;
       const status = isReply ? (out as Reply).status : 200;
       const payload = isReply ? (out as Reply).body : out;
