@@ -30,6 +30,10 @@ func TestCounts_EqualRecount(t *testing.T) {
 		for round := range 6 {
 			done := make(chan error, len(ids))
 			for _, id := range ids {
+				// Decide here: the writes run concurrently, the generator may not.
+				status := statuses[rng.IntN(len(statuses))]
+				assign, visible, del := rng.IntN(3), rng.IntN(3), rng.IntN(25) == 0
+				person := people[rng.IntN(2)]
 				go func() {
 					done <- s.Write(ctx, func(tx *sqlstore.Tx) error {
 						c, err := tx.FindConversationByID(ctx, f.Workspace.ID, id)
@@ -40,21 +44,21 @@ func TestCounts_EqualRecount(t *testing.T) {
 							return err
 						}
 						prev := *c
-						c.Status = statuses[rng.IntN(len(statuses))]
-						switch rng.IntN(3) {
+						c.Status = status
+						switch assign {
 						case 0:
 							c.AssigneeIDs = []string{}
 						case 1:
-							c.AssigneeIDs = []string{people[rng.IntN(2)]}
+							c.AssigneeIDs = []string{person}
 						}
-						switch rng.IntN(3) {
+						switch visible {
 						case 0:
 							c.VisibleTo = nil
 						case 1:
 							c.VisibleTo = []string{f.Agent.UserID}
 							c.AssigneeIDs = []string{}
 						}
-						if rng.IntN(25) == 0 {
+						if del {
 							now := tx.Now()
 							c.DeletedAt = &now
 						}
