@@ -88,9 +88,12 @@ func apply(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, ws *parley.Work
 }
 
 func applyMembers(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, c *parley.Conversation, ch Change) error {
-	members, err := tx.ListMembers(ctx, ws.ID)
-	if err != nil {
-		return err
+	var members []parley.Member
+	if ch.VisibleTo.Set || ch.AssigneeIDs.Set {
+		var err error
+		if members, err = tx.ListMembers(ctx, ws.ID); err != nil {
+			return err
+		}
 	}
 	isMember := func(id string) bool {
 		return slices.ContainsFunc(members, func(m parley.Member) bool { return m.ID == id })
