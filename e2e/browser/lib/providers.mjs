@@ -3,12 +3,16 @@
 //   Graph API (WhatsApp Cloud API), at /v{ver}/…:
 //     GET  /{phone_number_id}?fields=id            "Test connection"
 //     GET  /{waba_id}/message_templates?fields=…&limit=…[&after=…]   paged
-//     POST /{phone_number_id}/messages             text and template sends
+//     POST /{phone_number_id}/messages             text, media and template sends
+//     POST /{phone_number_id}/media                media uploads (multipart)
+//     GET  /{media_id}                             media lookup: a download URL
+//   and the download itself at /media-download/{media_id} (bearer token).
 //   Twilio, at /2010-04-01/Accounts/{sid}/Messages.json (form-encoded).
 // Plus the signed webhooks Meta sends to Parley.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
+import zlib from 'node:zlib';
 
 export const GRAPH_VERSION = 'v23.0';
 
@@ -27,6 +31,10 @@ export class Providers {
     this.failures = [];
     this.waiters = [];
     this.seq = 0;
+    /** WhatsApp media by id: { data: Buffer, mimeType }; uploads land here too. */
+    this.media = new Map();
+    /** Media uploads received (POST /{pnid}/media): { id, bytes }. */
+    this.mediaUploads = [];
     this.server = http.createServer((req, res) => this.serve(req, res));
   }
 
@@ -84,7 +92,8 @@ export class Providers {
   async serve(req, res) {
     const chunks = [];
     for await (const c of req) chunks.push(c);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const buf = Buffer.concat(chunks);
+    const raw = buf.toString('utf8');
     const url = new URL(req.url, this.url);
     this.requests.push({ method: req.method, path: url.pathname + url.search, body: raw.slice(0, 500) });
     const json = (status, body) => {
@@ -92,18 +101,44 @@ export class Providers {
       res.end(JSON.stringify(body));
     };
     if (url.pathname.startsWith('/2010-04-01/')) return this.twilio(req, url, raw, json);
+    if (url.pathname.startsWith('/media-download/')) return this.download(req, url, res, json);
     const m = /^\/v\d+\.\d+(\/.*)$/.exec(url.pathname);
     if (!m) return json(404, graphError(404, 100, 'Unknown path'));
-    return this.graph(req, m[1], url, raw, json);
+    return this.graph(req, m[1], url, raw, json, buf);
   }
 
-  graph(req, p, url, raw, json) {
+  /** addMedia stores a file a customer sent; its id goes in an inbound webhook. */
+  addMedia(id, data, mimeType) {
+    this.media.set(id, { data, mimeType });
+  }
+
+  download(req, url, res, json) {
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (this.accessToken && token !== this.accessToken) return json(401, graphError(401, 190, 'Invalid OAuth access token'));
+    const f = this.media.get(decodeURIComponent(url.pathname.slice('/media-download/'.length)));
+    if (!f) return json(404, graphError(404, 100, 'Unknown media'));
+    res.writeHead(200, { 'Content-Type': f.mimeType, 'Content-Length': f.data.length });
+    res.end(f.data);
+  }
+
+  graph(req, p, url, raw, json, buf) {
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     if (this.accessToken && token !== this.accessToken) {
       return json(401, graphError(401, 190, 'Invalid OAuth access token - Cannot parse access token'));
     }
     const parts = p.replace(/^\/|\/$/g, '').split('/');
     if (req.method === 'GET' && parts.length === 1) {
+      const f = this.media.get(parts[0]);
+      if (f) {
+        return json(200, {
+          messaging_product: 'whatsapp',
+          url: `${this.url}/media-download/${encodeURIComponent(parts[0])}`,
+          mime_type: f.mimeType,
+          sha256: createHash('sha256').update(f.data).digest('hex'),
+          file_size: f.data.length,
+          id: parts[0],
+        });
+      }
       if (parts[0] === this.phoneNumberId) {
         return json(200, { id: this.phoneNumberId, display_phone_number: '+1 555-000-0000', verified_name: 'Acme Support' });
       }
@@ -118,6 +153,13 @@ export class Providers {
       const page = { data: this.templates.slice(start, end), paging: { cursors: { before: String(start), after: String(end) } } };
       if (end < this.templates.length) page.paging.next = `${this.graphURL}${p}?after=${end}`;
       return json(200, page);
+    }
+    if (req.method === 'POST' && parts.length === 2 && parts[1] === 'media') {
+      if (parts[0] !== this.phoneNumberId) return json(400, graphError(400, 100, `Object with ID '${parts[0]}' does not exist`, 33));
+      if (!/^multipart\/form-data/.test(req.headers['content-type'] ?? '')) return json(400, graphError(400, 100, 'Expected multipart form data'));
+      const id = 'media-' + (++this.seq);
+      this.mediaUploads.push({ id, bytes: buf.length });
+      return json(200, { id });
     }
     if (req.method === 'POST' && parts.length === 2 && parts[1] === 'messages') {
       const f = this.failures.shift();
@@ -224,4 +266,52 @@ export function waStatus({ phoneNumberId, wamid, status, recipient, at = new Dat
       },
     ],
   };
+}
+
+/** waMediaMessage is a WhatsApp inbound media webhook (image, document…), sent now. */
+export function waMediaMessage({ phoneNumberId, from, name, id, type, mediaId, mimeType, caption, filename, at = new Date() }) {
+  const obj = { id: mediaId, mime_type: mimeType };
+  if (caption) obj.caption = caption;
+  if (filename) obj.filename = filename;
+  const payload = waTextMessage({ phoneNumberId, from, name, id, text: '', at });
+  const m = payload.entry[0].changes[0].value.messages[0];
+  delete m.text;
+  m.type = type;
+  m[type] = obj;
+  return payload;
+}
+
+/** png makes a real PNG of w×h pixels in one colour (zlib-compressed, CRC-checked). */
+export function png(w, h, [r, g, b] = [59, 91, 219]) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes) => {
+    let c = 0xffffffff;
+    for (const x of bytes) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: w }, () => [r, g, b]).flat())]);
+  const pixels = Buffer.concat(Array.from({ length: h }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
