@@ -213,7 +213,7 @@ func (q *queries) FindMember(ctx context.Context, workspaceID, userID string) (*
 	if err != nil {
 		return nil, fmt.Errorf("find member: %w", err)
 	}
-	ms, err := q.scanMembers(ctx, rows, workspaceID)
+	ms, err := q.scanMembers(ctx, rows, workspaceID, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -229,10 +229,12 @@ func (q *queries) ListMembers(ctx context.Context, workspaceID string) ([]parley
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
-	return q.scanMembers(ctx, rows, workspaceID)
+	return q.scanMembers(ctx, rows, workspaceID, "")
 }
 
-func (q *queries) scanMembers(ctx context.Context, rows *sql.Rows, workspaceID string) ([]parley.Member, error) {
+// scanMembers reads members and their teams (of one user when userID is
+// set: every authenticated request resolves one member).
+func (q *queries) scanMembers(ctx context.Context, rows *sql.Rows, workspaceID, userID string) ([]parley.Member, error) {
 	defer rows.Close()
 	out := []parley.Member{}
 	for rows.Next() {
@@ -252,7 +254,7 @@ func (q *queries) scanMembers(ctx context.Context, rows *sql.Rows, workspaceID s
 	if len(out) == 0 {
 		return out, nil
 	}
-	teams, err := q.teamsByUser(ctx, workspaceID)
+	teams, err := q.teamsByUser(ctx, workspaceID, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -264,8 +266,12 @@ func (q *queries) scanMembers(ctx context.Context, rows *sql.Rows, workspaceID s
 	return out, nil
 }
 
-func (q *queries) teamsByUser(ctx context.Context, workspaceID string) (map[string][]string, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT user_id, team_id FROM team_members WHERE workspace_id = $1 ORDER BY team_id`, workspaceID)
+func (q *queries) teamsByUser(ctx context.Context, workspaceID, userID string) (map[string][]string, error) {
+	query, args := `SELECT user_id, team_id FROM team_members WHERE workspace_id = $1`, []any{workspaceID}
+	if userID != "" {
+		query, args = query+` AND user_id = $2`, append(args, userID)
+	}
+	rows, err := q.db.QueryContext(ctx, query+` ORDER BY team_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list team members: %w", err)
 	}
