@@ -203,6 +203,25 @@ export function Composer({
     drafts.set(conversationId, draft);
   }, [conversationId, draft]);
 
+  // A file dropped beside the composer would make the browser open it in
+  // place of the app: such drops do nothing instead.
+  const attachable = !!upload;
+  useEffect(() => {
+    if (!attachable) return;
+    const guard = (e: DragEvent) => {
+      if (hasFiles(e.dataTransfer) && !e.defaultPrevented) {
+        e.preventDefault();
+        if (e.dataTransfer) e.dataTransfer.dropEffect = 'none';
+      }
+    };
+    window.addEventListener('dragover', guard);
+    window.addEventListener('drop', guard);
+    return () => {
+      window.removeEventListener('dragover', guard);
+      window.removeEventListener('drop', guard);
+    };
+  }, [attachable]);
+
   useEffect(() => {
     mounted.set(conversationId, setDraft);
     return () => {

@@ -1,7 +1,7 @@
 // Files in the conversation: the composer uploads at once (mocked fetch),
 // shows chips that can be removed, sends the ids with the reply or note and
 // shows the server's refusals; the thread shows images and file cards.
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, createEvent, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from './api';
 import { clearDrafts, Composer } from './Composer';
@@ -239,6 +239,11 @@ describe('Composer files', () => {
     expect(form.className).not.toContain('composer-dragging');
     expect(chip('dropped.pdf').getAttribute('data-state')).toBe('uploading');
     expect(uploads.map((u) => ((u.call.body as FormData).get('file') as File).name)).toEqual(['image.png', 'dropped.pdf']);
+    // Dropped beside the composer, a file is not opened by the browser in place of the app.
+    const outside = createEvent.drop(document.body, { dataTransfer: { types: ['Files'], files: [file('x.png', 'image/png')] } });
+    fireEvent(document.body, outside);
+    expect(outside.defaultPrevented).toBe(true);
+    expect(uploads).toHaveLength(2);
   });
 
   it('keeps files with the draft while the agent is in another conversation, and finishes their upload', async () => {

@@ -3,7 +3,7 @@
 // caption, see its thumbnail and open the full image; attach a PDF to a
 // private note and download it; on WhatsApp (loopback Graph fake) see an
 // inbound photo, the server's refusal of two files in one reply with the
-// draft and files kept, and one file going out.
+// draft and files kept, one file going out, and files dropped or pasted.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
@@ -192,7 +192,7 @@ describe('files in the conversation in Chromium', { timeout: 120_000 }, () => {
     assert.ok(Buffer.from(await res.body()).equals(PDF));
   });
 
-  step("WhatsApp: an inbound photo shows as a thumbnail; two files in one reply get the server's 422, draft and files kept; one goes out", async () => {
+  step("WhatsApp: an inbound photo shows as a thumbnail; two files in one reply get the server's 422, draft and files kept; one goes out; dropped and pasted files attach", async () => {
     const photo = png(80, 60, [35, 112, 50]);
     providers.addMedia('wa-media-1', photo, 'image/png');
     const hook = `${server.url}/webhooks/whatsapp/${waInbox.id}`;
@@ -240,6 +240,25 @@ describe('files in the conversation in Chromium', { timeout: 120_000 }, () => {
     const out = thread(page).locator('li.msg-out', { hasText: 'Sorry! A replacement is on its way' });
     await out.locator('.delivery[data-status=sent]').waitFor();
     assert.equal(await imageLoaded(out.locator('.att-image img')), 32);
+
+    // Files dropped on the composer, or pasted into the box, are attached too.
+    const dropped = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['%PDF-1.4\n%%EOF\n'], 'dropped.pdf', { type: 'application/pdf' }));
+      return dt;
+    });
+    const form = composer(page);
+    await form.dispatchEvent('dragenter', { dataTransfer: dropped });
+    await form.getByText('Drop files to attach them').waitFor();
+    await form.dispatchEvent('drop', { dataTransfer: dropped });
+    await chip(page, 'dropped.pdf').and(page.locator('[data-state=ready]')).waitFor();
+    await box.evaluate((el) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0, 0, 0, 0x3b])], 'pasted.gif', { type: 'image/gif' }));
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    });
+    await chip(page, 'pasted.gif').and(page.locator('[data-state=ready]')).waitFor();
+    assert.equal(await form.getByText('Drop files to attach them').count(), 0);
     assert.deepEqual(page.problems, []);
   });
 });
