@@ -287,8 +287,10 @@ export function Composer({
         .catch((err: unknown) => {
           if (ctl.signal.aborted || (err as Error)?.name === 'AbortError') return;
           const status = (err as { status?: number }).status;
+          const text = (err as Error)?.message || '';
+          // Over the cap the server stops reading the form (413, or 422 "request body too large").
           const message =
-            status === 413 ? `Larger than ${fileSize(MAX_FILE_BYTES)}.` : (err as Error)?.message || 'The upload failed.';
+            status === 413 || /body too large/i.test(text) ? `Larger than ${fileSize(MAX_FILE_BYTES)}.` : text || 'The upload failed.';
           set({ state: 'failed', error: message });
           if (mounted.get(cid)) setAnnounce(`${item.name} was not attached: ${message}`);
         })

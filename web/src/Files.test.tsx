@@ -158,8 +158,8 @@ describe('Composer files', () => {
     const { choose, chip } = setup();
     const big = file('huge.mp4', 'video/mp4');
     Object.defineProperty(big, 'size', { value: 17 * 1024 * 1024 });
-    await choose(file('tool.exe', 'application/octet-stream'), big);
-    expect(uploads).toHaveLength(1); // the big one is refused here
+    await choose(file('tool.exe', 'application/octet-stream'), big, file('edge.mp4', 'video/mp4'));
+    expect(uploads).toHaveLength(2); // the big one is refused here
     expect(chip('huge.mp4').getAttribute('data-state')).toBe('failed');
     expect(within(chip('huge.mp4')).getByText('Larger than 16 MB.')).toBeTruthy();
     await act(async () =>
@@ -172,6 +172,13 @@ describe('Composer files', () => {
         }),
       ),
     );
+    // The server's own cap (it stops reading the form) says the same as ours.
+    await act(async () =>
+      uploads[1].answer.resolve(
+        reply(422, { status: 422, detail: 'validation failed', errors: [{ message: 'cannot read multipart form: http: request body too large', location: 'body' }] }),
+      ),
+    );
+    expect(within(chip('edge.mp4')).getByText('Larger than 16 MB.')).toBeTruthy();
     await waitFor(() => expect(chip('tool.exe').getAttribute('data-state')).toBe('failed'));
     // The field's message repeats the detail: said once.
     expect(within(chip('tool.exe')).getByText('The file is not a type Parley accepts (application/x-msdownload).')).toBeTruthy();
