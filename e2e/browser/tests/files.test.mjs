@@ -1,7 +1,7 @@
 // Files in the conversation, in Chromium against the real server: attach a
 // PNG through the file chooser (opened with Alt+U) and send it with a
-// caption, see its thumbnail and open the full image; attach a PDF to a
-// private note and download it; on WhatsApp (loopback Graph fake) see an
+// caption, see its thumbnail and open the full image; see a refused upload,
+// attach a PDF to a private note and download it; on WhatsApp (loopback Graph fake) see an
 // inbound photo, the server's refusal of two files in one reply with the
 // draft and files kept, one file going out, and files dropped or pasted.
 import assert from 'node:assert/strict';
@@ -174,8 +174,18 @@ describe('files in the conversation in Chromium', { timeout: 120_000 }, () => {
       page.waitForEvent('filechooser'),
       composer(page).getByRole('button', { name: 'Attach files' }).click(),
     ]);
-    await chooser.setFiles({ name: 'refund-policy.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await chooser.setFiles([
+      { name: 'refund-policy.pdf', mimeType: 'application/pdf', buffer: PDF },
+      // A program named like a picture: the server types files by content and refuses it.
+      { name: 'setup.png', mimeType: 'image/png', buffer: Buffer.from('MZ\x90\x00 not a picture') },
+    ]);
     await chip(page, 'refund-policy.pdf').and(page.locator('[data-state=ready]')).waitFor();
+    const refused = chip(page, 'setup.png').and(page.locator('[data-state=failed]'));
+    await refused.waitFor();
+    assert.match(await refused.textContent(), /does not accept files of this type/);
+    await checkScreen(page, '23-note-file-refused');
+    await refused.getByRole('button', { name: 'Remove setup.png' }).click();
+    await refused.waitFor({ state: 'detached' });
     // A file alone, no text: the note carries it.
     await composer(page).getByRole('button', { name: 'Add note' }).click();
 
@@ -183,7 +193,7 @@ describe('files in the conversation in Chromium', { timeout: 120_000 }, () => {
     const card = item.getByRole('link', { name: /refund-policy\.pdf/ });
     await card.waitFor();
     assert.match(await card.textContent(), /PDF · \d+ B/);
-    await checkScreen(page, '23-note-with-file');
+    await checkScreen(page, '24-note-with-file');
     const [download] = await Promise.all([page.waitForEvent('download'), card.click()]);
     assert.equal(download.suggestedFilename(), 'refund-policy.pdf');
     const res = await page.request.get(await card.getAttribute('href'));
@@ -227,7 +237,7 @@ describe('files in the conversation in Chromium', { timeout: 120_000 }, () => {
     assert.equal(await box.inputValue(), 'Sorry! A replacement is on its way', 'the draft is kept');
     assert.equal(await composer(page).getByRole('list', { name: 'Files to send' }).getByRole('listitem').count(), 2, 'the files are kept');
     assert.equal(providers.sent.length, 0, 'nothing went to WhatsApp');
-    await checkScreen(page, '24-whatsapp-refuses-two-files');
+    await checkScreen(page, '25-whatsapp-refuses-two-files');
 
     // One file goes: uploaded to the Graph API, sent with the caption.
     await chip(page, 'receipt.pdf').getByRole('button', { name: 'Remove receipt.pdf' }).click();
