@@ -206,12 +206,14 @@ type Audience struct {
 
 // MessagePreview is the last message as shown in a conversation list.
 type MessagePreview struct {
-	Content    string    `json:"content"`
-	Direction  string    `json:"direction"`
-	SenderKind string    `json:"sender_kind"`
-	Channel    string    `json:"channel"`
-	Private    bool      `json:"private"`
-	CreatedAt  time.Time `json:"created_at"`
+	Content string `json:"content"`
+	// Attachments counts the message's files.
+	Attachments int       `json:"attachments"`
+	Direction   string    `json:"direction"`
+	SenderKind  string    `json:"sender_kind"`
+	Channel     string    `json:"channel"`
+	Private     bool      `json:"private"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // ConversationItem is a conversation as listed for one user: the

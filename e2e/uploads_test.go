@@ -56,8 +56,11 @@ func TestUploads_AttachToRepliesWithinChannelLimits(t *testing.T) {
 		if file["content_type"] != "image/png" || file["file_name"] != "invoice.png" || file["size"] != float64(len(png)) {
 			t.Errorf("upload = %v, want a typed PNG with its base name", file)
 		}
-		if r := n.upload(s, s.token, "invoice.png", []byte("MZ\x90\x00 an executable")); r.status != 422 {
-			t.Errorf("uploading an executable named .png = %d %s, want 422", r.status, r.body)
+		if r := n.upload(s, s.token, "invoice.png", []byte("MZ\x90\x00 an executable")); r.status != 422 || !strings.Contains(string(r.body), "body.file") {
+			t.Errorf("uploading an executable named .png = %d %s, want 422 naming the file", r.status, r.body)
+		}
+		if r := n.upload(s, s.token, "huge.png", bytes.Repeat([]byte{0}, 17_000_000)); r.status != 413 || !strings.Contains(string(r.body), "body.file") {
+			t.Errorf("uploading 17 MB = %d %s, want 413 naming the file", r.status, r.body)
 		}
 
 		// A reply carries it; SMS gets it by a signed public link.

@@ -31,6 +31,9 @@ func (s *Service) Upload(ctx context.Context, a parley.Actor, fileName, declared
 	fileName = cleanFileName(fileName)
 	f, err := media.Check(media.UploadPolicy, data, declared, fileName)
 	if err != nil {
+		if pe, ok := err.(*parley.Error); ok {
+			return nil, &parley.Error{Code: pe.Code, Field: "file", Message: pe.Message}
+		}
 		return nil, err
 	}
 	u := &sqlstore.Upload{WorkspaceID: a.WorkspaceID, UserID: a.UserID,

@@ -69,3 +69,14 @@ func writeProblem(w http.ResponseWriter, status int, detail string) {
 func WriteError(w http.ResponseWriter, err error) {
 	writeProblem(w, statusOf(err), parley.ErrorMessage(err))
 }
+
+// writeFieldProblem writes a problem whose error names the location at
+// fault, as huma's do.
+func writeFieldProblem(w http.ResponseWriter, status int, location, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{
+		"title": http.StatusText(status), "status": status, "detail": detail,
+		"errors": []map[string]string{{"location": location, "message": detail}},
+	})
+}

@@ -6,6 +6,7 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -106,6 +107,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if isUpload(r) {
 		limit = maxUploadBody
 	}
+	if r.ContentLength > limit {
+		writeFieldProblem(w, http.StatusRequestEntityTooLarge, uploadField(r), fmt.Sprintf("The request is larger than %d MB.", (limit+(1<<20)-1)>>20))
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	ctx := r.Context()
 	token, viaCookie := bearer(r)
@@ -134,6 +139,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	ctx = context.WithValue(ctx, requestKey{}, r)
 	s.mux.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// uploadField is the field an oversized request is blamed on.
+func uploadField(r *http.Request) string {
+	if isUpload(r) {
+		return "body.file"
+	}
+	return "body"
 }
 
 type requestKey struct{}

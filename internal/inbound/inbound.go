@@ -254,7 +254,7 @@ func Preview(m *parley.Message) *parley.MessagePreview {
 		content = "[" + m.Attachments[0].FileName + "]"
 	}
 	return &parley.MessagePreview{
-		Content: content, Direction: m.Direction, SenderKind: m.Sender.Kind,
+		Content: content, Attachments: len(m.Attachments), Direction: m.Direction, SenderKind: m.Sender.Kind,
 		Channel: m.Channel, Private: m.Private, CreatedAt: m.CreatedAt,
 	}
 }

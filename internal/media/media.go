@@ -217,8 +217,8 @@ func Check(p Policy, data []byte, declared, fileName string) (*File, error) {
 			quoteName(fileName), baseType(declared), ct)
 	}
 	if limit := Limit(kind); int64(len(data)) > limit {
-		return nil, parley.Errorf(parley.ETOOLARGE, "The %s %s is %s; %s accepts %ss up to %s.",
-			kind, quoteName(fileName), size(int64(len(data))), p.Name, kind, size(limit))
+		return nil, parley.Errorf(parley.ETOOLARGE, "The %s %s is %s; %s accepts %s up to %s.",
+			kind, quoteName(fileName), size(int64(len(data))), p.Name, plural(kind), size(limit))
 	}
 	return &File{Data: data, ContentType: ct, Kind: kind, FileName: fileName}, nil
 }
@@ -230,10 +230,18 @@ func (p Policy) accepted() string {
 		k := kindOf[t]
 		if !seen[k] {
 			seen[k] = true
-			parts = append(parts, fmt.Sprintf("%ss up to %s", k, size(Limit(k))))
+			parts = append(parts, fmt.Sprintf("%s up to %s", plural(k), size(Limit(k))))
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// plural names a kind of file in the plural, for messages.
+func plural(k Kind) string {
+	if k == KindAudio {
+		return "audio files"
+	}
+	return string(k) + "s"
 }
 
 func describe(ct string) string {
