@@ -105,6 +105,15 @@ func TestUploads_AttachToRepliesWithinChannelLimits(t *testing.T) {
 			map[string]any{"content": "x", "private": true, "attachment_ids": []string{vid}}); r.status != 422 {
 			t.Errorf("attaching another user's file = %d %s, want 422", r.status, r.body)
 		}
+		// An unsent upload can be deleted by its uploader; a sent one stays.
+		spare := n.upload(s, s.token, "spare.png", png).m(t)["id"].(string)
+		if r := n.do("DELETE", s.ws("/uploads/"+spare), agent, nil); r.status != 404 {
+			t.Errorf("deleting another user's upload = %d, want 404", r.status)
+		}
+		n.must(204, "DELETE", s.ws("/uploads/"+spare), s.token, nil)
+		if r := n.do("DELETE", s.ws("/uploads/"+file["id"].(string)), s.token, nil); r.status != 404 {
+			t.Errorf("deleting a sent file = %d, want 404", r.status)
+		}
 		// A note may carry any file: it never leaves Parley.
 		note := n.must(201, "POST", s.ws("/conversations/"+cid+"/messages"), s.token,
 			map[string]any{"private": true, "attachment_ids": []string{vid}}).m(t)

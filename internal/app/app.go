@@ -18,6 +18,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/broker"
 	"github.com/parleyhq/parley/internal/broker/natsbroker"
 	"github.com/parleyhq/parley/internal/config"
@@ -57,6 +58,7 @@ type App struct {
 	clock    parley.Clock
 	hasher   *auth.Hasher
 	signer   *secret.Signer
+	blobs    blob.Store
 	listener net.Listener
 	server   *http.Server
 }
@@ -188,8 +190,9 @@ func (a *App) build(opts Options) error {
 			return err
 		}
 	}
+	a.blobs = ch.Blobs()
 	conversations := conversation.New(a.Store)
-	conversations.Blobs = ch.Blobs()
+	conversations.Blobs = a.blobs
 	a.Handler = httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
 		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
@@ -324,7 +327,11 @@ func (a *App) announceSetup(ctx context.Context) error {
 	return nil
 }
 
-// pruneEvents deletes events older than the retention, hourly.
+// uploadRetention is how long a file uploaded but never sent is kept.
+const uploadRetention = 24 * time.Hour
+
+// pruneEvents deletes events older than the retention and files uploaded
+// but never sent, hourly.
 func (a *App) pruneEvents(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -335,11 +342,30 @@ func (a *App) pruneEvents(ctx context.Context) {
 		} else if n > 0 {
 			a.Log.Info("pruned events", "count", n)
 		}
+		a.pruneUploads(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+func (a *App) pruneUploads(ctx context.Context) {
+	keys, err := a.Store.DeleteStaleUploads(ctx, a.clock.Now().Add(-uploadRetention))
+	if err != nil {
+		if ctx.Err() == nil {
+			a.Log.Warn("prune uploads", "err", err)
+		}
+		return
+	}
+	for _, k := range keys {
+		if err := a.blobs.Delete(ctx, k); err != nil {
+			a.Log.Warn("prune upload file", "upload_id", k, "err", err)
+		}
+	}
+	if len(keys) > 0 {
+		a.Log.Info("pruned unsent uploads", "count", len(keys))
 	}
 }
 

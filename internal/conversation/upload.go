@@ -97,3 +97,24 @@ func attachUploads(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, channel
 	}
 	return atts, nil
 }
+
+// BlobDeleter removes files.
+type BlobDeleter interface {
+	Delete(ctx context.Context, key string) error
+}
+
+// DeleteUpload removes one of the actor's uploads that was not sent.
+func (s *Service) DeleteUpload(ctx context.Context, a parley.Actor, uploadID string) error {
+	if !id.Valid(uploadID) {
+		return parley.Errorf(parley.ENOTFOUND, "Upload not found.")
+	}
+	if err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		return tx.DeleteUpload(ctx, a.WorkspaceID, a.UserID, uploadID)
+	}); err != nil {
+		return err
+	}
+	if d, ok := s.Blobs.(BlobDeleter); ok {
+		return d.Delete(ctx, uploadID)
+	}
+	return nil
+}

@@ -23,6 +23,20 @@ func isUpload(r *http.Request) bool {
 }
 
 func (s *Server) uploadRoutes() {
+	type deleteInput struct {
+		WorkspacePath
+		UploadID string `path:"upload_id" format:"uuid"`
+	}
+	huma.Register(s.api, op(http.MethodDelete, "/workspaces/{workspace_id}/uploads/{upload_id}", "deleteUpload",
+		"Delete one of your uploads that was not sent", 204),
+		func(ctx context.Context, in *deleteInput) (*empty, error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			return done(s, ctx, s.Conversations.DeleteUpload(ctx, a, in.UploadID))
+		})
+
 	type uploadInput struct {
 		WorkspacePath
 		RawBody huma.MultipartFormFiles[struct {

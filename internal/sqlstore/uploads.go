@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/parleyhq/parley"
 )
@@ -68,4 +69,40 @@ func (q *queries) FindUploadByID(ctx context.Context, uploadID string) (*Upload,
 	}
 	u.MessageID, u.Key = msg.String, u.ID
 	return u, nil
+}
+
+// DeleteUpload removes a user's upload that was never sent; ENOTFOUND when
+// there is none (or it was sent: sent files stay with their message).
+func (tx *Tx) DeleteUpload(ctx context.Context, workspaceID, userID, uploadID string) error {
+	res, err := tx.db.ExecContext(ctx,
+		`DELETE FROM uploads WHERE id = $1 AND workspace_id = $2 AND user_id = $3 AND message_id IS NULL`,
+		uploadID, workspaceID, userID)
+	if err != nil {
+		return fmt.Errorf("delete upload: %w", err)
+	}
+	return mustAffect(res, "Upload")
+}
+
+// DeleteStaleUploads removes uploads never sent that are older than
+// before and returns their blob keys.
+func (s *Store) DeleteStaleUploads(ctx context.Context, before time.Time) ([]string, error) {
+	var keys []string
+	err := s.Write(ctx, func(tx *Tx) error {
+		keys = keys[:0]
+		rows, err := tx.db.QueryContext(ctx,
+			`DELETE FROM uploads WHERE message_id IS NULL AND created_at < $1 RETURNING CAST(id AS TEXT)`, micros(before))
+		if err != nil {
+			return fmt.Errorf("delete stale uploads: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				return fmt.Errorf("delete stale uploads: %w", err)
+			}
+			keys = append(keys, k)
+		}
+		return rows.Err()
+	})
+	return keys, err
 }
