@@ -108,6 +108,8 @@ export interface ComposerProps {
   onSend: (content: string, isPrivate: boolean, attachmentIds?: string[]) => Promise<void>;
   /** upload stores one file and answers its record; without it files cannot be attached. */
   upload?: (file: File, signal: AbortSignal) => Promise<Attachment>;
+  /** discard deletes an uploaded file the agent removed before sending. */
+  discard?: (uploadId: string) => void;
   /** onTyping reports typing on/off (for colleagues' "is typing"). */
   onTyping?: (state: 'on' | 'off') => void;
   disabled?: boolean;
@@ -135,6 +137,7 @@ export function Composer({
   lastInboundAt,
   onSendTemplate,
   upload,
+  discard,
 }: ComposerProps) {
   const templates = channel === 'whatsapp' && !!onSendTemplate && !!inboxId;
   const [draft, setDraft] = useState<Draft>(() => {
@@ -301,6 +304,7 @@ export function Composer({
   function removeFile(f: DraftFile) {
     uploading.get(f.key)?.abort();
     uploading.delete(f.key);
+    if (f.upload) discard?.(f.upload.id);
     setDraft((d) => ({ ...d, files: d.files.filter((x) => x.key !== f.key) }));
     setAnnounce(`${f.name} removed.`);
     setError('');

@@ -35,19 +35,21 @@ function setup(id = 'c1', channelName = 'SMS') {
   const onSend = vi.fn((content: string, isPrivate: boolean, ids?: string[]) =>
     api.send(WS, id, content, isPrivate, ids).then(() => undefined),
   );
+  const discard = vi.fn();
   const r = render(
     <Composer
       conversationId={id}
       channelName={channelName}
       onSend={onSend}
       upload={(f, signal) => api.upload(WS, f, signal)}
+      discard={discard}
     />,
   );
   const input = () => screen.getByTestId('composer-file-input') as HTMLInputElement;
   const choose = (...files: File[]) => act(() => fireEvent.change(input(), { target: { files } }));
   const chips = () => screen.queryByRole('list', { name: 'Files to send' });
   const chip = (name: string) => within(chips()!).getByText(name).closest('li') as HTMLElement;
-  return { ...r, onSend, input, choose, chips, chip, box: () => screen.getByRole('textbox') as HTMLTextAreaElement };
+  return { ...r, onSend, discard, input, choose, chips, chip, box: () => screen.getByRole('textbox') as HTMLTextAreaElement };
 }
 
 function uploaded(n: number, name: string, type = 'image/png', size = PNG.length): Attachment {
@@ -130,7 +132,7 @@ describe('Composer files', () => {
   });
 
   it('removes a chip: an upload in flight is cancelled, a removed file is not sent', async () => {
-    const { choose, chip, chips, onSend, box } = setup();
+    const { choose, chip, chips, onSend, discard, box } = setup();
     await choose(file('a.png', 'image/png'), file('b.pdf', 'application/pdf'));
     const init = fetched.fetchMock.mock.calls[0][1] as RequestInit;
     expect(init.signal?.aborted).toBe(false);
@@ -145,6 +147,8 @@ describe('Composer files', () => {
     await waitFor(() => expect(chip('b.pdf').getAttribute('data-state')).toBe('ready'));
     fireEvent.click(within(chip('b.pdf')).getByRole('button', { name: 'Remove b.pdf' }));
     expect(chips()).toBeNull();
+    // The uploaded file is deleted on the server; the cancelled one never existed.
+    expect(discard.mock.calls).toEqual([['up2']]);
     // Nothing left to send and no text: Send is off.
     expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(box(), { target: { value: 'no files after all' } });

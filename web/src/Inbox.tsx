@@ -522,6 +522,8 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   );
 
   const upload = useCallback((file: File, signal: AbortSignal) => api.upload(ws, file, signal), [ws]);
+  // A removed file's upload is deleted; failing that, the server prunes it.
+  const discard = useCallback((uploadId: string) => void api.deleteUpload(ws, uploadId).catch(() => undefined), [ws]);
 
   const sendTemplate = useCallback(
     async (t: { name: string; language: string; parameters: string[] }) => {
@@ -860,6 +862,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 }
                 onSend={send}
                 upload={upload}
+                discard={discard}
                 onSendTemplate={sendTemplate}
                 onTyping={(state) => rt.current?.send({ type: 'typing', conversation_id: current.id, state })}
               />

@@ -170,6 +170,9 @@ export const api = {
     form.append('file', file, file.name);
     return request<Attachment>(`/workspaces/${ws}/uploads`, { method: 'POST', form, signal });
   },
+  /** deleteUpload removes an upload that was not sent. */
+  deleteUpload: (ws: string, id: string) =>
+    request<void>(`/workspaces/${ws}/uploads/${id}`, { method: 'DELETE' }),
   contact: (ws: string, id: string) => request<Contact>(`/workspaces/${ws}/contacts/${id}`),
 
   // Messages: templates (WhatsApp), retry and resend of failed replies.
