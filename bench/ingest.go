@@ -29,6 +29,7 @@ func ingest(ctx context.Context, args []string) error {
 	contacts := fs.Int("contacts", 500, "distinct customers writing")
 	pg := postgresURL(fs)
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	withSQLite := fs.Bool("sqlite", true, "include the SQLite run")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,7 +44,10 @@ func ingest(ctx context.Context, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	engines := []string{""}
+	var engines []string
+	if *withSQLite {
+		engines = append(engines, "")
+	}
 	if *pg != "" {
 		engines = append(engines, *pg)
 	}

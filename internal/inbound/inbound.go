@@ -134,11 +134,8 @@ func receive(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *
 		Content: in.Content, ContentType: in.ContentType, Channel: inbox.Channel, ProviderMessageID: in.ProviderMessageID,
 		Status: parley.DeliveryReceived, CreatedAt: at, Attachments: atts,
 	}
-	if err := tx.InsertMessage(ctx, msg); err != nil {
-		return err
-	}
 	conv.InboxID = inbox.ID
-	if err := tx.RecordInbound(ctx, conv, Preview(msg), at); err != nil {
+	if err := tx.InsertInbound(ctx, msg, conv, Preview(msg)); err != nil {
 		return err
 	}
 	// The list item as events carry it (no particular reader: unread is

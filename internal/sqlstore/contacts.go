@@ -96,9 +96,13 @@ func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
 // unknown contact is ENOTFOUND.
 func (tx *Tx) LockContact(ctx context.Context, contactID string) (parley.ContactRef, error) {
 	ref := parley.ContactRef{ID: contactID}
-	err := tx.db.QueryRowContext(ctx,
-		`UPDATE contacts SET updated_at = updated_at WHERE id = $1 AND deleted_at IS NULL RETURNING name, avatar_url`, contactID).
-		Scan(&ref.Name, &ref.AvatarURL)
+	query := `SELECT name, avatar_url FROM contacts WHERE id = $1 AND deleted_at IS NULL`
+	if tx.dialect == Postgres {
+		// A row lock without a new row version; SQLite's single writer
+		// serialises these transactions already.
+		query += ` FOR UPDATE`
+	}
+	err := tx.db.QueryRowContext(ctx, query, contactID).Scan(&ref.Name, &ref.AvatarURL)
 	if err != nil {
 		return ref, notFound(err, "Contact")
 	}

@@ -111,16 +111,25 @@ func (tx *Tx) SaveConversation(ctx context.Context, c, prev *parley.Conversation
 	return tx.writeConversationSets(ctx, c, prev)
 }
 
-// RecordInbound updates the counters of a conversation that received a
-// customer message: one statement on the hot path.
-func (tx *Tx) RecordInbound(ctx context.Context, c *parley.Conversation, preview *parley.MessagePreview, at time.Time) error {
-	_, err := tx.db.ExecContext(ctx,
-		`UPDATE conversations SET inbound_count = inbound_count + 1, unreplied_count = unreplied_count + 1,
-		   waiting_since = COALESCE(waiting_since, $1), last_activity_at = $2, last_message = $3, inbox_id = $4, updated_at = $5
-		 WHERE id = $6`,
-		micros(at), micros(maxTime(at, c.LastActivityAt)), previewText(preview), c.InboxID, micros(tx.now), c.ID)
-	if err != nil {
-		return fmt.Errorf("record inbound: %w", err)
+// InsertInbound stores a customer message and updates its conversation's
+// counters: the inbound path's writes, in one statement on PostgreSQL.
+func (tx *Tx) InsertInbound(ctx context.Context, m *parley.Message, c *parley.Conversation, preview *parley.MessagePreview) error {
+	ins, args := tx.messageInsert(m)
+	at := m.CreatedAt
+	uargs := []any{micros(at), micros(maxTime(at, c.LastActivityAt)), previewText(preview), c.InboxID, micros(tx.now), c.ID}
+	if tx.dialect == Postgres {
+		// One round trip: the message and the counters commit together anyway.
+		if _, err := tx.db.ExecContext(ctx, `WITH inserted AS (`+ins+` RETURNING 1) `+inboundUpdate(len(args)+1),
+			append(args, uargs...)...); err != nil {
+			return fmt.Errorf("insert inbound message: %w", err)
+		}
+	} else {
+		if _, err := tx.db.ExecContext(ctx, ins, args...); err != nil {
+			return fmt.Errorf("insert message: %w", err)
+		}
+		if _, err := tx.db.ExecContext(ctx, inboundUpdate(1), uargs...); err != nil {
+			return fmt.Errorf("record inbound: %w", err)
+		}
 	}
 	c.InboundCount++
 	c.UnrepliedCount++
@@ -130,6 +139,14 @@ func (tx *Tx) RecordInbound(ctx context.Context, c *parley.Conversation, preview
 	c.LastActivityAt = maxTime(at, c.LastActivityAt)
 	c.LastMessage = preview
 	return nil
+}
+
+// inboundUpdate is the counters' UPDATE with placeholders from $first.
+func inboundUpdate(first int) string {
+	p := func(i int) string { return fmt.Sprintf("$%d", first+i) }
+	return `UPDATE conversations SET inbound_count = inbound_count + 1, unreplied_count = unreplied_count + 1,
+		   waiting_since = COALESCE(waiting_since, ` + p(0) + `), last_activity_at = ` + p(1) + `, last_message = ` + p(2) +
+		`, inbox_id = ` + p(3) + `, updated_at = ` + p(4) + ` WHERE id = ` + p(5)
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -16,6 +16,15 @@ import (
 // empty. A provider message id already stored on the inbox is a unique
 // violation the caller resolves by retrying (and finding it).
 func (tx *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
+	query, args := tx.messageInsert(m)
+	if _, err := tx.db.ExecContext(ctx, query, args...); err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	return nil
+}
+
+// messageInsert fills a new message's defaults and returns its INSERT.
+func (tx *Tx) messageInsert(m *parley.Message) (string, []any) {
 	if m.ID == "" {
 		m.ID = id.New()
 	}
@@ -37,18 +46,13 @@ func (tx *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
 	if len(m.AIReasoning) > 0 {
 		reasoning = sql.NullString{String: string(m.AIReasoning), Valid: true}
 	}
-	_, err := tx.db.ExecContext(ctx,
-		`INSERT INTO messages (id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name,
+	return `INSERT INTO messages (id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name,
 		   private, content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown,
 		   attachments, ai_reasoning, sent_at, created_at)
 		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
-		m.ID, m.WorkspaceID, m.ConversationID, m.InboxID, m.Direction, m.Sender.Kind, m.Sender.ID, m.Sender.Name,
-		m.Private, m.Content, m.ContentType, m.Channel, m.ProviderMessageID, string(m.Status), string(hist), m.Error,
-		m.OutcomeUnknown, string(atts), reasoning, nullMicros(m.SentAt), micros(m.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("insert message: %w", err)
-	}
-	return nil
+		[]any{m.ID, m.WorkspaceID, m.ConversationID, m.InboxID, m.Direction, m.Sender.Kind, m.Sender.ID, m.Sender.Name,
+			m.Private, m.Content, m.ContentType, m.Channel, m.ProviderMessageID, string(m.Status), string(hist), m.Error,
+			m.OutcomeUnknown, string(atts), reasoning, nullMicros(m.SentAt), micros(m.CreatedAt)}
 }
 
 // UpdateMessageDelivery writes a message's delivery fields.
