@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -198,4 +200,24 @@ type Adapter interface {
 	// Send delivers one message. Errors that are not *SendError are treated
 	// as transient.
 	Send(ctx context.Context, inbox *parley.Inbox, msg Outbound) (SendResult, error)
+}
+
+// RetryAfter parses a Retry-After header (delay seconds or an HTTP date)
+// as a delay from now, at most a week; 0 when absent or unparsable. Every
+// provider adapter reads its rate limits with it.
+func RetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(min(n, 7*24*3600)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }

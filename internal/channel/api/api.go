@@ -161,24 +161,8 @@ func refusal(resp *http.Response, body []byte, now time.Time) *channel.SendError
 	return e
 }
 
-// RetryAfter parses a Retry-After header (delay seconds or an HTTP date)
-// as a delay from now; 0 when absent or unparsable.
-func RetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		return time.Duration(min(n, 7*24*3600)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
+// RetryAfter parses a Retry-After header; see channel.RetryAfter.
+func RetryAfter(v string, now time.Time) time.Duration { return channel.RetryAfter(v, now) }
 
 // clean makes a response body fit to show as a reason: valid UTF-8, one
 // line, at most 200 characters.

@@ -7,10 +7,6 @@ package messenger
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +21,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/meta"
 	"github.com/parleyhq/parley/internal/media"
 )
 
@@ -96,20 +93,9 @@ func get(inbox *parley.Inbox, key string) string {
 	return inbox.Config[key]
 }
 
-// ValidSignature reports, in constant time, whether header is "sha256="
-// and the hex HMAC-SHA256 of body keyed with appSecret.
+// ValidSignature checks X-Hub-Signature-256; see meta.ValidSignature.
 func ValidSignature(appSecret string, body []byte, header string) bool {
-	hexSig, ok := strings.CutPrefix(header, "sha256=")
-	if !ok || appSecret == "" {
-		return false
-	}
-	got, err := hex.DecodeString(hexSig)
-	if err != nil {
-		return false
-	}
-	m := hmac.New(sha256.New, []byte(appSecret))
-	m.Write(body)
-	return hmac.Equal(got, m.Sum(nil))
+	return meta.ValidSignature(appSecret, body, header)
 }
 
 // Webhook payload.
@@ -171,12 +157,11 @@ type (
 // reads become watermark StatusUpdates for the sender.
 func (a *Adapter) ParseWebhook(r *http.Request, body []byte, publicURL string, inbox *parley.Inbox) (*channel.WebhookResult, error) {
 	if r.Method == http.MethodGet {
-		q, token := r.URL.Query(), get(inbox, KeyVerifyToken)
-		if token == "" || q.Get("hub.mode") != "subscribe" ||
-			subtle.ConstantTimeCompare([]byte(q.Get("hub.verify_token")), []byte(token)) != 1 {
-			return nil, fmt.Errorf("messenger: verify subscription: %w", channel.ErrBadSignature)
+		res, err := meta.Verify(r.URL.Query(), get(inbox, KeyVerifyToken))
+		if err != nil {
+			return nil, fmt.Errorf("messenger: verify subscription: %w", err)
 		}
-		return &channel.WebhookResult{Response: []byte(q.Get("hub.challenge")), ResponseType: "text/plain; charset=utf-8"}, nil
+		return res, nil
 	}
 	if !ValidSignature(get(inbox, KeyAppSecret), body, r.Header.Get("X-Hub-Signature-256")) {
 		return nil, fmt.Errorf("messenger: webhook: %w", channel.ErrBadSignature)
@@ -491,7 +476,7 @@ func graphError(status int, retryAfterHeader string, body []byte, now time.Time)
 		se.Permanent = true
 		se.Message = "This person is not available to receive messages right now."
 	case status == http.StatusTooManyRequests || transientCodes[e.Error.Code]:
-		se.RetryAfter = retryAfter(retryAfterHeader, now)
+		se.RetryAfter = channel.RetryAfter(retryAfterHeader, now)
 	case status >= 500:
 	default:
 		se.Permanent = true
@@ -499,18 +484,6 @@ func graphError(status int, retryAfterHeader string, body []byte, now time.Time)
 	return se
 }
 
-func retryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
 
 // FetchMedia downloads an attachment URL from a webhook (Meta's CDN)
 // through the media client, checked against Messenger's limits.

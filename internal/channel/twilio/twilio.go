@@ -349,7 +349,7 @@ func (a *Adapter) sendError(err error, rt *recorder) error {
 	se := &channel.SendError{Code: code, Message: message}
 	switch {
 	case status == http.StatusTooManyRequests || code == "20429":
-		se.RetryAfter = retryAfter(rt.header.Get("Retry-After"), a.clock.Now())
+		se.RetryAfter = channel.RetryAfter(rt.header.Get("Retry-After"), a.clock.Now())
 	case status >= 500:
 	default:
 		se.Permanent = true
@@ -358,18 +358,6 @@ func (a *Adapter) sendError(err error, rt *recorder) error {
 }
 
 // retryAfter parses a Retry-After header (seconds or an HTTP date).
-func retryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
 
 // recorder is the per-send transport: it gives twilio-go's requests the
 // caller's context (twilio-go builds them with context.Background), points

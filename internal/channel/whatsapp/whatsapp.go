@@ -7,9 +7,7 @@ package whatsapp
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -25,6 +23,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/meta"
 	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/phone"
 )
@@ -110,31 +109,14 @@ func MapStatus(s string) (parley.DeliveryStatus, bool) {
 	return st, ok
 }
 
-// Verify answers Meta's subscription check: a GET with hub.mode=subscribe
-// and hub.verify_token equal (in constant time) to the inbox's verify token
-// returns hub.challenge to echo; anything else wraps ErrBadSignature.
+// Verify answers Meta's subscription check; see meta.Verify.
 func Verify(q url.Values, verifyToken string) (*channel.WebhookResult, error) {
-	if verifyToken == "" || q.Get("hub.mode") != "subscribe" ||
-		subtle.ConstantTimeCompare([]byte(q.Get("hub.verify_token")), []byte(verifyToken)) != 1 {
-		return nil, channel.ErrBadSignature
-	}
-	return &channel.WebhookResult{Response: []byte(q.Get("hub.challenge")), ResponseType: "text/plain; charset=utf-8"}, nil
+	return meta.Verify(q, verifyToken)
 }
 
-// ValidSignature reports, in constant time, whether header is
-// "sha256=" and the hex HMAC-SHA256 of body keyed with appSecret.
+// ValidSignature checks X-Hub-Signature-256; see meta.ValidSignature.
 func ValidSignature(appSecret string, body []byte, header string) bool {
-	hexSig, ok := strings.CutPrefix(header, "sha256=")
-	if !ok || appSecret == "" {
-		return false
-	}
-	got, err := hex.DecodeString(hexSig)
-	if err != nil {
-		return false
-	}
-	m := hmac.New(sha256.New, []byte(appSecret))
-	m.Write(body)
-	return hmac.Equal(got, m.Sum(nil))
+	return meta.ValidSignature(appSecret, body, header)
 }
 
 // Webhook payload, as the Cloud API sends it.
@@ -568,7 +550,7 @@ func graphError(status int, retryAfterHeader string, body []byte, now time.Time)
 		se.Permanent = true
 		se.Message = "The customer last wrote more than 24 hours ago; outside that window WhatsApp only delivers approved template messages."
 	case status == http.StatusTooManyRequests || transientCodes[e.Error.Code]:
-		se.RetryAfter = retryAfter(retryAfterHeader, now)
+		se.RetryAfter = channel.RetryAfter(retryAfterHeader, now)
 	case status >= 500:
 	default:
 		se.Permanent = true
@@ -576,18 +558,6 @@ func graphError(status int, retryAfterHeader string, body []byte, now time.Time)
 	return se
 }
 
-func retryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
 
 // MessageTemplate is an approved (or pending) template of the WhatsApp
 // Business Account.
