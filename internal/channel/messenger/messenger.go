@@ -484,7 +484,6 @@ func graphError(status int, retryAfterHeader string, body []byte, now time.Time)
 	return se
 }
 
-
 // FetchMedia downloads an attachment URL from a webhook (Meta's CDN)
 // through the media client, checked against Messenger's limits.
 func (a *Adapter) FetchMedia(ctx context.Context, inbox *parley.Inbox, ref channel.MediaRef) (*channel.Media, error) {

@@ -558,7 +558,6 @@ func graphError(status int, retryAfterHeader string, body []byte, now time.Time)
 	return se
 }
 
-
 // MessageTemplate is an approved (or pending) template of the WhatsApp
 // Business Account.
 type MessageTemplate struct {
