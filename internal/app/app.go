@@ -25,6 +25,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/inbound"
+	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/netguard"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/secret"
@@ -54,6 +55,7 @@ type App struct {
 	Broker   broker.Broker
 	Hub      *realtime.Hub
 	Workers  *Workers
+	Metrics  *metrics.Metrics
 	Handler  http.Handler
 	clock    parley.Clock
 	hasher   *auth.Hasher
@@ -61,6 +63,8 @@ type App struct {
 	blobs    blob.Store
 	listener net.Listener
 	server   *http.Server
+	// metricsListener serves /metrics when PARLEY_METRICS_ADDR is set.
+	metricsListener net.Listener
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -193,7 +197,13 @@ func (a *App) build(opts Options) error {
 	a.blobs = ch.Blobs()
 	conversations := conversation.New(a.Store)
 	conversations.Blobs = a.blobs
-	a.Handler = httpapi.New(httpapi.Deps{
+	a.Metrics = metrics.New()
+	for name, db := range a.Store.Pools() {
+		a.Metrics.WatchDB(name, db)
+	}
+	a.Metrics.Gauge("parley_websocket_connections", "Open WebSocket connections on this node.",
+		func() float64 { return float64(hub.Connections()) })
+	api := httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
 		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ch, Extra: ch.Register, Blobs: ch.Blobs(),
@@ -203,6 +213,7 @@ func (a *App) build(opts Options) error {
 			}
 		},
 	})
+	a.Handler = a.Metrics.Middleware(api)
 	return nil
 }
 
@@ -253,7 +264,22 @@ func (a *App) Listen() error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	a.listener = ln
+	if a.Config.MetricsAddr != "" {
+		if a.metricsListener, err = net.Listen("tcp", a.Config.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+	}
 	return nil
+}
+
+// MetricsAddr is the address /metrics is served on, after Listen; "" when
+// metrics are off.
+func (a *App) MetricsAddr() string {
+	if a.metricsListener == nil {
+		return ""
+	}
+	return a.metricsListener.Addr().String()
 }
 
 // Addr is the address the node listens on, after Listen.
@@ -282,6 +308,13 @@ func (a *App) Run(ctx context.Context) error {
 	go a.pruneEvents(hubCtx)
 	workersDone := make(chan error, 1)
 	go func() { workersDone <- a.Workers.Run(hubCtx) }()
+	if a.metricsListener != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.Metrics.Handler())
+		ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go ms.Serve(a.metricsListener)
+		defer ms.Close()
+	}
 	errc := make(chan error, 1)
 	go func() {
 		a.Log.Info("parley listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "database", string(a.Store.Dialect()))

@@ -29,6 +29,9 @@ type Config struct {
 	EventRetention        time.Duration `env:"PARLEY_EVENT_RETENTION" envDefault:"168h"`
 	LogLevel              string        `env:"PARLEY_LOG_LEVEL" envDefault:"info"`
 	LogFormat             string        `env:"PARLEY_LOG_FORMAT" envDefault:"text"`
+	// MetricsAddr, when set, serves Prometheus metrics at /metrics on a
+	// listener of its own (keep it off the public network).
+	MetricsAddr string `env:"PARLEY_METRICS_ADDR"`
 
 	// Messaging providers. Base URLs are set by the operator and trusted
 	// (not subject to the private-address allow-list); empty means the

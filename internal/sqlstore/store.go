@@ -318,3 +318,11 @@ func (s *Store) ExecMaintenance(ctx context.Context, statement string) (int64, e
 	n, _ := res.RowsAffected()
 	return n, nil
 }
+
+// Pools returns the connection pools by role, for metrics.
+func (s *Store) Pools() map[string]*sql.DB {
+	if s.readDB == s.writeDB {
+		return map[string]*sql.DB{"parley_db": s.writeDB}
+	}
+	return map[string]*sql.DB{"parley_db_write": s.writeDB, "parley_db_read": s.readDB}
+}
