@@ -48,67 +48,25 @@ type TemplateList struct {
 // WhatsApp templates (list, refresh, send) and the resend of a failed
 // message through another inbox.
 func (s *Server) channelRoutes() {
-	ops := func() (ChannelOps, error) {
-		if s.Channels == nil {
-			return nil, huma.Error503ServiceUnavailable("Messaging channels are not configured on this server.")
-		}
-		return s.Channels, nil
-	}
-	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/inboxes/{inbox_id}/health", "getInboxHealth",
+	inboxRoute(s, op(http.MethodGet, "/workspaces/{workspace_id}/inboxes/{inbox_id}/health", "getInboxHealth",
 		"Channel health: last inbound, last successful send, last error, failure run, refused webhooks", 200),
-		func(ctx context.Context, in *InboxPath) (*Body[*sqlstore.ChannelHealth], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			c, err := ops()
-			if err != nil {
-				return nil, err
-			}
-			h, err := c.Health(ctx, a, in.InboxID)
-			return result(s, ctx, h, err)
+		func(ctx context.Context, c ChannelOps, a parley.Actor, inboxID string) (*sqlstore.ChannelHealth, error) {
+			return c.Health(ctx, a, inboxID)
 		})
-	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/inboxes/{inbox_id}/test", "testInbox",
+	inboxRoute(s, op(http.MethodPost, "/workspaces/{workspace_id}/inboxes/{inbox_id}/test", "testInbox",
 		"Call the inbox's provider with its credentials (admins); ok false says why", 200),
-		func(ctx context.Context, in *InboxPath) (*Body[*ChannelTest], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			c, err := ops()
-			if err != nil {
-				return nil, err
-			}
-			t, err := c.Test(ctx, a, in.InboxID)
-			return result(s, ctx, t, err)
+		func(ctx context.Context, c ChannelOps, a parley.Actor, inboxID string) (*ChannelTest, error) {
+			return c.Test(ctx, a, inboxID)
 		})
-	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/inboxes/{inbox_id}/templates", "listInboxTemplates",
+	inboxRoute(s, op(http.MethodGet, "/workspaces/{workspace_id}/inboxes/{inbox_id}/templates", "listInboxTemplates",
 		"WhatsApp message templates with their variables (cached; fetched on first use)", 200),
-		func(ctx context.Context, in *InboxPath) (*Body[*TemplateList], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			c, err := ops()
-			if err != nil {
-				return nil, err
-			}
-			l, err := c.Templates(ctx, a, in.InboxID, false)
-			return result(s, ctx, l, err)
+		func(ctx context.Context, c ChannelOps, a parley.Actor, inboxID string) (*TemplateList, error) {
+			return c.Templates(ctx, a, inboxID, false)
 		})
-	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/inboxes/{inbox_id}/templates/refresh", "refreshInboxTemplates",
+	inboxRoute(s, op(http.MethodPost, "/workspaces/{workspace_id}/inboxes/{inbox_id}/templates/refresh", "refreshInboxTemplates",
 		"Fetch the WhatsApp message templates again from the provider", 200),
-		func(ctx context.Context, in *InboxPath) (*Body[*TemplateList], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			c, err := ops()
-			if err != nil {
-				return nil, err
-			}
-			l, err := c.Templates(ctx, a, in.InboxID, true)
-			return result(s, ctx, l, err)
+		func(ctx context.Context, c ChannelOps, a parley.Actor, inboxID string) (*TemplateList, error) {
+			return c.Templates(ctx, a, inboxID, true)
 		})
 	type channelRoutesTemplateInput struct {
 		ConversationPath
@@ -156,4 +114,20 @@ func (s *Server) channelRoutes() {
 			r, err := s.Conversations.Resend(ctx, a, in.ConversationID, in.MessageID, in.Body.InboxID, s.Outbox)
 			return result(s, ctx, r, err)
 		})
+}
+
+// inboxRoute registers an operation on one inbox that is one channel
+// operation: resolve the actor, call, answer.
+func inboxRoute[T any](s *Server, o huma.Operation, call func(ctx context.Context, c ChannelOps, a parley.Actor, inboxID string) (T, error)) {
+	huma.Register(s.api, o, func(ctx context.Context, in *InboxPath) (*Body[T], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		if s.Channels == nil {
+			return nil, huma.Error503ServiceUnavailable("Messaging channels are not configured on this server.")
+		}
+		v, err := call(ctx, s.Channels, a, in.InboxID)
+		return result(s, ctx, v, err)
+	})
 }
