@@ -42,25 +42,11 @@ const (
 const TagHumanAgent = "HUMAN_AGENT"
 
 // Options configure an Adapter.
-type Options struct {
-	// BaseURL is the Graph API with its version (PARLEY_META_GRAPH_URL),
-	// set by the operator and trusted; DefaultBaseURL when empty.
-	BaseURL string
-	// HTTPClient calls the Graph API; a client with a 30 s timeout when nil.
-	HTTPClient *http.Client
-	// MediaClient downloads attachment URLs from webhooks (a netguard
-	// client); HTTPClient when nil.
-	MediaClient *http.Client
-	// Clock stamps events without a timestamp.
-	Clock parley.Clock
-}
+type Options = meta.Options
 
 // Adapter is the messenger channel. It is safe for concurrent use.
 type Adapter struct {
-	base        string
-	client      *http.Client
-	mediaClient *http.Client
-	clock       parley.Clock
+	meta.Client
 }
 
 var _ channel.Adapter = (*Adapter)(nil)
@@ -68,30 +54,11 @@ var _ channel.MediaFetcher = (*Adapter)(nil)
 
 // New returns an Adapter.
 func New(o Options) *Adapter {
-	if o.BaseURL == "" {
-		o.BaseURL = DefaultBaseURL
-	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if o.MediaClient == nil {
-		o.MediaClient = o.HTTPClient
-	}
-	if o.Clock == nil {
-		o.Clock = parley.SystemClock{}
-	}
-	return &Adapter{base: strings.TrimSuffix(o.BaseURL, "/"), client: o.HTTPClient, mediaClient: o.MediaClient, clock: o.Clock}
+	return &Adapter{Client: meta.NewClient(o, DefaultBaseURL)}
 }
 
 // Kind returns parley.ChannelMessenger.
 func (a *Adapter) Kind() string { return parley.ChannelMessenger }
-
-func get(inbox *parley.Inbox, key string) string {
-	if v := inbox.Secrets[key]; v != "" {
-		return v
-	}
-	return inbox.Config[key]
-}
 
 // ValidSignature checks X-Hub-Signature-256; see meta.ValidSignature.
 func ValidSignature(appSecret string, body []byte, header string) bool {
@@ -157,13 +124,13 @@ type (
 // reads become watermark StatusUpdates for the sender.
 func (a *Adapter) ParseWebhook(r *http.Request, body []byte, publicURL string, inbox *parley.Inbox) (*channel.WebhookResult, error) {
 	if r.Method == http.MethodGet {
-		res, err := meta.Verify(r.URL.Query(), get(inbox, KeyVerifyToken))
+		res, err := meta.Verify(r.URL.Query(), meta.Setting(inbox, KeyVerifyToken))
 		if err != nil {
 			return nil, fmt.Errorf("messenger: verify subscription: %w", err)
 		}
 		return res, nil
 	}
-	if !ValidSignature(get(inbox, KeyAppSecret), body, r.Header.Get("X-Hub-Signature-256")) {
+	if !ValidSignature(meta.Setting(inbox, KeyAppSecret), body, r.Header.Get("X-Hub-Signature-256")) {
 		return nil, fmt.Errorf("messenger: webhook: %w", channel.ErrBadSignature)
 	}
 	var p payload
@@ -176,7 +143,7 @@ func (a *Adapter) ParseWebhook(r *http.Request, body []byte, publicURL string, i
 			if ev.Sender.ID == "" {
 				return nil, fmt.Errorf("messenger: webhook: event without sender: %w", channel.ErrMalformed)
 			}
-			at := ms(ev.Timestamp, a.clock)
+			at := ms(ev.Timestamp, a.Clock)
 			switch {
 			case ev.Message != nil:
 				m := ev.Message
@@ -222,10 +189,10 @@ func (a *Adapter) ParseWebhook(r *http.Request, body []byte, publicURL string, i
 					Payload: ev.Postback.Payload, Timestamp: at})
 			case ev.Delivery != nil:
 				res.Statuses = append(res.Statuses, channel.StatusUpdate{RouteKey: e.ID, Status: parley.DeliveryDelivered, At: at,
-					Watermark: ms(ev.Delivery.Watermark, a.clock), Recipient: ev.Sender.ID})
+					Watermark: ms(ev.Delivery.Watermark, a.Clock), Recipient: ev.Sender.ID})
 			case ev.Read != nil:
 				res.Statuses = append(res.Statuses, channel.StatusUpdate{RouteKey: e.ID, Status: parley.DeliveryRead, At: at,
-					Watermark: ms(ev.Read.Watermark, a.clock), Recipient: ev.Sender.ID})
+					Watermark: ms(ev.Read.Watermark, a.Clock), Recipient: ev.Sender.ID})
 			}
 		}
 	}
@@ -249,7 +216,7 @@ func ms(n int64, clock parley.Clock) time.Time {
 // text and an attachment as two messages: the text first, and if the
 // attachment then fails, a retry sends the text again.
 func (a *Adapter) Send(ctx context.Context, inbox *parley.Inbox, msg channel.Outbound) (channel.SendResult, error) {
-	token := get(inbox, KeyPageAccessToken)
+	token := meta.Setting(inbox, KeyPageAccessToken)
 	if token == "" {
 		return channel.SendResult{}, fmt.Errorf("messenger: send: %w", &channel.SendError{Permanent: true, Code: "config",
 			Message: "The inbox lacks its page access token."})
@@ -404,7 +371,7 @@ func (a *Adapter) sendAttachment(ctx context.Context, token string, base map[str
 
 // post sends one request to /me/messages and returns the message id.
 func (a *Adapter) post(ctx context.Context, token, contentType string, body io.Reader) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+"/me/messages", body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.Base+"/me/messages", body)
 	if err != nil {
 		return "", err
 	}
@@ -412,7 +379,7 @@ func (a *Adapter) post(ctx context.Context, token, contentType string, body io.R
 	// so that it never appears in a URL quoted by an error.
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", contentType)
-	resp, err := a.client.Do(req)
+	resp, err := a.HTTP.Do(req)
 	if err != nil {
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err
@@ -425,7 +392,7 @@ func (a *Adapter) post(ctx context.Context, token, contentType string, body io.R
 		return "", err
 	}
 	if resp.StatusCode >= 300 {
-		return "", graphError(resp.StatusCode, resp.Header.Get("Retry-After"), data, a.clock.Now())
+		return "", graphError(resp.StatusCode, resp.Header.Get("Retry-After"), data, a.Clock.Now())
 	}
 	var out struct {
 		MessageID string `json:"message_id"`
@@ -487,7 +454,7 @@ func graphError(status int, retryAfterHeader string, body []byte, now time.Time)
 // FetchMedia downloads an attachment URL from a webhook (Meta's CDN)
 // through the media client, checked against Messenger's limits.
 func (a *Adapter) FetchMedia(ctx context.Context, inbox *parley.Inbox, ref channel.MediaRef) (*channel.Media, error) {
-	f, err := media.Fetch(ctx, a.mediaClient, ref.URL, media.PolicyFor(parley.ChannelMessenger))
+	f, err := media.Fetch(ctx, a.Media, ref.URL, media.PolicyFor(parley.ChannelMessenger))
 	if err != nil {
 		return nil, fmt.Errorf("messenger: fetch media: %w", err)
 	}

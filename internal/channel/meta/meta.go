@@ -1,6 +1,7 @@
 // Package meta holds what Meta's channels (WhatsApp Cloud API and
-// Messenger) share: the webhook subscription check (hub.challenge) and the
-// X-Hub-Signature-256 signature over the raw body.
+// Messenger) share: the webhook subscription check (hub.challenge), the
+// X-Hub-Signature-256 signature over the raw body, and the Graph API
+// client settings.
 package meta
 
 import (
@@ -8,9 +9,12 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
+	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
 )
 
@@ -39,4 +43,52 @@ func ValidSignature(appSecret string, body []byte, header string) bool {
 	m := hmac.New(sha256.New, []byte(appSecret))
 	m.Write(body)
 	return hmac.Equal(got, m.Sum(nil))
+}
+
+// Options configure a Graph API adapter (WhatsApp, Messenger).
+type Options struct {
+	// BaseURL is the Graph API with its version (PARLEY_META_GRAPH_URL),
+	// set by the operator and trusted; the adapter's default when empty.
+	BaseURL string
+	// HTTPClient calls the Graph API; a client with a 30 s timeout when nil.
+	HTTPClient *http.Client
+	// MediaClient downloads media from URLs that webhooks and the Graph
+	// API hand out (a netguard client); HTTPClient when nil.
+	MediaClient *http.Client
+	// Clock stamps events that carry no time of their own.
+	Clock parley.Clock
+}
+
+// Client is what a Graph API adapter calls with, from Options.
+type Client struct {
+	Base  string
+	HTTP  *http.Client
+	Media *http.Client
+	Clock parley.Clock
+}
+
+// NewClient fills Options' defaults; defaultBase is the Graph API version
+// the adapter is written against.
+func NewClient(o Options, defaultBase string) Client {
+	if o.BaseURL == "" {
+		o.BaseURL = defaultBase
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if o.MediaClient == nil {
+		o.MediaClient = o.HTTPClient
+	}
+	if o.Clock == nil {
+		o.Clock = parley.SystemClock{}
+	}
+	return Client{Base: strings.TrimSuffix(o.BaseURL, "/"), HTTP: o.HTTPClient, Media: o.MediaClient, Clock: o.Clock}
+}
+
+// Setting reads an inbox setting, secret or not.
+func Setting(inbox *parley.Inbox, key string) string {
+	if v := inbox.Secrets[key]; v != "" {
+		return v
+	}
+	return inbox.Config[key]
 }

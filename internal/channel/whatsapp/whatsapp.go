@@ -42,25 +42,11 @@ const (
 )
 
 // Options configure an Adapter.
-type Options struct {
-	// BaseURL is the Graph API with its version (PARLEY_META_GRAPH_URL),
-	// set by the operator and trusted; DefaultBaseURL when empty.
-	BaseURL string
-	// HTTPClient calls the Graph API; a client with a 30 s timeout when nil.
-	HTTPClient *http.Client
-	// MediaClient downloads media from the URLs the Graph API returns
-	// (a netguard client); HTTPClient when nil.
-	MediaClient *http.Client
-	// Clock stamps statuses without a timestamp.
-	Clock parley.Clock
-}
+type Options = meta.Options
 
 // Adapter is the whatsapp channel. It is safe for concurrent use.
 type Adapter struct {
-	base        string
-	client      *http.Client
-	mediaClient *http.Client
-	clock       parley.Clock
+	meta.Client
 }
 
 var _ channel.Adapter = (*Adapter)(nil)
@@ -68,30 +54,11 @@ var _ channel.MediaFetcher = (*Adapter)(nil)
 
 // New returns an Adapter.
 func New(o Options) *Adapter {
-	if o.BaseURL == "" {
-		o.BaseURL = DefaultBaseURL
-	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	if o.MediaClient == nil {
-		o.MediaClient = o.HTTPClient
-	}
-	if o.Clock == nil {
-		o.Clock = parley.SystemClock{}
-	}
-	return &Adapter{base: strings.TrimSuffix(o.BaseURL, "/"), client: o.HTTPClient, mediaClient: o.MediaClient, clock: o.Clock}
+	return &Adapter{Client: meta.NewClient(o, DefaultBaseURL)}
 }
 
 // Kind returns parley.ChannelWhatsApp.
 func (a *Adapter) Kind() string { return parley.ChannelWhatsApp }
-
-func get(inbox *parley.Inbox, key string) string {
-	if v := inbox.Secrets[key]; v != "" {
-		return v
-	}
-	return inbox.Config[key]
-}
 
 // statusMap is the one table from WhatsApp statuses to Parley's.
 var statusMap = map[string]parley.DeliveryStatus{
@@ -230,13 +197,13 @@ type (
 // change's metadata.phone_number_id as RouteKey.
 func (a *Adapter) ParseWebhook(r *http.Request, body []byte, publicURL string, inbox *parley.Inbox) (*channel.WebhookResult, error) {
 	if r.Method == http.MethodGet {
-		res, err := Verify(r.URL.Query(), get(inbox, KeyVerifyToken))
+		res, err := Verify(r.URL.Query(), meta.Setting(inbox, KeyVerifyToken))
 		if err != nil {
 			return nil, fmt.Errorf("whatsapp: verify subscription: %w", err)
 		}
 		return res, nil
 	}
-	if !ValidSignature(get(inbox, KeyAppSecret), body, r.Header.Get("X-Hub-Signature-256")) {
+	if !ValidSignature(meta.Setting(inbox, KeyAppSecret), body, r.Header.Get("X-Hub-Signature-256")) {
 		return nil, fmt.Errorf("whatsapp: webhook: %w", channel.ErrBadSignature)
 	}
 	var p payload
@@ -267,7 +234,7 @@ func (a *Adapter) parseChange(res *channel.WebhookResult, v value) error {
 		if m.ID == "" || m.From == "" {
 			return fmt.Errorf("whatsapp: webhook: message without id or sender: %w", channel.ErrMalformed)
 		}
-		in := channel.Inbound{RouteKey: route, ProviderMessageID: m.ID, ContentType: m.Type, Timestamp: unix(m.Timestamp, a.clock)}
+		in := channel.Inbound{RouteKey: route, ProviderMessageID: m.ID, ContentType: m.Type, Timestamp: unix(m.Timestamp, a.Clock)}
 		in.Contact = channel.ContactInfo{SourceID: m.From, Name: names[m.From]}
 		if e164, err := phone.Normalize(m.From); err == nil {
 			in.Contact.SourceID, in.Contact.Phone = e164, e164
@@ -337,7 +304,7 @@ func (a *Adapter) parseChange(res *channel.WebhookResult, v value) error {
 		if s.ID == "" {
 			return fmt.Errorf("whatsapp: webhook: status without id: %w", channel.ErrMalformed)
 		}
-		u := channel.StatusUpdate{RouteKey: route, ProviderMessageID: s.ID, Status: st, At: unix(s.Timestamp, a.clock)}
+		u := channel.StatusUpdate{RouteKey: route, ProviderMessageID: s.ID, Status: st, At: unix(s.Timestamp, a.Clock)}
 		if e164, err := phone.Normalize(s.RecipientID); err == nil {
 			u.Recipient = e164
 		}
@@ -369,7 +336,7 @@ func unix(s string, clock parley.Clock) time.Time {
 // with Content as its caption, else text. WhatsApp carries one attachment
 // per message; media.CheckOutbound says so before queueing.
 func (a *Adapter) Send(ctx context.Context, inbox *parley.Inbox, msg channel.Outbound) (channel.SendResult, error) {
-	pnid, token := get(inbox, KeyPhoneNumberID), get(inbox, KeyAccessToken)
+	pnid, token := meta.Setting(inbox, KeyPhoneNumberID), meta.Setting(inbox, KeyAccessToken)
 	if pnid == "" || token == "" {
 		return channel.SendResult{}, fmt.Errorf("whatsapp: send: %w", &channel.SendError{Permanent: true, Code: "config",
 			Message: "The inbox lacks its WhatsApp phone number id or access token."})
@@ -482,7 +449,7 @@ func (a *Adapter) upload(ctx context.Context, pnid, token string, att channel.At
 // call makes one Graph API request and decodes its JSON answer into out,
 // or returns a *channel.SendError for an error answer.
 func (a *Adapter) call(ctx context.Context, method, path, token, contentType string, body io.Reader, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, a.base+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, a.Base+path, body)
 	if err != nil {
 		return err
 	}
@@ -490,7 +457,7 @@ func (a *Adapter) call(ctx context.Context, method, path, token, contentType str
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := a.client.Do(req)
+	resp, err := a.HTTP.Do(req)
 	if err != nil {
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err
@@ -503,7 +470,7 @@ func (a *Adapter) call(ctx context.Context, method, path, token, contentType str
 		return err
 	}
 	if resp.StatusCode >= 300 {
-		return graphError(resp.StatusCode, resp.Header.Get("Retry-After"), data, a.clock.Now())
+		return graphError(resp.StatusCode, resp.Header.Get("Retry-After"), data, a.Clock.Now())
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("decode response: %w", err)
@@ -578,7 +545,7 @@ type MessageTemplate struct {
 // Business Account with GET /{waba_id}/message_templates, following the
 // paging cursors.
 func (a *Adapter) ListTemplates(ctx context.Context, inbox *parley.Inbox) ([]MessageTemplate, error) {
-	waba, token := get(inbox, KeyWABAID), get(inbox, KeyAccessToken)
+	waba, token := meta.Setting(inbox, KeyWABAID), meta.Setting(inbox, KeyAccessToken)
 	if waba == "" || token == "" {
 		return nil, parley.Errorf(parley.EINVALID, "The inbox lacks its WhatsApp Business Account id or access token.")
 	}
@@ -654,7 +621,7 @@ func countParams(s string) int {
 // file from the returned URL with the access token, checking its size and
 // type against WhatsApp's limits and its SHA-256 against the lookup's.
 func (a *Adapter) FetchMedia(ctx context.Context, inbox *parley.Inbox, ref channel.MediaRef) (*channel.Media, error) {
-	token := get(inbox, KeyAccessToken)
+	token := meta.Setting(inbox, KeyAccessToken)
 	if ref.ID == "" || token == "" {
 		return nil, fmt.Errorf("whatsapp: fetch media: %w", parley.Errorf(parley.EINVALID, "A media id and the inbox's access token are needed."))
 	}
@@ -675,7 +642,7 @@ func (a *Adapter) FetchMedia(ctx context.Context, inbox *parley.Inbox, ref chann
 		return nil, fmt.Errorf("whatsapp: fetch media %s: %w", ref.ID, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	f, err := media.Download(a.mediaClient, req, media.PolicyFor(parley.ChannelWhatsApp))
+	f, err := media.Download(a.Media, req, media.PolicyFor(parley.ChannelWhatsApp))
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: fetch media %s: %w", ref.ID, err)
 	}
