@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
-import { postMetaWebhook, Providers, waStatus, waTextMessage } from '../lib/providers.mjs';
-import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
+import { postMetaWebhook, waStatus, waTextMessage } from '../lib/providers.mjs';
+import { startStack } from '../lib/stack.mjs';
 
 const ADMIN = { name: 'Wanda Admin', email: 'wanda@example.com', password: 'whatsapp horse battery' };
 const PHONE_NUMBER_ID = '106540352242922';
@@ -35,7 +35,7 @@ const TEMPLATES = [
   { name: 'draft_offer', language: 'en_US', status: 'PENDING', category: 'MARKETING', id: '3', components: [{ type: 'BODY', text: 'Soon {{1}}' }] },
 ];
 
-let tmp;
+let stack;
 let server;
 let providers;
 let browser;
@@ -80,33 +80,14 @@ async function sendTemplate(p, vars) {
 
 describe('channel screens in Chromium', { timeout: 120_000 }, () => {
   before(async () => {
-    tmp = await makeTempDir();
-    providers = await new Providers().start();
-    providers.accessToken = ACCESS_TOKEN;
-    providers.phoneNumberId = PHONE_NUMBER_ID;
-    providers.wabaId = WABA_ID;
-    providers.templates = TEMPLATES;
-    const bin = process.env.PARLEY_BIN || (await buildServer(tmp.dir));
-    server = await Server.create(bin, tmp.dir, {
-      env: {
-        PARLEY_META_GRAPH_URL: providers.graphURL,
-        PARLEY_TWILIO_API_URL: providers.twilioURL,
-        PARLEY_ALLOW_PRIVATE_ADDRESSES: '127.0.0.1/8',
-      },
-    });
-    await server.start();
-    const token = await server.setupToken();
-    await new Api(server.url).req('POST', '/setup', { token, workspace_name: 'Acme Support', ...ADMIN });
-    admin = await new Api(server.url).login(ADMIN.email, ADMIN.password);
-    admin.ws = (await admin.req('GET', '/me')).workspaces[0].id;
+    stack = await startStack(ADMIN, { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, wabaId: WABA_ID, templates: TEMPLATES });
+    ({ providers, server, admin } = stack);
     browser = await launch();
   });
 
   after(async () => {
     await browser?.close();
-    await server?.stop();
-    await providers?.stop();
-    await tmp?.cleanup();
+    await stack?.stop();
   });
 
   step('sets up a WhatsApp inbox: the form, the webhook URL and verify token, health, test connection', async () => {

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
-import { png, postMetaWebhook, Providers, waMediaMessage } from '../lib/providers.mjs';
-import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
+import { png, postMetaWebhook, waMediaMessage } from '../lib/providers.mjs';
+import { startStack } from '../lib/stack.mjs';
 
 const ADMIN = { name: 'Fay Admin', email: 'fay@example.com', password: 'paperclip horse battery' };
 const PHONE_NUMBER_ID = '106540352242922';
@@ -20,7 +20,7 @@ const CUSTOMER = '16505550199';
 const INVOICE = png(64, 48);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
-let tmp;
+let stack;
 let server;
 let providers;
 let browser;
@@ -67,25 +67,8 @@ async function openConversation(name, text) {
 
 describe('files in the conversation in Chromium', { timeout: 120_000 }, () => {
   before(async () => {
-    tmp = await makeTempDir();
-    providers = await new Providers().start();
-    providers.accessToken = ACCESS_TOKEN;
-    providers.phoneNumberId = PHONE_NUMBER_ID;
-    providers.wabaId = WABA_ID;
-    const bin = process.env.PARLEY_BIN || (await buildServer(tmp.dir));
-    server = await Server.create(bin, tmp.dir, {
-      env: {
-        PARLEY_META_GRAPH_URL: providers.graphURL,
-        PARLEY_TWILIO_API_URL: providers.twilioURL,
-        // The media downloads come from the loopback fake.
-        PARLEY_ALLOW_PRIVATE_ADDRESSES: '127.0.0.1/8',
-      },
-    });
-    await server.start();
-    const token = await server.setupToken();
-    await new Api(server.url).req('POST', '/setup', { token, workspace_name: 'Acme Support', ...ADMIN });
-    admin = await new Api(server.url).login(ADMIN.email, ADMIN.password);
-    admin.ws = (await admin.req('GET', '/me')).workspaces[0].id;
+    stack = await startStack(ADMIN, { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, wabaId: WABA_ID });
+    ({ providers, server, admin } = stack);
     apiInbox = await admin.req('POST', `/workspaces/${admin.ws}/inboxes`, { name: 'Website API', channel: 'api', config: {} });
     waInbox = await admin.req('POST', `/workspaces/${admin.ws}/inboxes`, {
       name: 'WhatsApp Support',
@@ -97,9 +80,7 @@ describe('files in the conversation in Chromium', { timeout: 120_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.stop();
-    await providers?.stop();
-    await tmp?.cleanup();
+    await stack?.stop();
   });
 
   step('attaches a PNG with Alt+U and the file chooser, sends it with a caption; the thumbnail opens the image', async () => {
