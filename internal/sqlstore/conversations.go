@@ -310,14 +310,22 @@ func (q *queries) FindConversationByID(ctx context.Context, workspaceID, convers
 // not resolved or abandoned, in inboxID when it is not empty; ENOTFOUND
 // when there is none.
 func (q *queries) FindOpenConversation(ctx context.Context, contactID, inboxID string) (*parley.Conversation, error) {
-	query := `SELECT ` + conversationColumns + ` FROM conversations c
-		WHERE c.contact_id = $1 AND c.deleted_at IS NULL AND c.status NOT IN ('resolved', 'abandoned')`
 	args := []any{contactID}
 	if inboxID != "" {
-		query += ` AND c.inbox_id = $2`
 		args = append(args, inboxID)
 	}
-	return scanConversation(q.db.QueryRowContext(ctx, query+` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, args...))
+	return scanConversation(q.db.QueryRowContext(ctx, openConversationQuery(inboxID != ""), args...))
+}
+
+// openConversationQuery is FindOpenConversation's statement; its filter is
+// the predicate of the index conversations_contact_open, word for word.
+func openConversationQuery(inInbox bool) string {
+	query := `SELECT ` + conversationColumns + ` FROM conversations c
+		WHERE c.contact_id = $1 AND c.deleted_at IS NULL AND c.status NOT IN ('resolved', 'abandoned')`
+	if inInbox {
+		query += ` AND c.inbox_id = $2`
+	}
+	return query + ` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`
 }
 
 // FindLatestConversation returns the contact's newest conversation in any

@@ -2,7 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -214,4 +216,58 @@ func TestStore_InboxSecretsAreSealed(t *testing.T) {
 			t.Errorf("FindInboxByInboundToken(wrong) = %v, want ENOTFOUND", err)
 		}
 	})
+}
+
+// TestStore_OpenConversationLookupUsesItsIndex guards the inbound path's
+// hottest read: on fresh statistics PostgreSQL once combined the contact
+// index with a workspace-wide one and read 200 buffers a message.
+func TestStore_OpenConversationLookupUsesItsIndex(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		f := storetest.Seed(t, s)
+		var contactID string
+		for i := range 20 {
+			c := newConversation(t, s, f, fmt.Sprintf("plan-%d", i), time.Now())
+			contactID = c.ContactID
+		}
+		for _, inInbox := range []bool{false, true} {
+			args := []any{contactID}
+			if inInbox {
+				args = append(args, f.Inbox.ID)
+			}
+			explain := "EXPLAIN "
+			if s.Dialect() == sqlstore.SQLite {
+				explain = "EXPLAIN QUERY PLAN "
+			}
+			plan := explainPlan(t, s, explain+sqlstore.OpenConversationQuery(inInbox), args...)
+			if !strings.Contains(plan, "conversations_contact_open") {
+				t.Errorf("in inbox %v: the plan does not use conversations_contact_open:\n%s", inInbox, plan)
+			}
+		}
+	})
+}
+
+func explainPlan(t *testing.T, s *sqlstore.Store, query string, args ...any) string {
+	t.Helper()
+	var db *sql.DB
+	for _, db = range s.Pools() {
+	}
+	rows, err := db.Query(query, args...)
+	if err != nil {
+		t.Fatalf("explain: %v", err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var plan strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatalf("explain: %v", err)
+		}
+		fmt.Fprintln(&plan, vals...)
+	}
+	return plan.String()
 }
