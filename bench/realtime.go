@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"compress/flate"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"runtime/pprof"
@@ -17,7 +21,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gobwas/httphead"
+	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsflate"
 )
 
 // realtime measures inbound-to-WebSocket latency: customer messages are
@@ -29,6 +35,10 @@ func realtime(ctx context.Context, args []string) error {
 	rate := fs.Int("rate", 200, "inbound messages per second")
 	dur := fs.Duration("duration", 5*time.Second, "how long to post at that rate")
 	agentsList := fs.String("agents", "1,100,1000", "connected agents, comma-separated runs")
+	timed := fs.Int("timed", 100, "sockets (spread evenly) that inflate and time every message; the others read and discard the bytes")
+	compress := fs.Bool("deflate", true, "offer permessage-deflate, as browsers do")
+	withSQLite := fs.Bool("sqlite", true, "include the SQLite run")
+	drain := fs.Duration("drain", 0, "untimed sockets sleep this long whenever they have read all there was (0: they read as bytes arrive)")
 	pg := postgresURL(fs)
 	natsURL := fs.String("nats", os.Getenv("PARLEY_TEST_NATS_URL"), "NATS URL for the PostgreSQL run (empty: in-process broker)")
 	if err := fs.Parse(args); err != nil {
@@ -43,12 +53,15 @@ func realtime(ctx context.Context, args []string) error {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	engines := []string{""}
+	var engines []string
+	if *withSQLite {
+		engines = append(engines, "")
+	}
 	if *pg != "" {
 		engines = append(engines, *pg)
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tbroker\tagents\trate msgs/s\tposted\tdeliveries\tp50 ms\tp99 ms\tmax ms\t")
+	fmt.Fprintln(tw, "engine\tbroker\tdeflate\tagents\ttimed\trate msgs/s\tposted\tPOST p99 ms\ttimed deliveries\tp50 ms\tp99 ms\tmax ms\twire bytes/delivery\t")
 	for _, dbURL := range engines {
 		for _, a := range strings.Split(*agentsList, ",") {
 			agents, err := strconv.Atoi(strings.TrimSpace(a))
@@ -59,7 +72,7 @@ func realtime(ctx context.Context, args []string) error {
 			if dbURL != "" {
 				nats = *natsURL
 			}
-			row, err := realtimeRun(ctx, dbURL, nats, agents, *rate, *dur)
+			row, err := realtimeRun(ctx, dbURL, nats, realtimeOptions{agents: agents, rate: *rate, timed: *timed, dur: *dur, drain: *drain, compress: *compress})
 			if err != nil {
 				return err
 			}
@@ -67,11 +80,25 @@ func realtime(ctx context.Context, args []string) error {
 		}
 	}
 	tw.Flush()
-	fmt.Printf("\nconditions: one node, clients and server in one process on %d cores, loopback; latency = POST start -> message.created read by the socket\n", numCPU())
+	fmt.Printf("goroutine scheduling latency p50/p99/p999 ms (whole process): %.3f\n", schedLatency(0.5, 0.99, 0.999))
+	fmt.Printf("\nconditions: one node, clients and server in one process on %d cores, loopback; latency = POST start -> message.created read by a timed socket\n", numCPU())
 	return nil
 }
 
-func realtimeRun(ctx context.Context, dbURL, natsURL string, agents, rate int, dur time.Duration) (string, error) {
+// stampMark starts the send time (unix nanoseconds) in each posted
+// message's source id: the stopwatch sign, whose first byte (0xE2) nothing
+// else in the event stream has, so the clients' scan skips at memchr speed.
+var stampMark = []byte("\u23f1")
+
+// realtimeOptions are one run's settings.
+type realtimeOptions struct {
+	agents, rate, timed int
+	dur, drain          time.Duration
+	compress            bool
+}
+
+func realtimeRun(ctx context.Context, dbURL, natsURL string, o realtimeOptions) (string, error) {
+	agents, rate, dur := o.agents, o.rate, o.dur
 	n, err := startNodeWith(ctx, dbURL, natsURL)
 	if err != nil {
 		return "", err
@@ -80,54 +107,31 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, agents, rate int, d
 	wsURL := strings.Replace(n.base, "http", "ws", 1) + "/api/v1/realtime?workspace_id=" + n.ws
 	var mu sync.Mutex
 	var lat []time.Duration
-	var conns []*websocket.Conn
-	readCtx, stop := context.WithCancel(ctx)
-	defer stop()
+	var conns []net.Conn
+	var wire atomic.Int64 // bytes on the wire, all sockets
 	var wg sync.WaitGroup
-	for range agents {
-		c, _, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + n.token}}})
+	dialer := ws.Dialer{Header: ws.HandshakeHeaderHTTP(http.Header{"Authorization": {"Bearer " + n.token}})}
+	if o.compress {
+		dialer.Extensions = []httphead.Option{wsflate.Parameters{ServerNoContextTakeover: true, ClientNoContextTakeover: true}.Option()}
+	}
+	every := max(1, agents/max(1, o.timed))
+	for i := range agents {
+		nc, br, _, err := dialer.Dial(ctx, wsURL)
 		if err != nil {
 			return "", fmt.Errorf("dial: %w", err)
 		}
-		c.SetReadLimit(1 << 22)
-		conns = append(conns, c)
+		conns = append(conns, nc)
+		r := bufio.NewReaderSize(nc, 256<<10)
+		if br != nil {
+			r = bufio.NewReaderSize(io.MultiReader(br, nc), 256<<10)
+		}
+		timed := i%every == 0
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var local []time.Duration
-			var buf bytes.Buffer // reused: the clients share the server's cores
-			for {
-				_, r, err := c.Reader(readCtx)
-				if err != nil {
-					break
-				}
-				buf.Reset()
-				if _, err := buf.ReadFrom(r); err != nil {
-					break
-				}
-				raw := buf.Bytes()
-				now := time.Now()
-				// Find each message.created's "t=<nanos>" without decoding
-				// the JSON: the clients share the server's two cores.
-				for rest := raw; ; {
-					i := bytes.Index(rest, []byte(`"type":"message.created"`))
-					if i < 0 {
-						break
-					}
-					rest = rest[i+1:]
-					k := bytes.Index(rest, []byte(`"content":"t=`))
-					if k < 0 {
-						break
-					}
-					num := rest[k+len(`"content":"t=`):]
-					j := bytes.IndexByte(num, '"')
-					if j < 0 {
-						break
-					}
-					if ns, err := strconv.ParseInt(string(num[:j]), 10, 64); err == nil {
-						local = append(local, now.Sub(time.Unix(0, ns)))
-					}
-				}
+			local, err := readFrames(r, timed, o.drain, &wire)
+			if err != nil && !errors.Is(err, net.ErrClosed) {
+				fmt.Fprintln(os.Stderr, "socket:", err)
 			}
 			mu.Lock()
 			lat = append(lat, local...)
@@ -139,6 +143,8 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, agents, rate int, d
 	interval := time.Second / time.Duration(rate)
 	total := int(dur / interval)
 	var posted atomic.Int64
+	var postMu sync.Mutex
+	var postLat []time.Duration // POST start -> 202: the commit, before any fan-out
 	var pw sync.WaitGroup
 	start := time.Now()
 	for i := range total {
@@ -146,13 +152,18 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, agents, rate int, d
 		pw.Add(1)
 		go func() {
 			defer pw.Done()
-			body := fmt.Sprintf(`{"contact":{"source_id":"rt-%d"},"source_message_id":"rt-%d-%d","content":"t=%d"}`, i%200, agents, i, time.Now().UnixNano())
+			body := fmt.Sprintf(`{"contact":{"source_id":"rt-%d"},"source_message_id":"%s%d.%d.%d","content":"Where is my order?"}`,
+				i%200, stampMark, time.Now().UnixNano(), agents, i)
+			t0 := time.Now()
 			resp, err := client.Post(url, "application/json", bytes.NewBufferString(body))
 			if err == nil {
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode == 202 {
 					posted.Add(1)
+					postMu.Lock()
+					postLat = append(postLat, time.Since(t0))
+					postMu.Unlock()
 				}
 			}
 		}()
@@ -160,9 +171,8 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, agents, rate int, d
 	pw.Wait()
 	// Let the last deliveries arrive, then close the sockets.
 	time.Sleep(2 * time.Second)
-	stop()
 	for _, c := range conns {
-		c.CloseNow()
+		c.Close()
 	}
 	wg.Wait()
 	engine, broker := "sqlite", "in-process"
@@ -172,11 +182,74 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, agents, rate int, d
 			broker = "nats"
 		}
 	}
+	timed := (agents + every - 1) / every
 	if len(lat) == 0 {
-		return fmt.Sprintf("%s\t%s\t%d\t%d\t%d\t0\t-\t-\t-\t", engine, broker, agents, rate, posted.Load()), nil
+		return fmt.Sprintf("%s\t%s\t%v\t%d\t%d\t%d\t%d\t-\t0\t-\t-\t-\t-\t", engine, broker, o.compress, agents, timed, rate, posted.Load()), nil
 	}
 	slices.Sort(lat)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	return fmt.Sprintf("%s\t%s\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t", engine, broker, agents, rate, posted.Load(), len(lat),
-		ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), ms(lat[len(lat)-1])), nil
+	slices.Sort(postLat)
+	return fmt.Sprintf("%s\t%s\t%v\t%d\t%d\t%d\t%d\t%.1f\t%d\t%.1f\t%.1f\t%.1f\t%d\t", engine, broker, o.compress, agents, timed, rate, posted.Load(),
+		ms(postLat[len(postLat)*99/100]), len(lat), ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), ms(lat[len(lat)-1]), wire.Load()/(posted.Load()*int64(agents))), nil
+}
+
+// readFrames reads server messages until the connection closes. Every
+// socket reads every byte; a timed one also inflates each message and
+// finds each message's stamp, without decoding the JSON: the clients share
+// the server's two cores, where agents' browsers would use their own.
+func readFrames(r *bufio.Reader, timed bool, drain time.Duration, wire *atomic.Int64) ([]time.Duration, error) {
+	var local []time.Duration
+	var payload, plain bytes.Buffer // reused
+	var inflater io.ReadCloser
+	for {
+		h, err := ws.ReadHeader(r)
+		if err != nil {
+			return local, err
+		}
+		wire.Add(h.Length)
+		if !timed || h.OpCode != ws.OpText {
+			if _, err := r.Discard(int(h.Length)); err != nil {
+				return local, err
+			}
+			if !timed && drain > 0 && r.Buffered() == 0 {
+				time.Sleep(drain) // let the kernel buffer fill: read it in one go
+			}
+			continue
+		}
+		payload.Reset()
+		if _, err := io.CopyN(&payload, r, h.Length); err != nil {
+			return local, err
+		}
+		raw := payload.Bytes()
+		if h.Rsv1() {
+			src := io.MultiReader(&payload, bytes.NewReader([]byte{0, 0, 0xff, 0xff}))
+			if inflater == nil {
+				inflater = flate.NewReader(src)
+			} else {
+				inflater.(flate.Resetter).Reset(src, nil)
+			}
+			plain.Reset()
+			if _, err := plain.ReadFrom(inflater); err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+				return local, fmt.Errorf("inflate: %w", err)
+			}
+			raw = plain.Bytes()
+		}
+		now := time.Now()
+		// The stamp rides in the source message id, which only message
+		// events carry, behind a byte the stream never otherwise holds.
+		for rest := raw; ; {
+			i := bytes.Index(rest, stampMark)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(stampMark):]
+			j := bytes.IndexByte(rest, '.')
+			if j < 0 {
+				break
+			}
+			if ns, err := strconv.ParseInt(string(rest[:j]), 10, 64); err == nil {
+				local = append(local, now.Sub(time.Unix(0, ns)))
+			}
+		}
+	}
 }

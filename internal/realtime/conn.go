@@ -1,16 +1,17 @@
 package realtime
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
+	wsproto "github.com/gobwas/ws"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/access"
@@ -47,7 +48,7 @@ type viewer struct {
 type conn struct {
 	h      *Hub
 	ws     *workspace
-	wc     *websocket.Conn
+	w      *wire
 	userID string
 	view   atomic.Pointer[viewer]
 	// ctx is the socket's lifetime: cancelled when it closes.
@@ -76,20 +77,36 @@ func (c *conn) start() {
 	c.mu.Lock()
 	c.started, c.writing = true, true
 	c.mu.Unlock()
-	go c.write()
+	go c.write(false)
 }
 
 // notify tells the conn there may be something to send. It never blocks.
 func (c *conn) notify() {
+	if c.claim() {
+		go c.write(false)
+	}
+}
+
+// wake is notify for a fan-out worker: the socket's writing starts on the
+// worker's own goroutine, which it leaves only if the client cannot take
+// a message at once.
+func (c *conn) wake() {
+	if c.claim() {
+		c.write(true)
+	}
+}
+
+// claim makes the caller the socket's writer, or marks it dirty for the
+// writer there is.
+func (c *conn) claim() bool {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if !c.started || c.writing || c.ctx.Err() != nil {
 		c.dirty = true
-		c.mu.Unlock()
-		return
+		return false
 	}
 	c.writing = true
-	c.mu.Unlock()
-	go c.write()
+	return true
 }
 
 func (c *conn) pushSignal(msg []byte) {
@@ -101,19 +118,25 @@ func (c *conn) pushSignal(msg []byte) {
 	c.notify()
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// write sends whatever is pending until nothing is; only one runs at a time.
-func (c *conn) write() {
+// write sends whatever is pending until nothing is; only one runs at a
+// time (the claimant). Inline, on a fan-out worker, it never waits for the
+// client: a message the socket cannot take at once is finished, and the
+// loop continued, on a goroutine of the socket's own.
+func (c *conn) write(inline bool) {
 	for {
 		c.mu.Lock()
+		if inline && len(c.ctrl) > 0 { // rare (hello, resync): not worth the care
+			c.mu.Unlock()
+			go c.write(false)
+			return
+		}
 		c.dirty = false
 		ctrl, sigs := c.ctrl, c.signals
 		c.ctrl, c.signals = nil, nil
 		c.mu.Unlock()
 
 		for _, m := range ctrl {
-			if !c.send(m) {
+			if !c.send(&frame{plain: m}) {
 				return
 			}
 		}
@@ -121,68 +144,89 @@ func (c *conn) write() {
 		if err != nil {
 			if c.ctx.Err() == nil {
 				c.h.log.Error("realtime catch up failed", "workspace_id", c.ws.id, "user_id", c.userID, "err", err)
-				c.close(websocket.StatusInternalError, "try again later")
+				c.close(wsproto.StatusInternalServerError, "try again later")
 			}
 			return
 		}
-		if len(entries) > 0 || len(sigs) > 0 {
-			buf := bufPool.Get().(*bytes.Buffer)
-			buf.Reset()
-			buf.WriteByte('[')
-			v := c.view.Load()
-			n := 0
-			for _, e := range entries {
-				if b := e.bytesFor(v); b != nil {
-					if n > 0 {
-						buf.WriteByte(',')
-					}
-					buf.Write(b)
-					n++
+		if f := c.ws.frameFor(c.view.Load(), entries, sigs); f != nil {
+			if !inline {
+				if !c.send(f) {
+					return
 				}
-			}
-			for _, s := range sigs {
-				if n > 0 {
-					buf.WriteByte(',')
-				}
-				buf.Write(s)
-				n++
-			}
-			buf.WriteByte(']')
-			ok := n == 0 || c.send(buf.Bytes())
-			if buf.Cap() <= 1<<20 {
-				bufPool.Put(buf)
-			}
-			if !ok {
+			} else if sent, ok := c.trySend(f); !ok {
+				return
+			} else if !sent {
+				go c.finish(reload)
 				return
 			}
 		}
 		if reload && !c.reload() {
 			return
 		}
-		c.mu.Lock()
-		if !c.dirty && !more {
-			c.writing = false
-			c.mu.Unlock()
+		if !c.more(more) {
 			return
 		}
-		c.mu.Unlock()
+	}
+}
+
+// more ends the writer's turn unless there is more to send.
+func (c *conn) more(more bool) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.dirty && !more {
+		c.writing = false
+		return false
+	}
+	return true
+}
+
+// finish completes what trySend began, then goes on as the socket's writer.
+func (c *conn) finish(reload bool) {
+	if err := c.w.finish(c.h.cfg.WriteTimeout); err != nil {
+		c.failed(err)
+		return
+	}
+	if reload && !c.reload() {
+		return
+	}
+	if c.more(true) {
+		c.write(false)
 	}
 }
 
 // send writes one message; false means the socket is gone. A client that
 // does not take a message within WriteTimeout is dropped: it reconnects
 // with since and nobody else waited for it.
-func (c *conn) send(msg []byte) bool {
-	ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.WriteTimeout)
-	defer cancel()
-	if err := c.wc.Write(ctx, websocket.MessageText, msg); err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) && c.ctx.Err() == nil {
-			c.h.log.Info("realtime socket too slow", "workspace_id", c.ws.id, "user_id", c.userID)
-		}
-		c.close(websocket.StatusGoingAway, "")
+func (c *conn) send(f *frame) bool {
+	if c.ctx.Err() != nil {
+		return false
+	}
+	if err := c.w.send(f, c.h.cfg.WriteTimeout); err != nil {
+		c.failed(err)
 		return false
 	}
 	return true
+}
+
+// trySend is send without waiting for the client: sent is false when the
+// socket could not take it all at once and finish must write the rest.
+func (c *conn) trySend(f *frame) (sent, ok bool) {
+	if c.ctx.Err() != nil {
+		return false, false
+	}
+	sent, err := c.w.trySend(f)
+	if err != nil {
+		c.failed(err)
+		return false, false
+	}
+	return sent, true
+}
+
+func (c *conn) failed(err error) {
+	if errors.Is(err, os.ErrDeadlineExceeded) && c.ctx.Err() == nil {
+		c.h.log.Info("realtime socket too slow", "workspace_id", c.ws.id, "user_id", c.userID)
+	}
+	c.drop()
 }
 
 // collect takes the events after the cursor: from the shared ring, or,
@@ -252,12 +296,12 @@ func (c *conn) reload() bool {
 	if err != nil {
 		if code := parley.ErrorCode(err); code == parley.ENOTFOUND || code == parley.EFORBIDDEN {
 			c.h.log.Info("realtime member gone", "workspace_id", c.ws.id, "user_id", c.userID)
-			c.close(websocket.StatusPolicyViolation, "no longer a member")
+			c.close(wsproto.StatusPolicyViolation, "no longer a member")
 			return false
 		}
 		if c.ctx.Err() == nil {
 			c.h.log.Error("realtime reload actor failed", "workspace_id", c.ws.id, "user_id", c.userID, "err", err)
-			c.close(websocket.StatusInternalError, "try again later")
+			c.close(wsproto.StatusInternalServerError, "try again later")
 		}
 		return false
 	}
@@ -265,24 +309,40 @@ func (c *conn) reload() bool {
 	return true
 }
 
-// close closes the socket with a status, once, without blocking the caller
-// (the close handshake waits for the peer).
-func (c *conn) close(code websocket.StatusCode, reason string) {
+// close starts the close handshake with a status, once, without blocking
+// the caller. The read loop ends on the client's answer, or after
+// closeWait without one, and closes the connection.
+func (c *conn) close(code wsproto.StatusCode, reason string) {
 	c.closeOnce.Do(func() {
+		c.cancel()
 		c.h.wg.Add(1)
 		go func() {
 			defer c.h.wg.Done()
-			_ = c.wc.Close(code, reason)
-			c.cancel()
+			if err := c.w.writeClose(code, reason, c.h.cfg.WriteTimeout); err != nil {
+				_ = c.w.nc.Close()
+				return
+			}
+			_ = c.w.nc.SetReadDeadline(time.Now().Add(closeWait))
 		}()
 	})
 }
 
+// drop closes the connection without a close frame: after a failed
+// write the stream may end mid-frame.
+func (c *conn) drop() {
+	c.closeOnce.Do(c.cancel)
+	_ = c.w.nc.Close()
+}
+
+// closeWait is how long a closing socket waits for the client's close
+// frame before dropping the connection.
+const closeWait = 5 * time.Second
+
+// ping keeps the connection alive. A client that does not answer is
+// dropped by the read loop's deadline.
 func (c *conn) ping() {
-	ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.WriteTimeout)
-	defer cancel()
-	if err := c.wc.Ping(ctx); err != nil && c.ctx.Err() == nil {
-		c.close(websocket.StatusGoingAway, "ping timeout")
+	if err := c.w.write(wsproto.OpPing, nil, c.h.cfg.WriteTimeout); err != nil && c.ctx.Err() == nil {
+		c.drop()
 	}
 }
 
@@ -294,14 +354,24 @@ type clientMessage struct {
 }
 
 // readLoop reads client messages until the socket closes, then cleans up.
+// Any frame, a pong included, shows the client is there; one silent for
+// a ping interval and a write timeout is dropped.
 func (c *conn) readLoop() {
 	defer c.cleanup()
+	idle := c.h.cfg.PingInterval + c.h.cfg.WriteTimeout
 	for {
-		typ, data, err := c.wc.Read(c.ctx)
+		if c.ctx.Err() == nil { // closing: close set the deadline
+			_ = c.w.nc.SetReadDeadline(time.Now().Add(idle))
+		}
+		data, err := c.w.readMessage(clientReadLimit, c.h.cfg.WriteTimeout)
 		if err != nil {
+			var ce *closeError
+			if errors.As(err, &ce) {
+				c.fail(ce)
+			}
 			return
 		}
-		if typ != websocket.MessageText || c.ws == nil {
+		if c.ws == nil || c.ctx.Err() != nil {
 			continue
 		}
 		var m clientMessage
@@ -423,10 +493,26 @@ func (c *conn) publish(ctx context.Context, typ, conv, state string, aud *parley
 	}
 }
 
-// cleanup runs once the read loop ends: the socket is closed or closing.
+// fail ends a connection whose client broke the protocol (RFC 6455 §7.1.7):
+// the close frame says why, then what the client still sends is read
+// unparsed (the stream may be out of step) until it hangs up or closeWait
+// passes, so that closing does not reset the connection before the client
+// has read the reason.
+func (c *conn) fail(ce *closeError) {
+	c.closeOnce.Do(c.cancel)
+	if err := c.w.writeClose(ce.code, ce.reason, c.h.cfg.WriteTimeout); err != nil {
+		return
+	}
+	_ = c.w.nc.SetReadDeadline(time.Now().Add(closeWait))
+	_, _ = io.Copy(io.Discard, c.w.r)
+}
+
+// cleanup runs once the read loop ends: the client closed, the handshake
+// is over or the connection failed.
 func (c *conn) cleanup() {
-	c.close(websocket.StatusNormalClosure, "")
+	c.closeOnce.Do(c.cancel) // nothing left to tell the client
 	c.cancel()
+	_ = c.w.nc.Close()
 	if ws := c.ws; ws != nil {
 		c.mu.Lock()
 		var off []string

@@ -153,6 +153,18 @@ func (e *env) dialWith(t *testing.T, user, query string, hc *http.Client, read b
 	return cl
 }
 
+// dialSlow dials a client with a small kernel buffer that does not read
+// until its test calls readAll.
+func (e *env) dialSlow(t *testing.T, user string) *client {
+	t.Helper()
+	dialer := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) {
+			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+		})
+	}}
+	return e.dialWith(t, user, "", &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}, false)
+}
+
 func (cl *client) readAll() {
 	defer close(cl.frames)
 	for {
@@ -671,13 +683,8 @@ func TestHub_slowClient(t *testing.T) {
 		e.member("u1", parley.RoleAgent)
 		fast := e.dial(t, "u1", "")
 		fast.hello()
-		// The slow client's kernel buffer is small and it never reads.
-		dialer := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-			return rc.Control(func(fd uintptr) {
-				_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
-			})
-		}}
-		slow := e.dialWith(t, "u1", "", &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}, false)
+		// The slow client never reads.
+		slow := e.dialSlow(t, "u1")
 
 		blob := `{"blob":"` + strings.Repeat("x", 64<<10) + `"}`
 		const n = 200

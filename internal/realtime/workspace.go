@@ -1,11 +1,15 @@
 package realtime
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -44,6 +48,8 @@ type workspace struct {
 	audiences map[string]parley.Audience
 	// fanoutPending is set while a coalesced wake-up is scheduled.
 	fanoutPending bool
+
+	frames frameCache
 }
 
 func newWorkspace(h *Hub, id string) *workspace {
@@ -55,6 +61,7 @@ func newWorkspace(h *Hub, id string) *workspace {
 		ring:      ring{buf: make([]*entry, h.cfg.RingSize)},
 		conns:     make(map[*conn]struct{}),
 		audiences: make(map[string]parley.Audience),
+		frames:    frameCache{m: make(map[string]*frame)},
 	}
 	ws.ctx, ws.cancel = context.WithCancel(h.life)
 	return ws
@@ -195,9 +202,7 @@ func (ws *workspace) fanout() {
 				ws.fanoutPending = false
 				conns := ws.connList()
 				ws.mu.Unlock()
-				for _, c := range conns {
-					c.notify()
-				}
+				wakeAll(conns)
 			})
 		}
 		ws.mu.Unlock()
@@ -209,6 +214,33 @@ func (ws *workspace) fanout() {
 		c.notify()
 	}
 }
+
+// wakeAll wakes many sockets from one worker per core. A goroutine per
+// socket would put a thousand goroutines in the run queue at once, ahead
+// of the requests whose events they carry (the scheduler's latency went
+// to a millisecond and more, and inbound p99 with it). A worker writes
+// only what a socket takes at once and yields between sockets; a socket
+// that cannot keep up goes on on its own goroutine.
+func wakeAll(conns []*conn) {
+	var next atomic.Int64
+	for range runtime.GOMAXPROCS(0) {
+		go func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(conns) {
+					return
+				}
+				conns[i].wake()
+				if i%yieldEvery == yieldEvery-1 {
+					runtime.Gosched()
+				}
+			}
+		}()
+	}
+}
+
+// yieldEvery is how many sockets a fan-out worker serves between yields.
+const yieldEvery = 16
 
 // connList returns the sockets; ws.mu must be held.
 func (ws *workspace) connList() []*conn {
@@ -444,25 +476,106 @@ func (e *entry) reloads(userID string) bool {
 	return e.reload && (e.reloadUser == "" || e.reloadUser == userID)
 }
 
-// bytesFor returns what the viewer receives for the event, or nil.
-func (e *entry) bytesFor(v *viewer) []byte {
+// showing is which form of an event a viewer receives.
+type showing uint8
+
+const (
+	hidden       showing = iota
+	shownFull            // the event
+	shownRemoved         // conversation.removed: the viewer just lost access
+)
+
+// showingFor says what the viewer receives for the event.
+func (e *entry) showingFor(v *viewer) showing {
 	if e.typ == parley.EventNotificationCreated {
 		if e.userID == "" || e.userID != v.actor.UserID {
-			return nil
+			return hidden
 		}
 		if e.convID == "" || access.CanSeeConversation(v.actor, v.settings, e.aud) {
-			return e.full
+			return shownFull
 		}
-		return nil
+		return hidden
 	}
-	if e.convID == "" {
-		return e.full
-	}
-	if access.CanSeeConversation(v.actor, v.settings, e.aud) {
-		return e.full
+	if e.convID == "" || access.CanSeeConversation(v.actor, v.settings, e.aud) {
+		return shownFull
 	}
 	if e.prev != nil && access.CanSeeConversation(v.actor, v.settings, *e.prev) {
+		return shownRemoved
+	}
+	return hidden
+}
+
+func (e *entry) bytes(s showing) []byte {
+	if s == shownRemoved {
 		return e.removed
 	}
-	return nil
+	return e.full
+}
+
+// frameFor returns the message a socket sends for entries and signals, or
+// nil when none of them is for its viewer. The sockets of a busy workspace
+// wake together at the same cursor, so those whose viewers receive the
+// same events share one frame, encoded and compressed once. Signals are
+// per socket: a frame with them is the socket's own.
+func (ws *workspace) frameFor(v *viewer, entries []*entry, sigs [][]byte) *frame {
+	var key []byte
+	shown := make([]showing, len(entries))
+	for i, e := range entries {
+		if shown[i] = e.showingFor(v); shown[i] != hidden {
+			key = binary.AppendVarint(key, e.seq)
+			key = append(key, byte(shown[i]))
+		}
+	}
+	if len(key) == 0 && len(sigs) == 0 {
+		return nil
+	}
+	build := func() []byte {
+		var buf bytes.Buffer
+		buf.WriteByte('[')
+		for i, e := range entries {
+			if shown[i] != hidden {
+				if buf.Len() > 1 {
+					buf.WriteByte(',')
+				}
+				buf.Write(e.bytes(shown[i]))
+			}
+		}
+		for _, s := range sigs {
+			if buf.Len() > 1 {
+				buf.WriteByte(',')
+			}
+			buf.Write(s)
+		}
+		buf.WriteByte(']')
+		return buf.Bytes()
+	}
+	if len(sigs) > 0 {
+		return &frame{plain: build()}
+	}
+	return ws.frames.get(key, build)
+}
+
+// maxCachedFrames bounds a workspace's shared frames; the cache starts
+// over when full (frames in flight stay valid).
+const maxCachedFrames = 256
+
+// frameCache holds the frames of a workspace's recent messages, by the
+// events (and forms) they hold.
+type frameCache struct {
+	mu sync.Mutex
+	m  map[string]*frame
+}
+
+func (fc *frameCache) get(key []byte, build func() []byte) *frame {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	if f := fc.m[string(key)]; f != nil {
+		return f
+	}
+	if len(fc.m) >= maxCachedFrames {
+		clear(fc.m)
+	}
+	f := &frame{plain: build()}
+	fc.m[string(key)] = f
+	return f
 }
