@@ -113,15 +113,6 @@ func receive(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *
 			return err
 		}
 	}
-	contact, err := lockContact(ctx, tx, inbox, in.Contact, knownContact)
-	if err != nil {
-		return err
-	}
-	contactID := contact.ID
-	conv, created, err := pickConversation(ctx, tx, ws, inbox, contactID, contact.New)
-	if err != nil {
-		return err
-	}
 	at := tx.Now()
 	if !in.Timestamp.IsZero() && in.Timestamp.Before(at) {
 		// The provider's own time orders the thread (and starts the
@@ -129,18 +120,44 @@ func receive(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *
 		at = in.Timestamp.UTC()
 	}
 	msg := &parley.Message{
-		WorkspaceID: inbox.WorkspaceID, ConversationID: conv.ID, InboxID: inbox.ID,
-		Direction: parley.DirectionIn, Sender: parley.Sender{Kind: parley.SenderContact, ID: contactID, Name: in.Contact.Name},
+		WorkspaceID: inbox.WorkspaceID, InboxID: inbox.ID,
+		Direction: parley.DirectionIn, Sender: parley.Sender{Kind: parley.SenderContact, Name: in.Contact.Name},
 		Content: in.Content, ContentType: in.ContentType, Channel: inbox.Channel, ProviderMessageID: in.ProviderMessageID,
 		Status: parley.DeliveryReceived, CreatedAt: at, Attachments: atts,
 	}
+	within := JoinInbox(ws.Settings.JoinMode, inbox.ID)
+	if knownContact != "" { // the common case, in one statement where the store can
+		msg.Sender.ID = knownContact
+		ref, conv, ok, err := tx.AppendToOpenConversation(ctx, knownContact, within, msg, Preview(msg))
+		if err != nil {
+			return err
+		}
+		if ok {
+			return announce(tx, ws, inbox, msg, conv, ref, false, res)
+		}
+	}
+	contact, err := lockContact(ctx, tx, inbox, in.Contact, knownContact)
+	if err != nil {
+		return err
+	}
+	conv, created, err := pickConversation(ctx, tx, ws, contact.ID, within, inbox, contact.New)
+	if err != nil {
+		return err
+	}
+	msg.Sender.ID, msg.ConversationID = contact.ID, conv.ID
 	conv.InboxID = inbox.ID
 	if err := tx.InsertInbound(ctx, msg, conv, Preview(msg)); err != nil {
 		return err
 	}
-	// The list item as events carry it (no particular reader: unread is
-	// every inbound message), built from what this transaction knows.
-	item := &parley.ConversationItem{Conversation: *conv, Contact: contact.ContactRef, UnreadCount: conv.InboundCount,
+	return announce(tx, ws, inbox, msg, conv, contact.ContactRef, created, res)
+}
+
+// announce appends the message's event and its conversation's, the list
+// item as events carry it (no particular reader: unread is every inbound
+// message), built from what this transaction knows.
+func announce(tx *sqlstore.Tx, ws *parley.Workspace, inbox *parley.Inbox, msg *parley.Message, conv *parley.Conversation,
+	contact parley.ContactRef, created bool, res *Result) error {
+	item := &parley.ConversationItem{Conversation: *conv, Contact: contact, UnreadCount: conv.InboundCount,
 		Inbox: parley.InboxRef{ID: inbox.ID, Name: inbox.Name, Channel: inbox.Channel}}
 	aud := conv.Audience()
 	if err := tx.AppendEvent(parley.EventMessageCreated, ws.ID, conv.ID, msg, &aud, nil); err != nil {
@@ -213,8 +230,7 @@ func resolveContact(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, c
 
 // pickConversation returns the conversation the message joins under the
 // workspace's join mode, or opens one linked to the contact's previous one.
-func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *parley.Inbox, contactID string, newContact bool) (*parley.Conversation, bool, error) {
-	within := JoinInbox(ws.Settings.JoinMode, inbox.ID)
+func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, contactID, within string, inbox *parley.Inbox, newContact bool) (*parley.Conversation, bool, error) {
 	if !newContact { // a contact created just now has no conversation yet
 		conv, err := tx.FindOpenConversation(ctx, contactID, within)
 		if err == nil {

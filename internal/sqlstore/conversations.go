@@ -141,6 +141,60 @@ func (tx *Tx) InsertInbound(ctx context.Context, m *parley.Message, c *parley.Co
 	return nil
 }
 
+// AppendToOpenConversation is the inbound path's common case in one round
+// trip on PostgreSQL: it locks the contact, finds its open conversation (in
+// inboxID when not empty), stores m there and updates the counters, and
+// returns the contact and the conversation as they now are. ok is false,
+// with nothing written, when the contact is gone or has no open
+// conversation (or one committed while this waited for the contact's lock,
+// which this statement's snapshot does not see): the caller then takes the
+// long way, statement by statement. On SQLite, where a statement costs no
+// round trip, ok is always false.
+func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID string, m *parley.Message,
+	preview *parley.MessagePreview) (parley.ContactRef, *parley.Conversation, bool, error) {
+	ref := parley.ContactRef{ID: contactID}
+	if tx.dialect != Postgres {
+		return ref, nil, false, nil
+	}
+	_, margs := tx.messageInsert(m)
+	var cols []string
+	var args []any
+	for i, a := range margs {
+		if i == 2 { // the conversation: the one found
+			cols = append(cols, "o.id")
+			continue
+		}
+		args = append(args, a)
+		cols = append(cols, fmt.Sprintf("$%d", len(args)))
+	}
+	p := func(i int) string { return fmt.Sprintf("$%d", len(margs)-1+i) }
+	args = append(args, contactID, micros(m.CreatedAt), previewText(preview), m.InboxID, micros(tx.now))
+	inInbox := ""
+	if inboxID != "" {
+		args = append(args, inboxID)
+		inInbox = ` AND c.inbox_id = ` + p(6)
+	}
+	query := `WITH ct AS (SELECT id, name, avatar_url FROM contacts WHERE id = ` + p(1) + ` AND deleted_at IS NULL FOR UPDATE),
+		o AS (SELECT c.id FROM conversations c JOIN ct ON c.contact_id = ct.id
+			WHERE c.deleted_at IS NULL AND c.status NOT IN ('resolved', 'abandoned')` + inInbox + `
+			ORDER BY c.created_at DESC, c.id DESC LIMIT 1),
+		ins AS (INSERT INTO messages (` + messageInsertColumns + `) SELECT ` + strings.Join(cols, ", ") + ` FROM o RETURNING 1),
+		updated AS (UPDATE conversations SET inbound_count = inbound_count + 1, unreplied_count = unreplied_count + 1,
+			waiting_since = COALESCE(waiting_since, ` + p(2) + `), last_activity_at = GREATEST(last_activity_at, ` + p(2) + `),
+			last_message = ` + p(3) + `, inbox_id = ` + p(4) + `, updated_at = ` + p(5) + `
+			FROM o WHERE conversations.id = o.id RETURNING conversations.*)
+		SELECT ` + conversationColumns + `, ct.name, ct.avatar_url FROM updated c, ct`
+	conv, err := scanConversation(tx.db.QueryRowContext(ctx, query, args...), &ref.Name, &ref.AvatarURL)
+	if parley.IsNotFound(err) {
+		return ref, nil, false, nil
+	}
+	if err != nil {
+		return ref, nil, false, fmt.Errorf("append inbound message: %w", err)
+	}
+	m.ConversationID = conv.ID
+	return ref, conv, true, nil
+}
+
 // inboundUpdate is the counters' UPDATE with placeholders from $first.
 func inboundUpdate(first int) string {
 	p := func(i int) string { return fmt.Sprintf("$%d", first+i) }

@@ -23,6 +23,12 @@ func (tx *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
 	return nil
 }
 
+// messageInsertColumns are the columns messageInsert fills, in the order
+// of its arguments; the third is the conversation.
+const messageInsertColumns = `id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name,
+	private, content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown,
+	attachments, ai_reasoning, sent_at, created_at`
+
 // messageInsert fills a new message's defaults and returns its INSERT.
 func (tx *Tx) messageInsert(m *parley.Message) (string, []any) {
 	if m.ID == "" {
@@ -46,9 +52,7 @@ func (tx *Tx) messageInsert(m *parley.Message) (string, []any) {
 	if len(m.AIReasoning) > 0 {
 		reasoning = sql.NullString{String: string(m.AIReasoning), Valid: true}
 	}
-	return `INSERT INTO messages (id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name,
-		   private, content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown,
-		   attachments, ai_reasoning, sent_at, created_at)
+	return `INSERT INTO messages (` + messageInsertColumns + `)
 		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
 		[]any{m.ID, m.WorkspaceID, m.ConversationID, m.InboxID, m.Direction, m.Sender.Kind, m.Sender.ID, m.Sender.Name,
 			m.Private, m.Content, m.ContentType, m.Channel, m.ProviderMessageID, string(m.Status), string(hist), m.Error,

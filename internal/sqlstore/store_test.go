@@ -271,3 +271,91 @@ func explainPlan(t *testing.T, s *sqlstore.Store, query string, args ...any) str
 	}
 	return plan.String()
 }
+
+func TestTx_AppendToOpenConversation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		base := time.Now().Add(-time.Hour).UTC().Truncate(time.Microsecond)
+		open := newConversation(t, s, f, "fast-open", base)
+		resolved := newConversation(t, s, f, "fast-resolved", base)
+		if err := s.Write(ctx, func(tx *sqlstore.Tx) error {
+			c := *resolved
+			c.Status = parley.StatusResolved
+			return tx.SaveConversation(ctx, &c, resolved)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		appendTo := func(contactID, inboxID string) (parley.ContactRef, *parley.Conversation, bool) {
+			t.Helper()
+			n++
+			var ref parley.ContactRef
+			var conv *parley.Conversation
+			var ok bool
+			err := s.Write(ctx, func(tx *sqlstore.Tx) error {
+				m := &parley.Message{WorkspaceID: f.Workspace.ID, InboxID: f.Inbox.ID, Direction: parley.DirectionIn,
+					Sender: parley.Sender{Kind: parley.SenderContact, ID: contactID}, Content: "hello", Channel: parley.ChannelAPI,
+					ProviderMessageID: fmt.Sprintf("fast-%d", n), Status: parley.DeliveryReceived, CreatedAt: base.Add(time.Minute)}
+				var err error
+				ref, conv, ok, err = tx.AppendToOpenConversation(ctx, contactID, inboxID, m, &parley.MessagePreview{Content: "hello"})
+				return err
+			})
+			if err != nil {
+				t.Fatalf("AppendToOpenConversation() = %v", err)
+			}
+			return ref, conv, ok
+		}
+		messages := func(conversationID string) int {
+			t.Helper()
+			ms, err := s.ListMessages(ctx, conversationID, nil, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ms)
+		}
+
+		ref, conv, ok := appendTo(open.ContactID, "")
+		if s.Dialect() == sqlstore.SQLite {
+			if ok || messages(open.ID) != 0 {
+				t.Fatal("SQLite took the one-statement path, want the caller's statement by statement")
+			}
+			return
+		}
+		if !ok {
+			t.Fatal("no append to the open conversation")
+		}
+		stored, err := s.FindConversationByID(ctx, f.Workspace.ID, open.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if conv.ID != open.ID || ref.Name != "fast-open" || conv.InboundCount != 1 || conv.UnrepliedCount != 1 ||
+			conv.LastMessage == nil || conv.LastMessage.Content != "hello" || !conv.LastActivityAt.Equal(base.Add(time.Minute)) {
+			t.Errorf("returned %+v (contact %+v), want the open conversation after one inbound message", conv, ref)
+		}
+		if stored.InboundCount != conv.InboundCount || !stored.LastActivityAt.Equal(conv.LastActivityAt) || messages(open.ID) != 1 {
+			t.Errorf("stored %+v with %d messages, want what was returned and one message", stored, messages(open.ID))
+		}
+
+		for _, tt := range []struct {
+			name             string
+			contact, inboxID string
+		}{
+			{"a contact whose conversations are resolved", resolved.ContactID, ""},
+			{"a conversation in another inbox than asked", open.ContactID, f.Workspace.ID /* no such inbox */},
+		} {
+			if _, _, ok := appendTo(tt.contact, tt.inboxID); ok {
+				t.Errorf("%s: appended, want the long way", tt.name)
+			}
+		}
+		if messages(resolved.ID) != 0 || messages(open.ID) != 1 {
+			t.Error("a refused append wrote a message")
+		}
+		if err := s.Write(ctx, func(tx *sqlstore.Tx) error { return tx.DeleteContact(ctx, f.Workspace.ID, open.ContactID) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, ok := appendTo(open.ContactID, ""); ok || messages(open.ID) != 1 {
+			t.Error("appended for a deleted contact, want the long way")
+		}
+	})
+}

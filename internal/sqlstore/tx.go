@@ -144,33 +144,95 @@ func (tx *Tx) flushEvents(ctx context.Context) error {
 	tx.seqs = map[string]int64{}
 	for _, ws := range order {
 		idx := byWS[ws]
-		var last int64
-		err := tx.db.QueryRowContext(ctx,
-			`UPDATE counters SET value = value + $1 WHERE workspace_id = $2 AND name = 'event_seq' RETURNING value`,
-			len(idx), ws).Scan(&last)
+		number := tx.numberEvents
+		if tx.dialect == Postgres {
+			number = tx.numberEventsPostgres
+		}
+		last, err := number(ctx, ws, idx)
 		if err != nil {
-			return fmt.Errorf("number events: %w", err)
-		}
-		var sb strings.Builder
-		sb.WriteString(`INSERT INTO events (workspace_id, seq, type, conversation_id, audience, prev_audience, data, created_at) VALUES `)
-		args := make([]any, 0, len(idx)*8)
-		for j, i := range idx {
-			ev := &tx.events[i]
-			ev.Seq = last - int64(len(idx)) + int64(j) + 1
-			if j > 0 {
-				sb.WriteString(",")
-			}
-			n := len(args)
-			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
-			args = append(args, ws, ev.Seq, ev.Type, nullString(ev.ConversationID),
-				audienceText(ev.Audience), audienceText(ev.PrevAudience), string(ev.Data), micros(ev.CreatedAt))
-		}
-		if _, err := tx.db.ExecContext(ctx, sb.String(), args...); err != nil {
-			return fmt.Errorf("insert events: %w", err)
+			return err
 		}
 		tx.seqs[ws] = last
 	}
 	return nil
+}
+
+// numberEvents takes the workspace's next numbers and inserts its events
+// of the transaction (idx) with them. The counter row stays locked until
+// commit, so numbers commit in order: see Store.EventsAfter.
+func (tx *Tx) numberEvents(ctx context.Context, ws string, idx []int) (int64, error) {
+	var last int64
+	err := tx.db.QueryRowContext(ctx,
+		`UPDATE counters SET value = value + $1 WHERE workspace_id = $2 AND name = 'event_seq' RETURNING value`,
+		len(idx), ws).Scan(&last)
+	if err != nil {
+		return 0, fmt.Errorf("number events: %w", err)
+	}
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO events (workspace_id, seq, type, conversation_id, audience, prev_audience, data, created_at) VALUES `)
+	args := make([]any, 0, len(idx)*8)
+	for j, i := range idx {
+		ev := &tx.events[i]
+		ev.Seq = last - int64(len(idx)) + int64(j) + 1
+		if j > 0 {
+			sb.WriteString(",")
+		}
+		n := len(args)
+		fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+		args = append(args, ws, ev.Seq, ev.Type, nullString(ev.ConversationID),
+			audienceText(ev.Audience), audienceText(ev.PrevAudience), string(ev.Data), micros(ev.CreatedAt))
+	}
+	if _, err := tx.db.ExecContext(ctx, sb.String(), args...); err != nil {
+		return 0, fmt.Errorf("insert events: %w", err)
+	}
+	return last, nil
+}
+
+// numberEventsPostgres is numberEvents in one statement: the counter row's
+// lock, which every committing writer of the workspace waits for, is held
+// for this round trip and the commit's, not for one more.
+func (tx *Tx) numberEventsPostgres(ctx context.Context, ws string, idx []int) (int64, error) {
+	var sb strings.Builder
+	sb.WriteString(`WITH s AS (UPDATE counters SET value = value + $1 WHERE workspace_id = $2 AND name = 'event_seq' RETURNING value)
+		INSERT INTO events (workspace_id, seq, type, conversation_id, audience, prev_audience, data, created_at)
+		SELECT $2::uuid, s.value - $1::bigint + v.ord, v.type, v.conv, v.aud, v.prev, v.data, v.at FROM s, (VALUES `)
+	args := make([]any, 0, 2+len(idx)*7)
+	args = append(args, len(idx), ws)
+	for j, i := range idx {
+		ev := &tx.events[i]
+		n := len(args)
+		if j == 0 {
+			fmt.Fprintf(&sb, "($%d::bigint,$%d::text,$%d::uuid,$%d::text,$%d::text,$%d::text,$%d::bigint)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+		} else {
+			fmt.Fprintf(&sb, ",($%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+		}
+		args = append(args, j+1, ev.Type, nullString(ev.ConversationID),
+			audienceText(ev.Audience), audienceText(ev.PrevAudience), string(ev.Data), micros(ev.CreatedAt))
+	}
+	sb.WriteString(`) v(ord, type, conv, aud, prev, data, at) RETURNING seq`)
+	rows, err := tx.db.QueryContext(ctx, sb.String(), args...)
+	if err != nil {
+		return 0, fmt.Errorf("number events: %w", err)
+	}
+	defer rows.Close()
+	var last int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return 0, fmt.Errorf("number events: %w", err)
+		}
+		last = max(last, seq)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("number events: %w", err)
+	}
+	if last == 0 {
+		return 0, fmt.Errorf("number events: workspace %s has no event counter", ws)
+	}
+	for j, i := range idx {
+		tx.events[i].Seq = last - int64(len(idx)) + int64(j) + 1
+	}
+	return last, nil
 }
 
 func audienceText(a *parley.Audience) sql.NullString {
