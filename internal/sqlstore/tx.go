@@ -133,14 +133,7 @@ func (tx *Tx) flushEvents(ctx context.Context) error {
 	if len(tx.events) == 0 {
 		return nil
 	}
-	byWS := map[string][]int{}
-	var order []string
-	for i, ev := range tx.events {
-		if _, ok := byWS[ev.WorkspaceID]; !ok {
-			order = append(order, ev.WorkspaceID)
-		}
-		byWS[ev.WorkspaceID] = append(byWS[ev.WorkspaceID], i)
-	}
+	order, byWS := tx.eventGroups()
 	tx.seqs = map[string]int64{}
 	for _, ws := range order {
 		idx := byWS[ws]
@@ -155,6 +148,20 @@ func (tx *Tx) flushEvents(ctx context.Context) error {
 		tx.seqs[ws] = last
 	}
 	return nil
+}
+
+// eventGroups returns the workspaces of the transaction's events in the
+// order they first appear, and each one's events (indexes in tx.events).
+func (tx *Tx) eventGroups() ([]string, map[string][]int) {
+	byWS := map[string][]int{}
+	var order []string
+	for i, ev := range tx.events {
+		if _, ok := byWS[ev.WorkspaceID]; !ok {
+			order = append(order, ev.WorkspaceID)
+		}
+		byWS[ev.WorkspaceID] = append(byWS[ev.WorkspaceID], i)
+	}
+	return order, byWS
 }
 
 // numberEvents takes the workspace's next numbers and inserts its events
@@ -192,6 +199,29 @@ func (tx *Tx) numberEvents(ctx context.Context, ws string, idx []int) (int64, er
 // lock, which every committing writer of the workspace waits for, is held
 // for this round trip and the commit's, not for one more.
 func (tx *Tx) numberEventsPostgres(ctx context.Context, ws string, idx []int) (int64, error) {
+	query, args := tx.eventStatement(ws, idx)
+	rows, err := tx.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("number events: %w", err)
+	}
+	defer rows.Close()
+	var last int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return 0, fmt.Errorf("number events: %w", err)
+		}
+		last = max(last, seq)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("number events: %w", err)
+	}
+	return last, tx.setSeqs(ws, idx, last)
+}
+
+// eventStatement takes the workspace's next numbers and inserts its events
+// of the transaction (idx) with them, returning each seq (PostgreSQL).
+func (tx *Tx) eventStatement(ws string, idx []int) (string, []any) {
 	var sb strings.Builder
 	sb.WriteString(`WITH s AS (UPDATE counters SET value = value + $1 WHERE workspace_id = $2 AND name = 'event_seq' RETURNING value)
 		INSERT INTO events (workspace_id, seq, type, conversation_id, audience, prev_audience, data, created_at)
@@ -210,29 +240,18 @@ func (tx *Tx) numberEventsPostgres(ctx context.Context, ws string, idx []int) (i
 			audienceText(ev.Audience), audienceText(ev.PrevAudience), string(ev.Data), micros(ev.CreatedAt))
 	}
 	sb.WriteString(`) v(ord, type, conv, aud, prev, data, at) RETURNING seq`)
-	rows, err := tx.db.QueryContext(ctx, sb.String(), args...)
-	if err != nil {
-		return 0, fmt.Errorf("number events: %w", err)
-	}
-	defer rows.Close()
-	var last int64
-	for rows.Next() {
-		var seq int64
-		if err := rows.Scan(&seq); err != nil {
-			return 0, fmt.Errorf("number events: %w", err)
-		}
-		last = max(last, seq)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("number events: %w", err)
-	}
+	return sb.String(), args
+}
+
+// setSeqs numbers the workspace's events idx, the last of which got last.
+func (tx *Tx) setSeqs(ws string, idx []int, last int64) error {
 	if last == 0 {
-		return 0, fmt.Errorf("number events: workspace %s has no event counter", ws)
+		return fmt.Errorf("number events: workspace %s has no event counter", ws)
 	}
 	for j, i := range idx {
 		tx.events[i].Seq = last - int64(len(idx)) + int64(j) + 1
 	}
-	return last, nil
+	return nil
 }
 
 func audienceText(a *parley.Audience) sql.NullString {
