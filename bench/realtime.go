@@ -33,7 +33,8 @@ func realtime(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("realtime", flag.ContinueOnError)
 	profile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	rate := fs.Int("rate", 200, "inbound messages per second")
-	dur := fs.Duration("duration", 5*time.Second, "how long to post at that rate")
+	dur := fs.Duration("duration", 5*time.Second, "how long to post at that rate, measured")
+	warmup := fs.Duration("warmup", time.Second, "how long to post at that rate first, not measured (new customers, pools)")
 	agentsList := fs.String("agents", "1,100,1000", "connected agents, comma-separated runs")
 	timed := fs.Int("timed", 100, "sockets (spread evenly) that inflate and time every message; the others read and discard the bytes")
 	compress := fs.Bool("deflate", true, "offer permessage-deflate, as browsers do")
@@ -72,7 +73,7 @@ func realtime(ctx context.Context, args []string) error {
 			if dbURL != "" {
 				nats = *natsURL
 			}
-			row, err := realtimeRun(ctx, dbURL, nats, realtimeOptions{agents: agents, rate: *rate, timed: *timed, dur: *dur, drain: *drain, compress: *compress})
+			row, err := realtimeRun(ctx, dbURL, nats, realtimeOptions{agents: agents, rate: *rate, timed: *timed, dur: *dur, warmup: *warmup, drain: *drain, compress: *compress})
 			if err != nil {
 				return err
 			}
@@ -93,7 +94,7 @@ var stampMark = []byte("\u23f1")
 // realtimeOptions are one run's settings.
 type realtimeOptions struct {
 	agents, rate, timed int
-	dur, drain          time.Duration
+	dur, drain, warmup  time.Duration
 	compress            bool
 }
 
@@ -121,9 +122,9 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, o realtimeOptions) 
 			return "", fmt.Errorf("dial: %w", err)
 		}
 		conns = append(conns, nc)
-		r := bufio.NewReaderSize(nc, 256<<10)
+		r := bufio.NewReaderSize(nc, 64<<10)
 		if br != nil {
-			r = bufio.NewReaderSize(io.MultiReader(br, nc), 256<<10)
+			r = bufio.NewReaderSize(io.MultiReader(br, nc), 64<<10)
 		}
 		timed := i%every == 0
 		wg.Add(1)
@@ -141,12 +142,14 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, o realtimeOptions) 
 	url := n.base + "/api/v1/inbound/" + n.inbound + "/messages"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	interval := time.Second / time.Duration(rate)
-	total := int(dur / interval)
-	var posted atomic.Int64
+	warm := int(o.warmup / interval)
+	total := warm + int(dur/interval)
+	var posted, postedAll atomic.Int64
 	var postMu sync.Mutex
 	var postLat []time.Duration // POST start -> 202: the commit, before any fan-out
 	var pw sync.WaitGroup
 	start := time.Now()
+	measureFrom.Store(start.Add(o.warmup).UnixNano())
 	for i := range total {
 		time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
 		pw.Add(1)
@@ -160,6 +163,10 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, o realtimeOptions) 
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode == 202 {
+					postedAll.Add(1)
+					if i < warm {
+						return
+					}
 					posted.Add(1)
 					postMu.Lock()
 					postLat = append(postLat, time.Since(t0))
@@ -190,8 +197,13 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, o realtimeOptions) 
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	slices.Sort(postLat)
 	return fmt.Sprintf("%s\t%s\t%v\t%d\t%d\t%d\t%d\t%.1f\t%d\t%.1f\t%.1f\t%.1f\t%d\t", engine, broker, o.compress, agents, timed, rate, posted.Load(),
-		ms(postLat[len(postLat)*99/100]), len(lat), ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), ms(lat[len(lat)-1]), wire.Load()/(posted.Load()*int64(agents))), nil
+		ms(postLat[len(postLat)*99/100]), len(lat), ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), ms(lat[len(lat)-1]), wire.Load()/(postedAll.Load()*int64(agents))), nil
 }
+
+// measureFrom is when the measured part of a run begins (unix ns): the
+// warm-up before it fills the connection pools and creates the customers,
+// as a server that has been running has.
+var measureFrom atomic.Int64
 
 // readFrames reads server messages until the connection closes. Every
 // socket reads every byte; a timed one also inflates each message and
@@ -247,7 +259,7 @@ func readFrames(r *bufio.Reader, timed bool, drain time.Duration, wire *atomic.I
 			if j < 0 {
 				break
 			}
-			if ns, err := strconv.ParseInt(string(rest[:j]), 10, 64); err == nil {
+			if ns, err := strconv.ParseInt(string(rest[:j]), 10, 64); err == nil && ns >= measureFrom.Load() {
 				local = append(local, now.Sub(time.Unix(0, ns)))
 			}
 		}

@@ -75,7 +75,9 @@ func (r *Receiver) ReceiveWithAttachments(ctx context.Context, inbox *parley.Inb
 	ws, known := pre.Workspace, pre.ContactID
 	var res Result
 	attempt := 0
-	err = r.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	// Optimistic: a customer message almost never fails to store, so it
+	// needs no savepoint of its own in the shared transaction.
+	err = r.store.WriteOptimistic(ctx, func(tx *sqlstore.Tx) error {
 		res = Result{}
 		attempt++
 		if attempt > 1 { // after a conflict, trust nothing read before

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -356,6 +357,63 @@ func TestTx_AppendToOpenConversation(t *testing.T) {
 		}
 		if _, _, ok := appendTo(open.ContactID, ""); ok || messages(open.ID) != 1 {
 			t.Error("appended for a deleted contact, want the long way")
+		}
+	})
+}
+
+// TestStore_WriteOptimisticFailureWritesNothing runs optimistic writes
+// (no savepoint on PostgreSQL) beside ordinary ones in shared commits: one
+// that fails after a statement leaves nothing behind, and the others all
+// commit.
+func TestStore_WriteOptimisticFailureWritesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		f := storetest.Seed(t, s)
+		errRefused := errors.New("refused after writing")
+		const writers = 24
+		start := make(chan struct{})
+		errs := make([]error, writers)
+		var wg sync.WaitGroup
+		for i := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				write := s.WriteOptimistic
+				if i%3 == 0 {
+					write = s.Write
+				}
+				errs[i] = write(ctx, func(tx *sqlstore.Tx) error {
+					if _, err := tx.CreateTag(ctx, f.Workspace.ID, sqlstore.KindTag, fmt.Sprintf("tag-%02d", i), ""); err != nil {
+						return err
+					}
+					if i == 7 {
+						return errRefused
+					}
+					return nil
+				})
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if i == 7 && !errors.Is(err, errRefused) {
+				t.Errorf("the failing write returned %v, want its own error", err)
+			}
+			if i != 7 && err != nil {
+				t.Errorf("write %d = %v, want nil", i, err)
+			}
+		}
+		tags, err := s.ListTags(ctx, f.Workspace.ID, sqlstore.KindTag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, tg := range tags {
+			got[tg.Name] = true
+		}
+		if got["tag-07"] || len(got) != writers-1 {
+			t.Errorf("tags = %v, want the %d of the writes that succeeded and not tag-07", got, writers-1)
 		}
 	})
 }
