@@ -30,6 +30,7 @@ func ingest(ctx context.Context, args []string) error {
 	pg := postgresURL(fs)
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	withSQLite := fs.Bool("sqlite", true, "include the SQLite run")
+	checkpoint := fs.Bool("checkpoint", true, "PostgreSQL: checkpoint before each concurrency level (see node.checkpoint)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -62,6 +63,9 @@ func ingest(ctx context.Context, args []string) error {
 			count := *total
 			if c == 1 {
 				count = min(count, 1000)
+			}
+			if *checkpoint {
+				n.checkpoint()
 			}
 			r, err := drive(n, c, count, *contacts)
 			if err != nil {

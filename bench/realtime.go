@@ -35,6 +35,7 @@ func realtime(ctx context.Context, args []string) error {
 	rate := fs.Int("rate", 200, "inbound messages per second")
 	dur := fs.Duration("duration", 5*time.Second, "how long to post at that rate, measured")
 	warmup := fs.Duration("warmup", time.Second, "how long to post at that rate first, not measured (new customers, pools)")
+	checkpoint := fs.Bool("checkpoint", true, "PostgreSQL: checkpoint before each run (see node.checkpoint)")
 	agentsList := fs.String("agents", "1,100,1000", "connected agents, comma-separated runs")
 	timed := fs.Int("timed", 100, "sockets (spread evenly) that inflate and time every message; the others read and discard the bytes")
 	compress := fs.Bool("deflate", true, "offer permessage-deflate, as browsers do")
@@ -73,7 +74,7 @@ func realtime(ctx context.Context, args []string) error {
 			if dbURL != "" {
 				nats = *natsURL
 			}
-			row, err := realtimeRun(ctx, dbURL, nats, realtimeOptions{agents: agents, rate: *rate, timed: *timed, dur: *dur, warmup: *warmup, drain: *drain, compress: *compress})
+			row, err := realtimeRun(ctx, dbURL, nats, realtimeOptions{agents: agents, rate: *rate, timed: *timed, dur: *dur, warmup: *warmup, drain: *drain, compress: *compress, checkpoint: *checkpoint})
 			if err != nil {
 				return err
 			}
@@ -93,9 +94,9 @@ var stampMark = []byte("\u23f1")
 
 // realtimeOptions are one run's settings.
 type realtimeOptions struct {
-	agents, rate, timed int
-	dur, drain, warmup  time.Duration
-	compress            bool
+	agents, rate, timed  int
+	dur, drain, warmup   time.Duration
+	compress, checkpoint bool
 }
 
 func realtimeRun(ctx context.Context, dbURL, natsURL string, o realtimeOptions) (string, error) {
@@ -148,6 +149,9 @@ func realtimeRun(ctx context.Context, dbURL, natsURL string, o realtimeOptions) 
 	var postMu sync.Mutex
 	var postLat []time.Duration // POST start -> 202: the commit, before any fan-out
 	var pw sync.WaitGroup
+	if o.checkpoint {
+		n.checkpoint()
+	}
 	start := time.Now()
 	measureFrom.Store(start.Add(o.warmup).UnixNano())
 	for i := range total {
