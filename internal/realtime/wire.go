@@ -211,10 +211,15 @@ func (w *wire) readMessage(limit int, timeout time.Duration) ([]byte, error) {
 	for {
 		h, err := wsproto.ReadHeader(w.r)
 		if err != nil {
-			return nil, err
+			return nil, readFailure(err)
 		}
-		if !h.Masked {
+		switch {
+		case !h.Masked:
 			return nil, &closeError{wsproto.StatusProtocolError, "client frames must be masked"}
+		case h.Rsv2() || h.Rsv3() || (h.Rsv1() && (h.OpCode.IsControl() || h.OpCode == wsproto.OpContinuation)):
+			return nil, &closeError{wsproto.StatusProtocolError, "reserved bits set"}
+		case h.OpCode.IsReserved():
+			return nil, &closeError{wsproto.StatusProtocolError, "reserved opcode"}
 		}
 		if h.Length > int64(limit) || int64(len(msg))+h.Length > int64(limit) {
 			return nil, &closeError{wsproto.StatusMessageTooBig, "message too big"}
@@ -250,6 +255,16 @@ func (w *wire) readMessage(limit int, timeout time.Duration) ([]byte, error) {
 		return inflate(msg, limit)
 	}
 	return msg, nil
+}
+
+// readFailure tells a broken frame header, which the client must be told
+// about, from a connection that ended or failed.
+func readFailure(err error) error {
+	var ne net.Error
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.As(err, &ne) {
+		return err
+	}
+	return &closeError{wsproto.StatusProtocolError, "bad frame header"}
 }
 
 func (w *wire) control(h wsproto.Header, payload []byte, timeout time.Duration) error {
