@@ -109,11 +109,13 @@ type Config struct {
 	// message (one event is always sent, whatever its size). Defaults to
 	// 256 KiB.
 	MaxMessageBytes int
-	// CoalesceWindow is how long a busy workspace (more than CoalesceAbove
-	// sockets) gathers new events before waking its sockets, so each
-	// socket gets one message per window instead of one per commit: with
-	// a thousand agents, frames, not bytes, are what cost. Defaults to
-	// 25ms; negative disables it.
+	// CoalesceWindow is how long a workspace with a thousand sockets or
+	// more gathers new events before waking its sockets, so each socket
+	// gets one message per window instead of one per commit: with a
+	// thousand agents, frames, not bytes, are what cost. Fewer sockets
+	// (but more than CoalesceAbove) wait in proportion, so that the
+	// writes a second stay about the same whatever the count and a
+	// smaller team waits less. Defaults to 25ms; negative disables it.
 	CoalesceWindow time.Duration
 	// CoalesceAbove is the socket count above which CoalesceWindow
 	// applies. Defaults to 32.

@@ -197,7 +197,7 @@ func (ws *workspace) fanout() {
 	if cfg.CoalesceWindow > 0 && len(ws.conns) > cfg.CoalesceAbove {
 		if !ws.fanoutPending {
 			ws.fanoutPending = true
-			time.AfterFunc(cfg.CoalesceWindow, func() {
+			time.AfterFunc(coalesceWindow(cfg.CoalesceWindow, len(ws.conns)), func() {
 				ws.mu.Lock()
 				ws.fanoutPending = false
 				conns := ws.connList()
@@ -213,6 +213,17 @@ func (ws *workspace) fanout() {
 	for _, c := range conns {
 		c.notify()
 	}
+}
+
+// coalesceWindow is how long a workspace with n sockets gathers events:
+// max for a thousand sockets and more, in proportion below, at least a
+// millisecond.
+func coalesceWindow(max time.Duration, n int) time.Duration {
+	const full = 1000
+	if n >= full {
+		return max
+	}
+	return min(max, time.Duration(int64(max)*int64(n)/full)+time.Millisecond)
 }
 
 // wakeAll wakes many sockets from one worker per core. A goroutine per
