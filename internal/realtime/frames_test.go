@@ -3,6 +3,7 @@ package realtime
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley"
 )
@@ -63,5 +64,22 @@ func TestWorkspace_frameFor(t *testing.T) {
 	sig := [][]byte{[]byte(`{"type":"typing"}`)}
 	if f := ws.frameFor(viewer("admin-1", parley.RoleAdmin), entries, sig); f == admin1 || string(f.plain) != string(admin1.plain[:len(admin1.plain)-1])+`,{"type":"typing"}]` {
 		t.Errorf("a frame with a socket's own signals = %s, want its own frame with the signal last", f.plain)
+	}
+}
+
+func TestCoalesceWindow(t *testing.T) {
+	for _, tt := range []struct {
+		sockets int
+		want    time.Duration
+	}{
+		{33, 1825 * time.Microsecond},
+		{100, 3500 * time.Microsecond},
+		{500, 13500 * time.Microsecond},
+		{1000, 25 * time.Millisecond},
+		{5000, 25 * time.Millisecond},
+	} {
+		if got := coalesceWindow(25*time.Millisecond, tt.sockets); got != tt.want {
+			t.Errorf("coalesceWindow(25ms, %d) = %v, want %v", tt.sockets, got, tt.want)
+		}
 	}
 }
