@@ -76,8 +76,9 @@ func (r *Receiver) ReceiveWithAttachments(ctx context.Context, inbox *parley.Inb
 	var res Result
 	attempt := 0
 	// Optimistic: a customer message almost never fails to store, so it
-	// needs no savepoint of its own in the shared transaction.
-	err = r.store.WriteOptimistic(ctx, func(tx *sqlstore.Tx) error {
+	// needs no savepoint of its own in the shared transaction. Keyed by
+	// the customer: their messages lock their contact row.
+	err = r.store.WriteOptimistic(ctx, inbox.ID+"\x00"+in.Contact.SourceID, func(tx *sqlstore.Tx) error {
 		res = Result{}
 		attempt++
 		if attempt > 1 { // after a conflict, trust nothing read before

@@ -258,6 +258,13 @@ func isConflict(err error) bool {
 	return false
 }
 
+// isDeadlock reports whether PostgreSQL ended a statement to break a
+// deadlock.
+func isDeadlock(err error) bool {
+	pe, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && pe.Code == "40P01"
+}
+
 // isInvalidText reports whether PostgreSQL refused a value's text form (a
 // malformed UUID): for a lookup, that object does not exist.
 func isInvalidText(err error) bool {

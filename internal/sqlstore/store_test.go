@@ -379,7 +379,9 @@ func TestStore_WriteOptimisticFailureWritesNothing(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				write := s.WriteOptimistic
+				write := func(ctx context.Context, fn func(*sqlstore.Tx) error) error {
+					return s.WriteOptimistic(ctx, fmt.Sprint(i), fn)
+				}
 				if i%3 == 0 {
 					write = s.Write
 				}
@@ -414,6 +416,49 @@ func TestStore_WriteOptimisticFailureWritesNothing(t *testing.T) {
 		}
 		if got["tag-07"] || len(got) != writers-1 {
 			t.Errorf("tags = %v, want the %d of the writes that succeeded and not tag-07", got, writers-1)
+		}
+	})
+}
+
+// TestStore_SharedTransactionsDoNotDeadlockForever has writes lock one of
+// a few contacts each, from many goroutines, so that shared transactions
+// on different writers lock them in opposite orders. PostgreSQL breaks
+// each deadlock; the batch must then give way rather than retry while its
+// earlier writes still hold their locks (which once looped for minutes).
+func TestStore_SharedTransactionsDoNotDeadlockForever(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		f := storetest.Seed(t, s)
+		var contacts []string
+		for i := range 3 {
+			contacts = append(contacts, newConversation(t, s, f, fmt.Sprintf("lock-%d", i), time.Now()).ContactID)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 200)
+		for g := range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range 5 {
+					err := s.Write(ctx, func(tx *sqlstore.Tx) error {
+						_, err := tx.LockContact(ctx, contacts[(g+j)%len(contacts)])
+						// Hold the lock a moment, as a longer write would, so
+						// that other batches meet it.
+						time.Sleep(2 * time.Millisecond)
+						return err
+					})
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("Write() = %v", err)
 		}
 	})
 }

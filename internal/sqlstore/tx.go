@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"strings"
 	"sync"
@@ -62,7 +63,7 @@ const maxAttempts = 8
 // is held only from that last statement through the commit (which keeps
 // numbers in commit order, gap-safe for resuming readers).
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.writer.write(ctx, fn, false)
+	return s.writer.write(ctx, fn, false, "")
 }
 
 // WriteOptimistic is Write for a write that almost never fails, such as a
@@ -71,8 +72,16 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 // transaction rolls back and every write in it runs again alone (as Write
 // does when a shared commit fails), so a failure still writes nothing and
 // costs the others only time.
-func (s *Store) WriteOptimistic(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.writer.write(ctx, fn, true)
+//
+// Writes with the same key (what they lock: a customer) share a writer,
+// so two shared transactions never wait for each other's locks on it,
+// nor take such locks in opposite orders: they would deadlock, and
+// PostgreSQL takes a second to notice. (Ordering each batch by key would
+// avoid the deadlocks too, but batches on different writers would still
+// queue behind each other's locks: at 1,000 messages a second from 200
+// customers, p99 went from ~90 to ~106 ms.)
+func (s *Store) WriteOptimistic(ctx context.Context, key string, fn func(tx *Tx) error) error {
+	return s.writer.write(ctx, fn, true, key)
 }
 
 // errBatchAborted marks an optimistic write's failure: the shared
@@ -298,7 +307,7 @@ func (tx *Tx) Audit(ctx context.Context, workspaceID, actorID, action, objectTyp
 type groupWriter struct {
 	s       *Store
 	workers []*batchWorker
-	reqs    chan *writeReq
+	reqs    chan *writeReq // for any writer
 	done    chan struct{}
 	stopped sync.WaitGroup
 }
@@ -306,6 +315,7 @@ type groupWriter struct {
 // batchWorker is one writer goroutine and its connection.
 type batchWorker struct {
 	g    *groupWriter
+	own  chan *writeReq // keyed writes, for this writer only
 	conn *sql.Conn
 	// cache holds prepared statements (SQLite only; pgx caches its own).
 	cache *connCache
@@ -345,7 +355,7 @@ func newGroupWriter(ctx context.Context, s *Store) (*groupWriter, error) {
 			g.close()
 			return nil, fmt.Errorf("writer connection: %w", err)
 		}
-		w := &batchWorker{g: g, conn: conn}
+		w := &batchWorker{g: g, conn: conn, own: make(chan *writeReq, maxBatch)}
 		if s.dialect == SQLite {
 			w.cache = newConnCache(s.writeDB)
 		}
@@ -358,10 +368,16 @@ func newGroupWriter(ctx context.Context, s *Store) (*groupWriter, error) {
 	return g, nil
 }
 
-func (g *groupWriter) write(ctx context.Context, fn func(tx *Tx) error, optimistic bool) error {
+func (g *groupWriter) write(ctx context.Context, fn func(tx *Tx) error, optimistic bool, key string) error {
 	req := &writeReq{ctx: ctx, fn: fn, err: make(chan error, 1), optimistic: optimistic && g.s.dialect == Postgres}
+	queue := g.reqs
+	if key != "" {
+		h := fnv.New32a()
+		h.Write([]byte(key))
+		queue = g.workers[h.Sum32()%uint32(len(g.workers))].own
+	}
 	select {
-	case g.reqs <- req:
+	case queue <- req:
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-g.done:
@@ -395,12 +411,16 @@ func (w *batchWorker) loop() {
 		select {
 		case <-w.g.done:
 			return
+		case req := <-w.own:
+			batch = append(batch[:0], req)
 		case req := <-w.g.reqs:
 			batch = append(batch[:0], req)
 		}
 	drain:
 		for len(batch) < maxBatch {
 			select {
+			case req := <-w.own:
+				batch = append(batch, req)
 			case req := <-w.g.reqs:
 				batch = append(batch, req)
 			default:
@@ -513,6 +533,12 @@ func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Even
 			*events = append(*events, tx.events...)
 			mergeDeltas(deltas, tx.deltas)
 			return nil
+		}
+		if isDeadlock(err) {
+			// The locks that closed the cycle may belong to earlier writes
+			// of this batch, which a retry here would not release: the
+			// batch gives way, and each write runs again alone.
+			return fmt.Errorf("%w: %w", errBatchAborted, err)
 		}
 		// Rolling back to the savepoint keeps it, for the retry.
 		if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
