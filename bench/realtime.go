@@ -37,7 +37,7 @@ func realtime(ctx context.Context, args []string) error {
 	warmup := fs.Duration("warmup", time.Second, "how long to post at that rate first, not measured (new customers, pools)")
 	checkpoint := fs.Bool("checkpoint", true, "PostgreSQL: checkpoint before each run (see node.checkpoint)")
 	agentsList := fs.String("agents", "1,100,1000", "connected agents, comma-separated runs")
-	timed := fs.Int("timed", 100, "sockets (spread evenly) that inflate and time every message; the others read and discard the bytes")
+	timed := fs.Int("timed", 20, "sockets (one in agents/timed) that also inflate and time every message; every socket reads every byte")
 	compress := fs.Bool("deflate", true, "offer permessage-deflate, as browsers do")
 	withSQLite := fs.Bool("sqlite", true, "include the SQLite run")
 	drain := fs.Duration("drain", 0, "untimed sockets sleep this long whenever they have read all there was (0: they read as bytes arrive)")
