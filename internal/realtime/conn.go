@@ -124,8 +124,14 @@ func (c *conn) pushSignal(msg []byte) {
 // loop continued, on a goroutine of the socket's own.
 func (c *conn) write(inline bool) {
 	for {
+		// Rare (hello, resync, a catch-up read from the store), and not for
+		// a fan-out worker to wait on.
+		if inline && c.behindRing() {
+			go c.write(false)
+			return
+		}
 		c.mu.Lock()
-		if inline && len(c.ctrl) > 0 { // rare (hello, resync): not worth the care
+		if inline && len(c.ctrl) > 0 {
 			c.mu.Unlock()
 			go c.write(false)
 			return
@@ -167,6 +173,14 @@ func (c *conn) write(inline bool) {
 			return
 		}
 	}
+}
+
+// behindRing reports whether the socket's next events are older than the
+// shared ring, so that collect reads them from the store.
+func (c *conn) behindRing() bool {
+	c.ws.mu.RLock()
+	defer c.ws.mu.RUnlock()
+	return c.cursor < c.ws.from
 }
 
 // more ends the writer's turn unless there is more to send.
