@@ -304,3 +304,33 @@ func TestHub_fanoutWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestHub_fanoutWorkersCatchUpFromTheStore: a socket further behind than
+// the ring, woken by the fan-out workers, reads what it missed from the
+// store (on its own goroutine) and then follows live events.
+func TestHub_fanoutWorkersCatchUpFromTheStore(t *testing.T) {
+	e := newEnv(t, func(c *realtime.Config) {
+		c.CoalesceAbove = 1
+		c.CoalesceWindow = time.Millisecond
+		c.RingSize = 4
+	})
+	e.member("u1", parley.RoleAgent)
+	other := e.dial(t, "u1", "")
+	other.hello()
+	for range 20 {
+		e.emit(t, event(parley.EventContactUpdated, `{}`))
+	}
+	other.until(seqIs(20))
+	behind := e.dial(t, "u1", "&since=0")
+	behind.hello()
+	live := e.emit(t, event(parley.EventContactUpdated, `{}`)).Seq
+	got := behind.until(seqIs(live))
+	if want := live; int64(len(got)) != want {
+		t.Fatalf("got seqs %v, want 1..%d", seqs(got), want)
+	}
+	for i, el := range got {
+		if el.Seq != int64(i+1) {
+			t.Fatalf("got seqs %v, want 1..%d in order", seqs(got), live)
+		}
+	}
+}
