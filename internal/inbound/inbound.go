@@ -116,18 +116,7 @@ func receive(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *
 			return err
 		}
 	}
-	at := tx.Now()
-	if !in.Timestamp.IsZero() && in.Timestamp.Before(at) {
-		// The provider's own time orders the thread (and starts the
-		// WhatsApp window); a clock in the future is not trusted.
-		at = in.Timestamp.UTC()
-	}
-	msg := &parley.Message{
-		WorkspaceID: inbox.WorkspaceID, InboxID: inbox.ID,
-		Direction: parley.DirectionIn, Sender: parley.Sender{Kind: parley.SenderContact, Name: in.Contact.Name},
-		Content: in.Content, ContentType: in.ContentType, Channel: inbox.Channel, ProviderMessageID: in.ProviderMessageID,
-		Status: parley.DeliveryReceived, CreatedAt: at, Attachments: atts,
-	}
+	msg := newMessage(tx, inbox, in, atts)
 	within := JoinInbox(ws.Settings.JoinMode, inbox.ID)
 	if knownContact != "" { // the common case, in one statement where the store can
 		msg.Sender.ID = knownContact
@@ -153,6 +142,22 @@ func receive(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *
 		return err
 	}
 	return announce(tx, ws, inbox, msg, conv, contact.ContactRef, created, res)
+}
+
+// newMessage is the customer's message, before it has a conversation.
+func newMessage(tx *sqlstore.Tx, inbox *parley.Inbox, in channel.Inbound, atts []parley.Attachment) *parley.Message {
+	at := tx.Now()
+	if !in.Timestamp.IsZero() && in.Timestamp.Before(at) {
+		// The provider's own time orders the thread (and starts the
+		// WhatsApp window); a clock in the future is not trusted.
+		at = in.Timestamp.UTC()
+	}
+	return &parley.Message{
+		WorkspaceID: inbox.WorkspaceID, InboxID: inbox.ID,
+		Direction: parley.DirectionIn, Sender: parley.Sender{Kind: parley.SenderContact, Name: in.Contact.Name},
+		Content: in.Content, ContentType: in.ContentType, Channel: inbox.Channel, ProviderMessageID: in.ProviderMessageID,
+		Status: parley.DeliveryReceived, CreatedAt: at, Attachments: atts,
+	}
 }
 
 // announce appends the message's event and its conversation's, the list
