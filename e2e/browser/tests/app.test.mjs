@@ -156,7 +156,16 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     await pageB.waitForURL('**/login');
     const me = await pageB.evaluate(() => fetch('/api/v1/me').then((r) => r.status));
     assert.equal(me, 401, 'the session is gone after signing out');
+    // The live socket opened by signing in is compressed: the browser offers
+    // permessage-deflate and the server accepts it.
+    const cdp = await pageB.context().newCDPSession(pageB);
+    await cdp.send('Network.enable');
+    const handshake = new Promise((resolve) => cdp.on('Network.webSocketHandshakeResponseReceived', resolve));
     await signIn(pageB, AGENT);
+    const { response } = await handshake;
+    const extensions = Object.entries(response.headers).find(([k]) => k.toLowerCase() === 'sec-websocket-extensions')?.[1] ?? '';
+    assert.match(extensions, /permessage-deflate/, `the socket's extensions are "${extensions}"`);
+    await cdp.detach();
   });
 
   step('an inbound message shows live in the list and in the open thread', async () => {
