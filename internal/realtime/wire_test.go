@@ -274,12 +274,7 @@ func closeName(c ws.StatusCode) string {
 // write what each socket takes at once, and a socket whose buffer is full
 // gets the rest of its message, whole and in order, from its own goroutine.
 func TestHub_fanoutWorkers(t *testing.T) {
-	e := newEnv(t, func(c *realtime.Config) {
-		c.CoalesceAbove = 1
-		c.CoalesceWindow = time.Millisecond
-		c.RingSize = 512
-	})
-	e.member("u1", parley.RoleAgent)
+	e := newFanoutEnv(t, 512)
 	fast := e.dial(t, "u1", "")
 	fast.hello()
 	slow := e.dialSlow(t, "u1")
@@ -294,12 +289,28 @@ func TestHub_fanoutWorkers(t *testing.T) {
 	// The slow client reads only now: its messages waited, part-written.
 	go slow.readAll()
 	slow.hello()
-	got := slow.until(seqIs(n))
-	if len(got) != n {
-		t.Fatalf("slow client got %d events, want %d", len(got), n)
+	expectAllInOrder(t, slow.until(seqIs(n)), n, blob)
+}
+
+// newFanoutEnv is a hub whose every fan-out goes through the workers.
+func newFanoutEnv(t *testing.T, ringSize int) *env {
+	e := newEnv(t, func(c *realtime.Config) {
+		c.CoalesceAbove = 1
+		c.CoalesceWindow = time.Millisecond
+		c.RingSize = ringSize
+	})
+	e.member("u1", parley.RoleAgent)
+	return e
+}
+
+// expectAllInOrder checks got is the events 1..n, in order, each with data.
+func expectAllInOrder(t *testing.T, got []element, n int64, data string) {
+	t.Helper()
+	if int64(len(got)) != n {
+		t.Fatalf("got seqs %v, want 1..%d", seqs(got), n)
 	}
 	for i, el := range got {
-		if el.Seq != int64(i+1) || string(el.Data) != blob {
+		if el.Seq != int64(i+1) || string(el.Data) != data {
 			t.Fatalf("event %d = seq %d (%d bytes), want seq %d whole", i, el.Seq, len(el.Data), i+1)
 		}
 	}
@@ -309,12 +320,7 @@ func TestHub_fanoutWorkers(t *testing.T) {
 // the ring, woken by the fan-out workers, reads what it missed from the
 // store (on its own goroutine) and then follows live events.
 func TestHub_fanoutWorkersCatchUpFromTheStore(t *testing.T) {
-	e := newEnv(t, func(c *realtime.Config) {
-		c.CoalesceAbove = 1
-		c.CoalesceWindow = time.Millisecond
-		c.RingSize = 4
-	})
-	e.member("u1", parley.RoleAgent)
+	e := newFanoutEnv(t, 4)
 	other := e.dial(t, "u1", "")
 	other.hello()
 	for range 20 {
@@ -324,13 +330,5 @@ func TestHub_fanoutWorkersCatchUpFromTheStore(t *testing.T) {
 	behind := e.dial(t, "u1", "&since=0")
 	behind.hello()
 	live := e.emit(t, event(parley.EventContactUpdated, `{}`)).Seq
-	got := behind.until(seqIs(live))
-	if want := live; int64(len(got)) != want {
-		t.Fatalf("got seqs %v, want 1..%d", seqs(got), want)
-	}
-	for i, el := range got {
-		if el.Seq != int64(i+1) {
-			t.Fatalf("got seqs %v, want 1..%d in order", seqs(got), live)
-		}
-	}
+	expectAllInOrder(t, behind.until(seqIs(live)), live, `{}`)
 }
