@@ -15,8 +15,10 @@ type ContactPath struct {
 	ContactID string `path:"contact_id" format:"uuid"`
 }
 
-// contactBody creates or changes a contact.
-type contactBody struct {
+// ContactBody creates or changes a contact. It is exported because huma
+// leaves the fields of an unexported embedded struct out of the schema (and
+// then refuses them as unexpected properties).
+type ContactBody struct {
 	Name       *string           `json:"name,omitempty" maxLength:"200"`
 	Email      *string           `json:"email,omitempty" maxLength:"254"`
 	Phone      *string           `json:"phone,omitempty" maxLength:"64"`
@@ -29,7 +31,7 @@ type contactBody struct {
 	Archived   *bool             `json:"archived,omitempty"`
 }
 
-func (b contactBody) input() workspace.ContactInput {
+func (b ContactBody) input() workspace.ContactInput {
 	return workspace.ContactInput{Name: b.Name, Email: b.Email, Phone: b.Phone, Company: b.Company, Title: b.Title,
 		AvatarURL: b.AvatarURL, Attributes: b.Attributes, Tags: b.Tags, Blocked: b.Blocked, Archived: b.Archived}
 }
@@ -62,7 +64,7 @@ func (s *Server) contactRoutes() {
 	type contactRoutesCreateInput struct {
 		WorkspacePath
 		Body struct {
-			contactBody
+			ContactBody
 			Identities []identityBody `json:"identities,omitempty" maxItems:"50"`
 		}
 	}
@@ -76,7 +78,7 @@ func (s *Server) contactRoutes() {
 			for _, i := range in.Body.Identities {
 				idents = append(idents, parley.ContactIdentity{InboxID: i.InboxID, SourceID: i.SourceID})
 			}
-			c, err := s.Workspaces.CreateContact(ctx, a, in.Body.contactBody.input(), idents)
+			c, err := s.Workspaces.CreateContact(ctx, a, in.Body.ContactBody.input(), idents)
 			return result(s, ctx, c, err)
 		})
 	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/contacts/{contact_id}", "getContact", "One contact with its identities", 200),
@@ -90,7 +92,7 @@ func (s *Server) contactRoutes() {
 		})
 	type contactRoutesPatchInput struct {
 		ContactPath
-		Body contactBody
+		Body ContactBody
 	}
 	huma.Register(s.api, op(http.MethodPatch, "/workspaces/{workspace_id}/contacts/{contact_id}", "updateContact", "Change a contact", 200),
 		func(ctx context.Context, in *contactRoutesPatchInput) (*Body[*parley.Contact], error) {
@@ -121,48 +123,5 @@ func (s *Server) contactRoutes() {
 			}
 			c, err := s.Workspaces.AddIdentity(ctx, a, in.ContactID, parley.ContactIdentity{InboxID: in.Body.InboxID, SourceID: in.Body.SourceID})
 			return result(s, ctx, c, err)
-		})
-}
-
-func (s *Server) tagRoutes(kind, plural string) {
-	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/"+plural, "list_"+plural, "List "+plural, 200),
-		func(ctx context.Context, in *WorkspacePath) (*Body[Items[parley.Tag]], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			list, err := s.Workspaces.Tags(ctx, a, kind)
-			if err != nil {
-				return nil, s.problem(ctx, err)
-			}
-			return items(list, ""), nil
-		})
-	type tagRoutesCreateInput struct {
-		WorkspacePath
-		Body struct {
-			Name  string `json:"name" required:"true" minLength:"1" maxLength:"64"`
-			Color string `json:"color,omitempty" maxLength:"32"`
-		}
-	}
-	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/"+plural, "create_"+kind, "Create a "+kind, 201),
-		func(ctx context.Context, in *tagRoutesCreateInput) (*Body[*parley.Tag], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			t, err := s.Workspaces.CreateTag(ctx, a, kind, in.Body.Name, in.Body.Color)
-			return result(s, ctx, t, err)
-		})
-	type tagRoutesDeleteInput struct {
-		WorkspacePath
-		TagID string `path:"tag_id" format:"uuid"`
-	}
-	huma.Register(s.api, op(http.MethodDelete, "/workspaces/{workspace_id}/"+plural+"/{tag_id}", "delete_"+kind, "Delete a "+kind+" (admins)", 204),
-		func(ctx context.Context, in *tagRoutesDeleteInput) (*empty, error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			return done(s, ctx, s.Workspaces.DeleteTag(ctx, a, kind, in.TagID))
 		})
 }

@@ -242,37 +242,3 @@ func (s *Service) Contacts(ctx context.Context, a parley.Actor, query, cursor st
 	}
 	return page, nil
 }
-
-// CreateTag creates a tag or label.
-func (s *Service) CreateTag(ctx context.Context, a parley.Actor, kind, name, color string) (*parley.Tag, error) {
-	name, err := ValidName("name", name)
-	if err != nil {
-		return nil, err
-	}
-	if len(name) > 64 {
-		return nil, parley.FieldErrorf("name", "The name must have at most 64 characters.")
-	}
-	if len(color) > 32 {
-		return nil, parley.FieldErrorf("color", "The color must have at most 32 characters.")
-	}
-	var t *parley.Tag
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
-		var err error
-		t, err = tx.CreateTag(ctx, a.WorkspaceID, kind, name, color)
-		return err
-	})
-	return t, err
-}
-
-// DeleteTag deletes a tag or label (admins).
-func (s *Service) DeleteTag(ctx context.Context, a parley.Actor, kind, tagID string) error {
-	if err := requireAdmin(a); err != nil {
-		return err
-	}
-	return s.store.Write(ctx, func(tx *sqlstore.Tx) error { return tx.DeleteTag(ctx, a.WorkspaceID, kind, tagID) })
-}
-
-// Tags lists tags or labels.
-func (s *Service) Tags(ctx context.Context, a parley.Actor, kind string) ([]parley.Tag, error) {
-	return s.store.ListTags(ctx, a.WorkspaceID, kind)
-}
