@@ -8,15 +8,36 @@ import { Inbox } from './Inbox';
 import { Profile } from './Profile';
 import { conversationIdFromPath, navigate, useLocation } from './router';
 import { SessionContext, type Session } from './session';
-import { Settings } from './Settings';
+import { Settings, settingsPage } from './Settings';
+import { InvitePage } from './features/account/Invite';
+import { NotFound } from './features/account/NotFound';
+import { ResetPasswordPage } from './features/account/ResetPassword';
 import type { Member, Team, User, WorkspaceRef } from './types';
+import { pickWorkspace, rememberWorkspace } from './workspaces';
+
+/** PUBLIC_PATHS open without signing in (and also when signed in). */
+const PUBLIC_PATHS = ['/invite', '/reset-password'];
+
+/** knownPath tells the app's own screens from addresses it does not know. */
+export function knownPath(path: string): boolean {
+  if (path === '/' || path === '' || path === '/profile') return true;
+  if (conversationIdFromPath(path)) return true;
+  return settingsPage(path) !== null;
+}
 
 type State =
   | { kind: 'loading' }
   | { kind: 'anon'; setupNeeded: boolean }
   | { kind: 'error'; message: string }
   | { kind: 'noworkspace'; user: User }
-  | { kind: 'ready'; user: User; workspace: WorkspaceRef; members: Member[]; teams: Team[] };
+  | {
+      kind: 'ready';
+      user: User;
+      workspace: WorkspaceRef;
+      workspaces: WorkspaceRef[];
+      members: Member[];
+      teams: Team[];
+    };
 
 export function App() {
   const [state, setState] = useState<State>({ kind: 'loading' });
@@ -25,7 +46,7 @@ export function App() {
   const load = useCallback(async () => {
     try {
       const me = await api.me();
-      const ws = me.workspaces?.[0];
+      const ws = pickWorkspace(me.workspaces);
       if (!ws) {
         setState({ kind: 'noworkspace', user: me.user });
         return;
@@ -34,7 +55,14 @@ export function App() {
         api.members(ws.id).catch(() => ({ items: [] as Member[], next_cursor: '' })),
         api.teams(ws.id).catch(() => ({ items: [] as Team[], next_cursor: '' })),
       ]);
-      setState({ kind: 'ready', user: me.user, workspace: ws, members: members.items ?? [], teams: teams.items ?? [] });
+      setState({
+        kind: 'ready',
+        user: me.user,
+        workspace: ws,
+        workspaces: me.workspaces ?? [ws],
+        members: members.items ?? [],
+        teams: teams.items ?? [],
+      });
     } catch (err) {
       const status = (err as { status?: number }).status;
       if (status === 401 || status === 403) {
@@ -64,6 +92,7 @@ export function App() {
 
   // Keep the address bar honest about which screen is shown.
   useEffect(() => {
+    if (PUBLIC_PATHS.includes(loc.path)) return;
     if (state.kind === 'anon') {
       if (state.setupNeeded) {
         if (loc.path !== '/setup') navigate('/setup' + (loc.path === '/setup' ? loc.search : ''), true);
@@ -102,9 +131,33 @@ export function App() {
         const m = await api.members(state.workspace.id);
         setState((s) => (s.kind === 'ready' ? { ...s, members: m.items ?? [] } : s));
       },
+      reloadTeams: async () => {
+        const t = await api.teams(state.workspace.id);
+        setState((s) => (s.kind === 'ready' ? { ...s, teams: t.items ?? [] } : s));
+      },
+      renameWorkspace: (name: string) =>
+        setState((s) =>
+          s.kind === 'ready'
+            ? {
+                ...s,
+                workspace: { ...s.workspace, name },
+                workspaces: s.workspaces.map((w) => (w.id === s.workspace.id ? { ...w, name } : w)),
+              }
+            : s,
+        ),
+      workspaces: state.workspaces,
+      switchWorkspace: (id: string) => {
+        if (id === state.workspace.id) return;
+        rememberWorkspace(id);
+        clearDrafts();
+        setState({ kind: 'loading' });
+        // Settings pages and the inbox exist in every workspace; a conversation does not.
+        if (conversationIdFromPath(window.location.pathname)) navigate('/');
+        load();
+      },
       signOut,
     };
-  }, [state, signOut]);
+  }, [state, signOut, load]);
 
   switch (state.kind) {
     case 'loading':
@@ -140,23 +193,34 @@ export function App() {
         </main>
       );
     case 'anon': {
+      if (loc.path === '/invite') return <InvitePage token={tokenOf(loc.search)} onAccepted={signedIn} />;
+      if (loc.path === '/reset-password') return <ResetPasswordPage token={tokenOf(loc.search)} />;
       if (loc.path === '/setup' || state.setupNeeded) {
         const token = new URLSearchParams(loc.search).get('token') ?? '';
         return <Setup token={token} needed={state.setupNeeded} onDone={signedIn} />;
       }
-      return <Login onSignedIn={signedIn} />;
+      return <Login onSignedIn={signedIn} forgot={new URLSearchParams(loc.search).get('forgot') === '1'} />;
     }
     case 'ready':
+      if (loc.path === '/invite') return <InvitePage token={tokenOf(loc.search)} signedInAs={state.user.email} onAccepted={signedIn} />;
+      if (loc.path === '/reset-password') return <ResetPasswordPage token={tokenOf(loc.search)} />;
       return (
-        <SessionContext.Provider value={session}>
+        // Keyed by workspace: switching remounts the screens with the new workspace's data.
+        <SessionContext.Provider value={session} key={state.workspace.id}>
           {loc.path === '/profile' ? (
             <Profile />
           ) : loc.path === '/settings' || loc.path.startsWith('/settings/') ? (
-            <Settings path={loc.path} search={loc.search} />
-          ) : (
+            settingsPage(loc.path) ? <Settings path={loc.path} search={loc.search} /> : <NotFound path={loc.path} />
+          ) : knownPath(loc.path) ? (
             <Inbox conversationId={conversationIdFromPath(loc.path)} />
+          ) : (
+            <NotFound path={loc.path} />
           )}
         </SessionContext.Provider>
       );
   }
+}
+
+function tokenOf(search: string): string {
+  return new URLSearchParams(search).get('token') ?? '';
 }

@@ -1,8 +1,11 @@
 // Sign-in and first-run set-up screens.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from './api';
+import { ForgotPassword } from './features/account/ResetPassword';
+import { PASSWORD_MIN } from './features/settings/api';
 
-function AuthShell({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {
+/** AuthShell frames the signed-out pages. */
+export function AuthShell({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {
   return (
     <main className="auth">
       <div className="auth-card">
@@ -22,11 +25,83 @@ function errorText(err: unknown): string {
   return 'Something went wrong. Try again.';
 }
 
-export function Login({ onSignedIn }: { onSignedIn: () => void }) {
+/** PasswordHelp states the password rule under a new-password field. */
+export function passwordHelp(): string {
+  return `At least ${PASSWORD_MIN} characters. A few unrelated words make a strong password.`;
+}
+
+/** PasswordFields is a new password with its rule stated, and its confirmation. */
+export function PasswordFields({
+  password,
+  confirm,
+  onPassword,
+  onConfirm,
+  label = 'Password',
+}: {
+  password: string;
+  /** confirm, when given, adds a second field that must match. */
+  confirm?: string;
+  onPassword: (v: string) => void;
+  onConfirm?: (v: string) => void;
+  label?: string;
+}) {
+  const id = useId();
+  const short = password.length > 0 && [...password].length < PASSWORD_MIN;
+  const differ = confirm !== undefined && confirm.length > 0 && confirm !== password;
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={id + '-pw'}>{label}</label>
+        <input
+          id={id + '-pw'}
+          type="password"
+          name="password"
+          required
+          minLength={PASSWORD_MIN}
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => onPassword(e.target.value)}
+          aria-describedby={id + '-pw-help'}
+          aria-invalid={short || undefined}
+        />
+        <small id={id + '-pw-help'} className={'field-help ' + (short ? 'error-text' : 'muted')}>
+          {short ? `${[...password].length} of at least ${PASSWORD_MIN} characters. ` : ''}
+          {passwordHelp()}
+        </small>
+      </div>
+      {confirm !== undefined && (
+      <div className="field">
+        <label htmlFor={id + '-confirm'}>Confirm password</label>
+        <input
+          id={id + '-confirm'}
+          type="password"
+          name="confirm_password"
+          required
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => onConfirm?.(e.target.value)}
+          aria-describedby={differ ? id + '-confirm-help' : undefined}
+          aria-invalid={differ || undefined}
+        />
+        {differ && (
+          <small id={id + '-confirm-help'} className="field-help error-text">
+            The two passwords differ.
+          </small>
+        )}
+      </div>
+      )}
+    </>
+  );
+}
+
+export function Login({ onSignedIn, forgot: initialForgot = false }: { onSignedIn: () => void; forgot?: boolean }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [forgot, setForgot] = useState(initialForgot);
+
+  if (forgot) return <ForgotPassword initialEmail={email} onBack={() => setForgot(false)} />;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -77,6 +152,9 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
         <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <button type="button" className="btn btn-ghost btn-block" onClick={() => setForgot(true)}>
+          Forgot password?
+        </button>
       </form>
     </AuthShell>
   );
@@ -111,8 +189,8 @@ export function Setup({
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
     setError('');
+    setBusy(true);
     try {
       await api.setup({ token: token.trim(), workspace_name: workspace.trim(), name: name.trim(), email: email.trim(), password });
       onDone();
@@ -171,18 +249,7 @@ export function Setup({
             onChange={(e) => setEmail(e.target.value)}
           />
         </label>
-        <label className="field">
-          <span>Password</span>
-          <input
-            type="password"
-            name="password"
-            required
-            minLength={8}
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <PasswordFields password={password} onPassword={setPassword} />
         {error && (
           <p className="form-error" role="alert">
             {error}

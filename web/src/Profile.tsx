@@ -1,6 +1,8 @@
 // The profile: name, avatar URL, availability and password.
 import { useState, type FormEvent } from 'react';
 import { api } from './api';
+import { passwordHelp } from './Auth';
+import { PASSWORD_MIN } from './features/settings/api';
 import { readEnterSends, writeEnterSends } from './Composer';
 import { navigate } from './router';
 import { useSession } from './session';
@@ -161,6 +163,22 @@ export function Profile() {
           </label>
         </section>
 
+        <section className="panel" aria-labelledby="p-tokens">
+          <h2 id="p-tokens">API tokens</h2>
+          <p className="muted">
+            Personal tokens let scripts use the API as you.{' '}
+            <a
+              href="/settings/tokens"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate('/settings/tokens');
+              }}
+            >
+              Manage your API tokens
+            </a>
+          </p>
+        </section>
+
         <section className="panel" aria-labelledby="p-password">
           <h2 id="p-password">Password</h2>
           <form className="form" onSubmit={savePassword}>
@@ -182,11 +200,15 @@ export function Profile() {
                 type="password"
                 name="new_password"
                 required
-                minLength={8}
+                minLength={PASSWORD_MIN}
                 autoComplete="new-password"
                 value={next}
                 onChange={(e) => setNext(e.target.value)}
+                aria-describedby="new-password-help"
               />
+              <small id="new-password-help" className="field-help muted">
+                {passwordHelp()} Changing it signs out your other sessions.
+              </small>
             </label>
             <Result error={password.error} ok={password.ok} />
             <div>

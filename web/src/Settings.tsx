@@ -9,6 +9,12 @@ import { navigate } from './router';
 import { useSession } from './session';
 import type { ChannelHealth, ChannelTest, Inbox } from './types';
 import { ChannelIcon, TopBar } from './ui';
+import { MembersPage } from './features/settings/Members';
+import { SettingsNav, type SettingsPage } from './features/settings/Nav';
+import { TagsPage } from './features/settings/Tags';
+import { TeamsPage } from './features/settings/Teams';
+import { TokensPage } from './features/settings/Tokens';
+import { WorkspacePage } from './features/settings/Workspace';
 
 /** settingsRoute reads /settings, /settings/inboxes/new and /settings/inboxes/{id}. */
 export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } | { page: 'inbox'; id: string } | null {
@@ -18,19 +24,48 @@ export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } 
   return m ? { page: 'inbox', id: decodeURIComponent(m[1]) } : null;
 }
 
+/** settingsPage reads the other settings pages' paths (/settings/members…); null when unknown. */
+export function settingsPage(path: string): SettingsPage | null {
+  const p = path.replace(/\/+$/, '');
+  if (settingsRoute(path)) return 'inboxes';
+  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens)$/.exec(p);
+  return m ? (m[1] as SettingsPage) : null;
+}
+
+const TITLES: Record<SettingsPage, string> = {
+  inboxes: 'Inboxes',
+  members: 'Members',
+  teams: 'Teams',
+  tags: 'Tags',
+  labels: 'Labels',
+  workspace: 'Workspace',
+  tokens: 'API tokens',
+};
+
 export function Settings({ path, search }: { path: string; search: string }) {
   const s = useSession();
+  const page = settingsPage(path) ?? 'inboxes';
   const route = settingsRoute(path) ?? { page: 'list' as const };
   const admin = s.workspace.role === 'admin';
   const params = new URLSearchParams(search);
   let body;
-  if (!admin) {
+  if (!admin && page !== 'tokens') {
     body = (
       <section className="panel">
         <h2>Admins only</h2>
-        <p className="muted">Only an admin of {s.workspace.name} can change its inboxes.</p>
+        <p className="muted">Only an admin of {s.workspace.name} can change its {TITLES[page].toLowerCase()}.</p>
       </section>
     );
+  } else if (page === 'members') {
+    body = <MembersPage />;
+  } else if (page === 'teams') {
+    body = <TeamsPage />;
+  } else if (page === 'tags' || page === 'labels') {
+    body = <TagsPage key={page} kind={page} />;
+  } else if (page === 'workspace') {
+    body = <WorkspacePage />;
+  } else if (page === 'tokens') {
+    body = <TokensPage />;
   } else if (route.page === 'new') {
     body = <NewInbox kind={params.get('kind') ?? ''} />;
   } else if (route.page === 'inbox') {
@@ -38,28 +73,34 @@ export function Settings({ path, search }: { path: string; search: string }) {
   } else {
     body = <InboxList />;
   }
+  const sub = page === 'inboxes' && route.page !== 'list';
   return (
     <div className="app">
       <TopBar />
-      <main className="page page-wide" aria-labelledby="settings-title">
-        <div className="page-head">
-          <nav aria-label="Breadcrumb" className="crumbs">
-            <a href="/" onClick={(e) => go(e, '/')}>
-              ← Inbox
-            </a>
-            {route.page !== 'list' && (
-              <>
-                <span aria-hidden="true">/</span>
-                <a href="/settings" onClick={(e) => go(e, '/settings')}>
-                  Settings
-                </a>
-              </>
-            )}
-          </nav>
-          <h1 id="settings-title">{route.page === 'list' ? 'Settings' : route.page === 'new' ? 'New inbox' : 'Inbox'}</h1>
-        </div>
-        {body}
-      </main>
+      <div className="settings-layout">
+        <SettingsNav current={page} admin={admin} />
+        <main className="page page-wide" aria-labelledby="settings-title">
+          <div className="page-head">
+            <nav aria-label="Breadcrumb" className="crumbs">
+              <a href="/" onClick={(e) => go(e, '/')}>
+                ← Inbox
+              </a>
+              {sub && (
+                <>
+                  <span aria-hidden="true">/</span>
+                  <a href="/settings" onClick={(e) => go(e, '/settings')}>
+                    Settings
+                  </a>
+                </>
+              )}
+            </nav>
+            <h1 id="settings-title">
+              {sub ? (route.page === 'new' ? 'New inbox' : 'Inbox') : page === 'inboxes' ? 'Settings' : TITLES[page]}
+            </h1>
+          </div>
+          {body}
+        </main>
+      </div>
     </div>
   );
 }
@@ -111,7 +152,14 @@ function InboxList() {
           </p>
         )}
         {!inboxes && !error && <p className="muted">Loading inboxes…</p>}
-        {inboxes && inboxes.length === 0 && <p className="muted">No inboxes yet. Add one below.</p>}
+        {inboxes && inboxes.length === 0 && (
+          <div className="empty-guide">
+            <p>
+              No inboxes yet. <strong>Connect your first channel:</strong> an inbox receives your customers’ messages from one channel
+              (email, WhatsApp, SMS, your website…). Pick a kind below to set one up.
+            </p>
+          </div>
+        )}
         {inboxes && inboxes.length > 0 && (
           <ul className="inbox-list" aria-label="Inboxes">
             {inboxes.map((ib) => (

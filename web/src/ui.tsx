@@ -86,7 +86,11 @@ export function TopBar({
         </span>
         Parley
       </a>
-      <span className="ws-name">{s.workspace.name}</span>
+      {s.workspaces && s.workspaces.length > 1 && s.switchWorkspace ? (
+        <WorkspaceSwitcher />
+      ) : (
+        <span className="ws-name">{s.workspace.name}</span>
+      )}
       {children}
       <div className="topbar-right">
         {connection && <ConnectionPill state={connection} />}
@@ -95,7 +99,7 @@ export function TopBar({
             Shortcuts <kbd>?</kbd>
           </button>
         )}
-        {s.workspace.role === 'admin' && (
+        {s.workspace.role === 'admin' ? (
           <a
             className="btn btn-ghost btn-sm"
             href="/settings"
@@ -107,7 +111,7 @@ export function TopBar({
           >
             Settings
           </a>
-        )}
+        ) : null}
         <a
           className="me-link"
           href="/profile"
@@ -124,6 +128,22 @@ export function TopBar({
         </button>
       </div>
     </header>
+  );
+}
+
+/** WorkspaceSwitcher opens another of the user's workspaces (remembered on this browser). */
+export function WorkspaceSwitcher() {
+  const s = useSession();
+  return (
+    <label className="ws-switch">
+      <select value={s.workspace.id} onChange={(e) => s.switchWorkspace?.(e.target.value)} aria-label="Workspace">
+        {(s.workspaces ?? []).map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
