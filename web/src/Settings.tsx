@@ -69,7 +69,7 @@ export function Settings({ path, search }: { path: string; search: string }) {
   } else if (route.page === 'new') {
     body = <NewInbox kind={params.get('kind') ?? ''} />;
   } else if (route.page === 'inbox') {
-    body = <InboxPage id={route.id} created={params.get('created') === '1'} />;
+    body = <InboxPage key={route.id} id={route.id} created={params.get('created') === '1'} />;
   } else {
     body = <InboxList />;
   }
@@ -422,7 +422,6 @@ function InboxPage({ id, created }: { id: string; created: boolean }) {
 
   useEffect(() => {
     let live = true;
-    setError('');
     api.inbox(workspace.id, id).then(
       (ib) => live && setInbox(ib),
       (err) => live && setError((err as Error).message),

@@ -1,5 +1,5 @@
 // The keyboard shortcut list, shown with "?".
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 
 export const SHORTCUTS: [string[], string][] = [
   [['/'], 'Search conversations'],
@@ -28,7 +28,9 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
   // Esc closes the dialog even when focus slipped out of it (a focus queued
   // for the next frame, such as the list's after closing a conversation).
   const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
+  useLayoutEffect(() => {
+    onCloseRef.current = onClose;
+  });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.defaultPrevented) return;

@@ -9,7 +9,8 @@ import { rememberWorkspace } from '../../workspaces';
 
 export function InvitePage({ token, signedInAs, onAccepted }: { token: string; signedInAs?: string; onAccepted: () => void }) {
   const [invite, setInvite] = useState<InviteLookup | null>(null);
-  const [lookupError, setLookupError] = useState('');
+  const [failed, setLookupError] = useState('');
+  const lookupError = token ? failed : 'This invite link is incomplete. Open the whole link you were sent.';
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -18,10 +19,7 @@ export function InvitePage({ token, signedInAs, onAccepted }: { token: string; s
 
   useEffect(() => {
     let live = true;
-    if (!token) {
-      setLookupError('This invite link is incomplete. Open the whole link you were sent.');
-      return;
-    }
+    if (!token) return;
     settingsApi.lookupInvite(token).then(
       (i) => live && setInvite(i),
       (err) =>

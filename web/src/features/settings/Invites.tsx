@@ -18,19 +18,24 @@ export function InvitePanel() {
   const create = useAction();
   const change = useAction();
 
-  const reload = useCallback(async () => {
-    try {
-      const p = await settingsApi.invites(workspace.id);
-      setPending(p.items ?? []);
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 404 || err.status === 405)) setUnavailable(true);
-      else throw err;
-    }
-  }, [workspace.id]);
+  const [version, setVersion] = useState(0);
+  // reload lists the pending invites again (after a change).
+  const reload = useCallback(async () => setVersion((v) => v + 1), []);
 
   useEffect(() => {
-    reload().catch(() => setPending([]));
-  }, [reload]);
+    let live = true;
+    settingsApi.invites(workspace.id).then(
+      (p) => live && setPending(p.items ?? []),
+      (err) => {
+        if (!live) return;
+        if (err instanceof ApiError && (err.status === 404 || err.status === 405)) setUnavailable(true);
+        else setPending([]);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [workspace.id, version]);
 
   function submit(e: FormEvent) {
     e.preventDefault();

@@ -89,7 +89,7 @@ export function MembersPage() {
                       setReset({ name: m.name, ...r });
                     } catch (err) {
                       // A 409 explains itself (for example: the person has not set a password yet).
-                      if (err instanceof ApiError && err.status === 409 && err.problem?.detail) throw new Error(err.problem.detail);
+                      if (err instanceof ApiError && err.status === 409 && err.problem?.detail) throw new Error(err.problem.detail, { cause: err });
                       throw err;
                     }
                   })

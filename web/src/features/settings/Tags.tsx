@@ -57,7 +57,6 @@ export function TagsPage({ kind }: { kind: TagKind }) {
 
   const { run: runLoad } = load;
   useEffect(() => {
-    setList(null);
     runLoad(async () => {
       const p = await settingsApi.tags(workspace.id, kind);
       setList(p.items ?? []);
