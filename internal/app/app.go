@@ -327,7 +327,9 @@ func (a *App) Run(ctx context.Context) error {
 	var err error
 	select {
 	case <-ctx.Done():
+		a.Log.Info("parley stopping", "reason", "signal")
 	case err = <-errc:
+		a.Log.Error("parley stopping", "reason", "server failed", "err", err)
 	}
 	stopHub()
 	<-hubDone
@@ -342,6 +344,7 @@ func (a *App) Run(ctx context.Context) error {
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	a.Log.Info("parley stopped", "addr", a.Addr())
 	return err
 }
 

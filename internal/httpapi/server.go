@@ -99,17 +99,23 @@ func New(d Deps) *Server {
 	return s
 }
 
-// ServeHTTP authenticates the request (bearer header or session cookie),
-// protects cookie-authenticated writes from cross-site requests, caps the
-// body and routes.
+// ServeHTTP serves r and logs it (see accessLogged).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.accessLogged(w, r, s.serve)
+}
+
+// serve authenticates the request (bearer header or session cookie),
+// protects cookie-authenticated writes from cross-site requests, caps the
+// body and routes. It returns the request the mux routed (whose Pattern
+// names the route), or nil when it answered before routing.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) *http.Request {
 	limit := int64(MaxBodyBytes)
 	if isUpload(r) {
 		limit = maxUploadBody
 	}
 	if r.ContentLength > limit {
 		writeFieldProblem(w, http.StatusRequestEntityTooLarge, uploadField(r), fmt.Sprintf("The request is larger than %d MB.", (limit+(1<<20)-1)>>20))
-		return
+		return nil
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	ctx := r.Context()
@@ -122,23 +128,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case parley.ErrorCode(err) != parley.EUNAUTHORIZED:
 			s.Logger.ErrorContext(ctx, "authenticate", "err", err)
 			writeProblem(w, http.StatusInternalServerError, "An internal error has occurred.")
-			return
+			return nil
 		case !viaCookie:
 			// A bad bearer token is refused outright; a stale cookie just
 			// means "not signed in".
 			writeProblem(w, http.StatusUnauthorized, parley.ErrorMessage(err))
-			return
+			return nil
 		}
 	}
 	if viaCookie && r.Header.Get("Upgrade") == "" {
 		if err := s.csrf.Check(r); err != nil {
 			writeProblem(w, http.StatusForbidden, "Cross-site request refused.")
-			return
+			return nil
 		}
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	ctx = context.WithValue(ctx, requestKey{}, r)
-	s.mux.ServeHTTP(w, r.WithContext(ctx))
+	routed := r.WithContext(ctx)
+	s.mux.ServeHTTP(w, routed)
+	return routed
 }
 
 // uploadField is the field an oversized request is blamed on.
