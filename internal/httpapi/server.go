@@ -17,6 +17,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/httpapi/apidocs"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
@@ -74,6 +75,11 @@ func New(d Deps) *Server {
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil
 	cfg.FieldsOptionalByDefault = true
+	cfg.Info.Description = apiDescription
+	cfg.Tags = areas
+	if d.PublicURL != nil {
+		cfg.Servers = []*huma.Server{{URL: d.PublicURL.String(), Description: "This Parley"}}
+	}
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer"},
 		"cookie": {Type: "apiKey", In: "cookie", Name: CookieName},
@@ -87,6 +93,8 @@ func New(d Deps) *Server {
 	s.mux.HandleFunc("GET /readyz", s.ready)
 	s.mux.HandleFunc("GET /api/v1/realtime", s.realtime)
 	s.mux.HandleFunc("GET /api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/messages/{message_id}/attachments/{attachment_id}", s.attachment)
+	s.mux.Handle("GET /api/docs", apidocs.Handler())
+	s.mux.Handle("GET /api/docs/", apidocs.Handler())
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "No such API endpoint.")
 	})
