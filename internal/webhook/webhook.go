@@ -215,7 +215,9 @@ func (h *Handler) routes(ctx context.Context, kind string, res *channel.WebhookR
 		return nil, err
 	}
 	for i := range list {
-		if k := list[i].Config[routeKeys[kind]]; k != "" && want[k] {
+		// RouteKey, not the config value: it is bound (unique, and proved
+		// to belong to the inbox's token) only when the inbox was saved.
+		if k := list[i].RouteKey; k != "" && want[k] {
 			out[k] = &list[i]
 		}
 	}
