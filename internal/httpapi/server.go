@@ -112,6 +112,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if strings.HasPrefix(r.URL.Path, "/api/") && !checkText(w, r) {
+		return
+	}
 	ctx := r.Context()
 	token, viaCookie := bearer(r)
 	if token != "" {
