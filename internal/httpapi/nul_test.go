@@ -5,7 +5,7 @@ import "testing"
 func TestNulField(t *testing.T) {
 	for _, tc := range []struct {
 		name, body, want string
-		found          bool
+		found            bool
 	}{
 		{"none", `{"content":"hello"}`, "", false},
 		{"top level", `{"content":"a\u0000b"}`, ".content", true},
