@@ -91,7 +91,7 @@ func (s *Service) applyInbox(ctx context.Context, tx *sqlstore.Tx, inbox *parley
 		}
 		if k == "callback_url" && v != "" && s.CheckURL != nil {
 			if err := s.CheckURL(v); err != nil {
-				return parley.FieldErrorf("config.callback_url", "The callback URL is not allowed: %s", parley.ErrorMessage(err))
+				return parley.FieldErrorf("config.callback_url", "The callback URL is not allowed. %s", parley.ErrorMessage(err))
 			}
 		}
 		if secretConfigKeys[k] {
