@@ -224,14 +224,14 @@ func checkURL(guard *netguard.Guard) func(string) error {
 	return func(raw string) error {
 		u, err := netguard.ValidateURL(raw)
 		if err != nil {
-			return parley.Errorf(parley.EINVALID, "%s", err.Error())
+			return err // a parley.Error: its message is the sentence shown
 		}
 		host := u.Hostname()
 		if host == "localhost" {
 			host = "127.0.0.1"
 		}
 		if ip, err := netip.ParseAddr(host); err == nil && !guard.Allowed(ip) {
-			return parley.Errorf(parley.EINVALID, "it points at a private or loopback address (allow it with PARLEY_ALLOW_PRIVATE_ADDRESSES)")
+			return parley.Errorf(parley.EINVALID, "It points at a private or loopback address (allow it with PARLEY_ALLOW_PRIVATE_ADDRESSES).")
 		}
 		return nil
 	}

@@ -126,6 +126,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *http.Request {
 		return nil
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if strings.HasPrefix(r.URL.Path, "/api/") && !checkText(w, r) {
+		return
+	}
 	ctx := r.Context()
 	token, viaCookie := bearer(r)
 	if token != "" {
