@@ -12,9 +12,23 @@ build:
 # component tests and committed-build check, and the browser tests.
 test: test-go test-web test-browser
 
+# Without PARLEY_TEST_POSTGRES_URL the store tests look for PostgreSQL where
+# .ci/run finds it (127.0.0.1:5432, database test) and say so either way.
+PG_DEFAULT_URL := postgres://127.0.0.1:5432/test?sslmode=disable
+
 test-go:
 	go vet ./...
-	go test -count=1 ./...
+	@if [ -n "$$PARLEY_TEST_POSTGRES_URL" ]; then \
+		echo "test-go: store tests run on SQLite and on PostgreSQL ($$PARLEY_TEST_POSTGRES_URL)"; \
+		go test -count=1 ./...; \
+	elif command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then \
+		echo "test-go: PARLEY_TEST_POSTGRES_URL is not set; using the local PostgreSQL at $(PG_DEFAULT_URL)"; \
+		PARLEY_TEST_POSTGRES_URL='$(PG_DEFAULT_URL)' go test -count=1 ./...; \
+	else \
+		echo "test-go: SKIPPING the PostgreSQL half of the store tests: no PARLEY_TEST_POSTGRES_URL and nothing answers on 127.0.0.1:5432."; \
+		echo "test-go: to run it, start PostgreSQL and set PARLEY_TEST_POSTGRES_URL='$(PG_DEFAULT_URL)'"; \
+		go test -count=1 ./...; \
+	fi
 
 test-web:
 	cd web && npm ci --no-audit --no-fund --loglevel=error && npm test && npm run build

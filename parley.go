@@ -117,6 +117,10 @@ type Inbox struct {
 	InboundToken   string    `json:"inbound_token,omitempty"`
 	CallbackSecret string    `json:"callback_secret,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
+	// RouteKey is the id app-wide provider webhooks find the inbox by (a
+	// WhatsApp phone_number_id, a Messenger page_id); unique among live
+	// inboxes of a channel. Set by the workspace service, kept by the store.
+	RouteKey string `json:"-"`
 }
 
 // ContactIdentity is how a contact is known on one inbox: a phone number,

@@ -50,6 +50,22 @@ func (s ConversationStatus) CanBecome(next ConversationStatus) bool {
 	return slices.Contains(conversationTransitions[s], next)
 }
 
+// AfterCustomerMessage is the status a conversation in status s takes when
+// its customer writes to it: a pending or snoozed conversation is open again
+// (the customer is waiting on us), a queued one stays in its queue, an open
+// one stays open. Closed conversations take no new messages (a new linked
+// conversation opens instead, or an explicit reopen), so they stay as they
+// are; ok is false for them.
+func (s ConversationStatus) AfterCustomerMessage() (next ConversationStatus, ok bool) {
+	switch s {
+	case StatusPending, StatusSnoozed, StatusOpen:
+		return StatusOpen, true
+	case StatusQueued:
+		return StatusQueued, true
+	}
+	return s, false
+}
+
 // DeliveryStatus is what happened to an outgoing message.
 type DeliveryStatus string
 

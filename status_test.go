@@ -31,6 +31,30 @@ func TestConversationStatus_CanBecome(t *testing.T) {
 	}
 }
 
+func TestConversationStatus_AfterCustomerMessage(t *testing.T) {
+	tests := []struct {
+		from   ConversationStatus
+		want   ConversationStatus
+		wantOK bool
+	}{
+		{StatusQueued, StatusQueued, true},
+		{StatusOpen, StatusOpen, true},
+		{StatusPending, StatusOpen, true},
+		{StatusSnoozed, StatusOpen, true},
+		{StatusResolved, StatusResolved, false},
+		{StatusAbandoned, StatusAbandoned, false},
+	}
+	if len(tests) != len(ConversationStatuses) {
+		t.Fatalf("the table covers %d statuses, there are %d", len(tests), len(ConversationStatuses))
+	}
+	for _, tt := range tests {
+		got, ok := tt.from.AfterCustomerMessage()
+		if got != tt.want || ok != tt.wantOK {
+			t.Errorf("%q.AfterCustomerMessage() = %q, %v; want %q, %v", tt.from, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
+
 func TestDeliveryStatus_Advances(t *testing.T) {
 	tests := []struct {
 		from, to DeliveryStatus

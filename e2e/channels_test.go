@@ -43,6 +43,9 @@ func eachChannelEngine(t *testing.T, fn func(t *testing.T, n *node, f *fakes)) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(string(e), func(t *testing.T) {
 			f := &fakes{twilio: channeltest.NewTwilio(t), graph: channeltest.NewGraph(t), telegram: channeltest.NewTelegram(t)}
+			// The business's tokens own its number and page.
+			f.graph.OwnPhone(pnid, waToken)
+			f.graph.OwnPage(pageID, pageToken)
 			o := nodeOptions{configure: func(c *config.Config) {
 				c.PublicURL = publicURL
 				c.TwilioAPIURL, c.MetaGraphURL, c.TelegramAPIURL = f.twilio.URL, f.graph.BaseURL(), f.telegram.URL
@@ -651,7 +654,8 @@ func TestChannels_InboxConfigIsChecked(t *testing.T) {
 			{"an auth token Twilio would refuse", "twilio_sms", map[string]string{"account_sid": twilioSID, "auth_token": "not a token!", "phone_number": "+14155550100"}, 422},
 			{"a malformed account SID", "twilio_sms", map[string]string{"account_sid": "nope", "auth_token": "x", "phone_number": "+14155550100"}, 422},
 			{"a phone number that is not one", "twilio_sms", map[string]string{"account_sid": twilioSID, "auth_token": "x", "phone_number": "call me"}, 422},
-			{"a phone number id another inbox uses", "whatsapp", map[string]string{"phone_number_id": pnid, "access_token": "y"}, 409},
+			{"a phone number id its token cannot read", "whatsapp", map[string]string{"phone_number_id": pnid, "access_token": "y"}, 422},
+			{"a phone number id another inbox uses", "whatsapp", map[string]string{"phone_number_id": pnid, "access_token": waToken}, 409},
 			{"a page without its token", "messenger", map[string]string{"page_id": pageID}, 422},
 			{"a webhook URL set by hand", "messenger", map[string]string{"page_id": pageID, "page_access_token": "t", "webhook_url": "https://evil.example"}, 422},
 			{"a malformed bot token", "telegram", map[string]string{"bot_token": "nope"}, 422},

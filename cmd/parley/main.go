@@ -32,10 +32,20 @@ func main() {
 
 const usage = `usage:
   parley serve [--addr A] [--data-dir D] [--database-url U] [--public-url P]
-  parley migrate
-  parley user create --email E --password P --name N --workspace W [--role admin|agent]`
+  parley migrate [--data-dir D] [--database-url U]
+  parley user create --email E --password P --name N --workspace W [--role admin|agent] [--data-dir D] [--database-url U]`
 
+// run runs the command in args. Help asked of a subcommand's flags is not an
+// error: the flag set has printed the usage, and the exit status is 0.
 func run(ctx context.Context, args []string) error {
+	err := dispatch(ctx, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
@@ -100,17 +110,23 @@ func migrate(ctx context.Context, args []string) error {
 }
 
 func createUser(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs := flag.NewFlagSet("parley user create", flag.ContinueOnError)
+	cfg, err := config.Bind(fs)
+	if err != nil {
+		return err
+	}
 	email := fs.String("email", "", "email address (required)")
 	password := fs.String("password", "", "password, at least 8 characters (required)")
 	name := fs.String("name", "", "display name (required)")
-	ws := fs.String("workspace", "", "workspace name; created if missing (required)")
+	ws := fs.String("workspace", "", "workspace name, matched without regard to case; created if missing (required)")
 	role := fs.String("role", "agent", "admin or agent")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := config.Load(fs.Args())
-	if err != nil {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q\n%s", fs.Arg(0), usage)
+	}
+	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	a, err := app.New(ctx, cfg, app.Options{Logger: logger(cfg), NoApp: true})

@@ -224,14 +224,14 @@ func checkURL(guard *netguard.Guard) func(string) error {
 	return func(raw string) error {
 		u, err := netguard.ValidateURL(raw)
 		if err != nil {
-			return parley.Errorf(parley.EINVALID, "%s", err.Error())
+			return err // a parley.Error: its message is the sentence shown
 		}
 		host := u.Hostname()
 		if host == "localhost" {
 			host = "127.0.0.1"
 		}
 		if ip, err := netip.ParseAddr(host); err == nil && !guard.Allowed(ip) {
-			return parley.Errorf(parley.EINVALID, "it points at a private or loopback address (allow it with PARLEY_ALLOW_PRIVATE_ADDRESSES)")
+			return parley.Errorf(parley.EINVALID, "It points at a private or loopback address (allow it with PARLEY_ALLOW_PRIVATE_ADDRESSES).")
 		}
 		return nil
 	}
@@ -327,7 +327,9 @@ func (a *App) Run(ctx context.Context) error {
 	var err error
 	select {
 	case <-ctx.Done():
+		a.Log.Info("parley stopping", "reason", "signal")
 	case err = <-errc:
+		a.Log.Error("parley stopping", "reason", "server failed", "err", err)
 	}
 	stopHub()
 	<-hubDone
@@ -342,6 +344,7 @@ func (a *App) Run(ctx context.Context) error {
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	a.Log.Info("parley stopped", "addr", a.Addr())
 	return err
 }
 

@@ -112,7 +112,7 @@ func NewChannels(cfg *config.Config, store *sqlstore.Store, guard *netguard.Guar
 		Store: store, Inbound: inbound.New(store), Adapters: c.raw, Blobs: blobs, PublicURL: c.publicURL,
 		MetaAppSecret: cfg.MetaAppSecret, MetaVerifyToken: cfg.MetaVerifyToken, Clock: clock, Logger: log,
 	})
-	c.Setup = &workspace.ChannelSetup{PublicURL: c.publicURL, Register: c.register}
+	c.Setup = &workspace.ChannelSetup{PublicURL: c.publicURL, Register: c.register, Verify: c.verifyOwner}
 	return c, nil
 }
 
@@ -153,6 +153,109 @@ func (c *Channels) register(ctx context.Context, inbox *parley.Inbox, webhookURL
 		return err
 	}
 	return parley.Errorf(parley.EINVALID, "Telegram refused it (%s).", scrub(err.Error(), inbox.Secrets[telegram.KeyBotToken]))
+}
+
+// graphURL is the Graph API's base URL, with its version.
+func (c *Channels) graphURL() string {
+	return strings.TrimRight(orDefault(c.cfg.MetaGraphURL, whatsapp.DefaultBaseURL), "/")
+}
+
+// ownerCheck is how the Graph API proves that an inbox's own token owns
+// the id app-wide webhooks route by: the target the token must read, the
+// id the answer must carry, and the wording for people.
+type ownerCheck struct {
+	target, id, token string
+	field, tokenField string
+	what              string
+}
+
+// ownerCheckOf returns the check for WhatsApp (GET /{phone_number_id}
+// with the access token: Graph answers 200 only for a number of a
+// business account the token may manage, else error 100, "Unsupported get
+// request"/"does not exist, cannot be loaded due to missing permissions")
+// and Messenger (GET /me with the page access token: a page token reads
+// as its page, so the id must be the page id; reading /{page_id} would
+// not do, public pages are readable by other tokens). ok is false for
+// other channels.
+func (c *Channels) ownerCheckOf(inbox *parley.Inbox) (ownerCheck, bool) {
+	get := func(k string) string {
+		if v := inbox.Secrets[k]; v != "" {
+			return v
+		}
+		return inbox.Config[k]
+	}
+	switch inbox.Channel {
+	case parley.ChannelWhatsApp:
+		id := get("phone_number_id")
+		return ownerCheck{target: c.graphURL() + "/" + url.PathEscape(id) + "?fields=id,display_phone_number,verified_name",
+			id: id, token: get("access_token"), field: "config.phone_number_id", tokenField: "config.access_token",
+			what: "this WhatsApp phone number id"}, true
+	case parley.ChannelMessenger:
+		return ownerCheck{target: c.graphURL() + "/me?fields=id,name", id: get("page_id"), token: get("page_access_token"),
+			field: "config.page_id", tokenField: "config.page_access_token", what: "this Facebook page"}, true
+	}
+	return ownerCheck{}, false
+}
+
+// verifyOwner is workspace.ChannelSetup's Verify: the inbox's own token
+// must read its phone number or page through the Graph API before the id
+// is bound to it.
+func (c *Channels) verifyOwner(ctx context.Context, inbox *parley.Inbox) error {
+	chk, ok := c.ownerCheckOf(inbox)
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, providerTimeout)
+	defer cancel()
+	status, why, err := c.readOwned(ctx, chk)
+	switch {
+	case err != nil:
+		c.log.WarnContext(ctx, "graph ownership check", "channel", inbox.Channel, "err", scrub(err.Error(), chk.token))
+		return parley.FieldErrorf(chk.field, "Meta's Graph API could not be reached to confirm that the token may use %s. Try again.", chk.what)
+	case status == http.StatusUnauthorized || why == "token":
+		return parley.FieldErrorf(chk.tokenField, "Meta refused this access token. Check that it is valid and not expired.")
+	case why != "":
+		return parley.FieldErrorf(chk.field, "This access token cannot use %s. Check the id and the token in Meta's Business Manager.", chk.what)
+	}
+	return nil
+}
+
+// readOwned makes the ownership call. why is "" when the token reads the
+// id, "token" when Graph refused the token itself (code 190), else
+// "other".
+func (c *Channels) readOwned(ctx context.Context, chk ownerCheck) (status int, why string, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, chk.target, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+chk.token)
+	resp, err := c.client.Do(req)
+	if err != nil {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
+		}
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	var body struct {
+		ID    string `json:"id"`
+		Error *struct {
+			Code int `json:"code"`
+		} `json:"error"`
+	}
+	dec := json.NewDecoder(io.LimitReader(resp.Body, 64<<10))
+	if derr := dec.Decode(&body); derr != nil && resp.StatusCode/100 == 2 {
+		return resp.StatusCode, "other", nil
+	}
+	switch {
+	case resp.StatusCode/100 == 5:
+		return resp.StatusCode, "", fmt.Errorf("graph answered %d", resp.StatusCode)
+	case body.Error != nil && body.Error.Code == 190:
+		return resp.StatusCode, "token", nil
+	case resp.StatusCode/100 != 2 || body.ID == "" || body.ID != chk.id:
+		return resp.StatusCode, "other", nil
+	}
+	return resp.StatusCode, "", nil
 }
 
 // scrub removes a secret from a text meant for people or logs.
@@ -379,7 +482,9 @@ func (c *Channels) Test(ctx context.Context, a parley.Actor, inboxID string) (*h
 		}
 		return inbox.Config[k]
 	}
-	graph := strings.TrimRight(orDefault(c.cfg.MetaGraphURL, whatsapp.DefaultBaseURL), "/")
+	if chk, ok := c.ownerCheckOf(inbox); ok {
+		return c.testOwner(ctx, inbox, chk), nil
+	}
 	var target, secret string
 	var auth func(*http.Request)
 	switch inbox.Channel {
@@ -387,14 +492,6 @@ func (c *Channels) Test(ctx context.Context, a parley.Actor, inboxID string) (*h
 		sid, token := get("account_sid"), get("auth_token")
 		target, secret = strings.TrimRight(orDefault(c.cfg.TwilioAPIURL, twilio.DefaultBaseURL), "/")+"/2010-04-01/Accounts/"+url.PathEscape(sid)+".json", token
 		auth = func(r *http.Request) { r.SetBasicAuth(sid, token) }
-	case parley.ChannelWhatsApp:
-		token := get("access_token")
-		target, secret = graph+"/"+url.PathEscape(get("phone_number_id"))+"?fields=id", token
-		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
-	case parley.ChannelMessenger:
-		token := get("page_access_token")
-		target, secret = graph+"/me?fields=id", token
-		auth = func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
 	case parley.ChannelTelegram:
 		token := get("bot_token")
 		target, secret = strings.TrimRight(orDefault(c.cfg.TelegramAPIURL, telegram.DefaultBaseURL), "/")+"/bot"+token+"/getMe", token
@@ -403,6 +500,29 @@ func (c *Channels) Test(ctx context.Context, a parley.Actor, inboxID string) (*h
 		return nil, parley.Errorf(parley.EINVALID, "This inbox has no provider to test.")
 	}
 	return c.probe(ctx, target, secret, auth), nil
+}
+
+// testOwner is the test of a WhatsApp or Messenger inbox: the ownership
+// check its id was bound with, made again (a token revoked or moved to
+// another business fails it).
+func (c *Channels) testOwner(ctx context.Context, inbox *parley.Inbox, chk ownerCheck) *httpapi.ChannelTest {
+	ctx, cancel := context.WithTimeout(ctx, providerTimeout)
+	defer cancel()
+	start := c.clock.Now()
+	t := &httpapi.ChannelTest{CheckedAt: start}
+	status, why, err := c.readOwned(ctx, chk)
+	t.LatencyMS, t.Status = c.clock.Now().Sub(start).Milliseconds(), status
+	switch {
+	case err != nil:
+		t.Error = "The provider could not be reached: " + scrub(err.Error(), chk.token)
+	case status == http.StatusUnauthorized || why == "token":
+		t.Error = "The provider refused the credentials."
+	case why != "":
+		t.Error = "The access token cannot use " + chk.what + "."
+	default:
+		t.OK = true
+	}
+	return t
 }
 
 func orDefault(v, def string) string {

@@ -46,9 +46,30 @@ type Config struct {
 }
 
 // Load reads the environment, then flags from args (which override it).
+// Asked for help (-h, --help), it prints the flags and returns an error that
+// wraps flag.ErrHelp.
 func Load(args []string) (*Config, error) {
-	var c Config
-	if err := env.Parse(&c); err != nil {
+	fs := flag.NewFlagSet("parley serve", flag.ContinueOnError)
+	c, err := Bind(fs)
+	if err != nil {
+		return nil, err
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	return c, c.Validate()
+}
+
+// Bind reads the environment into a Config and registers the flags that
+// override it on fs, so that a command with flags of its own (user create)
+// takes the same --data-dir and --database-url as serve. Call Validate after
+// fs.Parse.
+func Bind(fs *flag.FlagSet) (*Config, error) {
+	c := new(Config)
+	if err := env.Parse(c); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	if p := os.Getenv("PARLEY_DATABASE_URL_FILE"); p != "" && c.DatabaseURL == "" {
@@ -58,15 +79,11 @@ func Load(args []string) (*Config, error) {
 		}
 		c.DatabaseURL = strings.TrimSpace(string(b))
 	}
-	fs := flag.NewFlagSet("parley", flag.ContinueOnError)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (PARLEY_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "URL people and providers reach Parley at (PARLEY_PUBLIC_URL)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for the SQLite database, key and files (PARLEY_DATA_DIR)")
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL; empty for embedded SQLite (PARLEY_DATABASE_URL)")
-	if err := fs.Parse(args); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	return &c, c.Validate()
+	return c, nil
 }
 
 // Validate checks the settings and fills in derived defaults.

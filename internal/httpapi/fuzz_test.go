@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -45,6 +47,12 @@ func FuzzInboundBody(f *testing.F) {
 		srv.ServeHTTP(rec, req)
 		if rec.Code != http.StatusAccepted && (rec.Code < 400 || rec.Code >= 500) {
 			t.Fatalf("POST inbound %q = %d %s, want 202 or a 4xx", body, rec.Code, rec.Body)
+		}
+		if strings.Contains(body, `\u0000`) && rec.Code == http.StatusAccepted {
+			var v any
+			if json.Unmarshal([]byte(body), &v) == nil && strings.ContainsRune(fmt.Sprint(v), 0) {
+				t.Fatalf("POST inbound %q with a NUL = 202, want 422", body)
+			}
 		}
 		if rec.Code >= 400 && !strings.Contains(rec.Header().Get("Content-Type"), "json") {
 			t.Fatalf("problem Content-Type = %q", rec.Header().Get("Content-Type"))

@@ -20,13 +20,15 @@ func (s *Server) routes() {
 	s.uploadRoutes()
 }
 
-// op describes an operation; secured operations document both schemes.
-func op(method, path, id, summary string, status int, tags ...string) huma.Operation {
+// op describes an operation, tagged with its area (areaOf); secured
+// operations document both schemes, and "public" as the last argument marks
+// one that needs no sign-in.
+func op(method, path, id, summary string, status int, public ...string) huma.Operation {
 	o := huma.Operation{
 		OperationID: id, Method: method, Path: "/api/v1" + path, Summary: summary,
-		DefaultStatus: status, Tags: tags, MaxBodyBytes: MaxBodyBytes,
+		DefaultStatus: status, Tags: []string{areaOf(path)}, MaxBodyBytes: MaxBodyBytes,
 	}
-	if len(tags) == 0 || tags[0] != "public" {
+	if len(public) == 0 || public[0] != "public" {
 		o.Security = []map[string][]string{{"bearer": {}}, {"cookie": {}}}
 	}
 	return o

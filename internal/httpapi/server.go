@@ -17,6 +17,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/httpapi/apidocs"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
@@ -74,6 +75,11 @@ func New(d Deps) *Server {
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil
 	cfg.FieldsOptionalByDefault = true
+	cfg.Info.Description = apiDescription
+	cfg.Tags = areas
+	if d.PublicURL != nil {
+		cfg.Servers = []*huma.Server{{URL: d.PublicURL.String(), Description: "This Parley"}}
+	}
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer"},
 		"cookie": {Type: "apiKey", In: "cookie", Name: CookieName},
@@ -87,6 +93,8 @@ func New(d Deps) *Server {
 	s.mux.HandleFunc("GET /readyz", s.ready)
 	s.mux.HandleFunc("GET /api/v1/realtime", s.realtime)
 	s.mux.HandleFunc("GET /api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/messages/{message_id}/attachments/{attachment_id}", s.attachment)
+	s.mux.Handle("GET /api/docs", apidocs.Handler())
+	s.mux.Handle("GET /api/docs/", apidocs.Handler())
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "No such API endpoint.")
 	})
@@ -99,19 +107,28 @@ func New(d Deps) *Server {
 	return s
 }
 
-// ServeHTTP authenticates the request (bearer header or session cookie),
-// protects cookie-authenticated writes from cross-site requests, caps the
-// body and routes.
+// ServeHTTP serves r and logs it (see accessLogged).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.accessLogged(w, r, s.serve)
+}
+
+// serve authenticates the request (bearer header or session cookie),
+// protects cookie-authenticated writes from cross-site requests, caps the
+// body and routes. It returns the request the mux routed (whose Pattern
+// names the route), or nil when it answered before routing.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) *http.Request {
 	limit := int64(MaxBodyBytes)
 	if isUpload(r) {
 		limit = maxUploadBody
 	}
 	if r.ContentLength > limit {
 		writeFieldProblem(w, http.StatusRequestEntityTooLarge, uploadField(r), fmt.Sprintf("The request is larger than %d MB.", (limit+(1<<20)-1)>>20))
-		return
+		return nil
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if strings.HasPrefix(r.URL.Path, "/api/") && !checkText(w, r) {
+		return
+	}
 	ctx := r.Context()
 	token, viaCookie := bearer(r)
 	if token != "" {
@@ -122,23 +139,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case parley.ErrorCode(err) != parley.EUNAUTHORIZED:
 			s.Logger.ErrorContext(ctx, "authenticate", "err", err)
 			writeProblem(w, http.StatusInternalServerError, "An internal error has occurred.")
-			return
+			return nil
 		case !viaCookie:
 			// A bad bearer token is refused outright; a stale cookie just
 			// means "not signed in".
 			writeProblem(w, http.StatusUnauthorized, parley.ErrorMessage(err))
-			return
+			return nil
 		}
 	}
 	if viaCookie && r.Header.Get("Upgrade") == "" {
 		if err := s.csrf.Check(r); err != nil {
 			writeProblem(w, http.StatusForbidden, "Cross-site request refused.")
-			return
+			return nil
 		}
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	ctx = context.WithValue(ctx, requestKey{}, r)
-	s.mux.ServeHTTP(w, r.WithContext(ctx))
+	routed := r.WithContext(ctx)
+	s.mux.ServeHTTP(w, routed)
+	return routed
 }
 
 // uploadField is the field an oversized request is blamed on.

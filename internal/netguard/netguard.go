@@ -164,11 +164,28 @@ func (g *Guard) Client(timeout time.Duration) *http.Client {
 			if len(via) >= MaxRedirects {
 				return fmt.Errorf("netguard: stopped after %d redirects", MaxRedirects)
 			}
-			_, err := ValidateURL(req.URL.String())
-			return err
+			if _, err := ValidateURL(req.URL.String()); err != nil {
+				return &RedirectError{Target: req.URL.Redacted(), Scheme: req.URL.Scheme, Reason: err}
+			}
+			return nil
 		},
 	}
 }
+
+// RedirectError is a redirect the guarded client refused to follow (to a
+// URL ValidateURL refuses: another scheme than http and https, user
+// credentials…). It is permanent: asking again is redirected again.
+type RedirectError struct {
+	Target string // the URL redirected to, without a password
+	Scheme string
+	Reason error
+}
+
+func (e *RedirectError) Error() string {
+	return "netguard: redirect to " + e.Target + " refused: " + e.Reason.Error()
+}
+
+func (e *RedirectError) Unwrap() error { return e.Reason }
 
 // Transport returns an http.Transport that dials through the guard.
 func (g *Guard) Transport() *http.Transport {

@@ -49,10 +49,12 @@ func (q *queries) FindWorkspaceByID(ctx context.Context, workspaceID string) (*p
 	return scanWorkspace(q.db.QueryRowContext(ctx, `SELECT id, name, settings, created_at FROM workspaces WHERE id = $1`, workspaceID))
 }
 
-// FindWorkspaceByName returns the first workspace with that name, or ENOTFOUND.
+// FindWorkspaceByName returns the oldest workspace with that name, compared
+// without regard to (ASCII) case, or ENOTFOUND: an operator who types "acme"
+// means the "Acme" that exists, not a second workspace beside it.
 func (q *queries) FindWorkspaceByName(ctx context.Context, name string) (*parley.Workspace, error) {
 	return scanWorkspace(q.db.QueryRowContext(ctx,
-		`SELECT id, name, settings, created_at FROM workspaces WHERE name = $1 ORDER BY created_at LIMIT 1`, name))
+		`SELECT id, name, settings, created_at FROM workspaces WHERE lower(name) = lower($1) ORDER BY created_at LIMIT 1`, name))
 }
 
 func scanWorkspace(row *sql.Row) (*parley.Workspace, error) {

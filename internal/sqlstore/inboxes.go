@@ -25,6 +25,10 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// ErrRouteKeyTaken is returned when another live inbox of the channel has
+// the route key: the caller words it for people (it must not say whose).
+var ErrRouteKeyTaken = &parley.Error{Code: parley.ECONFLICT, Field: "route_key", Message: "Another inbox has this route key."}
+
 // CreateInbox inserts an inbox. Secrets (including the inbound token and
 // callback secret) are sealed; the inbound token is also stored as a hash
 // for lookup.
@@ -36,11 +40,14 @@ func (tx *Tx) CreateInbox(ctx context.Context, in *parley.Inbox) error {
 		return err
 	}
 	_, err = tx.db.ExecContext(ctx,
-		`INSERT INTO inboxes (id, workspace_id, name, channel, config, secrets, team_id, fallback_inbox_id, inbound_token_hash, created_at)
-		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+		`INSERT INTO inboxes (id, workspace_id, name, channel, config, secrets, team_id, fallback_inbox_id, inbound_token_hash, created_at, route_key)
+		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
 		in.ID, in.WorkspaceID, in.Name, in.Channel, cfg, sealed, nullString(in.TeamID), nullString(in.FallbackInboxID),
-		nullString(hash), micros(tx.now))
+		nullString(hash), micros(tx.now), nullString(in.RouteKey))
 	if err != nil {
+		if isUniqueViolation(err) && in.RouteKey != "" {
+			return ErrRouteKeyTaken
+		}
 		return fmt.Errorf("create inbox: %w", err)
 	}
 	return nil
@@ -53,10 +60,14 @@ func (tx *Tx) UpdateInbox(ctx context.Context, in *parley.Inbox) error {
 		return err
 	}
 	res, err := tx.db.ExecContext(ctx,
-		`UPDATE inboxes SET name = $1, config = $2, secrets = $3, team_id = $4, fallback_inbox_id = $5, inbound_token_hash = $6
+		`UPDATE inboxes SET name = $1, config = $2, secrets = $3, team_id = $4, fallback_inbox_id = $5, inbound_token_hash = $6, route_key = $9
 		 WHERE id = $7 AND workspace_id = $8 AND deleted_at IS NULL`,
-		in.Name, cfg, sealed, nullString(in.TeamID), nullString(in.FallbackInboxID), nullString(hash), in.ID, in.WorkspaceID)
+		in.Name, cfg, sealed, nullString(in.TeamID), nullString(in.FallbackInboxID), nullString(hash), in.ID, in.WorkspaceID,
+		nullString(in.RouteKey))
 	if err != nil {
+		if isUniqueViolation(err) && in.RouteKey != "" {
+			return ErrRouteKeyTaken
+		}
 		return fmt.Errorf("update inbox: %w", err)
 	}
 	return mustAffect(res, "Inbox")
@@ -97,7 +108,7 @@ func (tx *Tx) encodeInbox(in *parley.Inbox) (cfg string, sealed []byte, hash str
 	return string(raw), sealed, hash, nil
 }
 
-const inboxColumns = `id, workspace_id, name, channel, config, secrets, team_id, fallback_inbox_id, created_at`
+const inboxColumns = `id, workspace_id, name, channel, config, secrets, team_id, fallback_inbox_id, created_at, route_key`
 
 // FindInboxByID returns a live inbox of the workspace, or ENOTFOUND.
 func (q *queries) FindInboxByID(ctx context.Context, workspaceID, inboxID string) (*parley.Inbox, error) {
@@ -164,12 +175,12 @@ func (q *queries) scanInbox(row rowScanner) (*parley.Inbox, error) {
 	var in parley.Inbox
 	var cfg string
 	var sealed []byte
-	var team, fallback sql.NullString
+	var team, fallback, route sql.NullString
 	var created int64
-	if err := row.Scan(&in.ID, &in.WorkspaceID, &in.Name, &in.Channel, &cfg, &sealed, &team, &fallback, &created); err != nil {
+	if err := row.Scan(&in.ID, &in.WorkspaceID, &in.Name, &in.Channel, &cfg, &sealed, &team, &fallback, &created, &route); err != nil {
 		return nil, notFound(err, "Inbox")
 	}
-	in.TeamID, in.FallbackInboxID, in.CreatedAt = team.String, fallback.String, fromMicros(created)
+	in.TeamID, in.FallbackInboxID, in.CreatedAt, in.RouteKey = team.String, fallback.String, fromMicros(created), route.String
 	in.Config = map[string]string{}
 	if err := json.Unmarshal([]byte(cfg), &in.Config); err != nil {
 		return nil, fmt.Errorf("decode inbox config: %w", err)

@@ -179,6 +179,7 @@ func (h *Handler) appWide(kind string) http.HandlerFunc {
 			h.refuse(ctx, w, r, nil, err)
 			return
 		}
+		res.Clean()
 		routes, err := h.routes(ctx, kind, res)
 		if err != nil {
 			h.fail(ctx, w, kind, err)
@@ -215,7 +216,9 @@ func (h *Handler) routes(ctx context.Context, kind string, res *channel.WebhookR
 		return nil, err
 	}
 	for i := range list {
-		if k := list[i].Config[routeKeys[kind]]; k != "" && want[k] {
+		// RouteKey, not the config value: it is bound (unique, and proved
+		// to belong to the inbox's token) only when the inbox was saved.
+		if k := list[i].RouteKey; k != "" && want[k] {
 			out[k] = &list[i]
 		}
 	}
@@ -230,6 +233,10 @@ func (h *Handler) routes(ctx context.Context, kind string, res *channel.WebhookR
 // process stores the messages and applies the statuses of a parsed
 // webhook; inboxOf maps a route key to its inbox (nil: skipped).
 func (h *Handler) process(ctx context.Context, res *channel.WebhookResult, inboxOf func(string) *parley.Inbox) error {
+	// Provider text is stored whatever it holds: NULs and invalid UTF-8
+	// are cleaned here, for every provider, not refused (idempotent; the
+	// app-wide webhook cleaned before routing already).
+	res.Clean()
 	for _, m := range res.Messages {
 		inbox := inboxOf(m.RouteKey)
 		if inbox == nil {

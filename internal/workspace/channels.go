@@ -25,6 +25,12 @@ type ChannelSetup struct {
 	// inbox was created or changed; nil, or a no-op for providers
 	// configured by hand. Its errors are shown to the admin.
 	Register func(ctx context.Context, inbox *parley.Inbox, webhookURL string) error
+	// Verify proves with the provider that the inbox's own token owns the
+	// id the app-wide webhooks route by (the Graph API reads the WhatsApp
+	// phone number or the page with it), before the id is bound to the
+	// inbox; nil skips the proof. inbox holds the settings about to be
+	// saved. An EINVALID error names the field and says why.
+	Verify func(ctx context.Context, inbox *parley.Inbox) error
 }
 
 // ConfigWebhookURL is the config key under which an inbox shows the URL
@@ -42,9 +48,14 @@ type channelSpec struct {
 	required []string
 	// generated are filled with a random token when left empty.
 	generated []string
-	// unique are keys no two live inboxes of the channel may share: the
-	// app-wide webhooks route by them.
+	// unique is the key no two live inboxes of the channel may share: the
+	// app-wide webhooks route by it (the inbox's RouteKey, unique in the
+	// database). It is bound only once the provider confirmed that the
+	// token in owner may read it.
 	unique string
+	owner  string
+	// what names the unique id for people.
+	what string
 }
 
 var (
@@ -113,7 +124,7 @@ var channelSpecs = map[string]channelSpec{
 		},
 		required:  []string{"phone_number_id", "access_token"},
 		generated: []string{"verify_token"},
-		unique:    "phone_number_id",
+		unique:    "phone_number_id", owner: "access_token", what: "WhatsApp number",
 	},
 	parley.ChannelMessenger: {
 		path: "/webhooks/messenger/",
@@ -124,7 +135,7 @@ var channelSpecs = map[string]channelSpec{
 		},
 		required:  []string{"page_id", "page_access_token"},
 		generated: []string{"verify_token"},
-		unique:    "page_id",
+		unique:    "page_id", owner: "page_access_token", what: "Facebook page",
 	},
 	parley.ChannelTelegram: {
 		path: "/webhooks/telegram/",
@@ -217,16 +228,7 @@ func (s *Service) completeChannel(ctx context.Context, tx *sqlstore.Tx, inbox *p
 		}
 	}
 	if spec.unique != "" {
-		others, err := tx.ListInboxesByChannel(ctx, inbox.Channel)
-		if err != nil {
-			return err
-		}
-		for _, o := range others {
-			if o.ID != inbox.ID && setting(&o, spec.unique) == setting(inbox, spec.unique) {
-				return &parley.Error{Code: parley.ECONFLICT, Field: "config." + spec.unique,
-					Message: fmt.Sprintf("Another inbox already uses this %s.", strings.ReplaceAll(spec.unique, "_", " "))}
-			}
-		}
+		inbox.RouteKey = setting(inbox, spec.unique)
 	}
 	s.showWebhookURL(inbox)
 	return nil
@@ -286,4 +288,83 @@ func setting(inbox *parley.Inbox, key string) string {
 		return v
 	}
 	return inbox.Config[key]
+}
+
+// ownership is the pair of settings the provider confirmed belong together
+// (the routed id and the token that may read it).
+type ownership struct{ id, token string }
+
+func ownershipOf(spec channelSpec, inbox *parley.Inbox) ownership {
+	return ownership{setting(inbox, spec.unique), setting(inbox, spec.owner)}
+}
+
+// proveOwnership asks the provider, before anything is written, whether
+// the token the inbox will have may read the id it will route by. before
+// is the inbox as stored (nil on create); the proof is skipped when
+// neither the id nor the token changes. It returns the pair it proved
+// (zero when none was needed).
+func (s *Service) proveOwnership(ctx context.Context, channel string, before *parley.Inbox, cfg map[string]string) (ownership, error) {
+	spec, ok := channelSpecs[channel]
+	if !ok || spec.unique == "" || s.Channels == nil || s.Channels.Verify == nil {
+		return ownership{}, nil
+	}
+	norm := make(map[string]string, len(cfg))
+	for k, v := range cfg {
+		norm[k] = v
+	}
+	if err := checkChannelKeys(channel, norm); err != nil {
+		return ownership{}, err
+	}
+	cand := &parley.Inbox{Channel: channel, Config: map[string]string{}, Secrets: map[string]string{}}
+	if before != nil {
+		cand.ID, cand.WorkspaceID = before.ID, before.WorkspaceID
+		for k, v := range before.Config {
+			cand.Config[k] = v
+		}
+		for k, v := range before.Secrets {
+			cand.Secrets[k] = v
+		}
+	}
+	for k, v := range norm {
+		if secretConfigKeys[k] {
+			cand.Secrets[k] = v
+		} else {
+			cand.Config[k] = v
+		}
+	}
+	want := ownershipOf(spec, cand)
+	if want.id == "" || want.token == "" {
+		return ownership{}, nil // completeChannel says what is missing
+	}
+	if before != nil && ownershipOf(spec, before) == want && before.RouteKey == want.id {
+		return ownership{}, nil
+	}
+	if err := s.Channels.Verify(ctx, cand); err != nil {
+		return ownership{}, err
+	}
+	return want, nil
+}
+
+// checkOwnership runs in the transaction, once the settings are applied:
+// the pair saved must be the one proved, or the one already stored.
+func (s *Service) checkOwnership(spec channelSpec, inbox *parley.Inbox, proved, stored ownership) error {
+	if spec.unique == "" || s.Channels == nil || s.Channels.Verify == nil {
+		return nil
+	}
+	got := ownershipOf(spec, inbox)
+	if got == proved || (proved == (ownership{}) && got == stored) {
+		return nil
+	}
+	return parley.Errorf(parley.ECONFLICT, "The inbox was changed while it was being saved. Try again.")
+}
+
+// routeTaken words the store's ErrRouteKeyTaken for people, without saying
+// which workspace holds the id.
+func routeTaken(err error, channel string) error {
+	if err != sqlstore.ErrRouteKeyTaken {
+		return err
+	}
+	spec := channelSpecs[channel]
+	return &parley.Error{Code: parley.ECONFLICT, Field: "config." + spec.unique,
+		Message: fmt.Sprintf("This %s is already connected to a Parley inbox. Remove it there first, or contact support.", spec.what)}
 }

@@ -44,11 +44,18 @@ func applyContact(c *parley.Contact, in ContactInput) error {
 		max   int
 	}{
 		{&c.Name, in.Name, "name", 200}, {&c.Company, in.Company, "company", 200},
-		{&c.Title, in.Title, "title", 200}, {&c.AvatarURL, in.AvatarURL, "avatar_url", 2048},
+		{&c.Title, in.Title, "title", 200},
 	} {
 		if err := set(f.dst, f.v, f.field, f.max); err != nil {
 			return err
 		}
+	}
+	if in.AvatarURL != nil {
+		avatar, err := ValidAvatarURL("avatar_url", *in.AvatarURL)
+		if err != nil {
+			return err
+		}
+		c.AvatarURL = avatar
 	}
 	if in.Email != nil {
 		c.Email = ""

@@ -46,12 +46,19 @@ func (s *Service) CreateInbox(ctx context.Context, a parley.Actor, in InboxInput
 		inbox.InboundToken = auth.NewToken("pin_")
 		inbox.CallbackSecret = auth.NewToken("whsec_")
 	}
-	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	proved, err := s.proveOwnership(ctx, in.Channel, nil, in.Config)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
 		if err := s.applyInbox(ctx, tx, inbox, in); err != nil {
 			return err
 		}
-		if err := tx.CreateInbox(ctx, inbox); err != nil {
+		if err := s.checkOwnership(channelSpecs[inbox.Channel], inbox, proved, ownership{}); err != nil {
 			return err
+		}
+		if err := tx.CreateInbox(ctx, inbox); err != nil {
+			return routeTaken(err, inbox.Channel)
 		}
 		if err := s.inboxCreated(ctx, tx, inbox); err != nil {
 			return err
@@ -84,7 +91,7 @@ func (s *Service) applyInbox(ctx context.Context, tx *sqlstore.Tx, inbox *parley
 		}
 		if k == "callback_url" && v != "" && s.CheckURL != nil {
 			if err := s.CheckURL(v); err != nil {
-				return parley.FieldErrorf("config.callback_url", "The callback URL is not allowed: %s", parley.ErrorMessage(err))
+				return parley.FieldErrorf("config.callback_url", "The callback URL is not allowed. %s", parley.ErrorMessage(err))
 			}
 		}
 		if secretConfigKeys[k] {
@@ -153,17 +160,30 @@ func (s *Service) UpdateInbox(ctx context.Context, a parley.Actor, inboxID strin
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
+	before, err := s.store.FindInboxByID(ctx, a.WorkspaceID, inboxID)
+	if err != nil {
+		return nil, err
+	}
+	proved, err := s.proveOwnership(ctx, before.Channel, before, in.Config)
+	if err != nil {
+		return nil, err
+	}
 	var inbox *parley.Inbox
-	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		if inbox, err = tx.FindInboxByID(ctx, a.WorkspaceID, inboxID); err != nil {
 			return err
 		}
+		spec := channelSpecs[inbox.Channel]
+		stored := ownershipOf(spec, inbox)
 		if err := s.applyInbox(ctx, tx, inbox, in); err != nil {
 			return err
 		}
-		if err := tx.UpdateInbox(ctx, inbox); err != nil {
+		if err := s.checkOwnership(spec, inbox, proved, stored); err != nil {
 			return err
+		}
+		if err := tx.UpdateInbox(ctx, inbox); err != nil {
+			return routeTaken(err, inbox.Channel)
 		}
 		return inboxChanged(ctx, tx, a, inbox, "inbox.update")
 	})

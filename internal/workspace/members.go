@@ -271,10 +271,9 @@ func (s *Service) UpdateProfile(ctx context.Context, userID string, name, avatar
 			}
 		}
 		if avatarURL != nil {
-			if len(*avatarURL) > 2048 {
-				return parley.FieldErrorf("avatar_url", "The avatar URL is too long.")
+			if u.AvatarURL, err = ValidAvatarURL("avatar_url", *avatarURL); err != nil {
+				return err
 			}
-			u.AvatarURL = *avatarURL
 		}
 		return tx.UpdateUser(ctx, u)
 	})

@@ -6,6 +6,7 @@ package workspace
 import (
 	"context"
 	"net/mail"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -37,6 +38,28 @@ func requireAdmin(a parley.Actor) error {
 		return parley.Errorf(parley.EFORBIDDEN, "Only an admin of this workspace can do this.")
 	}
 	return nil
+}
+
+// ValidAvatarURL checks an avatar link, which browsers load as an image
+// for everyone who sees the person: empty (no avatar), an https URL with a
+// host and no credentials, or a file Parley serves itself (a path under
+// /media/). javascript:, data:, http: and other schemes are refused.
+func ValidAvatarURL(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if len(s) > 2048 {
+		return "", parley.FieldErrorf(field, "The avatar URL is longer than 2048 characters.")
+	}
+	if strings.HasPrefix(s, "/media/") && !strings.HasPrefix(s, "//") && !strings.ContainsAny(s, "\\\x00") {
+		return s, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || !strings.EqualFold(u.Scheme, "https") || u.Host == "" || u.User != nil || u.Opaque != "" {
+		return "", parley.FieldErrorf(field, "The avatar must be an https:// URL or an image uploaded to Parley.")
+	}
+	return u.String(), nil
 }
 
 // ValidName checks a display name.

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -131,6 +132,9 @@ func (a *Adapter) SendMessage(ctx context.Context, inbox *parley.Inbox, m *parle
 			return channel.SendResult{}, &channel.SendError{Permanent: true, Code: "forbidden_address",
 				Message: "The callback URL points at a private or loopback address (allow it with PARLEY_ALLOW_PRIVATE_ADDRESSES)."}
 		}
+		if se := permanentCallError(err); se != nil {
+			return channel.SendResult{}, se
+		}
 		return channel.SendResult{}, fmt.Errorf("api: post callback: %w", err)
 	}
 	defer resp.Body.Close()
@@ -140,6 +144,36 @@ func (a *Adapter) SendMessage(ctx context.Context, inbox *parley.Inbox, m *parle
 		return channel.SendResult{}, nil
 	}
 	return channel.SendResult{}, refusal(resp, snippet, a.clock.Now())
+}
+
+// permanentCallError recognises the call failures that asking again cannot
+// mend, so that the message fails at once with the reason instead of being
+// retried as temporary: a redirect to a URL the guard refuses (file://,
+// credentials) and a host that does not exist. "Does not exist" is DNS's
+// authoritative answer (NXDOMAIN, net.DNSError.IsNotFound), never a
+// timeout nor a server failure, which stay temporary; an admin who fixes
+// the URL, or the DNS, retries the message by hand. It returns nil for
+// other errors.
+func permanentCallError(err error) *channel.SendError {
+	if re, ok := errors.AsType[*netguard.RedirectError](err); ok {
+		msg := fmt.Sprintf("The callback URL redirects to %s, which Parley does not follow: %s", clip(re.Target), parley.ErrorMessage(re.Reason))
+		if re.Scheme != "http" && re.Scheme != "https" {
+			msg = fmt.Sprintf("The callback URL redirects to %s, which Parley does not follow: only http and https URLs are.", clip(re.Target))
+		}
+		return &channel.SendError{Permanent: true, Code: "bad_redirect", Message: msg}
+	}
+	if de, ok := errors.AsType[*net.DNSError](err); ok && de.IsNotFound && !de.IsTimeout && !de.IsTemporary {
+		return &channel.SendError{Permanent: true, Code: "host_not_found", Message: fmt.Sprintf("The callback URL's host %s does not exist.", clip(de.Name))}
+	}
+	return nil
+}
+
+// clip shortens a text shown in a reason to 200 characters.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) > 200 {
+		return string([]rune(s)[:200]) + "…"
+	}
+	return s
 }
 
 // refusal turns a non-2xx answer into a SendError.

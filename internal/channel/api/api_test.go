@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -167,5 +168,55 @@ func TestRetryAfter(t *testing.T) {
 		if got := api.RetryAfter(tt.in, now); got != tt.want {
 			t.Errorf("RetryAfter(%q) = %v, want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+// dialing returns an adapter whose every dial fails with err, as the
+// resolver's answer would.
+func dialing(err error) *api.Adapter {
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+	}}
+	return api.New(api.Options{Client: &http.Client{Transport: tr, Timeout: 5 * time.Second}, Clock: fixedClock(now)})
+}
+
+func TestAdapter_SendMessageFailsForGoodOrRetries(t *testing.T) {
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	}))
+	defer redirect.Close()
+	tests := []struct {
+		name      string
+		adapter   *api.Adapter
+		url       string
+		permanent bool
+		wantCode  string
+		wantMsg   string
+	}{
+		{"a redirect to file://", loopbackAdapter(t), redirect.URL, true, "bad_redirect",
+			"The callback URL redirects to file:///etc/passwd, which Parley does not follow: only http and https URLs are."},
+		{"a host that does not exist", dialing(&net.DNSError{Err: "no such host", Name: "example.invalid", IsNotFound: true}),
+			"https://example.invalid/hook", true, "host_not_found", "The callback URL's host example.invalid does not exist."},
+		{"a DNS server failure", dialing(&net.DNSError{Err: "server misbehaving", Name: "example.com", IsTemporary: true}),
+			"https://example.com/hook", false, "", ""},
+		{"a DNS timeout", dialing(&net.DNSError{Err: "i/o timeout", Name: "example.com", IsTimeout: true}),
+			"https://example.com/hook", false, "", ""},
+		{"a refused connection", dialing(errors.New("connection refused")), "https://example.com/hook", false, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inbox := &parley.Inbox{Config: map[string]string{"callback_url": tt.url}, CallbackSecret: "s"}
+			_, err := tt.adapter.SendMessage(context.Background(), inbox, &parley.Message{ID: "m"})
+			if err == nil {
+				t.Fatal("SendMessage = nil, want an error")
+			}
+			se, _ := errors.AsType[*channel.SendError](err)
+			if got := se != nil && se.Permanent; got != tt.permanent {
+				t.Fatalf("SendMessage = %v, permanent %v; want permanent %v", err, got, tt.permanent)
+			}
+			if tt.permanent && (se.Code != tt.wantCode || se.Message != tt.wantMsg) {
+				t.Errorf("SendMessage = %s %q, want %s %q", se.Code, se.Message, tt.wantCode, tt.wantMsg)
+			}
+		})
 	}
 }

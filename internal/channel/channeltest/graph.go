@@ -57,11 +57,13 @@ type Graph struct {
 	Templates []GraphTemplate
 	PageSize  int
 
-	fail  failures
-	mu    sync.Mutex
-	sent  []GraphRequest
-	media map[string]graphMedia
-	seq   int
+	fail   failures
+	mu     sync.Mutex
+	phones map[string]string // phone_number_id → the token that owns it
+	pages  map[string]string // page id → its page access token
+	sent   []GraphRequest
+	media  map[string]graphMedia
+	seq    int
 }
 
 type graphMedia struct {
@@ -72,7 +74,7 @@ type graphMedia struct {
 // NewGraph starts a Graph API fake.
 func NewGraph(t testing.TB) *Graph {
 	t.Helper()
-	f := &Graph{media: map[string]graphMedia{}, PageSize: 2}
+	f := &Graph{media: map[string]graphMedia{}, PageSize: 2, phones: map[string]string{}, pages: map[string]string{}}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
@@ -80,6 +82,24 @@ func NewGraph(t testing.TB) *Graph {
 
 // BaseURL is the fake's URL with the version segment.
 func (f *Graph) BaseURL() string { return f.URL + "/" + GraphVersion }
+
+// OwnPhone makes token the access token of a business that owns the
+// WhatsApp phone number id: GET /{id} answers 200 for it alone, and Graph's
+// error 100 (subcode 33, "does not exist, cannot be loaded due to missing
+// permissions") for any other token.
+func (f *Graph) OwnPhone(id, token string) {
+	f.mu.Lock()
+	f.phones[id] = token
+	f.mu.Unlock()
+}
+
+// OwnPage makes token the page access token of the page id: GET /me with
+// it reads as the page, GET /{id} answers 200 for it alone.
+func (f *Graph) OwnPage(id, token string) {
+	f.mu.Lock()
+	f.pages[id] = token
+	f.mu.Unlock()
+}
 
 // FailNext makes the next send requests fail, one Failure each.
 func (f *Graph) FailNext(fs ...Failure) { f.fail.push(fs...) }
@@ -123,8 +143,10 @@ func (f *Graph) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodGet && len(parts) == 2 && parts[0] == "_download":
 		f.download(w, parts[1])
+	case r.Method == http.MethodGet && len(parts) == 1 && parts[0] == "me":
+		f.me(w, token)
 	case r.Method == http.MethodGet && len(parts) == 1:
-		f.lookup(w, parts[0])
+		f.lookup(w, parts[0], token)
 	case r.Method == http.MethodGet && len(parts) == 2 && parts[1] == "message_templates":
 		f.templates(w, r)
 	case r.Method == http.MethodPost && len(parts) == 2 && (parts[1] == "messages" || parts[1] == "media"):
@@ -195,12 +217,45 @@ func (f *Graph) send(w http.ResponseWriter, r *http.Request, p, token string, pa
 	writeJSON(w, http.StatusOK, resp)
 }
 
-func (f *Graph) lookup(w http.ResponseWriter, id string) {
+// unsupportedGet is Graph's answer for an object the token may not read
+// (or that does not exist): HTTP 400, code 100, subcode 33.
+func unsupportedGet(w http.ResponseWriter, id string) {
+	writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]any{
+		"message": "Unsupported get request. Object with ID '" + id + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
+		"type":    "GraphMethodException", "code": 100, "error_subcode": 33, "fbtrace_id": "AbCdEfGhIjK",
+	}})
+}
+
+// me reads the token's own object: a page access token is its page; any
+// other token a (system) user.
+func (f *Graph) me(w http.ResponseWriter, token string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for id, t := range f.pages {
+		if t == token {
+			writeJSON(w, http.StatusOK, map[string]any{"id": id, "name": "Page " + id})
+			return
+		}
+	}
+	sum := sha256.Sum256([]byte(token))
+	writeJSON(w, http.StatusOK, map[string]any{"id": "9" + strconv.FormatUint(uint64(sum[0])<<8|uint64(sum[1]), 10), "name": "System User"})
+}
+
+func (f *Graph) lookup(w http.ResponseWriter, id, token string) {
 	f.mu.Lock()
 	m, ok := f.media[id]
+	phoneOwner, isPhone := f.phones[id]
+	pageOwner, isPage := f.pages[id]
 	f.mu.Unlock()
-	if !ok {
-		writeJSON(w, http.StatusBadRequest, graphError(Failure{Status: 400, Code: 100, Subcode: 33, Message: "Unsupported get request. Object with ID '" + id + "' does not exist"}))
+	switch {
+	case isPhone && token == phoneOwner:
+		writeJSON(w, http.StatusOK, map[string]any{"id": id, "display_phone_number": "+1 555-010-" + id[len(id)-min(4, len(id)):], "verified_name": "Business " + id})
+		return
+	case isPage && token == pageOwner:
+		writeJSON(w, http.StatusOK, map[string]any{"id": id, "name": "Page " + id})
+		return
+	case isPhone || isPage || !ok:
+		unsupportedGet(w, id)
 		return
 	}
 	sum := sha256.Sum256(m.data)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parleyhq/parley"
@@ -283,6 +285,11 @@ func FuzzParseWebhook(f *testing.F) {
 				t.Errorf("ParseWebhook(%q) error = %v, want ErrMalformed", body, err)
 			}
 			return
+		}
+		// What the ingress stores holds no NUL, whatever the payload.
+		res.Clean()
+		if txt := fmt.Sprintf("%+v %+v", res.Messages, res.Statuses); strings.ContainsRune(txt, 0) || !utf8.ValidString(txt) {
+			t.Errorf("ParseWebhook(%q) then Clean left NUL or invalid UTF-8: %q", body, txt)
 		}
 		for _, m := range res.Messages {
 			if m.ProviderMessageID == "" || m.Contact.SourceID == "" {

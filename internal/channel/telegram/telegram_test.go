@@ -3,12 +3,14 @@ package telegram
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parleyhq/parley"
@@ -255,6 +257,11 @@ func FuzzParseWebhook(f *testing.F) {
 				t.Errorf("ParseWebhook(%q) error = %v, want ErrMalformed", body, err)
 			}
 			return
+		}
+		// What the ingress stores holds no NUL, whatever the payload.
+		res.Clean()
+		if txt := fmt.Sprintf("%+v %+v", res.Messages, res.Statuses); strings.ContainsRune(txt, 0) || !utf8.ValidString(txt) {
+			t.Errorf("ParseWebhook(%q) then Clean left NUL or invalid UTF-8: %q", body, txt)
 		}
 		for _, m := range res.Messages {
 			if m.ProviderMessageID == "" || m.Contact.SourceID == "" || m.Contact.SourceID == "0" {

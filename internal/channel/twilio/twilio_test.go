@@ -3,6 +3,7 @@ package twilio
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parleyhq/parley"
@@ -395,6 +397,11 @@ func FuzzParseWebhook(f *testing.F) {
 				t.Errorf("ParseWebhook(%q) error = %v, want ErrMalformed or ErrBadSignature", body, err)
 			}
 			return
+		}
+		// What the ingress stores holds no NUL, whatever the payload.
+		res.Clean()
+		if txt := fmt.Sprintf("%+v %+v", res.Messages, res.Statuses); strings.ContainsRune(txt, 0) || !utf8.ValidString(txt) {
+			t.Errorf("ParseWebhook(%q) then Clean left NUL or invalid UTF-8: %q", body, txt)
 		}
 		for _, m := range res.Messages {
 			if m.ProviderMessageID == "" || m.Contact.SourceID == "" {

@@ -1,0 +1,65 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/httpapi"
+	"github.com/parleyhq/parley/internal/inbound"
+	"github.com/parleyhq/parley/internal/session"
+	"github.com/parleyhq/parley/internal/sqlstore/storetest"
+	"github.com/parleyhq/parley/internal/workspace"
+)
+
+// TestServer_OpenAPIDocument checks what makes the document usable as
+// documentation: a server entry, and every operation in exactly one of the
+// declared areas, with a summary.
+func TestServer_OpenAPIDocument(t *testing.T) {
+	s := storetest.Open(t, storetest.SQLite, storetest.Options{})
+	h := auth.NewTestHasher()
+	public, _ := url.Parse("https://support.example.com")
+	srv := httpapi.New(httpapi.Deps{
+		Store: s, Sessions: session.New(s, h, parley.SystemClock{}), Workspaces: workspace.New(s, h),
+		Conversations: conversation.New(s), Inbound: inbound.New(s), PublicURL: public,
+	})
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/openapi.json", nil))
+	var doc struct {
+		Servers []struct{ URL string }
+		Tags    []struct{ Name, Description string }
+		Paths   map[string]map[string]struct {
+			OperationID string
+			Summary     string
+			Tags        []string
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("GET openapi.json = %d: %v", rec.Code, err)
+	}
+	if len(doc.Servers) != 1 || doc.Servers[0].URL != "https://support.example.com" {
+		t.Errorf("servers = %+v, want the public URL", doc.Servers)
+	}
+	areas := map[string]bool{}
+	for _, tag := range doc.Tags {
+		if tag.Description == "" {
+			t.Errorf("tag %q has no description", tag.Name)
+		}
+		areas[tag.Name] = true
+	}
+	for path, ops := range doc.Paths {
+		for method, o := range ops {
+			if len(o.Tags) != 1 || !areas[o.Tags[0]] {
+				t.Errorf("%s %s tags = %q, want one declared area", method, path, o.Tags)
+			}
+			if o.Summary == "" {
+				t.Errorf("%s %s has no summary", method, path)
+			}
+		}
+	}
+}
