@@ -131,7 +131,10 @@ function MemberRow({
 }) {
   const [capacity, setCapacity] = useState(String(m.capacity ?? 0));
   const [teamsOpen, setTeamsOpen] = useState(false);
-  const mine = teams.filter((t) => (t.member_ids ?? []).includes(m.id) || (m.team_ids ?? []).includes(t.id));
+  // A clicked team checkbox shows its new state until the saved lists arrive.
+  const [pending, setPending] = useState<Record<string, boolean>>({});
+  const inTeam = (t: Team) => pending[t.id] ?? ((t.member_ids ?? []).includes(m.id) || (m.team_ids ?? []).includes(t.id));
+  const mine = teams.filter(inTeam);
   const capId = `cap-${m.id}`;
   const saveCapacity = () => {
     const n = Number(capacity);
@@ -175,7 +178,21 @@ function MemberRow({
                 <legend className="sr-only">Teams of {m.name}</legend>
                 {teams.map((t) => (
                   <label key={t.id} className="check">
-                    <input type="checkbox" checked={mine.includes(t)} disabled={busy} onChange={(e) => onTeam(m, t, e.target.checked)} />
+                    <input
+                      type="checkbox"
+                      checked={inTeam(t)}
+                      disabled={busy}
+                      onChange={(e) => {
+                        const on = e.target.checked;
+                        setPending((p) => ({ ...p, [t.id]: on }));
+                        onTeam(m, t, on).finally(() =>
+                          setPending((p) => {
+                            const { [t.id]: _, ...rest } = p;
+                            return rest;
+                          }),
+                        );
+                      }}
+                    />
                     {t.name}
                   </label>
                 ))}

@@ -108,7 +108,9 @@ function TeamRow({
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(team.name);
   const [open, setOpen] = useState(false);
-  const ids = team.member_ids ?? [];
+  // The checkboxes show a click at once; the saved list replaces it after the answer.
+  const [pendingIds, setPendingIds] = useState<string[] | null>(null);
+  const ids = pendingIds ?? team.member_ids ?? [];
   const names = members.filter((m) => ids.includes(m.id)).map((m) => m.name);
   return (
     <li className="settings-item settings-item-block">
@@ -162,8 +164,12 @@ function TeamRow({
                 checked={ids.includes(m.id)}
                 disabled={busy}
                 onChange={(e) => {
-                  const next = e.target.checked ? [...ids, m.id] : ids.filter((x) => x !== m.id);
-                  onSave({ member_ids: next }, `${m.name} ${e.target.checked ? 'added to' : 'removed from'} ${team.name}.`);
+                  const on = e.target.checked;
+                  const next = on ? [...ids, m.id] : ids.filter((x) => x !== m.id);
+                  setPendingIds(next);
+                  onSave({ member_ids: next }, `${m.name} ${on ? 'added to' : 'removed from'} ${team.name}.`).finally(() =>
+                    setPendingIds(null),
+                  );
                 }}
               />
               {m.name} <span className="muted">{m.email}</span>
