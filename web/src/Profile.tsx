@@ -194,9 +194,10 @@ export function Profile() {
                 onChange={(e) => setCurrent(e.target.value)}
               />
             </label>
-            <label className="field">
-              <span>New password</span>
+            <div className="field">
+              <label htmlFor="new-password">New password</label>
               <input
+                id="new-password"
                 type="password"
                 name="new_password"
                 required
@@ -209,7 +210,7 @@ export function Profile() {
               <small id="new-password-help" className="field-help muted">
                 {passwordHelp()} Changing it signs out your other sessions.
               </small>
-            </label>
+            </div>
             <Result error={password.error} ok={password.ok} />
             <div>
               <button type="submit" className="btn" disabled={password.busy}>

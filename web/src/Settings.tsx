@@ -79,7 +79,7 @@ export function Settings({ path, search }: { path: string; search: string }) {
       <TopBar />
       <div className="settings-layout">
         <SettingsNav current={page} admin={admin} />
-        <main className="page page-wide" aria-labelledby="settings-title">
+        <main className={'page page-wide' + (page === 'members' ? ' page-xwide' : '')} aria-labelledby="settings-title">
           <div className="page-head">
             <nav aria-label="Breadcrumb" className="crumbs">
               <a href="/" onClick={(e) => go(e, '/')}>

@@ -39,9 +39,10 @@ export function TokensPage() {
           <code>Authorization: Bearer …</code>.
         </p>
         <form className="form" onSubmit={submit} aria-label="New API token">
-          <label className="field">
-            <span>Name</span>
+          <div className="field">
+            <label htmlFor="token-name">Name</label>
             <input
+              id="token-name"
               name="token_name"
               required
               maxLength={200}
@@ -52,7 +53,7 @@ export function TokensPage() {
             <small id="token-name-help" className="field-help muted">
               What the token is for, so you know which to revoke later (1 to 200 characters).
             </small>
-          </label>
+          </div>
           <Result error={create.error} />
           <div>
             <button type="submit" className="btn btn-primary" disabled={create.busy}>

@@ -52,13 +52,13 @@ export function WorkspacePage() {
       {!settings && !load.error && <p className="muted">Loading…</p>}
       {settings && (
         <form className="form" onSubmit={submit} aria-label="Workspace settings">
-          <label className="field">
-            <span>Name</span>
-            <input name="workspace_name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} aria-describedby="ws-name-help" />
+          <div className="field">
+            <label htmlFor="ws-name">Name</label>
+            <input id="ws-name" name="workspace_name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} aria-describedby="ws-name-help" />
             <small id="ws-name-help" className="field-help muted">
               1 to 200 characters; everyone in the workspace sees it.
             </small>
-          </label>
+          </div>
           <fieldset className="choice">
             <legend>What agents see</legend>
             {SCOPES.map((o) => (
