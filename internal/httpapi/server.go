@@ -127,7 +127,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *http.Request {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if strings.HasPrefix(r.URL.Path, "/api/") && !checkText(w, r) {
-		return
+		return nil
 	}
 	ctx := r.Context()
 	token, viaCookie := bearer(r)
