@@ -594,3 +594,38 @@ func TestPasswordReset_RequestRevealsNothing(t *testing.T) {
 		}
 	})
 }
+
+// Racing uses of one link: exactly one wins.
+func TestInvite_LinkWorksOnceWhenRacing(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		tok := n.invite(s, "bo@example.com", "agent").token(t)
+		const racers = 6
+		statuses := make(chan int, racers)
+		for i := range racers {
+			go func() {
+				statuses <- n.accept(tok, "Bo", fmt.Sprintf("password-%d", i), "").status
+			}()
+		}
+		won := 0
+		for range racers {
+			switch st := <-statuses; st {
+			case 200:
+				won++
+			case 401, 404:
+			default:
+				t.Errorf("a racing accept = %d, want 200, 401 or 404", st)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d racing accepts succeeded, want 1", won)
+		}
+		var members struct {
+			Items []struct{ Email string } `json:"items"`
+		}
+		n.must(200, "GET", s.ws("/users"), s.token, nil).json(t, &members)
+		if len(members.Items) != 2 {
+			t.Errorf("members = %+v, want the admin and bo", members.Items)
+		}
+	})
+}

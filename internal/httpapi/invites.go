@@ -34,7 +34,7 @@ func (s *Server) inviteRoutes() {
 	if s.Invites == nil {
 		return
 	}
-	type createInput struct {
+	type inviteRoutesCreateInput struct {
 		WorkspacePath
 		Body createInviteBody
 	}
@@ -43,7 +43,7 @@ func (s *Server) inviteRoutes() {
 			"The answer is the same whether or not an account exists for the address. Inviting an address that "+
 			"already has a pending invitation here replaces it: new role, new link, new expiry, and the old link stops working. "+
 			"A current member of this workspace is 409."),
-		func(ctx context.Context, in *createInput) (*Body[*invite.InvitationLink], error) {
+		func(ctx context.Context, in *inviteRoutesCreateInput) (*Body[*invite.InvitationLink], error) {
 			a, err := s.actor(ctx, in.WorkspaceID)
 			if err != nil {
 				return nil, err
@@ -83,27 +83,27 @@ func (s *Server) inviteRoutes() {
 			l, err := s.Invites.Resend(ctx, a, in.InviteID)
 			return result(s, ctx, l, err)
 		})
-	type lookupInput struct {
+	type inviteRoutesLookupInput struct {
 		Token string `query:"token" required:"true" maxLength:"200" doc:"The token from the invitation link."`
 	}
 	huma.Register(s.api, described(op(http.MethodGet, "/invites/lookup", "lookupInvite", "What an invitation link is for", 200, "public"),
 		"For the accept page: the invited address, the workspace, the role and whether an account exists for the address "+
 			"(then the person signs in before accepting). An invalid, expired, revoked or used link is 404."),
-		func(ctx context.Context, in *lookupInput) (*Body[*invite.InvitationDetails], error) {
+		func(ctx context.Context, in *inviteRoutesLookupInput) (*Body[*invite.InvitationDetails], error) {
 			d, err := s.Invites.Lookup(ctx, in.Token)
 			if err != nil {
 				return nil, s.problemIn(ctx, err, "query")
 			}
 			return body(d), nil
 		})
-	type acceptInput struct {
+	type inviteRoutesAcceptInput struct {
 		Body struct {
 			Token    string `json:"token" required:"true" maxLength:"200" doc:"The token from the invitation link."`
 			Name     string `json:"name,omitempty" maxLength:"200" doc:"Your name, for a new account (ignored when the account exists)."`
 			Password string `json:"password,omitempty" maxLength:"256" doc:"Your password, for a new account (ignored when the account exists). At least 8 characters (at most 256 bytes)."`
 		}
 	}
-	type acceptOutput struct {
+	type inviteRoutesAcceptOutput struct {
 		SetCookie string `header:"Set-Cookie" doc:"The new session, when the account was created."`
 		Body      *invite.AcceptedInvitation
 	}
@@ -112,7 +112,7 @@ func (s *Server) inviteRoutes() {
 			"joins the workspace and signs in (token and session cookie, as login). When one exists, you must be signed in as it "+
 			"(401 when signed out, 409 as someone else): it joins the workspace, and its name and password are not changed. "+
 			"Password: "+passwordRule),
-		func(ctx context.Context, in *acceptInput) (*acceptOutput, error) {
+		func(ctx context.Context, in *inviteRoutesAcceptInput) (*inviteRoutesAcceptOutput, error) {
 			var caller *parley.User
 			if p := principalFrom(ctx); p != nil {
 				caller = p.User
@@ -122,7 +122,7 @@ func (s *Server) inviteRoutes() {
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			out := &acceptOutput{Body: acc}
+			out := &inviteRoutesAcceptOutput{Body: acc}
 			if acc.Token != "" {
 				c := s.sessionCookie(acc.Token, acc.ExpiresAt)
 				out.SetCookie = c.String()
@@ -145,7 +145,7 @@ func (s *Server) passwordResetRoutes() {
 			l, err := s.Invites.IssueReset(ctx, a, in.UserID)
 			return result(s, ctx, l, err)
 		})
-	type requestInput struct {
+	type passwordResetRoutesRequestInput struct {
 		Body struct {
 			Email string `json:"email" required:"true" maxLength:"254" doc:"The address of the account."`
 		}
@@ -153,11 +153,11 @@ func (s *Server) passwordResetRoutes() {
 	huma.Register(s.api, described(op(http.MethodPost, "/password-reset/request", "requestPasswordReset", "Forgot password?", 202, "public"),
 		"Always 202 with the same answer whether or not the address has an account. This server has no email relay yet, "+
 			"so nothing is sent and the answer says so (email_configured false): ask an admin of your workspace for a reset link."),
-		func(ctx context.Context, in *requestInput) (*Body[*invite.ResetRequested], error) {
+		func(ctx context.Context, in *passwordResetRoutesRequestInput) (*Body[*invite.ResetRequested], error) {
 			r, err := s.Invites.RequestReset(ctx, in.Body.Email)
 			return result(s, ctx, r, err)
 		})
-	type confirmInput struct {
+	type passwordResetRoutesConfirmInput struct {
 		Body struct {
 			Token    string `json:"token" required:"true" maxLength:"200" doc:"The token from the reset link."`
 			Password string `json:"password" required:"true" maxLength:"256" doc:"The new password. At least 8 characters (at most 256 bytes)."`
@@ -166,7 +166,7 @@ func (s *Server) passwordResetRoutes() {
 	huma.Register(s.api, described(op(http.MethodPost, "/password-reset/confirm", "confirmPasswordReset", "Set a new password with a reset link", 204, "public"),
 		"Uses the link once: sets the password and signs the person out everywhere (every session and personal API token). "+
 			"An invalid, expired or used link is 404. Password: "+passwordRule),
-		func(ctx context.Context, in *confirmInput) (*empty, error) {
+		func(ctx context.Context, in *passwordResetRoutesConfirmInput) (*empty, error) {
 			return done(s, ctx, s.Invites.ConfirmReset(ctx, in.Body.Token, in.Body.Password))
 		})
 }
