@@ -3,6 +3,7 @@
 //	parley serve                 start the server (embedded SQLite by default)
 //	parley migrate               run database migrations and exit
 //	parley user create --email … --password … --name … --workspace … --role admin|agent
+//	parley user reset-link --email …   print a one-time password-reset link
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/app"
@@ -33,7 +35,8 @@ func main() {
 const usage = `usage:
   parley serve [--addr A] [--data-dir D] [--database-url U] [--public-url P]
   parley migrate
-  parley user create --email E --password P --name N --workspace W [--role admin|agent]`
+  parley user create --email E --password P --name N --workspace W [--role admin|agent]
+  parley user reset-link --email E`
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -45,10 +48,16 @@ func run(ctx context.Context, args []string) error {
 	case "migrate":
 		return migrate(ctx, args[1:])
 	case "user":
-		if len(args) < 2 || args[1] != "create" {
+		if len(args) < 2 {
 			return errors.New(usage)
 		}
-		return createUser(ctx, args[2:])
+		switch args[1] {
+		case "create":
+			return createUser(ctx, args[2:])
+		case "reset-link":
+			return resetLink(ctx, args[2:])
+		}
+		return errors.New(usage)
 	case "-h", "--help", "help":
 		fmt.Println(usage)
 		return nil
@@ -123,6 +132,32 @@ func createUser(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Printf("created user %s (%s) in workspace %q as %s\n", u.Email, u.ID, *ws, *role)
+	return nil
+}
+
+// resetLink prints a one-time password-reset link for an account, valid
+// for an hour: for someone whose workspaces' admins may not make one
+// (they belong to several) while no email relay exists.
+func resetLink(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("user reset-link", flag.ContinueOnError)
+	email := fs.String("email", "", "email address of the account (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(fs.Args())
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg, app.Options{Logger: logger(cfg), NoApp: true})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	l, err := a.Invites.OperatorReset(ctx, *email)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("password-reset link for %s (works once, until %s):\n%s\n", *email, l.ExpiresAt.Format(time.RFC3339), l.Link)
 	return nil
 }
 

@@ -193,5 +193,14 @@ func TestService_ConfirmReset(t *testing.T) {
 		if err := f.svc.ConfirmReset(ctx, tokenOf(t, l.Link), "a new password"); parley.ErrorCode(err) != parley.ENOTFOUND {
 			t.Errorf("second ConfirmReset = %v, want ENOTFOUND", err)
 		}
+		// The operator's link (parley user reset-link) serves the shared
+		// account.
+		l, err = f.svc.OperatorReset(ctx, "agent@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.ConfirmReset(ctx, tokenOf(t, l.Link), "the agent's own"); err != nil {
+			t.Errorf("ConfirmReset of the operator's link = %v", err)
+		}
 	})
 }
