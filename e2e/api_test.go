@@ -209,8 +209,7 @@ func TestAPI_OtherWorkspacesAreInvisible(t *testing.T) {
 		_, cid := n.inbound(s, "c", "m", "secret")
 		// An admin of the workspace invites an agent elsewhere: a user who
 		// is not a member of Acme must get 404 for everything in it.
-		n.must(201, "POST", s.ws("/users"), s.token, map[string]string{"email": "eve@example.com", "name": "Eve", "password": "password123", "role": "agent"})
-		eve := n.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"email": "eve@example.com", "password": "password123"}).m(t)["token"].(string)
+		eve, _ := n.join(s, "eve@example.com", "password123", "agent")
 		n.must(204, "DELETE", s.ws("/users/"+n.userID(s, "eve@example.com")), s.token, nil)
 		for _, p := range []string{"/conversations", "/conversations/" + cid, "/conversations/" + cid + "/messages", "/inboxes", "/contacts"} {
 			if r := n.do("GET", s.ws(p), eve, nil); r.status != 404 || strings.Contains(string(r.body), "secret") {

@@ -82,12 +82,10 @@ func (w *wsClient) send(v any) {
 	}
 }
 
-// agent invites an agent and signs them in.
+// agent invites an agent, who accepts and is signed in.
 func (n *node) agent(s session, email string) (token, id string) {
 	n.t.Helper()
-	m := n.must(201, "POST", s.ws("/users"), s.token, map[string]string{"email": email, "name": email, "password": "password123", "role": "agent"}).m(n.t)
-	tok := n.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "password123"}).m(n.t)["token"].(string)
-	return tok, m["id"].(string)
+	return n.join(s, email, "password123", "agent")
 }
 
 func TestRealtime_EventsReachTheRightPeople(t *testing.T) {

@@ -25,6 +25,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/inbound"
+	"github.com/parleyhq/parley/internal/invite"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/netguard"
 	"github.com/parleyhq/parley/internal/realtime"
@@ -52,6 +53,8 @@ type App struct {
 	Log      *slog.Logger
 	Store    *sqlstore.Store
 	Sessions *session.Service
+	// Invites makes invitation and password-reset links.
+	Invites  *invite.Service
 	Broker   broker.Broker
 	Hub      *realtime.Hub
 	Workers  *Workers
@@ -168,6 +171,7 @@ func (a *App) build(opts Options) error {
 		return fmt.Errorf("PARLEY_ALLOW_PRIVATE_ADDRESSES: %w", err)
 	}
 	a.Sessions = session.New(a.Store, a.hasher, a.clock)
+	a.Invites = invite.New(a.Store, a.hasher, a.clock, func() string { return a.Config.PublicURL })
 	ch, err := NewChannels(a.Config, a.Store, guard, a.signer, a.clock, a.Log)
 	if err != nil {
 		return err
@@ -205,6 +209,7 @@ func (a *App) build(opts Options) error {
 		func() float64 { return float64(hub.Connections()) })
 	api := httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
+		Invites: a.Invites,
 		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ch, Extra: ch.Register, Blobs: ch.Blobs(),
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {

@@ -13,6 +13,7 @@ import (
 func (s *Server) routes() {
 	s.authRoutes()
 	s.workspaceRoutes()
+	s.inviteRoutes()
 	s.conversationRoutes()
 	s.inboundRoutes()
 	s.retryRoutes()

@@ -19,6 +19,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/httpapi/apidocs"
 	"github.com/parleyhq/parley/internal/inbound"
+	"github.com/parleyhq/parley/internal/invite"
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/workspace"
@@ -32,9 +33,12 @@ const CookieName = "parley_session"
 
 // Deps are what the API serves.
 type Deps struct {
-	Store         *sqlstore.Store
-	Sessions      *session.Service
-	Workspaces    *workspace.Service
+	Store      *sqlstore.Store
+	Sessions   *session.Service
+	Workspaces *workspace.Service
+	// Invites serves invitations and password resets; nil registers none
+	// of their routes.
+	Invites       *invite.Service
 	Conversations *conversation.Service
 	Inbound       *inbound.Receiver
 	Outbox        conversation.Outbox

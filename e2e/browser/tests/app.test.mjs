@@ -130,7 +130,10 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     admin.ws = ws;
     const apiInbox = await admin.req('POST', `/workspaces/${ws}/inboxes`, { name: 'Website API', channel: 'api', config: {} });
     inboundToken = apiInbox.inbound_token;
-    await admin.req('POST', `/workspaces/${ws}/users`, { ...AGENT, role: 'agent' });
+    // The agent joins through an invitation link, choosing their password.
+    const invite = await admin.req('POST', `/workspaces/${ws}/invites`, { email: AGENT.email, role: 'agent' });
+    const inviteToken = new URL(invite.link).searchParams.get('token');
+    await new Api(server.url).req('POST', '/invites/accept', { token: inviteToken, name: AGENT.name, password: AGENT.password });
 
     await pageA.getByText('No conversations here.').waitFor();
     await checkScreen(pageA, '02-inbox-empty');
