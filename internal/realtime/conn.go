@@ -373,11 +373,13 @@ type clientMessage struct {
 func (c *conn) readLoop() {
 	defer c.cleanup()
 	idle := c.h.cfg.PingInterval + c.h.cfg.WriteTimeout
-	for {
+	alive := func() {
 		if c.ctx.Err() == nil { // closing: close set the deadline
 			_ = c.w.nc.SetReadDeadline(time.Now().Add(idle))
 		}
-		data, err := c.w.readMessage(clientReadLimit, c.h.cfg.WriteTimeout)
+	}
+	for {
+		data, err := c.w.readMessage(clientReadLimit, c.h.cfg.WriteTimeout, alive)
 		if err != nil {
 			var ce *closeError
 			if errors.As(err, &ce) {

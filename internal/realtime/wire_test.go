@@ -332,3 +332,63 @@ func TestHub_fanoutWorkersCatchUpFromTheStore(t *testing.T) {
 	live := e.emit(t, event(parley.EventContactUpdated, `{}`)).Seq
 	expectAllInOrder(t, behind.until(seqIs(live)), live, `{}`)
 }
+
+func TestHub_keepalive(t *testing.T) {
+	t.Run("a client that only answers pings stays connected for several read deadlines", func(t *testing.T) {
+		const period = 100 * time.Millisecond
+		e := newEnv(t, func(c *realtime.Config) { c.PingInterval, c.WriteTimeout = period, period })
+		e.member("a", parley.RoleAgent)
+		rc := e.dialRaw(t, "a", false)
+		if _, els := rc.events(); len(els) != 1 || els[0].Type != "hello" {
+			t.Fatalf("first message = %+v, want a hello", els)
+		}
+		// The server drops a client silent for PingInterval+WriteTimeout;
+		// this one sends nothing but pongs for five times that.
+		idle := 2 * period
+		start, pings := time.Now(), 0
+		for pings < 5 || time.Since(start) < 5*idle {
+			h, p := rc.frame()
+			if h.OpCode != ws.OpPing {
+				t.Fatalf("after %v and %d pings: frame %v %q, want a ping", time.Since(start), pings, h.OpCode, p)
+			}
+			rc.write(ws.OpPong, p, false)
+			pings++
+		}
+		ev := e.emit(t, event(parley.EventContactUpdated, `{"id":"c-1"}`))
+		for {
+			h, p := rc.frame()
+			if h.OpCode == ws.OpPing {
+				rc.write(ws.OpPong, p, false)
+				continue
+			}
+			var els []element
+			if err := json.Unmarshal(p, &els); err != nil || len(els) != 1 || els[0].Seq != ev.Seq {
+				t.Fatalf("after %d pings: frame %v %q, want event %d", pings, h.OpCode, p, ev.Seq)
+			}
+			break
+		}
+		if n := e.hub.Connections(); n != 1 {
+			t.Errorf("Connections() = %d, want 1", n)
+		}
+	})
+	t.Run("a client that does not answer pings is dropped", func(t *testing.T) {
+		const period = 50 * time.Millisecond
+		e := newEnv(t, func(c *realtime.Config) { c.PingInterval, c.WriteTimeout = period, period })
+		e.member("a", parley.RoleAgent)
+		rc := e.dialRaw(t, "a", false)
+		rc.events()
+		_ = rc.nc.SetReadDeadline(time.Now().Add(timeout))
+		for {
+			h, err := ws.ReadHeader(rc.r)
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					t.Errorf("ReadHeader() = %v, want EOF (the server hung up)", err)
+				}
+				return
+			}
+			if _, err := io.CopyN(io.Discard, rc.r, h.Length); err != nil {
+				t.Fatalf("read payload: %v", err)
+			}
+		}
+	})
+}
