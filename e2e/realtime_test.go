@@ -178,3 +178,38 @@ func TestRealtime_TwoNodesShareEvents(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestRealtime_UpgradeHeaderDoesNotSkipTheCrossSiteCheck(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		cookie := "parley_session=" + s.token
+		upgrade := []string{"Cookie", cookie, "Origin", "http://evil.example", "Connection", "Upgrade", "Upgrade", "websocket",
+			"Sec-WebSocket-Version", "13", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}
+		r := n.do("PATCH", "/api/v1/me", "", map[string]string{"name": "Mallory"}, upgrade...)
+		if r.status != http.StatusForbidden {
+			t.Errorf("cross-site cookie PATCH /me with an Upgrade header = %d %s, want 403", r.status, r.body)
+		}
+		if me := n.must(200, "GET", "/api/v1/me", s.token, nil); strings.Contains(string(me.body), "Mallory") {
+			t.Errorf("GET /me = %s after a refused cross-site write, want the name unchanged", me.body)
+		}
+		// The WebSocket route checks Origin itself.
+		r = n.do("GET", "/api/v1/realtime?workspace_id="+s.workspace, "", nil, upgrade...)
+		if r.status != http.StatusForbidden {
+			t.Errorf("cross-site cookie WebSocket handshake = %d %s, want 403", r.status, r.body)
+		}
+		// From the app's own origin the cookie opens a socket.
+		req, _ := http.NewRequest("GET", n.base+"/api/v1/realtime?workspace_id="+s.workspace, nil)
+		for i := 0; i+1 < len(upgrade); i += 2 {
+			req.Header.Set(upgrade[i], upgrade[i+1])
+		}
+		req.Header.Set("Origin", n.base)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("same-origin handshake: %v", err)
+		}
+		resp.Body.Close() // the socket itself after a 101
+		if resp.StatusCode != http.StatusSwitchingProtocols {
+			t.Errorf("same-origin cookie WebSocket handshake = %d, want 101", resp.StatusCode)
+		}
+	})
+}
