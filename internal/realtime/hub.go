@@ -63,6 +63,11 @@ type EventStore interface {
 	// typing/viewing signals about a conversation the hub has not seen in
 	// an event yet. ENOTFOUND when the conversation does not exist.
 	ConversationAudience(ctx context.Context, workspaceID, conversationID string) (parley.Audience, error)
+	// ConversationAudiences returns who may see each of the conversations
+	// now, by id, in one round trip, for filtering the events a client
+	// missed while away. A conversation that does not exist (or no longer
+	// does) is left out.
+	ConversationAudiences(ctx context.Context, workspaceID string, conversationIDs []string) (map[string]parley.Audience, error)
 }
 
 // ActorLoader resolves a member of a workspace: when a socket opens, and
@@ -319,7 +324,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 	c.ws = ws
 	ws.mu.Lock()
 	hello, from := ws.headSeq, ws.from
-	c.cursor = hello
+	c.cursor, c.replayTo = hello, hello
 	ws.conns[c] = struct{}{}
 	ws.mu.Unlock()
 	c.mu.Lock()

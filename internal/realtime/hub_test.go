@@ -758,3 +758,104 @@ func TestHub_coalescesBusyWorkspaces(t *testing.T) {
 		}
 	}
 }
+
+func TestHub_replay(t *testing.T) {
+	summary := func(els []element) string {
+		var s []string
+		for _, el := range els {
+			s = append(s, fmt.Sprintf("%d:%s", el.Seq, el.Type))
+		}
+		return strings.Join(s, " ")
+	}
+	everyone, adminsOnly := &parley.Audience{}, &parley.Audience{VisibleTo: []string{}}
+	history := func(t *testing.T, e *env) (sentinel int64) {
+		e.emit(t, convEvent(parley.EventConversationCreated, "c1", everyone, nil)) // 1
+		e.emit(t, convEvent(parley.EventMessageCreated, "c1", everyone, nil))      // 2
+		notice := convEvent(parley.EventNotificationCreated, "c1", everyone, nil)
+		notice.Data = json.RawMessage(`{"user_id":"y","conversation_id":"c1"}`)
+		e.emit(t, notice)                                                                 // 3: y's, about c1
+		e.emit(t, convEvent(parley.EventConversationCreated, "c2", everyone, nil))        // 4
+		e.emit(t, convEvent(parley.EventMessageCreated, "c2", everyone, nil))             // 5
+		e.emit(t, convEvent(parley.EventConversationUpdated, "c1", adminsOnly, everyone)) // 6: y loses c1
+		e.emit(t, convEvent(parley.EventMessageCreated, "c1", adminsOnly, nil))           // 7
+		e.emit(t, convEvent(parley.EventMessageCreated, "c2", everyone, nil))             // 8
+		return e.emit(t, event(parley.EventContactUpdated, `{"id":"k1"}`)).Seq            // 9
+	}
+	// What y, who may no longer see c1, is replayed: c2 in full, c1 only
+	// as removed (a client resuming with c1 on its screen must drop it).
+	const wantY = "4:conversation.created 5:message.created 6:conversation.removed 8:message.created 9:contact.updated"
+	const wantAdmin = "1:conversation.created 2:message.created 4:conversation.created 5:message.created 6:conversation.updated 7:message.created 8:message.created 9:contact.updated"
+	for _, tt := range []struct {
+		name string
+		// live: a socket is open while the events happen, so that they
+		// are replayed from the ring rather than from the store.
+		live bool
+	}{
+		{"events replayed from the store are filtered by who may see the conversation now", false},
+		{"events replayed from the ring are filtered by who may see the conversation now", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.member("admin", parley.RoleAdmin)
+			e.member("y", parley.RoleAgent)
+			var sentinel int64
+			if tt.live {
+				admin := e.dial(t, "admin", "")
+				admin.hello()
+				sentinel = history(t, e)
+				admin.until(seqIs(sentinel))
+			} else {
+				sentinel = history(t, e)
+			}
+			y := e.dial(t, "y", "&since=0")
+			if hello := y.hello(); hello != sentinel {
+				t.Fatalf("hello seq = %d, want %d", hello, sentinel)
+			}
+			els := y.until(seqIs(sentinel))
+			if s := summary(els); s != wantY {
+				t.Errorf("y replayed %s\nwant %s", s, wantY)
+			}
+			for _, el := range els {
+				if el.Seq == 6 && string(el.Data) != `{"id":"c1"}` {
+					t.Errorf("conversation.removed data = %s, want only the id", el.Data)
+				}
+			}
+			admin := e.dial(t, "admin", "&since=0")
+			admin.hello()
+			if s := summary(admin.until(seqIs(sentinel))); s != wantAdmin {
+				t.Errorf("admin replayed %s\nwant %s (nothing filtered out)", s, wantAdmin)
+			}
+			// Live events after the replay are filtered as they were.
+			last := e.emit(t, convEvent(parley.EventMessageCreated, "c2", everyone, nil))
+			e.emit(t, convEvent(parley.EventMessageCreated, "c1", adminsOnly, nil))
+			end := e.emit(t, event(parley.EventContactUpdated, `{"id":"k1"}`))
+			if got := seqs(y.until(seqIs(end.Seq))); fmt.Sprint(got) != fmt.Sprint([]int64{last.Seq, end.Seq}) {
+				t.Errorf("y got live %v, want [%d %d]", got, last.Seq, end.Seq)
+			}
+		})
+	}
+
+	t.Run("a long replay reads the audiences once per page and live events never", func(t *testing.T) {
+		e := newEnv(t)
+		e.member("admin", parley.RoleAdmin)
+		e.member("y", parley.RoleAgent)
+		admin := e.dial(t, "admin", "")
+		admin.hello()
+		const n = 600
+		for i := range n {
+			e.emit(t, convEvent(parley.EventMessageCreated, fmt.Sprintf("c%d", i%3), everyone, nil))
+		}
+		admin.until(seqIs(n))
+		if got := e.store.AudienceReads(wsID); got != 0 {
+			t.Fatalf("live events read audiences %d times, want 0", got)
+		}
+		y := e.dial(t, "y", "&since=0")
+		y.hello()
+		if got := len(y.until(seqIs(n))); got != n {
+			t.Errorf("replayed %d events, want %d", got, n)
+		}
+		if got, most := e.store.AudienceReads(wsID), (n+255)/256; got == 0 || got > most {
+			t.Errorf("ConversationAudiences called %d times for %d events, want 1 to %d", got, n, most)
+		}
+	})
+}
