@@ -211,6 +211,9 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := s.Sessions.Actor(r.Context(), p.User, r.URL.Query().Get("workspace_id"))
 	if err != nil {
+		if statusOf(err) == http.StatusInternalServerError {
+			s.Logger.ErrorContext(r.Context(), "realtime actor failed", "user_id", p.User.ID, "err", err)
+		}
 		writeProblem(w, statusOf(err), parley.ErrorMessage(err))
 		return
 	}

@@ -395,8 +395,8 @@ const closeWait = 5 * time.Second
 // ping keeps the connection alive. A client that does not answer is
 // dropped by the read loop's deadline.
 func (c *conn) ping() {
-	if err := c.w.write(wsproto.OpPing, nil, c.h.cfg.WriteTimeout); err != nil && c.ctx.Err() == nil {
-		c.drop()
+	if err := c.w.write(wsproto.OpPing, nil, c.h.cfg.WriteTimeout); err != nil && !errors.Is(err, errClosing) && c.ctx.Err() == nil {
+		c.failed(err)
 	}
 }
 

@@ -1,14 +1,17 @@
 package realtime_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -858,4 +861,39 @@ func TestHub_replay(t *testing.T) {
 			t.Errorf("ConversationAudiences called %d times for %d events, want 1 to %d", got, n, most)
 		}
 	})
+}
+
+// logBuffer collects a hub's log lines; the hub logs from many goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestHub_ServeWS_internalErrorsAreLogged(t *testing.T) {
+	var logs logBuffer
+	e := newEnv(t, func(c *realtime.Config) { c.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	e.member("u1", parley.RoleAgent)
+	e.store.FailWith(errors.New("disk on fire"))
+	r := httptest.NewRequest(http.MethodGet, "/api/v1/realtime", nil)
+	err := e.hub.ServeWS(httptest.NewRecorder(), r, parley.Actor{UserID: "u1", WorkspaceID: wsID})
+	if parley.ErrorCode(err) != parley.EINTERNAL || strings.Contains(parley.ErrorMessage(err), "disk") {
+		t.Errorf("ServeWS() = %v, want EINTERNAL with a message that does not tell the cause", err)
+	}
+	for _, want := range []string{`msg="realtime load actor failed"`, `workspace_id=ws-1`, `user_id=u1`, `err="disk on fire"`} {
+		if got := logs.String(); !strings.Contains(got, want) {
+			t.Errorf("log = %q, want it to contain %s", got, want)
+		}
+	}
 }
