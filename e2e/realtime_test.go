@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/parleyhq/parley/internal/realtime/realtimetest"
 	"github.com/parleyhq/parley/internal/sqlstore/storetest"
 )
 
 // wsClient is a WebSocket client of /api/v1/realtime.
 type wsClient struct {
 	t    *testing.T
-	conn *websocket.Conn
+	conn *realtimetest.Client
 	ctx  context.Context
 	// pending holds the rest of a message whose first events were taken:
 	// one message carries several events when they were ready together.
@@ -39,7 +39,7 @@ func (n *node) dial(t *testing.T, s session, token string, since string) *wsClie
 	if since != "" {
 		u += "&since=" + since
 	}
-	c, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
+	c, err := realtimetest.Dial(ctx, u, realtimetest.DialOptions{Header: http.Header{"Authorization": {"Bearer " + token}}})
 	if err != nil {
 		t.Fatalf("dial realtime: %v", err)
 	}
@@ -65,7 +65,7 @@ func (w *wsClient) next(typ string) frame {
 // fill reads the next message into pending.
 func (w *wsClient) fill(doing string) {
 	w.t.Helper()
-	_, raw, err := w.conn.Read(w.ctx)
+	raw, err := w.conn.Read(w.ctx)
 	if err != nil {
 		w.t.Fatalf("%s: %v", doing, err)
 	}
@@ -83,7 +83,7 @@ func (w *wsClient) fill(doing string) {
 func (w *wsClient) send(v any) {
 	w.t.Helper()
 	raw, _ := json.Marshal(v)
-	if err := w.conn.Write(w.ctx, websocket.MessageText, raw); err != nil {
+	if err := w.conn.Write(w.ctx, raw); err != nil {
 		w.t.Fatalf("send: %v", err)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gobwas/ws"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/broker"
@@ -124,7 +124,7 @@ type element struct {
 // client is a real WebSocket client; a goroutine reads its messages.
 type client struct {
 	t      *testing.T
-	c      *websocket.Conn
+	c      *realtimetest.Client
 	frames chan []element
 	err    error // set before frames closes
 }
@@ -134,20 +134,15 @@ func (e *env) dial(t *testing.T, user, query string) *client {
 	return e.dialWith(t, user, query, nil, true)
 }
 
-func (e *env) dialWith(t *testing.T, user, query string, hc *http.Client, read bool) *client {
+func (e *env) dialWith(t *testing.T, user, query string, netDial func(context.Context, string, string) (net.Conn, error), read bool) *client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	u := "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/api/v1/realtime?workspace_id=" + wsID + query
-	c, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPClient: hc, HTTPHeader: http.Header{"X-User": {user}}})
+	c, err := realtimetest.Dial(ctx, u, realtimetest.DialOptions{Header: http.Header{"X-User": {user}}, NetDial: netDial})
 	if err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		t.Fatalf("Dial(%s) = %v (status %d)", u, err, status)
+		t.Fatalf("Dial(%s) = %v (status %d)", u, err, realtimetest.HandshakeStatus(err))
 	}
-	c.SetReadLimit(-1)
 	cl := &client{t: t, c: c, frames: make(chan []element, 4096)}
 	t.Cleanup(func() { _ = c.CloseNow() })
 	if read {
@@ -165,13 +160,13 @@ func (e *env) dialSlow(t *testing.T, user string) *client {
 			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
 		})
 	}}
-	return e.dialWith(t, user, "", &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}, false)
+	return e.dialWith(t, user, "", dialer.DialContext, false)
 }
 
 func (cl *client) readAll() {
 	defer close(cl.frames)
 	for {
-		_, b, err := cl.c.Read(context.Background())
+		b, err := cl.c.Read(context.Background())
 		if err != nil {
 			cl.err = err
 			return
@@ -227,13 +222,13 @@ func (cl *client) until(stop func(element) bool) []element {
 func seqIs(n int64) func(element) bool { return func(el element) bool { return el.Seq == n } }
 
 // closed waits for the server to close the socket and returns its status.
-func (cl *client) closed() websocket.StatusCode {
+func (cl *client) closed() ws.StatusCode {
 	cl.t.Helper()
 	for {
 		select {
 		case _, ok := <-cl.frames:
 			if !ok {
-				return websocket.CloseStatus(cl.err)
+				return realtimetest.CloseStatus(cl.err)
 			}
 		case <-time.After(timeout):
 			cl.t.Fatalf("socket not closed within %v", timeout)
@@ -246,7 +241,7 @@ func (cl *client) send(v any) {
 	b, _ := json.Marshal(v)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := cl.c.Write(ctx, websocket.MessageText, b); err != nil {
+	if err := cl.c.Write(ctx, b); err != nil {
 		cl.t.Fatalf("Write() = %v", err)
 	}
 }
@@ -437,8 +432,8 @@ func TestHub_ServeWS(t *testing.T) {
 		cl := e.dial(t, "u1", "")
 		cl.hello()
 		e.stop()
-		if got := cl.closed(); got != websocket.StatusGoingAway {
-			t.Errorf("close status = %v, want %v", got, websocket.StatusGoingAway)
+		if got := cl.closed(); got != ws.StatusGoingAway {
+			t.Errorf("close status = %v, want %v", got, ws.StatusGoingAway)
 		}
 	})
 }
@@ -499,7 +494,7 @@ func TestHub_ServeWS_origin(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
-			c, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: h})
+			c, err := realtimetest.Dial(ctx, u, realtimetest.DialOptions{Header: h})
 			if tt.ok && err != nil {
 				t.Fatalf("Dial() = %v, want success", err)
 			}
@@ -508,8 +503,8 @@ func TestHub_ServeWS_origin(t *testing.T) {
 					c.CloseNow()
 					t.Fatal("Dial() succeeded, want refusal")
 				}
-				if resp == nil || resp.StatusCode != http.StatusForbidden {
-					t.Errorf("Dial() response = %v, want 403", resp)
+				if got := realtimetest.HandshakeStatus(err); got != http.StatusForbidden {
+					t.Errorf("Dial() = %v (status %d), want 403", err, got)
 				}
 				return
 			}
@@ -595,8 +590,8 @@ func TestHub_filtering(t *testing.T) {
 		e.store.RemoveMember(wsID, "a1")
 		e.emit(t, event("member.removed", `{"user_id":"a1"}`))
 		e.emit(t, event(parley.EventContactUpdated, `{}`))
-		if got := cl.closed(); got != websocket.StatusPolicyViolation {
-			t.Errorf("close status = %v, want %v", got, websocket.StatusPolicyViolation)
+		if got := cl.closed(); got != ws.StatusPolicyViolation {
+			t.Errorf("close status = %v, want %v", got, ws.StatusPolicyViolation)
 		}
 		if got := seqs(other.until(seqIs(2))); fmt.Sprint(got) != "[1 2]" {
 			t.Errorf("other member got %v, want [1 2]", got)
@@ -662,7 +657,7 @@ func TestHub_signals(t *testing.T) {
 		_, a, b, _ := setup(t)
 		a.send(map[string]string{"type": "viewing", "conversation_id": "conv-1", "state": "on"})
 		expect(t, b, "viewing", "on")
-		a.c.Close(websocket.StatusNormalClosure, "")
+		a.c.Close(ws.StatusNormalClosure, "")
 		expect(t, b, "viewing", "off")
 	})
 

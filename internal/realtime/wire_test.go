@@ -14,13 +14,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/gobwas/httphead"
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsflate"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/realtime"
+	"github.com/parleyhq/parley/internal/realtime/realtimetest"
 )
 
 // rawClient speaks the wire protocol frame by frame, to check what the
@@ -142,14 +142,14 @@ func TestHub_deflate(t *testing.T) {
 		})
 	}
 
-	t.Run("library clients in either compression mode read the same events", func(t *testing.T) {
+	t.Run("clients in every compression mode read the same events", func(t *testing.T) {
 		e := newEnv(t)
 		e.member("u1", parley.RoleAgent)
-		read := func(c *websocket.Conn) []element {
+		read := func(c *realtimetest.Client) []element {
 			t.Helper()
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
-			_, b, err := c.Read(ctx)
+			b, err := c.Read(ctx)
 			if err != nil {
 				t.Fatalf("Read() = %v", err)
 			}
@@ -159,16 +159,18 @@ func TestHub_deflate(t *testing.T) {
 			}
 			return els
 		}
-		var clients []*websocket.Conn
-		for _, mode := range []websocket.CompressionMode{websocket.CompressionNoContextTakeover, websocket.CompressionContextTakeover, websocket.CompressionDisabled} {
+		var clients []*realtimetest.Client
+		for _, mode := range []realtimetest.Compression{realtimetest.NoContextTakeover, realtimetest.ContextTakeover, realtimetest.NoCompression} {
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			u := "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/api/v1/realtime?workspace_id=" + wsID
-			c, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"X-User": {"u1"}}, CompressionMode: mode})
+			c, err := realtimetest.Dial(ctx, u, realtimetest.DialOptions{Header: http.Header{"X-User": {"u1"}}, Compression: mode})
 			cancel()
 			if err != nil {
 				t.Fatalf("Dial(mode %v) = %v", mode, err)
 			}
-			c.SetReadLimit(-1)
+			if got, want := c.Deflate(), mode != realtimetest.NoCompression; got != want {
+				t.Errorf("Dial(mode %v): permessage-deflate accepted = %v, want %v", mode, got, want)
+			}
 			t.Cleanup(func() { c.CloseNow() })
 			if els := read(c); len(els) != 1 || els[0].Type != "hello" {
 				t.Fatalf("first message = %+v, want hello", els)
