@@ -151,7 +151,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *http.Request {
 			return nil
 		}
 	}
-	if viaCookie && r.Header.Get("Upgrade") == "" {
+	// No request skips the check, whatever its headers: the WebSocket
+	// handshake is a GET, which the check lets through, and the hub then
+	// checks its Origin itself.
+	if viaCookie {
 		if err := s.csrf.Check(r); err != nil {
 			writeProblem(w, http.StatusForbidden, "Cross-site request refused.")
 			return nil
@@ -231,6 +234,9 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := s.Sessions.Actor(r.Context(), p.User, r.URL.Query().Get("workspace_id"))
 	if err != nil {
+		if statusOf(err) == http.StatusInternalServerError {
+			s.Logger.ErrorContext(r.Context(), "realtime actor failed", "user_id", p.User.ID, "err", err)
+		}
 		writeProblem(w, statusOf(err), parley.ErrorMessage(err))
 		return
 	}
