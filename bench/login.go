@@ -34,7 +34,7 @@ func login(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	hasher := auth.NewHasher(4)
+	hasher := auth.NewHasher(auth.DefaultConcurrency())
 	n, err := startNodeHasher(ctx, *pg, "", hasher)
 	if err != nil {
 		return err

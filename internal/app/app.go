@@ -78,7 +78,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 		a.clock = parley.SystemClock{}
 	}
 	if a.hasher == nil {
-		a.hasher = auth.NewHasher(4)
+		a.hasher = auth.NewHasher(auth.DefaultConcurrency())
 	}
 	key, err := a.secretKey()
 	if err != nil {
