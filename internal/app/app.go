@@ -60,9 +60,11 @@ type App struct {
 	clock    parley.Clock
 	hasher   *auth.Hasher
 	signer   *secret.Signer
-	blobs    blob.Store
-	listener net.Listener
-	server   *http.Server
+	// instanceKey signs known-device cookies (session).
+	instanceKey []byte
+	blobs       blob.Store
+	listener    net.Listener
+	server      *http.Server
 	// metricsListener serves /metrics when PARLEY_METRICS_ADDR is set.
 	metricsListener net.Listener
 }
@@ -89,6 +91,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.signer = secret.NewSigner(key, "media links")
+	a.instanceKey = key
 	if err := a.openBroker(ctx); err != nil {
 		return nil, err
 	}
@@ -167,7 +170,11 @@ func (a *App) build(opts Options) error {
 	if err != nil {
 		return fmt.Errorf("PARLEY_ALLOW_PRIVATE_ADDRESSES: %w", err)
 	}
-	a.Sessions = session.New(a.Store, a.hasher, a.clock)
+	proxies, err := a.Config.Proxies()
+	if err != nil {
+		return err
+	}
+	a.Sessions = session.New(a.Store, a.hasher, a.clock).WithInstanceKey(a.instanceKey)
 	ch, err := NewChannels(a.Config, a.Store, guard, a.signer, a.clock, a.Log)
 	if err != nil {
 		return err
@@ -206,7 +213,7 @@ func (a *App) build(opts Options) error {
 	api := httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
 		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
-		Channels: ch, Extra: ch.Register, Blobs: ch.Blobs(),
+		Channels: ch, Extra: ch.Register, Blobs: ch.Blobs(), TrustedProxies: proxies,
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)

@@ -100,13 +100,3 @@ func (tx *Tx) DeleteSession(ctx context.Context, userID, sessionID string) error
 	}
 	return mustAffect(res, "Token")
 }
-
-// DeleteOtherLoginSessions revokes a user's browser sessions except keep
-// (after a password change).
-func (tx *Tx) DeleteOtherLoginSessions(ctx context.Context, userID, keep string) error {
-	_, err := tx.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND kind = 'session' AND id <> $2`, userID, keep)
-	if err != nil {
-		return fmt.Errorf("revoke sessions: %w", err)
-	}
-	return nil
-}
