@@ -25,17 +25,22 @@ import (
 // login measures the memory a burst of concurrent correct sign-ins costs
 // the server (in this process, with the production argon2id hasher): RSS
 // before, its peak during, and some time after. Each sign-in is a distinct
-// user, from the same address, as a shift of agents signing in at once.
+// user, as a shift of agents signing in at once, each from an address of
+// its own behind a trusted proxy (-one-address sends them all from one
+// address: more than MaxIPFailures at once are then refused with 429,
+// since every attempt holds a slot of its address's limit until its
+// password is checked).
 func login(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("login", flag.ContinueOnError)
 	count := fs.Int("n", 200, "concurrent sign-ins (one user each)")
 	after := fs.Duration("after", 10*time.Second, "how long after the burst to read RSS again")
+	oneAddress := fs.Bool("one-address", false, "send every sign-in from one address")
 	pg := postgresURL(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	hasher := auth.NewHasher(auth.DefaultConcurrency())
-	n, err := startNodeHasher(ctx, *pg, "", hasher)
+	n, err := startNodeHasher(ctx, *pg, "", hasher, "127.0.0.1/32")
 	if err != nil {
 		return err
 	}
@@ -84,12 +89,17 @@ func login(ctx context.Context, args []string) error {
 	var ok, failed atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
-	for _, email := range emails {
+	for i, email := range emails {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			raw, _ := json.Marshal(map[string]string{"email": email, "password": "correct horse battery"})
-			resp, err := client.Post(n.base+"/api/v1/auth/login", "application/json", bytes.NewReader(raw))
+			req, _ := http.NewRequest("POST", n.base+"/api/v1/auth/login", bytes.NewReader(raw))
+			req.Header.Set("Content-Type", "application/json")
+			if !*oneAddress {
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.18.%d.%d", i/250, i%250+1))
+			}
+			resp, err := client.Do(req)
 			if err != nil {
 				failed.Add(1)
 				return
