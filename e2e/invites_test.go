@@ -13,21 +13,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/clocktest"
-	"github.com/parleyhq/parley/internal/sqlstore/storetest"
 )
-
-// eachEngineWith is eachEngine with node options (a clock).
-func eachEngineWith(t *testing.T, o nodeOptions, fn func(t *testing.T, n *node)) {
-	for _, e := range storetest.Engines(t) {
-		t.Run(string(e), func(t *testing.T) {
-			o := o
-			if e == storetest.Postgres {
-				o.databaseURL = storetest.Schema(t)
-			}
-			fn(t, start(t, o))
-		})
-	}
-}
 
 // secondWorkspace creates another workspace with its own admin (as an
 // operator does with parley user create) and signs the admin in.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -30,6 +31,10 @@ const MaxBodyBytes = 1 << 20
 
 // CookieName is the session cookie.
 const CookieName = "parley_session"
+
+// DeviceCookieName is the known-device cookie (see session.Login): sent
+// only to the sign-in endpoint.
+const DeviceCookieName = "parley_device"
 
 // Deps are what the API serves.
 type Deps struct {
@@ -57,6 +62,9 @@ type Deps struct {
 	App http.Handler
 	// Blobs holds message attachments.
 	Blobs BlobGetter
+	// TrustedProxies are the reverse proxies (PARLEY_TRUSTED_PROXIES)
+	// whose X-Forwarded-For names the client; empty ignores the header.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP handler.
@@ -247,12 +255,52 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request) {
 	s.Realtime(w, r, a)
 }
 
-// clientIP is the peer address (a proxy in front should be trusted
-// explicitly before X-Forwarded-For is believed; not yet configurable).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+// clientIP is the client's address: the TCP peer's, unless the peer is a
+// trusted proxy; then X-Forwarded-For is read from the right (each proxy
+// appends the address it received from), skipping trusted proxies, and the
+// first address that is not one is the client. What lies left of it was
+// written by the client and is never believed.
+func (s *Server) clientIP(r *http.Request) string {
+	return clientAddr(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.TrustedProxies)
+}
+
+// clientAddr is clientIP for a peer address ("host:port"), the
+// X-Forwarded-For header values and the trusted proxies.
+func clientAddr(remoteAddr string, forwarded []string, trusted []netip.Prefix) string {
+	peer, err := netip.ParseAddrPort(remoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host, _, err := net.SplitHostPort(remoteAddr)
+		if err != nil {
+			return remoteAddr
+		}
+		return host
 	}
-	return host
+	client := peer.Addr().Unmap()
+	if !isTrusted(client, trusted) {
+		return client.String()
+	}
+	var hops []string
+	for _, v := range forwarded {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // not an address: stop at the last proxy that wrote one
+		}
+		client = hop.Unmap().WithZone("")
+		if !isTrusted(client, trusted) {
+			break
+		}
+	}
+	return client.String()
+}
+
+func isTrusted(ip netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

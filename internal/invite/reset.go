@@ -149,6 +149,7 @@ func (s *Service) ConfirmReset(ctx context.Context, token, password string) erro
 		if err := tx.SetPassword(ctx, r.UserID, hash); err != nil {
 			return err
 		}
-		return tx.RevokeUserCredentials(ctx, r.UserID)
+		_, err = tx.RevokeUserCredentials(ctx, r.UserID, "")
+		return err
 	})
 }

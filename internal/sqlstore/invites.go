@@ -208,12 +208,3 @@ func (tx *Tx) ConsumePasswordReset(ctx context.Context, tokenHash string) (*Pass
 	}
 	return r, nil
 }
-
-// RevokeUserCredentials signs a user out everywhere: every browser session
-// and every personal API token.
-func (tx *Tx) RevokeUserCredentials(ctx context.Context, userID string) error {
-	if _, err := tx.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
-		return fmt.Errorf("revoke credentials: %w", err)
-	}
-	return nil
-}
