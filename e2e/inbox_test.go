@@ -67,3 +67,24 @@ func TestConversation_PreviewLiveEqualsReload(t *testing.T) {
 		}
 	})
 }
+
+// TestMembers_NewMemberIsOnline: availability is the member's choice, and a
+// new member who has not chosen is online (not "offline" while signed in).
+func TestMembers_NewMemberIsOnline(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		_, boID := n.agent(s, "bo@example.com")
+		var users struct {
+			Items []map[string]any `json:"items"`
+		}
+		n.must(200, "GET", s.ws("/users"), s.token, nil).json(t, &users)
+		for _, u := range users.Items {
+			if u["availability"] != "online" {
+				t.Errorf("user %v (%v) availability = %v, want online", u["email"], u["id"] == boID, u["availability"])
+			}
+		}
+		if len(users.Items) != 2 {
+			t.Errorf("users = %d, want 2", len(users.Items))
+		}
+	})
+}
