@@ -219,8 +219,8 @@ func TestAPIChannel_EndToEnd(t *testing.T) {
 			t.Errorf("item contact/preview = %v / %v", it["contact"], it["last_message"])
 		}
 		reply := n.must(201, "POST", s.ws("/conversations/"+cid+"/messages"), s.token, map[string]any{"content": "On its way!"}).m(t)
-		if reply["status"] != "sent" || reply["direction"] != "out" || reply["sender"].(map[string]any)["kind"] != "agent" {
-			t.Errorf("reply = %v, want an outbound agent message marked sent (no callback URL)", reply)
+		if reply["status"] != "stored" || reply["direction"] != "out" || reply["sender"].(map[string]any)["kind"] != "agent" {
+			t.Errorf("reply = %v, want an outbound agent message marked stored (no callback URL: nothing was sent)", reply)
 		}
 		note := n.must(201, "POST", s.ws("/conversations/"+cid+"/messages"), s.token, map[string]any{"content": "VIP", "private": true}).m(t)
 		if note["private"] != true {
