@@ -212,12 +212,24 @@ type Audience struct {
 type MessagePreview struct {
 	Content string `json:"content"`
 	// Attachments counts the message's files.
-	Attachments int       `json:"attachments"`
-	Direction   string    `json:"direction"`
-	SenderKind  string    `json:"sender_kind"`
-	Channel     string    `json:"channel"`
-	Private     bool      `json:"private"`
-	CreatedAt   time.Time `json:"created_at"`
+	Attachments int    `json:"attachments"`
+	Direction   string `json:"direction"`
+	SenderKind  string `json:"sender_kind"`
+	// SenderID and SenderName say who wrote it (an agent's user id and
+	// name), so a list can say "You" to its author and the name to others.
+	SenderID   string    `json:"sender_id,omitempty"`
+	SenderName string    `json:"sender_name,omitempty"`
+	Channel    string    `json:"channel"`
+	Private    bool      `json:"private"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// ShownInPreview is the one rule for a conversation list's preview: the
+// last message that is neither a private note nor a system line. The write
+// path applies it when it stores a message, and the live event carries the
+// stored preview, so a list shows the same before and after a reload.
+func ShownInPreview(m *Message) bool {
+	return !m.Private && m.Sender.Kind != SenderSystem
 }
 
 // ConversationItem is a conversation as listed for one user: the

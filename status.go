@@ -83,6 +83,10 @@ const (
 	DeliveryUndelivered DeliveryStatus = "undelivered"
 	DeliveryBounced     DeliveryStatus = "bounced"
 	DeliverySpam        DeliveryStatus = "spam"
+	// DeliveryStored marks a reply kept for clients to read through the API
+	// because its inbox has nowhere to send it (an API inbox without a
+	// callback URL): nothing was sent anywhere.
+	DeliveryStored DeliveryStatus = "stored"
 	// DeliveryReceived marks inbound messages, which have no delivery to track.
 	DeliveryReceived DeliveryStatus = "received"
 )
@@ -96,6 +100,7 @@ var deliveryRank = map[DeliveryStatus]int{
 	DeliveryQueued:      10,
 	DeliverySending:     20,
 	DeliverySent:        30,
+	DeliveryStored:      30,
 	DeliveryFailed:      35,
 	DeliveryUndelivered: 35,
 	DeliveryBounced:     35,

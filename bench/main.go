@@ -5,6 +5,8 @@
 //	go run ./bench realtime [-rate 200] [-agents 1,100,1000] [-postgres URL] [-nats URL]
 //	                                                 inbound -> WebSocket latency p50/p99
 //	go run ./bench list [-n 100000] [-postgres URL]    conversation list and count p50/p99
+//	go run ./bench login [-n 200] [-after 10s]          RSS before, during and after a burst of
+//	                                                 concurrent correct sign-ins (real argon2id)
 //
 // PostgreSQL runs when -postgres (or PARLEY_BENCH_POSTGRES_URL, or
 // PARLEY_TEST_POSTGRES_URL) names a database; every run uses a fresh schema.
@@ -31,6 +33,8 @@ func main() {
 		err = realtime(ctx, os.Args[2:])
 	case "list":
 		err = list(ctx, os.Args[2:])
+	case "login":
+		err = login(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

@@ -45,6 +45,12 @@ func startNode(ctx context.Context, dbURL string) (*node, error) {
 
 // startNodeWith is startNode with a NATS broker when natsURL is set.
 func startNodeWith(ctx context.Context, dbURL, natsURL string) (*node, error) {
+	return startNodeHasher(ctx, dbURL, natsURL, auth.NewTestHasher(), "")
+}
+
+// startNodeHasher is startNodeWith with the password hasher given (the
+// login benchmark measures the real one) and PARLEY_TRUSTED_PROXIES.
+func startNodeHasher(ctx context.Context, dbURL, natsURL string, hasher *auth.Hasher, trustedProxies string) (*node, error) {
 	dir, err := os.MkdirTemp("", "parley-bench-")
 	if err != nil {
 		return nil, err
@@ -59,9 +65,9 @@ func startNodeWith(ctx context.Context, dbURL, natsURL string) (*node, error) {
 	}
 	n.dbURL = dbURL
 	cfg := &config.Config{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: dbURL, NATSURL: natsURL, EventRetention: 168 * time.Hour,
-		SecretKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}
+		SecretKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", TrustedProxies: trustedProxies}
 	runCtx, cancel := context.WithCancel(ctx)
-	a, err := app.New(runCtx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler), Hasher: auth.NewTestHasher(), NoApp: true})
+	a, err := app.New(runCtx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler), Hasher: hasher, NoApp: true})
 	if err != nil {
 		cancel()
 		return nil, err

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/parleyhq/parley/internal/config"
 )
 
 func TestSetup_OnceEvenWhenRacing(t *testing.T) {
@@ -74,8 +76,17 @@ func TestAuth_LoginTokensAndRevocation(t *testing.T) {
 		if r := n.do("GET", "/api/v1/me", api, nil); r.status != 401 {
 			t.Errorf("revoked API token = %d, want 401", r.status)
 		}
-		// A password change revokes the other sessions, not this one.
-		n.must(204, "POST", "/api/v1/me/password", s.token, map[string]string{"current_password": "correct horse", "new_password": "battery staple"})
+		// A password change revokes the other sessions and every API
+		// token, not this session.
+		api = n.must(201, "POST", "/api/v1/tokens", s.token, map[string]string{"name": "ci"}).m(t)["token"].(string)
+		n.must(200, "GET", "/api/v1/me", api, nil)
+		changed := n.must(200, "POST", "/api/v1/me/password", s.token, map[string]string{"current_password": "correct horse", "new_password": "battery staple"})
+		if got := string(changed.body); !strings.Contains(got, `"revoked":{"sessions":1,"api_tokens":1}`) {
+			t.Errorf("password change = %s, want it to say 1 session and 1 API token were revoked", got)
+		}
+		if r := n.do("GET", "/api/v1/me", api, nil); r.status != 401 {
+			t.Errorf("API token after password change = %d, want 401", r.status)
+		}
 		n.must(200, "GET", "/api/v1/me", s.token, nil)
 		if r := n.do("GET", "/api/v1/me", second, nil); r.status != 401 {
 			t.Errorf("other session after password change = %d, want 401", r.status)
@@ -87,19 +98,68 @@ func TestAuth_LoginTokensAndRevocation(t *testing.T) {
 	})
 }
 
-func TestAuth_FailedLoginsAreRateLimited(t *testing.T) {
+func TestAuth_FailedLoginsAreDelayed(t *testing.T) {
 	eachEngine(t, func(t *testing.T, n *node) {
 		n.bootstrap()
-		var last int
-		for range 10 {
-			last = n.do("POST", "/api/v1/auth/login", "", map[string]string{"email": "ada@example.com", "password": "nope-nope"}).status
+		wrong := map[string]string{"email": "ada@example.com", "password": "nope-nope"}
+		for i := range 3 {
+			if r := n.do("POST", "/api/v1/auth/login", "", wrong); r.status != 401 {
+				t.Fatalf("wrong password %d = %d, want 401", i+1, r.status)
+			}
 		}
-		if last != 401 {
-			t.Fatalf("10th wrong password = %d, want 401", last)
+		r := n.do("POST", "/api/v1/auth/login", "", wrong)
+		if r.status != 429 || r.header.Get("Retry-After") != "1" {
+			t.Errorf("4th wrong password at once = %d, Retry-After %q; want 429, 1", r.status, r.header.Get("Retry-After"))
 		}
-		r := n.do("POST", "/api/v1/auth/login", "", map[string]string{"email": "ada@example.com", "password": "correct horse"})
-		if r.status != 429 {
-			t.Errorf("login after 10 failures = %d, want 429 even with the right password", r.status)
+	})
+}
+
+// client returns the headers of a request from addr through the proxy on
+// loopback.
+func client(addr string, more ...string) []string {
+	return append([]string{"X-Forwarded-For", addr}, more...)
+}
+
+func TestAuth_OwnerSignsInUnderAttack(t *testing.T) {
+	eachEngineWith(t, nodeOptions{configure: func(c *config.Config) { c.TrustedProxies = "127.0.0.0/8" }}, func(t *testing.T, n *node) {
+		n.bootstrap()
+		right := map[string]string{"email": "ada@example.com", "password": "correct horse"}
+		first := n.do("POST", "/api/v1/auth/login", "", right, client("203.0.113.9")...)
+		if first.status != 200 {
+			t.Fatalf("first sign-in = %d %s", first.status, first.body)
+		}
+		var device string
+		for _, c := range (&http.Response{Header: first.header}).Cookies() {
+			if c.Name == "parley_device" {
+				device = c.Value
+			}
+		}
+		if device == "" {
+			t.Fatalf("no parley_device cookie in %q", first.header.Values("Set-Cookie"))
+		}
+		// 60 wrong passwords at once, from 60 addresses behind the proxy.
+		var mu sync.Mutex
+		statuses := map[int]int{}
+		var wg sync.WaitGroup
+		for i := range 60 {
+			wg.Go(func() {
+				r := n.do("POST", "/api/v1/auth/login", "", map[string]string{"email": "ada@example.com", "password": "guess-guess"},
+					client(fmt.Sprintf("198.51.100.%d", i))...)
+				mu.Lock()
+				statuses[r.status]++
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		if statuses[401] > 10 || statuses[401]+statuses[429] != 60 {
+			t.Errorf("60 parallel wrong passwords: %v, want at most 10 checked (401), the rest 429", statuses)
+		}
+		if r := n.do("POST", "/api/v1/auth/login", "", right, client("203.0.113.10")...); r.status != 429 || r.header.Get("Retry-After") == "" {
+			t.Errorf("right password from a new device under attack = %d (Retry-After %q), want 429 with Retry-After", r.status, r.header.Get("Retry-After"))
+		}
+		r := n.do("POST", "/api/v1/auth/login", "", right, client("203.0.113.10", "Cookie", "parley_device="+device)...)
+		if r.status != 200 {
+			t.Errorf("right password from the known device under attack = %d %s, want 200", r.status, r.body)
 		}
 	})
 }
@@ -108,14 +168,14 @@ func TestAuth_FailedLoginsAreRateLimitedPerAddress(t *testing.T) {
 	eachEngine(t, func(t *testing.T, n *node) {
 		n.bootstrap()
 		// Guessing across many accounts from one address is stopped too.
-		for i := range 50 {
+		for i := range 100 {
 			if r := n.do("POST", "/api/v1/auth/login", "", map[string]string{"email": fmt.Sprintf("nobody%d@example.com", i), "password": "guess-guess"}); r.status != 401 {
 				t.Fatalf("failed login %d = %d, want 401", i, r.status)
 			}
 		}
 		r := n.do("POST", "/api/v1/auth/login", "", map[string]string{"email": "ada@example.com", "password": "correct horse"})
 		if r.status != 429 {
-			t.Errorf("login after 50 failures from one address = %d, want 429", r.status)
+			t.Errorf("login from a new device after 100 failures from its address = %d, want 429", r.status)
 		}
 	})
 }
@@ -159,8 +219,8 @@ func TestAPIChannel_EndToEnd(t *testing.T) {
 			t.Errorf("item contact/preview = %v / %v", it["contact"], it["last_message"])
 		}
 		reply := n.must(201, "POST", s.ws("/conversations/"+cid+"/messages"), s.token, map[string]any{"content": "On its way!"}).m(t)
-		if reply["status"] != "sent" || reply["direction"] != "out" || reply["sender"].(map[string]any)["kind"] != "agent" {
-			t.Errorf("reply = %v, want an outbound agent message marked sent (no callback URL)", reply)
+		if reply["status"] != "stored" || reply["direction"] != "out" || reply["sender"].(map[string]any)["kind"] != "agent" {
+			t.Errorf("reply = %v, want an outbound agent message marked stored (no callback URL: nothing was sent)", reply)
 		}
 		note := n.must(201, "POST", s.ws("/conversations/"+cid+"/messages"), s.token, map[string]any{"content": "VIP", "private": true}).m(t)
 		if note["private"] != true {
@@ -209,8 +269,7 @@ func TestAPI_OtherWorkspacesAreInvisible(t *testing.T) {
 		_, cid := n.inbound(s, "c", "m", "secret")
 		// An admin of the workspace invites an agent elsewhere: a user who
 		// is not a member of Acme must get 404 for everything in it.
-		n.must(201, "POST", s.ws("/users"), s.token, map[string]string{"email": "eve@example.com", "name": "Eve", "password": "password123", "role": "agent"})
-		eve := n.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"email": "eve@example.com", "password": "password123"}).m(t)["token"].(string)
+		eve, _ := n.join(s, "eve@example.com", "password123", "agent")
 		n.must(204, "DELETE", s.ws("/users/"+n.userID(s, "eve@example.com")), s.token, nil)
 		for _, p := range []string{"/conversations", "/conversations/" + cid, "/conversations/" + cid + "/messages", "/inboxes", "/contacts"} {
 			if r := n.do("GET", s.ws(p), eve, nil); r.status != 404 || strings.Contains(string(r.body), "secret") {

@@ -80,6 +80,12 @@ func TestDelivery_RepliesReachTheCallbackSigned(t *testing.T) {
 			if !strings.Contains(body, "Yes, 3 left") || strings.Contains(body, "A secret note") {
 				t.Errorf("callback body = %s", body)
 			}
+			// The customer and the number: a receiver routes it without a lookup.
+			for _, want := range []string{`"conversation_number":1`, `"source_id":"cust"`, `"name":"Customer cust"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("callback body = %s, want it to hold %s", body, want)
+				}
+			}
 		case <-time.After(10 * time.Second):
 			t.Fatal("the reply never reached the callback URL")
 		}

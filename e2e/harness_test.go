@@ -105,9 +105,14 @@ func (n *node) waitReady() {
 
 // eachEngine runs fn against a node on SQLite and one on PostgreSQL.
 func eachEngine(t *testing.T, fn func(t *testing.T, n *node)) {
+	eachEngineWith(t, nodeOptions{}, fn)
+}
+
+// eachEngineWith is eachEngine with nodes started with o.
+func eachEngineWith(t *testing.T, o nodeOptions, fn func(t *testing.T, n *node)) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(string(e), func(t *testing.T) {
-			o := nodeOptions{}
+			o := o
 			if e == storetest.Postgres {
 				o.databaseURL = storetest.Schema(t)
 			}

@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/parleyhq/parley/internal/realtime/realtimetest"
 	"github.com/parleyhq/parley/internal/sqlstore/storetest"
 )
 
 // wsClient is a WebSocket client of /api/v1/realtime.
 type wsClient struct {
 	t    *testing.T
-	conn *websocket.Conn
+	conn *realtimetest.Client
 	ctx  context.Context
 	// pending holds the rest of a message whose first events were taken:
 	// one message carries several events when they were ready together.
@@ -39,7 +39,7 @@ func (n *node) dial(t *testing.T, s session, token string, since string) *wsClie
 	if since != "" {
 		u += "&since=" + since
 	}
-	c, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
+	c, err := realtimetest.Dial(ctx, u, realtimetest.DialOptions{Header: http.Header{"Authorization": {"Bearer " + token}}})
 	if err != nil {
 		t.Fatalf("dial realtime: %v", err)
 	}
@@ -58,36 +58,40 @@ func (w *wsClient) next(typ string) frame {
 				return f
 			}
 		}
-		_, raw, err := w.conn.Read(w.ctx)
-		if err != nil {
-			w.t.Fatalf("waiting for %s: %v", typ, err)
+		w.fill("waiting for " + typ)
+	}
+}
+
+// fill reads the next message into pending.
+func (w *wsClient) fill(doing string) {
+	w.t.Helper()
+	raw, err := w.conn.Read(w.ctx)
+	if err != nil {
+		w.t.Fatalf("%s: %v", doing, err)
+	}
+	if raw[0] == '[' {
+		if err := json.Unmarshal(raw, &w.pending); err != nil {
+			w.t.Fatalf("decode %s: %v", raw, err)
 		}
-		if raw[0] == '[' {
-			if err := json.Unmarshal(raw, &w.pending); err != nil {
-				w.t.Fatalf("decode %s: %v", raw, err)
-			}
-		} else {
-			var f frame
-			json.Unmarshal(raw, &f)
-			w.pending = []frame{f}
-		}
+	} else {
+		var f frame
+		json.Unmarshal(raw, &f)
+		w.pending = []frame{f}
 	}
 }
 
 func (w *wsClient) send(v any) {
 	w.t.Helper()
 	raw, _ := json.Marshal(v)
-	if err := w.conn.Write(w.ctx, websocket.MessageText, raw); err != nil {
+	if err := w.conn.Write(w.ctx, raw); err != nil {
 		w.t.Fatalf("send: %v", err)
 	}
 }
 
-// agent invites an agent and signs them in.
+// agent invites an agent, who accepts and is signed in.
 func (n *node) agent(s session, email string) (token, id string) {
 	n.t.Helper()
-	m := n.must(201, "POST", s.ws("/users"), s.token, map[string]string{"email": email, "name": email, "password": "password123", "role": "agent"}).m(n.t)
-	tok := n.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "password123"}).m(n.t)["token"].(string)
-	return tok, m["id"].(string)
+	return n.join(s, email, "password123", "agent")
 }
 
 func TestRealtime_EventsReachTheRightPeople(t *testing.T) {
@@ -178,3 +182,110 @@ func TestRealtime_TwoNodesShareEvents(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestRealtime_UpgradeHeaderDoesNotSkipTheCrossSiteCheck(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		cookie := "parley_session=" + s.token
+		upgrade := []string{"Cookie", cookie, "Origin", "http://evil.example", "Connection", "Upgrade", "Upgrade", "websocket",
+			"Sec-WebSocket-Version", "13", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}
+		r := n.do("PATCH", "/api/v1/me", "", map[string]string{"name": "Mallory"}, upgrade...)
+		if r.status != http.StatusForbidden {
+			t.Errorf("cross-site cookie PATCH /me with an Upgrade header = %d %s, want 403", r.status, r.body)
+		}
+		if me := n.must(200, "GET", "/api/v1/me", s.token, nil); strings.Contains(string(me.body), "Mallory") {
+			t.Errorf("GET /me = %s after a refused cross-site write, want the name unchanged", me.body)
+		}
+		// The WebSocket route checks Origin itself.
+		r = n.do("GET", "/api/v1/realtime?workspace_id="+s.workspace, "", nil, upgrade...)
+		if r.status != http.StatusForbidden {
+			t.Errorf("cross-site cookie WebSocket handshake = %d %s, want 403", r.status, r.body)
+		}
+		// From the app's own origin the cookie opens a socket.
+		req, _ := http.NewRequest("GET", n.base+"/api/v1/realtime?workspace_id="+s.workspace, nil)
+		for i := 0; i+1 < len(upgrade); i += 2 {
+			req.Header.Set(upgrade[i], upgrade[i+1])
+		}
+		req.Header.Set("Origin", n.base)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("same-origin handshake: %v", err)
+		}
+		resp.Body.Close() // the socket itself after a 101
+		if resp.StatusCode != http.StatusSwitchingProtocols {
+			t.Errorf("same-origin cookie WebSocket handshake = %d, want 101", resp.StatusCode)
+		}
+	})
+}
+
+// until returns every event and signal up to and including the first for
+// which stop is true.
+func (w *wsClient) until(stop func(frame) bool) []frame {
+	w.t.Helper()
+	var all []frame
+	for {
+		for len(w.pending) > 0 {
+			f := w.pending[0]
+			w.pending = w.pending[1:]
+			all = append(all, f)
+			if stop(f) {
+				return all
+			}
+		}
+		w.fill("replay")
+	}
+}
+
+func TestRealtime_ReplayShowsOnlyWhatTheAgentMaySeeNow(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		yTok, _ := n.agent(s, "y@example.com")
+		y := n.dial(t, s, yTok, "")
+		y.next("hello")
+		_, restricted := n.inbound(s, "cust-1", "m1", "hush-hush before")
+		if f := y.next("message.created"); !strings.Contains(string(f.Data), "hush-hush before") {
+			t.Fatalf("y's message.created = %s, want the first message", f.Data)
+		}
+		_, open := n.inbound(s, "cust-2", "m2", "open before")
+		if f := y.next("message.created"); !strings.Contains(string(f.Data), "open before") {
+			t.Fatalf("y's message.created = %s, want the second message", f.Data)
+		}
+		n.must(200, "PATCH", s.ws("/conversations/"+restricted), s.token, map[string]any{"visible_to": []string{}})
+		y.next("conversation.removed")
+		n.inbound(s, "cust-1", "m3", "hush-hush after")
+		n.inbound(s, "cust-2", "m4", "open after")
+		y.conn.CloseNow()
+
+		again := n.dial(t, s, yTok, "0")
+		again.next("hello")
+		replayed := again.until(func(f frame) bool {
+			return f.Type == "message.created" && strings.Contains(string(f.Data), "open after")
+		})
+		var openSeen []string
+		for _, f := range replayed {
+			switch {
+			case strings.Contains(string(f.Data), "hush-hush"):
+				t.Errorf("replayed %s %d with the restricted conversation's content: %s", f.Type, f.Seq, f.Data)
+			case f.Type == "conversation.removed":
+				if string(f.Data) != `{"id":"`+restricted+`"}` {
+					t.Errorf("conversation.removed data = %s, want only the restricted conversation's id", f.Data)
+				}
+			case strings.Contains(string(f.Data), restricted):
+				t.Errorf("replayed %s %d about the restricted conversation: %s", f.Type, f.Seq, f.Data)
+			case f.Type == "message.created" && strings.Contains(string(f.Data), open):
+				openSeen = append(openSeen, f.Type)
+			}
+		}
+		if len(openSeen) != 2 {
+			t.Errorf("replayed %d message.created of the conversation y may still see, want 2 (%+v)", len(openSeen), replayed)
+		}
+		for _, path := range []string{"/conversations/" + restricted, "/conversations/" + restricted + "/messages"} {
+			if r := n.do("GET", s.ws(path), yTok, nil); r.status != http.StatusNotFound {
+				t.Errorf("GET %s as y = %d, want 404", path, r.status)
+			}
+		}
+		if r := n.do("GET", s.ws("/conversations/"+open), yTok, nil); r.status != http.StatusOK {
+			t.Errorf("GET the open conversation as y = %d, want 200", r.status)
+		}
+	})
+}

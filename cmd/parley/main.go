@@ -3,6 +3,7 @@
 //	parley serve                 start the server (embedded SQLite by default)
 //	parley migrate               run database migrations and exit
 //	parley user create --email … --password … --name … --workspace … --role admin|agent
+//	parley user reset-link --email …   print a one-time password-reset link
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/app"
@@ -33,7 +35,8 @@ func main() {
 const usage = `usage:
   parley serve [--addr A] [--data-dir D] [--database-url U] [--public-url P]
   parley migrate [--data-dir D] [--database-url U]
-  parley user create --email E --password P --name N --workspace W [--role admin|agent] [--data-dir D] [--database-url U]`
+  parley user create --email E --password P --name N --workspace W [--role admin|agent] [--data-dir D] [--database-url U]
+  parley user reset-link --email E [--data-dir D] [--database-url U]`
 
 // run runs the command in args. Help asked of a subcommand's flags is not an
 // error: the flag set has printed the usage, and the exit status is 0.
@@ -55,10 +58,16 @@ func dispatch(ctx context.Context, args []string) error {
 	case "migrate":
 		return migrate(ctx, args[1:])
 	case "user":
-		if len(args) < 2 || args[1] != "create" {
+		if len(args) < 2 {
 			return errors.New(usage)
 		}
-		return createUser(ctx, args[2:])
+		switch args[1] {
+		case "create":
+			return createUser(ctx, args[2:])
+		case "reset-link":
+			return resetLink(ctx, args[2:])
+		}
+		return errors.New(usage)
 	case "-h", "--help", "help":
 		fmt.Println(usage)
 		return nil
@@ -139,6 +148,38 @@ func createUser(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Printf("created user %s (%s) in workspace %q as %s\n", u.Email, u.ID, *ws, *role)
+	return nil
+}
+
+// resetLink prints a one-time password-reset link for an account, valid
+// for an hour: for someone whose workspaces' admins may not make one
+// (they belong to several) while no email relay exists.
+func resetLink(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("parley user reset-link", flag.ContinueOnError)
+	cfg, err := config.Bind(fs)
+	if err != nil {
+		return err
+	}
+	email := fs.String("email", "", "email address of the account (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q\n%s", fs.Arg(0), usage)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg, app.Options{Logger: logger(cfg), NoApp: true})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	l, err := a.Invites.OperatorReset(ctx, *email)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("password-reset link for %s (works once, until %s):\n%s\n", *email, l.ExpiresAt.Format(time.RFC3339), l.Link)
 	return nil
 }
 

@@ -37,6 +37,12 @@ func TestRun_UserCreateOnAFreshDatabase(t *testing.T) {
 			if err := run(ctx, bad); err == nil || !strings.Contains(message(err), "password") {
 				t.Errorf("a short password = %v, want an error naming the password", err)
 			}
+			if err := run(ctx, []string{"user", "reset-link", "--email", "ada@example.com"}); err != nil {
+				t.Errorf("user reset-link: %v", err)
+			}
+			if err := run(ctx, []string{"user", "reset-link", "--email", "nobody@example.com"}); err == nil || !strings.Contains(message(err), "No account") {
+				t.Errorf("reset-link for an unknown address = %v, want a clear error", err)
+			}
 			if err := run(ctx, []string{"frobnicate"}); err == nil {
 				t.Errorf("an unknown command succeeded")
 			}

@@ -25,6 +25,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/inbound"
+	"github.com/parleyhq/parley/internal/invite"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/netguard"
 	"github.com/parleyhq/parley/internal/realtime"
@@ -52,17 +53,21 @@ type App struct {
 	Log      *slog.Logger
 	Store    *sqlstore.Store
 	Sessions *session.Service
-	Broker   broker.Broker
-	Hub      *realtime.Hub
-	Workers  *Workers
-	Metrics  *metrics.Metrics
-	Handler  http.Handler
-	clock    parley.Clock
-	hasher   *auth.Hasher
-	signer   *secret.Signer
-	blobs    blob.Store
-	listener net.Listener
-	server   *http.Server
+	// Invites makes invitation and password-reset links.
+	Invites *invite.Service
+	Broker  broker.Broker
+	Hub     *realtime.Hub
+	Workers *Workers
+	Metrics *metrics.Metrics
+	Handler http.Handler
+	clock   parley.Clock
+	hasher  *auth.Hasher
+	signer  *secret.Signer
+	// instanceKey signs known-device cookies (session).
+	instanceKey []byte
+	blobs       blob.Store
+	listener    net.Listener
+	server      *http.Server
 	// metricsListener serves /metrics when PARLEY_METRICS_ADDR is set.
 	metricsListener net.Listener
 }
@@ -78,7 +83,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 		a.clock = parley.SystemClock{}
 	}
 	if a.hasher == nil {
-		a.hasher = auth.NewHasher(4)
+		a.hasher = auth.NewHasher(auth.DefaultConcurrency())
 	}
 	key, err := a.secretKey()
 	if err != nil {
@@ -89,6 +94,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.signer = secret.NewSigner(key, "media links")
+	a.instanceKey = key
 	if err := a.openBroker(ctx); err != nil {
 		return nil, err
 	}
@@ -167,7 +173,12 @@ func (a *App) build(opts Options) error {
 	if err != nil {
 		return fmt.Errorf("PARLEY_ALLOW_PRIVATE_ADDRESSES: %w", err)
 	}
-	a.Sessions = session.New(a.Store, a.hasher, a.clock)
+	proxies, err := a.Config.Proxies()
+	if err != nil {
+		return err
+	}
+	a.Sessions = session.New(a.Store, a.hasher, a.clock).WithInstanceKey(a.instanceKey)
+	a.Invites = invite.New(a.Store, a.hasher, a.clock, func() string { return a.Config.PublicURL })
 	ch, err := NewChannels(a.Config, a.Store, guard, a.signer, a.clock, a.Log)
 	if err != nil {
 		return err
@@ -205,8 +216,9 @@ func (a *App) build(opts Options) error {
 		func() float64 { return float64(hub.Connections()) })
 	api := httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
+		Invites: a.Invites,
 		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
-		Channels: ch, Extra: ch.Register, Blobs: ch.Blobs(),
+		Channels: ch, Extra: ch.Register, Blobs: ch.Blobs(), TrustedProxies: proxies,
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)

@@ -41,3 +41,51 @@ func TestNewToken(t *testing.T) {
 		t.Errorf("NewToken() = %q, %q: want distinct prefixed 256-bit tokens", a, b)
 	}
 }
+
+func TestHasher_NeedsRehash(t *testing.T) {
+	ctx := context.Background()
+	current := NewTestHasher()
+	old := NewHasherParams(1, Params{Time: 1, Memory: 2048, Threads: 2})
+	oldHash, err := old.Hash(ctx, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newHash, err := current.Hash(ctx, "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := current.Verify(ctx, "correct horse", oldHash); !ok || err != nil {
+		t.Errorf("Verify(hash with other parameters) = %v, %v; want true: the encoded parameters are used", ok, err)
+	}
+	tests := []struct {
+		name, hash string
+		want       bool
+	}{
+		{"a hash with other parameters is rehashed", oldHash, true},
+		{"a hash with the current parameters is kept", newHash, false},
+		{"a malformed hash is rehashed", "$argon2id$v=19$m=x$y$z", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := current.NeedsRehash(tt.hash); got != tt.want {
+				t.Errorf("NeedsRehash(%q) = %v, want %v", tt.hash, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHasher_VerifyRefusesHugeParameters(t *testing.T) {
+	h := NewTestHasher()
+	// A stored hash asking for 4 GiB must not be computed.
+	huge := "$argon2id$v=19$m=4194304,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
+	if ok, err := h.Verify(context.Background(), "x", huge); ok || err != nil {
+		t.Errorf("Verify(4 GiB hash) = %v, %v; want false, nil", ok, err)
+	}
+}
+
+func TestDefaultParams(t *testing.T) {
+	// OWASP's argon2id configuration: m=19 MiB, t=2, p=1.
+	if want := (Params{Time: 2, Memory: 19 * 1024, Threads: 1}); DefaultParams != want {
+		t.Errorf("DefaultParams = %+v, want %+v", DefaultParams, want)
+	}
+}

@@ -131,6 +131,17 @@ type Outbound struct {
 	Cards []Card
 }
 
+// Recipient is whom a stored message goes to, for adapters that send the
+// message itself (the API channel's callback): enough for a receiving
+// system to route the reply without looking anything up.
+type Recipient struct {
+	ConversationNumber int64
+	ContactID          string
+	// SourceID is the contact's id on the inbox ("" when it has none there).
+	SourceID string
+	Name     string
+}
+
 // QuickReply is a choice the contact can tap; Payload comes back in
 // Inbound.Payload.
 type QuickReply struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -29,6 +30,14 @@ type Config struct {
 	EventRetention        time.Duration `env:"PARLEY_EVENT_RETENTION" envDefault:"168h"`
 	LogLevel              string        `env:"PARLEY_LOG_LEVEL" envDefault:"info"`
 	LogFormat             string        `env:"PARLEY_LOG_FORMAT" envDefault:"text"`
+	// TrustedProxies are the reverse proxies in front of Parley, as
+	// comma-separated CIDRs or addresses ("10.0.0.0/8, 192.0.2.7"): when a
+	// request comes from one, its client address is taken from
+	// X-Forwarded-For (the rightmost hop that is not a trusted proxy).
+	// Empty (the default) ignores X-Forwarded-For, which any client can
+	// write. Sign-in limits count per client address, so behind a proxy
+	// that is not listed every client shares the proxy's.
+	TrustedProxies string `env:"PARLEY_TRUSTED_PROXIES"`
 	// MetricsAddr, when set, serves Prometheus metrics at /metrics on a
 	// listener of its own (keep it off the public network).
 	MetricsAddr string `env:"PARLEY_METRICS_ADDR"`
@@ -108,7 +117,32 @@ func (c *Config) Validate() error {
 	if c.EventRetention < time.Hour {
 		return errors.New("config: PARLEY_EVENT_RETENTION must be at least 1h")
 	}
+	if _, err := c.Proxies(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// Proxies returns PARLEY_TRUSTED_PROXIES parsed; a bare address is a
+// prefix of its full length.
+func (c *Config) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for item := range strings.SplitSeq(c.TrustedProxies, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			a, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				return nil, fmt.Errorf("config: PARLEY_TRUSTED_PROXIES: %q is not a CIDR or an IP address", item)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // Public returns the public URL parsed.

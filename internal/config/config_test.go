@@ -26,11 +26,17 @@ func TestLoad(t *testing.T) {
 		{"one secret key source", map[string]string{"PARLEY_SECRET_KEY": "k", "PARLEY_SECRET_KEY_FILE": "f"}, nil, nil, true},
 		{"retention of at least an hour", map[string]string{"PARLEY_EVENT_RETENTION": "5m"}, nil, nil, true},
 		{"an unknown flag", nil, []string{"--nope"}, nil, true},
+		{"trusted proxies as CIDRs and addresses", map[string]string{"PARLEY_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,::1"}, nil,
+			func(c *Config) bool {
+				p, err := c.Proxies()
+				return err == nil && len(p) == 3 && p[0].String() == "10.0.0.0/8" && p[1].String() == "192.0.2.7/32" && p[2].String() == "::1/128"
+			}, false},
+		{"a trusted proxy that is not a CIDR", map[string]string{"PARLEY_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, nil, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, k := range []string{"PARLEY_ADDR", "PARLEY_PUBLIC_URL", "PARLEY_DATA_DIR", "PARLEY_DATABASE_URL", "PARLEY_TLS_CERT",
-				"PARLEY_TLS_KEY", "PARLEY_SECRET_KEY", "PARLEY_SECRET_KEY_FILE", "PARLEY_EVENT_RETENTION"} {
+				"PARLEY_TLS_KEY", "PARLEY_SECRET_KEY", "PARLEY_SECRET_KEY_FILE", "PARLEY_EVENT_RETENTION", "PARLEY_TRUSTED_PROXIES"} {
 				t.Setenv(k, tt.env[k])
 			}
 			c, err := Load(tt.args)

@@ -316,8 +316,9 @@ func (s *Service) recordMessage(ctx context.Context, tx *sqlstore.Tx, conv *parl
 	return appendChange(ctx, tx, conv, nil, parley.EventMessageCreated, msg)
 }
 
-// dispatch hands a reply to the outbox, or marks it sent when the inbox has
-// nowhere to send it (an API inbox without a callback: clients read it).
+// dispatch hands a reply to the outbox, or marks it stored when the inbox
+// has nowhere to send it (an API inbox without a callback: clients read it
+// through the API, and nothing was sent anywhere).
 func (s *Service) dispatch(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, conv *parley.Conversation, m *parley.Message, outbox Outbox) error {
 	if outbox != nil {
 		queued, err := outbox.Enqueue(ctx, tx, inbox, conv, m)
@@ -326,9 +327,7 @@ func (s *Service) dispatch(ctx context.Context, tx *sqlstore.Tx, inbox *parley.I
 		}
 	}
 	if inbox.Channel == parley.ChannelAPI && inbox.Config["callback_url"] == "" {
-		sqlstore.ApplyDeliveryStatus(m, parley.DeliverySent, "", tx.Now())
-		now := tx.Now()
-		m.SentAt = &now
+		sqlstore.ApplyDeliveryStatus(m, parley.DeliveryStored, "", tx.Now())
 		return tx.UpdateMessageDelivery(ctx, m)
 	}
 	return nil
@@ -348,7 +347,9 @@ func recordReply(c *parley.Conversation, m *parley.Message) {
 		c.FirstReplyAt = &t
 	}
 	c.LastActivityAt = m.CreatedAt
-	c.LastMessage = inbound.Preview(m)
+	if parley.ShownInPreview(m) {
+		c.LastMessage = inbound.Preview(m)
+	}
 }
 
 // appendChange appends the events of a change: the object event (when

@@ -36,7 +36,7 @@ import (
 // itself rather than a channel.Outbound (the API channel posts the
 // message's JSON). The worker prefers it to Send.
 type MessageSender interface {
-	SendMessage(ctx context.Context, inbox *parley.Inbox, m *parley.Message) (channel.SendResult, error)
+	SendMessage(ctx context.Context, inbox *parley.Inbox, m *parley.Message, to channel.Recipient) (channel.SendResult, error)
 }
 
 // Readier is implemented by adapters that cannot send for every inbox of
@@ -301,7 +301,8 @@ type attempt struct {
 	inbox   *parley.Inbox
 	adapter channel.Adapter
 	out     channel.Outbound
-	failed  *parley.Message // set when the message failed without a call
+	to      channel.Recipient // for MessageSenders
+	failed  *parley.Message   // set when the message failed without a call
 }
 
 // process handles one claimed row: the in-flight commit, the call, the
@@ -407,7 +408,12 @@ func (w *Worker) start(ctx context.Context, it sqlstore.OutboxItem) (attempt, er
 			return failNow(conv, fmt.Sprintf("No sender is configured for the %s channel.", inbox.Channel))
 		}
 		out := channel.Outbound{Content: m.Content, DeliveryID: m.ID}
-		if _, ok := adapter.(MessageSender); !ok {
+		var to channel.Recipient
+		if _, ok := adapter.(MessageSender); ok {
+			if to, err = messageRecipient(ctx, tx, conv, inbox); err != nil {
+				return err
+			}
+		} else {
 			if out.To, err = recipient(ctx, tx, conv, inbox); err != nil {
 				return err
 			}
@@ -453,7 +459,7 @@ func (w *Worker) start(ctx context.Context, it sqlstore.OutboxItem) (attempt, er
 				return err
 			}
 		}
-		att = attempt{send: true, number: n, message: m, inbox: inbox, adapter: adapter, out: out}
+		att = attempt{send: true, number: n, message: m, inbox: inbox, adapter: adapter, out: out, to: to}
 		return nil
 	})
 	if errors.Is(err, errLost) {
@@ -479,10 +485,27 @@ func recipient(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation, 
 	return "", nil
 }
 
+// messageRecipient is the conversation's number and its contact, with the
+// contact's source id on the inbox.
+func messageRecipient(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation, inbox *parley.Inbox) (channel.Recipient, error) {
+	c, err := tx.FindContactByID(ctx, conv.WorkspaceID, conv.ContactID)
+	if err != nil {
+		return channel.Recipient{}, err
+	}
+	to := channel.Recipient{ConversationNumber: conv.Number, ContactID: c.ID, Name: c.Name}
+	for _, id := range c.Identities {
+		if id.InboxID == inbox.ID {
+			to.SourceID = id.SourceID
+			break
+		}
+	}
+	return to, nil
+}
+
 // call makes the provider call.
 func (w *Worker) call(ctx context.Context, att attempt) (channel.SendResult, error) {
 	if ms, ok := att.adapter.(MessageSender); ok {
-		return ms.SendMessage(ctx, att.inbox, att.message)
+		return ms.SendMessage(ctx, att.inbox, att.message, att.to)
 	}
 	return att.adapter.Send(ctx, att.inbox, att.out)
 }

@@ -2,17 +2,21 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
 func (s *Server) routes() {
 	s.authRoutes()
 	s.workspaceRoutes()
+	s.inviteRoutes()
 	s.conversationRoutes()
 	s.inboundRoutes()
 	s.retryRoutes()
@@ -105,15 +109,42 @@ func (s *Server) sessionCookie(token string, expires time.Time) http.Cookie {
 	}
 }
 
+// loginOutput sets the session and known-device cookies.
+type loginOutput struct {
+	SetCookie []http.Cookie `header:"Set-Cookie"`
+	Body      any
+}
+
+// deviceCookie marks a browser that signed in to an account, so the
+// account's owner is not locked out by someone guessing its password.
+func (s *Server) deviceCookie(value string) http.Cookie {
+	return http.Cookie{
+		Name: DeviceCookieName, Value: value, Path: "/api/v1/auth/login", HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: s.PublicURL != nil && s.PublicURL.Scheme == "https", MaxAge: int(session.DeviceTTL / time.Second),
+	}
+}
+
 func (s *Server) authRoutes() {
-	huma.Register(s.api, op(http.MethodPost, "/auth/login", "login", "Sign in with email and password", 200, "public"),
-		func(ctx context.Context, in *loginInput) (*cookieOutput, error) {
+	huma.Register(s.api, op(http.MethodPost, "/auth/login", "login",
+		"Sign in with email and password (429 with Retry-After while a sign-in limit holds)", 200, "public"),
+		func(ctx context.Context, in *loginInput) (*loginOutput, error) {
 			r := requestFrom(ctx)
-			l, err := s.Sessions.Login(ctx, in.Body.Email, in.Body.Password, clientIP(r))
+			a := session.Attempt{Email: in.Body.Email, Password: in.Body.Password, IP: s.clientIP(r)}
+			if c, err := r.Cookie(DeviceCookieName); err == nil {
+				a.Device = c.Value
+			}
+			if p := principalFrom(ctx); p != nil && p.cookie && p.Session.Kind == sqlstore.SessionLogin {
+				a.SessionUserID, a.SessionID = p.User.ID, p.Session.ID
+			}
+			l, err := s.Sessions.Login(ctx, a)
+			if le, ok := errors.AsType[*session.LimitError](err); ok {
+				secs := max(int64((le.RetryAfter+time.Second-1)/time.Second), 1)
+				return nil, huma.ErrorWithHeaders(s.problem(ctx, err), http.Header{"Retry-After": {strconv.FormatInt(secs, 10)}})
+			}
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &cookieOutput{SetCookie: s.sessionCookie(l.Token, l.ExpiresAt), Body: l}, nil
+			return &loginOutput{SetCookie: []http.Cookie{s.sessionCookie(l.Token, l.ExpiresAt), s.deviceCookie(l.Device)}, Body: l}, nil
 		})
 	huma.Register(s.api, op(http.MethodPost, "/auth/logout", "logout", "Sign out (revokes this session)", 204),
 		func(ctx context.Context, _ *struct{}) (*cookieOutput, error) {
@@ -194,16 +225,27 @@ func (s *Server) authRoutes() {
 			New     string `json:"new_password" required:"true" maxLength:"256"`
 		}
 	}
-	huma.Register(s.api, op(http.MethodPost, "/me/password", "changePassword", "Change your password (signs out your other sessions)", 204),
-		func(ctx context.Context, in *authRoutesPasswordInput) (*empty, error) {
+	type authRoutesPasswordOutput struct {
+		Revoked sqlstore.RevokedCredentials `json:"revoked"`
+	}
+	huma.Register(s.api, op(http.MethodPost, "/me/password", "changePassword",
+		"Change your password (signs out your other sessions and revokes all your API tokens; says how many)", 200),
+		func(ctx context.Context, in *authRoutesPasswordInput) (*Body[authRoutesPasswordOutput], error) {
 			p, err := s.me(ctx)
 			if err != nil {
 				return nil, err
 			}
-			if err := s.Sessions.ChangePassword(ctx, p.User.ID, p.Session.ID, in.Body.Current, in.Body.New); err != nil {
+			// An API token may change the password too; it is revoked
+			// with the others (keep names only a browser session).
+			keep := ""
+			if p.Session.Kind == sqlstore.SessionLogin {
+				keep = p.Session.ID
+			}
+			revoked, err := s.Sessions.ChangePassword(ctx, p.User.ID, keep, in.Body.Current, in.Body.New)
+			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			return &empty{}, nil
+			return body(authRoutesPasswordOutput{Revoked: revoked}), nil
 		})
 	huma.Register(s.api, op(http.MethodGet, "/workspaces", "listWorkspaces", "Your workspaces", 200),
 		func(ctx context.Context, _ *struct{}) (*Body[Items[sqlstore.WorkspaceMembership]], error) {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/httpapi/apidocs"
 	"github.com/parleyhq/parley/internal/inbound"
+	"github.com/parleyhq/parley/internal/invite"
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/workspace"
@@ -30,11 +32,18 @@ const MaxBodyBytes = 1 << 20
 // CookieName is the session cookie.
 const CookieName = "parley_session"
 
+// DeviceCookieName is the known-device cookie (see session.Login): sent
+// only to the sign-in endpoint.
+const DeviceCookieName = "parley_device"
+
 // Deps are what the API serves.
 type Deps struct {
-	Store         *sqlstore.Store
-	Sessions      *session.Service
-	Workspaces    *workspace.Service
+	Store      *sqlstore.Store
+	Sessions   *session.Service
+	Workspaces *workspace.Service
+	// Invites serves invitations and password resets; nil registers none
+	// of their routes.
+	Invites       *invite.Service
 	Conversations *conversation.Service
 	Inbound       *inbound.Receiver
 	Outbox        conversation.Outbox
@@ -53,6 +62,9 @@ type Deps struct {
 	App http.Handler
 	// Blobs holds message attachments.
 	Blobs BlobGetter
+	// TrustedProxies are the reverse proxies (PARLEY_TRUSTED_PROXIES)
+	// whose X-Forwarded-For names the client; empty ignores the header.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP handler.
@@ -147,7 +159,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *http.Request {
 			return nil
 		}
 	}
-	if viaCookie && r.Header.Get("Upgrade") == "" {
+	// No request skips the check, whatever its headers: the WebSocket
+	// handshake is a GET, which the check lets through, and the hub then
+	// checks its Origin itself.
+	if viaCookie {
 		if err := s.csrf.Check(r); err != nil {
 			writeProblem(w, http.StatusForbidden, "Cross-site request refused.")
 			return nil
@@ -227,6 +242,9 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := s.Sessions.Actor(r.Context(), p.User, r.URL.Query().Get("workspace_id"))
 	if err != nil {
+		if statusOf(err) == http.StatusInternalServerError {
+			s.Logger.ErrorContext(r.Context(), "realtime actor failed", "user_id", p.User.ID, "err", err)
+		}
 		writeProblem(w, statusOf(err), parley.ErrorMessage(err))
 		return
 	}
@@ -237,12 +255,52 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request) {
 	s.Realtime(w, r, a)
 }
 
-// clientIP is the peer address (a proxy in front should be trusted
-// explicitly before X-Forwarded-For is believed; not yet configurable).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+// clientIP is the client's address: the TCP peer's, unless the peer is a
+// trusted proxy; then X-Forwarded-For is read from the right (each proxy
+// appends the address it received from), skipping trusted proxies, and the
+// first address that is not one is the client. What lies left of it was
+// written by the client and is never believed.
+func (s *Server) clientIP(r *http.Request) string {
+	return clientAddr(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.TrustedProxies)
+}
+
+// clientAddr is clientIP for a peer address ("host:port"), the
+// X-Forwarded-For header values and the trusted proxies.
+func clientAddr(remoteAddr string, forwarded []string, trusted []netip.Prefix) string {
+	peer, err := netip.ParseAddrPort(remoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host, _, err := net.SplitHostPort(remoteAddr)
+		if err != nil {
+			return remoteAddr
+		}
+		return host
 	}
-	return host
+	client := peer.Addr().Unmap()
+	if !isTrusted(client, trusted) {
+		return client.String()
+	}
+	var hops []string
+	for _, v := range forwarded {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // not an address: stop at the last proxy that wrote one
+		}
+		client = hop.Unmap().WithZone("")
+		if !isTrusted(client, trusted) {
+			break
+		}
+	}
+	return client.String()
+}
+
+func isTrusted(ip netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

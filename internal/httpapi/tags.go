@@ -9,11 +9,9 @@ import (
 	"github.com/parleyhq/parley/internal/workspace"
 )
 
-// tagOp is op with a description, for the tag and label operations.
+// tagOp is a described operation on tags or labels.
 func tagOp(method, path, id, summary, description string, status int) huma.Operation {
-	o := op(method, path, id, summary, status)
-	o.Description = description
-	return o
+	return described(op(method, path, id, summary, status), description)
 }
 
 // TagPath names a tag or label.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/invite"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/workspace"
 )
@@ -86,22 +87,32 @@ func (s *Server) memberRoutes() {
 	type memberRoutesInviteInput struct {
 		WorkspacePath
 		Body struct {
-			Email    string      `json:"email" required:"true" maxLength:"254"`
-			Name     string      `json:"name" required:"true" maxLength:"200"`
-			Password string      `json:"password,omitempty" maxLength:"256"`
-			Role     parley.Role `json:"role,omitempty" enum:"admin,agent"`
+			Email    string      `json:"email" required:"true" maxLength:"254" doc:"The address to invite."`
+			Role     parley.Role `json:"role,omitempty" enum:"admin,agent" doc:"The role on joining (agent when omitted)."`
+			Name     string      `json:"name,omitempty" maxLength:"200" deprecated:"true" doc:"Ignored: the person chooses their name when they accept."`
+			Password string      `json:"password,omitempty" maxLength:"256" deprecated:"true" doc:"Refused: admins do not set passwords; the person sets their own when they accept."`
 		}
 	}
-	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/users", "inviteUser", "Add a member (admins)", 201),
-		func(ctx context.Context, in *memberRoutesInviteInput) (*Body[*parley.Member], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			b := in.Body
-			m, err := s.Workspaces.AddMember(ctx, a, workspace.Invite{Email: b.Email, Name: b.Name, Password: b.Password, Role: b.Role})
-			return result(s, ctx, m, err)
-		})
+	inviteUser := described(op(http.MethodPost, "/workspaces/{workspace_id}/users", "inviteUser", "Invite someone (admins; alias of createInvite)", 201),
+		"Kept for older clients: it invites, exactly as POST /workspaces/{workspace_id}/invites, and answers the same. "+
+			"It creates no account, attaches none, and says nothing about any account: the person joins by accepting the link. "+
+			"A password is refused (422).")
+	inviteUser.Deprecated = true
+	if s.Invites != nil {
+		huma.Register(s.api, inviteUser,
+			func(ctx context.Context, in *memberRoutesInviteInput) (*Body[*invite.InvitationLink], error) {
+				a, err := s.actor(ctx, in.WorkspaceID)
+				if err != nil {
+					return nil, err
+				}
+				if in.Body.Password != "" {
+					return nil, s.problem(ctx, parley.FieldErrorf("password",
+						"Admins do not set passwords: the person sets their own when they accept the invitation link."))
+				}
+				l, err := s.Invites.Create(ctx, a, in.Body.Email, in.Body.Role)
+				return result(s, ctx, l, err)
+			})
+	}
 	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/users/{user_id}", "getUser", "One member", 200),
 		func(ctx context.Context, in *UserPath) (*Body[*parley.Member], error) {
 			a, err := s.actor(ctx, in.WorkspaceID)

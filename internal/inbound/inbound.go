@@ -276,6 +276,6 @@ func Preview(m *parley.Message) *parley.MessagePreview {
 	}
 	return &parley.MessagePreview{
 		Content: content, Attachments: len(m.Attachments), Direction: m.Direction, SenderKind: m.Sender.Kind,
-		Channel: m.Channel, Private: m.Private, CreatedAt: m.CreatedAt,
+		SenderID: m.Sender.ID, SenderName: m.Sender.Name, Channel: m.Channel, Private: m.Private, CreatedAt: m.CreatedAt,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -59,6 +60,10 @@ type conn struct {
 	// cursor is the last seq this socket has been given (or skipped). The
 	// writer goroutine owns it; ServeWS sets it before the first one starts.
 	cursor int64
+	// replayTo is the last seq committed when the socket opened: the events
+	// up to it that a resuming client is sent are a replay, filtered by
+	// the conversations' audiences as they are now (see replayOf).
+	replayTo int64
 
 	mu      sync.Mutex
 	started bool
@@ -124,9 +129,9 @@ func (c *conn) pushSignal(msg []byte) {
 // loop continued, on a goroutine of the socket's own.
 func (c *conn) write(inline bool) {
 	for {
-		// Rare (hello, resync, a catch-up read from the store), and not for
-		// a fan-out worker to wait on.
-		if inline && c.behindRing() {
+		// Rare (hello, resync, a replay or a catch-up read from the store),
+		// and not for a fan-out worker to wait on.
+		if inline && (c.cursor < c.replayTo || c.behindRing()) {
 			go c.write(false)
 			return
 		}
@@ -147,6 +152,10 @@ func (c *conn) write(inline bool) {
 			}
 		}
 		entries, more, reload, err := c.collect()
+		var rp *replay
+		if err == nil {
+			rp, err = c.replayOf(entries)
+		}
 		if err != nil {
 			if c.ctx.Err() == nil {
 				c.h.log.Error("realtime catch up failed", "workspace_id", c.ws.id, "user_id", c.userID, "err", err)
@@ -154,7 +163,7 @@ func (c *conn) write(inline bool) {
 			}
 			return
 		}
-		if f := c.ws.frameFor(c.view.Load(), entries, sigs); f != nil {
+		if f := c.ws.frameFor(c.view.Load(), entries, sigs, rp); f != nil {
 			if !inline {
 				if !c.send(f) {
 					return
@@ -304,6 +313,37 @@ func (c *conn) collect() (entries []*entry, more, reload bool, err error) {
 	return entries, true, reload, nil
 }
 
+// replayOf returns how to filter the entries a resuming client missed
+// (those up to replayTo), or nil when none is: the audiences of their
+// conversations as they are now, read in one query. An event's own
+// audience is who could see the conversation then; a client that comes
+// back must not be shown what it may no longer see (REST answers 404),
+// exactly as a live client was told conversation.removed.
+func (c *conn) replayOf(entries []*entry) (*replay, error) {
+	if len(entries) == 0 || entries[0].seq > c.replayTo {
+		return nil, nil
+	}
+	var ids []string
+	seen := make(map[string]bool)
+	for _, e := range entries {
+		if e.seq > c.replayTo {
+			break
+		}
+		if e.convID != "" && !seen[e.convID] {
+			seen[e.convID] = true
+			ids = append(ids, e.convID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	now, err := c.h.cfg.Store.ConversationAudiences(c.ctx, c.ws.id, ids)
+	if err != nil {
+		return nil, fmt.Errorf("audiences of replayed conversations: %w", err)
+	}
+	return &replay{upTo: c.replayTo, now: now}, nil
+}
+
 // reload re-resolves the actor and settings; false means the socket closed.
 func (c *conn) reload() bool {
 	a, s, err := c.h.cfg.Actors.LoadActor(c.ctx, c.ws.id, c.userID)
@@ -355,8 +395,8 @@ const closeWait = 5 * time.Second
 // ping keeps the connection alive. A client that does not answer is
 // dropped by the read loop's deadline.
 func (c *conn) ping() {
-	if err := c.w.write(wsproto.OpPing, nil, c.h.cfg.WriteTimeout); err != nil && c.ctx.Err() == nil {
-		c.drop()
+	if err := c.w.write(wsproto.OpPing, nil, c.h.cfg.WriteTimeout); err != nil && !errors.Is(err, errClosing) && c.ctx.Err() == nil {
+		c.failed(err)
 	}
 }
 
@@ -373,11 +413,13 @@ type clientMessage struct {
 func (c *conn) readLoop() {
 	defer c.cleanup()
 	idle := c.h.cfg.PingInterval + c.h.cfg.WriteTimeout
-	for {
+	alive := func() {
 		if c.ctx.Err() == nil { // closing: close set the deadline
 			_ = c.w.nc.SetReadDeadline(time.Now().Add(idle))
 		}
-		data, err := c.w.readMessage(clientReadLimit, c.h.cfg.WriteTimeout)
+	}
+	for {
+		data, err := c.w.readMessage(clientReadLimit, c.h.cfg.WriteTimeout, alive)
 		if err != nil {
 			var ce *closeError
 			if errors.As(err, &ce) {

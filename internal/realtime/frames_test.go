@@ -34,10 +34,10 @@ func TestWorkspace_frameFor(t *testing.T) {
 		}
 	}
 	ws := &workspace{frames: frameCache{m: make(map[string]*frame)}}
-	admin1 := ws.frameFor(viewer("admin-1", parley.RoleAdmin), entries, nil)
-	admin2 := ws.frameFor(viewer("admin-2", parley.RoleAdmin), entries, nil)
-	member := ws.frameFor(viewer("agent-1", parley.RoleAgent, "t1"), entries, nil)
-	outsider := ws.frameFor(viewer("agent-2", parley.RoleAgent), entries, nil)
+	admin1 := ws.frameFor(viewer("admin-1", parley.RoleAdmin), entries, nil, nil)
+	admin2 := ws.frameFor(viewer("admin-2", parley.RoleAdmin), entries, nil, nil)
+	member := ws.frameFor(viewer("agent-1", parley.RoleAgent, "t1"), entries, nil, nil)
+	outsider := ws.frameFor(viewer("agent-2", parley.RoleAgent), entries, nil, nil)
 
 	if admin1 != admin2 || admin1 != member {
 		t.Error("viewers who receive the same events got different frames, want one shared frame")
@@ -55,14 +55,14 @@ func TestWorkspace_frameFor(t *testing.T) {
 	if len(got) != 2 || got[0].Type != parley.EventConversationRemoved || got[1].Type != parley.EventContactUpdated {
 		t.Errorf("outsider's frame = %s, want conversation.removed then contact.updated", outsider.plain)
 	}
-	if f := ws.frameFor(viewer("agent-2", parley.RoleAgent), entries[:1], nil); f == nil || f == outsider {
+	if f := ws.frameFor(viewer("agent-2", parley.RoleAgent), entries[:1], nil, nil); f == nil || f == outsider {
 		t.Error("a different set of events shares a frame")
 	}
-	if f := ws.frameFor(viewer("agent-3", parley.RoleAgent), entries[:0], nil); f != nil {
+	if f := ws.frameFor(viewer("agent-3", parley.RoleAgent), entries[:0], nil, nil); f != nil {
 		t.Errorf("nothing to send gave a frame: %s", f.plain)
 	}
 	sig := [][]byte{[]byte(`{"type":"typing"}`)}
-	if f := ws.frameFor(viewer("admin-1", parley.RoleAdmin), entries, sig); f == admin1 || string(f.plain) != string(admin1.plain[:len(admin1.plain)-1])+`,{"type":"typing"}]` {
+	if f := ws.frameFor(viewer("admin-1", parley.RoleAdmin), entries, sig, nil); f == admin1 || string(f.plain) != string(admin1.plain[:len(admin1.plain)-1])+`,{"type":"typing"}]` {
 		t.Errorf("a frame with a socket's own signals = %s, want its own frame with the signal last", f.plain)
 	}
 }

@@ -33,6 +33,7 @@ package realtime
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -63,6 +64,11 @@ type EventStore interface {
 	// typing/viewing signals about a conversation the hub has not seen in
 	// an event yet. ENOTFOUND when the conversation does not exist.
 	ConversationAudience(ctx context.Context, workspaceID, conversationID string) (parley.Audience, error)
+	// ConversationAudiences returns who may see each of the conversations
+	// now, by id, in one round trip, for filtering the events a client
+	// missed while away. A conversation that does not exist (or no longer
+	// does) is left out.
+	ConversationAudiences(ctx context.Context, workspaceID string, conversationIDs []string) (map[string]parley.Audience, error)
 }
 
 // ActorLoader resolves a member of a workspace: when a socket opens, and
@@ -281,7 +287,9 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 		if code := parley.ErrorCode(err); code == parley.ENOTFOUND || code == parley.EFORBIDDEN {
 			return parley.Errorf(parley.EFORBIDDEN, "You are not a member of this workspace.")
 		}
-		return err
+		// The caller only answers 500: what went wrong is told here.
+		h.log.ErrorContext(r.Context(), "realtime load actor failed", "workspace_id", wsID, "user_id", actor.UserID, "err", err)
+		return parley.Errorf(parley.EINTERNAL, "Real-time updates are unavailable; try again later.")
 	}
 
 	if !checkOrigin(r, h.cfg.OriginPatterns) {
@@ -289,7 +297,11 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 	}
 	wire, err := upgrade(w, r, h.cfg.WriteTimeout)
 	if err != nil {
-		h.log.DebugContext(r.Context(), "realtime accept failed", "workspace_id", wsID, "user_id", actor.UserID, "err", err)
+		level := slog.LevelDebug // a bad handshake: the client's mistake, answered
+		if errors.Is(err, wsproto.ErrNotHijacker) {
+			level = slog.LevelError // a middleware hides the connection: ours
+		}
+		h.log.Log(r.Context(), level, "realtime accept failed", "workspace_id", wsID, "user_id", actor.UserID, "err", err)
 		return nil
 	}
 
@@ -319,7 +331,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 	c.ws = ws
 	ws.mu.Lock()
 	hello, from := ws.headSeq, ws.from
-	c.cursor = hello
+	c.cursor, c.replayTo = hello, hello
 	ws.conns[c] = struct{}{}
 	ws.mu.Unlock()
 	c.mu.Lock()

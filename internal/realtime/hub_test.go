@@ -1,19 +1,22 @@
 package realtime_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gobwas/ws"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/broker"
@@ -121,7 +124,7 @@ type element struct {
 // client is a real WebSocket client; a goroutine reads its messages.
 type client struct {
 	t      *testing.T
-	c      *websocket.Conn
+	c      *realtimetest.Client
 	frames chan []element
 	err    error // set before frames closes
 }
@@ -131,20 +134,15 @@ func (e *env) dial(t *testing.T, user, query string) *client {
 	return e.dialWith(t, user, query, nil, true)
 }
 
-func (e *env) dialWith(t *testing.T, user, query string, hc *http.Client, read bool) *client {
+func (e *env) dialWith(t *testing.T, user, query string, netDial func(context.Context, string, string) (net.Conn, error), read bool) *client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	u := "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/api/v1/realtime?workspace_id=" + wsID + query
-	c, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPClient: hc, HTTPHeader: http.Header{"X-User": {user}}})
+	c, err := realtimetest.Dial(ctx, u, realtimetest.DialOptions{Header: http.Header{"X-User": {user}}, NetDial: netDial})
 	if err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		t.Fatalf("Dial(%s) = %v (status %d)", u, err, status)
+		t.Fatalf("Dial(%s) = %v (status %d)", u, err, realtimetest.HandshakeStatus(err))
 	}
-	c.SetReadLimit(-1)
 	cl := &client{t: t, c: c, frames: make(chan []element, 4096)}
 	t.Cleanup(func() { _ = c.CloseNow() })
 	if read {
@@ -162,13 +160,13 @@ func (e *env) dialSlow(t *testing.T, user string) *client {
 			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
 		})
 	}}
-	return e.dialWith(t, user, "", &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}, false)
+	return e.dialWith(t, user, "", dialer.DialContext, false)
 }
 
 func (cl *client) readAll() {
 	defer close(cl.frames)
 	for {
-		_, b, err := cl.c.Read(context.Background())
+		b, err := cl.c.Read(context.Background())
 		if err != nil {
 			cl.err = err
 			return
@@ -224,13 +222,13 @@ func (cl *client) until(stop func(element) bool) []element {
 func seqIs(n int64) func(element) bool { return func(el element) bool { return el.Seq == n } }
 
 // closed waits for the server to close the socket and returns its status.
-func (cl *client) closed() websocket.StatusCode {
+func (cl *client) closed() ws.StatusCode {
 	cl.t.Helper()
 	for {
 		select {
 		case _, ok := <-cl.frames:
 			if !ok {
-				return websocket.CloseStatus(cl.err)
+				return realtimetest.CloseStatus(cl.err)
 			}
 		case <-time.After(timeout):
 			cl.t.Fatalf("socket not closed within %v", timeout)
@@ -243,7 +241,7 @@ func (cl *client) send(v any) {
 	b, _ := json.Marshal(v)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := cl.c.Write(ctx, websocket.MessageText, b); err != nil {
+	if err := cl.c.Write(ctx, b); err != nil {
 		cl.t.Fatalf("Write() = %v", err)
 	}
 }
@@ -434,8 +432,8 @@ func TestHub_ServeWS(t *testing.T) {
 		cl := e.dial(t, "u1", "")
 		cl.hello()
 		e.stop()
-		if got := cl.closed(); got != websocket.StatusGoingAway {
-			t.Errorf("close status = %v, want %v", got, websocket.StatusGoingAway)
+		if got := cl.closed(); got != ws.StatusGoingAway {
+			t.Errorf("close status = %v, want %v", got, ws.StatusGoingAway)
 		}
 	})
 }
@@ -496,7 +494,7 @@ func TestHub_ServeWS_origin(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
-			c, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: h})
+			c, err := realtimetest.Dial(ctx, u, realtimetest.DialOptions{Header: h})
 			if tt.ok && err != nil {
 				t.Fatalf("Dial() = %v, want success", err)
 			}
@@ -505,8 +503,8 @@ func TestHub_ServeWS_origin(t *testing.T) {
 					c.CloseNow()
 					t.Fatal("Dial() succeeded, want refusal")
 				}
-				if resp == nil || resp.StatusCode != http.StatusForbidden {
-					t.Errorf("Dial() response = %v, want 403", resp)
+				if got := realtimetest.HandshakeStatus(err); got != http.StatusForbidden {
+					t.Errorf("Dial() = %v (status %d), want 403", err, got)
 				}
 				return
 			}
@@ -592,8 +590,8 @@ func TestHub_filtering(t *testing.T) {
 		e.store.RemoveMember(wsID, "a1")
 		e.emit(t, event("member.removed", `{"user_id":"a1"}`))
 		e.emit(t, event(parley.EventContactUpdated, `{}`))
-		if got := cl.closed(); got != websocket.StatusPolicyViolation {
-			t.Errorf("close status = %v, want %v", got, websocket.StatusPolicyViolation)
+		if got := cl.closed(); got != ws.StatusPolicyViolation {
+			t.Errorf("close status = %v, want %v", got, ws.StatusPolicyViolation)
 		}
 		if got := seqs(other.until(seqIs(2))); fmt.Sprint(got) != "[1 2]" {
 			t.Errorf("other member got %v, want [1 2]", got)
@@ -659,7 +657,7 @@ func TestHub_signals(t *testing.T) {
 		_, a, b, _ := setup(t)
 		a.send(map[string]string{"type": "viewing", "conversation_id": "conv-1", "state": "on"})
 		expect(t, b, "viewing", "on")
-		a.c.Close(websocket.StatusNormalClosure, "")
+		a.c.Close(ws.StatusNormalClosure, "")
 		expect(t, b, "viewing", "off")
 	})
 
@@ -755,6 +753,142 @@ func TestHub_coalescesBusyWorkspaces(t *testing.T) {
 	for _, cl := range []*client{a, b} {
 		if f := cl.next(); len(f) != 3 {
 			t.Errorf("first message after three quick commits has %d events, want 3 in one message", len(f))
+		}
+	}
+}
+
+func TestHub_replay(t *testing.T) {
+	summary := func(els []element) string {
+		var s []string
+		for _, el := range els {
+			s = append(s, fmt.Sprintf("%d:%s", el.Seq, el.Type))
+		}
+		return strings.Join(s, " ")
+	}
+	everyone, adminsOnly := &parley.Audience{}, &parley.Audience{VisibleTo: []string{}}
+	history := func(t *testing.T, e *env) (sentinel int64) {
+		e.emit(t, convEvent(parley.EventConversationCreated, "c1", everyone, nil)) // 1
+		e.emit(t, convEvent(parley.EventMessageCreated, "c1", everyone, nil))      // 2
+		notice := convEvent(parley.EventNotificationCreated, "c1", everyone, nil)
+		notice.Data = json.RawMessage(`{"user_id":"y","conversation_id":"c1"}`)
+		e.emit(t, notice)                                                                 // 3: y's, about c1
+		e.emit(t, convEvent(parley.EventConversationCreated, "c2", everyone, nil))        // 4
+		e.emit(t, convEvent(parley.EventMessageCreated, "c2", everyone, nil))             // 5
+		e.emit(t, convEvent(parley.EventConversationUpdated, "c1", adminsOnly, everyone)) // 6: y loses c1
+		e.emit(t, convEvent(parley.EventMessageCreated, "c1", adminsOnly, nil))           // 7
+		e.emit(t, convEvent(parley.EventMessageCreated, "c2", everyone, nil))             // 8
+		return e.emit(t, event(parley.EventContactUpdated, `{"id":"k1"}`)).Seq            // 9
+	}
+	// What y, who may no longer see c1, is replayed: c2 in full, c1 only
+	// as removed (a client resuming with c1 on its screen must drop it).
+	const wantY = "4:conversation.created 5:message.created 6:conversation.removed 8:message.created 9:contact.updated"
+	const wantAdmin = "1:conversation.created 2:message.created 4:conversation.created 5:message.created 6:conversation.updated 7:message.created 8:message.created 9:contact.updated"
+	for _, tt := range []struct {
+		name string
+		// live: a socket is open while the events happen, so that they
+		// are replayed from the ring rather than from the store.
+		live bool
+	}{
+		{"events replayed from the store are filtered by who may see the conversation now", false},
+		{"events replayed from the ring are filtered by who may see the conversation now", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.member("admin", parley.RoleAdmin)
+			e.member("y", parley.RoleAgent)
+			var sentinel int64
+			if tt.live {
+				admin := e.dial(t, "admin", "")
+				admin.hello()
+				sentinel = history(t, e)
+				admin.until(seqIs(sentinel))
+			} else {
+				sentinel = history(t, e)
+			}
+			y := e.dial(t, "y", "&since=0")
+			if hello := y.hello(); hello != sentinel {
+				t.Fatalf("hello seq = %d, want %d", hello, sentinel)
+			}
+			els := y.until(seqIs(sentinel))
+			if s := summary(els); s != wantY {
+				t.Errorf("y replayed %s\nwant %s", s, wantY)
+			}
+			for _, el := range els {
+				if el.Seq == 6 && string(el.Data) != `{"id":"c1"}` {
+					t.Errorf("conversation.removed data = %s, want only the id", el.Data)
+				}
+			}
+			admin := e.dial(t, "admin", "&since=0")
+			admin.hello()
+			if s := summary(admin.until(seqIs(sentinel))); s != wantAdmin {
+				t.Errorf("admin replayed %s\nwant %s (nothing filtered out)", s, wantAdmin)
+			}
+			// Live events after the replay are filtered as they were.
+			last := e.emit(t, convEvent(parley.EventMessageCreated, "c2", everyone, nil))
+			e.emit(t, convEvent(parley.EventMessageCreated, "c1", adminsOnly, nil))
+			end := e.emit(t, event(parley.EventContactUpdated, `{"id":"k1"}`))
+			if got := seqs(y.until(seqIs(end.Seq))); fmt.Sprint(got) != fmt.Sprint([]int64{last.Seq, end.Seq}) {
+				t.Errorf("y got live %v, want [%d %d]", got, last.Seq, end.Seq)
+			}
+		})
+	}
+
+	t.Run("a long replay reads the audiences once per page and live events never", func(t *testing.T) {
+		e := newEnv(t)
+		e.member("admin", parley.RoleAdmin)
+		e.member("y", parley.RoleAgent)
+		admin := e.dial(t, "admin", "")
+		admin.hello()
+		const n = 600
+		for i := range n {
+			e.emit(t, convEvent(parley.EventMessageCreated, fmt.Sprintf("c%d", i%3), everyone, nil))
+		}
+		admin.until(seqIs(n))
+		if got := e.store.AudienceReads(wsID); got != 0 {
+			t.Fatalf("live events read audiences %d times, want 0", got)
+		}
+		y := e.dial(t, "y", "&since=0")
+		y.hello()
+		if got := len(y.until(seqIs(n))); got != n {
+			t.Errorf("replayed %d events, want %d", got, n)
+		}
+		if got, most := e.store.AudienceReads(wsID), (n+255)/256; got == 0 || got > most {
+			t.Errorf("ConversationAudiences called %d times for %d events, want 1 to %d", got, n, most)
+		}
+	})
+}
+
+// logBuffer collects a hub's log lines; the hub logs from many goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestHub_ServeWS_internalErrorsAreLogged(t *testing.T) {
+	var logs logBuffer
+	e := newEnv(t, func(c *realtime.Config) { c.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	e.member("u1", parley.RoleAgent)
+	e.store.FailWith(errors.New("disk on fire"))
+	r := httptest.NewRequest(http.MethodGet, "/api/v1/realtime", nil)
+	err := e.hub.ServeWS(httptest.NewRecorder(), r, parley.Actor{UserID: "u1", WorkspaceID: wsID})
+	if parley.ErrorCode(err) != parley.EINTERNAL || strings.Contains(parley.ErrorMessage(err), "disk") {
+		t.Errorf("ServeWS() = %v, want EINTERNAL with a message that does not tell the cause", err)
+	}
+	for _, want := range []string{`msg="realtime load actor failed"`, `workspace_id=ws-1`, `user_id=u1`, `err="disk on fire"`} {
+		if got := logs.String(); !strings.Contains(got, want) {
+			t.Errorf("log = %q, want it to contain %s", got, want)
 		}
 	}
 }

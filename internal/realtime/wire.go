@@ -204,11 +204,14 @@ func (w *wire) writeClose(code wsproto.StatusCode, reason string, timeout time.D
 
 // readMessage returns the next data message, at most limit bytes once
 // inflated. It answers pings on the way; after the client's close frame it
-// answers it and returns errPeerClosed.
-func (w *wire) readMessage(limit int, timeout time.Duration) ([]byte, error) {
+// answers it and returns errPeerClosed. It calls alive before reading each
+// frame, so that every frame (a pong, which never leaves this function,
+// included) extends the read deadline.
+func (w *wire) readMessage(limit int, timeout time.Duration, alive func()) ([]byte, error) {
 	var msg []byte
 	started, compressed := false, false
 	for {
+		alive()
 		h, err := wsproto.ReadHeader(w.r)
 		if err != nil {
 			return nil, readFailure(err)

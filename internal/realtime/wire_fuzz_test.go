@@ -41,7 +41,7 @@ func FuzzReadMessage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, deflate bool) {
 		w := &wire{nc: discardConn{}, r: bytes.NewReader(data), deflate: deflate}
 		for range 16 {
-			msg, err := w.readMessage(clientReadLimit, time.Second)
+			msg, err := w.readMessage(clientReadLimit, time.Second, func() {})
 			if err != nil {
 				var ce *closeError
 				if !errors.As(err, &ce) && !errors.Is(err, errPeerClosed) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {

@@ -14,13 +14,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/gobwas/httphead"
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsflate"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/realtime"
+	"github.com/parleyhq/parley/internal/realtime/realtimetest"
 )
 
 // rawClient speaks the wire protocol frame by frame, to check what the
@@ -142,14 +142,14 @@ func TestHub_deflate(t *testing.T) {
 		})
 	}
 
-	t.Run("library clients in either compression mode read the same events", func(t *testing.T) {
+	t.Run("clients in every compression mode read the same events", func(t *testing.T) {
 		e := newEnv(t)
 		e.member("u1", parley.RoleAgent)
-		read := func(c *websocket.Conn) []element {
+		read := func(c *realtimetest.Client) []element {
 			t.Helper()
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
-			_, b, err := c.Read(ctx)
+			b, err := c.Read(ctx)
 			if err != nil {
 				t.Fatalf("Read() = %v", err)
 			}
@@ -159,16 +159,18 @@ func TestHub_deflate(t *testing.T) {
 			}
 			return els
 		}
-		var clients []*websocket.Conn
-		for _, mode := range []websocket.CompressionMode{websocket.CompressionNoContextTakeover, websocket.CompressionContextTakeover, websocket.CompressionDisabled} {
+		var clients []*realtimetest.Client
+		for _, mode := range []realtimetest.Compression{realtimetest.NoContextTakeover, realtimetest.ContextTakeover, realtimetest.NoCompression} {
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			u := "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/api/v1/realtime?workspace_id=" + wsID
-			c, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"X-User": {"u1"}}, CompressionMode: mode})
+			c, err := realtimetest.Dial(ctx, u, realtimetest.DialOptions{Header: http.Header{"X-User": {"u1"}}, Compression: mode})
 			cancel()
 			if err != nil {
 				t.Fatalf("Dial(mode %v) = %v", mode, err)
 			}
-			c.SetReadLimit(-1)
+			if got, want := c.Deflate(), mode != realtimetest.NoCompression; got != want {
+				t.Errorf("Dial(mode %v): permessage-deflate accepted = %v, want %v", mode, got, want)
+			}
 			t.Cleanup(func() { c.CloseNow() })
 			if els := read(c); len(els) != 1 || els[0].Type != "hello" {
 				t.Fatalf("first message = %+v, want hello", els)
@@ -331,4 +333,64 @@ func TestHub_fanoutWorkersCatchUpFromTheStore(t *testing.T) {
 	behind.hello()
 	live := e.emit(t, event(parley.EventContactUpdated, `{}`)).Seq
 	expectAllInOrder(t, behind.until(seqIs(live)), live, `{}`)
+}
+
+func TestHub_keepalive(t *testing.T) {
+	t.Run("a client that only answers pings stays connected for several read deadlines", func(t *testing.T) {
+		const period = 100 * time.Millisecond
+		e := newEnv(t, func(c *realtime.Config) { c.PingInterval, c.WriteTimeout = period, period })
+		e.member("a", parley.RoleAgent)
+		rc := e.dialRaw(t, "a", false)
+		if _, els := rc.events(); len(els) != 1 || els[0].Type != "hello" {
+			t.Fatalf("first message = %+v, want a hello", els)
+		}
+		// The server drops a client silent for PingInterval+WriteTimeout;
+		// this one sends nothing but pongs for five times that.
+		idle := 2 * period
+		start, pings := time.Now(), 0
+		for pings < 5 || time.Since(start) < 5*idle {
+			h, p := rc.frame()
+			if h.OpCode != ws.OpPing {
+				t.Fatalf("after %v and %d pings: frame %v %q, want a ping", time.Since(start), pings, h.OpCode, p)
+			}
+			rc.write(ws.OpPong, p, false)
+			pings++
+		}
+		ev := e.emit(t, event(parley.EventContactUpdated, `{"id":"c-1"}`))
+		for {
+			h, p := rc.frame()
+			if h.OpCode == ws.OpPing {
+				rc.write(ws.OpPong, p, false)
+				continue
+			}
+			var els []element
+			if err := json.Unmarshal(p, &els); err != nil || len(els) != 1 || els[0].Seq != ev.Seq {
+				t.Fatalf("after %d pings: frame %v %q, want event %d", pings, h.OpCode, p, ev.Seq)
+			}
+			break
+		}
+		if n := e.hub.Connections(); n != 1 {
+			t.Errorf("Connections() = %d, want 1", n)
+		}
+	})
+	t.Run("a client that does not answer pings is dropped", func(t *testing.T) {
+		const period = 50 * time.Millisecond
+		e := newEnv(t, func(c *realtime.Config) { c.PingInterval, c.WriteTimeout = period, period })
+		e.member("a", parley.RoleAgent)
+		rc := e.dialRaw(t, "a", false)
+		rc.events()
+		_ = rc.nc.SetReadDeadline(time.Now().Add(timeout))
+		for {
+			h, err := ws.ReadHeader(rc.r)
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					t.Errorf("ReadHeader() = %v, want EOF (the server hung up)", err)
+				}
+				return
+			}
+			if _, err := io.CopyN(io.Discard, rc.r, h.Length); err != nil {
+				t.Fatalf("read payload: %v", err)
+			}
+		}
+	})
 }

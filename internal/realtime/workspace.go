@@ -516,6 +516,29 @@ func (e *entry) showingFor(v *viewer) showing {
 	return hidden
 }
 
+// replay is what filtering the events a resuming client missed needs:
+// the events up to upTo are replayed, and now holds the current audience
+// of their conversations (a conversation missing from it is gone).
+type replay struct {
+	upTo int64
+	now  map[string]parley.Audience
+}
+
+// showingNow is showingFor for a replayed event: the event is shown only
+// if the viewer may see its conversation now as well. conversation.removed
+// is kept: a client resuming with the conversation on its screen must
+// drop it, as a live one did.
+func (e *entry) showingNow(v *viewer, rp *replay) showing {
+	s := e.showingFor(v)
+	if rp == nil || e.seq > rp.upTo || e.convID == "" || s != shownFull {
+		return s
+	}
+	if now, ok := rp.now[e.convID]; ok && access.CanSeeConversation(v.actor, v.settings, now) {
+		return shownFull
+	}
+	return hidden
+}
+
 func (e *entry) bytes(s showing) []byte {
 	if s == shownRemoved {
 		return e.removed
@@ -524,15 +547,17 @@ func (e *entry) bytes(s showing) []byte {
 }
 
 // frameFor returns the message a socket sends for entries and signals, or
-// nil when none of them is for its viewer. The sockets of a busy workspace
-// wake together at the same cursor, so those whose viewers receive the
-// same events share one frame, encoded and compressed once. Signals are
-// per socket: a frame with them is the socket's own.
-func (ws *workspace) frameFor(v *viewer, entries []*entry, sigs [][]byte) *frame {
+// nil when none of them is for its viewer; rp, when not nil, filters the
+// replayed entries. The sockets of a busy workspace wake together at the
+// same cursor, so those whose viewers receive the same events share one
+// frame, encoded and compressed once (the key is the events and the form
+// each is shown in, so a replay shares only what is the same). Signals
+// are per socket: a frame with them is the socket's own.
+func (ws *workspace) frameFor(v *viewer, entries []*entry, sigs [][]byte, rp *replay) *frame {
 	var key []byte
 	shown := make([]showing, len(entries))
 	for i, e := range entries {
-		if shown[i] = e.showingFor(v); shown[i] != hidden {
+		if shown[i] = e.showingNow(v, rp); shown[i] != hidden {
 			key = binary.AppendVarint(key, e.seq)
 			key = append(key, byte(shown[i]))
 		}

@@ -1,39 +1,101 @@
 // Package session signs people in and out: password logins with
 // rate limits kept in the database (so every node enforces the same ones),
 // sessions and personal API tokens stored as hashes, the first-run set-up,
-// and password changes that revoke the other sessions.
+// and password changes that revoke the other sessions and every API token.
 package session
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/secret"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/workspace"
 )
 
-// Limits on failed logins within Window.
+// Sign-in limits. An attempt is counted in the database before its password
+// is checked (one atomic statement, shared by every node), so parallel
+// attempts cannot overtake a limit; an attempt whose password was right is
+// given back. The limits slow an attacker without locking the owner out:
+//
+//   - per account and device (or, without a known device, account and
+//     address): PairFreeFailures wrong passwords, then each further one
+//     waits 2^(n-3) s after the n-th (1 s, 2 s, 4 s…), at most PairMaxDelay;
+//     refused with 429 and Retry-After, without running argon2id;
+//   - per account: at most MaxAccountFailures checked wrong passwords per
+//     Window from devices that never signed in to it (a guesser spread
+//     over many addresses gets 10 guesses per 15 minutes in all);
+//   - per address: at most MaxIPFailures, likewise, so one address cannot
+//     guess across many accounts; behind a reverse proxy set
+//     PARLEY_TRUSTED_PROXIES, or every client shares the proxy's address.
+//
+// A device that signed in to the account before (its parley_device cookie,
+// signed and bound to the user, or a live session cookie of that user)
+// skips the account and address limits: the owner still gets in, within a
+// second or two, while the account is under attack.
 const (
+	// Window is how long the account and address limits remember: a count
+	// is forgotten Window after its last checked attempt, so no Window-long
+	// span ever holds more checks than the limit.
 	Window             = 15 * time.Minute
 	MaxAccountFailures = 10
-	MaxIPFailures      = 50
-	SessionTTL         = 30 * 24 * time.Hour
-	setupTokenKey      = "setup_token"
+	MaxIPFailures      = 100
+	// PairFreeFailures are the wrong passwords one device or address may
+	// try without delay; PairBaseDelay follows the next, doubling up to
+	// PairMaxDelay. PairForget clears a pair's count after a quiet day.
+	PairFreeFailures = 2
+	PairBaseDelay    = time.Second
+	PairMaxDelay     = 15 * time.Minute
+	PairForget       = 24 * time.Hour
+	// DeviceTTL is how long a device is remembered after its last sign-in.
+	DeviceTTL     = 400 * 24 * time.Hour
+	SessionTTL    = 30 * 24 * time.Hour
+	setupTokenKey = "setup_token"
 )
+
+var (
+	pairRule    = sqlstore.LoginRule{Free: PairFreeFailures, BaseDelay: PairBaseDelay, MaxDelay: PairMaxDelay, Forget: PairForget}
+	accountRule = sqlstore.LoginRule{Limit: MaxAccountFailures, Forget: Window}
+	ipRule      = sqlstore.LoginRule{Limit: MaxIPFailures, Forget: Window}
+)
+
+// Hasher hashes and checks passwords (auth.Hasher; tests wrap it to count
+// the checks).
+type Hasher interface {
+	Hash(ctx context.Context, password string) (string, error)
+	Verify(ctx context.Context, password, encoded string) (bool, error)
+	DummyVerify(ctx context.Context, password string)
+	NeedsRehash(encoded string) bool
+}
 
 // Service runs sign-in use cases.
 type Service struct {
-	store  *sqlstore.Store
-	hasher *auth.Hasher
-	clock  parley.Clock
+	store   *sqlstore.Store
+	hasher  Hasher
+	clock   parley.Clock
+	devices *secret.Signer
 }
 
-// New returns a Service.
-func New(store *sqlstore.Store, hasher *auth.Hasher, clock parley.Clock) *Service {
-	return &Service{store: store, hasher: hasher, clock: clock}
+// New returns a Service. Its known-device cookies are signed with a key of
+// its own, good for this process only; WithInstanceKey shares them across
+// nodes and restarts.
+func New(store *sqlstore.Store, hasher Hasher, clock parley.Clock) *Service {
+	key := make([]byte, 32)
+	rand.Read(key)
+	return &Service{store: store, hasher: hasher, clock: clock, devices: secret.NewSigner(key, "known devices")}
+}
+
+// WithInstanceKey signs known-device cookies with a key derived from the
+// instance key, which every node shares.
+func (s *Service) WithInstanceKey(instanceKey []byte) *Service {
+	s.devices = secret.NewSigner(instanceKey, "known devices")
+	return s
 }
 
 // Login is a signed-in session: the bearer token and who it is.
@@ -42,47 +104,163 @@ type Login struct {
 	User      *parley.User `json:"user"`
 	SessionID string       `json:"-"`
 	ExpiresAt time.Time    `json:"-"`
+	// Device is the known-device cookie to set (DeviceTTL).
+	Device string `json:"-"`
 }
 
-// Login checks an email and password and opens a session.
-func (s *Service) Login(ctx context.Context, email, password, ip string) (*Login, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	since := s.clock.Now().Add(-Window)
-	for _, lim := range []struct {
-		key string
-		max int
-	}{{"account:" + email, MaxAccountFailures}, {"ip:" + ip, MaxIPFailures}} {
-		n, err := s.store.LoginFailures(ctx, lim.key, since)
-		if err != nil {
-			return nil, err
-		}
-		if n >= lim.max {
-			return nil, parley.Errorf(parley.ERATELIMIT, "Too many failed sign-in attempts. Try again in a few minutes.")
-		}
-	}
+// Attempt is a sign-in request.
+type Attempt struct {
+	Email, Password string
+	// IP is the client's address.
+	IP string
+	// Device is the parley_device cookie, if any.
+	Device string
+	// SessionUserID is the user of a live session cookie the request
+	// carries, if any: that browser is a known device of that user.
+	SessionUserID, SessionID string
+}
+
+// LimitError refuses an attempt before its password is checked.
+type LimitError struct {
+	Err *parley.Error
+	// RetryAfter is when an attempt may be granted again.
+	RetryAfter time.Duration
+}
+
+func (e *LimitError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the parley.Error (ERATELIMIT).
+func (e *LimitError) Unwrap() error { return e.Err }
+
+var errRefused = errors.New("login attempt refused")
+
+// Login checks an email and password and opens a session; ERATELIMIT
+// (a *LimitError) when a limit refuses to check the password.
+func (s *Service) Login(ctx context.Context, a Attempt) (*Login, error) {
+	email := strings.ToLower(strings.TrimSpace(a.Email))
 	u, hash, err := s.store.FindUserByEmail(ctx, email)
 	if err != nil && !parley.IsNotFound(err) {
 		return nil, err
 	}
+	device, known := "", false
+	if u != nil {
+		if device, known = s.knownDevice(a.Device, u.ID); !known && a.SessionUserID == u.ID && a.SessionID != "" {
+			known, device = true, ""
+		}
+	}
+	type limit struct {
+		key  string
+		rule sqlstore.LoginRule
+	}
+	var limits []limit
+	switch {
+	case device != "":
+		limits = []limit{{"pair:" + email + "|device:" + device, pairRule}}
+	case known:
+		limits = []limit{{"pair:" + email + "|session:" + a.SessionID, pairRule}}
+	default:
+		limits = []limit{{"pair:" + email + "|ip:" + a.IP, pairRule},
+			{"account:" + email, accountRule}, {"ip:" + a.IP, ipRule}}
+	}
+	var refused *LimitError
+	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		refused = nil
+		for _, l := range limits {
+			at, err := tx.RecordLoginAttempt(ctx, l.key, l.rule)
+			if err != nil {
+				return err
+			}
+			if !at.Granted {
+				retry := at.NextAt
+				if l.rule.Limit > 0 && at.Failures >= l.rule.Limit {
+					retry = at.LastAt.Add(l.rule.Forget)
+				}
+				refused = &LimitError{RetryAfter: retry.Sub(tx.Now()),
+					Err: parley.Errorf(parley.ERATELIMIT, "Too many failed sign-in attempts. Try again in %s.", wait(retry.Sub(tx.Now())))}
+				return errRefused // rolls back what this attempt counted
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errRefused) && refused != nil {
+		return nil, refused
+	}
+	if err != nil {
+		return nil, err
+	}
 	ok := false
 	if u == nil {
-		s.hasher.DummyVerify(ctx, password)
-	} else if ok, err = s.hasher.Verify(ctx, password, hash); err != nil {
+		s.hasher.DummyVerify(ctx, a.Password)
+	} else if ok, err = s.hasher.Verify(ctx, a.Password, hash); err != nil {
 		return nil, err
 	}
 	if !ok {
-		err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
-			if err := tx.RecordLoginFailure(ctx, "account:"+email, since); err != nil {
-				return err
-			}
-			return tx.RecordLoginFailure(ctx, "ip:"+ip, since)
-		})
-		if err != nil {
-			return nil, err
-		}
 		return nil, parley.Errorf(parley.EUNAUTHORIZED, "The email or password is wrong.")
 	}
-	return s.open(ctx, u, func(tx *sqlstore.Tx) error { return tx.ClearLoginFailures(ctx, "account:"+email) })
+	rehash := ""
+	if s.hasher.NeedsRehash(hash) {
+		if rehash, err = s.hasher.Hash(ctx, a.Password); err != nil {
+			return nil, err
+		}
+	}
+	if device == "" {
+		device = auth.NewToken("")
+	}
+	l, err := s.open(ctx, u, func(tx *sqlstore.Tx) error {
+		for i, l := range limits {
+			var err error
+			if i == 0 {
+				err = tx.ForgetLoginAttempts(ctx, l.key)
+			} else {
+				err = tx.ReleaseLoginAttempt(ctx, l.key)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if rehash != "" {
+			_, err := tx.RehashPassword(ctx, u.ID, hash, rehash)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	l.Device = s.deviceCookie(u.ID, device)
+	return l, nil
+}
+
+// wait says a duration for people: seconds under two minutes, else minutes.
+func wait(d time.Duration) string {
+	if d < 2*time.Minute {
+		return fmt.Sprintf("%d seconds", max(int((d+time.Second-1)/time.Second), 1))
+	}
+	return fmt.Sprintf("%d minutes", int((d+time.Minute-1)/time.Minute))
+}
+
+// deviceCookie is "v1.<user id>.<device id>.<signature>".
+func (s *Service) deviceCookie(userID, device string) string {
+	msg := "v1." + userID + "." + device
+	return msg + "." + s.devices.Sign(msg)
+}
+
+// knownDevice returns the device id of a known-device cookie that is
+// userID's.
+func (s *Service) knownDevice(cookie, userID string) (string, bool) {
+	if cookie == "" || len(cookie) > 300 {
+		return "", false
+	}
+	i := strings.LastIndexByte(cookie, '.')
+	if i < 0 {
+		return "", false
+	}
+	msg, sig := cookie[:i], cookie[i+1:]
+	parts := strings.Split(msg, ".")
+	if len(parts) != 3 || parts[0] != "v1" || parts[1] != userID || parts[2] == "" || !s.devices.Verify(msg, sig) {
+		return "", false
+	}
+	return parts[2], true
 }
 
 func (s *Service) open(ctx context.Context, u *parley.User, also func(tx *sqlstore.Tx) error) (*Login, error) {
@@ -153,34 +331,40 @@ func (s *Service) Logout(ctx context.Context, userID, sessionID string) error {
 }
 
 // ChangePassword checks the current password, sets the new one and revokes
-// the user's other browser sessions.
-func (s *Service) ChangePassword(ctx context.Context, userID, keepSessionID, current, next string) error {
+// the user's other browser sessions and all their personal API tokens (a
+// token made by whoever knew the old password must not outlive it). It
+// returns what it revoked.
+func (s *Service) ChangePassword(ctx context.Context, userID, keepSessionID, current, next string) (sqlstore.RevokedCredentials, error) {
+	var revoked sqlstore.RevokedCredentials
 	if err := workspace.ValidPassword("new_password", next); err != nil {
-		return err
+		return revoked, err
 	}
 	u, err := s.store.FindUserByID(ctx, userID)
 	if err != nil {
-		return err
+		return revoked, err
 	}
 	_, hash, err := s.store.FindUserByEmail(ctx, u.Email)
 	if err != nil {
-		return err
+		return revoked, err
 	}
 	if ok, err := s.hasher.Verify(ctx, current, hash); err != nil {
-		return err
+		return revoked, err
 	} else if !ok {
-		return &parley.Error{Code: parley.EINVALID, Field: "current_password", Message: "The current password is wrong."}
+		return revoked, &parley.Error{Code: parley.EINVALID, Field: "current_password", Message: "The current password is wrong."}
 	}
 	newHash, err := s.hasher.Hash(ctx, next)
 	if err != nil {
-		return err
+		return revoked, err
 	}
-	return s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.SetPassword(ctx, userID, newHash); err != nil {
 			return err
 		}
-		return tx.DeleteOtherLoginSessions(ctx, userID, keepSessionID)
+		var err error
+		revoked, err = tx.RevokeUserCredentials(ctx, userID, keepSessionID)
+		return err
 	})
+	return revoked, err
 }
 
 // APIToken is a newly created personal API token; Token is shown once.

@@ -166,10 +166,11 @@ func scanUser(row *sql.Row) (*parley.User, string, error) {
 	return &u, hash, nil
 }
 
-// AddMember makes a user a member of a workspace with a role.
+// AddMember makes a user a member of a workspace with a role. A new member
+// is online: availability is their own choice, and they have not made one.
 func (tx *Tx) AddMember(ctx context.Context, workspaceID, userID string, role parley.Role) error {
 	if _, err := tx.db.ExecContext(ctx,
-		`INSERT INTO members (workspace_id, user_id, role, availability, capacity, created_at) VALUES ($1,$2,$3,'offline',0,$4)`,
+		`INSERT INTO members (workspace_id, user_id, role, availability, capacity, created_at) VALUES ($1,$2,$3,'online',0,$4)`,
 		workspaceID, userID, string(role), micros(tx.now)); err != nil {
 		if isUniqueViolation(err) {
 			return parley.Errorf(parley.ECONFLICT, "This user is already a member of the workspace.")

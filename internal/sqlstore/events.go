@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -87,4 +88,61 @@ func (q *queries) ConversationAudience(ctx context.Context, workspaceID, convers
 		return parley.Audience{}, err
 	}
 	return c.Audience(), nil
+}
+
+// audienceBuckets are the sizes of ConversationAudiences' id lists: a list
+// is padded to the next one (and a longer one split), so that at most
+// this many statement texts reach the prepared-statement cache.
+var audienceBuckets = [...]int{8, 32, 128}
+
+// ConversationAudiences returns who may see each of the conversations
+// now, by id, in one query per 128 ids, for the real-time hub's replay of
+// missed events. A conversation that does not exist, is deleted or is in
+// another workspace is left out.
+func (q *queries) ConversationAudiences(ctx context.Context, workspaceID string, conversationIDs []string) (map[string]parley.Audience, error) {
+	out := make(map[string]parley.Audience, len(conversationIDs))
+	for len(conversationIDs) > 0 {
+		size := audienceBuckets[len(audienceBuckets)-1]
+		for _, b := range audienceBuckets {
+			if len(conversationIDs) <= b {
+				size = b
+				break
+			}
+		}
+		chunk := conversationIDs[:min(size, len(conversationIDs))]
+		conversationIDs = conversationIDs[len(chunk):]
+		args := make([]any, 0, size+1)
+		args = append(args, workspaceID)
+		ph := make([]string, size)
+		for i := range size {
+			args = append(args, chunk[min(i, len(chunk)-1)]) // padded with the last id
+			ph[i] = fmt.Sprintf("$%d", i+2)
+		}
+		rows, err := q.db.QueryContext(ctx, `SELECT id, team_id, assignee_ids, visible_to FROM conversations
+			WHERE workspace_id = $1 AND deleted_at IS NULL AND id IN (`+strings.Join(ph, ",")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("conversation audiences: %w", err)
+		}
+		for rows.Next() {
+			var id, assignees string
+			var team, visible sql.NullString
+			if err := rows.Scan(&id, &team, &assignees, &visible); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("conversation audiences: %w", err)
+			}
+			c := parley.Conversation{TeamID: team.String}
+			_ = json.Unmarshal([]byte(assignees), &c.AssigneeIDs)
+			if visible.Valid {
+				c.VisibleTo = []string{}
+				_ = json.Unmarshal([]byte(visible.String), &c.VisibleTo)
+			}
+			out[id] = c.Audience()
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("conversation audiences: %w", err)
+		}
+	}
+	return out, nil
 }

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -100,55 +99,4 @@ func (tx *Tx) DeleteSession(ctx context.Context, userID, sessionID string) error
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return mustAffect(res, "Token")
-}
-
-// DeleteOtherLoginSessions revokes a user's browser sessions except keep
-// (after a password change).
-func (tx *Tx) DeleteOtherLoginSessions(ctx context.Context, userID, keep string) error {
-	_, err := tx.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND kind = 'session' AND id <> $2`, userID, keep)
-	if err != nil {
-		return fmt.Errorf("revoke sessions: %w", err)
-	}
-	return nil
-}
-
-// LoginFailures returns the failures counted for key in the window that
-// starts after since.
-func (q *queries) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
-	var n int
-	var start int64
-	err := q.db.QueryRowContext(ctx, `SELECT window_start, failures FROM login_attempts WHERE key = $1`, key).Scan(&start, &n)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("login failures: %w", err)
-	}
-	if start < micros(since) {
-		return 0, nil
-	}
-	return n, nil
-}
-
-// RecordLoginFailure counts a failed login for key, starting a new window
-// when the current one began before windowStart.
-func (tx *Tx) RecordLoginFailure(ctx context.Context, key string, windowStart time.Time) error {
-	_, err := tx.db.ExecContext(ctx,
-		`INSERT INTO login_attempts (key, window_start, failures) VALUES ($1, $2, 1)
-		 ON CONFLICT (key) DO UPDATE SET
-		   failures = CASE WHEN login_attempts.window_start < $3 THEN 1 ELSE login_attempts.failures + 1 END,
-		   window_start = CASE WHEN login_attempts.window_start < $3 THEN $2 ELSE login_attempts.window_start END`,
-		key, micros(tx.now), micros(windowStart))
-	if err != nil {
-		return fmt.Errorf("record login failure: %w", err)
-	}
-	return nil
-}
-
-// ClearLoginFailures forgets the failures for key (after a success).
-func (tx *Tx) ClearLoginFailures(ctx context.Context, key string) error {
-	if _, err := tx.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE key = $1`, key); err != nil {
-		return fmt.Errorf("clear login failures: %w", err)
-	}
-	return nil
 }

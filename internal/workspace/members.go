@@ -7,63 +7,8 @@ import (
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
-// Invite is a new member.
-type Invite struct {
-	Email    string
-	Name     string
-	Password string
-	Role     parley.Role
-}
-
-// AddMember creates (or finds, by email) a user and adds them to the
-// workspace (admins).
-func (s *Service) AddMember(ctx context.Context, a parley.Actor, in Invite) (*parley.Member, error) {
-	if err := requireAdmin(a); err != nil {
-		return nil, err
-	}
-	email, err := ValidEmail("email", in.Email)
-	if err != nil {
-		return nil, err
-	}
-	name, err := ValidName("name", in.Name)
-	if err != nil {
-		return nil, err
-	}
-	if in.Role == "" {
-		in.Role = parley.RoleAgent
-	}
-	if !in.Role.Valid() {
-		return nil, parley.FieldErrorf("role", "Use admin or agent.")
-	}
-	hash := ""
-	if in.Password != "" {
-		if err := ValidPassword("password", in.Password); err != nil {
-			return nil, err
-		}
-		if hash, err = s.hasher.Hash(ctx, in.Password); err != nil {
-			return nil, err
-		}
-	}
-	var userID string
-	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
-		u, _, err := tx.FindUserByEmail(ctx, email)
-		if parley.IsNotFound(err) {
-			u, err = tx.CreateUser(ctx, email, name, hash)
-		}
-		if err != nil {
-			return err
-		}
-		userID = u.ID
-		if err := tx.AddMember(ctx, a.WorkspaceID, u.ID, in.Role); err != nil {
-			return err
-		}
-		return s.memberChanged(ctx, tx, a, u.ID, "member.add")
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.store.FindMember(ctx, a.WorkspaceID, userID)
-}
+// Members join a workspace by accepting an invitation (package invite):
+// an admin never creates, finds or attaches a global account.
 
 func (s *Service) memberChanged(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, userID, action string) error {
 	m, err := tx.FindMember(ctx, a.WorkspaceID, userID)

@@ -255,6 +255,10 @@ describe('App', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: /Bo Builder/ }));
     await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ assignee_ids: ['u2'] }));
     await waitFor(() => expect(within(screen.getByRole('list', { name: 'Assignees' })).getByText('Bo Builder')).toBeTruthy());
+    // A choice closes the pop-up: it must not stay over the other controls.
+    expect(screen.queryByRole('group', { name: 'Assign to' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Assign…' }).getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(screen.getByRole('button', { name: 'Assign…' }));
     fireEvent.click(await screen.findByRole('checkbox', { name: /Ada Agent/ }));
     await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ assignee_ids: ['u2', 'u1'] }));
 
@@ -288,7 +292,15 @@ describe('App', () => {
     const b = conv({ id: 'b', contact: { id: 'cb', name: 'Linus' }, last_activity_at: '2026-01-02T12:00:00Z', unread_count: 1 });
     act(() => {
       s.emit([{ seq: 101, type: 'conversation.created', data: b }]);
-      s.emit([{ seq: 102, type: 'message.created', data: msg({ id: 'm2', conversation_id: 'a', content: 'Second', created_at: '2026-01-03T00:00:00Z' }) }]);
+      // As the server does: the message, then the conversation with the preview it stored.
+      s.emit([
+        { seq: 102, type: 'message.created', data: msg({ id: 'm2', conversation_id: 'a', content: 'Second', created_at: '2026-01-03T00:00:00Z' }) },
+        {
+          seq: 103,
+          type: 'conversation.updated',
+          data: { ...a, last_activity_at: '2026-01-03T00:00:00Z', last_message: { content: 'Second', direction: 'in', sender_kind: 'contact', channel: 'api', private: false, created_at: '2026-01-03T00:00:00Z' } },
+        },
+      ]);
       s.emit([{ type: 'typing', data: { conversation_id: 'a', user: { id: 'u2', name: 'Bo Builder' }, state: 'on' } }]);
     });
     expect(screen.getByText('Second')).toBeTruthy();

@@ -1,10 +1,12 @@
 // The right panel: the contact card and the conversation's details, with the
-// actions the API offers (assign, status, AI mode, team).
+// actions the API offers (status, snooze, assign, team, priority, pin,
+// visibility, AI mode, delete).
 import { useEffect, useRef, useState } from 'react';
 import { api } from './api';
-import { AI_MODE_LABELS, channelLabel, fullTime, STATUS_LABELS } from './format';
+import { AI_MODE_LABELS, channelLabel, fullTime, PRIORITY_LABELS, STATUS_LABELS } from './format';
+import { navigate } from './router';
 import { useSession } from './session';
-import type { AIMode, Contact, Conversation, Status } from './types';
+import { PRIORITIES, type AIMode, type Contact, type Conversation, type Priority, type Status } from './types';
 import { Avatar, ChannelIcon } from './ui';
 
 export function ContactCard({ contactId, fallbackName, version }: { contactId: string; fallbackName: string; version: number }) {
@@ -103,9 +105,11 @@ export const SNOOZE_PRESETS: { key: string; label: string; at: (now: Date) => Da
 export function ConversationDetails({
   conversation: saved,
   onChange,
+  onDeleted,
 }: {
   conversation: Conversation;
   onChange: (c: Conversation) => void;
+  onDeleted?: (id: string) => void;
 }) {
   const { workspace, members, teams, user, reloadMembers } = useSession();
   const [error, setError] = useState('');
@@ -134,7 +138,50 @@ export function ConversationDetails({
 
   function toggleAssignee(id: string, on: boolean) {
     const next = on ? Array.from(new Set([...assignees, id])) : assignees.filter((x) => x !== id);
-    patch({ assignee_ids: next });
+    // A choice closes the pop-up, so it never covers the other controls.
+    setAssignOpen(false);
+    assignButton.current?.focus();
+    // With a visibility list, an assignee must be on it: add them with the assignment.
+    const vis = c.visible_to;
+    if (on && vis && !vis.includes(id)) patch({ assignee_ids: next, visible_to: [...vis, id] });
+    else patch({ assignee_ids: next });
+  }
+
+  const isAdmin = workspace.role === 'admin';
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [pinned, setPinned] = useState(!!saved.pinned);
+  useEffect(() => setPinned(!!saved.pinned), [saved.id, saved.pinned]);
+
+  async function togglePin() {
+    const next = !pinned;
+    setPinned(next);
+    setError('');
+    try {
+      await api.pin(workspace.id, saved.id, next);
+      onChange({ ...saved, pinned: next });
+    } catch (err) {
+      setPinned(!next);
+      setError((err as Error).message);
+    }
+  }
+
+  async function remove() {
+    setBusy(true);
+    setError('');
+    try {
+      await api.deleteConversation(workspace.id, saved.id);
+      setConfirmDelete(false);
+      onDeleted?.(saved.id);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const visibleTo = c.visible_to ?? null;
+  function setVisibility(list: string[] | null) {
+    patch({ visible_to: list });
   }
 
   useEffect(() => {
@@ -272,20 +319,19 @@ export function ConversationDetails({
                 {m.name}
                 {m.id === user.id ? ' (you)' : ''}
                 <span className={'presence presence-' + m.availability}>{m.availability}</span>
+                {m.connected !== undefined && (
+                  <span className={'connected' + (m.connected ? ' connected-on' : '')}>{m.connected ? 'connected' : 'away'}</span>
+                )}
               </label>
             ))}
           </fieldset>
         )}
       </div>
 
-      {teams.length > 0 && (
-        <div className="control">
-          <label htmlFor="team-select">Team</label>
-          <select
-            id="team-select"
-            value={c.team_id ?? ''}
-            onChange={(e) => patch({ team_id: e.target.value || null })}
-          >
+      <div className="control">
+        <label htmlFor="team-select">Team</label>
+        {teams.length > 0 ? (
+          <select id="team-select" value={c.team_id ?? ''} onChange={(e) => patch({ team_id: e.target.value || null })}>
             <option value="">No team</option>
             {teams.map((t) => (
               <option key={t.id} value={t.id}>
@@ -293,8 +339,86 @@ export function ConversationDetails({
               </option>
             ))}
           </select>
-        </div>
-      )}
+        ) : (
+          <p className="hint" id="team-select">
+            No teams yet.{' '}
+            <a
+              href="/settings/teams"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate('/settings/teams');
+              }}
+            >
+              Create a team
+            </a>
+          </p>
+        )}
+      </div>
+
+      <div className="control">
+        <label htmlFor="priority-select">Priority</label>
+        <select id="priority-select" value={c.priority || 'none'} onChange={(e) => patch({ priority: e.target.value as Priority })}>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {PRIORITY_LABELS[p]}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <div className="control">
+        <span className="control-label">Pin</span>
+        <button type="button" className="btn btn-sm" aria-pressed={pinned} onClick={togglePin}>
+          {pinned ? 'Pinned — unpin' : 'Pin for me'}
+        </button>
+      </div>
+
+      <fieldset className="control visibility">
+        <legend className="control-label">Visible to</legend>
+        <label className="check">
+          <input type="radio" name="visible-to" checked={visibleTo === null} onChange={() => setVisibility(null)} />
+          Everyone
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name="visible-to"
+            checked={visibleTo !== null}
+            // Start with whoever must keep it: the assignees, and you.
+            onChange={() => setVisibility(Array.from(new Set([...assignees, user.id])))}
+          />
+          These users
+        </label>
+        {visibleTo !== null && (
+          <ul className="visible-list" aria-label="Users who can see this conversation">
+            {members.map((m) => {
+              const assigned = assignees.includes(m.id);
+              const on = visibleTo.includes(m.id);
+              return (
+                <li key={m.id}>
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={on || assigned}
+                      disabled={assigned || m.role === 'admin'}
+                      onChange={(e) =>
+                        setVisibility(e.target.checked ? [...visibleTo, m.id] : visibleTo.filter((x) => x !== m.id))
+                      }
+                    />
+                    {m.name}
+                    {m.id === user.id ? ' (you)' : ''}
+                    {m.role === 'admin' ? <span className="muted"> · admin, sees all</span> : assigned ? <span className="muted"> · assigned</span> : null}
+                  </label>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        <p className="hint">
+          Admins always see every conversation. Assignees always see it: an assignee must be on the list, so assigning
+          someone adds them, and to take someone off the list, unassign them first.
+        </p>
+      </fieldset>
 
       <div className="control">
         <label htmlFor="ai-select">AI mode</label>
@@ -323,11 +447,85 @@ export function ConversationDetails({
           </ul>
         </div>
       )}
+      {isAdmin && (
+        <div className="control">
+          <button type="button" className="btn btn-sm btn-danger" onClick={() => setConfirmDelete(true)}>
+            Delete conversation…
+          </button>
+        </div>
+      )}
       {error && (
         <p className="form-error" role="alert">
           {error}
         </p>
       )}
+      {confirmDelete && (
+        <ConfirmDialog
+          title={`Delete conversation #${c.number}?`}
+          body="Its messages disappear for everyone. This cannot be undone."
+          confirm="Delete"
+          busy={busy}
+          onConfirm={remove}
+          onCancel={() => setConfirmDelete(false)}
+        />
+      )}
     </section>
+  );
+}
+
+/** ConfirmDialog asks before something that cannot be undone; Esc or Cancel backs out. */
+export function ConfirmDialog({
+  title,
+  body,
+  confirm,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  title: string;
+  body: string;
+  confirm: string;
+  busy?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    cancelRef.current?.focus();
+    return () => previous?.focus?.();
+  }, []);
+  return (
+    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
+      <div
+        className="dialog dialog-confirm"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="confirm-title"
+        aria-describedby="confirm-body"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            e.stopPropagation();
+            onCancel();
+          } else if (e.key === 'Tab') {
+            e.preventDefault();
+            (document.activeElement === cancelRef.current ? confirmRef : cancelRef).current?.focus();
+          }
+        }}
+      >
+        <h2 id="confirm-title">{title}</h2>
+        <p id="confirm-body">{body}</p>
+        <div className="row gap dialog-actions">
+          <button ref={cancelRef} type="button" className="btn btn-sm" onClick={onCancel}>
+            Cancel
+          </button>
+          <button ref={confirmRef} type="button" className="btn btn-sm btn-danger" disabled={busy} onClick={onConfirm}>
+            {confirm}
+          </button>
+        </div>
+      </div>
+    </div>
   );
 }

@@ -6,8 +6,8 @@ import { api } from './api';
 import { lastInbound, reachableInboxes } from './channels';
 import { Composer, type ComposerHandle } from './Composer';
 import { ContactCard, ConversationDetails } from './Details';
-import { channelLabel, listTime, STATUS_LABELS, AI_MODE_LABELS } from './format';
-import { appendPage, matches, mergeMessages, remove, searchFilter, upsert, type ListFilter } from './model';
+import { channelLabel, listTime, previewPrefix, STATUS_LABELS, AI_MODE_LABELS } from './format';
+import { appendPage, matches, mergeMessages, messageCreated, remove, searchFilter, upsert, type ListFilter } from './model';
 import { RealtimeClient, type ConnectionState } from './realtime';
 import { navigate } from './router';
 import { useSession } from './session';
@@ -94,6 +94,10 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   const [showHelp, setShowHelp] = useState(false);
   const [contactVersion, setContactVersion] = useState(0);
   const [announce, setAnnounce] = useState('');
+  // The details panel as a drawer (medium widths) or as the one panel shown (phones).
+  const [detailsOpen, setDetailsOpen] = useState(false);
+  const detailsRef = useRef<HTMLElement>(null);
+  const detailsToggle = useRef<HTMLButtonElement>(null);
 
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -225,6 +229,15 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     [ws],
   );
 
+  useEffect(() => setDetailsOpen(false), [conversationId]);
+  useEffect(() => {
+    if (detailsOpen) detailsRef.current?.querySelector<HTMLElement>('.details-close')?.focus();
+  }, [detailsOpen]);
+  const closeDetails = useCallback(() => {
+    setDetailsOpen(false);
+    requestAnimationFrame(() => detailsToggle.current?.focus());
+  }, []);
+
   // Opening a conversation (from the address bar).
   useEffect(() => {
     if (!conversationId) {
@@ -327,27 +340,10 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
               if (e.type === 'message.created' && m.direction === 'in') readNeeded = m.conversation_id;
             }
             if (e.type === 'message.created') {
-              const unseen = m.direction === 'in' && !m.private && st.current.conversationId !== m.conversation_id;
+              // Only the unread count: the preview comes with conversation.updated.
               setList((l) => {
-                const c = l.items.find((x) => x.id === m.conversation_id);
-                if (!c) return l;
-                if (c.last_message && Date.parse(c.last_message.created_at) > Date.parse(m.created_at)) {
-                  return unseen ? { ...l, items: l.items.map((x) => (x === c ? { ...c, unread_count: c.unread_count + 1 } : x)) } : l;
-                }
-                const updated: Conversation = {
-                  ...c,
-                  unread_count: c.unread_count + (unseen ? 1 : 0),
-                  last_activity_at: m.created_at > c.last_activity_at ? m.created_at : c.last_activity_at,
-                  last_message: {
-                    content: m.content,
-                    direction: m.direction,
-                    sender_kind: m.sender?.kind,
-                    channel: m.channel,
-                    private: m.private,
-                    created_at: m.created_at,
-                  },
-                };
-                return { ...l, items: upsert(l.items, updated, st.current.filter, !!l.cursor) };
+                const items = messageCreated(l.items, m, st.current.conversationId);
+                return items === l.items ? l : { ...l, items };
               });
             }
             break;
@@ -661,7 +657,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   const renderRow = (c: Conversation, i: number) => {
     const unread = c.unread_count > 0;
     const lm = c.last_message;
-    const prefix = lm ? (lm.private ? 'Note: ' : lm.direction === 'out' ? (lm.sender_kind === 'ai' ? 'AI: ' : 'You: ') : '') : '';
+    const prefix = previewPrefix(lm, me.id, (id) => members.get(id)?.name);
     const classes = ['conv-row'];
     if (unread) classes.push('unread');
     if (c.id === conversationId) classes.push('open');
@@ -713,7 +709,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           Connection lost. Reconnecting… Changes made by others will appear when it is back.
         </div>
       )}
-      <div className="inbox">
+      <div className={'inbox ' + (conversationId ? 'has-thread' : 'no-thread') + (detailsOpen ? ' details-open' : '')}>
         <aside className="sidebar" aria-label="Conversation list" ref={listRef}>
           <nav className="views" aria-label="Views">
             {VIEWS.map((v, i) => (
@@ -802,6 +798,9 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           {conversationId && current ? (
             <>
               <div className="thread-head">
+                <button type="button" className="btn btn-ghost btn-sm only-phone back-btn" onClick={close} aria-label="Back to the list">
+                  ← List
+                </button>
                 <div className="thread-title">
                   <h1>{current.contact?.name || 'Unknown contact'}</h1>
                   <span className="muted">#{current.number}</span>
@@ -819,10 +818,20 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                       {viewers.join(', ')} {viewers.length === 1 ? 'is' : 'are'} viewing
                     </span>
                   )}
+                  <button
+                    type="button"
+                    ref={detailsToggle}
+                    className="btn btn-sm only-narrow"
+                    aria-expanded={detailsOpen}
+                    aria-controls="details-panel"
+                    onClick={() => setDetailsOpen((o) => !o)}
+                  >
+                    Details
+                  </button>
                   <button type="button" className="btn btn-sm" onClick={toggleResolved} aria-keyshortcuts="Alt+R">
                     {current.status === 'resolved' ? 'Reopen' : 'Resolve'}
                   </button>
-                  <button type="button" className="btn btn-ghost btn-sm" onClick={close} aria-label="Close conversation">
+                  <button type="button" className="btn btn-ghost btn-sm not-phone" onClick={close} aria-label="Close conversation">
                     ✕
                   </button>
                 </div>
@@ -887,9 +896,26 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           )}
         </main>
 
-        <aside className="details" aria-label="Details">
+        <aside
+          className="details"
+          id="details-panel"
+          aria-label="Details"
+          ref={detailsRef}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && detailsOpen && !e.defaultPrevented) {
+              e.preventDefault();
+              e.stopPropagation();
+              closeDetails();
+            }
+          }}
+        >
           {current && conversationId ? (
             <>
+              <div className="details-bar only-narrow">
+                <button type="button" className="btn btn-ghost btn-sm details-close" onClick={closeDetails}>
+                  ← Back to conversation
+                </button>
+              </div>
               <ContactCard
                 contactId={current.contact_id || current.contact?.id}
                 fallbackName={current.contact?.name ?? ''}
@@ -900,6 +926,12 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 onChange={(c) => {
                   applyConversation(c);
                   refreshCounts();
+                }}
+                onDeleted={(id) => {
+                  setList((l) => ({ ...l, items: remove(l.items, id) }));
+                  refreshCounts();
+                  setAnnounce(`Conversation #${current.number} deleted`);
+                  navigate('/');
                 }}
               />
             </>

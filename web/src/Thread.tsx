@@ -2,7 +2,7 @@
 // system events marked. Older pages load as the agent scrolls up.
 import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { attachmentURL } from './api';
-import { channelLabel, clockTime, dayKey, dayLabel, DELIVERY_LABELS, fileSize, fileType, fullTime } from './format';
+import { channelLabel, clockTime, dayKey, dayLabel, DELIVERY_LABELS, DELIVERY_NOTES, fileSize, fileType, fullTime } from './format';
 import type { Attachment, Inbox, Member, Message } from './types';
 import { Avatar, ChannelIcon, FileIcon } from './ui';
 
@@ -271,6 +271,7 @@ export function Delivery({ m, actions }: { m: Message; actions?: MessageActions 
       <span className="delivery-line">
         <span className="delivery-status">{label}</span>
         {failed && m.error && <span className="delivery-error">: {m.error}</span>}
+        {DELIVERY_NOTES[m.status] && <span className="delivery-note-inline"> — {DELIVERY_NOTES[m.status].replace(/^[^—]*—\s*/, '')}</span>}
         <span className="sr-only"> via {channelLabel(m.channel)}</span>
       </span>
       {m.outcome_unknown && (

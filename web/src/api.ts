@@ -1,6 +1,7 @@
 // A small typed client for the REST contract. The browser authenticates with
 // the HttpOnly session cookie, so requests are same-origin and carry no token.
 import type {
+  Priority,
   AIMode,
   Attachment,
   Availability,
@@ -149,8 +150,22 @@ export const api = {
   updateConversation: (
     ws: string,
     id: string,
-    body: Partial<{ status: Status; snoozed_until: string; assignee_ids: string[]; ai_mode: AIMode; team_id: string | null }>,
+    body: Partial<{
+      status: Status;
+      snoozed_until: string;
+      assignee_ids: string[];
+      ai_mode: AIMode;
+      team_id: string | null;
+      priority: Priority;
+      visible_to: string[] | null;
+    }>,
   ) => request<Conversation>(`/workspaces/${ws}/conversations/${id}`, { method: 'PATCH', body }),
+  /** pin pins or unpins a conversation for the signed-in user. */
+  pin: (ws: string, id: string, pinned: boolean) =>
+    request<void>(`/workspaces/${ws}/conversations/${id}/pin`, { method: 'PUT', body: { pinned } }),
+  /** deleteConversation deletes a conversation (admins). */
+  deleteConversation: (ws: string, id: string) =>
+    request<void>(`/workspaces/${ws}/conversations/${id}`, { method: 'DELETE' }),
   markRead: (ws: string, id: string) =>
     request<void>(`/workspaces/${ws}/conversations/${id}/read`, { method: 'POST' }),
   messages: (ws: string, id: string, cursor?: string, signal?: AbortSignal) =>

@@ -53,6 +53,7 @@ export const DELIVERY_LABELS: Record<string, string> = {
   queued: 'Queued',
   sending: 'Sending',
   sent: 'Sent',
+  stored: 'Stored',
   delivered: 'Delivered',
   read: 'Read',
   failed: 'Failed',
@@ -141,4 +142,35 @@ export function fileType(contentType: string): string {
   if (t.startsWith('video/')) return 'Video';
   if (t.startsWith('image/')) return 'Image';
   return 'File';
+}
+
+/** DELIVERY_NOTES explain a status that needs more than its label. */
+export const DELIVERY_NOTES: Record<string, string> = {
+  stored: 'Stored — this inbox has no callback; read it through the API.',
+};
+
+export const PRIORITY_LABELS: Record<string, string> = {
+  none: 'No priority',
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  urgent: 'Urgent',
+};
+
+/**
+ * previewPrefix is what the list puts before a conversation's last message:
+ * "You: " only when the signed-in user wrote it, the author's name when a
+ * colleague did, "AI: " for the AI agent, nothing for the customer.
+ */
+export function previewPrefix(
+  lm: { direction: string; sender_kind?: string; sender_id?: string; sender_name?: string; private?: boolean } | null | undefined,
+  meId: string,
+  nameOf: (id: string) => string | undefined = () => undefined,
+): string {
+  if (!lm || lm.direction !== 'out') return '';
+  if (lm.sender_kind === 'ai') return 'AI: ';
+  if (lm.sender_kind === 'bot') return 'Bot: ';
+  if (lm.sender_id && lm.sender_id === meId) return 'You: ';
+  const name = (lm.sender_id && nameOf(lm.sender_id)) || lm.sender_name;
+  return name ? name + ': ' : '';
 }

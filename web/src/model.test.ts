@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendPage, matches, mergeMessages, searchFilter, upsert, type ListFilter } from './model';
+import { appendPage, matches, mergeMessages, messageCreated, searchFilter, upsert, type ListFilter } from './model';
 import { conv, msg } from './test/fakes';
 
 const all: ListFilter = { view: 'all', statuses: ['queued', 'open', 'pending', 'snoozed'], userId: 'u1' };
@@ -89,5 +89,23 @@ describe('searchFilter', () => {
     expect(searchFilter([a, b], 'grace').map((c) => c.id)).toEqual(['a']);
     expect(searchFilter([a, b], 'order').map((c) => c.id)).toEqual(['b']);
     expect(searchFilter([a, b], '  ')).toHaveLength(2);
+  });
+});
+
+describe('messageCreated', () => {
+  const lm = { content: 'Where is it?', direction: 'in' as const, sender_kind: 'contact' as const, channel: 'api', private: false, created_at: '2026-01-01T10:00:00Z' };
+  it('leaves the preview to the server: a note does not become the preview', () => {
+    const list = [conv({ id: 'a', last_message: lm, unread_count: 0 })];
+    const note = msg({ id: 'n', conversation_id: 'a', direction: 'out', private: true, content: 'VIP', created_at: '2026-01-01T10:05:00Z' });
+    const got = messageCreated(list, note, null);
+    expect(got[0].last_message).toEqual(lm);
+    expect(got[0].unread_count).toBe(0);
+  });
+  it('counts an inbound message as unread unless its conversation is open', () => {
+    const list = [conv({ id: 'a', last_message: lm, unread_count: 1 })];
+    const m = msg({ id: 'm', conversation_id: 'a', direction: 'in', content: 'Hello?' });
+    expect(messageCreated(list, m, null)[0].unread_count).toBe(2);
+    expect(messageCreated(list, m, 'a')[0].unread_count).toBe(1);
+    expect(messageCreated(list, m, null)[0].last_message).toEqual(lm);
   });
 });

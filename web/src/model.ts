@@ -100,3 +100,16 @@ export function searchFilter(list: Conversation[], q: string): Conversation[] {
     return name.includes(needle) || preview.includes(needle) || String(c.number) === needle.replace(/^#/, '');
   });
 }
+
+/**
+ * messageCreated applies a new message to the conversation list. It counts
+ * an unseen inbound message as unread and changes nothing else: what the
+ * list previews (and the order) is the server's rule, carried by the
+ * conversation.updated event that follows, so the list shows the same live
+ * and after a reload.
+ */
+export function messageCreated(list: Conversation[], m: Message, openId: string | null): Conversation[] {
+  const unseen = m.direction === 'in' && !m.private && openId !== m.conversation_id;
+  if (!unseen) return list;
+  return list.map((c) => (c.id === m.conversation_id ? { ...c, unread_count: c.unread_count + 1 } : c));
+}

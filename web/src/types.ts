@@ -29,11 +29,16 @@ export interface Me {
   workspaces: WorkspaceRef[];
 }
 
+export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
+export const PRIORITIES: Priority[] = ['none', 'low', 'medium', 'high', 'urgent'];
+
 export interface Member extends User {
   role: 'admin' | 'agent' | string;
   availability: Availability;
   capacity?: number;
   team_ids?: string[] | null;
+  /** Connected now (a live socket on any node), when the server says. */
+  connected?: boolean;
 }
 
 export interface Team {
@@ -46,6 +51,9 @@ export interface LastMessage {
   content: string;
   direction: 'in' | 'out';
   sender_kind: SenderKind;
+  /** Who wrote it (agents): the list says "You" to them and their name to others. */
+  sender_id?: string;
+  sender_name?: string;
   channel: string;
   private: boolean;
   created_at: string;
@@ -63,6 +71,8 @@ export interface Conversation {
   inbox_id: string;
   assignee_ids: string[] | null;
   team_id?: string | null;
+  /** null: everyone who may see the workspace's conversations; a list: only those users (and admins). */
+  visible_to?: string[] | null;
   ai_mode: AIMode;
   tags?: string[] | null;
   labels?: string[] | null;

@@ -130,7 +130,10 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     admin.ws = ws;
     const apiInbox = await admin.req('POST', `/workspaces/${ws}/inboxes`, { name: 'Website API', channel: 'api', config: {} });
     inboundToken = apiInbox.inbound_token;
-    await admin.req('POST', `/workspaces/${ws}/users`, { ...AGENT, role: 'agent' });
+    // The agent joins through an invitation link, choosing their password.
+    const invite = await admin.req('POST', `/workspaces/${ws}/invites`, { email: AGENT.email, role: 'agent' });
+    const inviteToken = new URL(invite.link).searchParams.get('token');
+    await new Api(server.url).req('POST', '/invites/accept', { token: inviteToken, name: AGENT.name, password: AGENT.password });
 
     await pageA.getByText('No conversations here.').waitFor();
     await checkScreen(pageA, '02-inbox-empty');
@@ -221,10 +224,11 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
 
   step('assigns the conversation to a colleague and changes its status', async () => {
     await pageA.getByRole('button', { name: 'Assign…' }).click();
-    await pageA.getByRole('checkbox', { name: /Bo Agent/ }).check();
-    await pageA.getByRole('list', { name: 'Assignees' }).getByText('Bo Agent').waitFor();
     await checkScreen(pageA, '07-assign');
-    await pageA.keyboard.press('Escape');
+    await pageA.getByRole('checkbox', { name: /Bo Agent/ }).click();
+    await pageA.getByRole('list', { name: 'Assignees' }).getByText('Bo Agent').waitFor();
+    // A choice closes the pop-up.
+    await pageA.getByRole('group', { name: 'Assign to' }).waitFor({ state: 'detached' });
     // The colleague sees it under Mine, live.
     await textIs(pageB, '[data-testid=count-mine]', '1');
     await textIs(pageA, '[data-testid=count-unassigned]', '0');

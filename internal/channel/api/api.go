@@ -94,16 +94,37 @@ func (a *Adapter) Send(ctx context.Context, inbox *parley.Inbox, msg channel.Out
 		ID: msg.DeliveryID, InboxID: inbox.ID, Direction: parley.DirectionOut, Content: msg.Content,
 		ContentType: "text", Channel: parley.ChannelAPI, StatusHistory: []parley.StatusChange{}, Attachments: []parley.Attachment{},
 	}
-	return a.SendMessage(ctx, inbox, m)
+	return a.SendMessage(ctx, inbox, m, channel.Recipient{})
 }
 
-// SendMessage POSTs m, as the REST API shows it, to the inbox's callback
-// URL, signed with the inbox's callback secret. A 2xx answer is success.
+// callbackBody is what a callback carries: the message as the REST API
+// shows it, with the conversation's number and the contact, so that the
+// receiving system can route the reply without a lookup.
+type callbackBody struct {
+	*parley.Message
+	ConversationNumber int64           `json:"conversation_number"`
+	Contact            callbackContact `json:"contact"`
+}
+
+type callbackContact struct {
+	ID       string `json:"id"`
+	SourceID string `json:"source_id"`
+	Name     string `json:"name"`
+}
+
+// CallbackBody encodes the body of the callback for m sent to to.
+func CallbackBody(m *parley.Message, to channel.Recipient) ([]byte, error) {
+	return json.Marshal(callbackBody{Message: m, ConversationNumber: to.ConversationNumber,
+		Contact: callbackContact{ID: to.ContactID, SourceID: to.SourceID, Name: to.Name}})
+}
+
+// SendMessage POSTs m, as the REST API shows it with the conversation's
+// number and the contact (see CallbackBody), to the inbox's callback URL, signed with the inbox's callback secret. A 2xx answer is success.
 // 408, 425, 429 and 5xx answers and network errors are transient
 // (*channel.SendError with RetryAfter from a Retry-After header, or a plain
 // error); other answers, a missing or malformed URL and a refused private
 // address are permanent.
-func (a *Adapter) SendMessage(ctx context.Context, inbox *parley.Inbox, m *parley.Message) (channel.SendResult, error) {
+func (a *Adapter) SendMessage(ctx context.Context, inbox *parley.Inbox, m *parley.Message, to channel.Recipient) (channel.SendResult, error) {
 	raw := strings.TrimSpace(inbox.Config[ConfigCallbackURL])
 	if raw == "" {
 		return channel.SendResult{}, &channel.SendError{Permanent: true, Code: "no_callback_url", Message: "The inbox has no callback URL."}
@@ -112,7 +133,7 @@ func (a *Adapter) SendMessage(ctx context.Context, inbox *parley.Inbox, m *parle
 	if err != nil {
 		return channel.SendResult{}, &channel.SendError{Permanent: true, Code: "bad_callback_url", Message: "The callback URL is not valid: " + parley.ErrorMessage(err)}
 	}
-	body, err := json.Marshal(m)
+	body, err := CallbackBody(m, to)
 	if err != nil {
 		return channel.SendResult{}, fmt.Errorf("api: encode message %s: %w", m.ID, err)
 	}

@@ -52,7 +52,8 @@ func TestAdapter_SendMessageSigns(t *testing.T) {
 	inbox := &parley.Inbox{ID: "in-1", Channel: parley.ChannelAPI, Config: map[string]string{"callback_url": srv.URL + "/hook"}, CallbackSecret: secret}
 	m := &parley.Message{ID: "msg-1", ConversationID: "c-1", InboxID: "in-1", Direction: parley.DirectionOut, Content: "Hi there", Status: parley.DeliverySending}
 
-	if _, err := loopbackAdapter(t).SendMessage(context.Background(), inbox, m); err != nil {
+	to := channel.Recipient{ConversationNumber: 42, ContactID: "ct-1", SourceID: "crm-7", Name: "Grace Hopper"}
+	if _, err := loopbackAdapter(t).SendMessage(context.Background(), inbox, m, to); err != nil {
 		t.Fatalf("SendMessage() = %v, want nil", err)
 	}
 	if want := strconv.FormatInt(now.Unix(), 10); got.ts != want {
@@ -69,6 +70,21 @@ func TestAdapter_SendMessageSigns(t *testing.T) {
 	var sent parley.Message
 	if err := json.Unmarshal(got.body, &sent); err != nil || sent.ID != m.ID || sent.Content != m.Content {
 		t.Errorf("body = %s (%v), want the message JSON", got.body, err)
+	}
+	// The customer and the conversation's number ride along, so the
+	// receiving system routes the reply without a lookup.
+	var routing struct {
+		ConversationID     string `json:"conversation_id"`
+		ConversationNumber int64  `json:"conversation_number"`
+		Contact            struct {
+			ID       string `json:"id"`
+			SourceID string `json:"source_id"`
+			Name     string `json:"name"`
+		} `json:"contact"`
+	}
+	if err := json.Unmarshal(got.body, &routing); err != nil || routing.ConversationNumber != 42 || routing.ConversationID != "c-1" ||
+		routing.Contact.ID != "ct-1" || routing.Contact.SourceID != "crm-7" || routing.Contact.Name != "Grace Hopper" {
+		t.Errorf("body = %s, want conversation_number 42 and contact {ct-1 crm-7 Grace Hopper}", got.body)
 	}
 	if got.contentType != "application/json" {
 		t.Errorf("Content-Type = %q, want application/json", got.contentType)
@@ -103,7 +119,7 @@ func TestAdapter_SendMessageOutcomes(t *testing.T) {
 			}))
 			defer srv.Close()
 			inbox := &parley.Inbox{Config: map[string]string{"callback_url": srv.URL}, CallbackSecret: "s"}
-			_, err := loopbackAdapter(t).SendMessage(context.Background(), inbox, &parley.Message{ID: "m"})
+			_, err := loopbackAdapter(t).SendMessage(context.Background(), inbox, &parley.Message{ID: "m"}, channel.Recipient{})
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("SendMessage(%d) = %v, want error %v", tt.status, err, tt.wantErr)
 			}
@@ -143,7 +159,7 @@ func TestAdapter_SendMessageRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			inbox := &parley.Inbox{Config: map[string]string{"callback_url": tt.url}}
-			_, err := tt.adapter.SendMessage(context.Background(), inbox, &parley.Message{ID: "m"})
+			_, err := tt.adapter.SendMessage(context.Background(), inbox, &parley.Message{ID: "m"}, channel.Recipient{})
 			se, ok := errors.AsType[*channel.SendError](err)
 			if !ok || !se.Permanent || se.Code != tt.wantCode {
 				t.Errorf("SendMessage(%q) = %v, want a permanent %s error", tt.url, err, tt.wantCode)

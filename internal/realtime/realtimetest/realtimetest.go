@@ -20,7 +20,9 @@ type Store struct {
 	settings  map[string]parley.WorkspaceSettings
 	audiences map[string]map[string]parley.Audience
 	reads     map[string]int
-	err       error
+	// audienceReads counts ConversationAudiences calls per workspace.
+	audienceReads map[string]int
+	err           error
 }
 
 // NewStore returns an empty Store.
@@ -32,6 +34,8 @@ func NewStore() *Store {
 		settings:  make(map[string]parley.WorkspaceSettings),
 		audiences: make(map[string]map[string]parley.Audience),
 		reads:     make(map[string]int),
+
+		audienceReads: make(map[string]int),
 	}
 }
 
@@ -166,6 +170,31 @@ func (s *Store) ConversationAudience(ctx context.Context, workspaceID, conversat
 		return parley.Audience{}, parley.Errorf(parley.ENOTFOUND, "Conversation %s not found.", conversationID)
 	}
 	return aud, nil
+}
+
+// ConversationAudiences implements realtime.EventStore.
+func (s *Store) ConversationAudiences(ctx context.Context, workspaceID string, conversationIDs []string) (map[string]parley.Audience, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.audienceReads[workspaceID]++
+	if s.err != nil {
+		return nil, s.err
+	}
+	out := make(map[string]parley.Audience)
+	for _, id := range conversationIDs {
+		if aud, ok := s.audiences[workspaceID][id]; ok {
+			out[id] = aud
+		}
+	}
+	return out, nil
+}
+
+// AudienceReads returns how many times ConversationAudiences was called
+// for a workspace.
+func (s *Store) AudienceReads(workspaceID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.audienceReads[workspaceID]
 }
 
 // LoadActor implements realtime.ActorLoader.
