@@ -1,12 +1,9 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/parleyhq/parley"
 )
 
 func TestTags_RenameAndDeletePropagate(t *testing.T) {
@@ -63,17 +60,9 @@ func TestTags_Rules(t *testing.T) {
 		var tag, vip struct{ ID string }
 		n.must(201, "POST", s.ws("/tags"), s.token, map[string]string{"name": "Billing"}).json(t, &tag)
 		n.must(201, "POST", s.ws("/tags"), s.token, map[string]string{"name": "VIP"}).json(t, &vip)
-		n.must(201, "POST", s.ws("/users"), s.token, map[string]string{"email": "al@example.com", "name": "Al", "password": "password123", "role": "agent"})
-		agent := n.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"email": "al@example.com", "password": "password123"}).m(t)["token"].(string)
-		if _, err := n.app.CreateUser(context.Background(), "olga@example.com", "password123", "Olga", "Other", parley.RoleAdmin); err != nil {
-			t.Fatal(err)
-		}
-		olga := n.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"email": "olga@example.com", "password": "password123"}).m(t)["token"].(string)
-		var ws struct {
-			Items []struct{ ID string } `json:"items"`
-		}
-		n.must(200, "GET", "/api/v1/workspaces", olga, nil).json(t, &ws)
-		otherWS := "/api/v1/workspaces/" + ws.Items[0].ID
+		agent, _ := n.join(s, "al@example.com", "password123", "agent")
+		other := n.secondWorkspace("Other", "olga@example.com", "password123")
+		olga, otherWS := other.token, "/api/v1/workspaces/"+other.workspace
 
 		for _, tc := range []struct {
 			name, method, path, token string
