@@ -141,8 +141,11 @@ type RevokedCredentials struct {
 // personal API tokens, as a password change or reset must.
 func (tx *Tx) RevokeUserCredentials(ctx context.Context, userID, exceptSessionID string) (RevokedCredentials, error) {
 	var r RevokedCredentials
-	res, err := tx.db.ExecContext(ctx,
-		`DELETE FROM sessions WHERE user_id = $1 AND kind = 'session' AND id <> $2`, userID, exceptSessionID)
+	query, args := `DELETE FROM sessions WHERE user_id = $1 AND kind = 'session'`, []any{userID}
+	if exceptSessionID != "" { // an id column of type uuid on PostgreSQL: "" is no id
+		query, args = query+` AND id <> $2`, append(args, exceptSessionID)
+	}
+	res, err := tx.db.ExecContext(ctx, query, args...)
 	if err != nil {
 		return r, fmt.Errorf("revoke sessions: %w", err)
 	}

@@ -104,6 +104,8 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   const composer = useRef<ComposerHandle>(null);
   const rt = useRef<RealtimeClient | null>(null);
   const listGen = useRef(0);
+  // Ids of conversations applied from events since the list last started loading.
+  const liveDuringLoad = useRef<Set<string>>(new Set());
   const countsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const readTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -123,14 +125,25 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   const reloadList = useCallback(async () => {
     const g = ++listGen.current;
+    liveDuringLoad.current = new Set();
     setList((l) => ({ ...l, loading: true, error: '' }));
     try {
       const page = await api.conversations(ws, { view, status: statuses, limit: PAGE_SIZE });
       if (g !== listGen.current) return;
       // The open conversation was just marked read; a page fetched meanwhile may not know yet.
       const openId = st.current.conversationId;
-      const items = (page.items ?? []).map((c) => (c.id === openId && c.unread_count ? { ...c, unread_count: 0 } : c));
-      setList({ items, cursor: page.next_cursor ?? '', loading: false, loaded: true, error: '' });
+      const fetched = (page.items ?? []).map((c) => (c.id === openId && c.unread_count ? { ...c, unread_count: 0 } : c));
+      const cursor = page.next_cursor ?? '';
+      // Conversations that events brought while the page was on its way may
+      // be newer than the page (or missing from it): keep the live version.
+      setList((l) => {
+        let items = fetched;
+        for (const id of liveDuringLoad.current) {
+          const live = l.items.find((x) => x.id === id);
+          if (live) items = upsert(items, live, st.current.filter, !!cursor);
+        }
+        return { items, cursor, loading: false, loaded: true, error: '' };
+      });
     } catch (err) {
       if (g !== listGen.current) return;
       setList((l) => ({ ...l, loading: false, error: (err as Error).message }));
@@ -284,6 +297,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
       const s = st.current;
       const open = s.conversationId === c.id;
       if (open) setCurrent({ ...c, unread_count: 0 });
+      liveDuringLoad.current.add(c.id);
       const known = s.list.items.some((x) => x.id === c.id);
       const refetch = from === 'updated' && !open && !known && matches(c, s.filter);
       setList((l) => {

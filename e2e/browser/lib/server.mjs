@@ -142,6 +142,22 @@ export class Api {
     return new Api(this.base.replace(/\/api\/v1$/, ''), r.token);
   }
 
+  /**
+   * invite makes person ({name, email, password}) a member of workspace ws
+   * the way a colleague joins: an invitation that they accept. It answers
+   * the new member's user id.
+   */
+  async invite(ws, person, role = 'agent') {
+    const inv = await this.req('POST', `/workspaces/${ws}/invites`, { email: person.email, role });
+    const token = new URL(inv.link).searchParams.get('token');
+    const accepted = await new Api(this.base.replace(/\/api\/v1$/, '')).req('POST', '/invites/accept', {
+      token,
+      name: person.name,
+      password: person.password,
+    });
+    return accepted.user.id;
+  }
+
   /** inbound injects a customer message through the API channel. */
   inbound(inboundToken, { sourceId, name, content, id }) {
     return this.req('POST', `/inbound/${inboundToken}/messages`, {

@@ -222,7 +222,7 @@ func TestAdapter_SendMessageFailsForGoodOrRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			inbox := &parley.Inbox{Config: map[string]string{"callback_url": tt.url}, CallbackSecret: "s"}
-			_, err := tt.adapter.SendMessage(context.Background(), inbox, &parley.Message{ID: "m"})
+			_, err := tt.adapter.SendMessage(context.Background(), inbox, &parley.Message{ID: "m"}, channel.Recipient{})
 			if err == nil {
 				t.Fatal("SendMessage = nil, want an error")
 			}
