@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -53,4 +55,12 @@ func (tx *Tx) setAssignmentStatus(ctx context.Context, c *parley.Conversation) e
 		return fmt.Errorf("write assignment status: %w", err)
 	}
 	return nil
+}
+
+func systemText(e *parley.SystemEvent) sql.NullString {
+	if e == nil {
+		return sql.NullString{}
+	}
+	b, _ := json.Marshal(e)
+	return sql.NullString{String: string(b), Valid: true}
 }
