@@ -84,11 +84,14 @@ type Member struct {
 
 // Team is a group of agents; teams are also the queues routing feeds.
 type Team struct {
-	ID          string    `json:"id"`
-	WorkspaceID string    `json:"workspace_id"`
-	Name        string    `json:"name"`
-	MemberIDs   []string  `json:"member_ids"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string   `json:"id"`
+	WorkspaceID string   `json:"workspace_id"`
+	Name        string   `json:"name"`
+	MemberIDs   []string `json:"member_ids"`
+	// RoutingPolicy is manual (agents accept from the queue), round_robin
+	// or least_busy.
+	RoutingPolicy string    `json:"routing_policy" enum:"manual,round_robin,least_busy"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // Channel kinds. Each inbox has exactly one.

@@ -306,6 +306,7 @@ func (a *App) Run(ctx context.Context) error {
 	hubDone := make(chan error, 1)
 	go func() { hubDone <- a.Hub.Run(hubCtx) }()
 	go a.pruneEvents(hubCtx)
+	go a.runPresence(hubCtx)
 	workersDone := make(chan error, 1)
 	go func() { workersDone <- a.Workers.Run(hubCtx) }()
 	if a.metricsListener != nil {

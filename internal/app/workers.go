@@ -69,6 +69,9 @@ func NewWorkers(o WorkerOptions) (*Workers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
+	if err := registerLifecycle(s); err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
 	return &Workers{Delivery: d, Scheduler: s}, nil
 }
 

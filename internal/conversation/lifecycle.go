@@ -8,6 +8,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/activity"
+	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -82,6 +83,39 @@ func applyResolution(ws *parley.Workspace, c *parley.Conversation, next parley.C
 			return parley.FieldErrorf("close_reason", "Unknown close reason %q: use one of %s.", clip(reason), strings.Join(reasons, ", "))
 		}
 		c.CloseReason = reason
+	}
+	return nil
+}
+
+// reroute keeps routing in step with a change: a conversation that enters
+// a queue gets its arrival time and its team's pass; one whose assignees
+// stop holding it as open work (resolved, snoozed, unassigned, deleted)
+// frees them, so the workspace's queues are looked at again.
+func reroute(ctx context.Context, tx *sqlstore.Tx, prev, c *parley.Conversation) error {
+	if c.Status == parley.StatusQueued && (prev.Status != parley.StatusQueued || prev.TeamID != c.TeamID) {
+		now := tx.Now()
+		c.QueuedAt = &now
+	}
+	if c.Status != parley.StatusQueued {
+		c.QueuedAt = nil
+	}
+	return nil
+}
+
+// rerouteAfter schedules the routing passes a saved change calls for.
+func rerouteAfter(ctx context.Context, tx *sqlstore.Tx, prev, c *parley.Conversation) error {
+	if c.Status == parley.StatusQueued && len(c.AssigneeIDs) == 0 && c.DeletedAt == nil {
+		if err := routing.Trigger(ctx, tx, c.WorkspaceID, c.TeamID); err != nil {
+			return err
+		}
+	}
+	working := func(x *parley.Conversation) bool {
+		return x.DeletedAt == nil && (x.Status == parley.StatusOpen || x.Status == parley.StatusPending)
+	}
+	for _, id := range prev.AssigneeIDs {
+		if working(prev) && (!working(c) || !slices.Contains(c.AssigneeIDs, id)) {
+			return routing.TriggerWorkspace(ctx, tx, c.WorkspaceID)
+		}
 	}
 	return nil
 }

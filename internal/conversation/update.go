@@ -47,7 +47,13 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, conversationID str
 		if err := apply(ctx, tx, a, ws, c, ch); err != nil {
 			return err
 		}
+		if err := reroute(ctx, tx, &prev, c); err != nil {
+			return err
+		}
 		if err := tx.SaveConversation(ctx, c, &prev); err != nil {
+			return err
+		}
+		if err := rerouteAfter(ctx, tx, &prev, c); err != nil {
 			return err
 		}
 		if prev.Status == parley.StatusSnoozed || c.Status == parley.StatusSnoozed {

@@ -259,7 +259,13 @@ func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace
 			return nil, false, err
 		}
 	}
+	if err := enterQueue(ctx, tx, conv); err != nil {
+		return nil, false, err
+	}
 	if err := tx.CreateConversation(ctx, conv); err != nil {
+		return nil, false, err
+	}
+	if err := routeNew(ctx, tx, conv); err != nil {
 		return nil, false, err
 	}
 	return conv, true, nil
