@@ -135,3 +135,29 @@ func nameOf(p *parley.PersonRef) string {
 	}
 	return p.ID
 }
+
+// Close moves a conversation to a closed status (resolved, abandoned) for
+// Parley itself (a timer, a closing phrase) inside tx: the status, a
+// system line, conversation.updated and an audit row. The caller frees
+// the assignees' capacity (routing) afterwards.
+func Close(ctx context.Context, tx *sqlstore.Tx, c *parley.Conversation, next parley.ConversationStatus, ev parley.SystemEvent) error {
+	prev := *c
+	now := tx.Now()
+	c.Status, c.ResolvedAt, c.QueuedAt, c.SnoozedUntil = next, &now, nil, nil
+	if err := tx.SaveConversation(ctx, c, &prev); err != nil {
+		return err
+	}
+	if _, err := Record(ctx, tx, c, ev); err != nil {
+		return err
+	}
+	item, err := tx.FindConversationItem(ctx, c.WorkspaceID, c.ID, "")
+	if err != nil {
+		return err
+	}
+	aud := c.Audience()
+	if err := tx.AppendEvent(parley.EventConversationUpdated, c.WorkspaceID, c.ID, item, &aud, nil); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, c.WorkspaceID, "", "conversation."+ev.Action, "conversation", c.ID,
+		map[string]any{"status": []string{string(prev.Status), string(next)}, "reason": ev.Reason})
+}

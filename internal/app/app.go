@@ -195,6 +195,7 @@ func (a *App) build(opts Options) error {
 		}
 	}
 	a.blobs = ch.Blobs()
+	a.Workers.Timers.Blobs = a.blobs
 	conversations := conversation.New(a.Store)
 	conversations.Blobs = a.blobs
 	a.Metrics = metrics.New()

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/scheduler"
@@ -11,11 +12,11 @@ import (
 
 // registerLifecycle adds the working day's jobs to the scheduler: routing
 // passes, and the lifecycle sweep (auto-resolve, abandon, purge).
-func registerLifecycle(s *scheduler.Scheduler) error {
+func registerLifecycle(s *scheduler.Scheduler, timers *conversation.Timers) error {
 	if err := routing.Register(s); err != nil {
 		return err
 	}
-	return registerSweep(s)
+	return timers.Register(s)
 }
 
 // presence returns the recorder of who is connected to this node's hub.
@@ -34,5 +35,3 @@ func presence(store *sqlstore.Store, hub *realtime.Hub, a *App) *routing.Presenc
 func (a *App) runPresence(ctx context.Context) {
 	_ = presence(a.Store, a.Hub, a).Run(ctx)
 }
-
-func registerSweep(s *scheduler.Scheduler) error { return nil }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/routing"
+	"github.com/parleyhq/parley/internal/scheduler"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -36,4 +37,33 @@ func routeNew(ctx context.Context, tx *sqlstore.Tx, c *parley.Conversation) erro
 		return nil
 	}
 	return routing.Trigger(ctx, tx, c.WorkspaceID, c.TeamID)
+}
+
+// KindClosing is the job that checks whether a customer's short message
+// was only a closing phrase (and resolves the conversation if so): the
+// conversation package handles it.
+const KindClosing = "lifecycle.closing"
+
+// ClosingPayload is a KindClosing job's payload.
+type ClosingPayload struct {
+	ConversationID string `json:"conversation_id"`
+	MessageID      string `json:"message_id"`
+	// InboundCount is the conversation's count with this message: a later
+	// customer message makes the check moot.
+	InboundCount int64 `json:"inbound_count"`
+}
+
+// maxClosingLen is the longest message checked for a closing phrase
+// (bytes): longer ones are never only one, and cost the hot path nothing.
+const maxClosingLen = 80
+
+// checkClosing queues the closing-phrase check of a short customer message
+// when the workspace resolves on closing phrases.
+func checkClosing(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, c *parley.Conversation, m *parley.Message) error {
+	l := ws.Settings.Lifecycle
+	if l == nil || !l.ClosingPhrasesEnabled || len(m.Content) > maxClosingLen || c.Status.Closed() {
+		return nil
+	}
+	return scheduler.Schedule(ctx, tx, KindClosing, c.ID, c.WorkspaceID, tx.Now(),
+		ClosingPayload{ConversationID: c.ID, MessageID: m.ID, InboundCount: c.InboundCount})
 }
