@@ -20,6 +20,7 @@ const (
 	ActionVisibility    = "visibility_changed"
 	ActionStatusChanged = "status_changed"
 	ActionContinues     = "continues"
+	ActionContinuedIn   = "continued_in"
 	ActionPayment       = "payment_request"
 	ActionRestored      = "restored"
 )
@@ -45,8 +46,9 @@ type SystemEvent struct {
 	// continues).
 	ConversationID string `json:"conversation_id,omitempty"`
 	Number         int64  `json:"number,omitempty"`
-	// PaymentRequestID names a payment request.
-	PaymentRequestID string `json:"payment_request_id,omitempty"`
+	// PaymentRequestID names a payment request; PaymentStatus is its status.
+	PaymentRequestID string        `json:"payment_request_id,omitempty"`
+	PaymentStatus    PaymentStatus `json:"payment_status,omitempty"`
 }
 
 // PersonRef names a user inside another object.

@@ -98,6 +98,8 @@ func describe(ev parley.SystemEvent) string {
 		s = fmt.Sprintf("%s merged conversation #%d", who, ev.Number)
 	case parley.ActionContinues:
 		s = fmt.Sprintf("Continues #%d", ev.Number)
+	case parley.ActionContinuedIn:
+		s = fmt.Sprintf("Continued in #%d", ev.Number)
 	case parley.ActionSnoozed:
 		s = fmt.Sprintf("%s snoozed the conversation", who)
 	case parley.ActionWoke:
@@ -107,7 +109,7 @@ func describe(ev parley.SystemEvent) string {
 	case parley.ActionStatusChanged:
 		s = fmt.Sprintf("%s set the status to %s", who, ev.Status)
 	case parley.ActionPayment:
-		s = fmt.Sprintf("%s: payment request %s", who, ev.Status)
+		s = fmt.Sprintf("%s: payment request %s", who, ev.PaymentStatus)
 	case parley.ActionRestored:
 		s = fmt.Sprintf("%s restored the conversation", who)
 	default:

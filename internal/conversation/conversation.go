@@ -397,10 +397,18 @@ func (s *Service) Delete(ctx context.Context, a parley.Actor, conversationID str
 		if !access.CanDeleteConversation(a, ws.Settings, c.Audience()) {
 			return parley.Errorf(parley.EFORBIDDEN, "Only an admin can delete a conversation.")
 		}
+		if unpaid, err := tx.FindUnpaidPaymentRequest(ctx, c.ID); err != nil {
+			return err
+		} else if unpaid != nil {
+			return unpaidConflict(c, unpaid)
+		}
 		prev := *c
 		now := tx.Now()
 		c.DeletedAt = &now
 		if err := tx.SaveConversation(ctx, c, &prev); err != nil {
+			return err
+		}
+		if err := rerouteAfter(ctx, tx, &prev, c); err != nil {
 			return err
 		}
 		aud := c.Audience()

@@ -47,6 +47,9 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, conversationID str
 		if err := apply(ctx, tx, a, ws, c, ch); err != nil {
 			return err
 		}
+		if err := blockUnpaid(ctx, tx, &prev, c); err != nil {
+			return err
+		}
 		if err := reroute(ctx, tx, &prev, c); err != nil {
 			return err
 		}

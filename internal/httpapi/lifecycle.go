@@ -65,4 +65,134 @@ func (s *Server) lifecycleRoutes() {
 		}
 		return items(list, ""), nil
 	})
+	s.closingRoutes()
+	s.paymentRoutes()
+}
+
+func (s *Server) closingRoutes() {
+	reopen := op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/reopen", "reopenConversation",
+		"Reopen a resolved or abandoned conversation", 200)
+	reopen.Description = "The conversation becomes open again and later customer messages join it (without a reopen, a " +
+		"message after resolution opens a new conversation linked by previous_conversation_id, with \"continues\" and " +
+		"\"continued_in\" system lines in both threads). 409 when it is not closed. Adds a \"reopened\" system line."
+	huma.Register(s.api, reopen, func(ctx context.Context, in *ConversationPath) (*Body[*parley.ConversationItem], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		c, err := s.Conversations.Reopen(ctx, a, in.ConversationID)
+		return result(s, ctx, c, err)
+	})
+	type mergeInput struct {
+		ConversationPath
+		Body struct {
+			IntoID string `json:"into_id" required:"true" format:"uuid" doc:"the surviving conversation (same contact)"`
+		}
+	}
+	merge := op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/merge", "mergeConversation",
+		"Merge this conversation into another of the same contact", 200)
+	merge.Description = "Messages stay where they were written; this conversation points to the survivor " +
+		"(merged_into_id), is closed and leaves every list (conversation.removed with merged_into_id), and the " +
+		"survivor's thread (GET …/messages) shows both histories in order, with a \"merged\" system line. Answers the " +
+		"survivor. 422 for another contact's conversation or itself; 409 when this one holds an unpaid payment request."
+	huma.Register(s.api, merge, func(ctx context.Context, in *mergeInput) (*Body[*parley.ConversationItem], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		c, err := s.Conversations.Merge(ctx, a, in.ConversationID, in.Body.IntoID)
+		return result(s, ctx, c, err)
+	})
+	restore := op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/restore", "restoreConversation",
+		"Restore a deleted conversation within its grace period (admins)", 200)
+	restore.Description = "A deleted conversation disappears at once and its messages and files are purged after " +
+		"settings.lifecycle.purge_days (default 7); until then an admin may restore it. 404 once purged."
+	huma.Register(s.api, restore, func(ctx context.Context, in *ConversationPath) (*Body[*parley.ConversationItem], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		c, err := s.Conversations.Restore(ctx, a, in.ConversationID)
+		return result(s, ctx, c, err)
+	})
+	type auditInput struct {
+		WorkspacePath
+		Cursor string `query:"cursor" maxLength:"500"`
+		Limit  int    `query:"limit" minimum:"0" maximum:"200"`
+	}
+	audit := op(http.MethodGet, "/workspaces/{workspace_id}/audit", "listAudit", "The audit log, newest first (admins)", 200)
+	audit.Description = "Every change: who (actor_id; empty for Parley's own timers and routing), what (action, " +
+		"object_type, object_id), when, and data with the changes as [before, after] pairs. Pages with next_cursor."
+	huma.Register(s.api, audit, func(ctx context.Context, in *auditInput) (*Body[Items[parley.AuditEntry]], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		page, err := s.Conversations.Audit(ctx, a, in.Cursor, in.Limit)
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return items(page.Items, page.NextCursor), nil
+	})
+}
+
+// PaymentPath names a payment request.
+type PaymentPath struct {
+	ConversationPath
+	PaymentID string `path:"payment_id" format:"uuid"`
+}
+
+func (s *Server) paymentRoutes() {
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations/{conversation_id}/payment-requests",
+		"listPaymentRequests", "A conversation's payment requests, oldest first", 200),
+		func(ctx context.Context, in *ConversationPath) (*Body[Items[parley.PaymentRequest]], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			list, err := s.Conversations.PaymentRequests(ctx, a, in.ConversationID)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return items(list, ""), nil
+		})
+	type createInput struct {
+		ConversationPath
+		Body struct {
+			Amount      int64  `json:"amount" required:"true" minimum:"1" doc:"in the currency's minor unit (cents)"`
+			Currency    string `json:"currency" required:"true" maxLength:"3" doc:"ISO 4217, e.g. EUR"`
+			Description string `json:"description,omitempty" maxLength:"8000"`
+		}
+	}
+	create := op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/payment-requests",
+		"createPaymentRequest", "Ask the customer to pay", 201)
+	create.Description = "The request starts unpaid. While one is unpaid the conversation cannot be resolved, merged or " +
+		"deleted: those answer 409 naming the request. Adds a payment_request system line and emits payment_request.created."
+	huma.Register(s.api, create, func(ctx context.Context, in *createInput) (*Body[*parley.PaymentRequest], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := s.Conversations.CreatePaymentRequest(ctx, a, in.ConversationID,
+			conversation.PaymentInput{Amount: in.Body.Amount, Currency: in.Body.Currency, Description: in.Body.Description})
+		return result(s, ctx, p, err)
+	})
+	type patchInput struct {
+		PaymentPath
+		Body struct {
+			Status parley.PaymentStatus `json:"status" required:"true" enum:"paid,cancelled"`
+		}
+	}
+	patch := op(http.MethodPatch, "/workspaces/{workspace_id}/conversations/{conversation_id}/payment-requests/{payment_id}",
+		"updatePaymentRequest", "Mark a payment request paid or cancelled", 200)
+	patch.Description = "There is no payment provider yet: the system that took the payment marks it paid here. Paid and " +
+		"cancelled are final (409 to change them again). Emits payment_request.updated."
+	huma.Register(s.api, patch, func(ctx context.Context, in *patchInput) (*Body[*parley.PaymentRequest], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := s.Conversations.SetPaymentStatus(ctx, a, in.ConversationID, in.PaymentID, in.Body.Status)
+		return result(s, ctx, p, err)
+	})
 }

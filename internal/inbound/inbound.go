@@ -255,8 +255,10 @@ func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace
 		WorkspaceID: ws.ID, ContactID: contactID, InboxID: inbox.ID, Status: parley.StatusOpen,
 		TeamID: inbox.TeamID, AIMode: parley.AIManual, Priority: parley.PriorityNone, LastActivityAt: tx.Now(),
 	}
+	var prev *parley.Conversation
 	if !newContact {
-		if prev, err := tx.FindLatestConversation(ctx, contactID, within); err == nil {
+		var err error
+		if prev, err = tx.FindLatestConversation(ctx, contactID, within); err == nil {
 			conv.PreviousID = prev.ID
 		} else if !parley.IsNotFound(err) {
 			return nil, false, err
@@ -269,6 +271,9 @@ func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace
 		return nil, false, err
 	}
 	if err := routeNew(ctx, tx, conv); err != nil {
+		return nil, false, err
+	}
+	if err := linkLines(ctx, tx, prev, conv); err != nil {
 		return nil, false, err
 	}
 	return conv, true, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/activity"
 	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/scheduler"
 	"github.com/parleyhq/parley/internal/sqlstore"
@@ -66,4 +67,17 @@ func checkClosing(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, c 
 	}
 	return scheduler.Schedule(ctx, tx, KindClosing, c.ID, c.WorkspaceID, tx.Now(),
 		ClosingPayload{ConversationID: c.ID, MessageID: m.ID, InboundCount: c.InboundCount})
+}
+
+// linkLines records the link between a conversation and the one it
+// continues in both threads ("continues #123", "continued in #124").
+func linkLines(ctx context.Context, tx *sqlstore.Tx, prev, c *parley.Conversation) error {
+	if prev == nil {
+		return nil
+	}
+	if _, err := activity.Record(ctx, tx, c, parley.SystemEvent{Action: parley.ActionContinues, ConversationID: prev.ID, Number: prev.Number}); err != nil {
+		return err
+	}
+	_, err := activity.Record(ctx, tx, prev, parley.SystemEvent{Action: parley.ActionContinuedIn, ConversationID: c.ID, Number: c.Number})
+	return err
 }

@@ -150,7 +150,7 @@ func (tx *Tx) LockSilent(ctx context.Context, workspaceID, kind string, before t
 // and drafts go with them), and returns the blob keys of their files.
 func (tx *Tx) PurgeDeleted(ctx context.Context, workspaceID string, before time.Time, limit int) (int, []string, error) {
 	rows, err := tx.db.QueryContext(ctx, `SELECT id FROM conversations WHERE workspace_id = $1 AND deleted_at IS NOT NULL AND deleted_at < $2
-		ORDER BY deleted_at LIMIT $3`, workspaceID, micros(before), limit)
+		AND merged_into_id IS NULL ORDER BY deleted_at LIMIT $3`, workspaceID, micros(before), limit)
 	if err != nil {
 		return 0, nil, fmt.Errorf("purge: %w", err)
 	}
@@ -270,6 +270,63 @@ func (tx *Tx) SavePaymentRequest(ctx context.Context, p *parley.PaymentRequest) 
 // of the workspace, or ENOTFOUND.
 func (q *queries) FindDeletedConversation(ctx context.Context, workspaceID, conversationID string) (*parley.Conversation, error) {
 	return scanConversation(q.db.QueryRowContext(ctx,
-		`SELECT `+conversationColumns+` FROM conversations c WHERE c.id = $1 AND c.workspace_id = $2 AND c.deleted_at IS NOT NULL`,
+		`SELECT `+conversationColumns+` FROM conversations c WHERE c.id = $1 AND c.workspace_id = $2 AND c.deleted_at IS NOT NULL
+		 AND c.merged_into_id IS NULL`,
 		conversationID, workspaceID))
+}
+
+// RepointMerged moves the conversations merged into from to into (a merge
+// of a survivor), so that each survivor's thread gathers every history.
+func (tx *Tx) RepointMerged(ctx context.Context, from, into string) error {
+	if _, err := tx.db.ExecContext(ctx, `UPDATE conversations SET merged_into_id = $1 WHERE merged_into_id = $2`, into, from); err != nil {
+		return fmt.Errorf("repoint merged: %w", err)
+	}
+	return nil
+}
+
+// idType is the SQL type of ids.
+func (q *queries) idType() string {
+	if q.dialect == Postgres {
+		return "UUID"
+	}
+	return "TEXT"
+}
+
+// AuditCursor is the keyset position in the audit log.
+type AuditCursor struct {
+	CreatedAt time.Time `json:"t"`
+	ID        string    `json:"id"`
+}
+
+// ListAudit returns up to limit rows of the workspace's audit log, newest
+// first, after the cursor when given.
+func (q *queries) ListAudit(ctx context.Context, workspaceID string, after *AuditCursor, limit int) ([]parley.AuditEntry, error) {
+	query := `SELECT id, actor_id, action, object_type, object_id, data, created_at FROM audit_log WHERE workspace_id = $1`
+	args := []any{workspaceID}
+	if after != nil {
+		query += ` AND (created_at < $2 OR (created_at = $2 AND id < $3))`
+		args = append(args, micros(after.CreatedAt), after.ID)
+	}
+	args = append(args, limit)
+	query += fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args))
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list audit: %w", err)
+	}
+	defer rows.Close()
+	out := []parley.AuditEntry{}
+	for rows.Next() {
+		var e parley.AuditEntry
+		var raw string
+		var at int64
+		if err := rows.Scan(&e.ID, &e.ActorID, &e.Action, &e.ObjectType, &e.ObjectID, &raw, &at); err != nil {
+			return nil, fmt.Errorf("list audit: %w", err)
+		}
+		e.CreatedAt = fromMicros(at)
+		if err := json.Unmarshal([]byte(raw), &e.Data); err != nil || e.Data == nil {
+			e.Data = map[string]any{"value": json.RawMessage(raw)}
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

@@ -144,7 +144,9 @@ type MessageCursor struct {
 // ListMessages returns up to limit messages of a conversation older than
 // before (the newest when before is nil), oldest first.
 func (q *queries) ListMessages(ctx context.Context, conversationID string, before *MessageCursor, limit int) ([]parley.Message, error) {
-	query := `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id = $1`
+	// A survivor's thread shows the conversations merged into it.
+	query := `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id IN
+		(SELECT CAST($1 AS ` + q.idType() + `) UNION ALL SELECT id FROM conversations WHERE merged_into_id = $1)`
 	args := []any{conversationID}
 	if before != nil {
 		query += ` AND (created_at < $2 OR (created_at = $2 AND id < $3))`

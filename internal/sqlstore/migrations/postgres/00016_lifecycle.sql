@@ -17,6 +17,7 @@ CREATE INDEX conversations_queue ON conversations (team_id, queued_at, id) WHERE
 -- and deleted ones waiting for their purge.
 CREATE INDEX conversations_silence ON conversations (last_inbound_at) WHERE deleted_at IS NULL AND status IN ('queued', 'open', 'pending');
 CREATE INDEX conversations_deleted ON conversations (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX conversations_merged ON conversations (merged_into_id) WHERE merged_into_id IS NOT NULL;
 
 ALTER TABLE messages ADD COLUMN system TEXT;
 
@@ -60,6 +61,7 @@ DROP TABLE drafts;
 DROP TABLE payment_requests;
 DROP TABLE user_presence;
 ALTER TABLE messages DROP COLUMN system;
+DROP INDEX conversations_merged;
 DROP INDEX conversations_deleted;
 DROP INDEX conversations_silence;
 DROP INDEX conversations_queue;
