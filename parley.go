@@ -241,6 +241,8 @@ type ConversationItem struct {
 	Inbox       InboxRef   `json:"inbox"`
 	UnreadCount int64      `json:"unread_count"`
 	Pinned      bool       `json:"pinned"`
+	// HasDraft is true when the reader keeps an unsent draft here.
+	HasDraft bool `json:"has_draft"`
 }
 
 // ContactRef names a contact inside another object.

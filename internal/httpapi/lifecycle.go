@@ -67,6 +67,7 @@ func (s *Server) lifecycleRoutes() {
 	})
 	s.closingRoutes()
 	s.paymentRoutes()
+	s.draftRoutes()
 }
 
 func (s *Server) closingRoutes() {
@@ -194,5 +195,69 @@ func (s *Server) paymentRoutes() {
 		}
 		p, err := s.Conversations.SetPaymentStatus(ctx, a, in.ConversationID, in.PaymentID, in.Body.Status)
 		return result(s, ctx, p, err)
+	})
+}
+
+func (s *Server) draftRoutes() {
+	type putInput struct {
+		ConversationPath
+		Body struct {
+			Content string `json:"content" maxLength:"262144" doc:"empty deletes the draft"`
+		}
+	}
+	put := op(http.MethodPut, "/workspaces/{workspace_id}/conversations/{conversation_id}/draft", "saveDraft",
+		"Keep your draft of a conversation on the server", 200)
+	put.Description = "Per user and conversation: it survives a reload and another device, and list rows carry " +
+		"has_draft for you. Sending a message (POST …/messages) or an empty content deletes it."
+	huma.Register(s.api, put, func(ctx context.Context, in *putInput) (*Body[*parley.Draft], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		d, err := s.Conversations.SaveDraft(ctx, a, in.ConversationID, in.Body.Content)
+		return result(s, ctx, d, err)
+	})
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations/{conversation_id}/draft", "getDraft",
+		"Your draft of a conversation (404 when you have none)", 200),
+		func(ctx context.Context, in *ConversationPath) (*Body[*parley.Draft], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			d, err := s.Conversations.Draft(ctx, a, in.ConversationID)
+			return result(s, ctx, d, err)
+		})
+	huma.Register(s.api, op(http.MethodDelete, "/workspaces/{workspace_id}/conversations/{conversation_id}/draft", "deleteDraft",
+		"Clear your draft of a conversation", 204),
+		func(ctx context.Context, in *ConversationPath) (*empty, error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			return done(s, ctx, s.Conversations.DeleteDraft(ctx, a, in.ConversationID))
+		})
+	type newChatInput struct {
+		WorkspacePath
+		Body struct {
+			ContactID     string   `json:"contact_id" required:"true" format:"uuid"`
+			InboxID       string   `json:"inbox_id" required:"true" format:"uuid" doc:"one of the contact's channels (an inbox they have an identity on)"`
+			Content       string   `json:"content,omitempty" maxLength:"262144"`
+			AttachmentIDs []string `json:"attachment_ids,omitempty" maxItems:"10"`
+		}
+	}
+	newChat := op(http.MethodPost, "/workspaces/{workspace_id}/conversations", "createConversation",
+		"Start a new conversation with a contact (New chat)", 201)
+	newChat.Description = "Creates an open conversation with a new number, assigned to you, and sends the first message " +
+		"through the outbox; the channel's rules apply (a WhatsApp inbox outside the 24-hour window answers 422: " +
+		"templates are not supported here yet). Emits conversation.created and message.created."
+	huma.Register(s.api, newChat, func(ctx context.Context, in *newChatInput) (*Body[*parley.ConversationItem], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		b := in.Body
+		c, err := s.Conversations.NewChat(ctx, a, conversation.NewChatInput{ContactID: b.ContactID, InboxID: b.InboxID,
+			Content: b.Content, AttachmentIDs: b.AttachmentIDs}, s.Outbox)
+		return result(s, ctx, c, err)
 	})
 }

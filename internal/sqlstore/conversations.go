@@ -506,7 +506,8 @@ func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) (
 	where, args := f.where(args)
 	args = append(args, f.Limit)
 	query := `SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, i.name, i.channel,
-		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE)
+		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
+		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1)
 		FROM conversations c
 		JOIN contacts ct ON ct.id = c.contact_id
 		JOIN inboxes i ON i.id = c.inbox_id
@@ -531,7 +532,7 @@ func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) (
 func scanItem(row rowScanner) (*parley.ConversationItem, error) {
 	var it parley.ConversationItem
 	var read int64
-	c, err := scanConversation(row, &it.Contact.Name, &it.Contact.AvatarURL, &it.Inbox.Name, &it.Inbox.Channel, &read, &it.Pinned)
+	c, err := scanConversation(row, &it.Contact.Name, &it.Contact.AvatarURL, &it.Inbox.Name, &it.Inbox.Channel, &read, &it.Pinned, &it.HasDraft)
 	if err != nil {
 		return nil, err
 	}
@@ -547,7 +548,8 @@ func (q *queries) FindConversationItem(ctx context.Context, workspaceID, convers
 		userID = noUser
 	}
 	row := q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+`, ct.name, ct.avatar_url, i.name, i.channel,
-		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE)
+		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
+		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1)
 		FROM conversations c
 		JOIN contacts ct ON ct.id = c.contact_id
 		JOIN inboxes i ON i.id = c.inbox_id

@@ -330,3 +330,39 @@ func (q *queries) ListAudit(ctx context.Context, workspaceID string, after *Audi
 	}
 	return out, rows.Err()
 }
+
+// SaveDraft keeps a user's draft of a conversation.
+func (tx *Tx) SaveDraft(ctx context.Context, workspaceID, userID string, d *parley.Draft) error {
+	d.UpdatedAt = tx.now
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO drafts (conversation_id, user_id, workspace_id, content, updated_at) VALUES ($1,$2,$3,$4,$5)
+		ON CONFLICT (conversation_id, user_id) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at`,
+		d.ConversationID, userID, workspaceID, d.Content, micros(tx.now))
+	if err != nil {
+		return fmt.Errorf("save draft: %w", err)
+	}
+	return nil
+}
+
+// FindDraft returns a user's draft of a conversation, or ENOTFOUND.
+func (q *queries) FindDraft(ctx context.Context, conversationID, userID string) (*parley.Draft, error) {
+	d := &parley.Draft{ConversationID: conversationID}
+	var at int64
+	err := q.db.QueryRowContext(ctx, `SELECT content, updated_at FROM drafts WHERE conversation_id = $1 AND user_id = $2`,
+		conversationID, userID).Scan(&d.Content, &at)
+	if err != nil {
+		return nil, notFound(err, "Draft")
+	}
+	d.UpdatedAt = fromMicros(at)
+	return d, nil
+}
+
+// DeleteDraft removes a user's draft of a conversation and reports
+// whether there was one.
+func (tx *Tx) DeleteDraft(ctx context.Context, conversationID, userID string) (bool, error) {
+	res, err := tx.db.ExecContext(ctx, `DELETE FROM drafts WHERE conversation_id = $1 AND user_id = $2`, conversationID, userID)
+	if err != nil {
+		return false, fmt.Errorf("delete draft: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
