@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -185,6 +186,48 @@ func TestLifecycle_Transfer(t *testing.T) {
 		}
 		if !found {
 			t.Error("Bob is not in the agents list")
+		}
+	})
+}
+
+// TestLifecycle_RoutedToConnectedAgent routes a new conversation of a
+// round-robin team to the one agent who is online and connected, who sees
+// it arrive live.
+func TestLifecycle_RoutedToConnectedAgent(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		annTok, ann := n.agent(s, "ann@example.com")
+		_, bob := n.agent(s, "bob@example.com") // online but never connected
+		team := n.must(201, "POST", s.ws("/teams"), s.token, map[string]any{"name": "Sales", "member_ids": []string{ann, bob}}).m(t)["id"].(string)
+		n.must(200, "PATCH", s.ws("/teams/"+team), s.token, map[string]string{"routing_policy": "round_robin"})
+		n.must(200, "PATCH", s.ws("/inboxes/"+s.inbox), s.token, map[string]string{"team_id": team})
+		for _, u := range []string{ann, bob} {
+			n.must(200, "PATCH", s.ws("/users/"+u), s.token, map[string]string{"availability": "online"})
+		}
+		w := n.dial(t, s, annTok, "")
+		w.next("hello")
+		_, cid := n.inbound(s, "cust", "m1", "I would like a quote")
+		for {
+			f := w.next("conversation.updated")
+			var c struct {
+				ID          string   `json:"id"`
+				Status      string   `json:"status"`
+				AssigneeIDs []string `json:"assignee_ids"`
+			}
+			if err := json.Unmarshal(f.Data, &c); err != nil {
+				t.Fatal(err)
+			}
+			if c.ID == cid && len(c.AssigneeIDs) > 0 {
+				if c.AssigneeIDs[0] != ann || c.Status != "open" {
+					t.Errorf("routed to %v (%s), want Ann, open", c.AssigneeIDs, c.Status)
+				}
+				break
+			}
+		}
+		var mine struct{ Items []struct{ ID string } }
+		n.must(200, "GET", s.ws("/conversations?view=mine"), annTok, nil).json(t, &mine)
+		if len(mine.Items) != 1 || mine.Items[0].ID != cid {
+			t.Errorf("Ann's Mine view = %+v, want the routed conversation", mine.Items)
 		}
 	})
 }

@@ -21,7 +21,7 @@ func registerLifecycle(s *scheduler.Scheduler, timers *conversation.Timers) erro
 
 // presence returns the recorder of who is connected to this node's hub.
 func presence(store *sqlstore.Store, hub *realtime.Hub, a *App) *routing.PresenceRecorder {
-	return &routing.PresenceRecorder{Store: store, Clock: a.clock, Logger: a.Log.With("worker", "presence"),
+	return &routing.PresenceRecorder{Store: store, Logger: a.Log.With("worker", "presence"),
 		Source: func() []sqlstore.Presence {
 			var out []sqlstore.Presence
 			for _, p := range hub.Present() {
