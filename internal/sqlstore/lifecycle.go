@@ -284,12 +284,22 @@ func (tx *Tx) RepointMerged(ctx context.Context, from, into string) error {
 	return nil
 }
 
-// idType is the SQL type of ids.
-func (q *queries) idType() string {
-	if q.dialect == Postgres {
-		return "UUID"
+// mergedInto returns the conversations merged into a conversation.
+func (q *queries) mergedInto(ctx context.Context, conversationID string) ([]string, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT id FROM conversations WHERE merged_into_id = $1`, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("merged conversations: %w", err)
 	}
-	return "TEXT"
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("merged conversations: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 // AuditCursor is the keyset position in the audit log.

@@ -144,12 +144,23 @@ type MessageCursor struct {
 // ListMessages returns up to limit messages of a conversation older than
 // before (the newest when before is nil), oldest first.
 func (q *queries) ListMessages(ctx context.Context, conversationID string, before *MessageCursor, limit int) ([]parley.Message, error) {
-	// A survivor's thread shows the conversations merged into it.
-	query := `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id IN
-		(SELECT CAST($1 AS ` + q.idType() + `) UNION ALL SELECT id FROM conversations WHERE merged_into_id = $1)`
+	// A survivor's thread shows the conversations merged into it. Most
+	// have none, and keep the plain index scan of one conversation.
+	merged, err := q.mergedInto(ctx, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	query := `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id = $1`
 	args := []any{conversationID}
+	if len(merged) > 0 {
+		query = `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id IN ($1, ` + placeholders(2, len(merged)) + `)`
+		for _, id := range merged {
+			args = append(args, id)
+		}
+	}
 	if before != nil {
-		query += ` AND (created_at < $2 OR (created_at = $2 AND id < $3))`
+		n := len(args)
+		query += fmt.Sprintf(` AND (created_at < $%d OR (created_at = $%d AND id < $%d))`, n+1, n+1, n+2)
 		args = append(args, micros(before.CreatedAt), before.ID)
 	}
 	args = append(args, limit)
