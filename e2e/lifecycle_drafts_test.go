@@ -89,3 +89,49 @@ func TestLifecycle_DraftsNewChatChannelSwitch(t *testing.T) {
 		n.must(404, "GET", conv+"/draft", s.token, nil)
 	})
 }
+
+// TestLifecycle_Settings edits the lifecycle settings: defaults, an edit
+// kept by a client that does not send them, and bad values refused.
+func TestLifecycle_Settings(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		lifecycle := map[string]any{"auto_resolve_hours": 0, "abandon_minutes": 15, "closing_phrases_enabled": true,
+			"closing_phrases": []string{"thanks", " thanks ", "bye"}, "close_reasons": []string{"Done", "Spam"}, "purge_days": 3}
+		n.must(200, "PATCH", s.ws(""), s.token, map[string]any{"settings": map[string]any{"join_mode": "contact", "agent_scope": "all", "lifecycle": lifecycle}})
+		// A client that knows nothing of the lifecycle keeps it.
+		n.must(200, "PATCH", s.ws(""), s.token, map[string]any{"settings": map[string]any{"join_mode": "contact", "agent_scope": "teams"}})
+		var ws struct {
+			Settings struct {
+				Lifecycle map[string]any `json:"lifecycle"`
+			} `json:"settings"`
+		}
+		n.must(200, "GET", s.ws(""), s.token, nil).json(t, &ws)
+		l := ws.Settings.Lifecycle
+		if l["auto_resolve_hours"] != 0.0 || l["abandon_minutes"] != 15.0 || l["purge_days"] != 3.0 ||
+			len(l["closing_phrases"].([]any)) != 2 || len(l["close_reasons"].([]any)) != 2 {
+			t.Errorf("lifecycle = %v", l)
+		}
+		for _, bad := range []struct {
+			field string
+			value any
+		}{
+			{"auto_resolve_hours", -1}, {"abandon_minutes", -5}, {"purge_days", 99999},
+		} {
+			b := map[string]any{}
+			for k, v := range lifecycle {
+				b[k] = v
+			}
+			b[bad.field] = bad.value
+			r := n.do("PATCH", s.ws(""), s.token, map[string]any{"settings": map[string]any{"join_mode": "contact", "agent_scope": "all", "lifecycle": b}})
+			if r.status != 422 || !strings.Contains(string(r.body), bad.field) {
+				t.Errorf("%s = %v: %d %s, want 422 naming it", bad.field, bad.value, r.status, r.body)
+			}
+		}
+		_, cid := n.inbound(s, "c", "m1", "hi")
+		r := n.do("PATCH", s.ws("/conversations/"+cid), s.token, map[string]string{"status": "resolved", "close_reason": "Resolved"})
+		if r.status != 422 {
+			t.Errorf("a reason no longer in the list = %d, want 422", r.status)
+		}
+		n.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]string{"status": "resolved", "close_reason": "Spam"})
+	})
+}
