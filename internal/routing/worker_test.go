@@ -10,6 +10,7 @@ import (
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/clocktest"
+	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/scheduler"
@@ -224,6 +225,16 @@ func TestRouteTeam_AssignsQueuedConversations(t *testing.T) {
 			}
 			if got := d.conv(t, ids[2]).Status; got != parley.StatusQueued {
 				t.Errorf("the newest is %s, want still queued", got)
+			}
+			// Resolving one frees a place: the last waits no longer.
+			agent := parley.Actor{UserID: d.agents[0], WorkspaceID: d.f.Workspace.ID, Role: parley.RoleAgent, TeamIDs: []string{d.team.ID}}
+			if _, err := conversation.New(d.s).Update(context.Background(), agent, ids[0], conversation.Change{
+				Status: conversation.Optional[parley.ConversationStatus]{Set: true, Value: parley.StatusResolved}}); err != nil {
+				t.Fatal(err)
+			}
+			drain(t, sch)
+			if c := d.conv(t, ids[2]); c.Status != parley.StatusOpen || len(c.AssigneeIDs) != 1 || c.AssigneeIDs[0] != d.agents[0] {
+				t.Errorf("after a resolve the last conversation is %s with %v, want open with the agent", c.Status, c.AssigneeIDs)
 			}
 		})
 	})
