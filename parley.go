@@ -42,6 +42,9 @@ const (
 type WorkspaceSettings struct {
 	JoinMode   JoinMode   `json:"join_mode" enum:"contact,contact_inbox"`
 	AgentScope AgentScope `json:"agent_scope" enum:"all,teams,assigned"`
+	// Lifecycle holds the timers and lists of the working day; nil means
+	// the defaults (see LifecycleSettings.Effective).
+	Lifecycle *LifecycleSettings `json:"lifecycle,omitempty"`
 }
 
 // DefaultWorkspaceSettings are the settings of a new workspace.
@@ -81,11 +84,14 @@ type Member struct {
 
 // Team is a group of agents; teams are also the queues routing feeds.
 type Team struct {
-	ID          string    `json:"id"`
-	WorkspaceID string    `json:"workspace_id"`
-	Name        string    `json:"name"`
-	MemberIDs   []string  `json:"member_ids"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string   `json:"id"`
+	WorkspaceID string   `json:"workspace_id"`
+	Name        string   `json:"name"`
+	MemberIDs   []string `json:"member_ids"`
+	// RoutingPolicy is manual (agents accept from the queue), round_robin
+	// or least_busy.
+	RoutingPolicy string    `json:"routing_policy" enum:"manual,round_robin,least_busy"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // Channel kinds. Each inbox has exactly one.
@@ -193,6 +199,17 @@ type Conversation struct {
 	ResolvedAt     *time.Time         `json:"resolved_at"`
 	DeletedAt      *time.Time         `json:"-"`
 	CreatedAt      time.Time          `json:"created_at"`
+	// QueuedAt is when the conversation last entered its team's queue:
+	// routing serves the queue in this order.
+	QueuedAt *time.Time `json:"queued_at"`
+	// LastInboundAt is the customer's last message (auto-resolve and
+	// abandon count the silence from it).
+	LastInboundAt  *time.Time `json:"last_inbound_at"`
+	ResolutionNote string     `json:"resolution_note"`
+	CloseReason    string     `json:"close_reason"`
+	// MergedIntoID is the conversation this one was merged into; merged
+	// conversations are hidden from lists.
+	MergedIntoID string `json:"merged_into_id,omitempty"`
 }
 
 // Audience returns who may be concerned by the conversation, for access checks.
@@ -240,6 +257,8 @@ type ConversationItem struct {
 	Inbox       InboxRef   `json:"inbox"`
 	UnreadCount int64      `json:"unread_count"`
 	Pinned      bool       `json:"pinned"`
+	// HasDraft is true when the reader keeps an unsent draft here.
+	HasDraft bool `json:"has_draft"`
 }
 
 // ContactRef names a contact inside another object.
@@ -315,8 +334,11 @@ type Message struct {
 	OutcomeUnknown    bool            `json:"outcome_unknown"`
 	Attachments       []Attachment    `json:"attachments"`
 	AIReasoning       json.RawMessage `json:"ai_reasoning,omitempty"`
-	SentAt            *time.Time      `json:"sent_at,omitempty"`
-	CreatedAt         time.Time       `json:"created_at"`
+	// System describes a system line (sender kind system): what happened,
+	// for the web app to render. Never sent to the customer.
+	System    *SystemEvent `json:"system,omitempty"`
+	SentAt    *time.Time   `json:"sent_at,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
 }
 
 // Event is one state change, numbered per workspace without gaps that a

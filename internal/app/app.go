@@ -206,6 +206,7 @@ func (a *App) build(opts Options) error {
 		}
 	}
 	a.blobs = ch.Blobs()
+	a.Workers.Timers.Blobs = a.blobs
 	conversations := conversation.New(a.Store)
 	conversations.Blobs = a.blobs
 	a.Metrics = metrics.New()
@@ -318,6 +319,7 @@ func (a *App) Run(ctx context.Context) error {
 	hubDone := make(chan error, 1)
 	go func() { hubDone <- a.Hub.Run(hubCtx) }()
 	go a.pruneEvents(hubCtx)
+	go a.runPresence(hubCtx)
 	workersDone := make(chan error, 1)
 	go func() { workersDone <- a.Workers.Run(hubCtx) }()
 	if a.metricsListener != nil {

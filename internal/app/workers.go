@@ -11,6 +11,7 @@ import (
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/api"
+	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/delivery"
 	"github.com/parleyhq/parley/internal/netguard"
 	"github.com/parleyhq/parley/internal/scheduler"
@@ -47,6 +48,10 @@ type Workers struct {
 	Delivery *delivery.Worker
 	// Scheduler runs timers; register further job kinds on it before Run.
 	Scheduler *scheduler.Scheduler
+	// Timers are the lifecycle jobs (sweep, closing phrases); set
+	// Timers.Blobs before Run to purge deleted conversations' files.
+	Timers *conversation.Timers
+	store  *sqlstore.Store
 }
 
 // NewWorkers builds the workers; they do nothing until Run.
@@ -69,12 +74,19 @@ func NewWorkers(o WorkerOptions) (*Workers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
-	return &Workers{Delivery: d, Scheduler: s}, nil
+	timers := &conversation.Timers{}
+	if err := registerLifecycle(s, timers); err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	return &Workers{Delivery: d, Scheduler: s, Timers: timers, store: o.Store}, nil
 }
 
 // Run runs every worker until ctx ends and returns once all have stopped
 // (each lets the call it has under way finish first).
 func (w *Workers) Run(ctx context.Context) error {
+	if err := conversation.EnsureSweep(ctx, w.store); err != nil {
+		return fmt.Errorf("lifecycle sweep: %w", err)
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	wg.Go(func() { errs[0] = w.Delivery.Run(ctx) })

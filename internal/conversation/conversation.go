@@ -234,11 +234,14 @@ type ReplyInput struct {
 	Content       string
 	Private       bool
 	AttachmentIDs []string
+	// InboxID sends the reply through another of the contact's channels;
+	// empty means the conversation's.
+	InboxID string
 }
 
 // ReplyWith posts an agent's reply or note with attachments.
 func (s *Service) ReplyWith(ctx context.Context, a parley.Actor, conversationID string, in ReplyInput, outbox Outbox) (*parley.Message, error) {
-	content, private := strings.TrimRight(in.Content, " \t\r\n"), in.Private
+	content := strings.TrimRight(in.Content, " \t\r\n")
 	switch {
 	case strings.TrimSpace(content) == "" && len(in.AttachmentIDs) == 0:
 		return nil, parley.FieldErrorf("content", "The message is empty.")
@@ -255,8 +258,28 @@ func (s *Service) ReplyWith(ctx context.Context, a parley.Actor, conversationID 
 		if err != nil {
 			return err
 		}
-		inbox, err := tx.FindInboxByID(ctx, ws.ID, conv.InboxID)
+		msg, err = s.reply(ctx, tx, a, conv, ws, in, content, outbox)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// reply stores an agent's reply or note on conv inside tx, on the inbox
+// the input chose (one of the contact's) or the conversation's, and
+// clears the agent's draft.
+func (s *Service) reply(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, conv *parley.Conversation, ws *parley.Workspace,
+	in ReplyInput, content string, outbox Outbox) (*parley.Message, error) {
+	private := in.Private
+	var msg *parley.Message
+	err := func() error {
+		inbox, err := replyInbox(ctx, tx, ws, conv, in.InboxID)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.DeleteDraft(ctx, conv.ID, a.UserID); err != nil {
 			return err
 		}
 		if !private {
@@ -288,8 +311,9 @@ func (s *Service) ReplyWith(ctx context.Context, a parley.Actor, conversationID 
 		if private {
 			return s.recordMessage(ctx, tx, conv, msg)
 		}
+		conv.InboxID = inbox.ID // the channel the conversation is on now
 		return s.sendReply(ctx, tx, inbox, conv, msg, outbox)
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}
@@ -398,10 +422,18 @@ func (s *Service) Delete(ctx context.Context, a parley.Actor, conversationID str
 		if !access.CanDeleteConversation(a, ws.Settings, c.Audience()) {
 			return parley.Errorf(parley.EFORBIDDEN, "Only an admin can delete a conversation.")
 		}
+		if unpaid, err := tx.FindUnpaidPaymentRequest(ctx, c.ID); err != nil {
+			return err
+		} else if unpaid != nil {
+			return unpaidConflict(c, unpaid)
+		}
 		prev := *c
 		now := tx.Now()
 		c.DeletedAt = &now
 		if err := tx.SaveConversation(ctx, c, &prev); err != nil {
+			return err
+		}
+		if err := rerouteAfter(ctx, tx, &prev, c); err != nil {
 			return err
 		}
 		aud := c.Audience()

@@ -31,6 +31,9 @@ type Change struct {
 	AIMode       Optional[parley.AIMode]
 	Tags         Optional[[]string]
 	Labels       Optional[[]string]
+	// ResolutionNote and CloseReason go with status resolved.
+	ResolutionNote Optional[string]
+	CloseReason    Optional[string]
 }
 
 // Update applies a partial change to a conversation the actor can see.
@@ -44,7 +47,16 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, conversationID str
 		if err := apply(ctx, tx, a, ws, c, ch); err != nil {
 			return err
 		}
+		if err := blockUnpaid(ctx, tx, &prev, c); err != nil {
+			return err
+		}
+		if err := reroute(ctx, tx, &prev, c); err != nil {
+			return err
+		}
 		if err := tx.SaveConversation(ctx, c, &prev); err != nil {
+			return err
+		}
+		if err := rerouteAfter(ctx, tx, &prev, c); err != nil {
 			return err
 		}
 		if prev.Status == parley.StatusSnoozed || c.Status == parley.StatusSnoozed {
@@ -56,6 +68,9 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, conversationID str
 		if audienceChanged(prev.Audience(), c.Audience()) {
 			p := prev.Audience()
 			prevAud = &p
+		}
+		if err := recordChanges(ctx, tx, a, &prev, c); err != nil {
+			return err
 		}
 		if err := appendChange(ctx, tx, c, prevAud, "", nil); err != nil {
 			return err
@@ -151,6 +166,9 @@ func applyStatus(tx *sqlstore.Tx, a parley.Actor, ws *parley.Workspace, c *parle
 		ch.Status = Optional[parley.ConversationStatus]{Set: true, Value: parley.StatusSnoozed}
 	}
 	if !ch.Status.Set {
+		if ch.ResolutionNote.Set || ch.CloseReason.Set {
+			return parley.FieldErrorf("close_reason", "resolution_note and close_reason go with status resolved.")
+		}
 		return nil
 	}
 	next := ch.Status.Value
@@ -181,6 +199,9 @@ func applyStatus(tx *sqlstore.Tx, a parley.Actor, ws *parley.Workspace, c *parle
 		c.ResolvedAt = &now
 	case !next.Closed():
 		c.ResolvedAt = nil
+	}
+	if err := applyResolution(ws, c, next, ch); err != nil {
+		return err
 	}
 	c.Status = next
 	return nil

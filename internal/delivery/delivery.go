@@ -192,8 +192,8 @@ func New(cfg Config) (*Worker, error) {
 // without an adapter is queued and fails with that reason when its turn
 // comes, so it is never silently stuck.
 func (w *Worker) Enqueue(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, conv *parley.Conversation, m *parley.Message) (bool, error) {
-	if m.Private || m.Direction != parley.DirectionOut {
-		return false, nil
+	if m.Private || m.Direction != parley.DirectionOut || m.Sender.Kind == parley.SenderSystem {
+		return false, nil // notes and system lines are never sent
 	}
 	a, ok := w.adapters[inbox.Channel]
 	if !ok && inbox.Channel == parley.ChannelAPI {

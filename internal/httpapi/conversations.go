@@ -74,18 +74,20 @@ func (s *Server) conversationChangeRoutes() {
 	type conversationChangeRoutesPatchInput struct {
 		ConversationPath
 		Body struct {
-			Status       Nullable[parley.ConversationStatus] `json:"status,omitempty" enum:"queued,open,pending,snoozed,resolved,abandoned"`
-			SnoozedUntil Nullable[time.Time]                 `json:"snoozed_until,omitempty"`
-			Priority     Nullable[parley.Priority]           `json:"priority,omitempty" enum:"none,low,medium,high,urgent"`
-			AssigneeIDs  Nullable[[]string]                  `json:"assignee_ids,omitempty" maxItems:"100"`
-			TeamID       Nullable[string]                    `json:"team_id,omitempty"`
-			VisibleTo    Nullable[[]string]                  `json:"visible_to,omitempty" maxItems:"1000" doc:"null: everyone; a list: only those users"`
-			AIMode       Nullable[parley.AIMode]             `json:"ai_mode,omitempty" enum:"active,paused,manual"`
-			Tags         Nullable[[]string]                  `json:"tags,omitempty" maxItems:"100"`
-			Labels       Nullable[[]string]                  `json:"labels,omitempty" maxItems:"100"`
+			Status         Nullable[parley.ConversationStatus] `json:"status,omitempty" enum:"queued,open,pending,snoozed,resolved,abandoned"`
+			SnoozedUntil   Nullable[time.Time]                 `json:"snoozed_until,omitempty"`
+			Priority       Nullable[parley.Priority]           `json:"priority,omitempty" enum:"none,low,medium,high,urgent"`
+			AssigneeIDs    Nullable[[]string]                  `json:"assignee_ids,omitempty" maxItems:"100"`
+			TeamID         Nullable[string]                    `json:"team_id,omitempty"`
+			VisibleTo      Nullable[[]string]                  `json:"visible_to,omitempty" maxItems:"1000" doc:"null: everyone; a list: only those users"`
+			AIMode         Nullable[parley.AIMode]             `json:"ai_mode,omitempty" enum:"active,paused,manual"`
+			Tags           Nullable[[]string]                  `json:"tags,omitempty" maxItems:"100"`
+			Labels         Nullable[[]string]                  `json:"labels,omitempty" maxItems:"100"`
+			ResolutionNote Nullable[string]                    `json:"resolution_note,omitempty" maxLength:"8000" doc:"with status resolved: what was done"`
+			CloseReason    Nullable[string]                    `json:"close_reason,omitempty" maxLength:"200" doc:"with status resolved: one of the workspace's close reasons (settings.lifecycle.close_reasons)"`
 		}
 	}
-	huma.Register(s.api, op(http.MethodPatch, "/workspaces/{workspace_id}/conversations/{conversation_id}", "updateConversation", "Change status, assignees, team, visibility, AI mode, tags or labels", 200),
+	huma.Register(s.api, op(http.MethodPatch, "/workspaces/{workspace_id}/conversations/{conversation_id}", "updateConversation", "Change status (resolve with resolution_note and close_reason), assignees, team, visibility, AI mode, tags or labels; each change adds a system line to the thread", 200),
 		func(ctx context.Context, in *conversationChangeRoutesPatchInput) (*Body[*parley.ConversationItem], error) {
 			a, err := s.actor(ctx, in.WorkspaceID)
 			if err != nil {
@@ -96,6 +98,7 @@ func (s *Server) conversationChangeRoutes() {
 				Status: optional(b.Status), SnoozedUntil: optional(b.SnoozedUntil), Priority: optional(b.Priority),
 				AssigneeIDs: optional(b.AssigneeIDs), TeamID: optional(b.TeamID), VisibleTo: optional(b.VisibleTo),
 				AIMode: optional(b.AIMode), Tags: optional(b.Tags), Labels: optional(b.Labels),
+				ResolutionNote: optional(b.ResolutionNote), CloseReason: optional(b.CloseReason),
 			})
 			return result(s, ctx, c, err)
 		})
@@ -155,6 +158,7 @@ func (s *Server) messageRoutes() {
 			Content       string   `json:"content,omitempty" maxLength:"262144" doc:"the text; may be empty when files are attached"`
 			Private       bool     `json:"private,omitempty" doc:"true: an internal note, never sent to the customer"`
 			AttachmentIDs []string `json:"attachment_ids,omitempty" maxItems:"10" doc:"ids of files uploaded with POST …/uploads"`
+			InboxID       string   `json:"inbox_id,omitempty" doc:"send through another of the contact's channels (the composer's channel switch); its window and file rules apply"`
 		}
 	}
 	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/messages", "createMessage", "Reply to the customer, or add a private note", 201),
@@ -165,7 +169,7 @@ func (s *Server) messageRoutes() {
 			}
 			b := in.Body
 			m, err := s.Conversations.ReplyWith(ctx, a, in.ConversationID,
-				conversation.ReplyInput{Content: b.Content, Private: b.Private, AttachmentIDs: b.AttachmentIDs}, s.Outbox)
+				conversation.ReplyInput{Content: b.Content, Private: b.Private, AttachmentIDs: b.AttachmentIDs, InboxID: b.InboxID}, s.Outbox)
 			return result(s, ctx, m, err)
 		})
 }

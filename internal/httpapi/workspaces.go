@@ -197,17 +197,18 @@ func (s *Server) teamRoutes() {
 	type teamRoutesPatchInput struct {
 		TeamPath
 		Body struct {
-			Name      *string  `json:"name,omitempty" maxLength:"200"`
-			MemberIDs []string `json:"member_ids,omitempty" maxItems:"1000"`
+			Name          *string  `json:"name,omitempty" maxLength:"200"`
+			MemberIDs     []string `json:"member_ids,omitempty" maxItems:"1000"`
+			RoutingPolicy *string  `json:"routing_policy,omitempty" enum:"manual,round_robin,least_busy" doc:"manual (default): agents accept from the queue; round_robin or least_busy: new conversations of the team's inboxes start queued and are assigned to an online, connected agent below capacity"`
 		}
 	}
-	huma.Register(s.api, op(http.MethodPatch, "/workspaces/{workspace_id}/teams/{team_id}", "updateTeam", "Rename a team or replace its members (admins)", 200),
+	huma.Register(s.api, op(http.MethodPatch, "/workspaces/{workspace_id}/teams/{team_id}", "updateTeam", "Rename a team, replace its members or set its routing policy (admins)", 200),
 		func(ctx context.Context, in *teamRoutesPatchInput) (*Body[*parley.Team], error) {
 			a, err := s.actor(ctx, in.WorkspaceID)
 			if err != nil {
 				return nil, err
 			}
-			t, err := s.Workspaces.UpdateTeam(ctx, a, in.TeamID, in.Body.Name, in.Body.MemberIDs)
+			t, err := s.Workspaces.UpdateTeamWith(ctx, a, in.TeamID, workspace.TeamChange{Name: in.Body.Name, MemberIDs: in.Body.MemberIDs, RoutingPolicy: in.Body.RoutingPolicy})
 			return result(s, ctx, t, err)
 		})
 	huma.Register(s.api, op(http.MethodDelete, "/workspaces/{workspace_id}/teams/{team_id}", "deleteTeam", "Delete a team (admins)", 204),

@@ -125,7 +125,7 @@ func receive(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *
 			return err
 		}
 		if ok {
-			return announce(tx, ws, inbox, msg, conv, ref, false, res)
+			return announce(ctx, tx, ws, inbox, msg, conv, ref, false, res)
 		}
 	}
 	contact, err := lockContact(ctx, tx, inbox, in.Contact, knownContact)
@@ -141,7 +141,7 @@ func receive(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *
 	if err := tx.InsertInbound(ctx, msg, conv, Preview(msg)); err != nil {
 		return err
 	}
-	return announce(tx, ws, inbox, msg, conv, contact.ContactRef, created, res)
+	return announce(ctx, tx, ws, inbox, msg, conv, contact.ContactRef, created, res)
 }
 
 // newMessage is the customer's message, before it has a conversation.
@@ -163,8 +163,11 @@ func newMessage(tx *sqlstore.Tx, inbox *parley.Inbox, in channel.Inbound, atts [
 // announce appends the message's event and its conversation's, the list
 // item as events carry it (no particular reader: unread is every inbound
 // message), built from what this transaction knows.
-func announce(tx *sqlstore.Tx, ws *parley.Workspace, inbox *parley.Inbox, msg *parley.Message, conv *parley.Conversation,
+func announce(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *parley.Inbox, msg *parley.Message, conv *parley.Conversation,
 	contact parley.ContactRef, created bool, res *Result) error {
+	if err := checkClosing(ctx, tx, ws, conv, msg); err != nil {
+		return err
+	}
 	item := &parley.ConversationItem{Conversation: *conv, Contact: contact, UnreadCount: conv.InboundCount,
 		Inbox: parley.InboxRef{ID: inbox.ID, Name: inbox.Name, Channel: inbox.Channel}}
 	aud := conv.Audience()
@@ -252,14 +255,25 @@ func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace
 		WorkspaceID: ws.ID, ContactID: contactID, InboxID: inbox.ID, Status: parley.StatusOpen,
 		TeamID: inbox.TeamID, AIMode: parley.AIManual, Priority: parley.PriorityNone, LastActivityAt: tx.Now(),
 	}
+	var prev *parley.Conversation
 	if !newContact {
-		if prev, err := tx.FindLatestConversation(ctx, contactID, within); err == nil {
+		var err error
+		if prev, err = tx.FindLatestConversation(ctx, contactID, within); err == nil {
 			conv.PreviousID = prev.ID
 		} else if !parley.IsNotFound(err) {
 			return nil, false, err
 		}
 	}
+	if err := enterQueue(ctx, tx, conv); err != nil {
+		return nil, false, err
+	}
 	if err := tx.CreateConversation(ctx, conv); err != nil {
+		return nil, false, err
+	}
+	if err := routeNew(ctx, tx, conv); err != nil {
+		return nil, false, err
+	}
+	if err := linkLines(ctx, tx, prev, conv); err != nil {
 		return nil, false, err
 	}
 	return conv, true, nil

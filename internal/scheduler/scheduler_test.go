@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -118,8 +119,10 @@ func TestScheduler_SnoozeWakesTheConversation(t *testing.T) {
 			t.Errorf("conversation = %s until %v, want open, not snoozed", c.Status, c.SnoozedUntil)
 		}
 		evs, _ := s.EventsAfter(context.Background(), f.Workspace.ID, seq, 10)
-		if len(evs) != 1 || evs[0].Type != parley.EventConversationUpdated || evs[0].ConversationID != conv {
-			t.Errorf("events after the wake-up = %+v, want one conversation.updated", evs)
+		// The "woke" system line, then the conversation.
+		if len(evs) != 2 || evs[0].Type != parley.EventMessageCreated || !strings.Contains(string(evs[0].Data), `"action":"woke"`) ||
+			evs[1].Type != parley.EventConversationUpdated || evs[1].ConversationID != conv {
+			t.Errorf("events after the wake-up = %+v, want the woke line's message.created and one conversation.updated", evs)
 		}
 		if _, err := s.FindJob(context.Background(), scheduler.KindSnooze, conv); !parley.IsNotFound(err) {
 			t.Errorf("FindJob(after firing) = %v, want ENOTFOUND", err)

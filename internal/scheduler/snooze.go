@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/activity"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -52,6 +53,9 @@ func wakeSnoozed(ctx context.Context, tx *sqlstore.Tx, job *sqlstore.Job) error 
 	prev := *c
 	c.Status, c.SnoozedUntil = parley.StatusOpen, nil
 	if err := tx.SaveConversation(ctx, c, &prev); err != nil {
+		return err
+	}
+	if _, err := activity.Record(ctx, tx, c, parley.SystemEvent{Action: parley.ActionWoke}); err != nil {
 		return err
 	}
 	item, err := tx.FindConversationItem(ctx, c.WorkspaceID, c.ID, "")

@@ -292,7 +292,7 @@ func (q *queries) teamsByUser(ctx context.Context, workspaceID, userID string) (
 
 // CreateTeam inserts a team with its members.
 func (tx *Tx) CreateTeam(ctx context.Context, workspaceID, name string, memberIDs []string) (*parley.Team, error) {
-	t := &parley.Team{ID: id.New(), WorkspaceID: workspaceID, Name: name, CreatedAt: tx.now}
+	t := &parley.Team{ID: id.New(), WorkspaceID: workspaceID, Name: name, CreatedAt: tx.now, RoutingPolicy: "manual"}
 	if _, err := tx.db.ExecContext(ctx, `INSERT INTO teams (id, workspace_id, name, created_at) VALUES ($1,$2,$3,$4)`,
 		t.ID, workspaceID, name, micros(tx.now)); err != nil {
 		if isUniqueViolation(err) {
@@ -369,7 +369,7 @@ func (q *queries) ListTeams(ctx context.Context, workspaceID string) ([]parley.T
 }
 
 func (q *queries) listTeams(ctx context.Context, where string, args ...any) ([]parley.Team, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT t.id, t.workspace_id, t.name, t.created_at FROM teams t `+where+` ORDER BY t.name, t.id`, args...)
+	rows, err := q.db.QueryContext(ctx, `SELECT t.id, t.workspace_id, t.name, t.created_at, t.routing_policy FROM teams t `+where+` ORDER BY t.name, t.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list teams: %w", err)
 	}
@@ -378,7 +378,7 @@ func (q *queries) listTeams(ctx context.Context, where string, args ...any) ([]p
 	for rows.Next() {
 		var t parley.Team
 		var created int64
-		if err := rows.Scan(&t.ID, &t.WorkspaceID, &t.Name, &created); err != nil {
+		if err := rows.Scan(&t.ID, &t.WorkspaceID, &t.Name, &created, &t.RoutingPolicy); err != nil {
 			return nil, fmt.Errorf("list teams: %w", err)
 		}
 		t.CreatedAt = fromMicros(created)

@@ -52,14 +52,16 @@ func (tx *Tx) CreateConversation(ctx context.Context, c *parley.Conversation) er
 		`INSERT INTO conversations (id, workspace_id, number, contact_id, inbox_id, status, snoozed_until, priority, team_id,
 		   restricted, assignee_count, assignee_ids, visible_to, ai_mode, tags, labels, subject, unreplied_count, inbound_count,
 		   waiting_since, first_reply_at, last_activity_at, last_message, handoff, appointment, previous_id, external_ref, source,
-		   resolved_at, created_at, updated_at)
-		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31)`,
+		   resolved_at, created_at, updated_at, queued_at, last_inbound_at, resolution_note, close_reason, merged_into_id)
+		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,
+		   $32,$33,$34,$35,$36)`,
 		c.ID, c.WorkspaceID, c.Number, c.ContactID, c.InboxID, string(c.Status), nullMicros(c.SnoozedUntil), string(c.Priority),
 		nullString(c.TeamID), c.VisibleTo != nil, len(c.AssigneeIDs), jsonList(c.AssigneeIDs), visibleText(c.VisibleTo),
 		string(c.AIMode), jsonList(c.Tags), jsonList(c.Labels), c.Subject, c.UnrepliedCount, c.InboundCount,
 		nullMicros(c.WaitingSince), nullMicros(c.FirstReplyAt), micros(c.LastActivityAt), previewText(c.LastMessage),
 		c.Handoff, c.Appointment, nullString(c.PreviousID), c.ExternalRef, c.Source, nullMicros(c.ResolvedAt),
-		micros(tx.now), micros(tx.now))
+		micros(tx.now), micros(tx.now), nullMicros(c.QueuedAt), nullMicros(c.LastInboundAt), c.ResolutionNote, c.CloseReason,
+		nullString(c.MergedIntoID))
 	if err != nil {
 		return fmt.Errorf("create conversation: %w", err)
 	}
@@ -94,13 +96,15 @@ func (tx *Tx) SaveConversation(ctx context.Context, c, prev *parley.Conversation
 		`UPDATE conversations SET inbox_id=$1, status=$2, snoozed_until=$3, priority=$4, team_id=$5, restricted=$6,
 		   assignee_count=$7, assignee_ids=$8, visible_to=$9, ai_mode=$10, tags=$11, labels=$12, subject=$13,
 		   unreplied_count=$14, waiting_since=$15, first_reply_at=$16, last_activity_at=$17, last_message=$18,
-		   handoff=$19, appointment=$20, external_ref=$21, source=$22, resolved_at=$23, deleted_at=$24, updated_at=$25
+		   handoff=$19, appointment=$20, external_ref=$21, source=$22, resolved_at=$23, deleted_at=$24, updated_at=$25,
+		   queued_at=$28, resolution_note=$29, close_reason=$30, merged_into_id=$31
 		 WHERE id=$26 AND workspace_id=$27`,
 		c.InboxID, string(c.Status), nullMicros(c.SnoozedUntil), string(c.Priority), nullString(c.TeamID), c.VisibleTo != nil,
 		len(c.AssigneeIDs), jsonList(c.AssigneeIDs), visibleText(c.VisibleTo), string(c.AIMode), jsonList(c.Tags),
 		jsonList(c.Labels), c.Subject, c.UnrepliedCount, nullMicros(c.WaitingSince), nullMicros(c.FirstReplyAt),
 		micros(c.LastActivityAt), previewText(c.LastMessage), c.Handoff, c.Appointment, c.ExternalRef, c.Source,
-		nullMicros(c.ResolvedAt), nullMicros(c.DeletedAt), micros(tx.now), c.ID, c.WorkspaceID)
+		nullMicros(c.ResolvedAt), nullMicros(c.DeletedAt), micros(tx.now), c.ID, c.WorkspaceID,
+		nullMicros(c.QueuedAt), c.ResolutionNote, c.CloseReason, nullString(c.MergedIntoID))
 	if err != nil {
 		return fmt.Errorf("save conversation: %w", err)
 	}
@@ -116,7 +120,10 @@ func (tx *Tx) SaveConversation(ctx context.Context, c, prev *parley.Conversation
 func (tx *Tx) InsertInbound(ctx context.Context, m *parley.Message, c *parley.Conversation, preview *parley.MessagePreview) error {
 	ins, args := tx.messageInsert(m)
 	at := m.CreatedAt
-	uargs := []any{micros(at), micros(maxTime(at, c.LastActivityAt)), previewText(preview), c.InboxID, micros(tx.now), c.ID}
+	prev := *c
+	moved := applyCustomerMessage(c)
+	uargs := []any{micros(at), micros(maxTime(at, c.LastActivityAt)), previewText(preview), c.InboxID, micros(tx.now), c.ID,
+		string(c.Status), nullMicros(c.SnoozedUntil)}
 	if tx.dialect == Postgres {
 		// One round trip: the message and the counters commit together anyway.
 		if _, err := tx.db.ExecContext(ctx, `WITH inserted AS (`+ins+` RETURNING 1) `+inboundUpdate(len(args)+1),
@@ -136,8 +143,15 @@ func (tx *Tx) InsertInbound(ctx context.Context, m *parley.Message, c *parley.Co
 	if c.WaitingSince == nil {
 		c.WaitingSince = &at
 	}
+	if c.LastInboundAt == nil || c.LastInboundAt.Before(at) {
+		c.LastInboundAt = &at
+	}
 	c.LastActivityAt = maxTime(at, c.LastActivityAt)
 	c.LastMessage = preview
+	if moved {
+		tx.recount(&prev, c)
+		return tx.setAssignmentStatus(ctx, c)
+	}
 	return nil
 }
 
@@ -175,16 +189,22 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 		inInbox = ` AND c.inbox_id = ` + p(6)
 	}
 	query := `WITH ct AS (SELECT id, name, avatar_url FROM contacts WHERE id = ` + p(1) + ` AND deleted_at IS NULL FOR UPDATE),
-		o AS (SELECT c.id FROM conversations c JOIN ct ON c.contact_id = ct.id
+		o AS (SELECT c.id, c.status FROM conversations c JOIN ct ON c.contact_id = ct.id
 			WHERE c.deleted_at IS NULL AND c.status NOT IN ('resolved', 'abandoned')` + inInbox + `
 			ORDER BY c.created_at DESC, c.id DESC LIMIT 1),
 		ins AS (INSERT INTO messages (` + messageInsertColumns + `) SELECT ` + strings.Join(cols, ", ") + ` FROM o RETURNING 1),
 		updated AS (UPDATE conversations SET inbound_count = inbound_count + 1, unreplied_count = unreplied_count + 1,
 			waiting_since = COALESCE(waiting_since, ` + p(2) + `), last_activity_at = GREATEST(last_activity_at, ` + p(2) + `),
-			last_message = ` + p(3) + `, inbox_id = ` + p(4) + `, updated_at = ` + p(5) + `
-			FROM o WHERE conversations.id = o.id RETURNING conversations.*)
-		SELECT ` + conversationColumns + `, ct.name, ct.avatar_url FROM updated c, ct`
-	conv, err := scanConversation(tx.db.QueryRowContext(ctx, query, args...), &ref.Name, &ref.AvatarURL)
+			last_message = ` + p(3) + `, inbox_id = ` + p(4) + `, updated_at = ` + p(5) + `,
+			status = ` + afterCustomerCase("o.status") + `,
+			snoozed_until = CASE WHEN ` + afterCustomerCase("o.status") + ` = o.status THEN conversations.snoozed_until END,
+			last_inbound_at = ` + strings.ReplaceAll(lastInbound(p(2)), "last_inbound_at", "conversations.last_inbound_at") + `
+			FROM o WHERE conversations.id = o.id RETURNING conversations.*),
+		moved AS (UPDATE conversation_assignees a SET status = ` + afterCustomerCase("o.status") + ` FROM o
+			WHERE a.conversation_id = o.id AND ` + afterCustomerCase("o.status") + ` <> o.status)
+		SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, o.status FROM updated c, ct, o`
+	var was parley.ConversationStatus
+	conv, err := scanConversation(tx.db.QueryRowContext(ctx, query, args...), &ref.Name, &ref.AvatarURL, &was)
 	if parley.IsNotFound(err) {
 		return ref, nil, false, nil
 	}
@@ -192,6 +212,11 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 		return ref, nil, false, fmt.Errorf("append inbound message: %w", err)
 	}
 	m.ConversationID = conv.ID
+	if was != conv.Status {
+		prev := *conv
+		prev.Status = was
+		tx.recount(&prev, conv)
+	}
 	return ref, conv, true, nil
 }
 
@@ -200,7 +225,14 @@ func inboundUpdate(first int) string {
 	p := func(i int) string { return fmt.Sprintf("$%d", first+i) }
 	return `UPDATE conversations SET inbound_count = inbound_count + 1, unreplied_count = unreplied_count + 1,
 		   waiting_since = COALESCE(waiting_since, ` + p(0) + `), last_activity_at = ` + p(1) + `, last_message = ` + p(2) +
-		`, inbox_id = ` + p(3) + `, updated_at = ` + p(4) + ` WHERE id = ` + p(5)
+		`, inbox_id = ` + p(3) + `, updated_at = ` + p(4) + `, status = ` + p(6) + `, snoozed_until = ` + p(7) +
+		`, last_inbound_at = ` + lastInbound(p(0)) + ` WHERE id = ` + p(5)
+}
+
+// lastInbound is the new last_inbound_at for a customer message at at: a
+// late-arriving older message does not move it back.
+func lastInbound(at string) string {
+	return `CASE WHEN last_inbound_at IS NULL OR last_inbound_at < ` + at + ` THEN ` + at + ` ELSE last_inbound_at END`
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -318,25 +350,28 @@ func (tx *Tx) SetPinned(ctx context.Context, conversationID, userID string, pinn
 const conversationColumns = `c.id, c.workspace_id, c.number, c.contact_id, c.inbox_id, c.status, c.snoozed_until, c.priority,
 	c.team_id, c.assignee_ids, c.visible_to, c.ai_mode, c.tags, c.labels, c.subject, c.unreplied_count, c.inbound_count,
 	c.waiting_since, c.first_reply_at, c.last_activity_at, c.last_message, c.handoff, c.appointment, c.previous_id,
-	c.external_ref, c.source, c.resolved_at, c.deleted_at, c.created_at`
+	c.external_ref, c.source, c.resolved_at, c.deleted_at, c.created_at, c.queued_at, c.last_inbound_at,
+	c.resolution_note, c.close_reason, c.merged_into_id`
 
 func scanConversation(row rowScanner, extra ...any) (*parley.Conversation, error) {
 	var c parley.Conversation
 	var snoozed, waiting, firstReply, resolved, deleted sql.NullInt64
-	var team, visible, preview, prevID sql.NullString
+	var team, visible, preview, prevID, merged sql.NullString
+	var queued, lastIn sql.NullInt64
 	var assignees, tags, labels string
 	var last, created int64
 	dest := []any{&c.ID, &c.WorkspaceID, &c.Number, &c.ContactID, &c.InboxID, &c.Status, &snoozed, &c.Priority,
 		&team, &assignees, &visible, &c.AIMode, &tags, &labels, &c.Subject, &c.UnrepliedCount, &c.InboundCount,
 		&waiting, &firstReply, &last, &preview, &c.Handoff, &c.Appointment, &prevID,
-		&c.ExternalRef, &c.Source, &resolved, &deleted, &created}
+		&c.ExternalRef, &c.Source, &resolved, &deleted, &created, &queued, &lastIn, &c.ResolutionNote, &c.CloseReason, &merged}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, notFound(err, "Conversation")
 	}
 	c.SnoozedUntil, c.WaitingSince, c.FirstReplyAt = timePtr(snoozed), timePtr(waiting), timePtr(firstReply)
 	c.ResolvedAt, c.DeletedAt = timePtr(resolved), timePtr(deleted)
 	c.LastActivityAt, c.CreatedAt = fromMicros(last), fromMicros(created)
-	c.TeamID, c.PreviousID = team.String, prevID.String
+	c.TeamID, c.PreviousID, c.MergedIntoID = team.String, prevID.String, merged.String
+	c.QueuedAt, c.LastInboundAt = timePtr(queued), timePtr(lastIn)
 	_ = json.Unmarshal([]byte(assignees), &c.AssigneeIDs)
 	_ = json.Unmarshal([]byte(tags), &c.Tags)
 	_ = json.Unmarshal([]byte(labels), &c.Labels)
@@ -471,7 +506,8 @@ func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) (
 	where, args := f.where(args)
 	args = append(args, f.Limit)
 	query := `SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, i.name, i.channel,
-		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE)
+		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
+		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1)
 		FROM conversations c
 		JOIN contacts ct ON ct.id = c.contact_id
 		JOIN inboxes i ON i.id = c.inbox_id
@@ -496,7 +532,7 @@ func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) (
 func scanItem(row rowScanner) (*parley.ConversationItem, error) {
 	var it parley.ConversationItem
 	var read int64
-	c, err := scanConversation(row, &it.Contact.Name, &it.Contact.AvatarURL, &it.Inbox.Name, &it.Inbox.Channel, &read, &it.Pinned)
+	c, err := scanConversation(row, &it.Contact.Name, &it.Contact.AvatarURL, &it.Inbox.Name, &it.Inbox.Channel, &read, &it.Pinned, &it.HasDraft)
 	if err != nil {
 		return nil, err
 	}
@@ -512,7 +548,8 @@ func (q *queries) FindConversationItem(ctx context.Context, workspaceID, convers
 		userID = noUser
 	}
 	row := q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+`, ct.name, ct.avatar_url, i.name, i.channel,
-		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE)
+		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
+		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1)
 		FROM conversations c
 		JOIN contacts ct ON ct.id = c.contact_id
 		JOIN inboxes i ON i.id = c.inbox_id

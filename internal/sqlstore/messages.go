@@ -27,7 +27,7 @@ func (tx *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
 // of its arguments; the third is the conversation.
 const messageInsertColumns = `id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name,
 	private, content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown,
-	attachments, ai_reasoning, sent_at, created_at`
+	attachments, ai_reasoning, sent_at, created_at, system`
 
 // messageInsert fills a new message's defaults and returns its INSERT.
 func (tx *Tx) messageInsert(m *parley.Message) (string, []any) {
@@ -53,10 +53,10 @@ func (tx *Tx) messageInsert(m *parley.Message) (string, []any) {
 		reasoning = sql.NullString{String: string(m.AIReasoning), Valid: true}
 	}
 	return `INSERT INTO messages (` + messageInsertColumns + `)
-		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
+		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
 		[]any{m.ID, m.WorkspaceID, m.ConversationID, m.InboxID, m.Direction, m.Sender.Kind, m.Sender.ID, m.Sender.Name,
 			m.Private, m.Content, m.ContentType, m.Channel, m.ProviderMessageID, string(m.Status), string(hist), m.Error,
-			m.OutcomeUnknown, string(atts), reasoning, nullMicros(m.SentAt), micros(m.CreatedAt)}
+			m.OutcomeUnknown, string(atts), reasoning, nullMicros(m.SentAt), micros(m.CreatedAt), systemText(m.System)}
 }
 
 // UpdateMessageDelivery writes a message's delivery fields.
@@ -90,18 +90,22 @@ func ApplyDeliveryStatus(m *parley.Message, st parley.DeliveryStatus, errText st
 
 const messageColumns = `id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name, private,
 	content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown, attachments,
-	ai_reasoning, sent_at, created_at`
+	ai_reasoning, sent_at, created_at, system`
 
 func scanMessage(row rowScanner) (*parley.Message, error) {
 	var m parley.Message
 	var hist, atts string
-	var reasoning sql.NullString
+	var reasoning, system sql.NullString
 	var sent sql.NullInt64
 	var created int64
 	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.InboxID, &m.Direction, &m.Sender.Kind, &m.Sender.ID,
 		&m.Sender.Name, &m.Private, &m.Content, &m.ContentType, &m.Channel, &m.ProviderMessageID, &m.Status, &hist,
-		&m.Error, &m.OutcomeUnknown, &atts, &reasoning, &sent, &created); err != nil {
+		&m.Error, &m.OutcomeUnknown, &atts, &reasoning, &sent, &created, &system); err != nil {
 		return nil, notFound(err, "Message")
+	}
+	if system.Valid {
+		m.System = &parley.SystemEvent{}
+		_ = json.Unmarshal([]byte(system.String), m.System)
 	}
 	_ = json.Unmarshal([]byte(hist), &m.StatusHistory)
 	_ = json.Unmarshal([]byte(atts), &m.Attachments)
@@ -140,10 +144,23 @@ type MessageCursor struct {
 // ListMessages returns up to limit messages of a conversation older than
 // before (the newest when before is nil), oldest first.
 func (q *queries) ListMessages(ctx context.Context, conversationID string, before *MessageCursor, limit int) ([]parley.Message, error) {
+	// A survivor's thread shows the conversations merged into it. Most
+	// have none, and keep the plain index scan of one conversation.
+	merged, err := q.mergedInto(ctx, conversationID)
+	if err != nil {
+		return nil, err
+	}
 	query := `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id = $1`
 	args := []any{conversationID}
+	if len(merged) > 0 {
+		query = `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id IN ($1, ` + placeholders(2, len(merged)) + `)`
+		for _, id := range merged {
+			args = append(args, id)
+		}
+	}
 	if before != nil {
-		query += ` AND (created_at < $2 OR (created_at = $2 AND id < $3))`
+		n := len(args)
+		query += fmt.Sprintf(` AND (created_at < $%d OR (created_at = $%d AND id < $%d))`, n+1, n+1, n+2)
 		args = append(args, micros(before.CreatedAt), before.ID)
 	}
 	args = append(args, limit)

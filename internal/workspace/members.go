@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/routing"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -68,6 +69,11 @@ func (s *Service) UpdateMember(ctx context.Context, a parley.Actor, userID strin
 		}
 		if err := tx.UpdateMember(ctx, m); err != nil {
 			return err
+		}
+		if ch.Availability != nil || ch.Capacity != nil { // they may take work now
+			if err := routing.TriggerWorkspace(ctx, tx, a.WorkspaceID); err != nil {
+				return err
+			}
 		}
 		return s.memberChanged(ctx, tx, a, userID, "member.update")
 	})
@@ -148,6 +154,20 @@ func teamChanged(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, t *parley
 
 // UpdateTeam renames a team and/or replaces its members (admins).
 func (s *Service) UpdateTeam(ctx context.Context, a parley.Actor, teamID string, name *string, memberIDs []string) (*parley.Team, error) {
+	return s.UpdateTeamWith(ctx, a, teamID, TeamChange{Name: name, MemberIDs: memberIDs})
+}
+
+// TeamChange is a partial update of a team; nil fields stay.
+type TeamChange struct {
+	Name          *string
+	MemberIDs     []string
+	RoutingPolicy *string
+}
+
+// UpdateTeamWith renames a team, replaces its members and/or sets its
+// routing policy (admins).
+func (s *Service) UpdateTeamWith(ctx context.Context, a parley.Actor, teamID string, ch TeamChange) (*parley.Team, error) {
+	name, memberIDs := ch.Name, ch.MemberIDs
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
@@ -169,6 +189,9 @@ func (s *Service) UpdateTeam(ctx context.Context, a parley.Actor, teamID string,
 			if err := tx.SetTeamMembers(ctx, t, memberIDs); err != nil {
 				return err
 			}
+		}
+		if err := setRouting(ctx, tx, t, ch.RoutingPolicy, memberIDs != nil); err != nil {
+			return err
 		}
 		return teamChanged(ctx, tx, a, t, "team.update")
 	})

@@ -89,9 +89,15 @@ func ValidPassword(field, s string) error {
 	return nil
 }
 
-// Get returns the workspace.
+// Get returns the workspace, its lifecycle settings filled with the
+// defaults when never set.
 func (s *Service) Get(ctx context.Context, a parley.Actor) (*parley.Workspace, error) {
-	return s.store.FindWorkspaceByID(ctx, a.WorkspaceID)
+	w, err := s.store.FindWorkspaceByID(ctx, a.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	w.Settings.Lifecycle = effectiveLifecycle(w.Settings)
+	return w, nil
 }
 
 // UpdateSettings changes the workspace's name and settings (admins).
@@ -118,6 +124,11 @@ func (s *Service) UpdateSettings(ctx context.Context, a parley.Actor, name *stri
 			case parley.ScopeAll, parley.ScopeTeams, parley.ScopeAssigned:
 			default:
 				return parley.FieldErrorf("settings.agent_scope", "Use all, teams or assigned.")
+			}
+			if settings.Lifecycle == nil { // a client that does not know the lifecycle keeps it
+				settings.Lifecycle = w.Settings.Lifecycle
+			} else if err := validLifecycle(settings.Lifecycle); err != nil {
+				return err
 			}
 			w.Settings = *settings
 		}
