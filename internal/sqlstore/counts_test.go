@@ -72,7 +72,7 @@ func TestCounts_EqualRecount(t *testing.T) {
 				}
 			}
 			for _, actor := range []parley.Actor{f.Admin, f.Agent} {
-				for _, view := range []string{sqlstore.ViewAll, sqlstore.ViewUnassigned, sqlstore.ViewMine} {
+				for _, view := range sqlstore.Views {
 					for _, sts := range [][]parley.ConversationStatus{nil, {parley.StatusOpen}, {parley.StatusQueued, parley.StatusOpen, parley.StatusPending, parley.StatusSnoozed}} {
 						flt := sqlstore.ConversationFilter{Scope: access.ConversationScope(actor, f.Workspace.Settings), View: view, Statuses: sts}
 						got, err := s.CountConversations(ctx, flt)

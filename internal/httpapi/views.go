@@ -1,0 +1,102 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/conversation"
+)
+
+// viewsDoc is the views table of the OpenAPI description.
+const viewsDoc = `Each view holds, among the conversations you may see (not deleted):
+- all: every status except resolved/abandoned unless status says otherwise
+- mine: assigned to you, not closed
+- unassigned: no assignee, not closed
+- team: your teams' conversations (team_id= picks one team), not closed
+- queued: status queued
+- pinned: pinned by you
+- important: the contact has an open task (empty until tasks exist)
+- unread: customer messages you have not read
+- unread_team: customer messages no member of the conversation's team has read (no team: no member at all)
+- unreplied: customer messages since a person last replied, or a handoff waiting for a person
+- read_no_reply: you read the customer's last message and nobody has replied since
+- waiting_client: the last message (not a note) is ours, an agent's or the AI's
+- client_responded: the last message is the customer's
+- handoff: the AI asked for a person
+- appointments: the customer asked to book or schedule
+- dialogs: started by an agent (New chat), not closed
+- closed: resolved or abandoned
+"Not closed" is a default: a status list given with the view replaces it.`
+
+// filterDoc describes the filter query parameter.
+const filterDoc = `A filter object as JSON: {"match":"all|any","conditions":[{"field","op","value"}]}. ` +
+	`Fields and operators: channel, inbox, status, ai_mode (eq, neq, in, nin); assignee (a user id or "none"), team, tag, label (eq, neq, in, nin, exists); ` +
+	`source (eq, neq, in, nin, contains, exists); priority (eq, neq, in, nin, gt, lt); has_phone, has_email (eq, neq with true/false); ` +
+	`contact.attributes.<key> (eq, neq, in, nin, contains, exists, gt, lt); created_at, last_activity_at (eq with today, 24h, 7d, 30d, this_month; gt, lt with a time; between with {"from","to"}); ` +
+	`number (eq, neq, in, nin, gt, lt, between). At most 20 conditions and 4096 bytes; anything else answers 422 naming the fault.`
+
+// ListQuery are the query parameters the list and the counts share.
+type ListQuery struct {
+	Status string `query:"status" maxLength:"200" doc:"comma-separated statuses; replaces a view's default"`
+	TeamID string `query:"team_id" maxLength:"36" doc:"with view=team: one team"`
+	Filter string `query:"filter" maxLength:"8192" doc:"filter object (JSON); see the operation's description"`
+}
+
+func (q ListQuery) params() (conversation.ListParams, error) {
+	statuses, err := conversation.ParseStatuses(q.Status)
+	if err != nil {
+		return conversation.ListParams{}, err
+	}
+	return conversation.ListParams{Statuses: statuses, TeamID: q.TeamID, Filter: q.Filter}, nil
+}
+
+func (s *Server) viewRoutes() {
+	type listInput struct {
+		WorkspacePath
+		View string `query:"view" doc:"one of the views in the description; all by default"`
+		ListQuery
+		Sort   string `query:"sort" enum:"newest,oldest,created,priority," doc:"newest activity first (default), oldest activity first, newest created, highest priority"`
+		Cursor string `query:"cursor" maxLength:"500"`
+		Limit  int    `query:"limit" minimum:"0" maximum:"200"`
+	}
+	list := op(http.MethodGet, "/workspaces/{workspace_id}/conversations", "listConversations", "Conversations you may see, by view and filter", 200)
+	list.Description = viewsDoc + "\n\n" + filterDoc
+	huma.Register(s.api, list, func(ctx context.Context, in *listInput) (*Body[Items[parley.ConversationItem]], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := in.params()
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		p.View, p.Sort, p.Cursor, p.Limit = in.View, in.Sort, in.Cursor, in.Limit
+		page, err := s.Conversations.List(ctx, a, p)
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		return items(page.Items, page.NextCursor), nil
+	})
+	type countInput struct {
+		WorkspacePath
+		ListQuery
+	}
+	counts := op(http.MethodGet, "/workspaces/{workspace_id}/conversations/counts", "countConversations", "Live count of every view, keyed by view name", 200)
+	counts.Description = "One object whose keys are the view names (" + strings.Join(conversation.Views(), ", ") + ") and values their counts, " +
+		"narrowed by status, team_id and filter as the list is.\n\n" + viewsDoc + "\n\n" + filterDoc
+	huma.Register(s.api, counts, func(ctx context.Context, in *countInput) (*Body[conversation.Counts], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := in.params()
+		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		c, err := s.Conversations.Count(ctx, a, p)
+		return result(s, ctx, c, err)
+	})
+}
