@@ -124,12 +124,12 @@ func compileCondition(d Dialect, c parley.Condition, arg func(any) string) strin
 		}
 		return `NOT ` + has
 	case "contact.attributes":
-		expr := `(SELECT json_extract(x.attributes, ` + arg(`$."`+c.Key+`"`) + `) FROM contacts x WHERE x.id = c.contact_id)`
+		var expr string
 		if d == Postgres {
-			expr = `(SELECT x.attributes::jsonb ->> ` + arg(c.Key) + ` FROM contacts x WHERE x.id = c.contact_id)`
+			expr = `(SELECT x.attributes::jsonb ->> CAST(` + arg(c.Key) + ` AS TEXT) FROM contacts x WHERE x.id = c.contact_id)`
 		} else {
 			// json_extract returns numbers as numbers: compare as text, as PostgreSQL's ->> does.
-			expr = `CAST(` + expr + ` AS TEXT)`
+			expr = `CAST((SELECT json_extract(x.attributes, ` + arg(`$."`+c.Key+`"`) + `) FROM contacts x WHERE x.id = c.contact_id) AS TEXT)`
 		}
 		return setOp(expr, c.Op, c.Strings, arg)
 	case "created_at", "last_activity_at":
