@@ -30,3 +30,17 @@ type Condition struct {
 	// Key is the attribute of a contact.attributes.<key> field.
 	Key string `json:"-"`
 }
+
+// SavedFilter is a named filter: personal to its owner, or shared with
+// the workspace. Count is its live count when listed.
+type SavedFilter struct {
+	ID          string    `json:"id"`
+	WorkspaceID string    `json:"workspace_id"`
+	OwnerID     string    `json:"owner_id"`
+	Name        string    `json:"name"`
+	Filter      Filter    `json:"filter"`
+	Shared      bool      `json:"shared"`
+	Count       *int64    `json:"count,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}

@@ -99,4 +99,81 @@ func (s *Server) viewRoutes() {
 		c, err := s.Conversations.Count(ctx, a, p)
 		return result(s, ctx, c, err)
 	})
+	s.savedFilterRoutes()
+}
+
+// SavedFilterPath names a saved filter.
+type SavedFilterPath struct {
+	WorkspacePath
+	FilterID string `path:"filter_id" format:"uuid"`
+}
+
+func (s *Server) savedFilterRoutes() {
+	base := "/workspaces/{workspace_id}/saved-filters"
+	huma.Register(s.api, op(http.MethodGet, base, "listSavedFilters", "Your saved filters and the workspace's shared ones, each with its live count", 200),
+		func(ctx context.Context, in *WorkspacePath) (*Body[Items[parley.SavedFilter]], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			list, err := s.Conversations.SavedFilters(ctx, a)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return items(list, ""), nil
+		})
+	type savedFilterBody struct {
+		Name   *string        `json:"name,omitempty" maxLength:"400"`
+		Filter *parley.Filter `json:"filter,omitempty"`
+		Shared *bool          `json:"shared,omitempty" doc:"true: every member of the workspace sees it"`
+	}
+	type createInput struct {
+		WorkspacePath
+		Body savedFilterBody
+	}
+	huma.Register(s.api, op(http.MethodPost, base, "createSavedFilter", "Save a filter (personal, or shared with the workspace)", 201),
+		func(ctx context.Context, in *createInput) (*Body[*parley.SavedFilter], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			f, err := s.Conversations.CreateSavedFilter(ctx, a, conversation.SavedFilterInput{Name: in.Body.Name, Filter: in.Body.Filter, Shared: in.Body.Shared})
+			return result(s, ctx, f, err)
+		})
+	type updateInput struct {
+		SavedFilterPath
+		Body savedFilterBody
+	}
+	huma.Register(s.api, op(http.MethodPatch, base+"/{filter_id}", "updateSavedFilter", "Rename a saved filter, change its filter or its sharing", 200),
+		func(ctx context.Context, in *updateInput) (*Body[*parley.SavedFilter], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			f, err := s.Conversations.UpdateSavedFilter(ctx, a, in.FilterID, conversation.SavedFilterInput{Name: in.Body.Name, Filter: in.Body.Filter, Shared: in.Body.Shared})
+			return result(s, ctx, f, err)
+		})
+	type duplicateInput struct {
+		SavedFilterPath
+		Body struct {
+			Name *string `json:"name,omitempty" maxLength:"400" doc:"the copy's name; \"<name> (copy)\" by default"`
+		}
+	}
+	huma.Register(s.api, op(http.MethodPost, base+"/{filter_id}/duplicate", "duplicateSavedFilter", "Copy a saved filter into a new personal one", 201),
+		func(ctx context.Context, in *duplicateInput) (*Body[*parley.SavedFilter], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			f, err := s.Conversations.DuplicateSavedFilter(ctx, a, in.FilterID, in.Body.Name)
+			return result(s, ctx, f, err)
+		})
+	huma.Register(s.api, op(http.MethodDelete, base+"/{filter_id}", "deleteSavedFilter", "Delete a saved filter", 204),
+		func(ctx context.Context, in *SavedFilterPath) (*empty, error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			return done(s, ctx, s.Conversations.DeleteSavedFilter(ctx, a, in.FilterID))
+		})
 }

@@ -88,6 +88,9 @@ func (f ConversationFilter) effectiveStatuses() (sts []parley.ConversationStatus
 		if len(f.Statuses) > 0 {
 			return f.Statuses, false
 		}
+		if f.Filter != nil && slices.ContainsFunc(f.Filter.Conditions, func(c parley.Condition) bool { return c.Field == "status" }) {
+			return nil, false // the filter says which statuses
+		}
 		return openStatuses, false
 	case ViewQueued:
 		fixed = []parley.ConversationStatus{parley.StatusQueued}
