@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/search"
 )
 
 // viewsDoc is the views table of the OpenAPI description.
@@ -100,6 +101,7 @@ func (s *Server) viewRoutes() {
 		return result(s, ctx, c, err)
 	})
 	s.savedFilterRoutes()
+	s.searchRoutes()
 }
 
 // SavedFilterPath names a saved filter.
@@ -175,5 +177,51 @@ func (s *Server) savedFilterRoutes() {
 				return nil, err
 			}
 			return done(s, ctx, s.Conversations.DeleteSavedFilter(ctx, a, in.FilterID))
+		})
+}
+
+func (s *Server) searchRoutes() {
+	searcher := search.New(s.Store)
+	type searchInput struct {
+		WorkspacePath
+		Q      string `query:"q" maxLength:"800" doc:"what to find: a contact's name, company, email or phone (any format), a conversation number (#123 or 123), or words and \"phrases\" from messages"`
+		Limit  int    `query:"limit" minimum:"0" maximum:"50" doc:"20 by default"`
+		Cursor string `query:"cursor" maxLength:"500"`
+	}
+	sop := op(http.MethodGet, "/workspaces/{workspace_id}/search", "search", "Search the conversations you may see", 200)
+	sop.Description = "Contacts and the conversation a number names come first (on the first page), then messages whose text matches, " +
+		"ranked among the newest matches, each with an HTML snippet (text escaped, matches in <mark>). Private notes are searched too. " +
+		"Nothing you may not see is returned."
+	huma.Register(s.api, sop, func(ctx context.Context, in *searchInput) (*Body[*search.Result], error) {
+		a, err := s.actor(ctx, in.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		r, err := searcher.Search(ctx, a, in.Q, in.Limit, in.Cursor)
+		return result(s, ctx, r, err)
+	})
+	type threadInput struct {
+		ConversationPath
+		Q     string `query:"q" maxLength:"800" doc:"text to find in this conversation's messages and notes"`
+		Limit int    `query:"limit" minimum:"0" maximum:"500" doc:"200 by default"`
+	}
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations/{conversation_id}/search", "searchConversation",
+		"Find text in one conversation: the matching messages, newest first, with HTML snippets", 200),
+		func(ctx context.Context, in *threadInput) (*Body[*search.ThreadResult], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			r, err := searcher.SearchThread(ctx, a, in.ConversationID, in.Q, in.Limit)
+			return result(s, ctx, r, err)
+		})
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/dashboard", "dashboard", "Dashboard tiles: yours and the group's", 200),
+		func(ctx context.Context, in *WorkspacePath) (*Body[*conversation.Dashboard], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			d, err := s.Conversations.Dashboard(ctx, a)
+			return result(s, ctx, d, err)
 		})
 }

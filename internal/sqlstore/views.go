@@ -74,9 +74,12 @@ type ConversationFilter struct {
 	Statuses []parley.ConversationStatus
 	// Filter holds conditions already validated by the conversation package.
 	Filter *parley.Filter
-	Sort   string
-	After  *ConversationCursor
-	Limit  int
+	// Contacts and Number narrow the list to a search's matches.
+	Contacts *ContactMatch
+	Number   int64
+	Sort     string
+	After    *ConversationCursor
+	Limit    int
 }
 
 // effectiveStatuses is the status set the view selects given the caller's
@@ -208,6 +211,12 @@ func (f ConversationFilter) where(d Dialect, args []any) (string, []any) {
 	if f.Filter != nil && len(f.Filter.Conditions) > 0 {
 		sb.WriteString(` AND (` + compileFilter(d, f.Filter, arg) + `)`)
 	}
+	if f.Contacts != nil {
+		sb.WriteString(` AND ` + f.Contacts.predicate(d, f.Scope.WorkspaceID, arg))
+	}
+	if f.Number > 0 {
+		sb.WriteString(` AND c.number = ` + arg(f.Number))
+	}
 	if f.After != nil {
 		sb.WriteString(` AND ` + f.keyset(arg))
 	}
@@ -294,7 +303,7 @@ func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) (
 // the absence of conditions allow, else from the indexes.
 func (q *queries) CountConversations(ctx context.Context, f ConversationFilter) (int64, error) {
 	f.After = nil
-	if f.Filter == nil || len(f.Filter.Conditions) == 0 {
+	if (f.Filter == nil || len(f.Filter.Conditions) == 0) && f.Contacts == nil && f.Number == 0 {
 		sts, empty := f.effectiveStatuses()
 		if empty {
 			return 0, nil
