@@ -86,6 +86,13 @@ func TestCounts_EqualRecount(t *testing.T) {
 						if got != want {
 							t.Errorf("round %d, %s, view %s, statuses %v: kept count %d, recount %d", round, actor.Role, view, sts, got, want)
 						}
+						all, err := s.CountViews(ctx, flt, sqlstore.Views)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if all[view] != want {
+							t.Errorf("round %d, %s, view %s, statuses %v: CountViews %d, recount %d", round, actor.Role, view, sts, all[view], want)
+						}
 					}
 				}
 			}

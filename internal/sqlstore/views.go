@@ -122,33 +122,58 @@ func lastDirection(d Dialect) string {
 	return `(CASE WHEN COALESCE(json_extract(c.last_message, '$.private'), 0) THEN NULL ELSE json_extract(c.last_message, '$.direction') END)`
 }
 
+// sqlBuilder binds arguments as it writes a statement.
+type sqlBuilder struct {
+	d     Dialect
+	args  []any
+	uid   string
+	uidPH string
+}
+
+func (b *sqlBuilder) arg(v any) string {
+	b.args = append(b.args, v)
+	return fmt.Sprintf("$%d", len(b.args))
+}
+
+// user is the scope user's placeholder, bound on first use: PostgreSQL
+// refuses a parameter no clause refers to.
+func (b *sqlBuilder) user() string {
+	if b.uidPH == "" {
+		b.uidPH = b.arg(b.uid)
+	}
+	return b.uidPH
+}
+
+func (f ConversationFilter) builder(d Dialect, args []any) *sqlBuilder {
+	uid := f.Scope.UserID
+	if uid == "" || f.Scope.None {
+		uid = noUser
+	}
+	return &sqlBuilder{d: d, args: args, uid: uid}
+}
+
 // where builds the filter's predicate; its arguments continue args.
 func (f ConversationFilter) where(d Dialect, args []any) (string, []any) {
-	var sb strings.Builder
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+	b := f.builder(d, args)
+	w := f.base(b) + ` AND ` + f.viewPredicate(b, f.View)
+	if f.After != nil {
+		w += ` AND ` + f.keyset(b.arg)
 	}
-	sb.WriteString(`c.workspace_id = ` + arg(f.Scope.WorkspaceID) + ` AND c.deleted_at IS NULL`)
+	return w, b.args
+}
+
+// base is the predicate every view shares: the workspace, not deleted,
+// the access scope, the filter's conditions and a search's matches.
+func (f ConversationFilter) base(b *sqlBuilder) string {
+	var sb strings.Builder
+	sb.WriteString(`c.workspace_id = ` + b.arg(f.Scope.WorkspaceID) + ` AND c.deleted_at IS NULL`)
 	sc := f.Scope
 	if sc.None {
 		sb.WriteString(` AND 1 = 0`)
-		sc = access.Scope{All: true, UserID: noUser}
-	}
-	if sc.UserID == "" {
-		sc.UserID = noUser
-	}
-	// The user's placeholder is bound on first use: PostgreSQL refuses a
-	// parameter no clause refers to.
-	uidPH := ""
-	uidOf := func() string {
-		if uidPH == "" {
-			uidPH = arg(sc.UserID)
-		}
-		return uidPH
+		sc = access.Scope{All: true}
 	}
 	if !sc.All {
-		uid := uidOf()
+		uid := b.user()
 		sb.WriteString(` AND (c.restricted = FALSE OR EXISTS (SELECT 1 FROM conversation_visibility v WHERE v.conversation_id = c.id AND v.user_id = ` + uid + `))`)
 		assigned := `EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = ` + uid + `)`
 		switch {
@@ -158,69 +183,76 @@ func (f ConversationFilter) where(d Dialect, args []any) (string, []any) {
 			sb.WriteString(` AND (` + assigned + ` OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + uid + `))`)
 		}
 	}
-	read := func() string {
-		return `COALESCE((SELECT r.read_inbound_count FROM conversation_user_state r WHERE r.conversation_id = c.id AND r.user_id = ` + uidOf() + `), 0)`
-	}
-	switch f.View {
-	case ViewMine:
-		sb.WriteString(` AND EXISTS (SELECT 1 FROM conversation_assignees m WHERE m.conversation_id = c.id AND m.user_id = ` + uidOf() + `)`)
-	case ViewUnassigned:
-		sb.WriteString(` AND c.assignee_count = 0`)
-	case ViewTeam:
-		if f.TeamID != "" {
-			sb.WriteString(` AND c.team_id = ` + arg(f.TeamID))
-		} else {
-			sb.WriteString(` AND c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + uidOf() + `)`)
-		}
-	case ViewPinned:
-		sb.WriteString(` AND EXISTS (SELECT 1 FROM conversation_user_state p WHERE p.conversation_id = c.id AND p.user_id = ` + uidOf() + ` AND p.pinned)`)
-	case ViewImportant:
-		// Tasks come with the collaboration issue; until then no contact has one.
-		sb.WriteString(` AND 1 = 0`)
-	case ViewUnread:
-		sb.WriteString(` AND c.inbound_count > ` + read())
-	case ViewUnreadTeam:
-		sb.WriteString(` AND c.inbound_count > 0 AND NOT EXISTS (SELECT 1 FROM conversation_user_state r
-			WHERE r.conversation_id = c.id AND r.read_inbound_count >= c.inbound_count
-			AND (c.team_id IS NULL OR r.user_id IN (SELECT tm.user_id FROM team_members tm WHERE tm.team_id = c.team_id)))`)
-	case ViewUnreplied:
-		sb.WriteString(` AND (c.unreplied_count > 0 OR c.handoff)`)
-	case ViewReadNoReply:
-		sb.WriteString(` AND c.inbound_count > 0 AND ` + lastDirection(d) + ` = 'in' AND ` + read() + ` >= c.inbound_count`)
-	case ViewWaitingClient:
-		sb.WriteString(` AND ` + lastDirection(d) + ` = 'out'`)
-	case ViewClientResponded:
-		sb.WriteString(` AND ` + lastDirection(d) + ` = 'in'`)
-	case ViewHandoff:
-		sb.WriteString(` AND c.handoff`)
-	case ViewAppointments:
-		sb.WriteString(` AND c.appointment`)
-	case ViewDialogs:
-		sb.WriteString(` AND c.started_by <> ''`)
-	}
-	sts, empty := f.effectiveStatuses()
-	if empty {
-		sb.WriteString(` AND 1 = 0`)
-	} else if len(sts) > 0 {
-		ph := make([]string, len(sts))
-		for i, s := range sts {
-			ph[i] = arg(string(s))
-		}
-		sb.WriteString(` AND c.status IN (` + strings.Join(ph, ",") + `)`)
-	}
 	if f.Filter != nil && len(f.Filter.Conditions) > 0 {
-		sb.WriteString(` AND (` + compileFilter(d, f.Filter, arg) + `)`)
+		sb.WriteString(` AND (` + compileFilter(b.d, f.Filter, b.arg) + `)`)
 	}
 	if f.Contacts != nil {
-		sb.WriteString(` AND ` + f.Contacts.predicate(d, f.Scope.WorkspaceID, arg))
+		sb.WriteString(` AND ` + f.Contacts.predicate(b.d, f.Scope.WorkspaceID, b.arg))
 	}
 	if f.Number > 0 {
-		sb.WriteString(` AND c.number = ` + arg(f.Number))
+		sb.WriteString(` AND c.number = ` + b.arg(f.Number))
 	}
-	if f.After != nil {
-		sb.WriteString(` AND ` + f.keyset(arg))
+	return sb.String()
+}
+
+// viewPredicate is what a view adds to the base: its definition and its
+// statuses.
+func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
+	read := func() string {
+		return `COALESCE((SELECT r.read_inbound_count FROM conversation_user_state r WHERE r.conversation_id = c.id AND r.user_id = ` + b.user() + `), 0)`
 	}
-	return sb.String(), args
+	p := "1 = 1"
+	switch view {
+	case ViewMine:
+		p = `EXISTS (SELECT 1 FROM conversation_assignees m WHERE m.conversation_id = c.id AND m.user_id = ` + b.user() + `)`
+	case ViewUnassigned:
+		p = `c.assignee_count = 0`
+	case ViewTeam:
+		if f.TeamID != "" {
+			p = `c.team_id = ` + b.arg(f.TeamID)
+		} else {
+			p = `c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + b.user() + `)`
+		}
+	case ViewPinned:
+		p = `EXISTS (SELECT 1 FROM conversation_user_state p WHERE p.conversation_id = c.id AND p.user_id = ` + b.user() + ` AND p.pinned)`
+	case ViewImportant:
+		// Tasks come with the collaboration issue; until then no contact has one.
+		p = `1 = 0`
+	case ViewUnread:
+		p = `c.inbound_count > ` + read()
+	case ViewUnreadTeam:
+		p = `c.inbound_count > 0 AND NOT EXISTS (SELECT 1 FROM conversation_user_state r
+			WHERE r.conversation_id = c.id AND r.read_inbound_count >= c.inbound_count
+			AND (c.team_id IS NULL OR r.user_id IN (SELECT tm.user_id FROM team_members tm WHERE tm.team_id = c.team_id)))`
+	case ViewUnreplied:
+		p = `(c.unreplied_count > 0 OR c.handoff)`
+	case ViewReadNoReply:
+		p = `c.inbound_count > 0 AND ` + lastDirection(b.d) + ` = 'in' AND ` + read() + ` >= c.inbound_count`
+	case ViewWaitingClient:
+		p = lastDirection(b.d) + ` = 'out'`
+	case ViewClientResponded:
+		p = lastDirection(b.d) + ` = 'in'`
+	case ViewHandoff:
+		p = `c.handoff`
+	case ViewAppointments:
+		p = `c.appointment`
+	case ViewDialogs:
+		p = `c.started_by <> ''`
+	}
+	g := f
+	g.View = view
+	sts, empty := g.effectiveStatuses()
+	if empty {
+		return `1 = 0`
+	}
+	if len(sts) > 0 {
+		ph := make([]string, len(sts))
+		for i, s := range sts {
+			ph[i] = b.arg(string(s))
+		}
+		p += ` AND c.status IN (` + strings.Join(ph, ",") + `)`
+	}
+	return p
 }
 
 // priorityRank orders priorities, urgent highest.
@@ -329,17 +361,47 @@ func (q *queries) CountConversations(ctx context.Context, f ConversationFilter) 
 }
 
 // CountViews counts each of the views for the filter's scope, conditions
-// and statuses.
+// and statuses: the views the kept counters answer one by one, the others
+// together in one pass over the conversations.
 func (q *queries) CountViews(ctx context.Context, f ConversationFilter, views []string) (map[string]int64, error) {
 	out := make(map[string]int64, len(views))
+	plain := (f.Filter == nil || len(f.Filter.Conditions) == 0) && f.Contacts == nil && f.Number == 0
+	var rest []string
 	for _, v := range views {
-		g := f
-		g.View = v
-		n, err := q.CountConversations(ctx, g)
-		if err != nil {
-			return nil, fmt.Errorf("count view %s: %w", v, err)
+		switch {
+		case v == ViewImportant:
+			out[v] = 0
+		case plain && (v == ViewAll || v == ViewUnassigned || v == ViewQueued || v == ViewClosed || v == ViewMine):
+			g := f
+			g.View = v
+			n, err := q.CountConversations(ctx, g)
+			if err != nil {
+				return nil, fmt.Errorf("count view %s: %w", v, err)
+			}
+			out[v] = n
+		default:
+			rest = append(rest, v)
 		}
-		out[v] = n
+	}
+	if len(rest) == 0 {
+		return out, nil
+	}
+	b := f.builder(q.dialect, nil)
+	cols := make([]string, len(rest))
+	for i, v := range rest {
+		cols[i] = `COALESCE(SUM(CASE WHEN ` + f.viewPredicate(b, v) + ` THEN 1 ELSE 0 END), 0)`
+	}
+	where := f.base(b)
+	dest := make([]any, len(rest))
+	ns := make([]int64, len(rest))
+	for i := range ns {
+		dest[i] = &ns[i]
+	}
+	if err := q.db.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM conversations c WHERE `+where, b.args...).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("count views: %w", err)
+	}
+	for i, v := range rest {
+		out[v] = ns[i]
 	}
 	return out, nil
 }
