@@ -154,6 +154,9 @@ func (c *conn) write(inline bool) {
 			}
 			return
 		}
+		if len(entries) > 0 {
+			c.h.countsChanged(c)
+		}
 		if f := c.ws.frameFor(c.view.Load(), entries, sigs); f != nil {
 			if !inline {
 				if !c.send(f) {
@@ -539,6 +542,7 @@ func (c *conn) cleanup() {
 		}
 		c.typing, c.viewing = nil, nil
 		c.mu.Unlock()
+		c.h.forgetCounts(c)
 		ws.leave(c)
 		if len(off) > 0 {
 			ctx, cancel := context.WithTimeout(c.h.life, c.h.cfg.WriteTimeout)

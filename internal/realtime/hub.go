@@ -120,6 +120,10 @@ type Config struct {
 	// CoalesceAbove is the socket count above which CoalesceWindow
 	// applies. Defaults to 32.
 	CoalesceAbove int
+	// Counts, when set, is pushed to each socket (a "counts" element)
+	// after events reach it, at most once per CountsInterval (default 1s).
+	Counts         CountsFunc
+	CountsInterval time.Duration
 }
 
 // Hub serves WebSocket connections. Create it with New, run Run for its
@@ -138,6 +142,7 @@ type Hub struct {
 	workspaces map[string]*workspace
 	conns      map[*conn]struct{}
 	wg         sync.WaitGroup
+	counts     countsPacer
 }
 
 // New returns a Hub. It checks the configuration and fills defaults.
@@ -174,6 +179,9 @@ func New(cfg Config) (*Hub, error) {
 	}
 	if cfg.CoalesceAbove <= 0 {
 		cfg.CoalesceAbove = 32
+	}
+	if cfg.CountsInterval <= 0 {
+		cfg.CountsInterval = time.Second
 	}
 	life, stop := context.WithCancel(context.Background())
 	return &Hub{
