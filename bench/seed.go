@@ -560,4 +560,3 @@ func nullMicro(t *time.Time) any {
 	}
 	return micro(*t)
 }
-

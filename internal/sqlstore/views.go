@@ -204,7 +204,8 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 	p := "1 = 1"
 	switch view {
 	case ViewMine:
-		p = `EXISTS (SELECT 1 FROM conversation_assignees m WHERE m.conversation_id = c.id AND m.user_id = ` + b.user() + `)`
+		// IN, not EXISTS: the planner may start from the user's assignments.
+		p = `c.id IN (SELECT m.conversation_id FROM conversation_assignees m WHERE m.user_id = ` + b.user() + `)`
 	case ViewUnassigned:
 		p = `c.assignee_count = 0`
 	case ViewTeam:
@@ -214,7 +215,7 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 			p = `c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + b.user() + `)`
 		}
 	case ViewPinned:
-		p = `EXISTS (SELECT 1 FROM conversation_user_state p WHERE p.conversation_id = c.id AND p.user_id = ` + b.user() + ` AND p.pinned)`
+		p = `c.id IN (SELECT p.conversation_id FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned)`
 	case ViewImportant:
 		// Tasks come with the collaboration issue; until then no contact has one.
 		p = `1 = 0`
