@@ -536,7 +536,10 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 		if err := l.lite.Commit(); err != nil {
 			return nil, err
 		}
-		_ = liteDB
+		// As a server's automatic checkpoints would have done by now.
+		if _, err := liteDB.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return nil, err
+		}
 	}
 	out.rows, out.numbers = l.rows, size
 	if err := settle(n); err != nil {

@@ -96,8 +96,8 @@ func views(ctx context.Context, args []string) error {
 						return err
 					}
 					fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%s\t%.1f\t%.1f\t\n", n.engine, *size, w.messages, as.name, c, qq.name, p50, p99)
+					tw.Flush()
 				}
-				tw.Flush()
 			}
 		}
 		n.close()
