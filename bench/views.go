@@ -130,10 +130,7 @@ func timeConcurrent(n *node, token, path string, count, c int) (p50, p99 float64
 	var lat []time.Duration
 	var firstErr error
 	var wg sync.WaitGroup
-	per := max(1, count/c)
-	if c > 1 {
-		per = max(per, 10)
-	}
+	per := max(2, count/c)
 	for range c {
 		wg.Add(1)
 		go func() {
