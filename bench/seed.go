@@ -389,6 +389,7 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 		var inbound, unreplied int64
 		var lastPreview *parley.MessagePreview
 		var firstReply, waiting *time.Time
+		var msgRows [][]any // added after their conversation
 		step := last.Sub(created) / time.Duration(nmsg)
 		for k := range nmsg {
 			at := created.Add(time.Duration(k+1) * step)
@@ -414,10 +415,8 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 					kind = parley.SenderAI
 				}
 			}
-			if err := l.add("messages", msgCols, []int{0, 1, 2, 3}, seedID(at), ws, convID, out.inboxIDs[inbox], dir, kind, sender, senderName,
-				private, text, "text", inboxChannel[inbox], string(parley.DeliveryDelivered), micro(at)); err != nil {
-				return nil, err
-			}
+			msgRows = append(msgRows, []any{seedID(at), ws, convID, out.inboxIDs[inbox], dir, kind, sender, senderName,
+				private, text, "text", inboxChannel[inbox], string(parley.DeliveryDelivered), micro(at)})
 			out.messages++
 			if private {
 				continue
@@ -461,6 +460,11 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 			nullMicro(waiting), nullMicro(firstReply), micro(last), string(preview), rng.IntN(100) == 0, rng.IntN(100) == 0,
 			source, startedBy, resolved, micro(created), micro(last)); err != nil {
 			return nil, err
+		}
+		for _, r := range msgRows {
+			if err := l.add("messages", msgCols, []int{0, 1, 2, 3}, r...); err != nil {
+				return nil, err
+			}
 		}
 		for _, a := range assignees {
 			if err := l.add("conversation_assignees", []string{"conversation_id", "user_id", "workspace_id", "status"}, []int{0, 1, 2},
