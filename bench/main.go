@@ -7,6 +7,9 @@
 //	go run ./bench list [-n 100000] [-postgres URL]    conversation list and count p50/p99
 //	go run ./bench login [-n 200] [-after 10s]          RSS before, during and after a burst of
 //	                                                 concurrent correct sign-ins (real argon2id)
+//	go run ./bench seed [-n 100000] [-m 10] [-postgres URL]  load a realistic workspace (timed)
+//	go run ./bench views [-n 100000] [-m 10] [-requests 100] [-concurrency 1,16] [-postgres URL]
+//	                                                 every view, counts, filters, search p50/p99
 //
 // PostgreSQL runs when -postgres (or PARLEY_BENCH_POSTGRES_URL, or
 // PARLEY_TEST_POSTGRES_URL) names a database; every run uses a fresh schema.
@@ -35,6 +38,10 @@ func main() {
 		err = list(ctx, os.Args[2:])
 	case "login":
 		err = login(ctx, os.Args[2:])
+	case "seed":
+		err = seedCmd(ctx, os.Args[2:])
+	case "views":
+		err = views(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

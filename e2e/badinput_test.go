@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,12 @@ func TestBadInput(t *testing.T) {
 			{"unknown status", "GET", s.ws("/conversations?status=open,closed"), s.token, nil, 422, "status"},
 			{"SQL in status", "GET", s.ws("/conversations?status=open'%20OR%20'1'='1"), s.token, nil, 422, "status"},
 			{"SQL in search", "GET", s.ws("/contacts?q=%27%3B%20DROP%20TABLE%20contacts%3B--"), s.token, nil, 200, ""},
+			{"unknown query parameter", "GET", s.ws("/conversations?channel=whatsapp"), s.token, nil, 422, "query.channel"},
+			{"unknown filter field", "GET", s.ws("/conversations?filter=" + url.QueryEscape(`{"conditions":[{"field":"colour","op":"eq","value":"x"}]}`)), s.token, nil, 422, "colour"},
+			{"unknown filter operator", "GET", s.ws("/conversations/counts?filter=" + url.QueryEscape(`{"conditions":[{"field":"tag","op":"like","value":"x"}]}`)), s.token, nil, 422, "like"},
+			{"malformed filter", "GET", s.ws("/conversations?filter=%7B%22match"), s.token, nil, 422, "filter"},
+			{"oversized filter", "GET", s.ws("/conversations?filter=" + url.QueryEscape(`{"conditions":[`+strings.Repeat(`{"field":"tag","op":"eq","value":"x"},`, 130)+`{}]}`)), s.token, nil, 422, "filter"},
+			{"unknown sort", "GET", s.ws("/conversations?sort=sideways"), s.token, nil, 422, "sort"},
 			{"malformed cursor", "GET", s.ws("/conversations?cursor=%27%20OR%201%3D1"), s.token, nil, 422, "cursor"},
 			{"huge limit", "GET", s.ws("/conversations?limit=100000"), s.token, nil, 422, "limit"},
 			{"malformed id", "GET", s.ws("/conversations/not-a-uuid"), s.token, nil, 422, "conversation_id"},

@@ -194,6 +194,10 @@ func (a *App) build(opts Options) error {
 	hub, err := realtime.New(realtime.Config{
 		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
 		OriginPatterns: []string{a.Config.Public().Host},
+		// Every view's count, pushed after events at most once a second.
+		Counts: func(ctx context.Context, actor parley.Actor) (any, error) {
+			return conversation.New(a.Store).Count(ctx, actor, conversation.ListParams{})
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("realtime hub: %w", err)

@@ -39,9 +39,13 @@ const (
 // ListParams select a page of conversations.
 type ListParams struct {
 	View     string
+	TeamID   string
 	Statuses []parley.ConversationStatus
-	Cursor   string
-	Limit    int
+	// Filter is the filter query parameter (JSON), parsed by List.
+	Filter string
+	Sort   string
+	Cursor string
+	Limit  int
 }
 
 // Page is one page of conversations.
@@ -66,76 +70,6 @@ func ParseStatuses(raw string) ([]parley.ConversationStatus, error) {
 		}
 	}
 	return out, nil
-}
-
-func (s *Service) filter(ctx context.Context, a parley.Actor, view string, statuses []parley.ConversationStatus) (sqlstore.ConversationFilter, error) {
-	switch view {
-	case "", sqlstore.ViewAll:
-		view = sqlstore.ViewAll
-	case sqlstore.ViewMine, sqlstore.ViewUnassigned:
-	default:
-		return sqlstore.ConversationFilter{}, parley.FieldErrorf("view", "Unknown view %q: use all, mine or unassigned.", clip(view))
-	}
-	ws, err := s.store.FindWorkspaceByID(ctx, a.WorkspaceID)
-	if err != nil {
-		return sqlstore.ConversationFilter{}, err
-	}
-	return sqlstore.ConversationFilter{Scope: access.ConversationScope(a, ws.Settings), View: view, Statuses: statuses}, nil
-}
-
-// List returns a page of the conversations the actor may see.
-func (s *Service) List(ctx context.Context, a parley.Actor, p ListParams) (*Page, error) {
-	f, err := s.filter(ctx, a, p.View, p.Statuses)
-	if err != nil {
-		return nil, err
-	}
-	f.Limit = p.Limit
-	if f.Limit <= 0 {
-		f.Limit = DefaultLimit
-	}
-	if f.Limit > MaxLimit {
-		return nil, parley.FieldErrorf("limit", "The limit must be at most %d.", MaxLimit)
-	}
-	if p.Cursor != "" {
-		var c sqlstore.ConversationCursor
-		if err := decodeCursor(p.Cursor, &c); err != nil {
-			return nil, err
-		}
-		f.After = &c
-	}
-	items, err := s.store.ListConversations(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	page := &Page{Items: items}
-	if len(items) == f.Limit {
-		last := items[len(items)-1]
-		page.NextCursor = encodeCursor(sqlstore.ConversationCursor{LastActivityAt: last.LastActivityAt, ID: last.ID})
-	}
-	return page, nil
-}
-
-// Counts are the live counts of the list views.
-type Counts struct {
-	All        int64 `json:"all"`
-	Mine       int64 `json:"mine"`
-	Unassigned int64 `json:"unassigned"`
-}
-
-// Count returns the number of conversations in each view for the actor.
-func (s *Service) Count(ctx context.Context, a parley.Actor, statuses []parley.ConversationStatus) (*Counts, error) {
-	f, err := s.filter(ctx, a, sqlstore.ViewAll, statuses)
-	if err != nil {
-		return nil, err
-	}
-	var c Counts
-	for view, dst := range map[string]*int64{sqlstore.ViewAll: &c.All, sqlstore.ViewMine: &c.Mine, sqlstore.ViewUnassigned: &c.Unassigned} {
-		f.View = view
-		if *dst, err = s.store.CountConversations(ctx, f); err != nil {
-			return nil, err
-		}
-	}
-	return &c, nil
 }
 
 func encodeCursor(v any) string {

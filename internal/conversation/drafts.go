@@ -127,6 +127,9 @@ func (s *Service) NewChat(ctx context.Context, a parley.Actor, in NewChatInput, 
 		if err := tx.CreateConversation(ctx, c); err != nil {
 			return err
 		}
+		if err := tx.StartedBy(ctx, c.ID, a.UserID); err != nil { // the Dialogs view
+			return err
+		}
 		aud := c.Audience()
 		item, err := tx.FindConversationItem(ctx, c.WorkspaceID, c.ID, "")
 		if err != nil {

@@ -25,7 +25,7 @@ func TestServer_AccessLog(t *testing.T) {
 	s := storetest.Open(t, storetest.SQLite, storetest.Options{})
 	fx := storetest.Seed(t, s)
 	h := auth.NewTestHasher()
-	serve := func(level slog.Level) (*bytes.Buffer, *httptest.ResponseRecorder) {
+	serve := func(level slog.Level, query ...string) (*bytes.Buffer, *httptest.ResponseRecorder) {
 		var buf bytes.Buffer
 		srv := httpapi.New(httpapi.Deps{
 			Store: s, Sessions: session.New(s, h, parley.SystemClock{}), Workspaces: workspace.New(s, h),
@@ -33,7 +33,7 @@ func TestServer_AccessLog(t *testing.T) {
 			Logger: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: level})),
 		})
 		body := `{"contact":{"source_id":"c1","name":"Secret Sam"},"source_message_id":"m1","content":"my card is 4111"}`
-		req := httptest.NewRequest(http.MethodPost, "/api/v1/inbound/"+fx.Inbox.InboundToken+"/messages?token=hush", strings.NewReader(body))
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/inbound/"+fx.Inbox.InboundToken+"/messages"+strings.Join(query, ""), strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
@@ -57,6 +57,12 @@ func TestServer_AccessLog(t *testing.T) {
 		if strings.Contains(line, secret) {
 			t.Errorf("log line leaks %q:\n%s", secret, line)
 		}
+	}
+	// A query string is never logged either (this one is refused: the
+	// operation declares no query parameters).
+	buf, rec = serve(slog.LevelInfo, "?token=hush")
+	if rec.Code != http.StatusUnprocessableEntity || strings.Contains(buf.String(), "hush") || !strings.Contains(buf.String(), "status=422") {
+		t.Errorf("POST inbound?token=hush = %d, log %q: want 422, logged without its query", rec.Code, buf)
 	}
 	if buf, _ := serve(slog.LevelWarn); buf.Len() != 0 {
 		t.Errorf("at warn the log has %q, want nothing", buf)

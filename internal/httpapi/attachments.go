@@ -23,6 +23,9 @@ var inlineTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/
 // conversation: typed as it was sniffed on arrival, sandboxed by CSP,
 // downloaded unless it is a plain image.
 func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
+	if !rejectUnknownQuery(w, r) {
+		return
+	}
 	ctx := r.Context()
 	p := principalFrom(ctx)
 	if p == nil {

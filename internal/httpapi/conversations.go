@@ -17,46 +17,7 @@ type ConversationPath struct {
 }
 
 func (s *Server) conversationRoutes() {
-	type conversationRoutesListInput struct {
-		WorkspacePath
-		View   string `query:"view" enum:"all,mine,unassigned," doc:"all (default), mine or unassigned"`
-		Status string `query:"status" maxLength:"200" doc:"comma-separated statuses; empty lists every status"`
-		Cursor string `query:"cursor" maxLength:"500"`
-		Limit  int    `query:"limit" minimum:"0" maximum:"200"`
-	}
-	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations", "listConversations", "Conversations you may see, newest activity first", 200),
-		func(ctx context.Context, in *conversationRoutesListInput) (*Body[Items[parley.ConversationItem]], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			statuses, err := conversation.ParseStatuses(in.Status)
-			if err != nil {
-				return nil, s.problem(ctx, err)
-			}
-			page, err := s.Conversations.List(ctx, a, conversation.ListParams{View: in.View, Statuses: statuses, Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, s.problem(ctx, err)
-			}
-			return items(page.Items, page.NextCursor), nil
-		})
-	type conversationRoutesCountInput struct {
-		WorkspacePath
-		Status string `query:"status" maxLength:"200"`
-	}
-	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations/counts", "countConversations", "Live counts of the All, Mine and Unassigned views", 200),
-		func(ctx context.Context, in *conversationRoutesCountInput) (*Body[*conversation.Counts], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			statuses, err := conversation.ParseStatuses(in.Status)
-			if err != nil {
-				return nil, s.problem(ctx, err)
-			}
-			c, err := s.Conversations.Count(ctx, a, statuses)
-			return result(s, ctx, c, err)
-		})
+	s.viewRoutes()
 	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations/{conversation_id}", "getConversation", "One conversation", 200),
 		func(ctx context.Context, in *ConversationPath) (*Body[*parley.ConversationItem], error) {
 			a, err := s.actor(ctx, in.WorkspaceID)

@@ -47,7 +47,8 @@ func (s *Server) problem(ctx context.Context, err error) error {
 }
 
 // queryFields are the fields that come from the query string.
-var queryFields = map[string]bool{"view": true, "status": true, "cursor": true, "limit": true, "q": true}
+var queryFields = map[string]bool{"view": true, "status": true, "cursor": true, "limit": true, "q": true,
+	"filter": true, "sort": true, "team_id": true}
 
 func location(field string) string {
 	if queryFields[field] {

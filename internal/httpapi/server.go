@@ -97,6 +97,7 @@ func New(d Deps) *Server {
 		"cookie": {Type: "apiKey", In: "cookie", Name: CookieName},
 	}
 	s.api = humago.New(s.mux, cfg)
+	s.api.UseMiddleware(s.strictQuery)
 	s.routes()
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -235,6 +236,9 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) realtime(w http.ResponseWriter, r *http.Request) {
+	if !rejectUnknownQuery(w, r, "workspace_id", "since", "counts") {
+		return
+	}
 	p := principalFrom(r.Context())
 	if p == nil {
 		writeProblem(w, http.StatusUnauthorized, "Sign in first.")

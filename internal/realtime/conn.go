@@ -52,6 +52,8 @@ type conn struct {
 	w      *wire
 	userID string
 	view   atomic.Pointer[viewer]
+	// wantCounts is set when the client asked for live view counts.
+	wantCounts bool
 	// ctx is the socket's lifetime: cancelled when it closes.
 	ctx       context.Context
 	cancel    context.CancelFunc
@@ -162,6 +164,9 @@ func (c *conn) write(inline bool) {
 				c.close(wsproto.StatusInternalServerError, "try again later")
 			}
 			return
+		}
+		if len(entries) > 0 {
+			c.h.countsChanged(c)
 		}
 		if f := c.ws.frameFor(c.view.Load(), entries, sigs, rp); f != nil {
 			if !inline {
@@ -581,6 +586,7 @@ func (c *conn) cleanup() {
 		}
 		c.typing, c.viewing = nil, nil
 		c.mu.Unlock()
+		c.h.forgetCounts(c)
 		ws.leave(c)
 		if len(off) > 0 {
 			ctx, cancel := context.WithTimeout(c.h.life, c.h.cfg.WriteTimeout)

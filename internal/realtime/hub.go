@@ -126,6 +126,10 @@ type Config struct {
 	// CoalesceAbove is the socket count above which CoalesceWindow
 	// applies. Defaults to 32.
 	CoalesceAbove int
+	// Counts, when set, is pushed to each socket (a "counts" element)
+	// after events reach it, at most once per CountsInterval (default 1s).
+	Counts         CountsFunc
+	CountsInterval time.Duration
 }
 
 // Hub serves WebSocket connections. Create it with New, run Run for its
@@ -144,6 +148,7 @@ type Hub struct {
 	workspaces map[string]*workspace
 	conns      map[*conn]struct{}
 	wg         sync.WaitGroup
+	counts     countsPacer
 }
 
 // New returns a Hub. It checks the configuration and fills defaults.
@@ -180,6 +185,9 @@ func New(cfg Config) (*Hub, error) {
 	}
 	if cfg.CoalesceAbove <= 0 {
 		cfg.CoalesceAbove = 32
+	}
+	if cfg.CountsInterval <= 0 {
+		cfg.CountsInterval = time.Second
 	}
 	life, stop := context.WithCancel(context.Background())
 	return &Hub{
@@ -268,6 +276,9 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 	if wsID != actor.WorkspaceID {
 		return parley.Errorf(parley.EFORBIDDEN, "You are not a member of this workspace.")
 	}
+	if v := q.Get("counts"); v != "" && v != "0" && v != "1" {
+		return parley.FieldErrorf("counts", "Counts must be 1 (send the view counts) or 0.")
+	}
 	since, hasSince := int64(0), q.Has("since") && q.Get("since") != ""
 	if hasSince {
 		n, err := strconv.ParseInt(q.Get("since"), 10, 64)
@@ -305,7 +316,9 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 		return nil
 	}
 
-	c := &conn{h: h, w: wire, userID: a.UserID}
+	// Counts cost a query per socket and second: only sockets that show
+	// them (the web app's) ask, with counts=1; bots and benches do not.
+	c := &conn{h: h, w: wire, userID: a.UserID, wantCounts: q.Get("counts") == "1"}
 	c.ctx, c.cancel = context.WithCancel(h.life)
 	c.view.Store(&viewer{actor: a, settings: settings})
 

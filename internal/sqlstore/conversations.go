@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley"
-	"github.com/parleyhq/parley/internal/access"
 	"github.com/parleyhq/parley/internal/id"
 )
 
@@ -433,102 +432,6 @@ func (q *queries) FindLatestConversation(ctx context.Context, contactID, inboxID
 // (PostgreSQL will not compare a UUID column with "").
 const noUser = "00000000-0000-0000-0000-000000000000"
 
-// Views of the conversation list.
-const (
-	ViewAll        = "all"
-	ViewMine       = "mine"
-	ViewUnassigned = "unassigned"
-)
-
-// ConversationCursor is the keyset position in a conversation list.
-type ConversationCursor struct {
-	LastActivityAt time.Time `json:"t"`
-	ID             string    `json:"id"`
-}
-
-// ConversationFilter selects conversations for one user.
-type ConversationFilter struct {
-	Scope    access.Scope
-	View     string
-	Statuses []parley.ConversationStatus
-	After    *ConversationCursor
-	Limit    int
-}
-
-// where builds the filter's predicate; args continue after start.
-func (f ConversationFilter) where(args []any) (string, []any) {
-	var sb strings.Builder
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	sb.WriteString(`c.workspace_id = ` + arg(f.Scope.WorkspaceID) + ` AND c.deleted_at IS NULL`)
-	sc := f.Scope
-	if sc.None {
-		sb.WriteString(` AND 1 = 0`)
-		sc = access.Scope{All: true, UserID: noUser}
-	}
-	if !sc.All {
-		uid := arg(sc.UserID)
-		sb.WriteString(` AND (c.restricted = FALSE OR EXISTS (SELECT 1 FROM conversation_visibility v WHERE v.conversation_id = c.id AND v.user_id = ` + uid + `))`)
-		assigned := `EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = ` + uid + `)`
-		switch {
-		case sc.AssignedOnly:
-			sb.WriteString(` AND ` + assigned)
-		case sc.TeamsOnly:
-			sb.WriteString(` AND (` + assigned + ` OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + uid + `))`)
-		}
-	}
-	switch f.View {
-	case ViewMine:
-		sb.WriteString(` AND EXISTS (SELECT 1 FROM conversation_assignees m WHERE m.conversation_id = c.id AND m.user_id = ` + arg(sc.UserID) + `)`)
-	case ViewUnassigned:
-		sb.WriteString(` AND c.assignee_count = 0`)
-	}
-	if len(f.Statuses) > 0 {
-		ph := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			ph[i] = arg(string(s))
-		}
-		sb.WriteString(` AND c.status IN (` + strings.Join(ph, ",") + `)`)
-	}
-	if f.After != nil {
-		t, id := arg(micros(f.After.LastActivityAt)), arg(f.After.ID)
-		sb.WriteString(` AND (c.last_activity_at < ` + t + ` OR (c.last_activity_at = ` + t + ` AND c.id < ` + id + `))`)
-	}
-	return sb.String(), args
-}
-
-// ListConversations returns the conversations the filter selects, newest
-// activity first, as list items for the scope's user.
-func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) ([]parley.ConversationItem, error) {
-	args := []any{f.Scope.UserID}
-	where, args := f.where(args)
-	args = append(args, f.Limit)
-	query := `SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, i.name, i.channel,
-		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
-		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1)
-		FROM conversations c
-		JOIN contacts ct ON ct.id = c.contact_id
-		JOIN inboxes i ON i.id = c.inbox_id
-		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1
-		WHERE ` + where + fmt.Sprintf(` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $%d`, len(args))
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list conversations: %w", err)
-	}
-	defer rows.Close()
-	out := []parley.ConversationItem{}
-	for rows.Next() {
-		item, err := scanItem(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list conversations: %w", err)
-		}
-		out = append(out, *item)
-	}
-	return out, rows.Err()
-}
-
 func scanItem(row rowScanner) (*parley.ConversationItem, error) {
 	var it parley.ConversationItem
 	var read int64
@@ -556,18 +459,6 @@ func (q *queries) FindConversationItem(ctx context.Context, workspaceID, convers
 		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1
 		WHERE c.id = $2 AND c.workspace_id = $3 AND c.deleted_at IS NULL`, userID, conversationID, workspaceID)
 	return scanItem(row)
-}
-
-// CountConversations counts what the filter selects (its cursor and limit
-// are ignored).
-func (q *queries) CountConversations(ctx context.Context, f ConversationFilter) (int64, error) {
-	if f.View == ViewMine && !f.Scope.None && f.Scope.UserID != "" {
-		return q.countMine(ctx, f)
-	}
-	if n, ok, err := q.countFromCounters(ctx, f); ok {
-		return n, err
-	}
-	return q.RecountConversations(ctx, f)
 }
 
 func jsonList(v []string) string {

@@ -142,15 +142,3 @@ func withStatuses(query, column string, args []any, statuses []parley.Conversati
 	}
 	return query + ` AND ` + column + ` IN (` + strings.Join(ph, ",") + `)`, args
 }
-
-// RecountConversations counts by scanning the conversations, ignoring the
-// kept counters: for tests that check the counters equal a recount.
-func (q *queries) RecountConversations(ctx context.Context, f ConversationFilter) (int64, error) {
-	f.After = nil
-	where, args := f.where(nil)
-	var n int64
-	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations c WHERE `+where, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("recount conversations: %w", err)
-	}
-	return n, nil
-}

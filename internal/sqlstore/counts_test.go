@@ -72,7 +72,7 @@ func TestCounts_EqualRecount(t *testing.T) {
 				}
 			}
 			for _, actor := range []parley.Actor{f.Admin, f.Agent} {
-				for _, view := range []string{sqlstore.ViewAll, sqlstore.ViewUnassigned, sqlstore.ViewMine} {
+				for _, view := range sqlstore.Views {
 					for _, sts := range [][]parley.ConversationStatus{nil, {parley.StatusOpen}, {parley.StatusQueued, parley.StatusOpen, parley.StatusPending, parley.StatusSnoozed}} {
 						flt := sqlstore.ConversationFilter{Scope: access.ConversationScope(actor, f.Workspace.Settings), View: view, Statuses: sts}
 						got, err := s.CountConversations(ctx, flt)
@@ -85,6 +85,13 @@ func TestCounts_EqualRecount(t *testing.T) {
 						}
 						if got != want {
 							t.Errorf("round %d, %s, view %s, statuses %v: kept count %d, recount %d", round, actor.Role, view, sts, got, want)
+						}
+						all, err := s.CountViews(ctx, flt, sqlstore.Views)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if all[view] != want {
+							t.Errorf("round %d, %s, view %s, statuses %v: CountViews %d, recount %d", round, actor.Role, view, sts, all[view], want)
 						}
 					}
 				}

@@ -1,0 +1,296 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/access"
+)
+
+// ContactMatch narrows a conversation list to the conversations of the
+// contacts a search matches: by name, company or email words (prefixes),
+// by phone digits, or by exact email. Set at most one field.
+type ContactMatch struct {
+	Words []string
+	// Phone is "+" and digits: an exact number or its prefix.
+	Phone string
+	Email string
+}
+
+// contactPredicate is the conversation predicate for a ContactMatch.
+func (m *ContactMatch) predicate(d Dialect, ws string, arg func(any) string) string {
+	switch {
+	case m.Phone != "":
+		return `c.contact_id IN (SELECT x.id FROM contacts x WHERE x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL
+			AND x.phone >= ` + arg(m.Phone) + ` AND x.phone < ` + arg(m.Phone+"\x7f") + `)`
+	case m.Email != "":
+		return `c.contact_id IN (SELECT x.id FROM contacts x WHERE x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL
+			AND x.email >= ` + arg(m.Email) + ` AND x.email < ` + arg(m.Email+"\x7f") + `)`
+	}
+	if d == Postgres {
+		terms := make([]string, len(m.Words))
+		for i, w := range m.Words {
+			terms[i] = pgQuote(w) + ":*"
+		}
+		return `c.contact_id IN (SELECT x.id FROM contacts x WHERE x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL
+			AND to_tsvector('simple', x.name || ' ' || x.company || ' ' || x.email) @@ to_tsquery('simple', ` + arg(strings.Join(terms, " & ")) + `))`
+	}
+	terms := make([]string, len(m.Words))
+	for i, w := range m.Words {
+		terms[i] = ftsQuote(w) + "*"
+	}
+	return `c.contact_id IN (SELECT x.id FROM contacts_fts JOIN contacts x ON x.rowid = contacts_fts.rowid
+		WHERE contacts_fts MATCH ` + arg(strings.Join(terms, " ")) + ` AND x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL)`
+}
+
+// ftsQuote makes a word one FTS5 string token.
+func ftsQuote(w string) string { return `"` + strings.ReplaceAll(w, `"`, `""`) + `"` }
+
+// pgQuote makes a word one tsquery lexeme.
+func pgQuote(w string) string {
+	return `'` + strings.ReplaceAll(strings.ReplaceAll(w, `\`, `\\`), `'`, `''`) + `'`
+}
+
+// SearchWindow is how many of the newest matching messages a search ranks
+// at a time: ranking every match of a common word would cost a scan of the
+// index's whole posting list.
+const SearchWindow = 200
+
+// MessageHit is a message a search found.
+type MessageHit struct {
+	MessageID      string
+	ConversationID string
+	// Snippet is HTML: the text escaped, the matches in <mark>.
+	Snippet string
+	Rank    float64
+	// Key orders hits by recency inside the store (opaque).
+	Key string
+}
+
+// Snippet markers, replaced by <mark> once the text is escaped.
+const (
+	markOpen  = "\x02"
+	markClose = "\x03"
+)
+
+func markSnippet(s string) string {
+	s = html.EscapeString(s)
+	return strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(s)
+}
+
+// SearchMessages finds the newest SearchWindow messages whose text
+// matches query (words, and "quoted phrases") in conversations the scope
+// may see, older than the key before (empty: from the newest), and
+// returns them ranked (best first), with the window's oldest key.
+func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query, before string) ([]MessageHit, string, error) {
+	if strings.TrimSpace(query) == "" {
+		return nil, "", nil
+	}
+	f := ConversationFilter{Scope: scope, View: ViewAll, Statuses: allStatuses()}
+	var args []any
+	var stmt string
+	if q.dialect == Postgres {
+		tsq := tsQuery(query)
+		if tsq == "" {
+			return nil, "", nil
+		}
+		args = []any{tsq}
+		where, a := f.where(q.dialect, args)
+		args = a
+		bound := ""
+		if before != "" {
+			args = append(args, before)
+			bound = fmt.Sprintf(` AND m.id < $%d`, len(args))
+		}
+		args = append(args, SearchWindow)
+		stmt = `WITH hits AS (
+			SELECT m.id, m.conversation_id, m.content, ts_rank(to_tsvector('simple', m.content), tq) AS rank
+			FROM messages m JOIN conversations c ON c.id = m.conversation_id, to_tsquery('simple', $1) tq
+			WHERE to_tsvector('simple', m.content) @@ tq AND m.workspace_id = c.workspace_id AND ` + where + bound + `
+			ORDER BY m.id DESC LIMIT ` + fmt.Sprintf("$%d", len(args)) + `)
+		SELECT id, conversation_id, ts_headline('simple', content, to_tsquery('simple', $1),
+			'StartSel=` + markOpen + `, StopSel=` + markClose + `, MaxWords=18, MinWords=6, MaxFragments=1'), rank, CAST(id AS TEXT) FROM hits`
+	} else {
+		match := ftsQuery(query)
+		if match == "" {
+			return nil, "", nil
+		}
+		args = []any{match}
+		where, a := f.where(q.dialect, args)
+		args = a
+		bound := ""
+		if before != "" {
+			n, err := strconv.ParseInt(before, 10, 64)
+			if err != nil {
+				return nil, "", fmt.Errorf("search messages: bad cursor key %q", before)
+			}
+			args = append(args, n)
+			bound = fmt.Sprintf(` AND messages_fts.rowid < $%d`, len(args))
+		}
+		args = append(args, SearchWindow)
+		stmt = `SELECT m.id, m.conversation_id, snippet(messages_fts, 0, '` + markOpen + `', '` + markClose + `', '…', 14),
+			bm25(messages_fts), CAST(messages_fts.rowid AS TEXT)
+			FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN conversations c ON c.id = m.conversation_id
+			WHERE messages_fts MATCH $1 AND m.workspace_id = c.workspace_id AND ` + where + bound + `
+			ORDER BY messages_fts.rowid DESC LIMIT ` + fmt.Sprintf("$%d", len(args))
+	}
+	rows, err := q.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("search messages: %w", err)
+	}
+	defer rows.Close()
+	var hits []MessageHit
+	for rows.Next() {
+		var h MessageHit
+		if err := rows.Scan(&h.MessageID, &h.ConversationID, &h.Snippet, &h.Rank, &h.Key); err != nil {
+			return nil, "", fmt.Errorf("search messages: %w", err)
+		}
+		h.Snippet = markSnippet(h.Snippet)
+		if q.dialect != Postgres {
+			h.Rank = -h.Rank // bm25: lower is better
+		}
+		hits = append(hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("search messages: %w", err)
+	}
+	oldest := ""
+	if len(hits) == SearchWindow {
+		oldest = hits[len(hits)-1].Key
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Rank > hits[j].Rank })
+	return hits, oldest, nil
+}
+
+// ftsQuery turns what a user typed into an FTS5 query: each word and
+// each "quoted phrase" a string that must appear; FTS5 syntax in the input
+// means nothing.
+func ftsQuery(q string) string {
+	var parts []string
+	for i, chunk := range strings.Split(q, `"`) {
+		if i%2 == 1 { // inside quotes: a phrase
+			if w := strings.Join(words(chunk), " "); w != "" {
+				parts = append(parts, ftsQuote(w))
+			}
+			continue
+		}
+		for _, w := range words(chunk) {
+			parts = append(parts, ftsQuote(w))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// tsQuery is ftsQuery for PostgreSQL: every word and "quoted phrase"
+// must appear.
+func tsQuery(q string) string {
+	var parts []string
+	for i, chunk := range strings.Split(q, `"`) {
+		ws := words(chunk)
+		if len(ws) == 0 {
+			continue
+		}
+		quoted := make([]string, len(ws))
+		for j, w := range ws {
+			quoted[j] = pgQuote(w)
+		}
+		if i%2 == 1 {
+			parts = append(parts, "("+strings.Join(quoted, " <-> ")+")")
+		} else {
+			parts = append(parts, quoted...)
+		}
+	}
+	return strings.Join(parts, " & ")
+}
+
+// words splits text into the tokens the indexes see (letters and digits).
+func words(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+}
+
+// Words splits search text into words as the indexes do.
+func Words(s string) []string { return words(s) }
+
+func allStatuses() []parley.ConversationStatus { return parley.ConversationStatuses }
+
+// ThreadHit is a message of one thread that an in-thread search found.
+type ThreadHit struct {
+	MessageID string `json:"message_id"`
+	Snippet   string `json:"snippet"`
+}
+
+// SearchThread finds the messages of one conversation containing text
+// (case-insensitive), newest first. Threads are short: the conversation's
+// index bounds the scan.
+func (q *queries) SearchThread(ctx context.Context, conversationID, text string, limit int) ([]ThreadHit, error) {
+	pattern := "%" + likeEscape(strings.ToLower(text)) + "%"
+	rows, err := q.db.QueryContext(ctx, `SELECT id, content FROM messages WHERE conversation_id = $1 AND lower(content) LIKE $2 ESCAPE '\'
+		ORDER BY created_at DESC, id DESC LIMIT $3`, conversationID, pattern, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search thread: %w", err)
+	}
+	defer rows.Close()
+	out := []ThreadHit{}
+	for rows.Next() {
+		var h ThreadHit
+		var content string
+		if err := rows.Scan(&h.MessageID, &content); err != nil {
+			return nil, fmt.Errorf("search thread: %w", err)
+		}
+		h.Snippet = threadSnippet(content, text)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// threadSnippet cuts the text around the first match and marks every
+// match, HTML-escaped.
+func threadSnippet(content, text string) string {
+	lc, lt := strings.ToLower(content), strings.ToLower(text)
+	i := strings.Index(lc, lt)
+	if i < 0 || len(lc) != len(content) {
+		return html.EscapeString(clipRunes(content, 160))
+	}
+	start := max(0, i-60)
+	for start > 0 && !utfStart(content[start]) {
+		start--
+	}
+	end := min(len(content), i+len(text)+100)
+	for end < len(content) && !utfStart(content[end]) {
+		end++
+	}
+	var sb strings.Builder
+	if start > 0 {
+		sb.WriteString("…")
+	}
+	seg, lseg := content[start:end], lc[start:end]
+	for {
+		j := strings.Index(lseg, lt)
+		if j < 0 || lt == "" {
+			sb.WriteString(html.EscapeString(seg))
+			break
+		}
+		sb.WriteString(html.EscapeString(seg[:j]) + "<mark>" + html.EscapeString(seg[j:j+len(lt)]) + "</mark>")
+		seg, lseg = seg[j+len(lt):], lseg[j+len(lt):]
+	}
+	if end < len(content) {
+		sb.WriteString("…")
+	}
+	return sb.String()
+}
+
+func utfStart(b byte) bool { return b&0xC0 != 0x80 }
+
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

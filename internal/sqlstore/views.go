@@ -1,0 +1,430 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/access"
+)
+
+// Views of the conversation list. Each is defined, for the caller, among
+// the conversations they may see that are not deleted; "not closed" means
+// not resolved or abandoned, and a status list given with the view
+// replaces that default.
+const (
+	ViewAll             = "all"              // every status except closed
+	ViewMine            = "mine"             // assigned to the caller, not closed
+	ViewUnassigned      = "unassigned"       // no assignee, not closed
+	ViewTeam            = "team"             // the caller's teams' (or one team's), not closed
+	ViewQueued          = "queued"           // status queued
+	ViewPinned          = "pinned"           // pinned by the caller
+	ViewImportant       = "important"        // the contact has an open task (no tasks yet: empty)
+	ViewUnread          = "unread"           // customer messages the caller has not read
+	ViewUnreadTeam      = "unread_team"      // customer messages no member of the team has read
+	ViewUnreplied       = "unreplied"        // customer messages since a person last replied, or a handoff
+	ViewReadNoReply     = "read_no_reply"    // the caller read the customer's last message; nobody replied since
+	ViewWaitingClient   = "waiting_client"   // the last message is ours: waiting for the customer
+	ViewClientResponded = "client_responded" // the last message is the customer's
+	ViewHandoff         = "handoff"          // the AI asked for a person
+	ViewAppointments    = "appointments"     // the customer asked to book
+	ViewDialogs         = "dialogs"          // started by an agent, not closed
+	ViewClosed          = "closed"           // resolved or abandoned
+)
+
+// Views lists every view, in the order the web app shows them.
+var Views = []string{ViewAll, ViewMine, ViewUnassigned, ViewTeam, ViewQueued, ViewPinned, ViewImportant, ViewUnread,
+	ViewUnreadTeam, ViewUnreplied, ViewReadNoReply, ViewWaitingClient, ViewClientResponded, ViewHandoff,
+	ViewAppointments, ViewDialogs, ViewClosed}
+
+// Sort orders of the conversation list.
+const (
+	SortNewest   = "newest"   // newest activity first (the default)
+	SortOldest   = "oldest"   // oldest activity first
+	SortCreated  = "created"  // newest conversation first
+	SortPriority = "priority" // highest priority first, then newest activity
+)
+
+// Sorts lists every sort order.
+var Sorts = []string{SortNewest, SortOldest, SortCreated, SortPriority}
+
+var (
+	openStatuses   = []parley.ConversationStatus{parley.StatusQueued, parley.StatusOpen, parley.StatusPending, parley.StatusSnoozed}
+	closedStatuses = []parley.ConversationStatus{parley.StatusResolved, parley.StatusAbandoned}
+)
+
+// ConversationCursor is the keyset position in a conversation list: the
+// last row's sort key.
+type ConversationCursor struct {
+	LastActivityAt time.Time `json:"t"`
+	ID             string    `json:"id"`
+	Number         int64     `json:"n,omitempty"`
+	Rank           int       `json:"r,omitempty"`
+}
+
+// ConversationFilter selects conversations for one user.
+type ConversationFilter struct {
+	Scope access.Scope
+	View  string
+	// TeamID narrows the team view to one team.
+	TeamID   string
+	Statuses []parley.ConversationStatus
+	// Filter holds conditions already validated by the conversation package.
+	Filter *parley.Filter
+	// Contacts and Number narrow the list to a search's matches.
+	Contacts *ContactMatch
+	Number   int64
+	Sort     string
+	After    *ConversationCursor
+	Limit    int
+}
+
+// effectiveStatuses is the status set the view selects given the caller's
+// status list; empty is false when the two exclude each other.
+func (f ConversationFilter) effectiveStatuses() (sts []parley.ConversationStatus, empty bool) {
+	var fixed []parley.ConversationStatus
+	switch f.View {
+	case "", ViewAll, ViewMine, ViewUnassigned, ViewTeam, ViewDialogs:
+		if len(f.Statuses) > 0 {
+			return f.Statuses, false
+		}
+		if f.Filter != nil && slices.ContainsFunc(f.Filter.Conditions, func(c parley.Condition) bool { return c.Field == "status" }) {
+			return nil, false // the filter says which statuses
+		}
+		return openStatuses, false
+	case ViewQueued:
+		fixed = []parley.ConversationStatus{parley.StatusQueued}
+	case ViewClosed:
+		fixed = closedStatuses
+	default:
+		return f.Statuses, false
+	}
+	if len(f.Statuses) == 0 {
+		return fixed, false
+	}
+	for _, s := range f.Statuses {
+		if slices.Contains(fixed, s) {
+			sts = append(sts, s)
+		}
+	}
+	return sts, len(sts) == 0
+}
+
+// lastDirection is the direction of the conversation's last message that
+// is not a private note, from its list preview ("in", "out" or NULL).
+func lastDirection(d Dialect) string {
+	if d == Postgres {
+		return `(CASE WHEN COALESCE((c.last_message::jsonb ->> 'private')::boolean, FALSE) THEN NULL ELSE c.last_message::jsonb ->> 'direction' END)`
+	}
+	return `(CASE WHEN COALESCE(json_extract(c.last_message, '$.private'), 0) THEN NULL ELSE json_extract(c.last_message, '$.direction') END)`
+}
+
+// sqlBuilder binds arguments as it writes a statement.
+type sqlBuilder struct {
+	d     Dialect
+	args  []any
+	uid   string
+	uidPH string
+}
+
+func (b *sqlBuilder) arg(v any) string {
+	b.args = append(b.args, v)
+	return fmt.Sprintf("$%d", len(b.args))
+}
+
+// user is the scope user's placeholder, bound on first use: PostgreSQL
+// refuses a parameter no clause refers to.
+func (b *sqlBuilder) user() string {
+	if b.uidPH == "" {
+		b.uidPH = b.arg(b.uid)
+	}
+	return b.uidPH
+}
+
+func (f ConversationFilter) builder(d Dialect, args []any) *sqlBuilder {
+	uid := f.Scope.UserID
+	if uid == "" || f.Scope.None {
+		uid = noUser
+	}
+	return &sqlBuilder{d: d, args: args, uid: uid}
+}
+
+// where builds the filter's predicate; its arguments continue args.
+func (f ConversationFilter) where(d Dialect, args []any) (string, []any) {
+	b := f.builder(d, args)
+	w := f.base(b) + ` AND ` + f.viewPredicate(b, f.View)
+	if f.After != nil {
+		w += ` AND ` + f.keyset(b.arg)
+	}
+	return w, b.args
+}
+
+// base is the predicate every view shares: the workspace, not deleted,
+// the access scope, the filter's conditions and a search's matches.
+func (f ConversationFilter) base(b *sqlBuilder) string {
+	var sb strings.Builder
+	sb.WriteString(`c.workspace_id = ` + b.arg(f.Scope.WorkspaceID) + ` AND c.deleted_at IS NULL`)
+	sc := f.Scope
+	if sc.None {
+		sb.WriteString(` AND 1 = 0`)
+		sc = access.Scope{All: true}
+	}
+	if !sc.All {
+		uid := b.user()
+		sb.WriteString(` AND (c.restricted = FALSE OR EXISTS (SELECT 1 FROM conversation_visibility v WHERE v.conversation_id = c.id AND v.user_id = ` + uid + `))`)
+		assigned := `EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = ` + uid + `)`
+		switch {
+		case sc.AssignedOnly:
+			sb.WriteString(` AND ` + assigned)
+		case sc.TeamsOnly:
+			sb.WriteString(` AND (` + assigned + ` OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + uid + `))`)
+		}
+	}
+	if f.Filter != nil && len(f.Filter.Conditions) > 0 {
+		sb.WriteString(` AND (` + compileFilter(b.d, f.Filter, b.arg) + `)`)
+	}
+	if f.Contacts != nil {
+		sb.WriteString(` AND ` + f.Contacts.predicate(b.d, f.Scope.WorkspaceID, b.arg))
+	}
+	if f.Number > 0 {
+		sb.WriteString(` AND c.number = ` + b.arg(f.Number))
+	}
+	return sb.String()
+}
+
+// viewPredicate is what a view adds to the base: its definition and its
+// statuses.
+func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
+	read := func() string {
+		return `COALESCE((SELECT r.read_inbound_count FROM conversation_user_state r WHERE r.conversation_id = c.id AND r.user_id = ` + b.user() + `), 0)`
+	}
+	p := "1 = 1"
+	switch view {
+	case ViewMine:
+		// IN, not EXISTS: the planner may start from the user's assignments.
+		p = `c.id IN (SELECT m.conversation_id FROM conversation_assignees m WHERE m.user_id = ` + b.user() + `)`
+	case ViewUnassigned:
+		p = `c.assignee_count = 0`
+	case ViewTeam:
+		if f.TeamID != "" {
+			p = `c.team_id = ` + b.arg(f.TeamID)
+		} else {
+			p = `c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + b.user() + `)`
+		}
+	case ViewPinned:
+		p = `c.id IN (SELECT p.conversation_id FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned)`
+	case ViewImportant:
+		// Tasks come with the collaboration issue; until then no contact has one.
+		p = `1 = 0`
+	case ViewUnread:
+		p = `c.inbound_count > ` + read()
+	case ViewUnreadTeam:
+		p = `c.inbound_count > 0 AND NOT EXISTS (SELECT 1 FROM conversation_user_state r
+			WHERE r.conversation_id = c.id AND r.read_inbound_count >= c.inbound_count
+			AND (c.team_id IS NULL OR r.user_id IN (SELECT tm.user_id FROM team_members tm WHERE tm.team_id = c.team_id)))`
+	case ViewUnreplied:
+		p = `(c.unreplied_count > 0 OR c.handoff)`
+	case ViewReadNoReply:
+		p = `c.inbound_count > 0 AND ` + lastDirection(b.d) + ` = 'in' AND ` + read() + ` >= c.inbound_count`
+	case ViewWaitingClient:
+		p = lastDirection(b.d) + ` = 'out'`
+	case ViewClientResponded:
+		p = lastDirection(b.d) + ` = 'in'`
+	case ViewHandoff:
+		p = `c.handoff`
+	case ViewAppointments:
+		p = `c.appointment`
+	case ViewDialogs:
+		p = `c.started_by <> ''`
+	}
+	g := f
+	g.View = view
+	sts, empty := g.effectiveStatuses()
+	if empty {
+		return `1 = 0`
+	}
+	if len(sts) > 0 {
+		ph := make([]string, len(sts))
+		for i, s := range sts {
+			ph[i] = b.arg(string(s))
+		}
+		p += ` AND c.status IN (` + strings.Join(ph, ",") + `)`
+	}
+	return p
+}
+
+// priorityRank orders priorities, urgent highest.
+const priorityRank = `(CASE c.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END)`
+
+// PriorityRank is the rank priorityRank gives p.
+func PriorityRank(p parley.Priority) int {
+	return map[parley.Priority]int{parley.PriorityUrgent: 4, parley.PriorityHigh: 3, parley.PriorityMedium: 2, parley.PriorityLow: 1}[p]
+}
+
+func (f ConversationFilter) orderBy() string {
+	switch f.Sort {
+	case SortOldest:
+		return `c.last_activity_at ASC, c.id ASC`
+	case SortCreated:
+		return `c.number DESC`
+	case SortPriority:
+		return priorityRank + ` DESC, c.last_activity_at DESC, c.id DESC`
+	}
+	return `c.last_activity_at DESC, c.id DESC`
+}
+
+func (f ConversationFilter) keyset(arg func(any) string) string {
+	a := f.After
+	switch f.Sort {
+	case SortOldest:
+		t, id := arg(micros(a.LastActivityAt)), arg(a.ID)
+		return `(c.last_activity_at > ` + t + ` OR (c.last_activity_at = ` + t + ` AND c.id > ` + id + `))`
+	case SortCreated:
+		return `c.number < ` + arg(a.Number)
+	case SortPriority:
+		r, t, id := arg(a.Rank), arg(micros(a.LastActivityAt)), arg(a.ID)
+		return `(` + priorityRank + ` < ` + r + ` OR (` + priorityRank + ` = ` + r + ` AND (c.last_activity_at < ` + t +
+			` OR (c.last_activity_at = ` + t + ` AND c.id < ` + id + `))))`
+	}
+	t, id := arg(micros(a.LastActivityAt)), arg(a.ID)
+	return `(c.last_activity_at < ` + t + ` OR (c.last_activity_at = ` + t + ` AND c.id < ` + id + `))`
+}
+
+// CursorAfter is the cursor that continues a list after item.
+func CursorAfter(item parley.ConversationItem) ConversationCursor {
+	return ConversationCursor{LastActivityAt: item.LastActivityAt, ID: item.ID, Number: item.Number, Rank: PriorityRank(item.Priority)}
+}
+
+// ListConversations returns the conversations the filter selects, in its
+// sort order, as list items for the scope's user.
+func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) ([]parley.ConversationItem, error) {
+	uid := f.Scope.UserID
+	if uid == "" {
+		uid = noUser
+	}
+	args := []any{uid}
+	where, args := f.where(q.dialect, args)
+	args = append(args, f.Limit)
+	query := `SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, i.name, i.channel,
+		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
+		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1)
+		FROM conversations c
+		JOIN contacts ct ON ct.id = c.contact_id
+		JOIN inboxes i ON i.id = c.inbox_id
+		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1
+		WHERE ` + where + ` ORDER BY ` + f.orderBy() + fmt.Sprintf(` LIMIT $%d`, len(args))
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	defer rows.Close()
+	out := []parley.ConversationItem{}
+	for rows.Next() {
+		item, err := scanItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list conversations: %w", err)
+		}
+		out = append(out, *item)
+	}
+	return out, rows.Err()
+}
+
+// CountConversations counts what the filter selects (its cursor, sort and
+// limit are ignored): from the kept counters when the view, the scope and
+// the absence of conditions allow, else from the indexes.
+func (q *queries) CountConversations(ctx context.Context, f ConversationFilter) (int64, error) {
+	f.After = nil
+	if (f.Filter == nil || len(f.Filter.Conditions) == 0) && f.Contacts == nil && f.Number == 0 {
+		sts, empty := f.effectiveStatuses()
+		if empty {
+			return 0, nil
+		}
+		g := f
+		g.Statuses = sts
+		switch f.View {
+		case ViewQueued, ViewClosed, "":
+			g.View = ViewAll
+		}
+		switch g.View {
+		case ViewMine:
+			if !f.Scope.None && f.Scope.UserID != "" {
+				return q.countMine(ctx, g)
+			}
+		case ViewAll, ViewUnassigned:
+			if n, ok, err := q.countFromCounters(ctx, g); ok {
+				return n, err
+			}
+		}
+	}
+	return q.RecountConversations(ctx, f)
+}
+
+// CountViews counts each of the views for the filter's scope, conditions
+// and statuses: the views the kept counters answer one by one, the others
+// together in one pass over the conversations.
+func (q *queries) CountViews(ctx context.Context, f ConversationFilter, views []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(views))
+	plain := (f.Filter == nil || len(f.Filter.Conditions) == 0) && f.Contacts == nil && f.Number == 0
+	var rest []string
+	for _, v := range views {
+		switch {
+		case v == ViewImportant:
+			out[v] = 0
+		case plain && (v == ViewAll || v == ViewUnassigned || v == ViewQueued || v == ViewClosed || v == ViewMine):
+			g := f
+			g.View = v
+			n, err := q.CountConversations(ctx, g)
+			if err != nil {
+				return nil, fmt.Errorf("count view %s: %w", v, err)
+			}
+			out[v] = n
+		default:
+			rest = append(rest, v)
+		}
+	}
+	if len(rest) == 0 {
+		return out, nil
+	}
+	b := f.builder(q.dialect, nil)
+	cols := make([]string, len(rest))
+	for i, v := range rest {
+		cols[i] = `COALESCE(SUM(CASE WHEN ` + f.viewPredicate(b, v) + ` THEN 1 ELSE 0 END), 0)`
+	}
+	where := f.base(b)
+	dest := make([]any, len(rest))
+	ns := make([]int64, len(rest))
+	for i := range ns {
+		dest[i] = &ns[i]
+	}
+	if err := q.db.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM conversations c WHERE `+where, b.args...).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("count views: %w", err)
+	}
+	for i, v := range rest {
+		out[v] = ns[i]
+	}
+	return out, nil
+}
+
+// RecountConversations counts by scanning the conversations, ignoring the
+// kept counters: for tests that check the counters equal a recount.
+func (q *queries) RecountConversations(ctx context.Context, f ConversationFilter) (int64, error) {
+	f.After = nil
+	where, args := f.where(q.dialect, nil)
+	var n int64
+	if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations c WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("recount conversations: %w", err)
+	}
+	return n, nil
+}
+
+// StartedBy records that an agent started the conversation (New chat):
+// it then belongs to the Dialogs view.
+func (tx *Tx) StartedBy(ctx context.Context, conversationID, userID string) error {
+	if _, err := tx.db.ExecContext(ctx, `UPDATE conversations SET started_by = $1 WHERE id = $2`, userID, conversationID); err != nil {
+		return fmt.Errorf("record who started the conversation: %w", err)
+	}
+	return nil
+}
