@@ -11,26 +11,8 @@ import (
 	"github.com/parleyhq/parley"
 )
 
-// ChannelHealth is what Parley knows of an inbox's provider: the last
-// inbound message, the last successful send, the last error, the current
-// run of failed sends and the webhooks refused before anything was stored.
-type ChannelHealth struct {
-	InboxID       string     `json:"inbox_id"`
-	LastInboundAt *time.Time `json:"last_inbound_at"`
-	LastSentAt    *time.Time `json:"last_sent_at"`
-	LastError     string     `json:"last_error"`
-	LastErrorAt   *time.Time `json:"last_error_at"`
-	// FailingSince is when the current run of failed sends began; nil
-	// once a send succeeds.
-	FailingSince        *time.Time `json:"failing_since"`
-	ConsecutiveFailures int        `json:"consecutive_failures"`
-	// AlertedAt is when the admins were told of the current run.
-	AlertedAt         *time.Time `json:"alerted_at"`
-	RejectedSignature int64      `json:"rejected_signature"`
-	RejectedMalformed int64      `json:"rejected_malformed"`
-	LastRejectedAt    *time.Time `json:"last_rejected_at"`
-	LastRejection     string     `json:"last_rejection"`
-}
+// ChannelHealth moved to the domain package: it crosses the API.
+type ChannelHealth = parley.ChannelHealth
 
 // Rejection kinds counted in channel health.
 const (
@@ -327,12 +309,8 @@ func (q *queries) FindResendOf(ctx context.Context, resendID string) (string, er
 	return id, nil
 }
 
-// MessageTemplate is the WhatsApp template an outbound message is sent as.
-type MessageTemplate struct {
-	Name       string   `json:"name"`
-	Language   string   `json:"language"`
-	Parameters []string `json:"parameters"`
-}
+// MessageTemplate moved to the domain package: it crosses the API.
+type MessageTemplate = parley.MessageTemplate
 
 // SaveMessageTemplate records the template message m is sent as.
 func (tx *Tx) SaveMessageTemplate(ctx context.Context, m *parley.Message, t MessageTemplate) error {
@@ -363,16 +341,8 @@ func (q *queries) FindMessageTemplate(ctx context.Context, messageID string) (*M
 	return &t, nil
 }
 
-// ChannelTemplate is a provider message template as Parley caches and
-// offers it: Variables is how many {{n}} parameters its body takes.
-type ChannelTemplate struct {
-	Name      string `json:"name"`
-	Language  string `json:"language"`
-	Status    string `json:"status"`
-	Category  string `json:"category"`
-	Body      string `json:"body"`
-	Variables int    `json:"variables"`
-}
+// ChannelTemplate moved to the domain package: it crosses the API.
+type ChannelTemplate = parley.ChannelTemplate
 
 // ListChannelTemplates returns the templates cached for an inbox and when
 // they were fetched, or ENOTFOUND when they never were.
