@@ -11,6 +11,7 @@ import (
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/api"
+	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/delivery"
 	"github.com/parleyhq/parley/internal/netguard"
 	"github.com/parleyhq/parley/internal/scheduler"
@@ -32,10 +33,10 @@ type WorkerOptions struct {
 	// Adapters are the provider adapters besides the API channel's, which
 	// is always there.
 	Adapters []channel.Adapter
-	// Compose and OnFailed are passed to delivery.Config (templates and
-	// tags; fallback resends).
-	Compose  func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox, out *channel.Outbound) error
-	OnFailed func(ctx context.Context, m *parley.Message)
+	// Compose and Conversations are passed to delivery.Config (what a
+	// provider is sent; fallback resends).
+	Compose       func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox, out *channel.Outbound) error
+	Conversations *conversation.Service
 }
 
 // Workers are a node's background workers: the delivery worker (the
@@ -60,7 +61,7 @@ func NewWorkers(o WorkerOptions) (*Workers, error) {
 	adapters := append([]channel.Adapter{api.New(api.Options{Client: o.Guard.Client(callbackTimeout), Clock: o.Clock})}, o.Adapters...)
 	d, err := delivery.New(delivery.Config{
 		Store: o.Store, Adapters: adapters, Clock: o.Clock, Logger: o.Logger.With("worker", "delivery"),
-		CallTimeout: callbackTimeout, Compose: o.Compose, OnFailed: o.OnFailed,
+		CallTimeout: callbackTimeout, Compose: o.Compose, Conversations: o.Conversations,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delivery worker: %w", err)

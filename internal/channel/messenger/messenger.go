@@ -454,7 +454,7 @@ func graphError(status int, retryAfterHeader string, body []byte, now time.Time)
 // FetchMedia downloads an attachment URL from a webhook (Meta's CDN)
 // through the media client, checked against Messenger's limits.
 func (a *Adapter) FetchMedia(ctx context.Context, inbox *parley.Inbox, ref channel.MediaRef) (*channel.Media, error) {
-	f, err := media.Fetch(ctx, a.Media, ref.URL, media.PolicyFor(parley.ChannelMessenger))
+	f, err := media.Fetch(ctx, a.Media, ref.URL, mediaPolicy)
 	if err != nil {
 		return nil, fmt.Errorf("messenger: fetch media: %w", err)
 	}
