@@ -338,7 +338,7 @@ func (s *Service) dispatch(ctx context.Context, tx *sqlstore.Tx, inbox *parley.I
 		}
 	}
 	if inbox.Channel == parley.ChannelAPI && inbox.Config["callback_url"] == "" {
-		sqlstore.ApplyDeliveryStatus(m, parley.DeliveryStored, "", tx.Now())
+		m.ApplyStatus(parley.DeliveryStored, "", tx.Now())
 		return tx.UpdateMessageDelivery(ctx, m)
 	}
 	return nil

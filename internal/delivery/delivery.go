@@ -466,7 +466,7 @@ func (w *Worker) start(ctx context.Context, it sqlstore.OutboxItem) (attempt, er
 		}
 		changed := false
 		if m.Status == parley.DeliveryQueued {
-			changed = sqlstore.ApplyDeliveryStatus(m, parley.DeliverySending, "", tx.Now())
+			changed = m.ApplyStatus(parley.DeliverySending, "", tx.Now())
 		}
 		if it.InFlight && !m.OutcomeUnknown {
 			m.OutcomeUnknown, changed = true, true
@@ -557,7 +557,7 @@ func (w *Worker) finish(ctx context.Context, it sqlstore.OutboxItem, att attempt
 			if err := w.complete(ctx, tx, it); err != nil {
 				return err
 			}
-			sqlstore.ApplyDeliveryStatus(m, parley.DeliverySent, "", tx.Now())
+			m.ApplyStatus(parley.DeliverySent, "", tx.Now())
 			t := tx.Now()
 			m.SentAt = &t
 			if res.ProviderMessageID != "" {
@@ -612,7 +612,7 @@ func (w *Worker) fail(ctx context.Context, tx *sqlstore.Tx, it sqlstore.OutboxIt
 	if err := w.complete(ctx, tx, it); err != nil {
 		return err
 	}
-	sqlstore.ApplyDeliveryStatus(m, parley.DeliveryFailed, why, tx.Now())
+	m.ApplyStatus(parley.DeliveryFailed, why, tx.Now())
 	if unknown {
 		m.OutcomeUnknown = true
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/meta"
+	"github.com/parleyhq/parley/internal/delivery"
 	"github.com/parleyhq/parley/internal/id"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/media"
@@ -272,7 +273,7 @@ func (h *Handler) process(ctx context.Context, res *channel.WebhookResult, inbox
 	}
 	err := h.o.Store.Write(ctx, func(tx *sqlstore.Tx) error {
 		for i, s := range statuses {
-			if err := applyStatus(ctx, tx, inboxes[i], s); err != nil {
+			if err := delivery.ApplyReport(ctx, tx, inboxes[i], s); err != nil {
 				return err
 			}
 		}
@@ -282,23 +283,6 @@ func (h *Handler) process(ctx context.Context, res *channel.WebhookResult, inbox
 		return fmt.Errorf("webhook: statuses: %w", err)
 	}
 	return nil
-}
-
-// applyStatus applies one delivery report. Reports on messages Parley does
-// not know (sent elsewhere, or already deleted) are accepted and ignored.
-func applyStatus(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, s channel.StatusUpdate) error {
-	if !s.Watermark.IsZero() {
-		if s.Recipient == "" {
-			return nil
-		}
-		_, err := tx.ApplyWatermark(ctx, inbox.ID, s.Recipient, s.Status, s.Watermark, s.At)
-		return err
-	}
-	_, _, err := tx.ApplyProviderStatus(ctx, inbox.ID, s.ProviderMessageID, s.Status, s.Error, s.At)
-	if parley.IsNotFound(err) {
-		return nil
-	}
-	return err
 }
 
 // receive stores one inbound message: media first (unless the message is
