@@ -46,7 +46,7 @@ type Workers struct {
 	// Delivery is the outbox: pass it as httpapi.Deps.Outbox (it
 	// implements conversation.Outbox).
 	Delivery *delivery.Worker
-	// Scheduler runs timers; register further job kinds on it before Run.
+	// Scheduler runs timers and follow-up jobs.
 	Scheduler *scheduler.Scheduler
 }
 
@@ -66,7 +66,8 @@ func NewWorkers(o WorkerOptions) (*Workers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("delivery worker: %w", err)
 	}
-	s, err := scheduler.New(scheduler.Config{Store: o.Store, Clock: o.Clock, Logger: o.Logger.With("worker", "scheduler")})
+	s, err := scheduler.New(scheduler.Config{Store: o.Store, Clock: o.Clock, Logger: o.Logger.With("worker", "scheduler"),
+		Handlers: map[string]scheduler.Handler{conversation.KindSnooze: conversation.SnoozeTimer()}})
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
