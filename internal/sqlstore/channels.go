@@ -220,29 +220,29 @@ func (tx *Tx) LinkResend(ctx context.Context, workspaceID, failedID, resendID st
 // FindResend returns the id of the message that resent failedID, or
 // ENOTFOUND.
 func (q *queries) FindResend(ctx context.Context, failedID string) (string, error) {
-	var id string
-	err := q.db.QueryRowContext(ctx, `SELECT resend_id FROM message_resends WHERE failed_id = $1`, failedID).Scan(&id)
+	var resendID string
+	err := q.db.QueryRowContext(ctx, `SELECT resend_id FROM message_resends WHERE failed_id = $1`, failedID).Scan(&resendID)
 	if errors.Is(err, sql.ErrNoRows) || isInvalidText(err) {
 		return "", parley.Errorf(parley.ENOTFOUND, "Resend not found.")
 	}
 	if err != nil {
 		return "", fmt.Errorf("find resend: %w", err)
 	}
-	return id, nil
+	return resendID, nil
 }
 
 // FindResendOf returns the id of the failed message that resendID
 // resends, or ENOTFOUND.
 func (q *queries) FindResendOf(ctx context.Context, resendID string) (string, error) {
-	var id string
-	err := q.db.QueryRowContext(ctx, `SELECT failed_id FROM message_resends WHERE resend_id = $1`, resendID).Scan(&id)
+	var failedID string
+	err := q.db.QueryRowContext(ctx, `SELECT failed_id FROM message_resends WHERE resend_id = $1`, resendID).Scan(&failedID)
 	if errors.Is(err, sql.ErrNoRows) || isInvalidText(err) {
 		return "", parley.Errorf(parley.ENOTFOUND, "Resend not found.")
 	}
 	if err != nil {
 		return "", fmt.Errorf("find resend: %w", err)
 	}
-	return id, nil
+	return failedID, nil
 }
 
 // MessageTemplate moved to the domain package: it crosses the API.
