@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,7 +211,7 @@ func (a *App) build(opts Options) error {
 		return err
 	}
 	ops := channelops.New(a.Store, adapters, a.Log)
-	ws := workspace.New(a.Store, a.hasher, workspace.Options{CheckURL: checkURL(guard),
+	ws := workspace.New(a.Store, a.hasher, workspace.Options{CheckURL: guard.CheckURL,
 		Channels: &workspace.ChannelSetup{PublicURL: a.publicURL, Register: ops.RegisterWebhook, Verify: ops.VerifyOwner}})
 	receiver := inbound.New(a.Store)
 	webhooks := webhook.New(webhook.Options{
@@ -252,26 +251,6 @@ func (a *App) build(opts Options) error {
 	})
 	a.Handler = a.Metrics.Middleware(api)
 	return nil
-}
-
-// checkURL refuses a user-supplied URL early when it is not http(s) or
-// names a private address literally; the dial-time check covers names that
-// resolve to one.
-func checkURL(guard *netguard.Guard) func(string) error {
-	return func(raw string) error {
-		u, err := netguard.ValidateURL(raw)
-		if err != nil {
-			return err // a parley.Error: its message is the sentence shown
-		}
-		host := u.Hostname()
-		if host == "localhost" {
-			host = "127.0.0.1"
-		}
-		if ip, err := netip.ParseAddr(host); err == nil && !guard.Allowed(ip) {
-			return parley.Errorf(parley.EINVALID, "It points at a private or loopback address (allow it with PARLEY_ALLOW_PRIVATE_ADDRESSES).")
-		}
-		return nil
-	}
 }
 
 // actorLoader resolves members for the real-time hub.
