@@ -11,9 +11,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -21,17 +21,24 @@ import (
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/broker"
 	"github.com/parleyhq/parley/internal/broker/natsbroker"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/providers"
+	"github.com/parleyhq/parley/internal/channelops"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/delivery"
+	"github.com/parleyhq/parley/internal/health"
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/invite"
+	"github.com/parleyhq/parley/internal/medialink"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/netguard"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/secret"
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
+	"github.com/parleyhq/parley/internal/webhook"
 	"github.com/parleyhq/parley/internal/workspace"
 )
 
@@ -113,6 +120,10 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 	return a, nil
 }
 
+// publicURL reads PARLEY_PUBLIC_URL, without a trailing slash, at each
+// use (tests learn their port after start).
+func (a *App) publicURL() string { return strings.TrimRight(a.Config.PublicURL, "/") }
+
 // publish tells other nodes (and this one's hub) that events committed.
 func (a *App) publish(workspaceID string, seq int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -179,18 +190,34 @@ func (a *App) build(opts Options) error {
 	}
 	a.Sessions = session.New(a.Store, a.hasher, a.clock).WithInstanceKey(a.instanceKey)
 	a.Invites = invite.New(a.Store, a.hasher, a.clock, func() string { return a.Config.PublicURL })
-	ch, err := NewChannels(a.Config, a.Store, guard, a.signer, a.clock, a.Log)
+	if a.blobs, err = blob.NewDir(filepath.Join(a.Config.DataDir, "blobs")); err != nil {
+		return err
+	}
+	providers.Register()
+	adapters, err := buildAdapters(a.Config, guard, a.clock, a.Log)
 	if err != nil {
 		return err
 	}
+	links := &medialink.Links{Store: a.Store, Blobs: a.blobs, Signer: a.signer, Clock: a.clock, PublicURL: a.publicURL}
+	conversations := conversation.New(a.Store, conversation.Options{Blobs: a.blobs})
+	recorder := health.New(a.Store, a.clock, a.Log)
+	var senders []channel.Adapter
+	for _, ad := range adapters {
+		senders = append(senders, recorder.Wrap(ad))
+	}
+	composer := &delivery.Composer{Blobs: a.blobs, MediaURL: links.URL, PublicURL: a.publicURL}
 	if a.Workers, err = NewWorkers(WorkerOptions{Store: a.Store, Clock: a.clock, Logger: a.Log, Guard: guard,
-		Adapters: ch.Adapters(), Compose: ch.Compose, OnFailed: ch.OnFailed}); err != nil {
+		Adapters: senders, Compose: composer.Compose, Conversations: conversations, Blobs: a.blobs}); err != nil {
 		return err
 	}
-	ch.UseOutbox(a.Workers.Delivery)
-	ws := workspace.New(a.Store, a.hasher)
-	ws.CheckURL = checkURL(guard)
-	ws.Channels = ch.Setup
+	ops := channelops.New(a.Store, adapters, a.Log)
+	ws := workspace.New(a.Store, a.hasher, workspace.Options{CheckURL: guard.CheckURL,
+		Channels: &workspace.ChannelSetup{PublicURL: a.publicURL, Register: ops.RegisterWebhook, Verify: ops.VerifyOwner}})
+	receiver := inbound.New(a.Store)
+	webhooks := webhook.New(webhook.Options{
+		Store: a.Store, Inbound: receiver, Adapters: adapters, Blobs: a.blobs, PublicURL: a.publicURL,
+		MetaAppSecret: a.Config.MetaAppSecret, MetaVerifyToken: a.Config.MetaVerifyToken, Clock: a.clock, Logger: a.Log,
+	})
 	hub, err := realtime.New(realtime.Config{
 		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
 		OriginPatterns: []string{a.Config.Public().Host},
@@ -209,10 +236,6 @@ func (a *App) build(opts Options) error {
 			return err
 		}
 	}
-	a.blobs = ch.Blobs()
-	a.Workers.Timers.Blobs = a.blobs
-	conversations := conversation.New(a.Store)
-	conversations.Blobs = a.blobs
 	a.Metrics = metrics.New()
 	for name, db := range a.Store.Pools() {
 		a.Metrics.WatchDB(name, db)
@@ -222,8 +245,8 @@ func (a *App) build(opts Options) error {
 	api := httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
 		Invites: a.Invites,
-		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
-		Channels: ch, Extra: ch.Register, Blobs: ch.Blobs(), TrustedProxies: proxies,
+		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
+		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)
@@ -232,26 +255,6 @@ func (a *App) build(opts Options) error {
 	})
 	a.Handler = a.Metrics.Middleware(api)
 	return nil
-}
-
-// checkURL refuses a user-supplied URL early when it is not http(s) or
-// names a private address literally; the dial-time check covers names that
-// resolve to one.
-func checkURL(guard *netguard.Guard) func(string) error {
-	return func(raw string) error {
-		u, err := netguard.ValidateURL(raw)
-		if err != nil {
-			return err // a parley.Error: its message is the sentence shown
-		}
-		host := u.Hostname()
-		if host == "localhost" {
-			host = "127.0.0.1"
-		}
-		if ip, err := netip.ParseAddr(host); err == nil && !guard.Allowed(ip) {
-			return parley.Errorf(parley.EINVALID, "It points at a private or loopback address (allow it with PARLEY_ALLOW_PRIVATE_ADDRESSES).")
-		}
-		return nil
-	}
 }
 
 // actorLoader resolves members for the real-time hub.

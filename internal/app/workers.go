@@ -33,10 +33,14 @@ type WorkerOptions struct {
 	// Adapters are the provider adapters besides the API channel's, which
 	// is always there.
 	Adapters []channel.Adapter
-	// Compose and OnFailed are passed to delivery.Config (templates and
-	// tags; fallback resends).
-	Compose  func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox, out *channel.Outbound) error
-	OnFailed func(ctx context.Context, m *parley.Message)
+	// Compose and Conversations are passed to delivery.Config (what a
+	// provider is sent; fallback resends).
+	Compose       func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox, out *channel.Outbound) error
+	Conversations *conversation.Service
+	// Blobs deletes purged conversations' files.
+	Blobs interface {
+		Delete(ctx context.Context, key string) error
+	}
 }
 
 // Workers are a node's background workers: the delivery worker (the
@@ -46,10 +50,9 @@ type Workers struct {
 	// Delivery is the outbox: pass it as httpapi.Deps.Outbox (it
 	// implements conversation.Outbox).
 	Delivery *delivery.Worker
-	// Scheduler runs timers; register further job kinds on it before Run.
+	// Scheduler runs timers and follow-up jobs.
 	Scheduler *scheduler.Scheduler
-	// Timers are the lifecycle jobs (sweep, closing phrases); set
-	// Timers.Blobs before Run to purge deleted conversations' files.
+	// Timers are the lifecycle jobs (sweep, closing phrases, purge).
 	Timers *conversation.Timers
 	store  *sqlstore.Store
 }
@@ -65,16 +68,17 @@ func NewWorkers(o WorkerOptions) (*Workers, error) {
 	adapters := append([]channel.Adapter{api.New(api.Options{Client: o.Guard.Client(callbackTimeout), Clock: o.Clock})}, o.Adapters...)
 	d, err := delivery.New(delivery.Config{
 		Store: o.Store, Adapters: adapters, Clock: o.Clock, Logger: o.Logger.With("worker", "delivery"),
-		CallTimeout: callbackTimeout, Compose: o.Compose, OnFailed: o.OnFailed,
+		CallTimeout: callbackTimeout, Compose: o.Compose, Conversations: o.Conversations,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delivery worker: %w", err)
 	}
-	s, err := scheduler.New(scheduler.Config{Store: o.Store, Clock: o.Clock, Logger: o.Logger.With("worker", "scheduler")})
+	s, err := scheduler.New(scheduler.Config{Store: o.Store, Clock: o.Clock, Logger: o.Logger.With("worker", "scheduler"),
+		Handlers: map[string]scheduler.Handler{conversation.KindSnooze: conversation.SnoozeTimer()}})
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
-	timers := &conversation.Timers{}
+	timers := &conversation.Timers{Blobs: o.Blobs}
 	if err := registerLifecycle(s, timers); err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}

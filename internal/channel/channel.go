@@ -1,8 +1,9 @@
 // Package channel is the contract between Parley and a messaging provider,
 // in the manner of database/sql/driver: each provider package (twilio,
-// whatsapp, messenger, telegram, email, webchat) implements Adapter, and the
-// app registers them by inbox kind. Adapters parse and verify webhooks and
-// send messages; they never touch the store.
+// whatsapp, messenger, telegram; the API channel's api) implements Adapter
+// and declares a Spec, and internal/channel/providers registers the specs
+// (Register) from one list. Adapters parse and verify webhooks and send
+// messages; they never touch the store.
 package channel
 
 import (
@@ -17,7 +18,8 @@ import (
 	"github.com/parleyhq/parley"
 )
 
-// Errors a webhook parse returns; httpapi maps them to statuses.
+// Errors a webhook parse returns; the webhook package answers them with
+// their statuses.
 var (
 	// ErrBadSignature: the request is unsigned or wrongly signed (401).
 	ErrBadSignature = errors.New("channel: bad signature")

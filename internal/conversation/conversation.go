@@ -25,8 +25,19 @@ type Service struct {
 	Blobs BlobStore
 }
 
-// New returns a Service on store.
-func New(store *sqlstore.Store) *Service { return &Service{store: store} }
+// Options are a Service's optional parts.
+type Options struct {
+	Blobs BlobStore
+}
+
+// New returns a Service on store, with the optional parts of o when given.
+func New(store *sqlstore.Store, o ...Options) *Service {
+	s := &Service{store: store}
+	for _, o := range o {
+		s.Blobs = o.Blobs
+	}
+	return s
+}
 
 // Limits on list pages.
 const (
@@ -285,7 +296,7 @@ func (s *Service) dispatch(ctx context.Context, tx *sqlstore.Tx, inbox *parley.I
 		}
 	}
 	if inbox.Channel == parley.ChannelAPI && inbox.Config["callback_url"] == "" {
-		sqlstore.ApplyDeliveryStatus(m, parley.DeliveryStored, "", tx.Now())
+		m.ApplyStatus(parley.DeliveryStored, "", tx.Now())
 		return tx.UpdateMessageDelivery(ctx, m)
 	}
 	return nil

@@ -36,7 +36,7 @@ func (s *Service) Retry(ctx context.Context, a parley.Actor, conversationID, mes
 			return err
 		}
 		// "failed" outranks "queued", so the reset is explicit rather than
-		// through ApplyDeliveryStatus.
+		// through Message.ApplyStatus.
 		m.Status, m.Error = parley.DeliveryQueued, ""
 		m.StatusHistory = append(m.StatusHistory, parley.StatusChange{Status: parley.DeliveryQueued, At: tx.Now()})
 		if err := tx.UpdateMessageDelivery(ctx, m); err != nil {

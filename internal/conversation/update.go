@@ -8,7 +8,6 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/access"
-	"github.com/parleyhq/parley/internal/scheduler"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -60,7 +59,7 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, conversationID str
 			return err
 		}
 		if prev.Status == parley.StatusSnoozed || c.Status == parley.StatusSnoozed {
-			if err := scheduler.ScheduleSnooze(ctx, tx, c); err != nil {
+			if err := ScheduleSnooze(ctx, tx, c); err != nil {
 				return err
 			}
 		}

@@ -9,23 +9,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
-
-// Provider windows for free-form replies, counted from the customer's last
-// message on the inbox as the provider timed it.
-const (
-	// ServiceWindow is WhatsApp's customer-service window, and Messenger's
-	// standard messaging window.
-	ServiceWindow = 24 * time.Hour
-	// HumanAgentWindow is how long after the customer's last message a
-	// human agent may still answer on Messenger, with the HUMAN_AGENT tag.
-	HumanAgentWindow = 7 * 24 * time.Hour
-)
-
-// TagHumanAgent is the Messenger message tag of a human agent's reply
-// outside the standard window.
-const TagHumanAgent = "HUMAN_AGENT"
 
 // LastInbound reads when a contact last wrote on an inbox (*sqlstore.Tx
 // and *sqlstore.Store implement it).
@@ -33,43 +19,24 @@ type LastInbound interface {
 	LastInboundAt(ctx context.Context, contactID, inboxID string) (*time.Time, error)
 }
 
-// ReplyTag applies the providers' window rules to a free-form message (not
-// a template) that senderKind sends on a channel at now, when the customer
-// last wrote on that inbox at last (nil: never). It returns the message tag
-// the reply must carry ("" for none), or an EINVALID error that says what
-// is needed instead: on WhatsApp, outside 24 hours, a template; on
-// Messenger, after 24 hours, a human agent (whose reply is tagged
-// HUMAN_AGENT) and, after 7 days, the customer writing first.
-func ReplyTag(channel string, last *time.Time, now time.Time, senderKind string) (string, error) {
-	switch channel {
-	case parley.ChannelWhatsApp:
-		if last == nil {
-			return "", &parley.Error{Code: parley.EINVALID, Field: "content",
-				Message: "This customer has not written to this WhatsApp number yet: WhatsApp only allows an approved template message. Send a template instead."}
-		}
-		if now.Sub(*last) > ServiceWindow {
-			return "", &parley.Error{Code: parley.EINVALID, Field: "content",
-				Message: "The customer's last WhatsApp message is more than 24 hours old: outside the 24-hour window WhatsApp only allows an approved template message. Send a template instead."}
-		}
-	case parley.ChannelMessenger:
-		if last == nil {
-			return "", &parley.Error{Code: parley.EINVALID, Field: "content",
-				Message: "This person has not written to this page: Messenger allows a reply only after they write."}
-		}
-		age := now.Sub(*last)
-		switch {
-		case age <= ServiceWindow:
-		case age > HumanAgentWindow:
-			return "", &parley.Error{Code: parley.EINVALID, Field: "content",
-				Message: "The person's last Messenger message is more than 7 days old: Messenger allows no reply until they write again."}
-		case senderKind != parley.SenderAgent:
-			return "", &parley.Error{Code: parley.EINVALID, Field: "content",
-				Message: "The person's last Messenger message is more than 24 hours old: only a human agent may reply now (with the HUMAN_AGENT tag, up to 7 days)."}
-		default:
-			return TagHumanAgent, nil
-		}
+// ReplyTag applies the provider's window rule (its channel.Spec's Window)
+// to a free-form message (not a template) that senderKind sends on a
+// channel at now, when the customer last wrote on that inbox at last (nil:
+// never). It returns the message tag the reply must carry ("" for none),
+// or an EINVALID error that says what is needed instead (a template on
+// WhatsApp, a human agent or the customer writing first on Messenger).
+func ReplyTag(kind string, last *time.Time, now time.Time, senderKind string) (string, error) {
+	spec, ok := channel.Lookup(kind)
+	if !ok || spec.Window == nil {
+		return "", nil
 	}
-	return "", nil
+	return spec.Window.Tag(last, now, senderKind)
+}
+
+// HasWindow reports whether a channel kind limits free-form replies.
+func HasWindow(kind string) bool {
+	spec, ok := channel.Lookup(kind)
+	return ok && spec.Window != nil
 }
 
 // CheckReplyWindow refuses a free-form reply that the inbox's provider
@@ -78,7 +45,7 @@ func ReplyTag(channel string, last *time.Time, now time.Time, senderKind string)
 // ReplyTag. It returns nil for channels without a window and inside it.
 // Reply calls it, in its transaction, before storing a non-private reply.
 func CheckReplyWindow(ctx context.Context, q LastInbound, inbox *parley.Inbox, conv *parley.Conversation, senderKind string, now time.Time) error {
-	if inbox.Channel != parley.ChannelWhatsApp && inbox.Channel != parley.ChannelMessenger {
+	if !HasWindow(inbox.Channel) {
 		return nil
 	}
 	last, err := q.LastInboundAt(ctx, conv.ContactID, inbox.ID)

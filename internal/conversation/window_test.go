@@ -1,11 +1,19 @@
 package conversation
 
 import (
+	"os"
 	"testing"
 	"time"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/channel/messenger"
+	"github.com/parleyhq/parley/internal/channel/providers"
 )
+
+func TestMain(m *testing.M) {
+	providers.Register()
+	os.Exit(m.Run())
+}
 
 func TestReplyTag(t *testing.T) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -23,7 +31,7 @@ func TestReplyTag(t *testing.T) {
 		{"whatsapp after 24 hours needs a template", parley.ChannelWhatsApp, ago(24*time.Hour + time.Second), parley.SenderAgent, "", true},
 		{"whatsapp without any customer message", parley.ChannelWhatsApp, nil, parley.SenderAgent, "", true},
 		{"messenger inside 24 hours, untagged", parley.ChannelMessenger, ago(2 * time.Hour), parley.SenderAI, "", false},
-		{"messenger after 24 hours, an agent, tagged", parley.ChannelMessenger, ago(30 * time.Hour), parley.SenderAgent, TagHumanAgent, false},
+		{"messenger after 24 hours, an agent, tagged", parley.ChannelMessenger, ago(30 * time.Hour), parley.SenderAgent, messenger.TagHumanAgent, false},
 		{"messenger after 24 hours, the AI, refused", parley.ChannelMessenger, ago(30 * time.Hour), parley.SenderAI, "", true},
 		{"messenger after 7 days, refused", parley.ChannelMessenger, ago(7*24*time.Hour + time.Minute), parley.SenderAgent, "", true},
 		{"sms has no window", parley.ChannelTwilioSMS, ago(90 * 24 * time.Hour), parley.SenderAgent, "", false},

@@ -29,6 +29,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -79,14 +80,16 @@ func (p RetryPolicy) Delay(attempt int, r float64) time.Duration {
 }
 
 // DefaultRates are the pacing limits, in messages per second per inbox, by
-// channel kind: conservative figures from the providers' documentation
-// (a Twilio long code sends about one SMS a second). Kinds not listed are
-// not paced.
-var DefaultRates = map[string]float64{
-	parley.ChannelTwilioSMS: 1,
-	parley.ChannelWhatsApp:  80,
-	parley.ChannelMessenger: 10,
-	parley.ChannelTelegram:  30,
+// channel kind, as each provider's channel.Spec declares them. Kinds
+// without a rate are not paced.
+func DefaultRates() map[string]float64 {
+	rates := map[string]float64{}
+	for _, s := range channel.Specs() {
+		if s.Rate > 0 {
+			rates[s.Kind] = s.Rate
+		}
+	}
+	return rates
 }
 
 // Config configures a Worker. Zero fields take the defaults named.
@@ -112,7 +115,7 @@ type Config struct {
 	Hold  time.Duration
 	Retry RetryPolicy
 	// Rates are messages per second per inbox by channel kind (default
-	// DefaultRates); 0 means unpaced.
+	// DefaultRates()); 0 means unpaced.
 	Rates map[string]float64
 	// Rand returns numbers in [0, 1) for jitter (default math/rand).
 	Rand func() float64
@@ -127,6 +130,10 @@ type Config struct {
 	// and that is committed (to resend it through a fallback inbox, say).
 	// It runs on the worker's goroutine; it handles its own errors.
 	OnFailed func(ctx context.Context, m *parley.Message)
+	// Conversations, when set, resends a message that failed for good
+	// through its inbox's fallback inbox (conversation.Service.Fallback),
+	// queued on this worker, after the failure is committed.
+	Conversations *conversation.Service
 }
 
 // Worker sends queued messages. It is safe for concurrent use; any number
@@ -172,7 +179,7 @@ func New(cfg Config) (*Worker, error) {
 		cfg.Retry = DefaultRetryPolicy()
 	}
 	if cfg.Rates == nil {
-		cfg.Rates = DefaultRates
+		cfg.Rates = DefaultRates()
 	}
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Float64
@@ -353,8 +360,18 @@ func (w *Worker) process(ctx context.Context, it sqlstore.OutboxItem) {
 	}
 }
 
-// failed runs the OnFailed hook.
+// failed runs the fallback resend and the OnFailed hook.
 func (w *Worker) failed(ctx context.Context, m *parley.Message) {
+	if w.cfg.Conversations != nil {
+		r, err := w.cfg.Conversations.Fallback(ctx, m, w)
+		switch {
+		case err != nil:
+			w.log.WarnContext(ctx, "fallback resend", "message_id", m.ID, "inbox_id", m.InboxID, "err", err)
+		case r != nil:
+			w.log.InfoContext(ctx, "fallback resend", "message_id", m.ID, "resend_id", r.Message.ID, "inbox_id", r.Message.InboxID)
+			w.Wake()
+		}
+	}
 	if w.cfg.OnFailed != nil {
 		w.cfg.OnFailed(ctx, m)
 	}
@@ -449,7 +466,7 @@ func (w *Worker) start(ctx context.Context, it sqlstore.OutboxItem) (attempt, er
 		}
 		changed := false
 		if m.Status == parley.DeliveryQueued {
-			changed = sqlstore.ApplyDeliveryStatus(m, parley.DeliverySending, "", tx.Now())
+			changed = m.ApplyStatus(parley.DeliverySending, "", tx.Now())
 		}
 		if it.InFlight && !m.OutcomeUnknown {
 			m.OutcomeUnknown, changed = true, true
@@ -540,7 +557,7 @@ func (w *Worker) finish(ctx context.Context, it sqlstore.OutboxItem, att attempt
 			if err := w.complete(ctx, tx, it); err != nil {
 				return err
 			}
-			sqlstore.ApplyDeliveryStatus(m, parley.DeliverySent, "", tx.Now())
+			m.ApplyStatus(parley.DeliverySent, "", tx.Now())
 			t := tx.Now()
 			m.SentAt = &t
 			if res.ProviderMessageID != "" {
@@ -595,7 +612,7 @@ func (w *Worker) fail(ctx context.Context, tx *sqlstore.Tx, it sqlstore.OutboxIt
 	if err := w.complete(ctx, tx, it); err != nil {
 		return err
 	}
-	sqlstore.ApplyDeliveryStatus(m, parley.DeliveryFailed, why, tx.Now())
+	m.ApplyStatus(parley.DeliveryFailed, why, tx.Now())
 	if unknown {
 		m.OutcomeUnknown = true
 	}

@@ -2,46 +2,47 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/conversation"
-	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
-// ChannelOps are the provider operations behind the channel routes; the
-// app implements them over the provider adapters. Errors are parley errors
-// (ENOTFOUND for an inbox the actor cannot see, EFORBIDDEN for admin-only
-// operations, EINVALID for an inbox of the wrong kind).
+// ChannelOps are the provider operations behind the channel routes
+// (channelops.Service). Errors are parley errors (ENOTFOUND for an inbox
+// the actor cannot see, EFORBIDDEN for admin-only operations, EINVALID for
+// an inbox whose provider cannot do it).
 type ChannelOps interface {
 	// Health returns an inbox's channel health; zero values when nothing
 	// has happened on it yet.
-	Health(ctx context.Context, a parley.Actor, inboxID string) (*sqlstore.ChannelHealth, error)
+	Health(ctx context.Context, a parley.Actor, inboxID string) (*parley.ChannelHealth, error)
 	// Test makes a cheap authenticated call to the inbox's provider
 	// (admins).
-	Test(ctx context.Context, a parley.Actor, inboxID string) (*ChannelTest, error)
-	// Templates returns a WhatsApp inbox's message templates from the
-	// cache, fetching them first when none are cached or refresh is set.
-	Templates(ctx context.Context, a parley.Actor, inboxID string, refresh bool) (*TemplateList, error)
+	Test(ctx context.Context, a parley.Actor, inboxID string) (*channel.Probe, error)
+	// Templates returns an inbox's message templates from the cache,
+	// fetching them first when none are cached or refresh is set, and
+	// when they were fetched.
+	Templates(ctx context.Context, a parley.Actor, inboxID string, refresh bool) ([]parley.ChannelTemplate, time.Time, error)
 }
 
 // ChannelTest is the outcome of a provider test call.
-type ChannelTest struct {
-	OK bool `json:"ok"`
-	// Status is the provider's HTTP status (0 when it was not reached).
-	Status int `json:"status"`
-	// Error says what went wrong, in words (no secret).
-	Error     string    `json:"error,omitempty"`
-	LatencyMS int64     `json:"latency_ms"`
-	CheckedAt time.Time `json:"checked_at"`
-}
+type ChannelTest = channel.Probe
 
 // TemplateList is an inbox's message templates and when they were fetched.
 type TemplateList struct {
-	Items     []sqlstore.ChannelTemplate `json:"items"`
-	FetchedAt time.Time                  `json:"fetched_at"`
+	Items     []parley.ChannelTemplate `json:"items"`
+	FetchedAt time.Time                `json:"fetched_at"`
+}
+
+func templateList(items []parley.ChannelTemplate, at time.Time, err error) (*TemplateList, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &TemplateList{Items: items, FetchedAt: at}, nil
 }
 
 // channelRoutes registers channel health, the provider test call,
@@ -50,7 +51,7 @@ type TemplateList struct {
 func (s *Server) channelRoutes() {
 	inboxRoute(s, op(http.MethodGet, "/workspaces/{workspace_id}/inboxes/{inbox_id}/health", "getInboxHealth",
 		"Channel health: last inbound, last successful send, last error, failure run, refused webhooks", 200),
-		func(ctx context.Context, c ChannelOps, a parley.Actor, inboxID string) (*sqlstore.ChannelHealth, error) {
+		func(ctx context.Context, c ChannelOps, a parley.Actor, inboxID string) (*parley.ChannelHealth, error) {
 			return c.Health(ctx, a, inboxID)
 		})
 	inboxRoute(s, op(http.MethodPost, "/workspaces/{workspace_id}/inboxes/{inbox_id}/test", "testInbox",
@@ -61,12 +62,12 @@ func (s *Server) channelRoutes() {
 	inboxRoute(s, op(http.MethodGet, "/workspaces/{workspace_id}/inboxes/{inbox_id}/templates", "listInboxTemplates",
 		"WhatsApp message templates with their variables (cached; fetched on first use)", 200),
 		func(ctx context.Context, c ChannelOps, a parley.Actor, inboxID string) (*TemplateList, error) {
-			return c.Templates(ctx, a, inboxID, false)
+			return templateList(c.Templates(ctx, a, inboxID, false))
 		})
 	inboxRoute(s, op(http.MethodPost, "/workspaces/{workspace_id}/inboxes/{inbox_id}/templates/refresh", "refreshInboxTemplates",
 		"Fetch the WhatsApp message templates again from the provider", 200),
 		func(ctx context.Context, c ChannelOps, a parley.Actor, inboxID string) (*TemplateList, error) {
-			return c.Templates(ctx, a, inboxID, true)
+			return templateList(c.Templates(ctx, a, inboxID, true))
 		})
 	type channelRoutesTemplateInput struct {
 		ConversationPath
@@ -86,8 +87,9 @@ func (s *Server) channelRoutes() {
 			if s.Channels != nil {
 				// Make sure the templates are cached; the use case checks
 				// the request against them.
-				if conv, err := s.Conversations.Get(ctx, a, in.ConversationID); err == nil && conv.Inbox.Channel == parley.ChannelWhatsApp {
-					if _, err := s.Channels.Templates(ctx, a, conv.InboxID, false); err != nil {
+				// (an inbox without templates leaves the refusal to it).
+				if conv, err := s.Conversations.Get(ctx, a, in.ConversationID); err == nil {
+					if _, _, err := s.Channels.Templates(ctx, a, conv.InboxID, false); err != nil && !errors.Is(err, channel.ErrNoTemplates) {
 						return nil, s.problem(ctx, err)
 					}
 				}

@@ -40,6 +40,8 @@ func areaOf(path string) string {
 	switch {
 	case seg[0] == "inbound":
 		return "Inbound"
+	case seg[0] == "channels":
+		return "Inboxes"
 	case seg[0] == "invites" || seg[0] == "password-reset":
 		return "Members and teams"
 	case seg[0] != "workspaces":

@@ -2,12 +2,12 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/problem"
 )
 
 // statusOf maps error codes to HTTP statuses, in one place.
@@ -59,11 +59,7 @@ func location(field string) string {
 
 // writeProblem writes an RFC 9457 problem outside huma's handlers.
 func writeProblem(w http.ResponseWriter, status int, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{
-		"title": http.StatusText(status), "status": status, "detail": detail,
-	})
+	problem.Write(w, status, detail)
 }
 
 // WriteError writes err as a problem body with its status.
@@ -74,10 +70,5 @@ func WriteError(w http.ResponseWriter, err error) {
 // writeFieldProblem writes a problem whose error names the location at
 // fault, as huma's do.
 func writeFieldProblem(w http.ResponseWriter, status int, location, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{
-		"title": http.StatusText(status), "status": status, "detail": detail,
-		"errors": []map[string]string{{"location": location, "message": detail}},
-	})
+	problem.Write(w, status, detail, problem.Detail{Location: location, Message: detail})
 }

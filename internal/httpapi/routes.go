@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	s.inboundRoutes()
 	s.retryRoutes()
 	s.channelRoutes()
+	s.channelSpecRoutes()
 	s.uploadRoutes()
 	s.lifecycleRoutes()
 }

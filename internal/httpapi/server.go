@@ -21,8 +21,10 @@ import (
 	"github.com/parleyhq/parley/internal/httpapi/apidocs"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/invite"
+	"github.com/parleyhq/parley/internal/medialink"
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
+	"github.com/parleyhq/parley/internal/webhook"
 	"github.com/parleyhq/parley/internal/workspace"
 )
 
@@ -56,8 +58,12 @@ type Deps struct {
 	// Realtime serves the WebSocket for an authenticated actor; nil
 	// answers 503.
 	Realtime func(w http.ResponseWriter, r *http.Request, a parley.Actor)
-	// Extra registers more routes (channel webhooks) on the mux.
-	Extra func(mux *http.ServeMux)
+	// Webhooks serves the providers' webhooks (the routes their specs
+	// declare); nil serves none.
+	Webhooks *webhook.Handler
+	// MediaLinks serves the signed links providers fetch sent files from
+	// (medialink.Route); nil serves none.
+	MediaLinks http.Handler
 	// App serves the web app at /; nil serves nothing there.
 	App http.Handler
 	// Blobs holds message attachments.
@@ -111,8 +117,13 @@ func New(d Deps) *Server {
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "No such API endpoint.")
 	})
-	if d.Extra != nil {
-		d.Extra(s.mux)
+	if d.Webhooks != nil {
+		for _, r := range d.Webhooks.Routes() {
+			s.mux.HandleFunc(r.Pattern, r.Handler)
+		}
+	}
+	if d.MediaLinks != nil {
+		s.mux.Handle(medialink.Route, d.MediaLinks)
 	}
 	if d.App != nil {
 		s.mux.Handle("/", d.App)

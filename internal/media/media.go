@@ -65,53 +65,29 @@ var kindOf = map[string]Kind{
 	"audio/mp4":  KindAudio,
 }
 
-// Policy is what one channel accepts.
-type Policy struct {
-	// Name is the channel as people know it, for error messages.
-	Name string
-	// Types lists the accepted content types; each has the limit of its kind.
-	Types []string
-	// MaxAttachments is how many files one message may carry.
-	MaxAttachments int
-	// MaxTotal, when set, caps the sum of a message's files (Twilio MMS).
-	MaxTotal int64
-	// NeedsURL: the provider fetches files itself from a public URL and
-	// cannot take an upload (Twilio).
-	NeedsURL bool
-}
+// Policy is what one channel accepts; each provider declares its own in
+// its channel.Spec.
+type Policy = channel.MediaPolicy
 
+// Content types by family, for providers' policies.
 var (
-	images    = []string{"image/jpeg", "image/png", "image/gif"}
-	documents = []string{"application/pdf", "application/msword", "application/vnd.ms-excel",
+	Images    = []string{"image/jpeg", "image/png", "image/gif"}
+	Documents = []string{"application/pdf", "application/msword", "application/vnd.ms-excel",
 		"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-	audio = []string{"audio/ogg", "audio/mpeg", "audio/amr", "audio/aac", "audio/mp4"}
+	Audio = []string{"audio/ogg", "audio/mpeg", "audio/amr", "audio/aac", "audio/mp4"}
 )
 
-// policies: MP4 is WhatsApp's only. Audio is accepted where the channel
-// carries voice notes (WhatsApp audio, Telegram voice, Messenger audio),
-// and WebP where stickers arrive as WebP, so that those inbound messages
-// are not dropped.
-var policies = map[string]Policy{
-	parley.ChannelWhatsApp: {Name: "WhatsApp", MaxAttachments: 1,
-		Types: slices.Concat(images, []string{"image/webp"}, documents, []string{"video/mp4"}, audio)},
-	parley.ChannelMessenger: {Name: "Messenger", MaxAttachments: 1,
-		Types: slices.Concat(images, documents, audio)},
-	parley.ChannelTelegram: {Name: "Telegram", MaxAttachments: 1,
-		Types: slices.Concat(images, []string{"image/webp"}, documents, audio)},
-	parley.ChannelTwilioSMS: {Name: "SMS", MaxAttachments: 10, MaxTotal: 5 * MB, NeedsURL: true,
-		Types: slices.Concat(images, documents)},
-}
+// DefaultPolicy serves channels that declare none (the API channel).
+var DefaultPolicy = Policy{Name: "this channel", MaxAttachments: 10, Types: slices.Concat(Images, Documents)}
 
-// defaultPolicy serves channels without their own (email, webchat, API).
-var defaultPolicy = Policy{Name: "this channel", MaxAttachments: 10, Types: slices.Concat(images, documents)}
-
-// PolicyFor returns the policy of an inbox channel kind (parley.Channel*).
+// PolicyFor returns the policy of an inbox channel kind (parley.Channel*):
+// the one its channel.Spec declares, else DefaultPolicy.
 func PolicyFor(channelKind string) Policy {
-	if p, ok := policies[channelKind]; ok {
-		return p
+	if s, ok := channel.Lookup(channelKind); ok && s.Media != nil {
+		return *s.Media
 	}
-	return defaultPolicy
+	return DefaultPolicy
 }
 
 // Limit returns the size limit of kind.
@@ -129,8 +105,10 @@ func Limit(k Kind) int64 {
 	return 0
 }
 
-// maxBytes is the largest file the policy can accept.
-func (p Policy) maxBytes() int64 {
+// MaxBytes is the largest file the policy can accept.
+func MaxBytes(p Policy) int64 { return maxBytes(p) }
+
+func maxBytes(p Policy) int64 {
 	var m int64
 	for _, t := range p.Types {
 		m = max(m, Limit(kindOf[t]))
@@ -210,7 +188,7 @@ func Check(p Policy, data []byte, declared, fileName string) (*File, error) {
 	kind, known := kindOf[ct]
 	if !known || !slices.Contains(p.Types, ct) {
 		return nil, parley.Errorf(parley.EINVALID, "%s does not accept files of this type (%s); it accepts %s.",
-			p.Name, describe(ct), p.accepted())
+			p.Name, describe(ct), accepted(p))
 	}
 	if dk, ok := kindOf[baseType(declared)]; ok && dk != kind {
 		return nil, parley.Errorf(parley.EINVALID, "The file %s is declared as %s but its content is %s.",
@@ -223,7 +201,7 @@ func Check(p Policy, data []byte, declared, fileName string) (*File, error) {
 	return &File{Data: data, ContentType: ct, Kind: kind, FileName: fileName}, nil
 }
 
-func (p Policy) accepted() string {
+func accepted(p Policy) string {
 	seen := map[Kind]bool{}
 	var parts []string
 	for _, t := range p.Types {
@@ -282,7 +260,7 @@ func Download(client *http.Client, req *http.Request, p Policy) (*File, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("media: fetch from %s: status %d", host, resp.StatusCode)
 	}
-	limit := p.maxBytes()
+	limit := maxBytes(p)
 	if resp.ContentLength > limit {
 		return nil, parley.Errorf(parley.ETOOLARGE, "The file is %s; %s accepts files up to %s.", size(resp.ContentLength), p.Name, size(limit))
 	}
@@ -350,7 +328,7 @@ func CheckOutbound(channelKind string, atts []channel.Attachment) error {
 			}
 			ct := baseType(a.ContentType)
 			if ct != "" && !slices.Contains(p.Types, ct) {
-				return parley.Errorf(parley.EINVALID, "%s does not accept files of this type (%s); it accepts %s.", p.Name, ct, p.accepted())
+				return parley.Errorf(parley.EINVALID, "%s does not accept files of this type (%s); it accepts %s.", p.Name, ct, accepted(p))
 			}
 		}
 		if p.NeedsURL && a.URL == "" {
@@ -367,7 +345,7 @@ func CheckOutbound(channelKind string, atts []channel.Attachment) error {
 // Whether the conversation's channel takes it is checked when it is sent
 // (CheckOutbound).
 var UploadPolicy = Policy{Name: "Parley", MaxAttachments: 10,
-	Types: slices.Concat(images, []string{"image/webp"}, documents, []string{"video/mp4"}, audio)}
+	Types: slices.Concat(Images, []string{"image/webp"}, Documents, []string{"video/mp4"}, Audio)}
 
 // CheckFiles checks files already stored (typed by content when they were
 // uploaded) against a channel's limits: count, type, size and total. It is
@@ -384,7 +362,7 @@ func CheckFiles(channelKind string, files []parley.Attachment) error {
 	for _, f := range files {
 		ct := baseType(f.ContentType)
 		if !slices.Contains(p.Types, ct) {
-			return parley.Errorf(parley.EINVALID, "%s does not accept files of this type (%s); it accepts %s.", p.Name, ct, p.accepted())
+			return parley.Errorf(parley.EINVALID, "%s does not accept files of this type (%s); it accepts %s.", p.Name, ct, accepted(p))
 		}
 		if limit := Limit(kindOf[ct]); f.Size > limit {
 			return parley.Errorf(parley.ETOOLARGE, "The file %s is %s; %s accepts up to %s for this type.", quoteName(f.FileName), size(f.Size), p.Name, size(limit))

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"slices"
 	"testing"
 
 	"github.com/parleyhq/parley"
@@ -201,4 +203,20 @@ func TestFetch(t *testing.T) {
 	if _, err := Fetch(ctx, open.Client(0), "ftp://example.com/a.jpg", wa); parley.ErrorCode(err) != parley.EINVALID {
 		t.Errorf("Fetch(ftp) = %v, want %s", err, parley.EINVALID)
 	}
+}
+
+// TestMain registers the providers' media policies as their specs declare
+// them (the provider packages import this one, so its tests cannot import
+// them).
+func TestMain(m *testing.M) {
+	for kind, p := range map[string]Policy{
+		parley.ChannelWhatsApp: {Name: "WhatsApp", MaxAttachments: 1,
+			Types: slices.Concat(Images, []string{"image/webp"}, Documents, []string{"video/mp4"}, Audio)},
+		parley.ChannelMessenger: {Name: "Messenger", MaxAttachments: 1, Types: slices.Concat(Images, Documents, Audio)},
+		parley.ChannelTelegram:  {Name: "Telegram", MaxAttachments: 1, Types: slices.Concat(Images, []string{"image/webp"}, Documents, Audio)},
+		parley.ChannelTwilioSMS: {Name: "SMS", MaxAttachments: 10, MaxTotal: 5 * MB, NeedsURL: true, Types: slices.Concat(Images, Documents)},
+	} {
+		channel.Register(channel.Spec{Kind: kind, Media: &p})
+	}
+	os.Exit(m.Run())
 }

@@ -227,3 +227,22 @@ func ValidateURL(raw string) (*url.URL, error) {
 	}
 	return u, nil
 }
+
+// CheckURL refuses a user-supplied URL early, when it is stored: one that
+// is not http(s) (ValidateURL), or that names a private or loopback
+// address literally; the dial-time check covers names that resolve to one.
+// Its errors are parley errors whose message is the sentence shown.
+func (g *Guard) CheckURL(raw string) error {
+	u, err := ValidateURL(raw)
+	if err != nil {
+		return err
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		host = "127.0.0.1"
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && !g.Allowed(ip) {
+		return parley.Errorf(parley.EINVALID, "It points at a private or loopback address (allow it with PARLEY_ALLOW_PRIVATE_ADDRESSES).")
+	}
+	return nil
+}

@@ -177,3 +177,26 @@ func TestClient_redirectToBadScheme(t *testing.T) {
 		t.Fatalf("Get(redirect to file://) = nil error, want one")
 	}
 }
+
+func TestGuard_CheckURL(t *testing.T) {
+	g, err := New([]string{"10.1.0.0/16"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		url  string
+		want string // error code, "" for none
+	}{
+		{"https://example.com/hook", ""},
+		{"http://10.1.2.3/hook", ""},
+		{"http://127.0.0.1:8080/hook", parley.EINVALID},
+		{"http://localhost/hook", parley.EINVALID},
+		{"http://192.168.1.1/hook", parley.EINVALID},
+		{"ftp://example.com/x", parley.EINVALID},
+	}
+	for _, tt := range tests {
+		if got := parley.ErrorCode(g.CheckURL(tt.url)); (tt.want == "" && g.CheckURL(tt.url) != nil) || (tt.want != "" && got != tt.want) {
+			t.Errorf("CheckURL(%s) = %v, want code %q", tt.url, g.CheckURL(tt.url), tt.want)
+		}
+	}
+}

@@ -1,5 +1,5 @@
 // Package scheduler runs durable jobs: the timers of every timed feature
-// (snooze wake-ups now; auto-resolve, SLA, digests later) and follow-up
+// (conversation's snooze wake-ups now; auto-resolve, SLA, digests later) and follow-up
 // work queued in the transaction that caused it (outgoing webhooks, AI,
 // automation), all in one table (sqlstore.Job).
 //
@@ -57,6 +57,9 @@ type Config struct {
 	Store  *sqlstore.Store
 	Clock  parley.Clock
 	Logger *slog.Logger
+	// Handlers are the job kinds this scheduler runs, by kind (the
+	// packages that own the kinds provide them: conversation.SnoozeTimer).
+	Handlers map[string]Handler
 	// Lease is how long a claim holds a job (default 2m).
 	Lease time.Duration
 	// Concurrency is how many jobs run at once (default 4).
@@ -81,7 +84,7 @@ type Scheduler struct {
 	wake     chan struct{}
 }
 
-// New returns a Scheduler with the built-in kinds (KindSnooze) registered.
+// New returns a Scheduler with cfg.Handlers registered.
 func New(cfg Config) (*Scheduler, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("scheduler: a store is required")
@@ -108,8 +111,10 @@ func New(cfg Config) (*Scheduler, error) {
 		cfg.Rand = rand.Float64
 	}
 	s := &Scheduler{cfg: cfg, log: cfg.Logger, handlers: map[string]Handler{}, wake: make(chan struct{}, 1)}
-	if err := s.Register(KindSnooze, Handler{Commit: wakeSnoozed, MaxAttempts: 20}); err != nil {
-		return nil, err
+	for kind, h := range cfg.Handlers {
+		if err := s.Register(kind, h); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }

@@ -33,7 +33,8 @@ func eachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.Store, clock *clo
 
 func newScheduler(t *testing.T, s *sqlstore.Store, clock parley.Clock) *scheduler.Scheduler {
 	t.Helper()
-	sch, err := scheduler.New(scheduler.Config{Store: s, Clock: clock, Lease: time.Minute, Rand: func() float64 { return 0.5 }})
+	sch, err := scheduler.New(scheduler.Config{Store: s, Clock: clock, Lease: time.Minute, Rand: func() float64 { return 0.5 },
+		Handlers: map[string]scheduler.Handler{conversation.KindSnooze: conversation.SnoozeTimer()}})
 	if err != nil {
 		t.Fatalf("scheduler.New() = %v", err)
 	}
@@ -75,7 +76,7 @@ func snooze(t *testing.T, s *sqlstore.Store, f *storetest.Fixture, convID string
 		if !scheduleJob {
 			return nil
 		}
-		return scheduler.ScheduleSnooze(ctx, tx, c)
+		return conversation.ScheduleSnooze(ctx, tx, c)
 	})
 }
 
@@ -124,7 +125,7 @@ func TestScheduler_SnoozeWakesTheConversation(t *testing.T) {
 			evs[1].Type != parley.EventConversationUpdated || evs[1].ConversationID != conv {
 			t.Errorf("events after the wake-up = %+v, want the woke line's message.created and one conversation.updated", evs)
 		}
-		if _, err := s.FindJob(context.Background(), scheduler.KindSnooze, conv); !parley.IsNotFound(err) {
+		if _, err := s.FindJob(context.Background(), conversation.KindSnooze, conv); !parley.IsNotFound(err) {
 			t.Errorf("FindJob(after firing) = %v, want ENOTFOUND", err)
 		}
 	})
@@ -174,9 +175,9 @@ func TestScheduler_SnoozeFollowsTheConversation(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				return scheduler.ScheduleSnooze(ctx, tx, c)
+				return conversation.ScheduleSnooze(ctx, tx, c)
 			})
-			if _, err := s.FindJob(context.Background(), scheduler.KindSnooze, conv); !parley.IsNotFound(err) {
+			if _, err := s.FindJob(context.Background(), conversation.KindSnooze, conv); !parley.IsNotFound(err) {
 				t.Errorf("FindJob() = %v, want ENOTFOUND", err)
 			}
 		})
@@ -370,7 +371,7 @@ func TestScheduler_Register(t *testing.T) {
 		h    scheduler.Handler
 	}{
 		{"a handler without Run or Commit", "a", scheduler.Handler{}},
-		{"a kind registered twice", scheduler.KindSnooze, scheduler.Handler{Commit: func(context.Context, *sqlstore.Tx, *sqlstore.Job) error { return nil }}},
+		{"a kind registered twice", conversation.KindSnooze, scheduler.Handler{Commit: func(context.Context, *sqlstore.Tx, *sqlstore.Job) error { return nil }}},
 		{"a Run timeout not under the lease", "b", scheduler.Handler{Run: func(context.Context, *sqlstore.Job) error { return nil }, Timeout: time.Hour}},
 	}
 	for _, tt := range tests {

@@ -180,7 +180,9 @@ func (tx *Tx) AddMember(ctx context.Context, workspaceID, userID string, role pa
 	return nil
 }
 
-// UpdateMember changes a member's role, availability and capacity.
+// UpdateMember changes a member's role, availability and capacity, and
+// nothing else: m.TeamIDs is ignored (team membership is written by
+// CreateTeam and SetTeamMembers).
 func (tx *Tx) UpdateMember(ctx context.Context, m *parley.Member) error {
 	res, err := tx.db.ExecContext(ctx,
 		`UPDATE members SET role = $1, availability = $2, capacity = $3 WHERE workspace_id = $4 AND user_id = $5`,

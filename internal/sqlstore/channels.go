@@ -11,26 +11,8 @@ import (
 	"github.com/parleyhq/parley"
 )
 
-// ChannelHealth is what Parley knows of an inbox's provider: the last
-// inbound message, the last successful send, the last error, the current
-// run of failed sends and the webhooks refused before anything was stored.
-type ChannelHealth struct {
-	InboxID       string     `json:"inbox_id"`
-	LastInboundAt *time.Time `json:"last_inbound_at"`
-	LastSentAt    *time.Time `json:"last_sent_at"`
-	LastError     string     `json:"last_error"`
-	LastErrorAt   *time.Time `json:"last_error_at"`
-	// FailingSince is when the current run of failed sends began; nil
-	// once a send succeeds.
-	FailingSince        *time.Time `json:"failing_since"`
-	ConsecutiveFailures int        `json:"consecutive_failures"`
-	// AlertedAt is when the admins were told of the current run.
-	AlertedAt         *time.Time `json:"alerted_at"`
-	RejectedSignature int64      `json:"rejected_signature"`
-	RejectedMalformed int64      `json:"rejected_malformed"`
-	LastRejectedAt    *time.Time `json:"last_rejected_at"`
-	LastRejection     string     `json:"last_rejection"`
-}
+// ChannelHealth moved to the domain package: it crosses the API.
+type ChannelHealth = parley.ChannelHealth
 
 // Rejection kinds counted in channel health.
 const (
@@ -136,99 +118,35 @@ func (tx *Tx) MarkChannelAlerted(ctx context.Context, inboxID string) error {
 	return nil
 }
 
-// ApplyProviderStatus records a provider's delivery report on the message
-// the inbox sent under providerMessageID: the history grows (a repeated
-// report changes nothing), the status only moves forward, sent_at is set
-// by the first "sent", and message.updated is appended. It returns the
-// message and whether anything was written; ENOTFOUND when the inbox sent
-// no such message.
-func (tx *Tx) ApplyProviderStatus(ctx context.Context, inboxID, providerMessageID string, st parley.DeliveryStatus, errText string, at time.Time) (*parley.Message, bool, error) {
-	if providerMessageID == "" {
-		return nil, false, parley.Errorf(parley.ENOTFOUND, "Message not found.")
-	}
-	m, err := tx.FindMessageByProviderID(ctx, inboxID, providerMessageID)
-	if err != nil {
-		return nil, false, err
-	}
-	if m.Direction != parley.DirectionOut {
-		return m, false, nil
-	}
-	changed, err := tx.applyStatus(ctx, m, st, errText, at)
-	return m, changed, err
-}
-
-// applyStatus applies one report to m and writes it with its event.
-func (tx *Tx) applyStatus(ctx context.Context, m *parley.Message, st parley.DeliveryStatus, errText string, at time.Time) (bool, error) {
-	for _, h := range m.StatusHistory {
-		if h.Status == st && h.Error == errText {
-			return false, nil
-		}
-	}
-	ApplyDeliveryStatus(m, st, errText, at)
-	if m.SentAt == nil && (st == parley.DeliverySent || st == parley.DeliveryDelivered || st == parley.DeliveryRead) {
-		t := at
-		m.SentAt = &t
-	}
-	if err := tx.UpdateMessageDelivery(ctx, m); err != nil {
-		return false, err
-	}
-	aud, err := tx.ConversationAudience(ctx, m.WorkspaceID, m.ConversationID)
-	if err != nil && !parley.IsNotFound(err) {
-		return false, err
-	}
-	if err := tx.AppendEvent(parley.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m, &aud, nil); err != nil {
-		return false, err
-	}
-	return true, nil
-}
-
-// maxWatermarkMessages bounds how many messages one watermark report
-// touches: the newest ones, which are those still moving.
-const maxWatermarkMessages = 50
-
-// ApplyWatermark records a watermark report (Messenger delivery or read):
-// every outbound message the inbox sent to recipient (the contact's source
-// id on the inbox) before watermark, and not yet at st, moves to st. It
-// returns the messages changed.
-func (tx *Tx) ApplyWatermark(ctx context.Context, inboxID, recipient string, st parley.DeliveryStatus, watermark, at time.Time) ([]*parley.Message, error) {
-	rows, err := tx.db.QueryContext(ctx,
+// WatermarkCandidates returns the outbound messages a watermark report
+// (Messenger delivery or read) may move: those the inbox sent to recipient
+// (the contact's source id on the inbox) at or before watermark and still
+// short of read, newest first, at most limit.
+func (q *queries) WatermarkCandidates(ctx context.Context, inboxID, recipient string, watermark time.Time, limit int) ([]*parley.Message, error) {
+	rows, err := q.db.QueryContext(ctx,
 		`SELECT `+messageColumns+` FROM messages
 		 WHERE conversation_id IN (SELECT c.id FROM conversations c JOIN contact_identities ci ON ci.contact_id = c.contact_id
 		                           WHERE ci.inbox_id = $1 AND ci.source_id = $2)
 		   AND inbox_id = $1 AND direction = 'out' AND private = FALSE
 		   AND status IN ('queued', 'sending', 'sent', 'delivered') AND COALESCE(sent_at, created_at) <= $3
 		 ORDER BY created_at DESC, id DESC LIMIT $4`,
-		inboxID, recipient, micros(watermark), maxWatermarkMessages)
+		inboxID, recipient, micros(watermark), limit)
 	if err != nil {
-		return nil, fmt.Errorf("apply watermark: %w", err)
+		return nil, fmt.Errorf("watermark candidates: %w", err)
 	}
+	defer rows.Close()
 	var msgs []*parley.Message
 	for rows.Next() {
 		m, err := scanMessage(rows)
 		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("apply watermark: %w", err)
+			return nil, fmt.Errorf("watermark candidates: %w", err)
 		}
 		msgs = append(msgs, m)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("apply watermark: %w", err)
+		return nil, fmt.Errorf("watermark candidates: %w", err)
 	}
-	var changed []*parley.Message
-	for _, m := range msgs {
-		if !m.Status.Advances(st) {
-			continue
-		}
-		ok, err := tx.applyStatus(ctx, m, st, "", at)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			changed = append(changed, m)
-		}
-	}
-	return changed, nil
+	return msgs, nil
 }
 
 // LastInboundAt returns the time of the contact's last message on the
@@ -302,37 +220,33 @@ func (tx *Tx) LinkResend(ctx context.Context, workspaceID, failedID, resendID st
 // FindResend returns the id of the message that resent failedID, or
 // ENOTFOUND.
 func (q *queries) FindResend(ctx context.Context, failedID string) (string, error) {
-	var id string
-	err := q.db.QueryRowContext(ctx, `SELECT resend_id FROM message_resends WHERE failed_id = $1`, failedID).Scan(&id)
+	var resendID string
+	err := q.db.QueryRowContext(ctx, `SELECT resend_id FROM message_resends WHERE failed_id = $1`, failedID).Scan(&resendID)
 	if errors.Is(err, sql.ErrNoRows) || isInvalidText(err) {
 		return "", parley.Errorf(parley.ENOTFOUND, "Resend not found.")
 	}
 	if err != nil {
 		return "", fmt.Errorf("find resend: %w", err)
 	}
-	return id, nil
+	return resendID, nil
 }
 
 // FindResendOf returns the id of the failed message that resendID
 // resends, or ENOTFOUND.
 func (q *queries) FindResendOf(ctx context.Context, resendID string) (string, error) {
-	var id string
-	err := q.db.QueryRowContext(ctx, `SELECT failed_id FROM message_resends WHERE resend_id = $1`, resendID).Scan(&id)
+	var failedID string
+	err := q.db.QueryRowContext(ctx, `SELECT failed_id FROM message_resends WHERE resend_id = $1`, resendID).Scan(&failedID)
 	if errors.Is(err, sql.ErrNoRows) || isInvalidText(err) {
 		return "", parley.Errorf(parley.ENOTFOUND, "Resend not found.")
 	}
 	if err != nil {
 		return "", fmt.Errorf("find resend: %w", err)
 	}
-	return id, nil
+	return failedID, nil
 }
 
-// MessageTemplate is the WhatsApp template an outbound message is sent as.
-type MessageTemplate struct {
-	Name       string   `json:"name"`
-	Language   string   `json:"language"`
-	Parameters []string `json:"parameters"`
-}
+// MessageTemplate moved to the domain package: it crosses the API.
+type MessageTemplate = parley.MessageTemplate
 
 // SaveMessageTemplate records the template message m is sent as.
 func (tx *Tx) SaveMessageTemplate(ctx context.Context, m *parley.Message, t MessageTemplate) error {
@@ -363,16 +277,8 @@ func (q *queries) FindMessageTemplate(ctx context.Context, messageID string) (*M
 	return &t, nil
 }
 
-// ChannelTemplate is a provider message template as Parley caches and
-// offers it: Variables is how many {{n}} parameters its body takes.
-type ChannelTemplate struct {
-	Name      string `json:"name"`
-	Language  string `json:"language"`
-	Status    string `json:"status"`
-	Category  string `json:"category"`
-	Body      string `json:"body"`
-	Variables int    `json:"variables"`
-}
+// ChannelTemplate moved to the domain package: it crosses the API.
+type ChannelTemplate = parley.ChannelTemplate
 
 // ListChannelTemplates returns the templates cached for an inbox and when
 // they were fetched, or ENOTFOUND when they never were.

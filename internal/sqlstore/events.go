@@ -124,9 +124,9 @@ func (q *queries) ConversationAudiences(ctx context.Context, workspaceID string,
 			return nil, fmt.Errorf("conversation audiences: %w", err)
 		}
 		for rows.Next() {
-			var id, assignees string
+			var convID, assignees string
 			var team, visible sql.NullString
-			if err := rows.Scan(&id, &team, &assignees, &visible); err != nil {
+			if err := rows.Scan(&convID, &team, &assignees, &visible); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("conversation audiences: %w", err)
 			}
@@ -136,7 +136,7 @@ func (q *queries) ConversationAudiences(ctx context.Context, workspaceID string,
 				c.VisibleTo = []string{}
 				_ = json.Unmarshal([]byte(visible.String), &c.VisibleTo)
 			}
-			out[id] = c.Audience()
+			out[convID] = c.Audience()
 		}
 		err = rows.Err()
 		rows.Close()

@@ -72,22 +72,6 @@ func (tx *Tx) UpdateMessageDelivery(ctx context.Context, m *parley.Message) erro
 	return mustAffect(res, "Message")
 }
 
-// ApplyDeliveryStatus records a delivery report on a message: the history
-// always grows, the status only moves forward. It reports whether the
-// status changed.
-func ApplyDeliveryStatus(m *parley.Message, st parley.DeliveryStatus, errText string, at time.Time) bool {
-	m.StatusHistory = append(m.StatusHistory, parley.StatusChange{Status: st, At: at, Error: errText})
-	slices.SortStableFunc(m.StatusHistory, func(a, b parley.StatusChange) int { return a.At.Compare(b.At) })
-	if !m.Status.Advances(st) {
-		return false
-	}
-	m.Status = st
-	if st.Failed() {
-		m.Error = errText
-	}
-	return true
-}
-
 const messageColumns = `id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name, private,
 	content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown, attachments,
 	ai_reasoning, sent_at, created_at, system`

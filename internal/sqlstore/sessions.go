@@ -16,17 +16,8 @@ const (
 	SessionAPI   = "api"
 )
 
-// Session is a signed-in browser or an API token. Only the token's hash is
-// stored.
-type Session struct {
-	ID         string     `json:"id"`
-	UserID     string     `json:"-"`
-	Kind       string     `json:"-"`
-	Name       string     `json:"name"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at"`
-	ExpiresAt  *time.Time `json:"expires_at"`
-}
+// Session moved to the domain package: it crosses the API.
+type Session = parley.Session
 
 // CreateSession stores a session or API token by its hash.
 func (tx *Tx) CreateSession(ctx context.Context, userID, kind, name, tokenHash string, expires *time.Time) (*Session, error) {

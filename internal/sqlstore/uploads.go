@@ -9,13 +9,8 @@ import (
 	"github.com/parleyhq/parley"
 )
 
-// Upload is a file an agent uploaded, not yet or already attached.
-type Upload struct {
-	parley.Attachment
-	WorkspaceID string `json:"-"`
-	UserID      string `json:"-"`
-	MessageID   string `json:"-"`
-}
+// Upload moved to the domain package: it crosses the API.
+type Upload = parley.Upload
 
 // CreateUpload records an uploaded file (its bytes are in the blob store
 // under its id).

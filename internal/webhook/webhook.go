@@ -10,7 +10,6 @@ package webhook
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -23,10 +22,12 @@ import (
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/channel"
-	"github.com/parleyhq/parley/internal/channel/whatsapp"
+	"github.com/parleyhq/parley/internal/channel/meta"
+	"github.com/parleyhq/parley/internal/delivery"
 	"github.com/parleyhq/parley/internal/id"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/media"
+	"github.com/parleyhq/parley/internal/problem"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -82,26 +83,38 @@ func New(o Options) *Handler {
 	return &Handler{o: o, log: o.Logger, lastNoted: map[string]time.Time{}}
 }
 
-// Register adds the webhook routes to mux (httpapi.Deps.Extra).
-func (h *Handler) Register(mux *http.ServeMux) {
-	mux.HandleFunc("POST /webhooks/twilio/{inbox_id}", h.perInbox(parley.ChannelTwilioSMS))
-	mux.HandleFunc("POST /webhooks/twilio/{inbox_id}/status", h.perInbox(parley.ChannelTwilioSMS))
-	for _, kind := range []string{parley.ChannelWhatsApp, parley.ChannelMessenger} {
-		mux.HandleFunc("GET /webhooks/"+kind+"/{inbox_id}", h.perInbox(kind))
-		mux.HandleFunc("POST /webhooks/"+kind+"/{inbox_id}", h.perInbox(kind))
-		mux.HandleFunc("GET /webhooks/"+kind, h.appWide(kind))
-		mux.HandleFunc("POST /webhooks/"+kind, h.appWide(kind))
-	}
-	mux.HandleFunc("POST /webhooks/telegram/{inbox_id}", h.perInbox(parley.ChannelTelegram))
+// Route is one webhook route: a net/http pattern and its handler.
+type Route struct {
+	Pattern string
+	Handler http.HandlerFunc
 }
 
-// routeKeys are the config keys app-wide webhooks route by.
-var routeKeys = map[string]string{parley.ChannelWhatsApp: "phone_number_id", parley.ChannelMessenger: "page_id"}
+// Routes are the webhook routes every registered provider's channel.Spec
+// declares (httpapi serves them): per inbox under Webhooks.Path, with each
+// of Webhooks.Suffixes, and app-wide when Webhooks.AppWide.
+func (h *Handler) Routes() []Route {
+	var routes []Route
+	for _, spec := range channel.Specs() {
+		wh := spec.Webhooks
+		if wh.Path == "" {
+			continue
+		}
+		for _, method := range wh.Methods {
+			for _, suffix := range append([]string{""}, wh.Suffixes...) {
+				routes = append(routes, Route{method + " " + wh.Path + "{inbox_id}" + suffix, h.perInbox(spec.Kind)})
+			}
+			if wh.AppWide {
+				routes = append(routes, Route{method + " " + strings.TrimSuffix(wh.Path, "/"), h.appWide(spec)})
+			}
+		}
+	}
+	return routes
+}
 
-// withMetaDefaults returns the inbox with the app-wide app secret and
-// verify token standing in for those it lacks.
+// withMetaDefaults returns the inbox of an app-wide provider with the
+// server-wide app secret and verify token standing in for those it lacks.
 func (h *Handler) withMetaDefaults(inbox *parley.Inbox) *parley.Inbox {
-	if inbox.Channel != parley.ChannelWhatsApp && inbox.Channel != parley.ChannelMessenger {
+	if spec, ok := channel.Lookup(inbox.Channel); !ok || !spec.Webhooks.AppWide {
 		return inbox
 	}
 	c := *inbox
@@ -109,11 +122,11 @@ func (h *Handler) withMetaDefaults(inbox *parley.Inbox) *parley.Inbox {
 	for k, v := range inbox.Secrets {
 		c.Secrets[k] = v
 	}
-	if c.Secrets["app_secret"] == "" && h.o.MetaAppSecret != "" {
-		c.Secrets["app_secret"] = h.o.MetaAppSecret
+	if c.Secrets[meta.KeyAppSecret] == "" && h.o.MetaAppSecret != "" {
+		c.Secrets[meta.KeyAppSecret] = h.o.MetaAppSecret
 	}
-	if c.Secrets["verify_token"] == "" && inbox.Config["verify_token"] == "" && h.o.MetaVerifyToken != "" {
-		c.Secrets["verify_token"] = h.o.MetaVerifyToken
+	if c.Secrets[meta.KeyVerifyToken] == "" && inbox.Config[meta.KeyVerifyToken] == "" && h.o.MetaVerifyToken != "" {
+		c.Secrets[meta.KeyVerifyToken] = h.o.MetaVerifyToken
 	}
 	return &c
 }
@@ -151,11 +164,13 @@ func (h *Handler) perInbox(kind string) http.HandlerFunc {
 	}
 }
 
-func (h *Handler) appWide(kind string) http.HandlerFunc {
+func (h *Handler) appWide(spec *channel.Spec) http.HandlerFunc {
+	kind := spec.Kind
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if r.Method == http.MethodGet {
-			res, err := whatsapp.Verify(r.URL.Query(), h.o.MetaVerifyToken)
+			// The subscription check, against the server-wide verify token.
+			res, err := meta.Verify(r.URL.Query(), h.o.MetaVerifyToken)
 			if err != nil {
 				writeProblem(w, http.StatusForbidden, "The verify token does not match.")
 				return
@@ -173,7 +188,7 @@ func (h *Handler) appWide(kind string) http.HandlerFunc {
 			writeProblem(w, http.StatusRequestEntityTooLarge, "The body is too large.")
 			return
 		}
-		app := &parley.Inbox{Channel: kind, Config: map[string]string{}, Secrets: map[string]string{"app_secret": h.o.MetaAppSecret}}
+		app := &parley.Inbox{Channel: kind, Config: map[string]string{}, Secrets: map[string]string{meta.KeyAppSecret: h.o.MetaAppSecret}}
 		res, err := adapter.ParseWebhook(r, body, strings.TrimRight(h.o.PublicURL(), "/")+r.URL.RequestURI(), app)
 		if err != nil {
 			h.refuse(ctx, w, r, nil, err)
@@ -187,7 +202,7 @@ func (h *Handler) appWide(kind string) http.HandlerFunc {
 		}
 		if len(routes) == 0 && (len(res.Messages) > 0 || len(res.Statuses) > 0) {
 			h.log.WarnContext(ctx, "webhook for no known inbox", "channel", kind)
-			writeProblem(w, http.StatusNotFound, "No inbox has this "+strings.ReplaceAll(routeKeys[kind], "_", " ")+".")
+			writeProblem(w, http.StatusNotFound, "No inbox has this "+strings.ReplaceAll(spec.RouteKey, "_", " ")+".")
 			return
 		}
 		if err := h.process(ctx, res, func(key string) *parley.Inbox { return routes[key] }); err != nil {
@@ -258,7 +273,7 @@ func (h *Handler) process(ctx context.Context, res *channel.WebhookResult, inbox
 	}
 	err := h.o.Store.Write(ctx, func(tx *sqlstore.Tx) error {
 		for i, s := range statuses {
-			if err := applyStatus(ctx, tx, inboxes[i], s); err != nil {
+			if err := delivery.ApplyReport(ctx, tx, inboxes[i], s); err != nil {
 				return err
 			}
 		}
@@ -268,23 +283,6 @@ func (h *Handler) process(ctx context.Context, res *channel.WebhookResult, inbox
 		return fmt.Errorf("webhook: statuses: %w", err)
 	}
 	return nil
-}
-
-// applyStatus applies one delivery report. Reports on messages Parley does
-// not know (sent elsewhere, or already deleted) are accepted and ignored.
-func applyStatus(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, s channel.StatusUpdate) error {
-	if !s.Watermark.IsZero() {
-		if s.Recipient == "" {
-			return nil
-		}
-		_, err := tx.ApplyWatermark(ctx, inbox.ID, s.Recipient, s.Status, s.Watermark, s.At)
-		return err
-	}
-	_, _, err := tx.ApplyProviderStatus(ctx, inbox.ID, s.ProviderMessageID, s.Status, s.Error, s.At)
-	if parley.IsNotFound(err) {
-		return nil
-	}
-	return err
 }
 
 // receive stores one inbound message: media first (unless the message is
@@ -506,8 +504,4 @@ func respond(w http.ResponseWriter, res *channel.WebhookResult) {
 	w.Write([]byte(`{}`))
 }
 
-func writeProblem(w http.ResponseWriter, status int, detail string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"title": http.StatusText(status), "status": status, "detail": detail})
-}
+func writeProblem(w http.ResponseWriter, status int, detail string) { problem.Write(w, status, detail) }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -25,9 +26,9 @@ var secretConfigKeys = map[string]bool{
 	"bot_token": true, "secret_token": true, "password": true, "api_key": true,
 }
 
-// SupportedChannels lists the inbox kinds that can be created; channel
-// packages add theirs when the app registers them.
-var SupportedChannels = map[string]bool{parley.ChannelAPI: true}
+// Supported reports whether inboxes of a channel kind can be created:
+// the API channel's, and every registered provider's (channel.Register).
+func Supported(kind string) bool { return kind == parley.ChannelAPI || channel.Registered(kind) }
 
 // CreateInbox creates an inbox (admins). An API inbox gets an inbound token
 // and a callback secret.
@@ -35,7 +36,7 @@ func (s *Service) CreateInbox(ctx context.Context, a parley.Actor, in InboxInput
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
-	if !SupportedChannels[in.Channel] {
+	if !Supported(in.Channel) {
 		return nil, parley.FieldErrorf("channel", "Unknown channel %q.", clip(in.Channel))
 	}
 	if in.Name == nil {
@@ -54,7 +55,7 @@ func (s *Service) CreateInbox(ctx context.Context, a parley.Actor, in InboxInput
 		if err := s.applyInbox(ctx, tx, inbox, in); err != nil {
 			return err
 		}
-		if err := s.checkOwnership(channelSpecs[inbox.Channel], inbox, proved, ownership{}); err != nil {
+		if err := s.checkOwnership(inbox, proved, ownership{}); err != nil {
 			return err
 		}
 		if err := tx.CreateInbox(ctx, inbox); err != nil {
@@ -94,7 +95,7 @@ func (s *Service) applyInbox(ctx context.Context, tx *sqlstore.Tx, inbox *parley
 				return parley.FieldErrorf("config.callback_url", "The callback URL is not allowed. %s", parley.ErrorMessage(err))
 			}
 		}
-		if secretConfigKeys[k] {
+		if isSecret(inbox.Channel, k) {
 			inbox.Secrets[k] = v
 		} else if v == "" {
 			delete(inbox.Config, k)
@@ -174,12 +175,14 @@ func (s *Service) UpdateInbox(ctx context.Context, a parley.Actor, inboxID strin
 		if inbox, err = tx.FindInboxByID(ctx, a.WorkspaceID, inboxID); err != nil {
 			return err
 		}
-		spec := channelSpecs[inbox.Channel]
-		stored := ownershipOf(spec, inbox)
+		var stored ownership
+		if spec, ok := channel.Lookup(inbox.Channel); ok {
+			stored = ownershipOf(spec, inbox)
+		}
 		if err := s.applyInbox(ctx, tx, inbox, in); err != nil {
 			return err
 		}
-		if err := s.checkOwnership(spec, inbox, proved, stored); err != nil {
+		if err := s.checkOwnership(inbox, proved, stored); err != nil {
 			return err
 		}
 		if err := tx.UpdateInbox(ctx, inbox); err != nil {

@@ -28,9 +28,19 @@ type Service struct {
 	Channels *ChannelSetup
 }
 
-// New returns a Service.
-func New(store *sqlstore.Store, hasher *auth.Hasher) *Service {
-	return &Service{store: store, hasher: hasher}
+// Options are a Service's optional parts.
+type Options struct {
+	CheckURL func(raw string) error
+	Channels *ChannelSetup
+}
+
+// New returns a Service, with the optional parts of o when given.
+func New(store *sqlstore.Store, hasher *auth.Hasher, o ...Options) *Service {
+	s := &Service{store: store, hasher: hasher}
+	for _, o := range o {
+		s.CheckURL, s.Channels = o.CheckURL, o.Channels
+	}
+	return s
 }
 
 func requireAdmin(a parley.Actor) error {

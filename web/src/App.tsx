@@ -2,6 +2,7 @@
 // setting up) and shows the matching screen.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, onUnauthorized } from './api';
+import { setChannelSpecs } from './channels';
 import { Login, Setup } from './Auth';
 import { clearDrafts } from './Composer';
 import { Inbox } from './Inbox';
@@ -54,6 +55,7 @@ export function App() {
       const [members, teams] = await Promise.all([
         api.members(ws.id).catch(() => ({ items: [] as Member[], next_cursor: '' })),
         api.teams(ws.id).catch(() => ({ items: [] as Team[], next_cursor: '' })),
+        api.channelSpecs().then(setChannelSpecs, () => undefined),
       ]);
       setState({
         kind: 'ready',

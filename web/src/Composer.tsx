@@ -6,7 +6,7 @@
 // Files (attach button, Alt+U, drag and drop, paste) upload at once and go
 // with the reply or the note as attachment ids; the text is their caption.
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
-import { duration, needsTemplate, replyWindow, type ReplyWindow } from './channels';
+import { duration, needsTemplate, replyWindow, uploadLimits, type ReplyWindow } from './channels';
 import { fileSize, fullTime } from './format';
 import { TemplatePicker } from './Templates';
 import type { Attachment } from './types';
@@ -58,9 +58,9 @@ export function clearDrafts() {
   drafts.clear();
 }
 
-/** The most files one message carries, and the largest file (the server's limits). */
-export const MAX_FILES = 10;
-export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** The most files one message carries, and the largest file: the server's limits, once loaded. */
+const maxFiles = () => uploadLimits()?.maxFiles ?? Infinity;
+const maxFileBytes = () => uploadLimits()?.maxFileBytes ?? Infinity;
 // What the server accepts (typed by content there): images, documents, MP4 video, audio.
 const ACCEPT = [
   'image/jpeg', 'image/png', 'image/gif', 'image/webp',
@@ -253,19 +253,19 @@ export function Composer({
     if (!upload || disabled || !list) return;
     const picked = Array.from(list);
     if (picked.length === 0) return;
-    const room = Math.max(0, MAX_FILES - draftRef.current.files.length);
+    const room = Math.max(0, maxFiles() - draftRef.current.files.length);
     const taken = picked.slice(0, room);
     if (picked.length > room) {
-      setError(`A message carries at most ${MAX_FILES} files: ${picked.length - room === 1 ? '1 file was' : `${picked.length - room} files were`} not added.`);
+      setError(`A message carries at most ${maxFiles()} files: ${picked.length - room === 1 ? '1 file was' : `${picked.length - room} files were`} not added.`);
     } else {
       setError('');
     }
     const cid = conversationId;
     const items: DraftFile[] = taken.map((f) => {
       const item: DraftFile = { key: `f${++fileSeq}`, name: f.name || 'file', size: f.size, type: f.type, state: 'uploading' };
-      if (f.size > MAX_FILE_BYTES) {
+      if (f.size > maxFileBytes()) {
         item.state = 'failed';
-        item.error = `Larger than ${fileSize(MAX_FILE_BYTES)}.`;
+        item.error = `Larger than ${fileSize(maxFileBytes())}.`;
       }
       return item;
     });
@@ -293,7 +293,7 @@ export function Composer({
           const text = (err as Error)?.message || '';
           // Over the cap the server stops reading the form (413, or 422 "request body too large").
           const message =
-            status === 413 || /body too large/i.test(text) ? `Larger than ${fileSize(MAX_FILE_BYTES)}.` : text || 'The upload failed.';
+            status === 413 || /body too large/i.test(text) ? (uploadLimits() ? `Larger than ${fileSize(maxFileBytes())}.` : 'The file is too large.') : text || 'The upload failed.';
           set({ state: 'failed', error: message });
           if (mounted.get(cid)) setAnnounce(`${item.name} was not attached: ${message}`);
         })
@@ -579,7 +579,7 @@ export function Composer({
             aria-label="Attach files"
             aria-keyshortcuts="Alt+U"
             title="Attach files (Alt+U), or drop or paste them here"
-            disabled={disabled || files.length >= MAX_FILES}
+            disabled={disabled || files.length >= maxFiles()}
             onClick={() => fileInput.current?.click()}
           >
             <PaperclipIcon />

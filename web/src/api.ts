@@ -24,6 +24,7 @@ import type {
   User,
   View,
 } from './types';
+import type { ChannelSpecs } from './channels';
 
 /** ApiError is a failed request, with the problem body's readable detail. */
 export class ApiError extends Error {
@@ -202,6 +203,7 @@ export const api = {
     }),
 
   // Inboxes (channels). Creating, changing, deleting and testing are for admins.
+  channelSpecs: () => request<ChannelSpecs>('/channels'),
   inboxes: (ws: string) => request<Page<Inbox>>(`/workspaces/${ws}/inboxes`),
   inbox: (ws: string, id: string) => request<Inbox>(`/workspaces/${ws}/inboxes/${id}`),
   createInbox: (ws: string, body: InboxInput) => request<Inbox>(`/workspaces/${ws}/inboxes`, { method: 'POST', body }),

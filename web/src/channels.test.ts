@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configFor, duration, healthSummary, HOUR, lastInbound, reachableInboxes, replyWindow } from './channels';
+import { configFor, duration, healthSummary, HOUR, kindSpec, lastInbound, reachableInboxes, replyWindow } from './channels';
+import specs from './test/channel-specs.json';
 import { msg } from './test/fakes';
 import type { ChannelHealth, Inbox } from './types';
 
@@ -118,5 +119,21 @@ describe('duration', () => {
     expect(duration(3 * HOUR + 20 * 60_000)).toBe('3 h 20 min');
     expect(duration(26 * HOUR)).toBe('1 day 2 h');
     expect(duration(72 * HOUR)).toBe('3 days');
+  });
+});
+
+describe('the server\'s channel specs', () => {
+  it('give the forms their validation, secrecy and requirements', () => {
+    const sid = kindSpec('twilio_sms')?.fields.find((f) => f.key === 'account_sid');
+    expect(sid).toMatchObject({ required: true, secret: false, pattern: 'AC[0-9a-fA-F]{32}' });
+    expect(kindSpec('twilio_sms')?.fields.find((f) => f.key === 'auth_token')?.secret).toBe(true);
+    expect(kindSpec('telegram')?.autoRegistered).toBe(true);
+  });
+  it('have patterns browsers can compile (input patterns use the v flag)', () => {
+    for (const item of specs.items) {
+      for (const st of item.settings as { key: string; pattern?: string }[]) {
+        if (st.pattern) expect(() => new RegExp(`^(?:${st.pattern})$`, 'v'), `${item.kind}.${st.key}`).not.toThrow();
+      }
+    }
   });
 });

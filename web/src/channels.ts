@@ -1,5 +1,8 @@
 // What the app knows about each kind of inbox: the settings its form asks
-// for, the providers' reply windows, and how healthy an inbox looks.
+// for, the providers' reply windows, and how healthy an inbox looks. The
+// settings' validation, secrecy and labels, the reply windows and the file
+// limits come from the server (GET /api/v1/channels, setChannelSpecs);
+// this file adds only wording for people (descriptions, help, consoles).
 import type { ChannelHealth, ChannelKind, Inbox, Message } from './types';
 
 export interface ChannelField {
@@ -42,11 +45,11 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
     verifyToken: true,
     console: 'Meta App Dashboard → WhatsApp → Configuration → Webhook',
     fields: [
-      { key: 'phone_number_id', label: 'Phone number ID', required: true, placeholder: '106540352242922', pattern: '[0-9]{1,32}', help: 'Digits, from WhatsApp → API Setup.' },
-      { key: 'waba_id', label: 'WhatsApp Business Account ID', placeholder: '102290129340398', pattern: '[0-9]{1,32}', help: 'Digits; needed for message templates.' },
-      { key: 'access_token', label: 'Access token', secret: true, required: true, help: 'A permanent system-user token.' },
-      { key: 'app_secret', label: 'App secret', secret: true, help: "Checks the webhooks' signatures. Empty: the server-wide Meta app secret." },
-      { key: 'verify_token', label: 'Verify token', generated: true, placeholder: 'Generated when left empty', help: "Letters, digits, - and _. Paste it into Meta's webhook settings." },
+      { key: 'phone_number_id', label: 'Phone number ID', placeholder: '106540352242922', help: 'Digits, from WhatsApp → API Setup.' },
+      { key: 'waba_id', label: 'WhatsApp Business Account ID', placeholder: '102290129340398', help: 'Digits; needed for message templates.' },
+      { key: 'access_token', label: 'Access token', help: 'A permanent system-user token.' },
+      { key: 'app_secret', label: 'App secret', help: "Checks the webhooks' signatures. Empty: the server-wide Meta app secret." },
+      { key: 'verify_token', label: 'Verify token', placeholder: 'Generated when left empty', help: "Letters, digits, - and _. Paste it into Meta's webhook settings." },
     ],
   },
   {
@@ -56,9 +59,9 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
     webhook: true,
     console: 'Twilio Console → Phone Numbers → your number → Messaging → "A message comes in"',
     fields: [
-      { key: 'account_sid', label: 'Account SID', required: true, placeholder: 'AC…', pattern: 'AC[0-9a-fA-F]{32}', help: 'AC followed by 32 hex digits.' },
-      { key: 'auth_token', label: 'Auth token', secret: true, required: true, pattern: '[A-Za-z0-9]+', help: 'Letters and digits (32 of them), from the Twilio Console.' },
-      { key: 'phone_number', label: 'Phone number', required: true, type: 'tel', placeholder: '+14155550100', help: 'In international form, or a Messaging Service SID (MG…).' },
+      { key: 'account_sid', label: 'Account SID', placeholder: 'AC…', help: 'AC followed by 32 hex digits.' },
+      { key: 'auth_token', label: 'Auth token', help: 'Letters and digits (32 of them), from the Twilio Console.' },
+      { key: 'phone_number', label: 'Phone number', type: 'tel', placeholder: '+14155550100', help: 'In international form, or a Messaging Service SID (MG…).' },
     ],
   },
   {
@@ -69,10 +72,10 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
     verifyToken: true,
     console: 'Meta App Dashboard → Messenger → Settings → Webhooks',
     fields: [
-      { key: 'page_id', label: 'Page ID', required: true, placeholder: '123456789012345', pattern: '[0-9]{1,32}', help: 'Digits.' },
-      { key: 'page_access_token', label: 'Page access token', secret: true, required: true },
-      { key: 'app_secret', label: 'App secret', secret: true, help: "Checks the webhooks' signatures. Empty: the server-wide Meta app secret." },
-      { key: 'verify_token', label: 'Verify token', generated: true, placeholder: 'Generated when left empty', help: "Letters, digits, - and _. Paste it into Meta's webhook settings." },
+      { key: 'page_id', label: 'Page ID', placeholder: '123456789012345', help: 'Digits.' },
+      { key: 'page_access_token', label: 'Page access token' },
+      { key: 'app_secret', label: 'App secret', help: "Checks the webhooks' signatures. Empty: the server-wide Meta app secret." },
+      { key: 'verify_token', label: 'Verify token', placeholder: 'Generated when left empty', help: "Letters, digits, - and _. Paste it into Meta's webhook settings." },
     ],
   },
   {
@@ -82,8 +85,8 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
     webhook: true,
     autoRegistered: true,
     fields: [
-      { key: 'bot_token', label: 'Bot token', secret: true, required: true, placeholder: '123456:ABC…', help: 'From @BotFather.' },
-      { key: 'secret_token', label: 'Webhook secret token', secret: true, generated: true, placeholder: 'Generated when left empty', help: 'Telegram sends it with every update; Parley checks it.' },
+      { key: 'bot_token', label: 'Bot token', placeholder: '123456:ABC…', help: 'From @BotFather.' },
+      { key: 'secret_token', label: 'Webhook secret token', placeholder: 'Generated when left empty', help: 'Telegram sends it with every update; Parley checks it.' },
     ],
   },
   {
@@ -96,6 +99,86 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
     ],
   },
 ];
+
+// ---- the server's specs ----------------------------------------------------
+
+export interface ServerChannelSetting {
+  key: string;
+  label: string;
+  secret: boolean;
+  required: boolean;
+  generated: boolean;
+  /** pattern is what the whole value must match; message completes "it is not …". */
+  pattern?: string;
+  message?: string;
+}
+
+export interface ChannelMedia {
+  name: string;
+  types: string[];
+  max_attachments: number;
+  max_file_bytes: number;
+  max_total_bytes: number;
+  needs_url: boolean;
+}
+
+export interface ServerChannelSpec {
+  kind: string;
+  label: string;
+  settings: ServerChannelSetting[];
+  webhook_path: string;
+  auto_registered: boolean;
+  route_key?: string;
+  window: { open_seconds: number; extended_seconds: number; extended_tag?: string; templates_only: boolean } | null;
+  media: ChannelMedia;
+}
+
+export interface ChannelSpecs {
+  items: ServerChannelSpec[];
+  /** uploads are the limits of any file an agent uploads. */
+  uploads: ChannelMedia;
+}
+
+let serverSpecs: ChannelSpecs | null = null;
+
+/** setChannelSpecs takes the server's specs (GET /api/v1/channels) into the forms, windows and limits. */
+export function setChannelSpecs(specs: ChannelSpecs) {
+  serverSpecs = specs;
+  for (const item of specs.items ?? []) {
+    let k = CHANNEL_KINDS.find((c) => c.kind === item.kind);
+    if (!k) {
+      k = { kind: item.kind as ChannelKind, label: item.label, description: '', fields: [], webhook: !!item.webhook_path };
+      CHANNEL_KINDS.push(k);
+    }
+    k.label = item.label || k.label;
+    k.webhook = !!item.webhook_path;
+    k.autoRegistered = item.auto_registered;
+    k.fields = item.settings.map((st) => {
+      const local = k.fields.find((f) => f.key === st.key);
+      return {
+        ...local,
+        key: st.key,
+        label: st.label || local?.label || st.key,
+        secret: st.secret,
+        required: st.required,
+        generated: st.generated,
+        pattern: st.pattern || undefined,
+        help: local?.help ?? (st.message ? `It is ${st.message}.` : undefined),
+      };
+    });
+  }
+}
+
+/** serverSpec is the server's spec of a channel kind, once loaded. */
+export function serverSpec(kind: string): ServerChannelSpec | undefined {
+  return serverSpecs?.items.find((k) => k.kind === kind);
+}
+
+/** uploadLimits are the server's limits on an agent's files; undefined until loaded (the server checks anyway). */
+export function uploadLimits(): { maxFiles: number; maxFileBytes: number } | undefined {
+  const u = serverSpecs?.uploads;
+  return u ? { maxFiles: u.max_attachments, maxFileBytes: u.max_file_bytes } : undefined;
+}
 
 export function kindSpec(kind: string): ChannelKindSpec | undefined {
   return CHANNEL_KINDS.find((k) => k.kind === kind);
@@ -119,8 +202,6 @@ export function configFor(kind: string, values: Record<string, string>, editing:
 // ---- reply windows ---------------------------------------------------------
 
 export const HOUR = 3600_000;
-export const SERVICE_WINDOW = 24 * HOUR;
-export const HUMAN_AGENT_WINDOW = 7 * 24 * HOUR;
 
 export type ReplyWindow =
   /** no window on this channel */
@@ -152,19 +233,22 @@ export function lastInbound(messages: Message[], inboxId: string, complete: bool
   return complete ? null : undefined;
 }
 
-/** replyWindow applies the providers' rules (the server's ReplyTag) to the last inbound time. */
+/** replyWindow applies the provider's window (from the server's spec, as its ReplyTag does) to the last inbound time. */
 export function replyWindow(channel: string, last: number | null | undefined, now: number): ReplyWindow {
-  if (channel !== 'whatsapp' && channel !== 'messenger') return { kind: 'none' };
+  const w = serverSpec(channel)?.window;
+  if (!w) return { kind: 'none' };
   if (last === undefined) return { kind: 'unknown' };
-  if (channel === 'whatsapp') {
-    if (last === null || now - last > SERVICE_WINDOW) return { kind: 'template_only', since: last === null ? null : last + SERVICE_WINDOW };
-    return { kind: 'open', closesAt: last + SERVICE_WINDOW };
+  const open = w.open_seconds * 1000;
+  const extended = w.extended_seconds * 1000;
+  if (w.templates_only) {
+    if (last === null || now - last > open) return { kind: 'template_only', since: last === null ? null : last + open };
+    return { kind: 'open', closesAt: last + open };
   }
   if (last === null) return { kind: 'closed', since: null };
   const age = now - last;
-  if (age <= SERVICE_WINDOW) return { kind: 'open', closesAt: last + SERVICE_WINDOW };
-  if (age <= HUMAN_AGENT_WINDOW) return { kind: 'human_agent', closesAt: last + HUMAN_AGENT_WINDOW };
-  return { kind: 'closed', since: last + HUMAN_AGENT_WINDOW };
+  if (age <= open) return { kind: 'open', closesAt: last + open };
+  if (extended && age <= extended) return { kind: 'human_agent', closesAt: last + extended };
+  return { kind: 'closed', since: last + Math.max(open, extended) };
 }
 
 /** duration says how long until (or since) a time, coarsely: "3 h 20 min", "2 days". */

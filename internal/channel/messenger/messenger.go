@@ -225,42 +225,29 @@ func (a *Adapter) Send(ctx context.Context, inbox *parley.Inbox, msg channel.Out
 		return channel.SendResult{}, fmt.Errorf("messenger: send: %w", &channel.SendError{Permanent: true, Code: "attachments",
 			Message: "Messenger sends one attachment per message."})
 	}
-	base := map[string]any{"recipient": map[string]any{"id": msg.To}, "messaging_type": "RESPONSE"}
+	base := sendRequest{Recipient: recipient{ID: msg.To}, MessagingType: "RESPONSE"}
 	if msg.Tag != "" {
-		base["messaging_type"], base["tag"] = "MESSAGE_TAG", msg.Tag
+		base.MessagingType, base.Tag = "MESSAGE_TAG", msg.Tag
 	}
-	var messages []map[string]any
+	var messages []*message
 	switch {
 	case len(msg.Cards) > 0:
-		elems := make([]any, 0, len(msg.Cards))
+		elems := make([]element, 0, len(msg.Cards))
 		for _, c := range msg.Cards {
-			el := map[string]any{"title": c.Title}
-			if c.Subtitle != "" {
-				el["subtitle"] = c.Subtitle
-			}
-			if c.ImageURL != "" {
-				el["image_url"] = c.ImageURL
-			}
+			el := element{Title: c.Title, Subtitle: c.Subtitle, ImageURL: c.ImageURL, Buttons: buttons(c.Buttons)}
 			if c.URL != "" {
-				el["default_action"] = map[string]any{"type": "web_url", "url": c.URL}
-			}
-			if len(c.Buttons) > 0 {
-				el["buttons"] = buttons(c.Buttons)
+				el.DefaultAction = &defaultAction{Type: "web_url", URL: c.URL}
 			}
 			elems = append(elems, el)
 		}
-		messages = append(messages, template(map[string]any{"template_type": "generic", "elements": elems}))
+		messages = append(messages, template(attachmentPayload{TemplateType: "generic", Elements: elems}))
 	case len(msg.Buttons) > 0:
-		messages = append(messages, template(map[string]any{"template_type": "button", "text": msg.Content, "buttons": buttons(msg.Buttons)}))
+		messages = append(messages, template(attachmentPayload{TemplateType: "button", Text: msg.Content, Buttons: buttons(msg.Buttons)}))
 	default:
 		if msg.Content != "" {
-			m := map[string]any{"text": msg.Content}
-			if len(msg.QuickReplies) > 0 {
-				qr := make([]any, len(msg.QuickReplies))
-				for i, q := range msg.QuickReplies {
-					qr[i] = map[string]any{"content_type": "text", "title": q.Title, "payload": q.Payload}
-				}
-				m["quick_replies"] = qr
+			m := &message{Text: msg.Content}
+			for _, q := range msg.QuickReplies {
+				m.QuickReplies = append(m.QuickReplies, quickReply{ContentType: "text", Title: q.Title, Payload: q.Payload})
 			}
 			messages = append(messages, m)
 		}
@@ -274,44 +261,90 @@ func (a *Adapter) Send(ctx context.Context, inbox *parley.Inbox, msg channel.Out
 	var last string
 	for _, m := range messages {
 		var (
-			id  string
+			mid string
 			err error
 		)
 		if m == nil {
-			id, err = a.sendAttachment(ctx, token, base, msg.Attachments[0])
+			mid, err = a.sendAttachment(ctx, token, base, msg.Attachments[0])
 		} else {
-			body := clone(base)
-			body["message"] = m
-			id, err = a.post(ctx, token, "application/json", mustJSON(body))
+			body := base
+			body.Message = m
+			mid, err = a.post(ctx, token, "application/json", mustJSON(body))
 		}
 		if err != nil {
 			return channel.SendResult{}, fmt.Errorf("messenger: send: %w", err)
 		}
-		last = id
+		last = mid
 	}
 	return channel.SendResult{ProviderMessageID: last}, nil
 }
 
-func template(payload map[string]any) map[string]any {
-	return map[string]any{"attachment": map[string]any{"type": "template", "payload": payload}}
-}
-
-func buttons(bs []channel.Button) []any {
-	out := make([]any, len(bs))
-	for i, b := range bs {
-		if b.URL != "" {
-			out[i] = map[string]any{"type": "web_url", "title": b.Title, "url": b.URL}
-		} else {
-			out[i] = map[string]any{"type": "postback", "title": b.Title, "payload": b.Payload}
-		}
+// The Send API's request, as typed values.
+type (
+	sendRequest struct {
+		Recipient     recipient `json:"recipient"`
+		MessagingType string    `json:"messaging_type"`
+		Tag           string    `json:"tag,omitempty"`
+		Message       *message  `json:"message,omitempty"`
 	}
-	return out
+	recipient struct {
+		ID string `json:"id"`
+	}
+	message struct {
+		Text         string       `json:"text,omitempty"`
+		QuickReplies []quickReply `json:"quick_replies,omitempty"`
+		Attachment   *attachment  `json:"attachment,omitempty"`
+	}
+	quickReply struct {
+		ContentType string `json:"content_type"`
+		Title       string `json:"title"`
+		Payload     string `json:"payload"`
+	}
+	attachment struct {
+		Type    string            `json:"type"`
+		Payload attachmentPayload `json:"payload"`
+	}
+	// attachmentPayload is a template's (TemplateType and what it takes)
+	// or a file's (URL, IsReusable).
+	attachmentPayload struct {
+		TemplateType string    `json:"template_type,omitempty"`
+		Text         string    `json:"text,omitempty"`
+		Buttons      []button  `json:"buttons,omitempty"`
+		Elements     []element `json:"elements,omitempty"`
+		URL          string    `json:"url,omitempty"`
+		IsReusable   bool      `json:"is_reusable,omitempty"`
+	}
+	button struct {
+		Type    string `json:"type"`
+		Title   string `json:"title"`
+		URL     string `json:"url,omitempty"`
+		Payload string `json:"payload,omitempty"`
+	}
+	element struct {
+		Title         string         `json:"title"`
+		Subtitle      string         `json:"subtitle,omitempty"`
+		ImageURL      string         `json:"image_url,omitempty"`
+		DefaultAction *defaultAction `json:"default_action,omitempty"`
+		Buttons       []button       `json:"buttons,omitempty"`
+	}
+	defaultAction struct {
+		Type string `json:"type"`
+		URL  string `json:"url"`
+	}
+)
+
+func template(p attachmentPayload) *message {
+	return &message{Attachment: &attachment{Type: "template", Payload: p}}
 }
 
-func clone(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m)+1)
-	for k, v := range m {
-		out[k] = v
+func buttons(bs []channel.Button) []button {
+	var out []button
+	for _, b := range bs {
+		if b.URL != "" {
+			out = append(out, button{Type: "web_url", Title: b.Title, URL: b.URL})
+		} else {
+			out = append(out, button{Type: "postback", Title: b.Title, Payload: b.Payload})
+		}
 	}
 	return out
 }
@@ -319,7 +352,7 @@ func clone(m map[string]any) map[string]any {
 func mustJSON(v any) *bytes.Reader {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic(err) // maps of strings always marshal
+		panic(err) // structs of strings always marshal
 	}
 	return bytes.NewReader(b)
 }
@@ -334,24 +367,22 @@ func attachmentType(ct string) string {
 	return "file"
 }
 
-func (a *Adapter) sendAttachment(ctx context.Context, token string, base map[string]any, att channel.Attachment) (string, error) {
+func (a *Adapter) sendAttachment(ctx context.Context, token string, base sendRequest, att channel.Attachment) (string, error) {
 	typ := attachmentType(att.ContentType)
 	if att.URL != "" {
-		body := clone(base)
-		body["message"] = map[string]any{"attachment": map[string]any{"type": typ, "payload": map[string]any{"url": att.URL, "is_reusable": true}}}
+		body := base
+		body.Message = &message{Attachment: &attachment{Type: typ, Payload: attachmentPayload{URL: att.URL, IsReusable: true}}}
 		return a.post(ctx, token, "application/json", mustJSON(body))
 	}
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	for k, v := range base {
-		if s, ok := v.(string); ok {
-			w.WriteField(k, s)
-		} else {
-			b, _ := json.Marshal(v)
-			w.WriteField(k, string(b))
-		}
+	rcpt, _ := json.Marshal(base.Recipient)
+	w.WriteField("recipient", string(rcpt))
+	w.WriteField("messaging_type", base.MessagingType)
+	if base.Tag != "" {
+		w.WriteField("tag", base.Tag)
 	}
-	b, _ := json.Marshal(map[string]any{"attachment": map[string]any{"type": typ, "payload": map[string]any{"is_reusable": true}}})
+	b, _ := json.Marshal(message{Attachment: &attachment{Type: typ, Payload: attachmentPayload{IsReusable: true}}})
 	w.WriteField("message", string(b))
 	name := att.FileName
 	if name == "" {
@@ -454,7 +485,7 @@ func graphError(status int, retryAfterHeader string, body []byte, now time.Time)
 // FetchMedia downloads an attachment URL from a webhook (Meta's CDN)
 // through the media client, checked against Messenger's limits.
 func (a *Adapter) FetchMedia(ctx context.Context, inbox *parley.Inbox, ref channel.MediaRef) (*channel.Media, error) {
-	f, err := media.Fetch(ctx, a.Media, ref.URL, media.PolicyFor(parley.ChannelMessenger))
+	f, err := media.Fetch(ctx, a.Media, ref.URL, mediaPolicy)
 	if err != nil {
 		return nil, fmt.Errorf("messenger: fetch media: %w", err)
 	}

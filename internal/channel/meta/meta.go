@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -57,6 +58,8 @@ type Options struct {
 	MediaClient *http.Client
 	// Clock stamps events that carry no time of their own.
 	Clock parley.Clock
+	// Logger notes provider failures not shown to people; discarded when nil.
+	Logger *slog.Logger
 }
 
 // Client is what a Graph API adapter calls with, from Options.
@@ -65,6 +68,7 @@ type Client struct {
 	HTTP  *http.Client
 	Media *http.Client
 	Clock parley.Clock
+	Log   *slog.Logger
 }
 
 // NewClient fills Options' defaults; defaultBase is the Graph API version
@@ -82,7 +86,10 @@ func NewClient(o Options, defaultBase string) Client {
 	if o.Clock == nil {
 		o.Clock = parley.SystemClock{}
 	}
-	return Client{Base: strings.TrimSuffix(o.BaseURL, "/"), HTTP: o.HTTPClient, Media: o.MediaClient, Clock: o.Clock}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return Client{Base: strings.TrimSuffix(o.BaseURL, "/"), HTTP: o.HTTPClient, Media: o.MediaClient, Clock: o.Clock, Log: o.Logger}
 }
 
 // Setting reads an inbox setting, secret or not.
@@ -91,4 +98,9 @@ func Setting(inbox *parley.Inbox, key string) string {
 		return v
 	}
 	return inbox.Config[key]
+}
+
+// FromEnv returns the Options of a Graph API adapter built from a spec.
+func FromEnv(e channel.Env) Options {
+	return Options{BaseURL: e.BaseURL, HTTPClient: e.HTTPClient, MediaClient: e.MediaClient, Clock: e.Clock, Logger: e.Logger}
 }

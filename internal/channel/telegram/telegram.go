@@ -285,7 +285,7 @@ func (a *Adapter) FetchMedia(ctx context.Context, inbox *parley.Inbox, ref chann
 	if err != nil {
 		return nil, errors.New("telegram: fetch media: bad file path")
 	}
-	file, err := media.Download(a.client, req, media.PolicyFor(parley.ChannelTelegram))
+	file, err := media.Download(a.client, req, mediaPolicy)
 	if err != nil {
 		return nil, fmt.Errorf("telegram: fetch media: %w", err)
 	}

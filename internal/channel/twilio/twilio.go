@@ -404,7 +404,7 @@ func (a *Adapter) FetchMedia(ctx context.Context, inbox *parley.Inbox, ref chann
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("twilio: fetch media: %w", parley.Errorf(parley.EINVALID, "The media link is not a valid URL."))
 	}
-	policy := media.PolicyFor(parley.ChannelTwilioSMS)
+	policy := mediaPolicy
 	var f *media.File
 	if u.Host == "api.twilio.com" || u.Host == a.base.Host {
 		rebase(u, a.base)

@@ -642,7 +642,7 @@ func (a *Adapter) FetchMedia(ctx context.Context, inbox *parley.Inbox, ref chann
 		return nil, fmt.Errorf("whatsapp: fetch media %s: %w", ref.ID, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	f, err := media.Download(a.Media, req, media.PolicyFor(parley.ChannelWhatsApp))
+	f, err := media.Download(a.Media, req, mediaPolicy)
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: fetch media %s: %w", ref.ID, err)
 	}

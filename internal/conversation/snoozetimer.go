@@ -1,4 +1,4 @@
-package scheduler
+package conversation
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/activity"
+	"github.com/parleyhq/parley/internal/scheduler"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -28,8 +29,12 @@ func ScheduleSnooze(ctx context.Context, tx *sqlstore.Tx, c *parley.Conversation
 		return tx.CancelJob(ctx, KindSnooze, c.ID)
 	}
 	until := c.SnoozedUntil.UTC().Truncate(time.Microsecond)
-	return Schedule(ctx, tx, KindSnooze, c.ID, c.WorkspaceID, until, snoozePayload{ConversationID: c.ID, SnoozedUntil: until})
+	return scheduler.Schedule(ctx, tx, KindSnooze, c.ID, c.WorkspaceID, until, snoozePayload{ConversationID: c.ID, SnoozedUntil: until})
 }
+
+// SnoozeTimer is the scheduler job that wakes snoozed conversations;
+// register it on the scheduler under KindSnooze.
+func SnoozeTimer() scheduler.Handler { return scheduler.Handler{Commit: wakeSnoozed, MaxAttempts: 20} }
 
 // wakeSnoozed moves the conversation back to open if it is still snoozed
 // until the time the job was scheduled for; otherwise (woken by hand,
@@ -37,7 +42,7 @@ func ScheduleSnooze(ctx context.Context, tx *sqlstore.Tx, c *parley.Conversation
 func wakeSnoozed(ctx context.Context, tx *sqlstore.Tx, job *sqlstore.Job) error {
 	var p snoozePayload
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
-		return Permanent(fmt.Errorf("snooze payload: %w", err))
+		return scheduler.Permanent(fmt.Errorf("snooze payload: %w", err))
 	}
 	c, err := tx.FindConversationByID(ctx, job.WorkspaceID, p.ConversationID)
 	if parley.IsNotFound(err) {
