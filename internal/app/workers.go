@@ -89,6 +89,9 @@ func NewWorkers(o WorkerOptions) (*Workers, error) {
 // (each lets the call it has under way finish first).
 func (w *Workers) Run(ctx context.Context) error {
 	if err := conversation.EnsureSweep(ctx, w.store); err != nil {
+		if ctx.Err() != nil { // stopped while starting: nothing to run
+			return nil
+		}
 		return fmt.Errorf("lifecycle sweep: %w", err)
 	}
 	var wg sync.WaitGroup
