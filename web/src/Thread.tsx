@@ -190,8 +190,9 @@ const MessageItem = memo(function MessageItem({
             m.content
           )}
         </span>
-        {sys?.reason && <span className="sys-reason"> · {sys.reason}</span>}
-        {sys?.note && <q className="sys-note">{sys.note}</q>}{' '}
+        {/* The line's text usually names the reason and the note already. */}
+        {sys?.reason && !m.content.includes(sys.reason) && <span className="sys-reason"> · {sys.reason}</span>}
+        {sys?.note && !m.content.includes(sys.note) && <q className="sys-note">{sys.note}</q>}{' '}
         <time dateTime={m.created_at} title={fullTime(m.created_at)}>
           {clockTime(m.created_at)}
         </time>
