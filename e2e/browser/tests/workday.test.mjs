@@ -195,4 +195,88 @@ describe('the working day in Chromium', { timeout: 180_000 }, () => {
     assert.deepEqual(bo.problems, [], 'problems on Bo’s page');
     assert.deepEqual(cy.problems, [], 'problems on Cy’s page');
   });
+
+  step('reopen, then a payment request blocks resolving (the 409 names it) until it is paid', async () => {
+    await cy.getByRole('button', { name: 'Reopen' }).click();
+    await cy.getByTestId('thread-status').filter({ hasText: 'Open' }).waitFor();
+    await systemLine(cy, 'Cy Colleague reopened the conversation').waitFor();
+    const pay = cy.getByRole('region', { name: 'Payment requests' });
+    await pay.getByRole('button', { name: 'New payment request…' }).click();
+    await pay.getByLabel('Amount').fill('12.50');
+    await pay.getByLabel('Currency').fill('EUR');
+    await pay.getByLabel('Description').fill('Refund fee');
+    await pay.getByRole('button', { name: 'Request payment' }).click();
+    await pay.getByRole('list', { name: 'Payment requests' }).getByText('Refund fee').waitFor();
+    await cy.getByRole('button', { name: 'Resolve…' }).click();
+    const dialog = cy.getByRole('dialog', { name: /Resolve #/ });
+    await dialog.getByRole('button', { name: 'Resolve' }).click();
+    const refusal = await dialog.getByRole('alert').textContent();
+    assert.match(refusal, /Refund fee|payment/i);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await pay.getByRole('button', { name: 'Mark paid' }).click();
+    await pay.getByText('paid', { exact: true }).waitFor();
+    await cy.getByRole('button', { name: 'Resolve…' }).click();
+    await dialog.getByRole('button', { name: 'Resolve' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await cy.getByTestId('thread-status').filter({ hasText: 'Resolved' }).waitFor();
+    await cy.keyboard.press('Alt+KeyR');
+    await cy.getByTestId('thread-status').filter({ hasText: 'Open' }).waitFor();
+  });
+
+  step('a draft is kept on the server: the pencil on the row, the text after a reload', async () => {
+    await cy.getByRole('textbox', { name: 'Reply' }).fill('Half-written answer');
+    await row(cy, 'Linus Torvalds').getByLabel('Draft').waitFor();
+    await cy.reload();
+    await cy.getByRole('textbox', { name: 'Reply' }).waitFor();
+    await cy.waitForFunction(() => document.querySelector('textarea[aria-label="Reply"]')?.value === 'Half-written answer');
+    await row(cy, 'Linus Torvalds').getByLabel('Draft').waitFor();
+  });
+
+  step('New chat (Alt+C) with a contact on one of their channels, then Merge (Alt+G) into the first conversation', async () => {
+    await cy.keyboard.press('Alt+KeyC');
+    const dialog = cy.getByRole('dialog', { name: 'New chat' });
+    await dialog.getByLabel('Contact', { exact: true }).fill('Linus');
+    await dialog.getByRole('button', { name: /Linus Torvalds/ }).click();
+    await dialog.getByLabel('Channel', { exact: true }).waitFor();
+    await dialog.getByLabel('Message', { exact: true }).fill('Following up on your invoice');
+    await dialog.getByRole('button', { name: 'Start chat' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await history(cy).getByText('Following up on your invoice').waitFor();
+    const first = (await convOf('Linus Torvalds')).number;
+    const title = await cy.locator('.thread-title .muted').first().textContent();
+    assert.notEqual(title, '#2', 'New chat did not open a new conversation');
+    await cy.getByRole('region', { name: 'Messages' }).click();
+    await cy.keyboard.press('Alt+KeyG');
+    const merge = cy.getByRole('dialog', { name: /Merge #/ });
+    await merge.getByRole('radio', { name: /#2/ }).check();
+    await merge.getByRole('button', { name: 'Merge' }).click();
+    await merge.waitFor({ state: 'detached' });
+    await cy.locator('.thread-title .muted').filter({ hasText: '#2' }).waitFor();
+    await systemLine(cy, 'merged conversation').waitFor();
+    assert.ok(first);
+  });
+
+  step('admin screens: routing policy per team, lifecycle settings, the audit log', async () => {
+    const ad = await newPage(browser, server.url);
+    await signIn(ad, ADMIN);
+    await ad.goto('/settings/teams');
+    const routing = ad.getByLabel('Routing of Support');
+    assert.equal(await routing.inputValue(), 'round_robin');
+    await routing.selectOption('least_busy');
+    await ad.getByText(/Support now routes: Least busy/).waitFor();
+    await ad.goto('/settings/workspace');
+    await ad.getByLabel(/Auto-resolve after/).fill('48');
+    await ad.getByLabel(/Close reasons/).fill('Resolved\nNot interested\nDuplicate');
+    await ad.getByRole('button', { name: 'Save settings' }).click();
+    await ad.getByText('Workspace settings saved.').waitFor();
+    const w = await admin.req('GET', `/workspaces/${admin.ws}`);
+    assert.equal(w.settings.lifecycle.auto_resolve_hours, 48);
+    assert.deepEqual(w.settings.lifecycle.close_reasons, ['Resolved', 'Not interested', 'Duplicate']);
+    await ad.goto('/settings/audit');
+    await ad.getByRole('heading', { name: 'Audit log', level: 2 }).waitFor();
+    await ad.locator('.audit-table tbody tr').first().waitFor();
+    await checkA11y(ad, 'workday-audit');
+    await screenshot(ad, 'workday-audit');
+    assert.deepEqual(ad.problems, [], 'problems on the admin page');
+  });
 });
