@@ -5,7 +5,9 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button');
+    const first =
+      ref.current?.querySelector<HTMLElement>('[data-autofocus]') ??
+      ref.current?.querySelector<HTMLElement>('input, select, textarea, button');
     first?.focus();
     return () => previous?.focus?.();
   }, []);
