@@ -49,7 +49,13 @@ function signedInApi(convs: Conversation[], messages: Record<string, Message[]> 
       company: 'Navy',
       title: 'Rear Admiral',
       tags: ['vip'],
-      identities: [{ inbox_id: 'in1', source_id: 'grace' }],
+      identities:
+        id === 'multi'
+          ? [
+              { inbox_id: 'in1', source_id: 'grace' },
+              { inbox_id: 'sms1', source_id: '+14155550100' },
+            ]
+          : [{ inbox_id: 'in1', source_id: 'grace' }],
     }),
     'GET /workspaces/{ws}/inboxes': () => ({
       items: [
@@ -554,5 +560,27 @@ describe('App', () => {
       timeout: 3000,
     });
     await waitFor(() => expect(within(rows()[0]).getByLabelText('Draft')).toBeTruthy());
+  });
+
+  it('switches the reply channel among the contact’s inboxes and sends with inbox_id', async () => {
+    const a = conv({ id: 'a', contact: { id: 'multi', name: 'Grace Hopper' }, contact_id: 'multi' });
+    const { calls } = signedInApi([a], { a: [] });
+    await openInbox();
+    fireEvent.click(rows()[0]);
+    const sw = await screen.findByRole('combobox', { name: 'Reply channel' });
+    expect(Array.from((sw as HTMLSelectElement).options).map((o) => o.value)).toEqual(['in1', 'sms1']);
+    fireEvent.change(sw, { target: { value: 'sms1' } });
+    const box = screen.getByRole('textbox', { name: /Reply/ });
+    fireEvent.change(box, { target: { value: 'By SMS' } });
+    await act(async () => {
+      fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    });
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'POST' && c.path.endsWith('/conversations/a/messages'))?.body).toEqual({
+        content: 'By SMS',
+        private: false,
+        inbox_id: 'sms1',
+      }),
+    );
   });
 });
