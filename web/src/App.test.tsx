@@ -49,7 +49,13 @@ function signedInApi(convs: Conversation[], messages: Record<string, Message[]> 
       company: 'Navy',
       title: 'Rear Admiral',
       tags: ['vip'],
-      identities: [{ inbox_id: 'in1', source_id: 'grace' }],
+      identities:
+        id === 'multi'
+          ? [
+              { inbox_id: 'in1', source_id: 'grace' },
+              { inbox_id: 'sms1', source_id: '+14155550100' },
+            ]
+          : [{ inbox_id: 'in1', source_id: 'grace' }],
     }),
     'GET /workspaces/{ws}/inboxes': () => ({
       items: [
@@ -72,6 +78,26 @@ function signedInApi(convs: Conversation[], messages: Record<string, Message[]> 
       });
     },
     'POST /auth/logout': () => reply(204),
+    'GET /workspaces/{ws}': () => ({ id: WS, name: 'Acme Support', settings: { lifecycle: { close_reasons: ['Resolved', 'Not interested'] } } }),
+    'GET /workspaces/{ws}/agents': () => ({
+      items: [
+        { user_id: me.id, name: me.name, role: 'admin', availability: 'online', capacity: 0, load: 1, load_label: '1', connected: true },
+        { user_id: bo.id, name: bo.name, role: 'agent', availability: 'online', capacity: 5, load: 3, load_label: '3 / 5', connected: false },
+      ],
+    }),
+    'POST /workspaces/{ws}/conversations/{id}/accept': (_c, [, id]) => {
+      const i = state.convs.findIndex((x) => x.id === id);
+      state.convs[i] = { ...state.convs[i], status: 'open', assignee_ids: [me.id] };
+      return state.convs[i];
+    },
+    'POST /workspaces/{ws}/conversations/{id}/transfer': (c, [, id]) => {
+      const i = state.convs.findIndex((x) => x.id === id);
+      state.convs[i] = { ...state.convs[i], assignee_ids: [(c.body as { user_id: string }).user_id] };
+      return state.convs[i];
+    },
+    'GET /workspaces/{ws}/conversations/{id}/draft': () => reply(404, { title: 'Not Found', status: 404 }),
+    'PUT /workspaces/{ws}/conversations/{id}/draft': (c, [, id]) => ({ conversation_id: id, content: (c.body as { content: string }).content, updated_at: '' }),
+    'DELETE /workspaces/{ws}/conversations/{id}/draft': () => reply(204),
   });
   return { ...api, state };
 }
@@ -275,12 +301,25 @@ describe('App', () => {
     expect(Math.abs(until - Date.now() - 3600_000)).toBeLessThan(60_000);
     await waitFor(() => expect(screen.getByTestId('thread-status').textContent).toBe('Snoozed'));
 
+    // Alt+R asks for a note and a close reason first.
     fireEvent.keyDown(document.body, { key: 'r', code: 'KeyR', altKey: true });
-    await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ status: 'resolved' }));
+    const dialog = await screen.findByRole('dialog', { name: /Resolve #/ });
+    await within(dialog).findByRole('option', { name: 'Not interested' });
+    fireEvent.change(within(dialog).getByLabelText('Close reason'), { target: { value: 'Not interested' } });
+    fireEvent.change(within(dialog).getByLabelText('Resolution note'), { target: { value: 'Went elsewhere' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Resolve' }));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({
+        status: 'resolved',
+        close_reason: 'Not interested',
+        resolution_note: 'Went elsewhere',
+      }),
+    );
+    expect(screen.queryByRole('dialog')).toBeNull();
     // Resolved leaves the default (not resolved) list but stays open.
     await waitFor(() => expect(rows()).toHaveLength(0));
     expect(screen.getByTestId('thread-status').textContent).toBe('Resolved');
-  });
+  }, 15000);
 
   it('applies live events: new conversation, new message, typing from a colleague', async () => {
     const a = conv({ id: 'a', contact: { id: 'ca', name: 'Grace Hopper' }, last_activity_at: '2026-01-01T12:00:00Z' });
@@ -470,5 +509,78 @@ describe('App', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
     await screen.findByRole('heading', { name: 'Sign in' });
     expect(calls.some((c) => c.method === 'POST' && c.path === '/auth/logout')).toBe(true);
+  });
+
+  it('accepts from the queue (Alt+Y), transfers with a note to an agent shown with load and presence, and renders system lines', async () => {
+    const a = conv({ id: 'a', status: 'queued', assignee_ids: [] });
+    const sys = msg({
+      id: 's1',
+      conversation_id: 'a',
+      direction: 'out',
+      private: true,
+      sender: { kind: 'system' },
+      content: 'Continues #7.',
+      system: { action: 'continues', conversation_id: 'old', number: 7 },
+    });
+    const { calls } = signedInApi([a], { a: [sys] });
+    await openInbox();
+    fireEvent.click(rows()[0]);
+    const link = await screen.findByRole('link', { name: '#7' });
+    expect(link.getAttribute('href')).toBe('/conversations/old');
+    expect(link.closest('li')!.getAttribute('data-kind')).toBe('system');
+    await screen.findByRole('button', { name: 'Accept' });
+    fireEvent.keyDown(document.body, { key: 'y', code: 'KeyY', altKey: true });
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path.endsWith('/conversations/a/accept'))).toBe(true));
+    await waitFor(() => expect(screen.getByTestId('thread-status').textContent).toBe('Open'));
+
+    fireEvent.keyDown(document.body, { key: 't', code: 'KeyT', altKey: true });
+    const dialog = await screen.findByRole('dialog', { name: /Transfer #/ });
+    const bo = await within(dialog).findByRole('radio', { name: /Bo Builder/ });
+    const label = bo.closest('label')!;
+    expect(label.textContent).toContain('3 / 5');
+    expect(label.textContent).toContain('away');
+    fireEvent.click(bo);
+    fireEvent.change(within(dialog).getByLabelText(/Note for the colleague/), { target: { value: 'Invoice question' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Transfer' }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'POST' && c.path.endsWith('/transfer'))?.body).toEqual({ user_id: 'u2', note: 'Invoice question' }),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('saves the reply as a server draft after a pause and marks the row', async () => {
+    const a = conv({ id: 'a' });
+    const { calls } = signedInApi([a], { a: [] });
+    await openInbox();
+    fireEvent.click(rows()[0]);
+    const box = await screen.findByRole('textbox', { name: /Reply/ });
+    await waitFor(() => expect(calls.some((c) => c.method === 'GET' && c.path.endsWith('/conversations/a/draft'))).toBe(true));
+    fireEvent.change(box, { target: { value: 'Half written' } });
+    await waitFor(() => expect(calls.find((c) => c.method === 'PUT' && c.path.endsWith('/draft'))?.body).toEqual({ content: 'Half written' }), {
+      timeout: 3000,
+    });
+    await waitFor(() => expect(within(rows()[0]).getByLabelText('Draft')).toBeTruthy());
+  });
+
+  it('switches the reply channel among the contact’s inboxes and sends with inbox_id', async () => {
+    const a = conv({ id: 'a', contact: { id: 'multi', name: 'Grace Hopper' }, contact_id: 'multi' });
+    const { calls } = signedInApi([a], { a: [] });
+    await openInbox();
+    fireEvent.click(rows()[0]);
+    const sw = await screen.findByRole('combobox', { name: 'Reply channel' });
+    expect(Array.from((sw as HTMLSelectElement).options).map((o) => o.value)).toEqual(['in1', 'sms1']);
+    fireEvent.change(sw, { target: { value: 'sms1' } });
+    const box = screen.getByRole('textbox', { name: /Reply/ });
+    fireEvent.change(box, { target: { value: 'By SMS' } });
+    await act(async () => {
+      fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    });
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'POST' && c.path.endsWith('/conversations/a/messages'))?.body).toEqual({
+        content: 'By SMS',
+        private: false,
+        inbox_id: 'sms1',
+      }),
+    );
   });
 });

@@ -5,7 +5,7 @@
 // WhatsApp's 24 hours the composer offers the template picker instead.
 // Files (attach button, Alt+U, drag and drop, paste) upload at once and go
 // with the reply or the note as attachment ids; the text is their caption.
-import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useRef, useState, type ReactNode, type Ref } from 'react';
 import { duration, needsTemplate, replyWindow, uploadLimits, type ReplyWindow } from './channels';
 import { fileSize, fullTime } from './format';
 import { TemplatePicker } from './Templates';
@@ -120,7 +120,18 @@ export interface ComposerProps {
   /** lastInboundAt is when the customer last wrote on the inbox (ms), null never, undefined not known. */
   lastInboundAt?: number | null;
   onSendTemplate?: (t: { name: string; language: string; parameters: string[] }) => Promise<void>;
+  /**
+   * serverDraft keeps the reply's text on the server (per user and
+   * conversation): load answers the saved text ('' when none), save stores
+   * it ('' deletes it). The text survives a reload and another device.
+   */
+  serverDraft?: { load: () => Promise<string>; save: (content: string) => void };
+  /** toolbar is shown above the text (the reply channel switch). */
+  toolbar?: ReactNode;
 }
+
+/** DRAFT_SAVE_MS is how long typing must pause before the draft is saved on the server. */
+export const DRAFT_SAVE_MS = 800;
 
 const TYPING_IDLE_MS = 3000;
 const TYPING_REFRESH_MS = 4000;
@@ -138,6 +149,8 @@ export function Composer({
   onSendTemplate,
   upload,
   discard,
+  serverDraft,
+  toolbar,
 }: ComposerProps) {
   const templates = channel === 'whatsapp' && !!onSendTemplate && !!inboxId;
   const [draft, setDraft] = useState<Draft>(() => {
@@ -205,6 +218,47 @@ export function Composer({
   useEffect(() => {
     drafts.set(conversationId, draft);
   }, [conversationId, draft]);
+
+  // Server-side draft: the saved text fills an empty reply box once, and
+  // what the agent types is saved after a pause (and when leaving).
+  const serverDraftRef = useRef(serverDraft);
+  serverDraftRef.current = serverDraft;
+  const hasServerDraft = !!serverDraft;
+  const savedText = useRef<string | null>(null);
+  useEffect(() => {
+    const sd = serverDraftRef.current;
+    if (!sd) return;
+    let live = true;
+    sd.load().then(
+      (text) => {
+        if (!live) return;
+        if (savedText.current === null) savedText.current = text;
+        if (text) setDraft((d) => (d.reply ? d : { ...d, reply: text }));
+      },
+      () => {
+        if (live && savedText.current === null) savedText.current = '';
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [conversationId, hasServerDraft]);
+  const replyText = draft.reply;
+  useEffect(() => {
+    if (!hasServerDraft || savedText.current === null || savedText.current === replyText) return;
+    const t = setTimeout(() => {
+      savedText.current = replyText;
+      serverDraftRef.current?.save(replyText);
+    }, DRAFT_SAVE_MS);
+    return () => clearTimeout(t);
+  }, [replyText, hasServerDraft]);
+  useEffect(
+    () => () => {
+      const text = draftRef.current.reply;
+      if (serverDraftRef.current && savedText.current !== null && savedText.current !== text) serverDraftRef.current.save(text);
+    },
+    [],
+  );
 
   // A file dropped beside the composer would make the browser open it in
   // place of the app: such drops do nothing instead.
@@ -353,6 +407,8 @@ export function Composer({
       if (ids.length) await onSend(content, isNote, ids);
       else await onSend(content, isNote);
       // The files went with it (refused ones too: the agent saw why).
+      // Sending a reply deletes its draft on the server.
+      if (!isNote && savedText.current !== null) savedText.current = '';
       setDraft((d) => ({ ...(d.mode === 'note' ? { ...d, note: '' } : { ...d, reply: '' }), files: [] }));
     } catch (err) {
       const message = (err as Error).message || 'The message was not sent.';
@@ -453,6 +509,7 @@ export function Composer({
         {announce}
       </span>
       {hasWindow && !isNote && <WindowIndicator id={windowId} win={win} channel={channel} now={now} />}
+      {toolbar}
       <div className="composer-tabs" role="group" aria-label="Message type">
         <button
           type="button"

@@ -8,6 +8,7 @@ import { navigate } from './router';
 import { useSession } from './session';
 import { PRIORITIES, type AIMode, type Contact, type Conversation, type Priority, type Status } from './types';
 import { Avatar, ChannelIcon } from './ui';
+import { workdayApi, type AgentLoad } from './features/workday/api';
 
 export function ContactCard({ contactId, fallbackName, version }: { contactId: string; fallbackName: string; version: number }) {
   const { workspace } = useSession();
@@ -115,6 +116,8 @@ export function ConversationDetails({
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [assignOpen, setAssignOpen] = useState(false);
+  // Presence and load of each agent (GET …/agents), fetched when the pop-up opens.
+  const [agentLoads, setAgentLoads] = useState<Map<string, AgentLoad>>(new Map());
   // The change being saved, shown at once (optimistically) until the server answers.
   const [pending, setPending] = useState<Partial<Conversation> | null>(null);
   const assignRef = useRef<HTMLDivElement>(null);
@@ -278,7 +281,13 @@ export function ConversationDetails({
             aria-controls="assign-menu"
             onClick={() => {
               // Colleagues may have joined since the app loaded.
-              if (!assignOpen) reloadMembers().catch(() => {});
+              if (!assignOpen) {
+                reloadMembers().catch(() => {});
+                workdayApi.agents(workspace.id).then(
+                  (r) => setAgentLoads(new Map((r.items ?? []).map((a) => [a.user_id, a]))),
+                  () => {},
+                );
+              }
               setAssignOpen((o) => !o);
             }}
           >
@@ -319,9 +328,13 @@ export function ConversationDetails({
                 {m.name}
                 {m.id === user.id ? ' (you)' : ''}
                 <span className={'presence presence-' + m.availability}>{m.availability}</span>
-                {m.connected !== undefined && (
-                  <span className={'connected' + (m.connected ? ' connected-on' : '')}>{m.connected ? 'connected' : 'away'}</span>
-                )}
+                {(() => {
+                  const connected = agentLoads.get(m.id)?.connected ?? m.connected;
+                  return connected === undefined ? null : (
+                    <span className={'connected' + (connected ? ' connected-on' : '')}>{connected ? 'connected' : 'away'}</span>
+                  );
+                })()}
+                {agentLoads.get(m.id) && <span className="agent-load muted">{agentLoads.get(m.id)!.load_label}</span>}
               </label>
             ))}
           </fieldset>

@@ -7,13 +7,16 @@ import { lastInbound, reachableInboxes } from './channels';
 import { Composer, type ComposerHandle } from './Composer';
 import { ContactCard, ConversationDetails } from './Details';
 import { channelLabel, listTime, previewPrefix, STATUS_LABELS, AI_MODE_LABELS } from './format';
-import { appendPage, matches, mergeMessages, messageCreated, remove, searchFilter, upsert, type ListFilter } from './model';
+import { appendPage, matches, mergeMessages, messageCreated, remove, searchFilter, tagEvent, upsert, type ListFilter, type TagEvent } from './model';
+import { workdayApi } from './features/workday/api';
+import { MergeDialog, NewChatDialog, ResolveDialog, TransferDialog } from './features/workday/dialogs';
+import { PaymentRequests } from './features/workday/Payments';
 import { RealtimeClient, type ConnectionState } from './realtime';
 import { navigate } from './router';
 import { useSession } from './session';
 import { ShortcutsDialog } from './Shortcuts';
 import { MessageList, type MessageActions } from './Thread';
-import { DEFAULT_STATUSES, STATUSES, type Contact, type Conversation, type Counts, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
+import { DEFAULT_STATUSES, STATUSES, type Contact, type Inbox as InboxT, type Conversation, type Counts, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
 import { Avatar, ChannelIcon, TopBar } from './ui';
 import { VirtualList } from './VirtualList';
 
@@ -23,11 +26,19 @@ export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[
   { key: 'any', label: 'Any status', statuses: STATUSES },
 ];
 
-const VIEWS: { key: View; label: string }[] = [
+/** A list view: the server's views plus Queued (every queued conversation). */
+type ListView = View | 'queued';
+
+const VIEWS: { key: ListView; label: string }[] = [
   { key: 'all', label: 'All' },
   { key: 'mine', label: 'Mine' },
   { key: 'unassigned', label: 'Unassigned' },
+  { key: 'queued', label: 'Queued' },
 ];
+
+const QUEUED: Status[] = ['queued'];
+
+type DialogKind = 'transfer' | 'resolve' | 'merge' | 'newchat' | null;
 
 export const ROW_HEIGHT = 68;
 const PAGE_SIZE = 50;
@@ -80,9 +91,17 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   const ws = session.workspace.id;
   const me = session.user;
 
-  const [view, setView] = useState<View>('all');
+  const [listView, setView] = useState<ListView>('all');
   const [statusKey, setStatusKey] = useState('unresolved');
-  const statuses = useMemo(() => STATUS_PRESETS.find((p) => p.key === statusKey)!.statuses, [statusKey]);
+  const presetStatuses = useMemo(() => STATUS_PRESETS.find((p) => p.key === statusKey)!.statuses, [statusKey]);
+  // Queued is the "all" view of queued conversations, whatever the status filter says.
+  const view: View = listView === 'queued' ? 'all' : listView;
+  const statuses = listView === 'queued' ? QUEUED : presetStatuses;
+  const [queuedCount, setQueuedCount] = useState<number | null>(null);
+  const [dialog, setDialog] = useState<DialogKind>(null);
+  const [paymentsVersion, setPaymentsVersion] = useState(0);
+  const [replyInboxes, setReplyInboxes] = useState<InboxT[]>([]);
+  const [replyInbox, setReplyInbox] = useState<Record<string, string>>({});
   const [list, setList] = useState<ListState>({ items: [], cursor: '', loading: true, loaded: false, error: '' });
   const [counts, setCounts] = useState<Counts | null>(null);
   const [search, setSearch] = useState('');
@@ -94,6 +113,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   const [showHelp, setShowHelp] = useState(false);
   const [contactVersion, setContactVersion] = useState(0);
   const [announce, setAnnounce] = useState('');
+  const [actionError, setActionError] = useState('');
   // The details panel as a drawer (medium widths) or as the one panel shown (phones).
   const [detailsOpen, setDetailsOpen] = useState(false);
   const detailsRef = useRef<HTMLElement>(null);
@@ -112,8 +132,9 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   const filter: ListFilter = useMemo(() => ({ view, statuses, userId: me.id }), [view, statuses, me.id]);
 
   // Refs give the long-lived WebSocket handlers the latest state.
-  const st = useRef({ filter, conversationId, list, thread, current });
-  st.current = { filter, conversationId, list, thread, current };
+  const st = useRef({ filter, conversationId, list, thread, current, replyInboxId: '' });
+  const replyInboxId = (conversationId && replyInbox[conversationId]) || '';
+  st.current = { filter, conversationId, list, thread, current, replyInboxId };
 
   const members = useMemo(() => {
     const m = new Map<string, Member>();
@@ -170,7 +191,9 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     countsTimer.current = setTimeout(async () => {
       countsTimer.current = null;
       try {
-        setCounts(await api.counts(ws, st.current.filter.statuses));
+        const [c, q] = await Promise.all([api.counts(ws, st.current.filter.statuses), api.counts(ws, QUEUED)]);
+        setCounts(c);
+        setQueuedCount(q.all);
       } catch {
         // Counts are best effort; the next event retries.
       }
@@ -180,6 +203,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   useEffect(() => {
     reloadList();
     api.counts(ws, statuses).then(setCounts, () => {});
+    api.counts(ws, QUEUED).then((q) => setQueuedCount(q.all), () => {});
   }, [reloadList, ws, statuses]);
 
   useEffect(
@@ -342,7 +366,31 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             if (!c?.id) break;
             setList((l) => ({ ...l, items: remove(l.items, c.id!) }));
             countsDirty = true;
-            if (st.current.conversationId === c.id) navigate('/');
+            if (st.current.conversationId === c.id) {
+              // A merged conversation lives on in its survivor.
+              const into = (c as { merged_into_id?: string }).merged_into_id;
+              navigate(into ? '/conversations/' + encodeURIComponent(into) : '/');
+            }
+            break;
+          }
+          case 'tag.updated':
+          case 'tag.deleted': {
+            const ev = e.data as TagEvent;
+            setList((l) => {
+              const items = tagEvent(l.items, e.type, ev);
+              return items === l.items ? l : { ...l, items };
+            });
+            const cur = st.current.current;
+            if (cur) {
+              const next = tagEvent([cur], e.type, ev);
+              if (next[0] !== cur) setCurrent(next[0]);
+            }
+            break;
+          }
+          case 'payment_request.created':
+          case 'payment_request.updated': {
+            const pr = e.data as { conversation_id?: string };
+            if (pr?.conversation_id && pr.conversation_id === st.current.conversationId) setPaymentsVersion((v) => v + 1);
             break;
           }
           case 'message.created':
@@ -506,12 +554,37 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     [ws, applyConversation, refreshCounts],
   );
 
+  /** runCurrent runs a working-day action on the open conversation and applies its answer. */
+  const runCurrent = useCallback(
+    async (fn: (c: Conversation) => Promise<Conversation>, label: (c: Conversation) => string) => {
+      const c = st.current.current;
+      if (!c) return;
+      setActionError('');
+      try {
+        const updated = await fn(c);
+        if (updated?.id) applyConversation(updated);
+        refreshCounts();
+        setAnnounce(label(c));
+      } catch (err) {
+        setActionError((err as Error).message);
+        setAnnounce((err as Error).message);
+      }
+    },
+    [applyConversation, refreshCounts],
+  );
+
+  // Resolve asks for a note and a close reason; a resolved (or abandoned) conversation reopens.
   const toggleResolved = useCallback(() => {
     const c = st.current.current;
     if (!c) return;
-    if (c.status === 'resolved') patchCurrent({ status: 'open' }, `Conversation #${c.number} reopened`);
-    else patchCurrent({ status: 'resolved' }, `Conversation #${c.number} resolved`);
-  }, [patchCurrent]);
+    if (c.status === 'resolved' || c.status === 'abandoned')
+      runCurrent((x) => workdayApi.reopen(ws, x.id), (x) => `Conversation #${x.number} reopened`);
+    else setDialog('resolve');
+  }, [runCurrent, ws]);
+
+  const accept = useCallback(() => {
+    runCurrent((x) => workdayApi.accept(ws, x.id), (x) => `Conversation #${x.number} accepted`);
+  }, [runCurrent, ws]);
 
   const assignToMe = useCallback(() => {
     const c = st.current.current;
@@ -525,11 +598,62 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     async (content: string, isPrivate: boolean, attachmentIds?: string[]) => {
       const id = st.current.conversationId;
       if (!id) return;
-      const m = await api.send(ws, id, content, isPrivate, attachmentIds);
+      const via = st.current.replyInboxId;
+      const m = via
+        ? await workdayApi.sendVia(ws, id, {
+            content,
+            private: isPrivate,
+            inbox_id: via,
+            ...(attachmentIds?.length ? { attachment_ids: attachmentIds } : {}),
+          })
+        : await api.send(ws, id, content, isPrivate, attachmentIds);
       if (m?.id) handlersRef.current.onEvents([{ type: 'message.created', data: m }]);
+      if (id) setList((l) => ({ ...l, items: l.items.map((c) => (c.id === id && c.has_draft ? { ...c, has_draft: false } : c)) }));
     },
     [ws],
   );
+
+  // The reply channel: the contact's inboxes (identities) the reply may go through.
+  const currentContactId = current?.contact_id || current?.contact?.id || '';
+  useEffect(() => {
+    setReplyInboxes([]);
+    if (!currentContactId) return;
+    let live = true;
+    Promise.all([api.inboxes(ws), api.contact(ws, currentContactId)]).then(
+      ([ib, ct]) => {
+        if (!live) return;
+        const ids = new Set((ct.identities ?? []).map((x) => x.inbox_id));
+        setReplyInboxes((ib.items ?? []).filter((i) => ids.has(i.id)));
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [ws, currentContactId]);
+
+  const serverDraft = useMemo(() => {
+    if (!conversationId) return undefined;
+    const id = conversationId;
+    const mark = (has: boolean) =>
+      setList((l) => ({ ...l, items: l.items.map((c) => (c.id === id && !!c.has_draft !== has ? { ...c, has_draft: has } : c)) }));
+    return {
+      load: () =>
+        workdayApi.draft(ws, id).then(
+          (d) => d?.content ?? '',
+          (err) => {
+            if ((err as { status?: number }).status === 404) return '';
+            throw err;
+          },
+        ),
+      save: (content: string) => {
+        mark(!!content.trim());
+        const p = content.trim() ? workdayApi.saveDraft(ws, id, content) : workdayApi.deleteDraft(ws, id);
+        p.catch(() => {});
+      },
+    };
+  }, [ws, conversationId]);
+
 
   const upload = useCallback((file: File, signal: AbortSignal) => api.upload(ws, file, signal), [ws]);
   // A removed file's upload is deleted; failing that, the server prunes it.
@@ -572,14 +696,18 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   // ---- keyboard ----------------------------------------------------------
 
-  const keys = { move, open, close, toggleResolved, assignToMe, visible, activeIndex, conversationId, search, showHelp };
+  const openDialog = useCallback((d: DialogKind) => {
+    if (d !== 'newchat' && !st.current.current) return;
+    setDialog(d);
+  }, []);
+  const keys = { move, open, close, toggleResolved, assignToMe, accept, openDialog, visible, activeIndex, conversationId, search, showHelp, dialog };
   const keysRef = useRef(keys);
   keysRef.current = keys;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const k = keysRef.current;
-      if (k.showHelp || e.defaultPrevented) return;
+      if (k.showHelp || k.dialog || e.defaultPrevented) return;
       const editing = isEditable(e.target);
       if (e.ctrlKey && e.shiftKey && !e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
         e.preventDefault();
@@ -604,6 +732,21 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             break;
           case 'KeyA':
             k.assignToMe();
+            break;
+          case 'KeyY':
+            k.accept();
+            break;
+          case 'KeyT':
+            k.openDialog('transfer');
+            break;
+          case 'KeyG':
+            k.openDialog('merge');
+            break;
+          case 'KeyC':
+            k.openDialog('newchat');
+            break;
+          case 'Digit4':
+            setView('queued');
             break;
           case 'Digit1':
             setView('all');
@@ -660,6 +803,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   // ---- render ------------------------------------------------------------
 
+  const replyVia = replyInboxId ? replyInboxes.find((i) => i.id === replyInboxId) : undefined;
   const convPresence = conversationId ? (presence[conversationId] ?? {}) : {};
   const typers = Object.values(convPresence)
     .filter((p) => p.typingUntil)
@@ -701,6 +845,12 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             <span className="conv-preview">
               {typing ? <em>typing…</em> : prefix + (lm ? lm.content || 'Attachment' : 'No messages yet')}
             </span>
+            {c.has_draft && (
+              <span className="draft-pencil" title="You have a draft here" aria-label="Draft">
+                ✎
+              </span>
+            )}
+            {c.status === 'queued' && <span className="tag tag-xs tag-queued">Queued</span>}
             {c.ai_mode === 'active' && <span className="tag tag-ai tag-xs">AI</span>}
             {unread && (
               <span className="badge" aria-label={`${c.unread_count} unread`}>
@@ -730,14 +880,14 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
               <button
                 key={v.key}
                 type="button"
-                className={'view-btn' + (view === v.key ? ' current' : '')}
-                aria-current={view === v.key ? 'true' : undefined}
+                className={'view-btn' + (listView === v.key ? ' current' : '')}
+                aria-current={listView === v.key ? 'true' : undefined}
                 aria-keyshortcuts={`Alt+${i + 1}`}
                 onClick={() => setView(v.key)}
               >
                 <span>{v.label}</span>
                 <span className="count" data-testid={'count-' + v.key}>
-                  {counts ? counts[v.key] : '–'}
+                  {v.key === 'queued' ? (queuedCount ?? '–') : counts ? counts[v.key] : '–'}
                 </span>
               </button>
             ))}
@@ -746,7 +896,10 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             <label className="sr-only" htmlFor="status-filter">
               Status filter
             </label>
-            <select id="status-filter" value={statusKey} onChange={(e) => setStatusKey(e.target.value)}>
+            <button type="button" className="btn btn-sm btn-primary" onClick={() => setDialog('newchat')} aria-keyshortcuts="Alt+C">
+              New chat
+            </button>
+            <select id="status-filter" value={statusKey} disabled={listView === 'queued'} onChange={(e) => setStatusKey(e.target.value)}>
               {STATUS_PRESETS.map((p) => (
                 <option key={p.key} value={p.key}>
                   {p.label}
@@ -842,14 +995,41 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                   >
                     Details
                   </button>
+                  {(current.status === 'queued' || !(current.assignee_ids ?? []).includes(me.id)) &&
+                    current.status !== 'resolved' &&
+                    current.status !== 'abandoned' && (
+                      <button type="button" className="btn btn-sm btn-primary" onClick={accept} aria-keyshortcuts="Alt+Y">
+                        Accept
+                      </button>
+                    )}
+                  <button type="button" className="btn btn-sm" onClick={() => setDialog('transfer')} aria-keyshortcuts="Alt+T">
+                    Transfer…
+                  </button>
+                  <button type="button" className="btn btn-sm" onClick={() => setDialog('merge')} aria-keyshortcuts="Alt+G">
+                    Merge…
+                  </button>
                   <button type="button" className="btn btn-sm" onClick={toggleResolved} aria-keyshortcuts="Alt+R">
-                    {current.status === 'resolved' ? 'Reopen' : 'Resolve'}
+                    {current.status === 'resolved' || current.status === 'abandoned' ? 'Reopen' : 'Resolve…'}
                   </button>
                   <button type="button" className="btn btn-ghost btn-sm not-phone" onClick={close} aria-label="Close conversation">
                     ✕
                   </button>
                 </div>
               </div>
+              {actionError && (
+                <p className="form-error pad action-error" role="alert">
+                  {actionError}{' '}
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => setActionError('')} aria-label="Dismiss">
+                    ✕
+                  </button>
+                </p>
+              )}
+              {current.status === 'resolved' && (current.close_reason || current.resolution_note) && (
+                <p className="resolution muted pad">
+                  Resolved{current.close_reason ? ` · ${current.close_reason}` : ''}
+                  {current.resolution_note ? ` — ${current.resolution_note}` : ''}
+                </p>
+              )}
               <MessageList
                 conversationKey={current.id}
                 messages={thread.conversationId === current.id ? thread.messages : []}
@@ -875,13 +1055,35 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 key={current.id}
                 handle={composer}
                 conversationId={current.id}
-                channelName={channelLabel(current.inbox?.channel)}
-                channel={current.inbox?.channel}
-                inboxId={current.inbox_id || current.inbox?.id}
+                channelName={channelLabel(replyVia?.channel ?? current.inbox?.channel)}
+                channel={replyVia?.channel ?? current.inbox?.channel}
+                inboxId={replyVia?.id ?? (current.inbox_id || current.inbox?.id)}
                 lastInboundAt={
                   thread.conversationId === current.id && !(thread.loading && thread.messages.length === 0)
-                    ? lastInbound(thread.messages, current.inbox_id || current.inbox?.id, !thread.cursor && !thread.loading)
+                    ? lastInbound(thread.messages, replyVia?.id ?? (current.inbox_id || current.inbox?.id), !thread.cursor && !thread.loading)
                     : undefined
+                }
+                serverDraft={serverDraft}
+                toolbar={
+                  replyInboxes.length > 1 ? (
+                    <label className="channel-switch">
+                      <span>Reply via</span>
+                      <select
+                        aria-label="Reply channel"
+                        value={replyVia?.id ?? (current.inbox_id || current.inbox?.id)}
+                        onChange={(e) => {
+                          const v = e.target.value;
+                          setReplyInbox((r) => ({ ...r, [current.id]: v === (current.inbox_id || current.inbox?.id) ? '' : v }));
+                        }}
+                      >
+                        {replyInboxes.map((i) => (
+                          <option key={i.id} value={i.id}>
+                            {i.name} ({channelLabel(i.channel)})
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                  ) : undefined
                 }
                 onSend={send}
                 upload={upload}
@@ -935,6 +1137,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 fallbackName={current.contact?.name ?? ''}
                 version={contactVersion}
               />
+              <PaymentRequests conversationId={current.id} version={paymentsVersion} />
               <ConversationDetails
                 conversation={current}
                 onChange={(c) => {
@@ -955,6 +1158,54 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         </aside>
       </div>
       {showHelp && <ShortcutsDialog onClose={() => setShowHelp(false)} />}
+      {dialog === 'transfer' && current && (
+        <TransferDialog
+          conversation={current}
+          onClose={() => setDialog(null)}
+          onDone={(c) => {
+            setDialog(null);
+            applyConversation(c);
+            refreshCounts();
+            setAnnounce(`Conversation #${c.number} transferred`);
+          }}
+        />
+      )}
+      {dialog === 'resolve' && current && (
+        <ResolveDialog
+          conversation={current}
+          onClose={() => setDialog(null)}
+          onDone={(c) => {
+            setDialog(null);
+            applyConversation(c);
+            refreshCounts();
+            setAnnounce(`Conversation #${c.number} resolved`);
+          }}
+        />
+      )}
+      {dialog === 'merge' && current && (
+        <MergeDialog
+          conversation={current}
+          onClose={() => setDialog(null)}
+          onDone={(c) => {
+            setDialog(null);
+            applyConversation(c);
+            refreshCounts();
+            setAnnounce(`Merged into #${c.number}`);
+            open(c.id);
+          }}
+        />
+      )}
+      {dialog === 'newchat' && (
+        <NewChatDialog
+          onClose={() => setDialog(null)}
+          onDone={(c) => {
+            setDialog(null);
+            applyConversation(c, 'created');
+            refreshCounts();
+            open(c.id);
+          }}
+        />
+      )}
       <div className="sr-only" role="status" aria-live="polite">
         {announce}
       </div>

@@ -15,6 +15,7 @@ import { TagsPage } from './features/settings/Tags';
 import { TeamsPage } from './features/settings/Teams';
 import { TokensPage } from './features/settings/Tokens';
 import { WorkspacePage } from './features/settings/Workspace';
+import { AuditPage } from './features/settings/Audit';
 
 /** settingsRoute reads /settings, /settings/inboxes/new and /settings/inboxes/{id}. */
 export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } | { page: 'inbox'; id: string } | null {
@@ -28,7 +29,7 @@ export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } 
 export function settingsPage(path: string): SettingsPage | null {
   const p = path.replace(/\/+$/, '');
   if (settingsRoute(path)) return 'inboxes';
-  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens)$/.exec(p);
+  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit)$/.exec(p);
   return m ? (m[1] as SettingsPage) : null;
 }
 
@@ -40,6 +41,7 @@ const TITLES: Record<SettingsPage, string> = {
   labels: 'Labels',
   workspace: 'Workspace',
   tokens: 'API tokens',
+  audit: 'Audit log',
 };
 
 export function Settings({ path, search }: { path: string; search: string }) {
@@ -64,6 +66,8 @@ export function Settings({ path, search }: { path: string; search: string }) {
     body = <TagsPage key={page} kind={page} />;
   } else if (page === 'workspace') {
     body = <WorkspacePage />;
+  } else if (page === 'audit') {
+    body = <AuditPage />;
   } else if (page === 'tokens') {
     body = <TokensPage />;
   } else if (route.page === 'new') {

@@ -11,9 +11,13 @@ export const SHORTCUTS: [string[], string][] = [
   [['Alt+N'], 'Write a private note'],
   [['Alt+M'], 'Write a reply to the customer'],
   [['Alt+U'], 'Attach files to the reply or note (or drop or paste them on the composer)'],
-  [['Alt+R'], 'Resolve the conversation (or reopen it)'],
+  [['Alt+R'], 'Resolve the conversation with a note and reason (or reopen it)'],
   [['Alt+A'], 'Assign the conversation to me'],
-  [['Alt+1', 'Alt+2', 'Alt+3'], 'Show All / Mine / Unassigned'],
+  [['Alt+Y'], 'Accept the conversation (from the queue)'],
+  [['Alt+T'], 'Transfer the conversation to a colleague or a team'],
+  [['Alt+G'], 'Merge the conversation into another of the same contact'],
+  [['Alt+C'], 'Start a new chat'],
+  [['Alt+1', 'Alt+2', 'Alt+3', 'Alt+4'], 'Show All / Mine / Unassigned / Queued'],
   [['?'], 'Show this list'],
 ];
 

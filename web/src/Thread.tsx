@@ -1,10 +1,17 @@
 // The message thread: customer on the left, the team on the right, notes and
 // system events marked. Older pages load as the agent scrolls up.
-import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode, type MouseEvent as ReactMouseEvent } from 'react';
 import { attachmentURL } from './api';
 import { channelLabel, clockTime, dayKey, dayLabel, DELIVERY_LABELS, DELIVERY_NOTES, fileSize, fileType, fullTime } from './format';
 import type { Attachment, Inbox, Member, Message } from './types';
 import { Avatar, ChannelIcon, FileIcon } from './ui';
+import { navigate } from './router';
+
+function go(e: ReactMouseEvent, path: string) {
+  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  e.preventDefault();
+  navigate(path);
+}
 
 /** MessageActions act on a failed reply: send it again, or through another inbox. */
 export interface MessageActions {
@@ -167,9 +174,28 @@ const MessageItem = memo(function MessageItem({
 }) {
   const kind = m.sender?.kind ?? (m.direction === 'in' ? 'contact' : 'agent');
   if (kind === 'system') {
+    const sys = m.system;
+    const linked = sys?.conversation_id && (sys.action === 'continues' || sys.action === 'continued_in' || sys.action === 'merged');
     return (
-      <li className="msg-system" data-kind="system">
-        <span>{m.content}</span> <time dateTime={m.created_at}>{clockTime(m.created_at)}</time>
+      <li className="msg-system" data-kind="system" data-action={sys?.action} data-message-id={m.id}>
+        <span>
+          {linked ? (
+            <>
+              {m.content.replace(/#\d+\.?$/, '')}
+              <a href={'/conversations/' + encodeURIComponent(sys!.conversation_id!)} onClick={(e) => go(e, '/conversations/' + encodeURIComponent(sys!.conversation_id!))}>
+                #{sys!.number}
+              </a>
+            </>
+          ) : (
+            m.content
+          )}
+        </span>
+        {/* The line's text usually names the reason and the note already. */}
+        {sys?.reason && !m.content.includes(sys.reason) && <span className="sys-reason"> · {sys.reason}</span>}
+        {sys?.note && !m.content.includes(sys.note) && <q className="sys-note">{sys.note}</q>}{' '}
+        <time dateTime={m.created_at} title={fullTime(m.created_at)}>
+          {clockTime(m.created_at)}
+        </time>
       </li>
     );
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appendPage, matches, mergeMessages, messageCreated, searchFilter, upsert, type ListFilter } from './model';
+import { appendPage, matches, mergeMessages, messageCreated, searchFilter, tagEvent, upsert, type ListFilter } from './model';
+import type { Conversation } from './types';
 import { conv, msg } from './test/fakes';
 
 const all: ListFilter = { view: 'all', statuses: ['queued', 'open', 'pending', 'snoozed'], userId: 'u1' };
@@ -107,5 +108,22 @@ describe('messageCreated', () => {
     expect(messageCreated(list, m, null)[0].unread_count).toBe(2);
     expect(messageCreated(list, m, 'a')[0].unread_count).toBe(1);
     expect(messageCreated(list, m, null)[0].last_message).toEqual(lm);
+  });
+});
+
+describe('tagEvent', () => {
+  const base = { id: 'c1', tags: ['vip', 'billing'], labels: ['hot'] } as unknown as Conversation;
+  it('renames a tag on the rows that carry it', () => {
+    const out = tagEvent([base], 'tag.updated', { kind: 'tags', tag: { id: 't', name: 'gold' }, old_name: 'vip' });
+    expect(out[0].tags).toEqual(['gold', 'billing']);
+  });
+  it('removes a deleted label', () => {
+    const out = tagEvent([base], 'tag.deleted', { kind: 'labels', tag: { id: 'l', name: 'hot' } });
+    expect(out[0].labels).toEqual([]);
+  });
+  it('keeps the list when nothing carries the tag or only the color changed', () => {
+    const list = [base];
+    expect(tagEvent(list, 'tag.deleted', { kind: 'tags', tag: { id: 't', name: 'other' } })).toBe(list);
+    expect(tagEvent(list, 'tag.updated', { kind: 'tags', tag: { id: 't', name: 'vip' } })).toBe(list);
   });
 });

@@ -113,3 +113,33 @@ export function messageCreated(list: Conversation[], m: Message, openId: string 
   if (!unseen) return list;
   return list.map((c) => (c.id === m.conversation_id ? { ...c, unread_count: c.unread_count + 1 } : c));
 }
+
+/** A tag.updated / tag.deleted event: the tag (or label) and, for a rename, its old name. */
+export interface TagEvent {
+  kind: string;
+  tag: { id: string; name: string };
+  old_name?: string;
+}
+
+/**
+ * tagEvent renames (tag.updated with old_name) or removes (tag.deleted) a
+ * tag or label on the listed conversations; other events change nothing.
+ */
+export function tagEvent(list: Conversation[], type: string, ev: TagEvent): Conversation[] {
+  if (!ev?.tag?.name) return list;
+  const field: 'tags' | 'labels' = ev.kind?.startsWith('label') ? 'labels' : 'tags';
+  const from = type === 'tag.deleted' ? ev.tag.name : ev.old_name;
+  if (!from || (type !== 'tag.deleted' && type !== 'tag.updated')) return list;
+  let changed = false;
+  const out = list.map((c) => {
+    const names = c[field] ?? [];
+    if (!names.includes(from)) return c;
+    changed = true;
+    const next =
+      type === 'tag.deleted'
+        ? names.filter((n) => n !== from)
+        : Array.from(new Set(names.map((n) => (n === from ? ev.tag.name : n))));
+    return { ...c, [field]: next };
+  });
+  return changed ? out : list;
+}

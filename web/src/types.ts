@@ -45,6 +45,7 @@ export interface Team {
   id: string;
   name: string;
   member_ids?: string[] | null;
+  routing_policy?: 'manual' | 'round_robin' | 'least_busy';
 }
 
 export interface LastMessage {
@@ -83,6 +84,14 @@ export interface Conversation {
   last_activity_at: string;
   created_at: string;
   last_message: LastMessage | null;
+  queued_at?: string | null;
+  last_inbound_at?: string | null;
+  resolution_note?: string;
+  close_reason?: string;
+  merged_into_id?: string | null;
+  previous_conversation_id?: string | null;
+  /** You hold a draft here (list items). */
+  has_draft?: boolean;
 }
 
 export interface Contact {
@@ -127,7 +136,24 @@ export interface Message {
   error?: string;
   outcome_unknown?: boolean;
   attachments?: Attachment[] | null;
+  /** What a system line records (sender kind system). */
+  system?: SystemEvent | null;
   created_at: string;
+}
+
+export interface SystemEvent {
+  action: string;
+  actor?: { id: string; name: string } | null;
+  subject?: { id: string; name: string } | null;
+  from?: { id: string; name: string } | null;
+  team?: { id: string; name: string } | null;
+  status?: string;
+  note?: string;
+  reason?: string;
+  conversation_id?: string;
+  number?: number;
+  payment_request_id?: string;
+  payment_status?: string;
 }
 
 export interface Page<T> {

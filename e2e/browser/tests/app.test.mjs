@@ -329,7 +329,10 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     // Alt+A assigns to me, Alt+R resolves (and leaves the not-resolved list), Alt+R again reopens.
     await page.keyboard.press('Alt+A');
     await page.getByRole('list', { name: 'Assignees' }).getByText(ADMIN.name).waitFor();
+    // Alt+R asks for a close reason and a note; Enter resolves (the Resolve button has the focus).
     await page.keyboard.press('Alt+R');
+    await page.getByRole('dialog', { name: /Resolve #/ }).getByRole('button', { name: 'Resolve' }).and(page.locator(':focus')).waitFor();
+    await page.keyboard.press('Enter');
     await textIs(page, '[data-testid=thread-status]', 'Resolved');
     await row(page, 'Alan Turing').waitFor({ state: 'detached' });
     await page.keyboard.press('Alt+R');

@@ -3,6 +3,13 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useSession } from '../../session';
 import type { Member, Team } from '../../types';
 import { settingsApi } from './api';
+import type { RoutingPolicy } from '../workday/api';
+
+const POLICIES: { value: RoutingPolicy; label: string }[] = [
+  { value: 'manual', label: 'Manual (agents pick)' },
+  { value: 'round_robin', label: 'Round robin' },
+  { value: 'least_busy', label: 'Least busy' },
+];
 import { ConfirmButton, Result, useAction } from './shared';
 
 export function TeamsPage() {
@@ -102,7 +109,7 @@ function TeamRow({
   team: Team;
   members: Member[];
   busy: boolean;
-  onSave: (body: { name?: string; member_ids?: string[] }, msg: string) => Promise<boolean>;
+  onSave: (body: { name?: string; member_ids?: string[]; routing_policy?: RoutingPolicy }, msg: string) => Promise<boolean>;
   onDelete: () => void;
 }) {
   const [renaming, setRenaming] = useState(false);
@@ -141,6 +148,24 @@ function TeamRow({
             <span className="muted small">
               {ids.length === 0 ? 'No members' : ids.length === 1 ? '1 member' : `${ids.length} members`}
             </span>
+            <label className="routing-policy">
+              <span className="sr-only">Routing of {team.name}</span>
+              <select
+                aria-label={`Routing of ${team.name}`}
+                value={team.routing_policy ?? 'manual'}
+                disabled={busy}
+                onChange={(e) => {
+                  const v = e.target.value as RoutingPolicy;
+                  onSave({ routing_policy: v }, `${team.name} now routes: ${POLICIES.find((p) => p.value === v)?.label}.`);
+                }}
+              >
+                {POLICIES.map((p) => (
+                  <option key={p.value} value={p.value}>
+                    {p.label}
+                  </option>
+                ))}
+              </select>
+            </label>
             <span className="actions">
               <button type="button" className="btn btn-sm" aria-expanded={open} onClick={() => setOpen((o) => !o)} aria-label={`Members of ${team.name}`}>
                 Members

@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSession } from '../../session';
 import { settingsApi, type WorkspaceSettings } from './api';
+import type { LifecycleSettings } from '../workday/api';
 import { Result, useAction } from './shared';
 
 const SCOPES: { value: WorkspaceSettings['agent_scope']; label: string; help: string }[] = [
@@ -95,6 +96,7 @@ export function WorkspacePage() {
               </label>
             ))}
           </fieldset>
+          {settings.lifecycle && <LifecycleFields value={settings.lifecycle} onChange={(lifecycle) => setSettings({ ...settings, lifecycle })} />}
           <Result error={save.error} ok={save.ok} />
           <div>
             <button type="submit" className="btn btn-primary" disabled={save.busy}>
@@ -104,5 +106,69 @@ export function WorkspacePage() {
         </form>
       )}
     </section>
+  );
+}
+
+const lines = (v: string[] | null | undefined) => (v ?? []).join('\n');
+const unlines = (v: string) =>
+  v
+    .split('\n')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** LifecycleFields edit the timers and lists of the working day (sent whole with the settings). */
+function LifecycleFields({ value, onChange }: { value: LifecycleSettings; onChange: (v: LifecycleSettings) => void }) {
+  // The lists are edited as text; they become lists as they change.
+  const [phrases, setPhrases] = useState(() => lines(value.closing_phrases));
+  const [reasons, setReasons] = useState(() => lines(value.close_reasons));
+  const num = (v: string) => (v === '' ? 0 : Math.max(0, Math.floor(Number(v)) || 0));
+  return (
+    <fieldset className="choice">
+      <legend>The working day</legend>
+      <div className="field">
+        <label htmlFor="lc-auto">Auto-resolve after (hours without a customer message; 0 = off)</label>
+        <input id="lc-auto" type="number" min={0} value={value.auto_resolve_hours} onChange={(e) => onChange({ ...value, auto_resolve_hours: num(e.target.value) })} />
+      </div>
+      <div className="field">
+        <label htmlFor="lc-abandon">Abandon after (minutes the customer waits unanswered; 0 = off)</label>
+        <input id="lc-abandon" type="number" min={0} value={value.abandon_minutes} onChange={(e) => onChange({ ...value, abandon_minutes: num(e.target.value) })} />
+      </div>
+      <div className="field">
+        <label htmlFor="lc-purge">Keep deleted conversations for (days, then purged)</label>
+        <input id="lc-purge" type="number" min={0} value={value.purge_days} onChange={(e) => onChange({ ...value, purge_days: num(e.target.value) })} />
+      </div>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={value.closing_phrases_enabled}
+          onChange={(e) => onChange({ ...value, closing_phrases_enabled: e.target.checked })}
+        />
+        Resolve when the customer’s message is only a closing phrase
+      </label>
+      <div className="field">
+        <label htmlFor="lc-phrases">Closing phrases (one a line)</label>
+        <textarea
+          id="lc-phrases"
+          rows={4}
+          value={phrases}
+          onChange={(e) => {
+            setPhrases(e.target.value);
+            onChange({ ...value, closing_phrases: unlines(e.target.value) });
+          }}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="lc-reasons">Close reasons (one a line)</label>
+        <textarea
+          id="lc-reasons"
+          rows={4}
+          value={reasons}
+          onChange={(e) => {
+            setReasons(e.target.value);
+            onChange({ ...value, close_reasons: unlines(e.target.value) });
+          }}
+        />
+      </div>
+    </fieldset>
   );
 }

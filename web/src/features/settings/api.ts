@@ -3,6 +3,7 @@
 // public invite and password-reset pages.
 import { request, type AuthResult } from '../../api';
 import type { Availability, Member, Page, Team } from '../../types';
+import type { LifecycleSettings, RoutingPolicy } from '../workday/api';
 
 export type Role = 'admin' | 'agent';
 export type TagKind = 'tags' | 'labels';
@@ -17,6 +18,8 @@ export interface Tag {
 export interface WorkspaceSettings {
   join_mode: 'contact' | 'contact_inbox';
   agent_scope: 'all' | 'teams' | 'assigned';
+  /** The working day's timers and lists (sent whole). */
+  lifecycle?: LifecycleSettings;
 }
 
 export interface Workspace {
@@ -81,7 +84,7 @@ export const settingsApi = {
   // Teams.
   teams: (ws: string) => request<Page<Team>>(`${w(ws)}/teams`),
   createTeam: (ws: string, name: string) => request<Team>(`${w(ws)}/teams`, { method: 'POST', body: { name } }),
-  updateTeam: (ws: string, id: string, body: { name?: string; member_ids?: string[] }) =>
+  updateTeam: (ws: string, id: string, body: { name?: string; member_ids?: string[]; routing_policy?: RoutingPolicy }) =>
     request<Team>(`${w(ws)}/teams/${e(id)}`, { method: 'PATCH', body }),
   deleteTeam: (ws: string, id: string) => request<void>(`${w(ws)}/teams/${e(id)}`, { method: 'DELETE' }),
 
