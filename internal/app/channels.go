@@ -152,7 +152,8 @@ func (c *Channels) register(ctx context.Context, inbox *parley.Inbox, webhookURL
 	if err == nil || parley.ErrorCode(err) != parley.EINTERNAL {
 		return err
 	}
-	return parley.Errorf(parley.EINVALID, "Telegram refused it (%s).", scrub(err.Error(), inbox.Secrets[telegram.KeyBotToken]))
+	c.log.WarnContext(ctx, "telegram set webhook", "inbox_id", inbox.ID, "err", scrub(err.Error(), inbox.Secrets[telegram.KeyBotToken]))
+	return parley.Errorf(parley.EINVALID, "The webhook could not be registered with Telegram (%s).", scrub(err.Error(), inbox.Secrets[telegram.KeyBotToken]))
 }
 
 // graphURL is the Graph API's base URL, with its version.

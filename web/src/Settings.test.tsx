@@ -181,6 +181,50 @@ describe('Settings', () => {
     expect(document.getElementById(input.getAttribute('aria-describedby')!)?.textContent).toContain('digits');
   });
 
+  it('says a field error once, next to its field (the API inbox form)', async () => {
+    const msg = 'The callback URL is not allowed. It must not point to a private or loopback address.';
+    mockFetch({
+      'GET /workspaces/{ws}/inboxes': () => ({ items: [], next_cursor: '' }),
+      'POST /workspaces/{ws}/inboxes': () =>
+        reply(422, { title: 'Unprocessable Entity', status: 422, detail: msg, errors: [{ location: 'body.config.callback_url', message: msg }] }),
+    });
+    window.history.replaceState(null, '', '/settings/inboxes/new?kind=api');
+    renderWithSession(<Routed />);
+    const form = await screen.findByRole('form', { name: /API inbox/ });
+    const f = within(form);
+    fireEvent.change(f.getByLabelText(/^Name/), { target: { value: 'Website' } });
+    fireEvent.change(f.getByLabelText(/^Callback URL/), { target: { value: 'https://127.0.0.1/hook' } });
+    await act(async () => {
+      fireEvent.click(f.getByRole('button', { name: 'Create inbox' }));
+    });
+    const input = f.getByLabelText(/^Callback URL/);
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(input.getAttribute('aria-describedby')!)?.textContent).toBe(msg);
+    // Said once: the alert points at the field instead of repeating it.
+    expect(form.textContent!.split(msg).length - 1).toBe(1);
+    expect(f.getByRole('alert').textContent).toContain('Callback URL');
+  });
+
+  it('shows a name error under the name', async () => {
+    mockFetch({
+      'GET /workspaces/{ws}/inboxes': () => ({ items: [], next_cursor: '' }),
+      'POST /workspaces/{ws}/inboxes': () =>
+        reply(422, { title: 'Unprocessable Entity', status: 422, detail: 'validation failed', errors: [{ location: 'body.name', message: 'The name is taken.' }] }),
+    });
+    window.history.replaceState(null, '', '/settings/inboxes/new?kind=api');
+    renderWithSession(<Routed />);
+    const form = await screen.findByRole('form', { name: /API inbox/ });
+    const f = within(form);
+    fireEvent.change(f.getByLabelText(/^Name/), { target: { value: 'Website' } });
+    await act(async () => {
+      fireEvent.click(f.getByRole('button', { name: 'Create inbox' }));
+    });
+    const input = f.getByLabelText(/^Name/);
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(input.getAttribute('aria-describedby')!)?.textContent).toBe('The name is taken.');
+    expect(form.textContent!.split('The name is taken.').length - 1).toBe(1);
+  });
+
   it('shows health and the outcome of "Test connection"; edits without resending secrets; deletes after confirming', async () => {
     const { calls, state } = serverWith([waInbox], {
       [WA_ID]: health({
