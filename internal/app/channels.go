@@ -477,6 +477,19 @@ func (c *Channels) Test(ctx context.Context, a parley.Actor, inboxID string) (*h
 	if err != nil {
 		return nil, err
 	}
+	t, err := c.test(ctx, inbox)
+	if err != nil || t.OK {
+		return t, err
+	}
+	// The failure becomes the inbox's last error, so that health tells it.
+	err = c.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		return tx.RecordChannelTestFailure(ctx, inbox.WorkspaceID, inbox.ID, "Test connection failed: "+t.Error)
+	})
+	return t, err
+}
+
+// test makes the test call for inbox.
+func (c *Channels) test(ctx context.Context, inbox *parley.Inbox) (*httpapi.ChannelTest, error) {
 	get := func(k string) string {
 		if v := inbox.Secrets[k]; v != "" {
 			return v

@@ -277,6 +277,28 @@ describe('Settings', () => {
     await screen.findByText(/No inboxes yet\./);
   });
 
+  it('shows a failed "Test connection" as the last error in health', async () => {
+    let h = health({ inbox_id: WA_ID });
+    mockFetch({
+      'GET /workspaces/{ws}/inboxes': () => ({ items: [waInbox], next_cursor: '' }),
+      'GET /workspaces/{ws}/inboxes/{id}': () => waInbox,
+      'GET /workspaces/{ws}/inboxes/{id}/health': () => h,
+      'POST /workspaces/{ws}/inboxes/{id}/test': () => {
+        // The server records the failure in the inbox's health.
+        h = health({ inbox_id: WA_ID, last_error: 'Test connection failed: The provider refused the credentials.', last_error_at: '2026-01-01T12:00:00Z' });
+        return { ok: false, status: 401, error: 'The provider refused the credentials.', latency_ms: 12, checked_at: '2026-01-01T12:00:00Z' };
+      },
+    });
+    window.history.replaceState(null, '', '/settings/inboxes/' + WA_ID);
+    renderWithSession(<Routed />);
+    await screen.findByRole('region', { name: 'Channel health' });
+    await waitFor(() => expect(screen.getByTestId('health-last-error').textContent).toBe('None'));
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    });
+    await waitFor(() => expect(screen.getByTestId('health-last-error').textContent).toContain('Test connection failed: The provider refused the credentials.'));
+  });
+
   it('shows an API inbox its inbound URL and callback secret', async () => {
     serverWith([{ id: 'api1', name: 'Website', channel: 'api', config: {}, inbound_token: 'pin_abc', callback_secret: 'whsec_xyz', created_at: '' }]);
     window.history.replaceState(null, '', '/settings/inboxes/api1');

@@ -597,7 +597,10 @@ export function HealthPanel({ inbox }: { inbox: Inbox }) {
     setTestError('');
     setTest(null);
     try {
-      setTest(await api.testInbox(workspace.id, inbox.id));
+      const t = await api.testInbox(workspace.id, inbox.id);
+      setTest(t);
+      // A failed test is recorded as the inbox's last error: show it.
+      if (!t.ok) await load();
     } catch (err) {
       setTestError((err as Error).message);
     } finally {
