@@ -299,6 +299,25 @@ describe('Settings', () => {
     await waitFor(() => expect(screen.getByTestId('health-last-error').textContent).toContain('Test connection failed: The provider refused the credentials.'));
   });
 
+  it('warns when the webhook URL is not public https (PARLEY_PUBLIC_URL on http or loopback)', async () => {
+    const local = { ...waInbox, config: { ...waInbox.config, webhook_url: 'http://localhost:8080/webhooks/whatsapp/' + WA_ID } };
+    serverWith([local]);
+    window.history.replaceState(null, '', '/settings/inboxes/' + WA_ID);
+    renderWithSession(<Routed />);
+    const setup = await screen.findByRole('group', { name: 'Provider set-up' });
+    const warning = within(setup).getByTestId('webhook-url-warning');
+    expect(warning.textContent).toContain('need a public https URL');
+    expect(warning.textContent).toContain('PARLEY_PUBLIC_URL');
+  });
+
+  it('does not warn about a public https webhook URL', async () => {
+    serverWith([waInbox]);
+    window.history.replaceState(null, '', '/settings/inboxes/' + WA_ID);
+    renderWithSession(<Routed />);
+    const setup = await screen.findByRole('group', { name: 'Provider set-up' });
+    expect(within(setup).queryByTestId('webhook-url-warning')).toBeNull();
+  });
+
   it('shows an API inbox its inbound URL and callback secret', async () => {
     serverWith([{ id: 'api1', name: 'Website', channel: 'api', config: {}, inbound_token: 'pin_abc', callback_secret: 'whsec_xyz', created_at: '' }]);
     window.history.replaceState(null, '', '/settings/inboxes/api1');

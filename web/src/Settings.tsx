@@ -3,7 +3,7 @@
 // console, "Test connection", and delete. Secrets are write-only.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api } from './api';
-import { CHANNEL_KINDS, configFor, healthSummary, kindSpec, type ChannelField, type ChannelKindSpec } from './channels';
+import { CHANNEL_KINDS, configFor, healthSummary, kindSpec, webhookURLWarning, type ChannelField, type ChannelKindSpec } from './channels';
 import { channelLabel, fullTime } from './format';
 import { navigate } from './router';
 import { useSession } from './session';
@@ -503,6 +503,11 @@ export function InboxSetup({ inbox }: { inbox: Inbox }) {
         />
       ) : (
         <p className="muted">The webhook URL appears once the server knows its public URL (PARLEY_PUBLIC_URL).</p>
+      )}
+      {cfg.webhook_url && webhookURLWarning(cfg.webhook_url) && (
+        <p className="form-error" role="note" data-testid="webhook-url-warning">
+          {webhookURLWarning(cfg.webhook_url)}
+        </p>
       )}
       {spec?.verifyToken && cfg.verify_token && (
         <CopyField label="Verify token" value={cfg.verify_token} help="Meta asks for it when you subscribe the webhook." />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configFor, duration, healthSummary, HOUR, lastInbound, reachableInboxes, replyWindow } from './channels';
+import { configFor, duration, healthSummary, HOUR, lastInbound, reachableInboxes, replyWindow, webhookURLWarning } from './channels';
 import { msg } from './test/fakes';
 import type { ChannelHealth, Inbox } from './types';
 
@@ -118,5 +118,24 @@ describe('duration', () => {
     expect(duration(3 * HOUR + 20 * 60_000)).toBe('3 h 20 min');
     expect(duration(26 * HOUR)).toBe('1 day 2 h');
     expect(duration(72 * HOUR)).toBe('3 days');
+  });
+});
+
+describe('webhookURLWarning', () => {
+  it.each([
+    ['http://localhost:8080/webhooks/telegram/x', /not https and localhost is not reachable/],
+    ['https://127.0.0.1/webhooks/whatsapp/x', /127\.0\.0\.1 is not reachable/],
+    ['https://[::1]:8443/webhooks/whatsapp/x', /::1 is not reachable/],
+    ['https://192.168.1.20/webhooks/twilio/x', /192\.168\.1\.20 is not reachable/],
+    ['https://parley/webhooks/twilio/x', /parley is not reachable/],
+    ['http://parley.example.com/webhooks/twilio/x', /it is not https\./],
+  ])('warns about %s', (url, want) => {
+    const w = webhookURLWarning(url);
+    expect(w).toMatch(want);
+    expect(w).toContain('public https URL');
+  });
+  it('is quiet for a public https URL', () => {
+    expect(webhookURLWarning('https://parley.example.com/webhooks/whatsapp/x')).toBe('');
+    expect(webhookURLWarning('https://172.32.0.1/webhooks/whatsapp/x')).toBe('');
   });
 });
