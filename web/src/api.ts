@@ -127,7 +127,10 @@ export const api = {
   ping: () => request<Me>('/me'),
   updateMe: (body: { name?: string; avatar_url?: string }) => request<User>('/me', { method: 'PATCH', body }),
   changePassword: (current_password: string, new_password: string) =>
-    request<void>('/me/password', { method: 'POST', body: { current_password, new_password } }),
+    request<{ revoked: { sessions: number; api_tokens: number } } | undefined>('/me/password', {
+      method: 'POST',
+      body: { current_password, new_password },
+    }),
 
   members: (ws: string) => request<Page<Member>>(`/workspaces/${ws}/users`),
   updateMember: (ws: string, uid: string, body: { availability?: Availability }) =>
