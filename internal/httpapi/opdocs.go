@@ -9,8 +9,8 @@ var opDescriptions = map[string]string{
 	"login": "Answers a bearer token for the API (and sets the session cookie for the browser). Wrong email or " +
 		"password is 401 with one message for both; too many attempts for an address or from a client is 429 with " +
 		"Retry-After.",
-	"logout":  "Ends the session or API token the request is authenticated with. Other sessions stay signed in.",
-	"getMe":   "You, and every workspace you are a member of with your role in it. 401 when not signed in.",
+	"logout": "Ends the session or API token the request is authenticated with. Other sessions stay signed in.",
+	"getMe":  "You, and every workspace you are a member of with your role in it. 401 when not signed in.",
 	"updateMe": "Only the fields sent change. An empty name is 422; avatar_url must be an http(s) URL or empty (422 " +
 		"naming the field).",
 	"changePassword": "current_password must be your password (422 naming it otherwise); new_password follows the " +
@@ -19,14 +19,14 @@ var opDescriptions = map[string]string{
 	"getSetup": "Whether the server has no workspace yet, so the first-run set-up (POST /setup) is open.",
 	"completeSetup": "Creates the first workspace and its admin and signs them in; needs the set-up token the server " +
 		"printed at start. It is refused once a workspace exists or with a wrong token; bad fields are 422 naming them.",
-	"listTokens":  "Your personal API tokens: name, creation and last use. The token values are never shown again.",
-	"createToken": "The token is in the answer once; store it. A name is required (422). It acts as you, with your roles.",
-	"revokeToken": "The token stops working at once. 404 when it is not one of yours.",
+	"listTokens":     "Your personal API tokens: name, creation and last use. The token values are never shown again.",
+	"createToken":    "The token is in the answer once; store it. A name is required (422). It acts as you, with your roles.",
+	"revokeToken":    "The token stops working at once. 404 when it is not one of yours.",
 	"listWorkspaces": "The workspaces you are a member of, with your role in each.",
 	"getWorkspace":   "Its name and settings (agent scope, join mode, lifecycle). 404 when you are not a member.",
 	"updateWorkspace": "Admins only (403 otherwise). Only the fields sent change; an unknown setting value is 422 " +
 		"naming the field.",
-	"listContacts": "Paged by cursor; q filters by name, email, phone or company.",
+	"listContacts":  "Paged by cursor; q filters by name, email, phone or company.",
 	"createContact": "email and phone are checked (422 naming the field); a phone is stored in international form.",
 	"deleteContact": "Admins only (403). The contact's conversations stay, without their customer's details.",
 	"getContact":    "The contact with the channel identities (phone numbers, chat ids) it is reachable on.",
@@ -54,9 +54,9 @@ var opDescriptions = map[string]string{
 		"template (422 naming the field otherwise).",
 	"resendMessage": "The failed reply is sent again through inbox_id, which must reach the same contact (422 " +
 		"otherwise); the new message links to the old.",
-	"retryMessage": "Queues the failed reply again through the same inbox. 422 when it has not failed.",
-	"listPaymentRequests": "Each with its amount, status and link.",
-	"pinConversation":     "Pinned conversations come first in your lists only.",
+	"retryMessage":         "Queues the failed reply again through the same inbox. 422 when it has not failed.",
+	"listPaymentRequests":  "Each with its amount, status and link.",
+	"pinConversation":      "Pinned conversations come first in your lists only.",
 	"markConversationRead": "Clears the unread mark for you; others are not affected.",
 	"listInboxes":          "Every inbox of the workspace with its public settings; secrets are never returned.",
 	"createInbox": "Admins only (403). config takes the channel's settings (see the InboxConfig schemas): missing or " +
