@@ -107,3 +107,37 @@ func TestServer_OpenAPIDocument(t *testing.T) {
 		t.Errorf("api config documented with %q, want callback_url", documented[parley.ChannelAPI])
 	}
 }
+
+// TestDocument checks the document `parley openapi` prints (every route,
+// invitations included) by the same rules: described, named schemas.
+func TestDocument(t *testing.T) {
+	raw, err := httpapi.Document()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string
+			Description string
+		}
+		Components struct{ Schemas map[string]json.RawMessage }
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := doc.Paths["/api/v1/workspaces/{workspace_id}/invites"]; !ok {
+		t.Errorf("the document lacks the invitation routes")
+	}
+	for path, ops := range doc.Paths {
+		for method, o := range ops {
+			if o.Description == "" {
+				t.Errorf("%s %s (%s) has no description", method, path, o.OperationID)
+			}
+		}
+	}
+	for name := range doc.Components.Schemas {
+		if strings.HasSuffix(name, "InputBody") || strings.HasSuffix(name, "OutputBody") || strings.Contains(name, "Routes") || strings.Contains(name, "_") {
+			t.Errorf("schema %q has a generated name", name)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/parleyhq/parley/internal/invite"
 )
 
 // The served OpenAPI document is huma's, finished for people (document):
@@ -230,4 +232,13 @@ func (s *Server) OpenAPI() ([]byte, error) {
 		return nil, err
 	}
 	return document(raw)
+}
+
+// Document returns the OpenAPI document of every route, as a server with
+// all its parts serves it, without a database or a public URL (no servers
+// entry): `parley openapi` prints it and the web app's types are generated
+// from it.
+func Document() ([]byte, error) {
+	s := New(Deps{Invites: new(invite.Service)})
+	return s.OpenAPI()
 }
