@@ -82,7 +82,8 @@ export function Profile() {
       const res = await api.changePassword(current, next);
       setCurrent('');
       setNext('');
-      return res?.revoked ? revokedSummary(res.revoked) : 'Password changed.';
+      const r = res?.revoked;
+      return r ? revokedSummary({ sessions: r.sessions ?? 0, api_tokens: r.api_tokens ?? 0 }) : 'Password changed.';
     });
   }
 
