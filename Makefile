@@ -1,5 +1,5 @@
 # Parley's build and test entry points. `make test` runs every test.
-.PHONY: run build test test-go test-web test-browser bench
+.PHONY: run build test test-go test-web test-browser bench gen-api
 
 run:
 	go run ./cmd/parley serve
@@ -30,8 +30,18 @@ test-go:
 		go test -count=1 ./...; \
 	fi
 
+# The web app's API types (web/src/api/schema.d.ts) are generated from the
+# server's OpenAPI document (web/openapi.json) with openapi-typescript.
+gen-api:
+	go run ./cmd/parley openapi > web/openapi.json
+	cd web && npm run --silent gen:api
+
 test-web:
-	cd web && npm ci --no-audit --no-fund --loglevel=error && npm test && npm run build
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	$(MAKE) --no-print-directory gen-api
+	@git diff --exit-code --stat -- web/openapi.json web/src/api/schema.d.ts \
+		|| (echo "the API types differ from the server's OpenAPI document: run 'make gen-api' and commit web/openapi.json and web/src/api/schema.d.ts" && exit 1)
+	cd web && npm test && npm run build
 	@git diff --exit-code --stat -- web/dist && test -z "$$(git status --porcelain -- web/dist)" \
 		|| (echo "web/dist differs from the committed build: run 'cd web && npm run build' and commit web/dist" && exit 1)
 

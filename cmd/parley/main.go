@@ -7,7 +7,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +23,7 @@ import (
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/httpapi"
 )
 
 func main() {
@@ -36,7 +39,8 @@ const usage = `usage:
   parley serve [--addr A] [--data-dir D] [--database-url U] [--public-url P]
   parley migrate [--data-dir D] [--database-url U]
   parley user create --email E --password P --name N --workspace W [--role admin|agent] [--data-dir D] [--database-url U]
-  parley user reset-link --email E [--data-dir D] [--database-url U]`
+  parley user reset-link --email E [--data-dir D] [--database-url U]
+  parley openapi       (prints the API's OpenAPI 3.1 document; needs no database)`
 
 // run runs the command in args. Help asked of a subcommand's flags is not an
 // error: the flag set has printed the usage, and the exit status is 0.
@@ -68,6 +72,18 @@ func dispatch(ctx context.Context, args []string) error {
 			return resetLink(ctx, args[2:])
 		}
 		return errors.New(usage)
+	case "openapi":
+		doc, err := httpapi.Document()
+		if err != nil {
+			return err
+		}
+		var out bytes.Buffer
+		if err := json.Indent(&out, doc, "", "  "); err != nil {
+			return err
+		}
+		out.WriteByte('\n')
+		_, err = os.Stdout.Write(out.Bytes())
+		return err
 	case "-h", "--help", "help":
 		fmt.Println(usage)
 		return nil

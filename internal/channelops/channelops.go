@@ -61,7 +61,15 @@ func (s *Service) Test(ctx context.Context, a parley.Actor, inboxID string) (*ch
 	if !ok {
 		return nil, parley.Errorf(parley.EINVALID, "This inbox has no provider to test.")
 	}
-	return p.Probe(ctx, inbox), nil
+	t := p.Probe(ctx, inbox)
+	if t.OK {
+		return t, nil
+	}
+	// The failure becomes the inbox's last error, so that health tells it.
+	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		return tx.RecordChannelTestFailure(ctx, inbox.WorkspaceID, inbox.ID, "Test connection failed: "+t.Error)
+	})
+	return t, err
 }
 
 // Templates returns an inbox's message templates from the cache, fetching
@@ -127,7 +135,7 @@ func (s *Service) RegisterWebhook(ctx context.Context, inbox *parley.Inbox, webh
 	for _, v := range inbox.Secrets {
 		msg = channel.Scrub(msg, v)
 	}
-	return parley.Errorf(parley.EINVALID, "%s refused it (%s).", label(inbox.Channel), msg)
+	return parley.Errorf(parley.EINVALID, "The webhook could not be registered with %s (%s).", label(inbox.Channel), msg)
 }
 
 // VerifyOwner proves that the inbox's own token owns the id its app-wide

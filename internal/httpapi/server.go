@@ -88,7 +88,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux(), csrf: http.NewCrossOriginProtection()}
 	cfg := huma.DefaultConfig("Parley API", "1.0.0")
-	cfg.OpenAPIPath = "/api/v1/openapi"
+	cfg.OpenAPIPath = "" // served finished for readers: see opendoc.go
 	cfg.DocsPath = ""
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil
@@ -105,6 +105,7 @@ func New(d Deps) *Server {
 	s.api = humago.New(s.mux, cfg)
 	s.api.UseMiddleware(s.strictQuery)
 	s.routes()
+	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openAPIHandler())
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"status":"ok"}`))

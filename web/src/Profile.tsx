@@ -79,10 +79,11 @@ export function Profile() {
   function savePassword(e: FormEvent) {
     e.preventDefault();
     password.run(async () => {
-      await api.changePassword(current, next);
+      const res = await api.changePassword(current, next);
       setCurrent('');
       setNext('');
-      return 'Password changed. Other sessions were signed out.';
+      const r = res?.revoked;
+      return r ? revokedSummary({ sessions: r.sessions ?? 0, api_tokens: r.api_tokens ?? 0 }) : 'Password changed.';
     });
   }
 
@@ -222,4 +223,14 @@ export function Profile() {
       </main>
     </div>
   );
+}
+
+/** revokedSummary says what a password change signed out and revoked. */
+export function revokedSummary(r: { sessions: number; api_tokens: number }): string {
+  const parts: string[] = [];
+  if (r.sessions > 0) parts.push(`${r.sessions} other ${r.sessions === 1 ? 'session was' : 'sessions were'} signed out`);
+  if (r.api_tokens > 0) parts.push(`${r.api_tokens} API ${r.api_tokens === 1 ? 'token was' : 'tokens were'} revoked`);
+  if (parts.length === 0) return 'Password changed. There were no other sessions or API tokens to revoke.';
+  const text = parts.join(' and ');
+  return `Password changed. ${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }

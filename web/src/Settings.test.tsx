@@ -181,6 +181,50 @@ describe('Settings', () => {
     expect(document.getElementById(input.getAttribute('aria-describedby')!)?.textContent).toContain('digits');
   });
 
+  it('says a field error once, next to its field (the API inbox form)', async () => {
+    const msg = 'The callback URL is not allowed. It must not point to a private or loopback address.';
+    mockFetch({
+      'GET /workspaces/{ws}/inboxes': () => ({ items: [], next_cursor: '' }),
+      'POST /workspaces/{ws}/inboxes': () =>
+        reply(422, { title: 'Unprocessable Entity', status: 422, detail: msg, errors: [{ location: 'body.config.callback_url', message: msg }] }),
+    });
+    window.history.replaceState(null, '', '/settings/inboxes/new?kind=api');
+    renderWithSession(<Routed />);
+    const form = await screen.findByRole('form', { name: /API inbox/ });
+    const f = within(form);
+    fireEvent.change(f.getByLabelText(/^Name/), { target: { value: 'Website' } });
+    fireEvent.change(f.getByLabelText(/^Callback URL/), { target: { value: 'https://127.0.0.1/hook' } });
+    await act(async () => {
+      fireEvent.click(f.getByRole('button', { name: 'Create inbox' }));
+    });
+    const input = f.getByLabelText(/^Callback URL/);
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(input.getAttribute('aria-describedby')!)?.textContent).toBe(msg);
+    // Said once: the alert points at the field instead of repeating it.
+    expect(form.textContent!.split(msg).length - 1).toBe(1);
+    expect(f.getByRole('alert').textContent).toContain('Callback URL');
+  });
+
+  it('shows a name error under the name', async () => {
+    mockFetch({
+      'GET /workspaces/{ws}/inboxes': () => ({ items: [], next_cursor: '' }),
+      'POST /workspaces/{ws}/inboxes': () =>
+        reply(422, { title: 'Unprocessable Entity', status: 422, detail: 'validation failed', errors: [{ location: 'body.name', message: 'The name is taken.' }] }),
+    });
+    window.history.replaceState(null, '', '/settings/inboxes/new?kind=api');
+    renderWithSession(<Routed />);
+    const form = await screen.findByRole('form', { name: /API inbox/ });
+    const f = within(form);
+    fireEvent.change(f.getByLabelText(/^Name/), { target: { value: 'Website' } });
+    await act(async () => {
+      fireEvent.click(f.getByRole('button', { name: 'Create inbox' }));
+    });
+    const input = f.getByLabelText(/^Name/);
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(input.getAttribute('aria-describedby')!)?.textContent).toBe('The name is taken.');
+    expect(form.textContent!.split('The name is taken.').length - 1).toBe(1);
+  });
+
   it('shows health and the outcome of "Test connection"; edits without resending secrets; deletes after confirming', async () => {
     const { calls, state } = serverWith([waInbox], {
       [WA_ID]: health({
@@ -231,6 +275,47 @@ describe('Settings', () => {
     expect(state.inboxes).toHaveLength(0);
     await waitFor(() => expect(window.location.pathname).toBe('/settings'));
     await screen.findByText(/No inboxes yet\./);
+  });
+
+  it('shows a failed "Test connection" as the last error in health', async () => {
+    let h = health({ inbox_id: WA_ID });
+    mockFetch({
+      'GET /workspaces/{ws}/inboxes': () => ({ items: [waInbox], next_cursor: '' }),
+      'GET /workspaces/{ws}/inboxes/{id}': () => waInbox,
+      'GET /workspaces/{ws}/inboxes/{id}/health': () => h,
+      'POST /workspaces/{ws}/inboxes/{id}/test': () => {
+        // The server records the failure in the inbox's health.
+        h = health({ inbox_id: WA_ID, last_error: 'Test connection failed: The provider refused the credentials.', last_error_at: '2026-01-01T12:00:00Z' });
+        return { ok: false, status: 401, error: 'The provider refused the credentials.', latency_ms: 12, checked_at: '2026-01-01T12:00:00Z' };
+      },
+    });
+    window.history.replaceState(null, '', '/settings/inboxes/' + WA_ID);
+    renderWithSession(<Routed />);
+    await screen.findByRole('region', { name: 'Channel health' });
+    await waitFor(() => expect(screen.getByTestId('health-last-error').textContent).toBe('None'));
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    });
+    await waitFor(() => expect(screen.getByTestId('health-last-error').textContent).toContain('Test connection failed: The provider refused the credentials.'));
+  });
+
+  it('warns when the webhook URL is not public https (PARLEY_PUBLIC_URL on http or loopback)', async () => {
+    const local = { ...waInbox, config: { ...waInbox.config, webhook_url: 'http://localhost:8080/webhooks/whatsapp/' + WA_ID } };
+    serverWith([local]);
+    window.history.replaceState(null, '', '/settings/inboxes/' + WA_ID);
+    renderWithSession(<Routed />);
+    const setup = await screen.findByRole('group', { name: 'Provider set-up' });
+    const warning = within(setup).getByTestId('webhook-url-warning');
+    expect(warning.textContent).toContain('need a public https URL');
+    expect(warning.textContent).toContain('PARLEY_PUBLIC_URL');
+  });
+
+  it('does not warn about a public https webhook URL', async () => {
+    serverWith([waInbox]);
+    window.history.replaceState(null, '', '/settings/inboxes/' + WA_ID);
+    renderWithSession(<Routed />);
+    const setup = await screen.findByRole('group', { name: 'Provider set-up' });
+    expect(within(setup).queryByTestId('webhook-url-warning')).toBeNull();
   });
 
   it('shows an API inbox its inbound URL and callback secret', async () => {

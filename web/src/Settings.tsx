@@ -3,7 +3,7 @@
 // console, "Test connection", and delete. Secrets are write-only.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api } from './api';
-import { CHANNEL_KINDS, configFor, healthSummary, kindSpec, type ChannelField } from './channels';
+import { CHANNEL_KINDS, configFor, healthSummary, kindSpec, webhookURLWarning, type ChannelField, type ChannelKindSpec } from './channels';
 import { channelLabel, fullTime } from './format';
 import { navigate } from './router';
 import { useSession } from './session';
@@ -305,14 +305,10 @@ export function InboxForm({
         return out;
       });
     } catch (err) {
-      const problem = (err as { problem?: { errors?: { location?: string; message?: string }[] } }).problem;
-      const fe: Record<string, string> = {};
-      for (const x of problem?.errors ?? []) {
-        const loc = (x.location ?? '').replace(/^body\./, '');
-        if (loc && x.message) fe[loc.replace(/^config\./, '')] = x.message;
-      }
-      setFieldErrors(fe);
-      setError((err as Error).message);
+      const problem = (err as { problem?: { detail?: string; errors?: { location?: string; message?: string }[] } }).problem;
+      const { fields, summary } = splitFieldErrors(problem, spec, (err as Error).message);
+      setFieldErrors(fields);
+      setError(summary);
     } finally {
       setBusy(false);
     }
@@ -378,7 +374,13 @@ export function InboxForm({
             placeholder={spec.label + ' support'}
             onChange={(e) => setName(e.target.value)}
             aria-invalid={fieldErrors.name ? true : undefined}
+            aria-describedby={fieldErrors.name ? formId + '-name-help' : undefined}
           />
+          {fieldErrors.name && (
+            <span id={formId + '-name-help'} className="field-help form-error">
+              {fieldErrors.name}
+            </span>
+          )}
         </div>
         {spec.fields.map(field)}
         {spec.kind !== 'api' && (
@@ -506,6 +508,11 @@ export function InboxSetup({ inbox }: { inbox: Inbox }) {
       ) : (
         <p className="muted">The webhook URL appears once the server knows its public URL (PARLEY_PUBLIC_URL).</p>
       )}
+      {cfg.webhook_url && webhookURLWarning(cfg.webhook_url) && (
+        <p className="form-error" role="note" data-testid="webhook-url-warning">
+          {webhookURLWarning(cfg.webhook_url)}
+        </p>
+      )}
       {spec?.verifyToken && cfg.verify_token && (
         <CopyField label="Verify token" value={cfg.verify_token} help="Meta asks for it when you subscribe the webhook." />
       )}
@@ -599,7 +606,10 @@ export function HealthPanel({ inbox }: { inbox: Inbox }) {
     setTestError('');
     setTest(null);
     try {
-      setTest(await api.testInbox(workspace.id, inbox.id));
+      const t = await api.testInbox(workspace.id, inbox.id);
+      setTest(t);
+      // A failed test is recorded as the inbox's last error: show it.
+      if (!t.ok) await load();
     } catch (err) {
       setTestError((err as Error).message);
     } finally {
@@ -745,4 +755,36 @@ function DeleteInbox({ inbox }: { inbox: Inbox }) {
       )}
     </section>
   );
+}
+
+/**
+ * splitFieldErrors sorts a problem's errors between the form's fields (shown
+ * next to each field) and the alert above the button, so that each message is
+ * said once: the alert names the fields to check and carries only what no
+ * field shows.
+ */
+export function splitFieldErrors(
+  problem: { detail?: string; errors?: { location?: string; message?: string }[] } | undefined | null,
+  spec: ChannelKindSpec | undefined,
+  fallback: string,
+): { fields: Record<string, string>; summary: string } {
+  const labels: Record<string, string> = { name: 'Name' };
+  for (const f of spec?.fields ?? []) labels[f.key] = f.label;
+  const fields: Record<string, string> = {};
+  const rest: string[] = [];
+  for (const x of problem?.errors ?? []) {
+    if (!x.message) continue;
+    const key = (x.location ?? '').replace(/^body\./, '').replace(/^config\./, '');
+    if (labels[key] && !fields[key]) fields[key] = x.message;
+    else if (!rest.includes(x.message)) rest.push(x.message);
+  }
+  const shown = Object.keys(fields);
+  if (shown.length === 0) return { fields, summary: fallback };
+  const detail = problem?.detail ?? '';
+  const parts: string[] = [];
+  // The detail is worth saying when it is not one of the field messages again.
+  if (detail && !Object.values(fields).includes(detail) && detail !== 'validation failed') parts.push(detail);
+  parts.push(`Check ${shown.map((k) => labels[k]).join(', ')}.`);
+  parts.push(...rest.filter((m) => m !== detail));
+  return { fields, summary: parts.join(' ') };
 }

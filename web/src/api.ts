@@ -25,6 +25,13 @@ import type {
   View,
 } from './types';
 import type { ChannelSpecs } from './channels';
+import type { components } from './api/schema';
+
+/**
+ * Schemas are the API's request and response bodies, generated from the
+ * server's OpenAPI document (make gen-api); use them for new calls.
+ */
+export type Schemas = components['schemas'];
 
 /** ApiError is a failed request, with the problem body's readable detail. */
 export class ApiError extends Error {
@@ -118,17 +125,20 @@ export interface AuthResult {
 
 export const api = {
   setupNeeded: () => request<{ needed: boolean }>('/setup', { quiet401: true }),
-  setup: (body: { token: string; workspace_name: string; name: string; email: string; password: string }) =>
+  setup: (body: Schemas['CompleteSetupRequest']) =>
     request<AuthResult>('/setup', { method: 'POST', body, quiet401: true }),
   login: (email: string, password: string) =>
-    request<AuthResult>('/auth/login', { method: 'POST', body: { email, password }, quiet401: true }),
+    request<AuthResult>('/auth/login', { method: 'POST', body: { email, password } satisfies Schemas['LoginRequest'], quiet401: true }),
   logout: () => request<void>('/auth/logout', { method: 'POST', quiet401: true }),
   me: () => request<Me>('/me', { quiet401: true }),
   /** ping checks the session; a 401 signs the app out. */
   ping: () => request<Me>('/me'),
-  updateMe: (body: { name?: string; avatar_url?: string }) => request<User>('/me', { method: 'PATCH', body }),
+  updateMe: (body: Schemas['UpdateMeRequest']) => request<User>('/me', { method: 'PATCH', body }),
   changePassword: (current_password: string, new_password: string) =>
-    request<void>('/me/password', { method: 'POST', body: { current_password, new_password } }),
+    request<Schemas['ChangePasswordResponse'] | undefined>('/me/password', {
+      method: 'POST',
+      body: { current_password, new_password } satisfies Schemas['ChangePasswordRequest'],
+    }),
 
   members: (ws: string) => request<Page<Member>>(`/workspaces/${ws}/users`),
   updateMember: (ws: string, uid: string, body: { availability?: Availability }) =>

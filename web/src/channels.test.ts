@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configFor, duration, healthSummary, HOUR, kindSpec, lastInbound, reachableInboxes, replyWindow } from './channels';
+import { configFor, duration, healthSummary, HOUR, kindSpec, lastInbound, reachableInboxes, replyWindow, webhookURLWarning } from './channels';
 import specs from './test/channel-specs.json';
 import { msg } from './test/fakes';
 import type { ChannelHealth, Inbox } from './types';
@@ -135,5 +135,24 @@ describe('the server\'s channel specs', () => {
         if (st.pattern) expect(() => new RegExp(`^(?:${st.pattern})$`, 'v'), `${item.kind}.${st.key}`).not.toThrow();
       }
     }
+  });
+});
+
+describe('webhookURLWarning', () => {
+  it.each([
+    ['http://localhost:8080/webhooks/telegram/x', /not https and localhost is not reachable/],
+    ['https://127.0.0.1/webhooks/whatsapp/x', /127\.0\.0\.1 is not reachable/],
+    ['https://[::1]:8443/webhooks/whatsapp/x', /::1 is not reachable/],
+    ['https://192.168.1.20/webhooks/twilio/x', /192\.168\.1\.20 is not reachable/],
+    ['https://parley/webhooks/twilio/x', /parley is not reachable/],
+    ['http://parley.example.com/webhooks/twilio/x', /it is not https\./],
+  ])('warns about %s', (url, want) => {
+    const w = webhookURLWarning(url);
+    expect(w).toMatch(want);
+    expect(w).toContain('public https URL');
+  });
+  it('is quiet for a public https URL', () => {
+    expect(webhookURLWarning('https://parley.example.com/webhooks/whatsapp/x')).toBe('');
+    expect(webhookURLWarning('https://172.32.0.1/webhooks/whatsapp/x')).toBe('');
   });
 });

@@ -311,3 +311,40 @@ export function reachableInboxes(
     return ib.channel === 'twilio_sms' && !!contact?.phone;
   });
 }
+
+// ---- public webhook URLs ----------------------------------------------------
+
+/**
+ * webhookURLWarning says why providers cannot call a webhook URL built from
+ * PARLEY_PUBLIC_URL: they need a public https address; '' when it looks fine.
+ */
+export function webhookURLWarning(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return '';
+  }
+  const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const local =
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host.endsWith('.local') ||
+    host.endsWith('.internal') ||
+    (!host.includes('.') && !host.includes(':')) ||
+    /^127\./.test(host) ||
+    /^10\./.test(host) ||
+    /^192\.168\./.test(host) ||
+    /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
+    /^169\.254\./.test(host) ||
+    host === '0.0.0.0' ||
+    host === '::1' ||
+    host === '::' ||
+    /^f[cd][0-9a-f]{2}:/.test(host) ||
+    /^fe80:/.test(host);
+  const why: string[] = [];
+  if (u.protocol !== 'https:') why.push('it is not https');
+  if (local) why.push(`${host} is not reachable from the internet`);
+  if (why.length === 0) return '';
+  return `Providers will not call this URL: ${why.join(' and ')}. They need a public https URL — set PARLEY_PUBLIC_URL to one (a tunnel such as ngrok or cloudflared works for trials).`;
+}

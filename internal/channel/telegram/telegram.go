@@ -12,9 +12,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -258,12 +261,66 @@ func (a *Adapter) RegisterWebhook(ctx context.Context, inbox *parley.Inbox, publ
 	}
 	ok, err := b.SetWebhook(ctx, &tgbot.SetWebhookParams{URL: publicURL, SecretToken: secret, AllowedUpdates: []string{"message"}})
 	if err != nil {
-		return fmt.Errorf("telegram: set webhook: %w", err)
+		return fmt.Errorf("telegram: set webhook: %w", a.explain(err, get(inbox, KeyBotToken)))
 	}
 	if !ok {
-		return errors.New("telegram: set webhook: refused")
+		return parley.Errorf(parley.EINVALID, "Telegram refused the webhook without saying why.")
 	}
 	return nil
+}
+
+// explain turns a Bot API call's error into one that names its real
+// cause, for people: the Bot API could not be reached (and why: no such
+// host, connection refused, timed out), Telegram does not accept the bot
+// token, or Telegram refused the call (with its description). Other
+// errors are returned as they are. The text never holds the token.
+func (a *Adapter) explain(err error, token string) error {
+	scrub := func(s string) string {
+		if token == "" {
+			return s
+		}
+		return strings.ReplaceAll(s, token, "…")
+	}
+	host := a.base
+	if u, perr := url.Parse(a.base); perr == nil && u.Host != "" {
+		host = u.Host
+	}
+	if _, ok := errors.AsType[*url.Error](err); ok || isNetError(err) {
+		why := "the request failed"
+		var dns *net.DNSError
+		var op *net.OpError
+		var ne net.Error
+		switch {
+		case errors.As(err, &dns):
+			why = dns.Err
+		case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+			why = "timed out"
+		case errors.Is(err, syscall.ECONNREFUSED):
+			why = "connection refused"
+		case errors.As(err, &op):
+			why = op.Err.Error()
+		}
+		return parley.Errorf(parley.EINVALID, "Could not reach %s: %s. Check the server's DNS and network, then try again.", host, scrub(why))
+	}
+	desc := func(sentinel error) string {
+		return strings.TrimSpace(strings.TrimPrefix(scrub(err.Error()), sentinel.Error()+","))
+	}
+	switch {
+	case errors.Is(err, tgbot.ErrorUnauthorized), errors.Is(err, tgbot.ErrorNotFound):
+		return parley.FieldErrorf("config."+KeyBotToken, "Telegram does not accept this bot token. Copy it again from @BotFather.")
+	case errors.Is(err, tgbot.ErrorBadRequest):
+		return parley.Errorf(parley.EINVALID, "Telegram refused the webhook: %s.", strings.TrimSuffix(desc(tgbot.ErrorBadRequest), "."))
+	case errors.Is(err, tgbot.ErrorForbidden):
+		return parley.Errorf(parley.EINVALID, "Telegram refused the webhook: %s.", strings.TrimSuffix(desc(tgbot.ErrorForbidden), "."))
+	}
+	return err
+}
+
+// isNetError reports whether err comes from the network rather than from
+// an answer.
+func isNetError(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne)
 }
 
 // FetchMedia resolves a file id with getFile and downloads it from the

@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -269,4 +273,51 @@ func FuzzParseWebhook(f *testing.F) {
 			}
 		}
 	})
+}
+
+// roundTripper is an http.RoundTripper made of a function.
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestAdapter_RegisterWebhook_namesTheCause(t *testing.T) {
+	dnsFail := roundTripper(func(r *http.Request) (*http.Response, error) {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}}
+	})
+	refused := roundTripper(func(r *http.Request) (*http.Response, error) {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	})
+	answer := func(status int, body string) roundTripper {
+		return func(r *http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: status, Body: io.NopCloser(strings.NewReader(body)), Header: http.Header{"Content-Type": {"application/json"}}, Request: r}, nil
+		}
+	}
+	tests := []struct {
+		name    string
+		rt      http.RoundTripper
+		field   string
+		want    string
+		wantNot string
+	}{
+		{"dns", dnsFail, "", "Could not reach api.telegram.org: no such host", "refused"},
+		{"connection refused", refused, "", "Could not reach api.telegram.org: connection refused", "Telegram refused"},
+		{"bad token", answer(401, `{"ok":false,"error_code":401,"description":"Unauthorized"}`), "config.bot_token", "Telegram does not accept this bot token", ""},
+		{"bad url", answer(400, `{"ok":false,"error_code":400,"description":"Bad Request: bad webhook: HTTPS url must be provided for webhook"}`), "", "Telegram refused the webhook: Bad Request: bad webhook: HTTPS url must be provided for webhook", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := New(Options{HTTPClient: &http.Client{Transport: tt.rt}})
+			err := a.RegisterWebhook(context.Background(), testInbox(), publicURL)
+			e, ok := errors.AsType[*parley.Error](err)
+			if !ok || e.Code != parley.EINVALID {
+				t.Fatalf("RegisterWebhook() = %v, want an %s parley.Error", err, parley.EINVALID)
+			}
+			if e.Field != tt.field || !strings.Contains(e.Message, tt.want) || (tt.wantNot != "" && strings.Contains(e.Message, tt.wantNot)) {
+				t.Errorf("RegisterWebhook() = field %q, %q; want field %q, a message with %q", e.Field, e.Message, tt.field, tt.want)
+			}
+			if strings.Contains(e.Message, botToken) {
+				t.Errorf("RegisterWebhook() message %q holds the bot token", e.Message)
+			}
+		})
+	}
 }

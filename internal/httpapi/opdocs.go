@@ -1,0 +1,114 @@
+package httpapi
+
+// opDescriptions are the operations' descriptions, by operation id, for
+// those registered without one: what the call does and its error cases.
+// Every error is an RFC 9457 problem; 401 (not signed in) and 404 (an id
+// outside your workspaces, or one you may not see) apply throughout and are
+// said where they mean more.
+var opDescriptions = map[string]string{
+	"login": "Answers a bearer token for the API (and sets the session cookie for the browser). Wrong email or " +
+		"password is 401 with one message for both; too many attempts for an address or from a client is 429 with " +
+		"Retry-After.",
+	"logout": "Ends the session or API token the request is authenticated with. Other sessions stay signed in.",
+	"getMe":  "You, and every workspace you are a member of with your role in it. 401 when not signed in.",
+	"updateMe": "Only the fields sent change. An empty name is 422; avatar_url must be an http(s) URL or empty (422 " +
+		"naming the field).",
+	"changePassword": "current_password must be your password (422 naming it otherwise); new_password follows the " +
+		"password rules (422). Your other browser sessions are signed out and all your API tokens revoked; the answer " +
+		"counts them. The session making the call stays signed in.",
+	"getSetup": "Whether the server has no workspace yet, so the first-run set-up (POST /setup) is open.",
+	"completeSetup": "Creates the first workspace and its admin and signs them in; needs the set-up token the server " +
+		"printed at start. It is refused once a workspace exists or with a wrong token; bad fields are 422 naming them.",
+	"listTokens":     "Your personal API tokens: name, creation and last use. The token values are never shown again.",
+	"createToken":    "The token is in the answer once; store it. A name is required (422). It acts as you, with your roles.",
+	"revokeToken":    "The token stops working at once. 404 when it is not one of yours.",
+	"listWorkspaces": "The workspaces you are a member of, with your role in each.",
+	"getWorkspace":   "Its name and settings (agent scope, join mode, lifecycle). 404 when you are not a member.",
+	"updateWorkspace": "Admins only (403 otherwise). Only the fields sent change; an unknown setting value is 422 " +
+		"naming the field.",
+	"listContacts":  "Paged by cursor; q filters by name, email, phone or company.",
+	"createContact": "email and phone are checked (422 naming the field); a phone is stored in international form.",
+	"deleteContact": "Admins only (403). The contact's conversations stay, without their customer's details.",
+	"getContact":    "The contact with the channel identities (phone numbers, chat ids) it is reachable on.",
+	"updateContact": "Only the fields sent change; checks as on create (422 naming the field).",
+	"addContactIdentity": "Binds a channel address (for example a WhatsApp number) to the contact, so that messages " +
+		"from it join this contact. An address already bound to another contact is 409; a bad address is 422.",
+	"listConversations": "Filters by status, inbox, assignee, team, tag and label; paged by cursor. Only conversations " +
+		"you may see are listed (agent scope and Visible to).",
+	"countConversations": "How many open conversations each view holds for you, as the inbox's tabs show them.",
+	"deleteConversation": "Admins only (403). The conversation disappears for everyone at once; its messages and files " +
+		"are purged later.",
+	"getConversation": "With its contact, inbox, assignees, team, tags and the last message's preview. 404 when it is " +
+		"not visible to you.",
+	"updateConversation": "Only the fields sent change. Resolving may require a resolution note or close reason by " +
+		"the workspace's settings (422 naming the field); an assignee outside the workspace or a team that does not " +
+		"exist is 422.",
+	"deleteDraft": "Nothing happens when you have no draft.",
+	"getDraft":    "Drafts are per person and per conversation, saved by the composer. 404 when you have none.",
+	"listMessages": "Replies, customer messages, private notes and system lines, with delivery status and " +
+		"attachments. Private notes are for members only.",
+	"createMessage": "private true adds a note seen by members only. A reply goes out through the conversation's " +
+		"inbox: its status moves from queued to sent, delivered or failed (live over the WebSocket). Outside the " +
+		"provider's reply window (WhatsApp 24 h, Messenger 7 days) it is 422; attachment_ids must be your uploads (422).",
+	"sendTemplate": "For WhatsApp inboxes: the template's name, language and parameters must match an approved " +
+		"template (422 naming the field otherwise).",
+	"resendMessage": "The failed reply is sent again through inbox_id, which must reach the same contact (422 " +
+		"otherwise); the new message links to the old.",
+	"retryMessage":         "Queues the failed reply again through the same inbox. 422 when it has not failed.",
+	"listPaymentRequests":  "Each with its amount, status and link.",
+	"pinConversation":      "Pinned conversations come first in your lists only.",
+	"markConversationRead": "Clears the unread mark for you; others are not affected.",
+	"listInboxes":          "Every inbox of the workspace with its public settings; secrets are never returned.",
+	"createInbox": "Admins only (403). config takes the channel's settings (see the InboxConfig schemas): missing or " +
+		"malformed settings are 422 naming config.<key>; a phone number, page or bot already used by another inbox is " +
+		"409. Provider inboxes are checked with the provider (ownership of the number or page; Telegram's webhook is " +
+		"registered) and an unreachable provider or refused credentials are 422 saying which. The answer shows the " +
+		"webhook URL to paste in the provider's console.",
+	"deleteInbox": "Admins only (403). Its conversations stay readable; no more messages arrive or leave through it.",
+	"getInbox":    "With its public settings and webhook URL; secrets are never returned.",
+	"updateInbox": "Admins only (403). Only the settings sent change; an empty secret keeps the stored one. Checks as " +
+		"on create (422, 409).",
+	"getInboxHealth": "What Parley has seen of the provider: the last message in, the last send that worked, the last " +
+		"error (failed sends and failed connection tests) and the webhooks refused for a bad signature or body.",
+	"listInboxTemplates": "For WhatsApp inboxes (422 for others). The list is cached; refresh fetches it again. A " +
+		"provider that cannot be reached is 422 saying so.",
+	"refreshInboxTemplates": "For WhatsApp inboxes (422 for others). A provider that cannot be reached or refuses the " +
+		"token is 422 saying so.",
+	"testInbox": "Admins only (403). Makes a cheap authenticated call to the provider and answers ok, the HTTP status " +
+		"and latency; a failure says why (not reachable, credentials refused) and becomes the inbox's last error in " +
+		"its health. API inboxes have nothing to test (422).",
+	"listTeams":  "Every team with its members and routing policy.",
+	"createTeam": "Admins only (403). A name is required (422 naming it).",
+	"deleteTeam": "Admins only (403). Its conversations keep their assignees and lose the team.",
+	"getTeam":    "With its members and routing policy.",
+	"updateTeam": "Admins only (403). members replaces the whole list; each must be a member of the workspace (422).",
+	"uploadFile": "Multipart with one file field. Files over the size limit are 413; the type is read from the " +
+		"content. Unsent uploads are removed after a day.",
+	"deleteUpload": "Only your own uploads that no message uses (404 otherwise).",
+	"listUsers":    "Everyone in the workspace with their role, teams, availability and capacity.",
+	"removeUser": "Admins only (403). The last admin cannot be removed (409). Their conversations are left " +
+		"unassigned.",
+	"getUser": "One member with their role, teams, availability and capacity.",
+	"updateUser": "Members change their own availability; admins change role and capacity too (403 otherwise). The " +
+		"last admin cannot become an agent (409); bad values are 422 naming the field.",
+	"postInbound": "Authenticated by the inbox's inbound token in the path (404 when unknown). The contact is found " +
+		"or created by source_id; a repeated source_message_id is accepted once (202 both times). Bad fields are 422 " +
+		"naming them.",
+	"listChannelKinds": "The provider channels this server offers, as their specs: each setting (label, secret, " +
+		"required, generated, validation pattern and message), the webhook path, the reply window and the file " +
+		"limits. The web app's inbox forms read it. Public to members; 401 when not signed in.",
+	"dashboard": "The dashboard tiles for the caller: for you (assigned to you and not closed, your unreplied " +
+		"conversations) and for the group (unassigned, unreplied, queued), counting only what the caller may see.",
+	"searchConversation": "Searches the messages of one conversation (notes included) for q, newest first, with " +
+		"<mark>ed snippets. 404 when the conversation does not exist or is hidden from the caller; an empty q is 422.",
+	"listSavedFilters": "Your saved filters and those shared with the workspace, each with its live count among " +
+		"the conversations you may see.",
+	"createSavedFilter": "Saves a filter object under a name, personal or shared with the workspace. A bad filter " +
+		"is 422 naming the field or operator at fault.",
+	"duplicateSavedFilter": "Copies a saved filter you can see into a new personal one (optionally renamed). 404 " +
+		"when it does not exist or is another user's personal filter.",
+	"updateSavedFilter": "Renames a saved filter, replaces its filter or shares it. Only its owner may (and an admin " +
+		"for a shared one); others get 403, or 404 for another user's personal filter. Bad filters are 422.",
+	"deleteSavedFilter": "Deletes a saved filter: its owner, or an admin for a shared one (403 otherwise; 404 for " +
+		"another user's personal filter).",
+}
