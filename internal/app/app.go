@@ -28,6 +28,7 @@ import (
 	"github.com/parleyhq/parley/internal/invite"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/netguard"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/secret"
 	"github.com/parleyhq/parley/internal/session"
@@ -70,6 +71,11 @@ type App struct {
 	server      *http.Server
 	// metricsListener serves /metrics when PARLEY_METRICS_ADDR is set.
 	metricsListener net.Listener
+
+	// Notify creates and serves notifications; Notifier turns events
+	// into them.
+	Notify   *notify.Service
+	Notifier *notify.Worker
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -119,6 +125,9 @@ func (a *App) publish(workspaceID string, seq int64) {
 	defer cancel()
 	if a.Workers != nil {
 		a.Workers.Wake() // a reply or timer may have been queued
+	}
+	if a.Notifier != nil {
+		a.Notifier.Wake()
 	}
 	if err := a.Broker.Publish(ctx, workspaceID, seq); err != nil {
 		// The hub's poll backstop and resync after reconnect cover a lost
@@ -188,6 +197,8 @@ func (a *App) build(opts Options) error {
 		return err
 	}
 	ch.UseOutbox(a.Workers.Delivery)
+	a.Notify = notify.New(a.Store, a.Log)
+	a.Notifier = notify.NewWorker(a.Notify)
 	ws := workspace.New(a.Store, a.hasher)
 	ws.CheckURL = checkURL(guard)
 	ws.Channels = ch.Setup
@@ -216,7 +227,7 @@ func (a *App) build(opts Options) error {
 		func() float64 { return float64(hub.Connections()) })
 	api := httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
-		Invites: a.Invites,
+		Invites: a.Invites, Notifications: a.Notify,
 		Inbound: inbound.New(a.Store), Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ch, Extra: ch.Register, Blobs: ch.Blobs(), TrustedProxies: proxies,
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
@@ -320,6 +331,8 @@ func (a *App) Run(ctx context.Context) error {
 	go a.pruneEvents(hubCtx)
 	workersDone := make(chan error, 1)
 	go func() { workersDone <- a.Workers.Run(hubCtx) }()
+	notifierDone := make(chan error, 1)
+	go func() { notifierDone <- a.Notifier.Run(hubCtx) }()
 	if a.metricsListener != nil {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", a.Metrics.Handler())
@@ -348,6 +361,7 @@ func (a *App) Run(ctx context.Context) error {
 	if werr := <-workersDone; werr != nil && err == nil {
 		err = werr
 	}
+	<-notifierDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if serr := a.server.Shutdown(shutdownCtx); serr != nil && err == nil {
