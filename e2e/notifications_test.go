@@ -8,13 +8,13 @@ import (
 
 // notification is one item of GET /notifications.
 type notification struct {
-	ID             string `json:"id"`
-	Type           string `json:"type"`
-	ConversationID string `json:"conversation_id"`
-	MessageID      string `json:"message_id"`
-	Text           string `json:"text"`
-	UserID         string `json:"user_id"`
-	Sound          bool   `json:"sound"`
+	ID             string  `json:"id"`
+	Type           string  `json:"type"`
+	ConversationID string  `json:"conversation_id"`
+	MessageID      string  `json:"message_id"`
+	Text           string  `json:"text"`
+	UserID         string  `json:"user_id"`
+	Sound          bool    `json:"sound"`
 	ReadAt         *string `json:"read_at"`
 	Actor          struct{ Kind, Name string }
 }
