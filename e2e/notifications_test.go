@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -165,6 +166,19 @@ func TestNotifications_BadInput(t *testing.T) {
 		p := n.must(200, "GET", "/api/v1/me/notification-preferences?workspace_id="+s.workspace, s.token, nil).m(t)
 		if p["time_zone"] != "UTC" || p["scope"] != "all" {
 			t.Errorf("preferences after refused saves = %v, want the defaults", p)
+		}
+		// A valid save comes back normalised, types left out keep their defaults.
+		saved := n.must(200, "PUT", "/api/v1/me/notification-preferences?workspace_id="+s.workspace, s.token, map[string]any{
+			"scope": "assigned", "time_zone": "Europe/Paris",
+			"types":       map[string]any{"new_message": map[string]bool{"in_app": true, "sound": false}},
+			"quiet_hours": []any{map[string]any{"start": "22:00", "end": "07:00", "days": []int{5, 1, 1}}},
+		}).m(t)
+		again := n.must(200, "GET", "/api/v1/me/notification-preferences?workspace_id="+s.workspace, s.token, nil).m(t)
+		types := again["types"].(map[string]any)
+		if again["scope"] != "assigned" || again["time_zone"] != "Europe/Paris" || types["new_message"].(map[string]any)["sound"] != false ||
+			types["assigned"].(map[string]any)["sound"] != true || fmt.Sprint(again["quiet_hours"]) != "[map[days:[1 5] end:07:00 start:22:00]]" ||
+			fmt.Sprint(saved) != fmt.Sprint(again) {
+			t.Errorf("saved %v, read back %v", saved, again)
 		}
 	})
 }
