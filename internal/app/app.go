@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -198,6 +200,12 @@ func (a *App) build(opts Options) error {
 	}
 	ch.UseOutbox(a.Workers.Delivery)
 	a.Notify = notify.New(a.Store, a.Log)
+	a.Notify.CheckURL = checkURL(guard)
+	a.Notify.WebPush = &notify.WebPush{Store: a.Store, Client: guard.Client(callbackTimeout), Log: a.Log,
+		Subscriber: pushSubscriber(a.Config.Public())}
+	if err := a.Notify.Register(a.Workers.Scheduler, a.Notify.WebPush); err != nil {
+		return err
+	}
 	a.Notifier = notify.NewWorker(a.Notify)
 	ws := workspace.New(a.Store, a.hasher)
 	ws.CheckURL = checkURL(guard)
@@ -238,6 +246,15 @@ func (a *App) build(opts Options) error {
 	})
 	a.Handler = a.Metrics.Middleware(api)
 	return nil
+}
+
+// pushSubscriber is the VAPID contact push services see: the public URL
+// when it is https, else an address at its host.
+func pushSubscriber(public *url.URL) string {
+	if public.Scheme == "https" {
+		return public.String()
+	}
+	return "parley@" + cmp.Or(public.Hostname(), "localhost")
 }
 
 // checkURL refuses a user-supplied URL early when it is not http(s) or

@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/notify"
+	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
 // WorkspaceQuery names a workspace in the query string.
@@ -94,4 +95,49 @@ func (s *Server) notificationRoutes() {
 			}
 			return body(p), nil
 		})
+	huma.Register(s.api, described(op(http.MethodGet, "/push/public-key", "getPushPublicKey", "The server's Web Push (VAPID) public key", 200),
+		"The applicationServerKey for PushManager.subscribe, base64url. The same on every node."),
+		func(ctx context.Context, _ *struct{}) (*Body[pushKey], error) {
+			if _, err := s.me(ctx); err != nil {
+				return nil, err
+			}
+			k, err := s.Notifications.PushPublicKey(ctx)
+			return result(s, ctx, pushKey{PublicKey: k}, err)
+		})
+	type subscribeInput struct {
+		UserAgent string `header:"User-Agent"`
+		Body      notify.SubscriptionInput
+	}
+	huma.Register(s.api, described(op(http.MethodPost, "/me/push-subscriptions", "createPushSubscription", "Receive push notifications on this device", 201),
+		"The body is the browser's PushSubscription.toJSON(). Subscribing an endpoint again updates its keys. "+
+			"Subscriptions the push service reports gone (404, 410) are removed."),
+		func(ctx context.Context, in *subscribeInput) (*Body[*sqlstore.PushSubscription], error) {
+			p, err := s.me(ctx)
+			if err != nil {
+				return nil, err
+			}
+			sub, err := s.Notifications.Subscribe(ctx, p.User.ID, in.UserAgent, in.Body)
+			if err != nil {
+				return nil, s.problemIn(ctx, err, "body")
+			}
+			return body(sub), nil
+		})
+	type unsubscribeInput struct {
+		Body struct {
+			Endpoint string `json:"endpoint" required:"true" maxLength:"2048"`
+		}
+	}
+	huma.Register(s.api, op(http.MethodDelete, "/me/push-subscriptions", "deletePushSubscription", "Stop push notifications on a device", 204),
+		func(ctx context.Context, in *unsubscribeInput) (*empty, error) {
+			p, err := s.me(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return done(s, ctx, s.Notifications.Unsubscribe(ctx, p.User.ID, in.Body.Endpoint))
+		})
+}
+
+// pushKey is the VAPID public key.
+type pushKey struct {
+	PublicKey string `json:"public_key"`
 }

@@ -32,6 +32,11 @@ const (
 type Service struct {
 	Store *sqlstore.Store
 	Log   *slog.Logger
+	// WebPush sends pushes and holds the VAPID keys; nil turns push off
+	// (no key is served, subscriptions are refused).
+	WebPush *WebPush
+	// CheckURL validates push endpoints (they come from browsers).
+	CheckURL func(raw string) error
 }
 
 // New returns a Service.
