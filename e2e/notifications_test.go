@@ -182,3 +182,27 @@ func TestNotifications_BadInput(t *testing.T) {
 		}
 	})
 }
+
+// TestNotifications_SMTPSettings: admins set the mail server for digests;
+// the password is never shown; agents cannot; bad fields are named.
+func TestNotifications_SMTPSettings(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		agentTok, _ := n.agent(s, "bo@example.com")
+		path := s.ws("/notification-smtp")
+		got := n.must(200, "PUT", path, s.token, map[string]any{"host": "smtp.example.com", "port": 587, "username": "u", "password": "pw", "from": "Parley <n@example.com>"}).m(t)
+		if got["password_set"] != true || got["password"] != nil || got["security"] != "starttls" {
+			t.Errorf("saved = %v, want the password set, not shown, starttls by default", got)
+		}
+		if again := n.must(200, "GET", path, s.token, nil).m(t); again["host"] != "smtp.example.com" || again["password"] != nil || again["password_set"] != true {
+			t.Errorf("read back = %v", again)
+		}
+		n.must(403, "GET", path, agentTok, nil)
+		if r := n.do("PUT", path, s.token, map[string]any{"host": "smtp.example.com", "from": "not an address"}); r.status != 422 || !strings.Contains(string(r.body), "body.from") {
+			t.Errorf("bad sender = %d %s, want 422 naming body.from", r.status, r.body)
+		}
+		if r := n.do("PUT", path, s.token, map[string]any{"host": "smtp.example.com:25", "from": "n@example.com"}); r.status != 422 || !strings.Contains(string(r.body), "body.host") {
+			t.Errorf("host with a port = %d %s, want 422 naming body.host", r.status, r.body)
+		}
+	})
+}

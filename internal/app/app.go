@@ -203,7 +203,11 @@ func (a *App) build(opts Options) error {
 	a.Notify.CheckURL = checkURL(guard)
 	a.Notify.WebPush = &notify.WebPush{Store: a.Store, Client: guard.Client(callbackTimeout), Log: a.Log,
 		Subscriber: pushSubscriber(a.Config.Public())}
+	a.Notify.PublicURL, a.Notify.Dial = func() string { return a.Config.PublicURL }, guard.DialContext
 	if err := a.Notify.Register(a.Workers.Scheduler, a.Notify.WebPush); err != nil {
+		return err
+	}
+	if err := a.Notify.RegisterEmail(a.Workers.Scheduler); err != nil {
 		return err
 	}
 	a.Notifier = notify.NewWorker(a.Notify)

@@ -135,6 +135,33 @@ func (s *Server) notificationRoutes() {
 			}
 			return done(s, ctx, s.Notifications.Unsubscribe(ctx, p.User.ID, in.Body.Endpoint))
 		})
+	huma.Register(s.api, described(op(http.MethodGet, "/workspaces/{workspace_id}/notification-smtp", "getNotificationSMTP", "The mail server for notification emails (admins)", 200),
+		"Email digests of unread notifications go through it; the password is never shown."),
+		func(ctx context.Context, in *WorkspacePath) (*Body[*notify.SMTPSettings], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			c, err := s.Notifications.SMTP(ctx, a)
+			return result(s, ctx, c, err)
+		})
+	type smtpInput struct {
+		WorkspacePath
+		Body notify.SMTPSettings
+	}
+	huma.Register(s.api, described(op(http.MethodPut, "/workspaces/{workspace_id}/notification-smtp", "putNotificationSMTP", "Set the mail server for notification emails (admins)", 200),
+		"An empty host turns notification emails off. Omit the password to keep the stored one (for the same username)."),
+		func(ctx context.Context, in *smtpInput) (*Body[*notify.SMTPSettings], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			c, err := s.Notifications.SaveSMTP(ctx, a, in.Body)
+			if err != nil {
+				return nil, s.problemIn(ctx, err, "body")
+			}
+			return body(c), nil
+		})
 }
 
 // pushKey is the VAPID public key.

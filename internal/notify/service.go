@@ -37,6 +37,10 @@ type Service struct {
 	WebPush *WebPush
 	// CheckURL validates push endpoints (they come from browsers).
 	CheckURL func(raw string) error
+	// PublicURL starts the links in emails (read when one is sent).
+	PublicURL func() string
+	// Dial connects to SMTP servers; nil dials directly.
+	Dial DialFunc
 }
 
 // New returns a Service.
