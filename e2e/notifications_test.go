@@ -76,7 +76,7 @@ func TestNotifications_WhoGetsWhatEndToEnd(t *testing.T) {
 		}
 		n.must(200, "PATCH", s.ws("/conversations/"+c2), s.token, map[string]any{"assignee_ids": []string{boID}})
 		got = bo.nextNotification()
-		if got.Type != "assigned" || got.ConversationID != c2 || !got.Sound || !strings.Contains(got.Text, "assigned to you") {
+		if got.Type != "assigned" || got.ConversationID != c2 || !got.Sound || !strings.HasSuffix(got.Text, "assigned to you by Ada Admin") {
 			t.Errorf("assignment notification = %+v, want assigned about %s with a sound", got, c2)
 		}
 		mid, _ := n.inbound(s, "ben", "m4", "Are you there?")
@@ -130,6 +130,17 @@ func TestNotifications_WhoGetsWhatEndToEnd(t *testing.T) {
 		}
 		if p := n.notifications(s, boTok, ""); p.Unread != 0 || p.Items[0].ReadAt == nil {
 			t.Errorf("after read-all: unread %d, first %+v; want 0 and read", p.Unread, p.Items[0])
+		}
+
+		// Assigning yourself notifies no one.
+		_, c3 := n.inbound(s, "cat", "m5", "Yo")
+		if got := bo.nextNotification(); got.ConversationID != c3 {
+			t.Fatalf("got %+v, want the new conversation %s", got, c3)
+		}
+		n.must(200, "PATCH", s.ws("/conversations/"+c3), boTok, map[string]any{"assignee_ids": []string{boID}})
+		n.inbound(s, "cat", "m6", "Still there?")
+		if got := bo.nextNotification(); got.Type != "new_message" || got.ConversationID != c3 {
+			t.Errorf("after assigning himself Bo got %+v, want only the next customer message", got)
 		}
 	})
 }

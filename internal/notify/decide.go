@@ -116,7 +116,11 @@ var table = map[string][]rule{
 }
 
 func assignedText(s *Source) string {
-	return fmt.Sprintf("Conversation #%d with %s was assigned to you", s.Number, s.ContactName)
+	by := ""
+	if s.Actor.Kind == parley.SenderAgent && s.Actor.Name != "" {
+		by = " by " + s.Actor.Name
+	}
+	return fmt.Sprintf("Conversation #%d with %s was assigned to you%s", s.Number, s.ContactName, by)
 }
 
 func assignee(s *Source, r *Recipient) bool {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -86,6 +87,14 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 						return err
 					}
 				}
+				if src.Kind == parley.EventConversationUpdated && src.PrevAudience != nil {
+					// Who assigned? The event does not say; the audit
+					// row of the same transaction does (so self-assignment
+					// notifies no one, and others see who did it).
+					if err := w.assigner(ctx, tx, &src, ev.CreatedAt, r); err != nil {
+						return err
+					}
+				}
 				if err := w.svc.emit(ctx, tx, src, r); err != nil {
 					return err
 				}
@@ -101,6 +110,22 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		total += len(evs)
 	}
 	return total, nil
+}
+
+// assigner names the member who changed a conversation's people, from
+// the audit log row written in the event's transaction.
+func (w *Worker) assigner(ctx context.Context, tx *sqlstore.Tx, src *Source, at time.Time, r *recipients) error {
+	actorID, err := tx.AuditActorAt(ctx, src.WorkspaceID, src.ConversationID, at)
+	if err != nil || actorID == "" {
+		return err
+	}
+	src.Actor = parley.NotificationActor{Kind: parley.SenderAgent, ID: actorID}
+	for _, m := range r.members {
+		if m.Actor.UserID == actorID {
+			src.Actor.Name = m.Actor.Name
+		}
+	}
+	return nil
 }
 
 // Run reads events until ctx ends: at once when woken, else every poll

@@ -391,3 +391,20 @@ func (tx *Tx) SetSealedSystemSettingIfAbsent(ctx context.Context, key, value str
 	}
 	return tx.SealedSystemSetting(ctx, key)
 }
+
+// AuditActorAt returns who made an audited change to an object in the
+// transaction of the given time ("" when no one is recorded): the author
+// of a change whose event does not name them.
+func (q *queries) AuditActorAt(ctx context.Context, workspaceID, objectID string, at time.Time) (string, error) {
+	var actor string
+	err := q.db.QueryRowContext(ctx, `SELECT actor_id FROM audit_log
+		WHERE workspace_id = $1 AND created_at = $2 AND object_id = $3 AND actor_id <> '' ORDER BY id LIMIT 1`,
+		workspaceID, micros(at), objectID).Scan(&actor)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("audit actor: %w", err)
+	}
+	return actor, nil
+}
