@@ -28,6 +28,7 @@ describe('Bell', () => {
     renderWithSession(<Bell />, 'agent');
     expect(await screen.findByTestId('bell-count')).toHaveProperty('textContent', '1');
     act(() => publishNotification(note()));
+    act(() => publishNotification(note())); // replayed after a reconnect: counted once
     expect(screen.getByTestId('bell-count').textContent).toBe('2');
     expect(screen.getByTestId('notification-toast').textContent).toContain('assigned to you');
     fireEvent.click(screen.getByRole('button', { name: 'Open' }));

@@ -14,12 +14,14 @@ export function Bell() {
   const [toast, setToast] = useState<AppNotification | null>(null);
   const [sound, setSound] = useState(soundOn);
   const root = useRef<HTMLDivElement>(null);
+  const seen = useRef(new Set<string>());
 
   const load = useCallback(async () => {
     try {
       const p = await notificationsApi.list(workspace.id);
       setItems(p.items ?? []);
       setUnread(p.unread ?? 0);
+      for (const n of p.items ?? []) seen.current.add(n.id);
     } catch {
       // The bell stays as it was; the next event or focus reloads it.
     }
@@ -36,6 +38,9 @@ export function Bell() {
     () =>
       onNotification((n) => {
         if (n.workspace_id && n.workspace_id !== workspace.id) return;
+        // A socket resuming after a disconnect replays what it missed: count each once.
+        if (seen.current.has(n.id)) return;
+        seen.current.add(n.id);
         setItems((l) => (l.some((x) => x.id === n.id) ? l : [n, ...l].slice(0, 50)));
         setUnread((u) => u + 1);
         setToast(n);
