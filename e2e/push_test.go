@@ -24,6 +24,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/internal/clocktest"
 )
 
 // pushService is a loopback Web Push service: it checks each request's
@@ -269,6 +271,52 @@ func TestPush_AssignmentReachesTheDeviceEncryptedAndSigned(t *testing.T) {
 		bad["endpoint"] = "ftp://example.com/x"
 		if r := n.do("POST", "/api/v1/me/push-subscriptions", boTok, bad); r.status != 422 || !strings.Contains(string(r.body), "body.endpoint") {
 			t.Errorf("ftp endpoint = %d %s, want 422 naming body.endpoint", r.status, r.body)
+		}
+	})
+}
+
+// TestPush_QuietHoursHoldThenOneSummary: during the agent's quiet hours an
+// assignment and a customer message push nothing (the bell still gets
+// them live); when the window ends (the node's clock moves) one summary
+// push arrives, encrypted and signed like any other.
+func TestPush_QuietHoursHoldThenOneSummary(t *testing.T) {
+	// 23:00 UTC: inside a 22:00–07:00 window.
+	clock := clocktest.New(time.Date(2026, 12, 1, 23, 0, 0, 0, time.UTC))
+	eachEngineWith(t, nodeOptions{clock: clock}, func(t *testing.T, n *node) {
+		ps := newPushService(t)
+		s := n.bootstrap()
+		boTok, boID := n.agent(s, "bo@example.com")
+		ps.vapid = n.must(200, "GET", "/api/v1/push/public-key", boTok, nil).m(t)["public_key"].(string)
+		n.must(201, "POST", "/api/v1/me/push-subscriptions", boTok, ps.subscribe("/phone"))
+		n.must(200, "PUT", "/api/v1/me/notification-preferences?workspace_id="+s.workspace, boTok, map[string]any{
+			// From an hour ago to eight hours from now (the clock is shared by the engines' runs).
+			"time_zone": "UTC", "quiet_hours": []any{map[string]any{
+				"start": clock.Now().Add(-time.Hour).Format("15:04"), "end": clock.Now().Add(8 * time.Hour).Format("15:04")}},
+		})
+		bo := n.dial(t, s, boTok, "")
+		bo.next("hello")
+		_, cid := n.inbound(s, "zoe", "m1", "Hi")
+		if got := bo.nextNotification(); got.Sound {
+			t.Errorf("live notification during quiet hours = %+v, want no sound", got)
+		}
+		n.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]any{"assignee_ids": []string{boID}})
+		bo.nextNotification()
+		n.inbound(s, "zoe", "m2", "Anyone?")
+		bo.nextNotification()
+		select {
+		case p := <-ps.got:
+			t.Fatalf("a push during quiet hours: %s %v %v", p.path, p.msg, p.err)
+		case <-time.After(1500 * time.Millisecond): // the scheduler polls every second: absence
+		}
+		clock.Add(8 * time.Hour) // the end of the window
+		got := ps.next(t)
+		if got.msg["count"] != 3.0 || got.msg["title"] != "3 notifications while you were away" {
+			t.Errorf("after quiet hours: push %v, want one summary of 3", got.msg)
+		}
+		select {
+		case p := <-ps.got:
+			t.Errorf("a second push after the summary: %v", p.msg)
+		case <-time.After(1500 * time.Millisecond):
 		}
 	})
 }
