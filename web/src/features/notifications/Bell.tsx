@@ -92,13 +92,11 @@ export function Bell() {
     }
   };
 
-  const label = unread > 0 ? `Notifications, ${unread} unread` : 'Notifications';
   return (
     <div className="bell" ref={root}>
       <button
         type="button"
         className="btn btn-ghost btn-sm bell-button"
-        aria-label={label}
         aria-haspopup="dialog"
         aria-expanded={open}
         onClick={() => {
@@ -115,10 +113,15 @@ export function Bell() {
             strokeLinejoin="round"
           />
         </svg>
+        <span className="sr-only">Notifications</span>
         {unread > 0 && (
-          <span className="bell-count" data-testid="bell-count">
-            {unread > 99 ? '99+' : unread}
-          </span>
+          <>
+            <span className="sr-only">, </span>
+            <span className="bell-count" data-testid="bell-count">
+              {unread > 99 ? '99+' : unread}
+            </span>
+            <span className="sr-only"> unread</span>
+          </>
         )}
       </button>
       {open && (
