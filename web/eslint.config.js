@@ -14,6 +14,13 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   reactHooks.configs.flat.recommended,
   {
+    // The service worker runs in its own global scope.
+    files: ['public/sw.js'],
+    languageOptions: {
+      globals: { self: 'readonly', clients: 'readonly', URL: 'readonly', fetch: 'readonly', console: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

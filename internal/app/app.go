@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +36,7 @@ import (
 	"github.com/parleyhq/parley/internal/medialink"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/netguard"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/realtime"
 	"github.com/parleyhq/parley/internal/secret"
 	"github.com/parleyhq/parley/internal/session"
@@ -77,6 +80,11 @@ type App struct {
 	server      *http.Server
 	// metricsListener serves /metrics when PARLEY_METRICS_ADDR is set.
 	metricsListener net.Listener
+
+	// Notify creates and serves notifications; Notifier turns events
+	// into them.
+	Notify   *notify.Service
+	Notifier *notify.Worker
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -130,6 +138,9 @@ func (a *App) publish(workspaceID string, seq int64) {
 	defer cancel()
 	if a.Workers != nil {
 		a.Workers.Wake() // a reply or timer may have been queued
+	}
+	if a.Notifier != nil {
+		a.Notifier.Wake()
 	}
 	if err := a.Broker.Publish(ctx, workspaceID, seq); err != nil {
 		// The hub's poll backstop and resync after reconnect cover a lost
@@ -218,6 +229,18 @@ func (a *App) build(opts Options) error {
 		Store: a.Store, Inbound: receiver, Adapters: adapters, Blobs: a.blobs, PublicURL: a.publicURL,
 		MetaAppSecret: a.Config.MetaAppSecret, MetaVerifyToken: a.Config.MetaVerifyToken, Clock: a.clock, Logger: a.Log,
 	})
+	a.Notify = notify.New(a.Store, a.Log)
+	a.Notify.CheckURL = guard.CheckURL
+	a.Notify.WebPush = &notify.WebPush{Store: a.Store, Client: guard.Client(callbackTimeout), Log: a.Log,
+		Subscriber: pushSubscriber(a.Config.Public())}
+	a.Notify.PublicURL, a.Notify.Dial = func() string { return a.Config.PublicURL }, guard.DialContext
+	if err := a.Notify.Register(a.Workers.Scheduler, a.Notify.WebPush); err != nil {
+		return err
+	}
+	if err := a.Notify.RegisterEmail(a.Workers.Scheduler); err != nil {
+		return err
+	}
+	a.Notifier = notify.NewWorker(a.Notify)
 	hub, err := realtime.New(realtime.Config{
 		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
 		OriginPatterns: []string{a.Config.Public().Host},
@@ -244,7 +267,7 @@ func (a *App) build(opts Options) error {
 		func() float64 { return float64(hub.Connections()) })
 	api := httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
-		Invites: a.Invites,
+		Invites: a.Invites, Notifications: a.Notify,
 		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
@@ -255,6 +278,15 @@ func (a *App) build(opts Options) error {
 	})
 	a.Handler = a.Metrics.Middleware(api)
 	return nil
+}
+
+// pushSubscriber is the VAPID contact push services see: the public URL
+// when it is https, else an address at its host.
+func pushSubscriber(public *url.URL) string {
+	if public.Scheme == "https" {
+		return public.String()
+	}
+	return "parley@" + cmp.Or(public.Hostname(), "localhost")
 }
 
 // actorLoader resolves members for the real-time hub.
@@ -329,6 +361,8 @@ func (a *App) Run(ctx context.Context) error {
 	go a.runPresence(hubCtx)
 	workersDone := make(chan error, 1)
 	go func() { workersDone <- a.Workers.Run(hubCtx) }()
+	notifierDone := make(chan error, 1)
+	go func() { notifierDone <- a.Notifier.Run(hubCtx) }()
 	if a.metricsListener != nil {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", a.Metrics.Handler())
@@ -357,6 +391,7 @@ func (a *App) Run(ctx context.Context) error {
 	if werr := <-workersDone; werr != nil && err == nil {
 		err = werr
 	}
+	<-notifierDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if serr := a.server.Shutdown(shutdownCtx); serr != nil && err == nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -131,25 +132,17 @@ func (r *Recorder) noteSent(ctx context.Context, inbox *parley.Inbox) {
 	}
 }
 
-// alertAdmins appends a notification.created event for each admin of the
-// inbox's workspace and marks the failure run as alerted.
+// alertAdmins tells the workspace's admins (a channel_failing
+// notification each, through notify's decision table) and marks the
+// failure run as alerted.
 func alertAdmins(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, h *parley.ChannelHealth) error {
-	members, err := tx.ListMembers(ctx, inbox.WorkspaceID)
+	err := new(notify.Service).Emit(ctx, tx, notify.Source{ // Emit needs only tx
+		Kind: notify.SourceChannelFailing, WorkspaceID: inbox.WorkspaceID, InboxID: inbox.ID,
+		Actor: parley.NotificationActor{Kind: parley.SenderSystem, Name: inbox.Name},
+		Text:  fmt.Sprintf("%s is failing to send: %d failures in a row. Last error: %s", inbox.Name, h.ConsecutiveFailures, h.LastError),
+	})
 	if err != nil {
 		return err
-	}
-	for _, m := range members {
-		if m.Role != parley.RoleAdmin {
-			continue
-		}
-		data := map[string]any{
-			"user_id": m.ID, "kind": "channel.failing", "inbox_id": inbox.ID, "inbox_name": inbox.Name,
-			"failures": h.ConsecutiveFailures, "failing_since": h.FailingSince, "last_error": h.LastError,
-			"message": fmt.Sprintf("%s is failing to send: %d failures in a row. Last error: %s", inbox.Name, h.ConsecutiveFailures, h.LastError),
-		}
-		if err := tx.AppendEvent(parley.EventNotificationCreated, inbox.WorkspaceID, "", data, nil, nil); err != nil {
-			return err
-		}
 	}
 	return tx.MarkChannelAlerted(ctx, inbox.ID)
 }

@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	s.channelSpecRoutes()
 	s.uploadRoutes()
 	s.lifecycleRoutes()
+	s.notificationRoutes()
 }
 
 // op describes an operation, tagged with its area (areaOf); secured

@@ -22,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/invite"
 	"github.com/parleyhq/parley/internal/medialink"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/webhook"
@@ -68,6 +69,9 @@ type Deps struct {
 	App http.Handler
 	// Blobs holds message attachments.
 	Blobs BlobGetter
+	// Notifications serves the notification list and preferences; nil
+	// registers none of their routes.
+	Notifications *notify.Service
 	// TrustedProxies are the reverse proxies (PARLEY_TRUSTED_PROXIES)
 	// whose X-Forwarded-For names the client; empty ignores the header.
 	TrustedProxies []netip.Prefix

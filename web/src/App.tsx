@@ -13,6 +13,7 @@ import { Settings, settingsPage } from './Settings';
 import { InvitePage } from './features/account/Invite';
 import { NotFound } from './features/account/NotFound';
 import { ResetPasswordPage } from './features/account/ResetPassword';
+import { NotificationSettings } from './features/notifications/Preferences';
 import type { Member, Team, User, WorkspaceRef } from './types';
 import { pickWorkspace, rememberWorkspace } from './workspaces';
 
@@ -211,6 +212,8 @@ export function App() {
         <SessionContext.Provider value={session} key={state.workspace.id}>
           {loc.path === '/profile' ? (
             <Profile />
+          ) : loc.path === '/settings/notifications' ? (
+            <NotificationSettings />
           ) : loc.path === '/settings' || loc.path.startsWith('/settings/') ? (
             settingsPage(loc.path) ? <Settings path={loc.path} search={loc.search} /> : <NotFound path={loc.path} />
           ) : knownPath(loc.path) ? (

@@ -18,6 +18,7 @@ import { ShortcutsDialog } from './Shortcuts';
 import { MessageList, type MessageActions } from './Thread';
 import { DEFAULT_STATUSES, STATUSES, type Contact, type Inbox as InboxT, type Conversation, type Counts, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
 import { Avatar, ChannelIcon, TopBar } from './ui';
+import { publishNotification } from './features/notifications/bus';
 import { VirtualList } from './VirtualList';
 
 export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[] = [
@@ -422,6 +423,9 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             if (st.current.current?.contact_id === ct.id || st.current.current?.contact?.id === ct.id) setContactVersion((v) => v + 1);
             break;
           }
+          case 'notification.created':
+            publishNotification(e.data);
+            break;
         }
       }
       if (countsDirty) refreshCounts();

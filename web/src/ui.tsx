@@ -4,6 +4,7 @@ import { avatarColor, channelLabel, initials } from './format';
 import { navigate } from './router';
 import { useSession } from './session';
 import type { ConnectionState } from './realtime';
+import { Bell } from './features/notifications/Bell';
 
 export function Avatar({
   name,
@@ -94,6 +95,7 @@ export function TopBar({
       {children}
       <div className="topbar-right">
         {connection && <ConnectionPill state={connection} />}
+        <Bell />
         {onHelp && (
           <button type="button" className="btn btn-ghost btn-sm" onClick={onHelp} aria-keyshortcuts="?">
             Shortcuts <kbd>?</kbd>
