@@ -42,6 +42,9 @@ type ListParams struct {
 	Statuses []parley.ConversationStatus
 	Cursor   string
 	Limit    int
+	// ExternalRefType and ExternalRefID, both or neither, select the
+	// conversations about one object of another system.
+	ExternalRefType, ExternalRefID string
 }
 
 // Page is one page of conversations.
@@ -90,6 +93,9 @@ func (s *Service) List(ctx context.Context, a parley.Actor, p ListParams) (*Page
 		return nil, err
 	}
 	f.Limit = p.Limit
+	if f.ExternalKey, err = externalKey(p.ExternalRefType, p.ExternalRefID); err != nil {
+		return nil, err
+	}
 	if f.Limit <= 0 {
 		f.Limit = DefaultLimit
 	}

@@ -31,6 +31,7 @@ type Change struct {
 	AIMode       Optional[parley.AIMode]
 	Tags         Optional[[]string]
 	Labels       Optional[[]string]
+	ExternalRef  Optional[parley.ExternalRef]
 }
 
 // Update applies a partial change to a conversation the actor can see.
@@ -46,6 +47,11 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, conversationID str
 		}
 		if err := tx.SaveConversation(ctx, c, &prev); err != nil {
 			return err
+		}
+		if ch.ExternalRef.Set {
+			if err := tx.SetExternalKey(ctx, c); err != nil {
+				return err
+			}
 		}
 		if prev.Status == parley.StatusSnoozed || c.Status == parley.StatusSnoozed {
 			if err := scheduler.ScheduleSnooze(ctx, tx, c); err != nil {
@@ -79,6 +85,7 @@ func apply(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, ws *parley.Work
 		func() error { return applyStatus(tx, a, ws, c, ch) },
 		func() error { return applySimple(c, ch) },
 		func() error { return applyTags(ctx, tx, c, ch) },
+		func() error { return applyExternalRef(c, ch) },
 	} {
 		if err := step(); err != nil {
 			return err

@@ -15,8 +15,8 @@ type ContactPath struct {
 	ContactID string `path:"contact_id" format:"uuid"`
 }
 
-// contactBody creates or changes a contact.
-type contactBody struct {
+// ContactBody creates or changes a contact.
+type ContactBody struct {
 	Name       *string           `json:"name,omitempty" maxLength:"200"`
 	Email      *string           `json:"email,omitempty" maxLength:"254"`
 	Phone      *string           `json:"phone,omitempty" maxLength:"64"`
@@ -29,7 +29,7 @@ type contactBody struct {
 	Archived   *bool             `json:"archived,omitempty"`
 }
 
-func (b contactBody) input() workspace.ContactInput {
+func (b ContactBody) input() workspace.ContactInput {
 	return workspace.ContactInput{Name: b.Name, Email: b.Email, Phone: b.Phone, Company: b.Company, Title: b.Title,
 		AvatarURL: b.AvatarURL, Attributes: b.Attributes, Tags: b.Tags, Blocked: b.Blocked, Archived: b.Archived}
 }
@@ -41,28 +41,11 @@ type identityBody struct {
 }
 
 func (s *Server) contactRoutes() {
-	type contactRoutesListInput struct {
-		WorkspacePath
-		Q      string `query:"q" maxLength:"200"`
-		Cursor string `query:"cursor" maxLength:"500"`
-		Limit  int    `query:"limit" minimum:"0" maximum:"200"`
-	}
-	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/contacts", "listContacts", "Contacts, newest first; q searches name, email, phone, company", 200),
-		func(ctx context.Context, in *contactRoutesListInput) (*Body[Items[parley.Contact]], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			page, err := s.Workspaces.Contacts(ctx, a, in.Q, in.Cursor, in.Limit)
-			if err != nil {
-				return nil, s.problem(ctx, err)
-			}
-			return items(page.Items, page.NextCursor), nil
-		})
+	s.contactListRoutes()
 	type contactRoutesCreateInput struct {
 		WorkspacePath
 		Body struct {
-			contactBody
+			ContactBody
 			Identities []identityBody `json:"identities,omitempty" maxItems:"50"`
 		}
 	}
@@ -76,21 +59,12 @@ func (s *Server) contactRoutes() {
 			for _, i := range in.Body.Identities {
 				idents = append(idents, parley.ContactIdentity{InboxID: i.InboxID, SourceID: i.SourceID})
 			}
-			c, err := s.Workspaces.CreateContact(ctx, a, in.Body.contactBody.input(), idents)
-			return result(s, ctx, c, err)
-		})
-	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/contacts/{contact_id}", "getContact", "One contact with its identities", 200),
-		func(ctx context.Context, in *ContactPath) (*Body[*parley.Contact], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			c, err := s.Workspaces.Contact(ctx, a, in.ContactID)
+			c, err := s.Workspaces.CreateContact(ctx, a, in.Body.ContactBody.input(), idents)
 			return result(s, ctx, c, err)
 		})
 	type contactRoutesPatchInput struct {
 		ContactPath
-		Body contactBody
+		Body ContactBody
 	}
 	huma.Register(s.api, op(http.MethodPatch, "/workspaces/{workspace_id}/contacts/{contact_id}", "updateContact", "Change a contact", 200),
 		func(ctx context.Context, in *contactRoutesPatchInput) (*Body[*parley.Contact], error) {

@@ -19,10 +19,12 @@ type ConversationPath struct {
 func (s *Server) conversationRoutes() {
 	type conversationRoutesListInput struct {
 		WorkspacePath
-		View   string `query:"view" enum:"all,mine,unassigned," doc:"all (default), mine or unassigned"`
-		Status string `query:"status" maxLength:"200" doc:"comma-separated statuses; empty lists every status"`
-		Cursor string `query:"cursor" maxLength:"500"`
-		Limit  int    `query:"limit" minimum:"0" maximum:"200"`
+		View            string `query:"view" enum:"all,mine,unassigned," doc:"all (default), mine or unassigned"`
+		Status          string `query:"status" maxLength:"200" doc:"comma-separated statuses; empty lists every status"`
+		Cursor          string `query:"cursor" maxLength:"500"`
+		Limit           int    `query:"limit" minimum:"0" maximum:"200"`
+		ExternalRefType string `query:"external_ref_type" maxLength:"32" doc:"with external_ref_id: the conversations about that object"`
+		ExternalRefID   string `query:"external_ref_id" maxLength:"200"`
 	}
 	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations", "listConversations", "Conversations you may see, newest activity first", 200),
 		func(ctx context.Context, in *conversationRoutesListInput) (*Body[Items[parley.ConversationItem]], error) {
@@ -34,7 +36,8 @@ func (s *Server) conversationRoutes() {
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			page, err := s.Conversations.List(ctx, a, conversation.ListParams{View: in.View, Statuses: statuses, Cursor: in.Cursor, Limit: in.Limit})
+			page, err := s.Conversations.List(ctx, a, conversation.ListParams{View: in.View, Statuses: statuses, Cursor: in.Cursor, Limit: in.Limit,
+				ExternalRefType: in.ExternalRefType, ExternalRefID: in.ExternalRefID})
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
@@ -83,6 +86,7 @@ func (s *Server) conversationChangeRoutes() {
 			AIMode       Nullable[parley.AIMode]             `json:"ai_mode,omitempty" enum:"active,paused,manual"`
 			Tags         Nullable[[]string]                  `json:"tags,omitempty" maxItems:"100"`
 			Labels       Nullable[[]string]                  `json:"labels,omitempty" maxItems:"100"`
+			ExternalRef  nullableExternalRef                 `json:"external_ref,omitempty" doc:"{type, id, url, title}: the case, lead or order this is about; null removes it"`
 		}
 	}
 	huma.Register(s.api, op(http.MethodPatch, "/workspaces/{workspace_id}/conversations/{conversation_id}", "updateConversation", "Change status, assignees, team, visibility, AI mode, tags or labels", 200),
@@ -96,6 +100,7 @@ func (s *Server) conversationChangeRoutes() {
 				Status: optional(b.Status), SnoozedUntil: optional(b.SnoozedUntil), Priority: optional(b.Priority),
 				AssigneeIDs: optional(b.AssigneeIDs), TeamID: optional(b.TeamID), VisibleTo: optional(b.VisibleTo),
 				AIMode: optional(b.AIMode), Tags: optional(b.Tags), Labels: optional(b.Labels),
+				ExternalRef: optional(b.ExternalRef.Nullable),
 			})
 			return result(s, ctx, c, err)
 		})
