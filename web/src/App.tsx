@@ -9,6 +9,7 @@ import { Profile } from './Profile';
 import { conversationIdFromPath, navigate, useLocation } from './router';
 import { SessionContext, type Session } from './session';
 import { Settings } from './Settings';
+import { ContactsScreen } from './features/contacts/ContactsScreen';
 import type { Member, Team, User, WorkspaceRef } from './types';
 
 type State =
@@ -151,6 +152,8 @@ export function App() {
         <SessionContext.Provider value={session}>
           {loc.path === '/profile' ? (
             <Profile />
+          ) : loc.path === '/contacts' || loc.path.startsWith('/contacts/') ? (
+            <ContactsScreen path={loc.path} />
           ) : loc.path === '/settings' || loc.path.startsWith('/settings/') ? (
             <Settings path={loc.path} search={loc.search} />
           ) : (

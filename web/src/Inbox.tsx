@@ -12,6 +12,7 @@ import { RealtimeClient, type ConnectionState } from './realtime';
 import { navigate } from './router';
 import { useSession } from './session';
 import { ShortcutsDialog } from './Shortcuts';
+import { ContactHotkeys } from './features/contacts/LargeCard';
 import { MessageList, type MessageActions } from './Thread';
 import { DEFAULT_STATUSES, STATUSES, type Contact, type Conversation, type Counts, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
 import { Avatar, ChannelIcon, TopBar } from './ui';
@@ -955,6 +956,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         </aside>
       </div>
       {showHelp && <ShortcutsDialog onClose={() => setShowHelp(false)} />}
+      <ContactHotkeys contactId={conversationId ? current?.contact_id || current?.contact?.id : undefined} />
       <div className="sr-only" role="status" aria-live="polite">
         {announce}
       </div>

@@ -14,6 +14,8 @@ export const SHORTCUTS: [string[], string][] = [
   [['Alt+R'], 'Resolve the conversation (or reopen it)'],
   [['Alt+A'], 'Assign the conversation to me'],
   [['Alt+1', 'Alt+2', 'Alt+3'], 'Show All / Mine / Unassigned'],
+  [['Ctrl+Shift+S'], 'Open the large client card (Esc closes it)'],
+  [['Ctrl+Shift+A'], 'Mark (star) the contact for yourself'],
   [['?'], 'Show this list'],
 ];
 
