@@ -55,6 +55,10 @@ type ContactFilter struct {
 	Query  string
 	Phone  string
 	Digits string
+	// PhoneExact (E.164) and EmailExact (lower case) match one value
+	// through its index: a search for a whole number or address.
+	PhoneExact string
+	EmailExact string
 	// Channel is an inbox channel ("whatsapp") the contact has an identity on.
 	Channel     string
 	Tags        []string
@@ -89,6 +93,12 @@ func (f ContactFilter) where(d Dialect, args []any) (string, []any) {
 			or = append(or, `phone LIKE `+arg("%"+f.Digits+"%"))
 		}
 		w = append(w, `(`+strings.Join(or, " OR ")+`)`)
+	}
+	if f.PhoneExact != "" {
+		w = append(w, `phone = `+arg(f.PhoneExact))
+	}
+	if f.EmailExact != "" {
+		w = append(w, `email = `+arg(f.EmailExact))
 	}
 	if f.Channel != "" {
 		w = append(w, `EXISTS (SELECT 1 FROM contact_identities ci JOIN inboxes i ON i.id = ci.inbox_id

@@ -161,7 +161,7 @@ func buildRow(line int, cols, rec []string, defs attributeDefs, region string) (
 	}
 	str := func(v string) *string { return &v }
 	for i, v := range rec {
-		v = strings.TrimSpace(v)
+		v = unguardCell(strings.TrimSpace(v))
 		if cols[i] == "" || v == "" {
 			continue
 		}
@@ -458,10 +458,10 @@ func (s *Service) ExportContacts(ctx context.Context, a parley.Actor, q ContactQ
 		return fmt.Errorf("export contacts: %w", err)
 	}
 	for _, c := range all {
-		rec := []string{c.ID, c.Name, c.Email, c.Phone, c.Company, c.Title, c.AvatarURL, strings.Join(c.Tags, ";"),
-			c.CreatedAt.UTC().Format(time.RFC3339)}
+		rec := []string{c.ID, guardCell(c.Name), c.Email, c.Phone, guardCell(c.Company), guardCell(c.Title), c.AvatarURL,
+			guardCell(strings.Join(c.Tags, ";")), c.CreatedAt.UTC().Format(time.RFC3339)}
 		for _, k := range attrKeys {
-			rec = append(rec, c.Attributes[k])
+			rec = append(rec, guardCell(c.Attributes[k]))
 		}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("export contacts: %w", err)
@@ -469,4 +469,26 @@ func (s *Service) ExportContacts(ctx context.Context, a parley.Actor, q ContactQ
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// formulaStart are the first characters that make a spreadsheet read a
+// cell as a formula.
+const formulaStart = "=+-@\t\r"
+
+// guardCell keeps a spreadsheet from running text a customer wrote as a
+// formula ("=HYPERLINK(…)"): such a cell is exported behind an apostrophe,
+// which spreadsheets hide and import takes off again (unguardCell).
+func guardCell(s string) string {
+	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// unguardCell undoes guardCell.
+func unguardCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune(formulaStart, rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }

@@ -47,8 +47,20 @@ func (q ContactQuery) Filter(a parley.Actor) (sqlstore.ContactFilter, error) {
 		return f, parley.FieldErrorf("sort", "Unknown sort %q: use one of %s.", clip(q.Sort), strings.Join(sqlstore.ContactSorts, ", "))
 	}
 	if f.Query != "" {
-		if e164, err := phone.Normalize(f.Query); err == nil {
+		e164, err := phone.Normalize(f.Query)
+		if err == nil {
 			f.Phone = e164
+		}
+		// A whole number written with its country code, or a whole
+		// address: one indexed lookup instead of a scan.
+		lower := strings.ToLower(f.Query)
+		if err == nil && (strings.HasPrefix(lower, "+") || strings.HasPrefix(lower, "00") || strings.Contains(lower, ":")) {
+			f.PhoneExact, f.Query = e164, ""
+			return q.rest(f)
+		}
+		if email, err := ValidEmail("q", f.Query); err == nil && completeDomain(email) {
+			f.EmailExact, f.Query = strings.ToLower(email), ""
+			return q.rest(f)
 		}
 		digits := strings.Map(func(r rune) rune {
 			if unicode.IsDigit(r) {
@@ -60,6 +72,11 @@ func (q ContactQuery) Filter(a parley.Actor) (sqlstore.ContactFilter, error) {
 			f.Digits = digits
 		}
 	}
+	return q.rest(f)
+}
+
+// rest adds the filters other than the search.
+func (q ContactQuery) rest(f sqlstore.ContactFilter) (sqlstore.ContactFilter, error) {
 	for _, t := range q.Tags {
 		if t = strings.TrimSpace(t); t != "" {
 			f.Tags = append(f.Tags, t)
@@ -164,4 +181,13 @@ func (s *Service) Contacts(ctx context.Context, a parley.Actor, q ContactQuery) 
 		page.NextCursor = base64.RawURLEncoding.EncodeToString(b)
 	}
 	return page, nil
+}
+
+// completeDomain reports whether an address's domain looks finished (a dot
+// and a top-level part of two letters or more): only then is a search for
+// it a search for that one address.
+func completeDomain(email string) bool {
+	_, domain, _ := strings.Cut(email, "@")
+	i := strings.LastIndexByte(domain, '.')
+	return i > 0 && len(domain)-i-1 >= 2
 }
