@@ -138,11 +138,7 @@ func (f ContactFilter) where(d Dialect, args []any) (string, []any) {
 		w = append(w, not+`EXISTS (SELECT 1 FROM contact_marks m WHERE m.contact_id = contacts.id AND m.user_id = `+arg(f.Viewer)+`)`)
 	}
 	for k, v := range f.Attributes {
-		if d == Postgres {
-			w = append(w, `(attributes::jsonb ->> `+arg(k)+`) = `+arg(v))
-		} else {
-			w = append(w, `json_extract(attributes, `+arg(`$."`+k+`"`)+`) = `+arg(v))
-		}
+		w = append(w, ContactAttributeExpr(d, "contacts", arg(ContactAttributeKey(d, k)))+` = `+arg(v))
 	}
 	if f.CreatedFrom != nil {
 		w = append(w, `created_at >= `+arg(micros(*f.CreatedFrom)))
@@ -224,4 +220,26 @@ func (q *queries) ListContactIDs(ctx context.Context, f ContactFilter) ([]string
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// ContactAttributeExpr is the SQL text of a contact's custom attribute on
+// either engine: alias names the contacts row, keyPlaceholder the argument
+// holding ContactAttributeKey(d, key). A conversation filter on
+// contact.attributes.<key> (views) compares it the same way:
+//
+//	EXISTS (SELECT 1 FROM contacts ct WHERE ct.id = c.contact_id AND <expr on ct> = $v)
+func ContactAttributeExpr(d Dialect, alias, keyPlaceholder string) string {
+	if d == Postgres {
+		return `(` + alias + `.attributes::jsonb ->> ` + keyPlaceholder + `)`
+	}
+	return `json_extract(` + alias + `.attributes, ` + keyPlaceholder + `)`
+}
+
+// ContactAttributeKey is the argument ContactAttributeExpr's placeholder
+// takes for key (keys are checked to be [a-z0-9_] before they get here).
+func ContactAttributeKey(d Dialect, key string) string {
+	if d == Postgres {
+		return key
+	}
+	return `$."` + key + `"`
 }
