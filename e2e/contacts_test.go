@@ -528,3 +528,24 @@ func TestContacts_BulkTagAndDelete(t *testing.T) {
 		}
 	})
 }
+
+func TestContacts_MergeKeepsTheSurvivorsBlock(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		_, c1 := n.inbound(s, "keep", "m1", "hello")
+		_, c2 := n.inbound(s, "dup", "m2", "hello too")
+		survivor, other := n.contactOf(s, c1), n.contactOf(s, c2)
+		n.must(200, "PATCH", s.ws("/contacts/"+other), s.token, map[string]any{"blocked": true})
+		held := n.must(202, "POST", "/api/v1/inbound/"+s.inboundToken+"/messages", "", map[string]any{
+			"contact": map[string]string{"source_id": "dup"}, "source_message_id": "m3", "content": "held"}).m(t)["conversation_id"].(string)
+		n.must(404, "GET", s.ws("/conversations/"+held), s.token, nil)
+
+		merged := n.must(200, "POST", s.ws("/contacts/"+survivor+"/merge"), s.token, map[string]any{"other_id": other}).m(t)
+		if merged["blocked"] != false {
+			t.Errorf("merged blocked = %v, want the survivor's false", merged["blocked"])
+		}
+		if got := n.must(200, "GET", s.ws("/conversations/"+held), s.token, nil).m(t); got["contact_id"] != survivor || got["status"] != "resolved" {
+			t.Errorf("held conversation after the merge = %v/%v, want the survivor's, resolved", got["contact_id"], got["status"])
+		}
+	})
+}

@@ -105,7 +105,9 @@ func (e *MergedError) Error() string { return "The contact was merged into " + e
 
 // MergeContacts moves everything of other into survivor: identities,
 // conversations, tags, attributes and fields the survivor lacks (its own
-// values win), marks; other then answers with a forwarding address.
+// values win, blocked and archived included: conversations held while the
+// other was blocked come back when the survivor is not), marks; other then
+// answers with a forwarding address.
 // Messages arriving meanwhile wait for the contacts' locks and land on the
 // survivor.
 func (s *Service) MergeContacts(ctx context.Context, a parley.Actor, survivorID, otherID string) (*parley.Contact, error) {
@@ -142,10 +144,15 @@ func (s *Service) MergeContacts(ctx context.Context, a parley.Actor, survivorID,
 			}
 		}
 		survivor.Tags = dedupeTrim(append(slices.Clone(survivor.Tags), other.Tags...))
-		survivor.Blocked = survivor.Blocked || other.Blocked
 		moved, err := tx.MoveContact(ctx, a.WorkspaceID, survivorID, otherID)
 		if err != nil {
 			return err
+		}
+		if !survivor.Blocked {
+			// What the other held while blocked comes back with it.
+			if err := s.unblocked(ctx, tx, a, survivor); err != nil {
+				return err
+			}
 		}
 		if err := tx.UpdateContact(ctx, survivor); err != nil {
 			return err
