@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -100,7 +101,8 @@ func TestContacts_ListSearchFiltersAndPaging(t *testing.T) {
 			t.Errorf("paged by name = %s", got)
 		}
 
-		for _, bad := range []string{"sort=shoe_size", "attribute=Bad%20Key:x", "created_from=yesterday", "cursor=xyz", "blocked=maybe"} {
+		forged := base64.RawURLEncoding.EncodeToString([]byte(`{"s":"created_desc","t":1,"id":"~"}`))
+		for _, bad := range []string{"cursor=" + forged, "sort=shoe_size", "attribute=Bad%20Key:x", "created_from=yesterday", "cursor=xyz", "blocked=maybe"} {
 			if r := n.do("GET", s.ws("/contacts?"+bad), s.token, nil); r.status != 422 {
 				t.Errorf("GET contacts?%s = %d %s, want 422", bad, r.status, r.body)
 			}

@@ -21,6 +21,9 @@ func TestContacts_ListAtScale(t *testing.T) {
 		t.Skip("set PARLEY_CONTACTS_SCALE=1000000 to measure contact lists at scale")
 	}
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		if only := os.Getenv("PARLEY_CONTACTS_SCALE_ONLY"); only != "" && only != string(s.Dialect()) {
+			t.Skip("PARLEY_CONTACTS_SCALE_ONLY names the other engine")
+		}
 		ctx := context.Background()
 		f := storetest.Seed(t, s)
 		ws := f.Workspace.ID
@@ -57,7 +60,7 @@ func TestContacts_ListAtScale(t *testing.T) {
 		}{
 			{"first page, newest first", sqlstore.ContactFilter{Archived: &no}, 50},
 			{"first page by name", sqlstore.ContactFilter{Sort: sqlstore.ContactSortNameAsc}, 50},
-			{"deep page (keyset, newest first)", sqlstore.ContactFilter{After: &sqlstore.ContactCursor{T: int64(n/2) * 1000, ID: "~"}}, 50},
+			{"deep page (keyset, newest first)", sqlstore.ContactFilter{After: &sqlstore.ContactCursor{T: int64(n/2) * 1000, ID: "ffffffff-ffff-ffff-ffff-ffffffffffff"}}, 50},
 			{"exact phone (E.164)", sqlstore.ContactFilter{PhoneExact: "+1415" + pad7(n/2)}, 1},
 			{"exact email", sqlstore.ContactFilter{EmailExact: "p" + mid + "@example.com"}, 1},
 			{"tag vip", sqlstore.ContactFilter{Tags: []string{"vip"}}, 50},

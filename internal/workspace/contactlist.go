@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/google/uuid"
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/phone"
 	"github.com/parleyhq/parley/internal/sqlstore"
@@ -132,7 +133,7 @@ func (q ContactQuery) rest(f sqlstore.ContactFilter) (sqlstore.ContactFilter, er
 	if q.Cursor != "" {
 		f.After = &sqlstore.ContactCursor{}
 		raw, err := base64.RawURLEncoding.DecodeString(q.Cursor)
-		if err != nil || json.Unmarshal(raw, f.After) != nil || f.After.Sort != f.Sort || f.After.ID == "" {
+		if err != nil || json.Unmarshal(raw, f.After) != nil || f.After.Sort != f.Sort || uuid.Validate(f.After.ID) != nil {
 			return f, parley.FieldErrorf("cursor", "The cursor is malformed or from another sort: pass next_cursor from the previous page unchanged.")
 		}
 	}
