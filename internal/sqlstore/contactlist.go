@@ -154,22 +154,25 @@ func (f ContactFilter) where(d Dialect, args []any) (string, []any) {
 		w = append(w, `id IN (`+strings.Join(ph, ",")+`)`)
 	}
 	if a := f.After; a != nil {
+		// The leading bound (<= or >=) is what an index range can start
+		// from; PostgreSQL does not derive it from the OR (a page half-way
+		// down a million contacts took 670 ms without it).
 		switch f.Sort {
 		case ContactSortCreatedAsc:
 			t, id := arg(a.T), arg(a.ID)
-			w = append(w, `(created_at > `+t+` OR (created_at = `+t+` AND id > `+id+`))`)
+			w = append(w, `created_at >= `+t+` AND (created_at > `+t+` OR (created_at = `+t+` AND id > `+id+`))`)
 		case ContactSortNameAsc:
 			n, id := arg(a.N), arg(a.ID)
-			w = append(w, `(name > `+n+` OR (name = `+n+` AND id > `+id+`))`)
+			w = append(w, `name >= `+n+` AND (name > `+n+` OR (name = `+n+` AND id > `+id+`))`)
 		case ContactSortNameDesc:
 			n, id := arg(a.N), arg(a.ID)
-			w = append(w, `(name < `+n+` OR (name = `+n+` AND id < `+id+`))`)
+			w = append(w, `name <= `+n+` AND (name < `+n+` OR (name = `+n+` AND id < `+id+`))`)
 		case ContactSortUpdatedDesc:
 			t, id := arg(a.T), arg(a.ID)
-			w = append(w, `(updated_at < `+t+` OR (updated_at = `+t+` AND id < `+id+`))`)
+			w = append(w, `updated_at <= `+t+` AND (updated_at < `+t+` OR (updated_at = `+t+` AND id < `+id+`))`)
 		default:
 			t, id := arg(a.T), arg(a.ID)
-			w = append(w, `(created_at < `+t+` OR (created_at = `+t+` AND id < `+id+`))`)
+			w = append(w, `created_at <= `+t+` AND (created_at < `+t+` OR (created_at = `+t+` AND id < `+id+`))`)
 		}
 	}
 	return strings.Join(w, " AND "), args
