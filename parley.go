@@ -151,8 +151,19 @@ type Contact struct {
 	Blocked     bool              `json:"blocked"`
 	Archived    bool              `json:"archived"`
 	Identities  []ContactIdentity `json:"identities"`
-	CreatedAt   time.Time         `json:"created_at"`
-	UpdatedAt   time.Time         `json:"updated_at"`
+	// Marked is the reading user's star on the contact.
+	Marked    bool      `json:"marked"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ExternalRef points a conversation at an object of another system (a
+// case, a lead, an order), so that system can list every message about it.
+type ExternalRef struct {
+	Type  string `json:"type"`
+	ID    string `json:"id"`
+	URL   string `json:"url,omitempty"`
+	Title string `json:"title,omitempty"`
 }
 
 // Tag is a name conversations and contacts are categorised by.
@@ -194,7 +205,7 @@ type Conversation struct {
 	Handoff        bool               `json:"handoff"`
 	Appointment    bool               `json:"appointment"`
 	PreviousID     string             `json:"previous_conversation_id"`
-	ExternalRef    string             `json:"external_ref"`
+	ExternalRef    *ExternalRef       `json:"external_ref"`
 	Source         string             `json:"source"`
 	ResolvedAt     *time.Time         `json:"resolved_at"`
 	DeletedAt      *time.Time         `json:"-"`

@@ -57,6 +57,9 @@ type ListParams struct {
 	Sort   string
 	Cursor string
 	Limit  int
+	// ExternalRefType and ExternalRefID, both or neither, select the
+	// conversations about one object of another system.
+	ExternalRefType, ExternalRefID string
 }
 
 // Page is one page of conversations.

@@ -340,6 +340,9 @@ func (s *Service) List(ctx context.Context, a parley.Actor, p ListParams) (*Page
 		return nil, err
 	}
 	f.Limit = p.Limit
+	if f.ExternalKey, err = externalKey(p.ExternalRefType, p.ExternalRefID); err != nil {
+		return nil, err
+	}
 	if f.Limit <= 0 {
 		f.Limit = DefaultLimit
 	}

@@ -33,6 +33,7 @@ type Change struct {
 	// ResolutionNote and CloseReason go with status resolved.
 	ResolutionNote Optional[string]
 	CloseReason    Optional[string]
+	ExternalRef    Optional[parley.ExternalRef]
 }
 
 // Update applies a partial change to a conversation the actor can see.
@@ -57,6 +58,11 @@ func (s *Service) Update(ctx context.Context, a parley.Actor, conversationID str
 		}
 		if err := rerouteAfter(ctx, tx, &prev, c); err != nil {
 			return err
+		}
+		if ch.ExternalRef.Set {
+			if err := tx.SetExternalKey(ctx, c); err != nil {
+				return err
+			}
 		}
 		if prev.Status == parley.StatusSnoozed || c.Status == parley.StatusSnoozed {
 			if err := ScheduleSnooze(ctx, tx, c); err != nil {
@@ -93,6 +99,7 @@ func apply(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, ws *parley.Work
 		func() error { return applyStatus(tx, a, ws, c, ch) },
 		func() error { return applySimple(c, ch) },
 		func() error { return applyTags(ctx, tx, c, ch) },
+		func() error { return applyExternalRef(c, ch) },
 	} {
 		if err := step(); err != nil {
 			return err

@@ -43,24 +43,7 @@ type identityBody struct {
 }
 
 func (s *Server) contactRoutes() {
-	type contactRoutesListInput struct {
-		WorkspacePath
-		Q      string `query:"q" maxLength:"200"`
-		Cursor string `query:"cursor" maxLength:"500"`
-		Limit  int    `query:"limit" minimum:"0" maximum:"200"`
-	}
-	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/contacts", "listContacts", "Contacts, newest first; q searches name, email, phone, company", 200),
-		func(ctx context.Context, in *contactRoutesListInput) (*Body[Items[parley.Contact]], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			page, err := s.Workspaces.Contacts(ctx, a, in.Q, in.Cursor, in.Limit)
-			if err != nil {
-				return nil, s.problem(ctx, err)
-			}
-			return items(page.Items, page.NextCursor), nil
-		})
+	s.contactListRoutes()
 	type contactRoutesCreateInput struct {
 		WorkspacePath
 		Body struct {
@@ -79,15 +62,6 @@ func (s *Server) contactRoutes() {
 				idents = append(idents, parley.ContactIdentity{InboxID: i.InboxID, SourceID: i.SourceID})
 			}
 			c, err := s.Workspaces.CreateContact(ctx, a, in.Body.ContactBody.input(), idents)
-			return result(s, ctx, c, err)
-		})
-	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/contacts/{contact_id}", "getContact", "One contact with its identities", 200),
-		func(ctx context.Context, in *ContactPath) (*Body[*parley.Contact], error) {
-			a, err := s.actor(ctx, in.WorkspaceID)
-			if err != nil {
-				return nil, err
-			}
-			c, err := s.Workspaces.Contact(ctx, a, in.ContactID)
 			return result(s, ctx, c, err)
 		})
 	type contactRoutesPatchInput struct {

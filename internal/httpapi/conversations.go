@@ -46,6 +46,7 @@ func (s *Server) conversationChangeRoutes() {
 			Labels         Nullable[[]string]                  `json:"labels,omitempty" maxItems:"100"`
 			ResolutionNote Nullable[string]                    `json:"resolution_note,omitempty" maxLength:"8000" doc:"with status resolved: what was done"`
 			CloseReason    Nullable[string]                    `json:"close_reason,omitempty" maxLength:"200" doc:"with status resolved: one of the workspace's close reasons (settings.lifecycle.close_reasons)"`
+			ExternalRef    nullableExternalRef                 `json:"external_ref,omitempty" doc:"{type, id, url, title}: the case, lead or order this is about; null removes it"`
 		}
 	}
 	huma.Register(s.api, op(http.MethodPatch, "/workspaces/{workspace_id}/conversations/{conversation_id}", "updateConversation", "Change status (resolve with resolution_note and close_reason), assignees, team, visibility, AI mode, tags or labels; each change adds a system line to the thread", 200),
@@ -59,7 +60,7 @@ func (s *Server) conversationChangeRoutes() {
 				Status: optional(b.Status), SnoozedUntil: optional(b.SnoozedUntil), Priority: optional(b.Priority),
 				AssigneeIDs: optional(b.AssigneeIDs), TeamID: optional(b.TeamID), VisibleTo: optional(b.VisibleTo),
 				AIMode: optional(b.AIMode), Tags: optional(b.Tags), Labels: optional(b.Labels),
-				ResolutionNote: optional(b.ResolutionNote), CloseReason: optional(b.CloseReason),
+				ResolutionNote: optional(b.ResolutionNote), CloseReason: optional(b.CloseReason), ExternalRef: optional(b.ExternalRef.Nullable),
 			})
 			return result(s, ctx, c, err)
 		})

@@ -111,4 +111,26 @@ var opDescriptions = map[string]string{
 		"for a shared one); others get 403, or 404 for another user's personal filter. Bad filters are 422.",
 	"deleteSavedFilter": "Deletes a saved filter: its owner, or an admin for a shared one (403 otherwise; 404 for " +
 		"another user's personal filter).",
+	"bulkContacts": "Tags, untags or deletes many contacts at once (admins; 403 otherwise). All or nothing: an " +
+		"unknown id or a bad tag is 422 and changes nothing.",
+	"createContactAttribute": "Defines a custom contact attribute (admins): key, label and type (text, number, date, " +
+		"list, checkbox, link); a key in use is 409 naming key, bad values are 422.",
+	"deleteContactAttribute": "Deletes an attribute definition (admins); values stay on contacts as free text.",
+	"updateContactAttribute": "Changes an attribute definition's label or options (admins); bad values are 422.",
+	"listContactAttributes":  "The workspace's custom contact attribute definitions.",
+	"exportContacts": "The contacts the filters select as CSV (admins), in the format the import reads back " +
+		"unchanged; formula-like cells are guarded.",
+	"importContacts": "Imports contacts from a CSV body with a column mapping; idempotent on email, else E.164 " +
+		"phone. dry_run reports per-row errors and writes nothing; over 1,000 rows the import runs in the " +
+		"background (202, follow it with getContactImport). Over 50 MB is 413; a bad mapping is 422.",
+	"getContactImport": "The progress and per-row errors of a contact import.",
+	"listContactActivity": "The contact's activity log: created, merged, blocked, tags and fields changed, from the " +
+		"audit log.",
+	"listContactConversations": "The contact's conversations you may see, newest first, with status and last " +
+		"message (held messages of a blocked contact flagged).",
+	"markContact":   "Stars the contact for you (a per-user mark).",
+	"unmarkContact": "Removes your star from the contact.",
+	"mergeContacts": "Merges other_id into this contact: identities, conversations, tags and attributes move, the " +
+		"survivor's values win; the merged contact then answers 301 naming the survivor. Merging a contact with " +
+		"itself or one of another workspace is 422.",
 }

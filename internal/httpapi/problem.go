@@ -50,6 +50,13 @@ func (s *Server) problem(ctx context.Context, err error) error {
 var queryFields = map[string]bool{"view": true, "status": true, "cursor": true, "limit": true, "q": true,
 	"filter": true, "sort": true, "team_id": true}
 
+func init() { // the contact list's and import's query fields
+	for _, f := range []string{"sort", "channel", "tag", "has_phone", "has_email", "blocked", "archived", "marked",
+		"attribute", "created_from", "created_to", "mapping", "external_ref_type", "external_ref_id"} {
+		queryFields[f] = true
+	}
+}
+
 func location(field string) string {
 	if queryFields[field] {
 		return "query." + field

@@ -149,6 +149,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *http.Request {
 	limit := int64(MaxBodyBytes)
 	if isUpload(r) {
 		limit = maxUploadBody
+	} else if isContactImport(r) {
+		limit = maxImportBody
 	}
 	if r.ContentLength > limit {
 		writeFieldProblem(w, http.StatusRequestEntityTooLarge, uploadField(r), fmt.Sprintf("The request is larger than %d MB.", (limit+(1<<20)-1)>>20))

@@ -62,6 +62,10 @@ func (s *Server) viewRoutes() {
 		Sort   string `query:"sort" enum:"newest,oldest,created,priority," doc:"newest activity first (default), oldest activity first, newest created, highest priority"`
 		Cursor string `query:"cursor" maxLength:"500"`
 		Limit  int    `query:"limit" minimum:"0" maximum:"200"`
+		// ExternalRefType and ExternalRefID select the conversations about one
+		// object of another system (a case, a lead, an order).
+		ExternalRefType string `query:"external_ref_type" maxLength:"32" doc:"with external_ref_id: the conversations about that object"`
+		ExternalRefID   string `query:"external_ref_id" maxLength:"200"`
 	}
 	list := op(http.MethodGet, "/workspaces/{workspace_id}/conversations", "listConversations", "Conversations you may see, by view and filter", 200)
 	list.Description = viewsDoc + "\n\n" + filterDoc
@@ -75,6 +79,7 @@ func (s *Server) viewRoutes() {
 			return nil, s.problem(ctx, err)
 		}
 		p.View, p.Sort, p.Cursor, p.Limit = in.View, in.Sort, in.Cursor, in.Limit
+		p.ExternalRefType, p.ExternalRefID = in.ExternalRefType, in.ExternalRefID
 		page, err := s.Conversations.List(ctx, a, p)
 		if err != nil {
 			return nil, s.problem(ctx, err)

@@ -33,6 +33,9 @@ type Result struct {
 	Duplicate bool
 	// NewConversation is true when the message opened a conversation.
 	NewConversation bool
+	// Blocked is true when the contact is blocked: the message is stored
+	// in a hidden conversation and announced nowhere.
+	Blocked bool
 }
 
 // previewLen is how much of a message the conversation list shows.
@@ -132,6 +135,9 @@ func receive(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *
 	if err != nil {
 		return err
 	}
+	if held, err := screen(ctx, tx, contact, inbox, within, msg, res); held || err != nil {
+		return err // blocked: stored out of every view
+	}
 	conv, created, err := pickConversation(ctx, tx, ws, contact.ID, within, inbox, contact.New)
 	if err != nil {
 		return err
@@ -187,7 +193,7 @@ func announce(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox 
 
 // lockedContact is the contact a message is from, locked until commit.
 type lockedContact struct {
-	parley.ContactRef
+	sqlstore.ContactState
 	// New: created by this transaction, so without conversations.
 	New bool
 }
@@ -196,17 +202,17 @@ type lockedContact struct {
 // unless it is already known, and again should it have been deleted.
 func lockContact(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, ci channel.ContactInfo, known string) (lockedContact, error) {
 	if known != "" {
-		ref, err := tx.LockContact(ctx, known)
+		st, err := tx.LockContactState(ctx, known)
 		if err == nil || !parley.IsNotFound(err) {
-			return lockedContact{ContactRef: ref}, err
+			return lockedContact{ContactState: st}, err
 		}
 	}
 	id, created, err := resolveContact(ctx, tx, inbox, ci)
 	if err != nil {
 		return lockedContact{}, err
 	}
-	ref, err := tx.LockContact(ctx, id)
-	return lockedContact{ContactRef: ref, New: created}, err
+	st, err := tx.LockContactState(ctx, id)
+	return lockedContact{ContactState: st, New: created}, err
 }
 
 // resolveContact finds the contact known by the identity, or by the same

@@ -181,7 +181,7 @@ func TestReceiver_ConcurrentFirstMessagesMakeOneConversation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		page, _ := s.ListContacts(ctx, f.Workspace.ID, "", nil, 10)
+		page, _ := s.ListContacts(ctx, sqlstore.ContactFilter{WorkspaceID: f.Workspace.ID, Limit: 10})
 		if len(page) != 1 {
 			t.Errorf("%d contacts exist, want 1", len(page))
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/id"
@@ -164,36 +163,22 @@ func (q *queries) FindContactByID(ctx context.Context, workspaceID, contactID st
 	return &cs[0], nil
 }
 
-// ContactCursor is the keyset position in a contact list.
-type ContactCursor struct {
-	CreatedAt time.Time `json:"t"`
-	ID        string    `json:"id"`
-}
-
-// ListContacts returns live contacts, newest first, matching query on name,
-// email, phone or company when given.
-func (q *queries) ListContacts(ctx context.Context, workspaceID, query string, after *ContactCursor, limit int) ([]parley.Contact, error) {
-	where := `WHERE workspace_id = $1 AND deleted_at IS NULL`
-	args := []any{workspaceID}
-	if query = strings.TrimSpace(query); query != "" {
-		args = append(args, "%"+escapeLike(strings.ToLower(query))+"%")
-		n := len(args)
-		where += fmt.Sprintf(` AND (LOWER(name) LIKE $%d ESCAPE '\' OR email LIKE $%d ESCAPE '\' OR phone LIKE $%d ESCAPE '\' OR LOWER(company) LIKE $%d ESCAPE '\')`, n, n, n, n)
-	}
-	if after != nil {
-		args = append(args, micros(after.CreatedAt), after.ID)
-		where += fmt.Sprintf(` AND (created_at < $%d OR (created_at = $%d AND id < $%d))`, len(args)-1, len(args)-1, len(args))
-	}
-	args = append(args, limit)
-	return q.listContacts(ctx, where+fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
-}
-
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 func (q *queries) listContacts(ctx context.Context, tail string, args ...any) ([]parley.Contact, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts `+tail, args...)
+	return q.listContactsMarked(ctx, "", tail, args...)
+}
+
+// listContactsMarked lists contacts; markedBy, when not empty, is the SQL
+// expression of the reading user's id, to fill Marked.
+func (q *queries) listContactsMarked(ctx context.Context, markedBy, tail string, args ...any) ([]parley.Contact, error) {
+	marked := "FALSE"
+	if markedBy != "" {
+		marked = `EXISTS (SELECT 1 FROM contact_marks m WHERE m.contact_id = contacts.id AND m.user_id = ` + markedBy + `)`
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT `+contactColumns+`, `+marked+` FROM contacts `+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list contacts: %w", err)
 	}
@@ -204,7 +189,7 @@ func (q *queries) listContacts(ctx context.Context, tail string, args ...any) ([
 		var attrs, tags string
 		var created, updated int64
 		if err := rows.Scan(&c.ID, &c.WorkspaceID, &c.Name, &c.Email, &c.Phone, &c.Company, &c.Title, &c.AvatarURL,
-			&attrs, &tags, &c.Blocked, &c.Archived, &created, &updated); err != nil {
+			&attrs, &tags, &c.Blocked, &c.Archived, &created, &updated, &c.Marked); err != nil {
 			return nil, fmt.Errorf("list contacts: %w", err)
 		}
 		c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
@@ -217,29 +202,31 @@ func (q *queries) listContacts(ctx context.Context, tail string, args ...any) ([
 		return nil, fmt.Errorf("list contacts: %w", err)
 	}
 	rows.Close()
-	for i := range out {
-		idents, err := q.listIdentities(ctx, out[i].ID)
-		if err != nil {
-			return nil, err
-		}
-		out[i].Identities = idents
+	if len(out) == 0 {
+		return out, nil
 	}
-	return out, nil
-}
-
-func (q *queries) listIdentities(ctx context.Context, contactID string) ([]parley.ContactIdentity, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT inbox_id, source_id FROM contact_identities WHERE contact_id = $1 ORDER BY inbox_id, source_id`, contactID)
+	// The page's identities in one statement, not one per contact.
+	ph := make([]string, len(out))
+	ids := make([]any, len(out))
+	at := map[string]int{}
+	for i := range out {
+		ph[i], ids[i], at[out[i].ID] = fmt.Sprintf("$%d", i+1), out[i].ID, i
+	}
+	irows, err := q.db.QueryContext(ctx, `SELECT contact_id, inbox_id, source_id FROM contact_identities WHERE contact_id IN (`+
+		strings.Join(ph, ",")+`) ORDER BY contact_id, inbox_id, source_id`, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("list identities: %w", err)
 	}
-	defer rows.Close()
-	out := []parley.ContactIdentity{}
-	for rows.Next() {
+	defer irows.Close()
+	for irows.Next() {
+		var cid string
 		var i parley.ContactIdentity
-		if err := rows.Scan(&i.InboxID, &i.SourceID); err != nil {
+		if err := irows.Scan(&cid, &i.InboxID, &i.SourceID); err != nil {
 			return nil, fmt.Errorf("list identities: %w", err)
 		}
-		out = append(out, i)
+		if n, ok := at[cid]; ok {
+			out[n].Identities = append(out[n].Identities, i)
+		}
 	}
-	return out, rows.Err()
+	return out, irows.Err()
 }

@@ -58,7 +58,7 @@ func (tx *Tx) CreateConversation(ctx context.Context, c *parley.Conversation) er
 		nullString(c.TeamID), c.VisibleTo != nil, len(c.AssigneeIDs), jsonList(c.AssigneeIDs), visibleText(c.VisibleTo),
 		string(c.AIMode), jsonList(c.Tags), jsonList(c.Labels), c.Subject, c.UnrepliedCount, c.InboundCount,
 		nullMicros(c.WaitingSince), nullMicros(c.FirstReplyAt), micros(c.LastActivityAt), previewText(c.LastMessage),
-		c.Handoff, c.Appointment, nullString(c.PreviousID), c.ExternalRef, c.Source, nullMicros(c.ResolvedAt),
+		c.Handoff, c.Appointment, nullString(c.PreviousID), externalRefText(c.ExternalRef), c.Source, nullMicros(c.ResolvedAt),
 		micros(tx.now), micros(tx.now), nullMicros(c.QueuedAt), nullMicros(c.LastInboundAt), c.ResolutionNote, c.CloseReason,
 		nullString(c.MergedIntoID))
 	if err != nil {
@@ -101,7 +101,7 @@ func (tx *Tx) SaveConversation(ctx context.Context, c, prev *parley.Conversation
 		c.InboxID, string(c.Status), nullMicros(c.SnoozedUntil), string(c.Priority), nullString(c.TeamID), c.VisibleTo != nil,
 		len(c.AssigneeIDs), jsonList(c.AssigneeIDs), visibleText(c.VisibleTo), string(c.AIMode), jsonList(c.Tags),
 		jsonList(c.Labels), c.Subject, c.UnrepliedCount, nullMicros(c.WaitingSince), nullMicros(c.FirstReplyAt),
-		micros(c.LastActivityAt), previewText(c.LastMessage), c.Handoff, c.Appointment, c.ExternalRef, c.Source,
+		micros(c.LastActivityAt), previewText(c.LastMessage), c.Handoff, c.Appointment, externalRefText(c.ExternalRef), c.Source,
 		nullMicros(c.ResolvedAt), nullMicros(c.DeletedAt), micros(tx.now), c.ID, c.WorkspaceID,
 		nullMicros(c.QueuedAt), c.ResolutionNote, c.CloseReason, nullString(c.MergedIntoID))
 	if err != nil {
@@ -187,7 +187,9 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 		args = append(args, inboxID)
 		inInbox = ` AND c.inbox_id = ` + p(6)
 	}
-	query := `WITH ct AS (SELECT id, name, avatar_url FROM contacts WHERE id = ` + p(1) + ` AND deleted_at IS NULL FOR UPDATE),
+	// A blocked or archived contact takes the long way (see inbound.screen).
+	query := `WITH ct AS (SELECT id, name, avatar_url FROM contacts WHERE id = ` + p(1) + ` AND deleted_at IS NULL
+			AND blocked = FALSE AND archived = FALSE FOR UPDATE),
 		o AS (SELECT c.id, c.status FROM conversations c JOIN ct ON c.contact_id = ct.id
 			WHERE c.deleted_at IS NULL AND c.status NOT IN ('resolved', 'abandoned')` + inInbox + `
 			ORDER BY c.created_at DESC, c.id DESC LIMIT 1),
@@ -357,12 +359,12 @@ func scanConversation(row rowScanner, extra ...any) (*parley.Conversation, error
 	var snoozed, waiting, firstReply, resolved, deleted sql.NullInt64
 	var team, visible, preview, prevID, merged sql.NullString
 	var queued, lastIn sql.NullInt64
-	var assignees, tags, labels string
+	var assignees, tags, labels, extRef string
 	var last, created int64
 	dest := []any{&c.ID, &c.WorkspaceID, &c.Number, &c.ContactID, &c.InboxID, &c.Status, &snoozed, &c.Priority,
 		&team, &assignees, &visible, &c.AIMode, &tags, &labels, &c.Subject, &c.UnrepliedCount, &c.InboundCount,
 		&waiting, &firstReply, &last, &preview, &c.Handoff, &c.Appointment, &prevID,
-		&c.ExternalRef, &c.Source, &resolved, &deleted, &created, &queued, &lastIn, &c.ResolutionNote, &c.CloseReason, &merged}
+		&extRef, &c.Source, &resolved, &deleted, &created, &queued, &lastIn, &c.ResolutionNote, &c.CloseReason, &merged}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, notFound(err, "Conversation")
 	}
@@ -374,6 +376,7 @@ func scanConversation(row rowScanner, extra ...any) (*parley.Conversation, error
 	_ = json.Unmarshal([]byte(assignees), &c.AssigneeIDs)
 	_ = json.Unmarshal([]byte(tags), &c.Tags)
 	_ = json.Unmarshal([]byte(labels), &c.Labels)
+	c.ExternalRef = parseExternalRef(extRef)
 	if visible.Valid {
 		c.VisibleTo = []string{}
 		_ = json.Unmarshal([]byte(visible.String), &c.VisibleTo)

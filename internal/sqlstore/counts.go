@@ -97,7 +97,7 @@ func mergeDeltas(dst *map[countKey]int64, src map[countKey]int64) {
 // all conversations). ok is false for other scopes.
 func (q *queries) countFromCounters(ctx context.Context, f ConversationFilter) (n int64, ok bool, err error) {
 	sc := f.Scope
-	if f.View == ViewMine || sc.None || sc.TeamsOnly || sc.AssignedOnly {
+	if f.View == ViewMine || sc.None || sc.TeamsOnly || sc.AssignedOnly || f.ExternalKey != "" {
 		return 0, false, nil
 	}
 	query := `SELECT COALESCE(SUM(n), 0) FROM conversation_counts WHERE workspace_id = $1`

@@ -80,6 +80,8 @@ type ConversationFilter struct {
 	Sort     string
 	After    *ConversationCursor
 	Limit    int
+	// ExternalKey selects conversations by external reference (see ExternalKey).
+	ExternalKey string
 }
 
 // effectiveStatuses is the status set the view selects given the caller's
@@ -167,6 +169,9 @@ func (f ConversationFilter) where(d Dialect, args []any) (string, []any) {
 func (f ConversationFilter) base(b *sqlBuilder) string {
 	var sb strings.Builder
 	sb.WriteString(`c.workspace_id = ` + b.arg(f.Scope.WorkspaceID) + ` AND c.deleted_at IS NULL`)
+	if f.ExternalKey != "" {
+		sb.WriteString(` AND c.external_key = ` + b.arg(f.ExternalKey))
+	}
 	sc := f.Scope
 	if sc.None {
 		sb.WriteString(` AND 1 = 0`)

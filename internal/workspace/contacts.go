@@ -2,11 +2,10 @@ package workspace
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"strings"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/access"
 	"github.com/parleyhq/parley/internal/phone"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
@@ -25,7 +24,7 @@ type ContactInput struct {
 	Archived   *bool
 }
 
-func applyContact(c *parley.Contact, in ContactInput) error {
+func applyContact(c *parley.Contact, in ContactInput, defs attributeDefs) error {
 	set := func(dst *string, v *string, field string, maxLen int) error {
 		if v == nil {
 			return nil
@@ -81,7 +80,11 @@ func applyContact(c *parley.Contact, in ContactInput) error {
 		if len(in.Attributes) > 100 {
 			return parley.FieldErrorf("attributes", "A contact has at most 100 custom attributes.")
 		}
-		c.Attributes = in.Attributes
+		attrs, err := defs.check(in.Attributes)
+		if err != nil {
+			return err
+		}
+		c.Attributes = attrs
 	}
 	if in.Tags != nil {
 		c.Tags = dedupeTrim(in.Tags)
@@ -111,10 +114,14 @@ func dedupeTrim(list []string) []string {
 // CreateContact creates a contact with optional identities.
 func (s *Service) CreateContact(ctx context.Context, a parley.Actor, in ContactInput, idents []parley.ContactIdentity) (*parley.Contact, error) {
 	c := &parley.Contact{WorkspaceID: a.WorkspaceID}
-	if err := applyContact(c, in); err != nil {
-		return nil, err
-	}
 	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		defs, err := loadDefs(ctx, tx, a.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if err := applyContact(c, in, defs); err != nil {
+			return err
+		}
 		c.Identities = nil
 		if err := tx.CreateContact(ctx, c); err != nil {
 			return err
@@ -129,7 +136,7 @@ func (s *Service) CreateContact(ctx context.Context, a parley.Actor, in ContactI
 	if err != nil {
 		return nil, err
 	}
-	return s.store.FindContactByID(ctx, a.WorkspaceID, c.ID)
+	return s.Contact(ctx, a, c.ID)
 }
 
 func (s *Service) addIdentity(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, contactID string, ident parley.ContactIdentity) error {
@@ -166,18 +173,31 @@ func (s *Service) UpdateContact(ctx context.Context, a parley.Actor, contactID s
 		if err != nil {
 			return err
 		}
-		if err := applyContact(c, in); err != nil {
+		prev := *c
+		defs, err := loadDefs(ctx, tx, a.WorkspaceID)
+		if err != nil {
 			return err
+		}
+		if err := applyContact(c, in, defs); err != nil {
+			return err
+		}
+		if prev.Blocked != c.Blocked && !access.CanAdminister(a) {
+			return parley.Errorf(parley.EFORBIDDEN, "Only an admin can block or unblock a contact.")
 		}
 		if err := tx.UpdateContact(ctx, c); err != nil {
 			return err
 		}
-		return contactChanged(ctx, tx, a, contactID, "contact.update")
+		if prev.Blocked && !c.Blocked {
+			if err := s.unblocked(ctx, tx, a, c); err != nil {
+				return err
+			}
+		}
+		return contactUpdated(ctx, tx, a, &prev, c)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.store.FindContactByID(ctx, a.WorkspaceID, contactID)
+	return s.Contact(ctx, a, contactID)
 }
 
 // AddIdentity links a channel identity to a contact.
@@ -194,7 +214,7 @@ func (s *Service) AddIdentity(ctx context.Context, a parley.Actor, contactID str
 	if err != nil {
 		return nil, err
 	}
-	return s.store.FindContactByID(ctx, a.WorkspaceID, contactID)
+	return s.Contact(ctx, a, contactID)
 }
 
 // DeleteContact deletes a contact (admins).
@@ -211,41 +231,20 @@ func (s *Service) DeleteContact(ctx context.Context, a parley.Actor, contactID s
 }
 
 // Contact returns one contact.
+// A contact merged into another is a *MergedError naming the survivor.
 func (s *Service) Contact(ctx context.Context, a parley.Actor, contactID string) (*parley.Contact, error) {
-	return s.store.FindContactByID(ctx, a.WorkspaceID, contactID)
-}
-
-// ContactPage is a page of contacts.
-type ContactPage struct {
-	Items      []parley.Contact `json:"items"`
-	NextCursor string           `json:"next_cursor"`
-}
-
-// Contacts lists contacts matching query, newest first.
-func (s *Service) Contacts(ctx context.Context, a parley.Actor, query, cursor string, limit int) (*ContactPage, error) {
-	if limit <= 0 {
-		limit = 50
-	}
-	if limit > 200 {
-		return nil, parley.FieldErrorf("limit", "The limit must be at most 200.")
-	}
-	var after *sqlstore.ContactCursor
-	if cursor != "" {
-		after = &sqlstore.ContactCursor{}
-		b, err := base64.RawURLEncoding.DecodeString(cursor)
-		if err != nil || json.Unmarshal(b, after) != nil {
-			return nil, parley.FieldErrorf("cursor", "The cursor is malformed: pass next_cursor from the previous page unchanged.")
+	c, err := s.store.FindContactByID(ctx, a.WorkspaceID, contactID)
+	if parley.IsNotFound(err) {
+		if into, ferr := s.store.FindMergedInto(ctx, a.WorkspaceID, contactID); ferr == nil {
+			return nil, &MergedError{Into: into}
 		}
+		return nil, err
 	}
-	items, err := s.store.ListContacts(ctx, a.WorkspaceID, query, after, limit)
 	if err != nil {
 		return nil, err
 	}
-	page := &ContactPage{Items: items}
-	if len(items) == limit {
-		last := items[len(items)-1]
-		b, _ := json.Marshal(sqlstore.ContactCursor{CreatedAt: last.CreatedAt, ID: last.ID})
-		page.NextCursor = base64.RawURLEncoding.EncodeToString(b)
+	if c.Marked, err = s.store.IsContactMarked(ctx, c.ID, a.UserID); err != nil {
+		return nil, err
 	}
-	return page, nil
+	return c, nil
 }

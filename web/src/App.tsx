@@ -14,6 +14,7 @@ import { InvitePage } from './features/account/Invite';
 import { NotFound } from './features/account/NotFound';
 import { ResetPasswordPage } from './features/account/ResetPassword';
 import { NotificationSettings } from './features/notifications/Preferences';
+import { ContactsScreen } from './features/contacts/ContactsScreen';
 import type { Member, Team, User, WorkspaceRef } from './types';
 import { pickWorkspace, rememberWorkspace } from './workspaces';
 
@@ -23,6 +24,7 @@ const PUBLIC_PATHS = ['/invite', '/reset-password'];
 /** knownPath tells the app's own screens from addresses it does not know. */
 export function knownPath(path: string): boolean {
   if (path === '/' || path === '' || path === '/profile') return true;
+  if (path === '/contacts' || path.startsWith('/contacts/')) return true;
   if (conversationIdFromPath(path)) return true;
   return settingsPage(path) !== null;
 }
@@ -214,6 +216,8 @@ export function App() {
             <Profile />
           ) : loc.path === '/settings/notifications' ? (
             <NotificationSettings />
+          ) : loc.path === '/contacts' || loc.path.startsWith('/contacts/') ? (
+            <ContactsScreen path={loc.path} />
           ) : loc.path === '/settings' || loc.path.startsWith('/settings/') ? (
             settingsPage(loc.path) ? <Settings path={loc.path} search={loc.search} /> : <NotFound path={loc.path} />
           ) : knownPath(loc.path) ? (

@@ -15,6 +15,7 @@ import { RealtimeClient, type ConnectionState } from './realtime';
 import { navigate } from './router';
 import { useSession } from './session';
 import { ShortcutsDialog } from './Shortcuts';
+import { ContactHotkeys } from './features/contacts/LargeCard';
 import { MessageList, type MessageActions } from './Thread';
 import { DEFAULT_STATUSES, STATUSES, type Contact, type Inbox as InboxT, type Conversation, type Counts, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
 import { Avatar, ChannelIcon, TopBar } from './ui';
@@ -1210,6 +1211,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           }}
         />
       )}
+      <ContactHotkeys contactId={conversationId ? current?.contact_id || current?.contact?.id : undefined} />
       <div className="sr-only" role="status" aria-live="polite">
         {announce}
       </div>

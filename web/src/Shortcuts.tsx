@@ -18,6 +18,8 @@ export const SHORTCUTS: [string[], string][] = [
   [['Alt+G'], 'Merge the conversation into another of the same contact'],
   [['Alt+C'], 'Start a new chat'],
   [['Alt+1', 'Alt+2', 'Alt+3', 'Alt+4'], 'Show All / Mine / Unassigned / Queued'],
+  [['Ctrl+Shift+S'], 'Open the large client card (Esc closes it)'],
+  [['Ctrl+Shift+A'], 'Mark (star) the contact for yourself'],
   [['?'], 'Show this list'],
 ];
 

@@ -101,6 +101,17 @@ export function TopBar({
             Shortcuts <kbd>?</kbd>
           </button>
         )}
+        <a
+          className="btn btn-ghost btn-sm"
+          href="/contacts"
+          aria-current={window.location.pathname.startsWith('/contacts') ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/contacts');
+          }}
+        >
+          Contacts
+        </a>
         {s.workspace.role === 'admin' ? (
           <a
             className="btn btn-ghost btn-sm"

@@ -360,6 +360,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/contact-attributes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Custom contact attribute definitions
+         * @description The workspace's custom contact attribute definitions.
+         */
+        get: operations["listContactAttributes"];
+        put?: never;
+        /**
+         * Define a custom contact attribute (admins)
+         * @description Defines a custom contact attribute (admins): key, label and type (text, number, date, list, checkbox, link); a key in use is 409 naming key, bad values are 422.
+         */
+        post: operations["createContactAttribute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/contact-attributes/{attribute_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an attribute definition (admins; values stay on contacts as text)
+         * @description Deletes an attribute definition (admins); values stay on contacts as free text.
+         */
+        delete: operations["deleteContactAttribute"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an attribute's label or options (admins; key and type stay)
+         * @description Changes an attribute definition's label or options (admins); bad values are 422.
+         */
+        patch: operations["updateContactAttribute"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/contact-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import contacts from CSV (admins; dry_run for anyone): idempotent on email or E.164 phone; large files continue in the background
+         * @description Imports contacts from a CSV body with a column mapping; idempotent on email, else E.164 phone. dry_run reports per-row errors and writes nothing; over 1,000 rows the import runs in the background (202, follow it with getContactImport). Over 50 MB is 413; a bad mapping is 422.
+         */
+        post: operations["importContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/contact-imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import's progress and row errors
+         * @description The progress and per-row errors of a contact import.
+         */
+        get: operations["getContactImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/contacts": {
         parameters: {
             query?: never;
@@ -368,7 +456,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Contacts, newest first; q searches name, email, phone, company
+         * Contacts, filtered, sorted and paged (archived ones only when asked for)
          * @description Paged by cursor; q filters by name, email, phone or company.
          */
         get: operations["listContacts"];
@@ -384,6 +472,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/contacts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tag, untag or delete many contacts at once (admins; all or nothing)
+         * @description Tags, untags or deletes many contacts at once (admins; 403 otherwise). All or nothing: an unknown id or a bad tag is 422 and changes nothing.
+         */
+        post: operations["bulkContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The filtered contacts as CSV (admins); imports back unchanged
+         * @description The contacts the filters select as CSV (admins), in the format the import reads back unchanged; formula-like cells are guarded.
+         */
+        get: operations["exportContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/contacts/{contact_id}": {
         parameters: {
             query?: never;
@@ -392,7 +520,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One contact with its identities
+         * One contact with its identities; a merged contact answers 301 naming the survivor
          * @description The contact with the channel identities (phone numbers, chat ids) it is reachable on.
          */
         get: operations["getContact"];
@@ -412,6 +540,46 @@ export interface paths {
         patch: operations["updateContact"];
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/contacts/{contact_id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contact's activity log: created, changed, tags, blocked, archived, merged
+         * @description The contact's activity log: created, merged, blocked, tags and fields changed, from the audit log.
+         */
+        get: operations["listContactActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/contacts/{contact_id}/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contact's conversations, newest first, including those held while it was blocked
+         * @description The contact's conversations you may see, newest first, with status and last message (held messages of a blocked contact flagged).
+         */
+        get: operations["listContactConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/contacts/{contact_id}/identities": {
         parameters: {
             query?: never;
@@ -426,6 +594,50 @@ export interface paths {
          * @description Binds a channel address (for example a WhatsApp number) to the contact, so that messages from it join this contact. An address already bound to another contact is 409; a bad address is 422.
          */
         post: operations["addContactIdentity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/contacts/{contact_id}/mark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Star (PUT) or unstar (DELETE) a contact for yourself
+         * @description Stars the contact for you (a per-user mark).
+         */
+        put: operations["markContact"];
+        post?: never;
+        /**
+         * Star (PUT) or unstar (DELETE) a contact for yourself
+         * @description Removes your star from the contact.
+         */
+        delete: operations["unmarkContact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/contacts/{contact_id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge other_id into this contact: identities, conversations, tags and attributes move; this contact's values win
+         * @description Merges other_id into this contact: identities, conversations, tags and attributes move, the survivor's values win; the merged contact then answers 301 naming the survivor. Merging a contact with itself or one of another workspace is 422.
+         */
+        post: operations["mergeContacts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1455,6 +1667,13 @@ export interface components {
             /** @description The workspace joined. */
             workspace_id?: string;
         };
+        ActivityEntry: {
+            action?: string;
+            actor_id?: string;
+            /** Format: date-time */
+            created_at?: string;
+            data?: unknown;
+        };
         AgentLoad: {
             availability?: string;
             /** Format: int64 */
@@ -1476,6 +1695,16 @@ export interface components {
             /** Format: int64 */
             size?: number;
         };
+        AttributeDef: {
+            /** Format: date-time */
+            created_at?: string;
+            id?: string;
+            key?: string;
+            label?: string;
+            options?: string[] | null;
+            type?: string;
+            workspace_id?: string;
+        };
         AuditEntry: {
             action?: string;
             actor_id?: string;
@@ -1487,6 +1716,16 @@ export interface components {
             id?: string;
             object_id?: string;
             object_type?: string;
+        };
+        BulkContactsRequest: {
+            /** @enum {string} */
+            action: "tag" | "untag" | "delete";
+            ids: string[] | null;
+            tags?: string[] | null;
+        };
+        BulkResult: {
+            /** Format: int64 */
+            changed?: number;
         };
         ChangePasswordRequest: {
             current_password: string;
@@ -1600,6 +1839,7 @@ export interface components {
             email?: string;
             id?: string;
             identities?: components["schemas"]["ContactIdentity"][] | null;
+            marked?: boolean;
             name?: string;
             phone?: string;
             tags?: string[] | null;
@@ -1622,9 +1862,47 @@ export interface components {
             tags?: string[] | null;
             title?: string;
         };
+        ContactConversation: {
+            blocked?: boolean;
+            channel?: string;
+            /** Format: date-time */
+            created_at?: string;
+            id?: string;
+            inbox_id?: string;
+            /** Format: date-time */
+            last_activity_at?: string;
+            last_message?: components["schemas"]["MessagePreview"];
+            /** Format: int64 */
+            number?: number;
+            status?: string;
+            subject?: string;
+        };
         ContactIdentity: {
             inbox_id?: string;
             source_id?: string;
+        };
+        ContactImport: {
+            /** Format: int64 */
+            created?: number;
+            /** Format: date-time */
+            created_at?: string;
+            dry_run?: boolean;
+            errors?: components["schemas"]["ImportRowError"][] | null;
+            /** Format: int64 */
+            failed?: number;
+            id?: string;
+            /** Format: int64 */
+            processed?: number;
+            status?: string;
+            /** Format: int64 */
+            total?: number;
+            /** Format: int64 */
+            unchanged?: number;
+            /** Format: int64 */
+            updated?: number;
+            /** Format: date-time */
+            updated_at?: string;
+            workspace_id?: string;
         };
         ContactRef: {
             avatar_url?: string;
@@ -1646,7 +1924,7 @@ export interface components {
             contact_id?: string;
             /** Format: date-time */
             created_at?: string;
-            external_ref?: string;
+            external_ref?: components["schemas"]["ExternalRef"];
             /** Format: date-time */
             first_reply_at?: string | null;
             handoff?: boolean;
@@ -1686,6 +1964,13 @@ export interface components {
             /** Format: date-time */
             waiting_since?: string | null;
             workspace_id?: string;
+        };
+        CreateContactAttributeRequest: {
+            key: string;
+            label: string;
+            options?: string[] | null;
+            /** @enum {string} */
+            type: "text" | "number" | "date" | "list" | "checkbox" | "link";
         };
         CreateContactRequest: {
             archived?: boolean;
@@ -1832,6 +2117,12 @@ export interface components {
              */
             type: string;
         };
+        ExternalRef: {
+            id?: string;
+            title?: string;
+            type?: string;
+            url?: string;
+        };
         Filter: {
             conditions?: components["schemas"]["Condition"][] | null;
             /** @enum {string} */
@@ -1859,6 +2150,12 @@ export interface components {
             /** Format: uuid */
             inbox_id: string;
             source_id: string;
+        };
+        ImportRowError: {
+            field?: string;
+            message?: string;
+            /** Format: int64 */
+            row?: number;
         };
         Inbox: {
             callback_secret?: string;
@@ -1961,8 +2258,16 @@ export interface components {
              */
             role?: "admin" | "agent";
         };
+        ItemsActivityEntry: {
+            items?: components["schemas"]["ActivityEntry"][] | null;
+            next_cursor?: string;
+        };
         ItemsAgentLoad: {
             items?: components["schemas"]["AgentLoad"][] | null;
+            next_cursor?: string;
+        };
+        ItemsAttributeDef: {
+            items?: components["schemas"]["AttributeDef"][] | null;
             next_cursor?: string;
         };
         ItemsAuditEntry: {
@@ -1971,6 +2276,10 @@ export interface components {
         };
         ItemsContact: {
             items?: components["schemas"]["Contact"][] | null;
+            next_cursor?: string;
+        };
+        ItemsContactConversation: {
+            items?: components["schemas"]["ContactConversation"][] | null;
             next_cursor?: string;
         };
         ItemsConversationItem: {
@@ -2045,6 +2354,10 @@ export interface components {
             role?: string;
             team_ids?: string[] | null;
             workspace_id?: string;
+        };
+        MergeContactsRequest: {
+            /** Format: uuid */
+            other_id: string;
         };
         MergeConversationRequest: {
             /**
@@ -2309,12 +2622,23 @@ export interface components {
             /** @description The sending number in international form (+14155550100), or a Messaging Service SID (MG…). */
             phone_number: string;
         };
+        UpdateContactAttributeRequest: {
+            label?: string;
+            options?: string[] | null;
+        };
         UpdateConversationRequest: {
             /** @enum {string|null} */
             ai_mode?: "active" | "paused" | "manual" | null;
             assignee_ids?: string[] | null;
             /** @description with status resolved: one of the workspace's close reasons (settings.lifecycle.close_reasons) */
             close_reason?: string | null;
+            /** @description {type, id, url, title}: the case, lead or order this is about; null removes it */
+            external_ref?: {
+                id: string;
+                title?: string;
+                type: string;
+                url?: string;
+            } | null;
             labels?: string[] | null;
             /** @enum {string|null} */
             priority?: "none" | "low" | "medium" | "high" | "urgent" | null;
@@ -3092,10 +3416,230 @@ export interface operations {
             };
         };
     };
+    listContactAttributes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsAttributeDef"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    createContactAttribute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateContactAttributeRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeDef"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    deleteContactAttribute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                attribute_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    updateContactAttribute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateContactAttributeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeDef"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    importContacts: {
+        parameters: {
+            query?: {
+                /** @description Check and count, write nothing */
+                dry_run?: boolean;
+                /** @description JSON object: CSV header → name, email, phone, company, title, avatar_url, tags, attributes.<key> or "" to skip; default: headers named like fields */
+                mapping?: string;
+                /** @description Country national phone numbers are read in (US) */
+                region?: string;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactImport"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getContactImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactImport"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     listContacts: {
         parameters: {
             query?: {
+                /** @description Searches name, email, company and phone (in any format) */
                 q?: string;
+                /** @description Has an identity on an inbox of this channel */
+                channel?: string;
+                /** @description Has every one of these tags */
+                tag?: string[] | null;
+                has_phone?: "true" | "false" | "";
+                has_email?: "true" | "false" | "";
+                blocked?: "true" | "false" | "";
+                /** @description Archived contacts are hidden unless asked for */
+                archived?: "true" | "false" | "any" | "";
+                /** @description Starred by the caller */
+                marked?: "true" | "false" | "";
+                /** @description key:value, every one must match */
+                attribute?: string[] | null;
+                created_from?: string;
+                created_to?: string;
+                sort?: "created_desc" | "created_asc" | "name_asc" | "name_desc" | "updated_desc" | "";
                 cursor?: string;
                 limit?: number;
             };
@@ -3162,6 +3706,93 @@ export interface operations {
             };
         };
     };
+    bulkContacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkContactsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    exportContacts: {
+        parameters: {
+            query?: {
+                /** @description Searches name, email, company and phone (in any format) */
+                q?: string;
+                /** @description Has an identity on an inbox of this channel */
+                channel?: string;
+                /** @description Has every one of these tags */
+                tag?: string[] | null;
+                has_phone?: "true" | "false" | "";
+                has_email?: "true" | "false" | "";
+                blocked?: "true" | "false" | "";
+                /** @description Archived contacts are hidden unless asked for */
+                archived?: "true" | "false" | "any" | "";
+                /** @description Starred by the caller */
+                marked?: "true" | "false" | "";
+                /** @description key:value, every one must match */
+                attribute?: string[] | null;
+                created_from?: string;
+                created_to?: string;
+                sort?: "created_desc" | "created_asc" | "name_asc" | "name_desc" | "updated_desc" | "";
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     getContact: {
         parameters: {
             query?: never;
@@ -3177,10 +3808,11 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Contact"];
+                    "application/json": unknown;
                 };
             };
             /** @description Error */
@@ -3260,6 +3892,70 @@ export interface operations {
             };
         };
     };
+    listContactActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsActivityEntry"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listContactConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsContactConversation"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     addContactIdentity: {
         parameters: {
             query?: never;
@@ -3296,6 +3992,106 @@ export interface operations {
             };
         };
     };
+    markContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    unmarkContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    mergeContacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeContactsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     listConversations: {
         parameters: {
             query?: {
@@ -3311,6 +4107,9 @@ export interface operations {
                 sort?: "newest" | "oldest" | "created" | "priority" | "";
                 cursor?: string;
                 limit?: number;
+                /** @description with external_ref_id: the conversations about that object */
+                external_ref_type?: string;
+                external_ref_id?: string;
             };
             header?: never;
             path: {

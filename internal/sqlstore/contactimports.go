@@ -1,0 +1,90 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/internal/id"
+)
+
+// ImportRowError is a row of a CSV import that was not imported, and why.
+type ImportRowError struct {
+	Row     int    `json:"row"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// ContactImport is a CSV import and its progress.
+type ContactImport struct {
+	ID          string           `json:"id"`
+	WorkspaceID string           `json:"workspace_id"`
+	Status      string           `json:"status"`
+	DryRun      bool             `json:"dry_run"`
+	Total       int              `json:"total"`
+	Processed   int              `json:"processed"`
+	Created     int              `json:"created"`
+	Updated     int              `json:"updated"`
+	Unchanged   int              `json:"unchanged"`
+	Failed      int              `json:"failed"`
+	Errors      []ImportRowError `json:"errors"`
+	CreatedAt   time.Time        `json:"created_at"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+}
+
+// SaveContactImport inserts or rewrites an import's progress.
+func (tx *Tx) SaveContactImport(ctx context.Context, im *ContactImport, userID string) error {
+	if im.ID == "" {
+		im.ID, im.CreatedAt = id.New(), tx.now
+	}
+	im.UpdatedAt = tx.now
+	if im.Errors == nil {
+		im.Errors = []ImportRowError{}
+	}
+	errs, _ := json.Marshal(im.Errors)
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO contact_imports (id, workspace_id, user_id, status, total, processed, created, updated,
+			unchanged, failed, errors, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
+		ON CONFLICT (id) DO UPDATE SET status = excluded.status, total = excluded.total, processed = excluded.processed,
+			created = excluded.created, updated = excluded.updated, unchanged = excluded.unchanged, failed = excluded.failed,
+			errors = excluded.errors, updated_at = excluded.updated_at`,
+		im.ID, im.WorkspaceID, userID, im.Status, im.Total, im.Processed, im.Created, im.Updated, im.Unchanged, im.Failed,
+		string(errs), micros(im.CreatedAt), micros(tx.now))
+	if err != nil {
+		return fmt.Errorf("save contact import: %w", err)
+	}
+	return nil
+}
+
+// FindContactImport returns an import of the workspace, or ENOTFOUND.
+func (q *queries) FindContactImport(ctx context.Context, workspaceID, importID string) (*ContactImport, error) {
+	var im ContactImport
+	var errs string
+	var created, updated int64
+	err := q.db.QueryRowContext(ctx, `SELECT id, workspace_id, status, total, processed, created, updated, unchanged, failed, errors,
+		created_at, updated_at FROM contact_imports WHERE id = $1 AND workspace_id = $2`, importID, workspaceID).Scan(
+		&im.ID, &im.WorkspaceID, &im.Status, &im.Total, &im.Processed, &im.Created, &im.Updated, &im.Unchanged, &im.Failed, &errs,
+		&created, &updated)
+	if err != nil {
+		return nil, notFound(err, "Import")
+	}
+	im.CreatedAt, im.UpdatedAt = fromMicros(created), fromMicros(updated)
+	_ = json.Unmarshal([]byte(errs), &im.Errors)
+	if im.Errors == nil {
+		im.Errors = []ImportRowError{}
+	}
+	return &im, nil
+}
+
+// FindContactIDByEmail returns the live contact with that (normalised)
+// email in the workspace, or ENOTFOUND.
+func (q *queries) FindContactIDByEmail(ctx context.Context, workspaceID, email string) (string, error) {
+	var cid string
+	err := q.db.QueryRowContext(ctx,
+		`SELECT id FROM contacts WHERE workspace_id = $1 AND email = $2 AND deleted_at IS NULL ORDER BY created_at LIMIT 1`,
+		workspaceID, normalizeEmail(email)).Scan(&cid)
+	if err != nil {
+		return "", notFound(err, "Contact")
+	}
+	return cid, nil
+}
