@@ -317,6 +317,11 @@ type Message struct {
 	AIReasoning       json.RawMessage `json:"ai_reasoning,omitempty"`
 	SentAt            *time.Time      `json:"sent_at,omitempty"`
 	CreatedAt         time.Time       `json:"created_at"`
+
+	// MentionIDs are the colleagues a private note mentions; Mentions
+	// names them.
+	MentionIDs []string  `json:"mention_ids"`
+	Mentions   []Mention `json:"mentions"`
 }
 
 // Event is one state change, numbered per workspace without gaps that a

@@ -22,6 +22,7 @@ func (s *Server) routes() {
 	s.retryRoutes()
 	s.channelRoutes()
 	s.uploadRoutes()
+	s.collabRoutes()
 }
 
 // op describes an operation, tagged with its area (areaOf); secured

@@ -1,0 +1,7 @@
+package httpapi
+
+// collabRoutes registers teamwork inside a conversation (issue 15):
+// canned replies, mentions and participants, internal chats.
+func (s *Server) collabRoutes() {
+	s.cannedRoutes()
+}
