@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -58,5 +59,125 @@ func TestCanned_CRUDAndRender(t *testing.T) {
 		}
 		n.must(204, "DELETE", s.ws("/canned-replies/"+mine["id"].(string)), agentTok, nil)
 		n.must(404, "GET", s.ws("/canned-replies/"+mine["id"].(string)), agentTok, nil)
+	})
+}
+
+// nextOf returns the next frame of one of the types, skipping others.
+func (w *wsClient) nextOf(types ...string) frame {
+	w.t.Helper()
+	for {
+		for len(w.pending) > 0 {
+			f := w.pending[0]
+			w.pending = w.pending[1:]
+			for _, typ := range types {
+				if f.Type == typ {
+					return f
+				}
+			}
+		}
+		w.fill("waiting for " + strings.Join(types, " or "))
+	}
+}
+
+func TestMentions_NotesNotifyOnlyColleaguesWhoCanSee(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		boTok, boID := n.agent(s, "bo@example.com")
+		cyTok, cyID := n.agent(s, "cy@example.com")
+		_, cid := n.inbound(s, "cust", "m1", "Hello")
+		n.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]any{"visible_to": []string{boID}})
+		bo := n.dial(t, s, boTok, "")
+		cy := n.dial(t, s, cyTok, "")
+		bo.next("hello")
+		cy.next("hello")
+
+		// Cy cannot see the conversation: mentioning them is refused by name, and nothing is stored.
+		r := n.do("POST", s.ws("/conversations/"+cid+"/messages"), s.token, map[string]any{"content": "look", "private": true, "mention_ids": []string{boID, cyID}})
+		if r.status != 422 || !strings.Contains(string(r.body), "cy@example.com") || !strings.Contains(string(r.body), "mention_ids") {
+			t.Errorf("mention of someone without access = %d %s, want 422 naming cy and mention_ids", r.status, r.body)
+		}
+		if got := len(n.messages(s, cid)); got != 1 {
+			t.Errorf("messages after a refused mention = %d, want 1", got)
+		}
+		if r := n.do("POST", s.ws("/conversations/"+cid+"/messages"), s.token, map[string]any{"content": "hi", "mention_ids": []string{boID}}); r.status != 422 {
+			t.Errorf("mention in a reply to the customer = %d, want 422", r.status)
+		}
+		note := n.must(201, "POST", s.ws("/conversations/"+cid+"/messages"), s.token, map[string]any{"content": "@bo please look", "private": true, "mention_ids": []string{boID}}).m(t)
+		if ids, _ := note["mention_ids"].([]any); len(ids) != 1 || ids[0] != boID {
+			t.Errorf("mention_ids = %v", note["mention_ids"])
+		}
+		f := bo.next("notification.created")
+		var raw map[string]any
+		if err := json.Unmarshal(f.Data, &raw); err != nil {
+			t.Fatal(err)
+		}
+		if raw["user_id"] != boID || raw["kind"] != "mention" || raw["conversation_id"] != cid || raw["message_id"] != note["id"] {
+			t.Errorf("bo's notification = %v", raw)
+		}
+		// Stored and listed with names.
+		msgs := n.messages(s, cid)
+		last := msgs[len(msgs)-1]
+		if m, _ := last["mentions"].([]any); len(m) != 1 || m[0].(map[string]any)["name"] != "bo@example.com" {
+			t.Errorf("stored mentions = %v", last["mentions"])
+		}
+		// Cy hears nothing of it: the next thing cy receives is a conversation cy may see.
+		n.inbound(s, "other", "m2", "Another customer")
+		if f := cy.nextOf("notification.created", "message.created"); f.Type != "message.created" || !strings.Contains(string(f.Data), "Another customer") {
+			t.Errorf("cy received %s %s, want the other customer's message", f.Type, f.Data)
+		}
+	})
+}
+
+func TestParticipants_AddedWithACommentSeeAndAreNotified(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		boTok, boID := n.agent(s, "bo@example.com")
+		_, cyID := n.agent(s, "cy@example.com")
+		_, cid := n.inbound(s, "cust", "m1", "Hello")
+		bo := n.dial(t, s, boTok, "")
+		bo.next("hello")
+
+		n.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]any{"visible_to": []string{boID}})
+		if r := n.do("POST", s.ws("/conversations/"+cid+"/participants"), s.token, map[string]any{"user_ids": []string{cyID}, "comment": "x"}); r.status != 422 || !strings.Contains(string(r.body), "cy@example.com") {
+			t.Errorf("adding someone without access = %d %s, want 422 naming cy", r.status, r.body)
+		}
+		if r := n.do("POST", s.ws("/conversations/"+cid+"/participants"), s.token, map[string]any{"user_ids": []string{}}); r.status != 422 {
+			t.Errorf("adding nobody = %d, want 422", r.status)
+		}
+		out := n.must(200, "POST", s.ws("/conversations/"+cid+"/participants"), s.token, map[string]any{"user_ids": []string{boID}, "comment": "Spanish speaker, please help"}).m(t)
+		msg := out["message"].(map[string]any)
+		if msg["content_type"] != "participants_added" || msg["private"] != true || msg["content"] != "Spanish speaker, please help" {
+			t.Errorf("informational line = %v", msg)
+		}
+		if ps := out["participants"].([]any); len(ps) != 1 || ps[0].(map[string]any)["user_id"] != boID {
+			t.Errorf("participants = %v", ps)
+		}
+		var raw map[string]any
+		if err := json.Unmarshal(bo.next("notification.created").Data, &raw); err != nil {
+			t.Fatal(err)
+		}
+		if raw["kind"] != "participant" || raw["text"] != "Spanish speaker, please help" {
+			t.Errorf("bo's notification = %v", raw)
+		}
+		// Adding again changes nothing and writes no second line.
+		again := n.must(200, "POST", s.ws("/conversations/"+cid+"/participants"), s.token, map[string]any{"user_ids": []string{boID}}).m(t)
+		if again["message"] != nil {
+			t.Errorf("second add wrote %v", again["message"])
+		}
+		var list struct{ Items []map[string]any }
+		n.must(200, "GET", s.ws("/conversations/participating"), boTok, nil).json(t, &list)
+		if len(list.Items) != 1 || list.Items[0]["id"] != cid {
+			t.Errorf("bo's Participating = %v", list.Items)
+		}
+		// The customer-facing preview is untouched by the line.
+		conv := n.must(200, "GET", s.ws("/conversations/"+cid), s.token, nil).m(t)
+		if lm := conv["last_message"].(map[string]any); lm["content"] != "Hello" {
+			t.Errorf("preview = %v", lm)
+		}
+		n.must(204, "DELETE", s.ws("/conversations/"+cid+"/participants/"+boID), s.token, nil)
+		n.must(200, "GET", s.ws("/conversations/participating"), boTok, nil).json(t, &list)
+		if len(list.Items) != 0 {
+			t.Errorf("Participating after removal = %v", list.Items)
+		}
 	})
 }

@@ -234,6 +234,8 @@ type ReplyInput struct {
 	Content       string
 	Private       bool
 	AttachmentIDs []string
+	// MentionIDs are colleagues a private note mentions.
+	MentionIDs []string
 }
 
 // ReplyWith posts an agent's reply or note with attachments.
@@ -248,6 +250,8 @@ func (s *Service) ReplyWith(ctx context.Context, a parley.Actor, conversationID 
 		return nil, parley.FieldErrorf("content", "The message is not valid UTF-8.")
 	case utf8.RuneCountInString(content) > MaxContentLen:
 		return nil, parley.FieldErrorf("content", "The message is longer than %d characters.", MaxContentLen)
+	case len(in.MentionIDs) > 0 && !private:
+		return nil, parley.FieldErrorf("mention_ids", "Only a private note can mention colleagues.")
 	}
 	var msg *parley.Message
 	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
@@ -268,11 +272,15 @@ func (s *Service) ReplyWith(ctx context.Context, a parley.Actor, conversationID 
 		if err != nil {
 			return err
 		}
+		mentions, err := colleagues(ctx, tx, ws, conv, "mention_ids", in.MentionIDs)
+		if err != nil {
+			return err
+		}
 		msg = &parley.Message{
 			WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: parley.DirectionOut,
 			Sender: parley.Sender{Kind: parley.SenderAgent, ID: a.UserID, Name: a.Name}, Private: private,
 			Content: content, ContentType: "text", Channel: inbox.Channel, Status: parley.DeliveryQueued,
-			Attachments: atts,
+			Attachments: atts, Mentions: mentions,
 		}
 		if private {
 			msg.Status = parley.DeliverySent
@@ -286,7 +294,10 @@ func (s *Service) ReplyWith(ctx context.Context, a parley.Actor, conversationID 
 			}
 		}
 		if private {
-			return s.recordMessage(ctx, tx, conv, msg)
+			if err := s.recordMessage(ctx, tx, conv, msg); err != nil {
+				return err
+			}
+			return notify(tx, a, conv, NotifyMention, msg, mentions)
 		}
 		return s.sendReply(ctx, tx, inbox, conv, msg, outbox)
 	})

@@ -4,4 +4,5 @@ package httpapi
 // canned replies, mentions and participants, internal chats.
 func (s *Server) collabRoutes() {
 	s.cannedRoutes()
+	s.participantRoutes()
 }

@@ -155,6 +155,7 @@ func (s *Server) messageRoutes() {
 			Content       string   `json:"content,omitempty" maxLength:"262144" doc:"the text; may be empty when files are attached"`
 			Private       bool     `json:"private,omitempty" doc:"true: an internal note, never sent to the customer"`
 			AttachmentIDs []string `json:"attachment_ids,omitempty" maxItems:"10" doc:"ids of files uploaded with POST …/uploads"`
+			MentionIDs    []string `json:"mention_ids,omitempty" maxItems:"20" doc:"private notes only: colleagues to notify; each must be able to see the conversation"`
 		}
 	}
 	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/messages", "createMessage", "Reply to the customer, or add a private note", 201),
@@ -165,7 +166,7 @@ func (s *Server) messageRoutes() {
 			}
 			b := in.Body
 			m, err := s.Conversations.ReplyWith(ctx, a, in.ConversationID,
-				conversation.ReplyInput{Content: b.Content, Private: b.Private, AttachmentIDs: b.AttachmentIDs}, s.Outbox)
+				conversation.ReplyInput{Content: b.Content, Private: b.Private, AttachmentIDs: b.AttachmentIDs, MentionIDs: b.MentionIDs}, s.Outbox)
 			return result(s, ctx, m, err)
 		})
 }
