@@ -181,3 +181,87 @@ func TestParticipants_AddedWithACommentSeeAndAreNotified(t *testing.T) {
 		}
 	})
 }
+
+func TestInternalChat_OnlyItsMembersReadIt(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		boTok, boID := n.agent(s, "bo@example.com")
+		cyTok, cyID := n.agent(s, "cy@example.com")
+		dee, _ := n.agent(s, "dee@example.com")
+		cy := n.dial(t, s, cyTok, "")
+		admin := n.dial(t, s, s.token, "")
+		other := n.dial(t, s, dee, "")
+		for _, w := range []*wsClient{cy, admin, other} {
+			w.next("hello")
+		}
+
+		chat := n.must(200, "POST", s.ws("/internal-chats"), boTok, map[string]any{"user_id": cyID}).m(t)
+		chatID := chat["id"].(string)
+		if again := n.must(200, "POST", s.ws("/internal-chats"), cyTok, map[string]any{"user_id": boID}).m(t); again["id"] != chatID {
+			t.Errorf("cy's chat with bo = %v, want the same chat %s", again["id"], chatID)
+		}
+		plan := "%PDF-1.4\n% the plan\n"
+		up := n.upload(s, boTok, "plan.pdf", []byte(plan))
+		if up.status != 201 {
+			t.Fatalf("upload = %d %s", up.status, up.body)
+		}
+		file := up.m(t)["id"].(string)
+		msg := n.must(201, "POST", s.ws("/internal-chats/"+chatID+"/messages"), boTok, map[string]any{"content": "hi cy", "attachment_ids": []string{file}}).m(t)
+		if f := cy.next("internal_chat.message"); !strings.Contains(string(f.Data), "hi cy") {
+			t.Errorf("cy's event = %s", f.Data)
+		}
+		// Neither the admin nor another agent hears of it: their next event is a customer's message.
+		n.inbound(s, "cust", "m1", "Customer speaks")
+		for _, w := range []*wsClient{admin, other} {
+			if f := w.nextOf("internal_chat.message", "message.created"); f.Type != "message.created" {
+				t.Errorf("a non-member received %s %s", f.Type, f.Data)
+			}
+		}
+		var list struct{ Items []map[string]any }
+		n.must(200, "GET", s.ws("/internal-chats"), cyTok, nil).json(t, &list)
+		if len(list.Items) != 1 || list.Items[0]["unread_count"] != float64(1) || list.Items[0]["with"].(map[string]any)["name"] != "bo@example.com" {
+			t.Errorf("cy's chats = %v", list.Items)
+		}
+		atts := msg["attachments"].([]any)
+		path := "/internal-chats/" + chatID + "/messages/" + msg["id"].(string) + "/attachments/" + atts[0].(map[string]any)["id"].(string)
+		if r := n.do("GET", s.ws(path), cyTok, nil); r.status != 200 || string(r.body) != plan {
+			t.Errorf("cy downloads the file = %d %q", r.status, r.body)
+		}
+		// The admin cannot read it, by any route.
+		for _, p := range []string{"/internal-chats/" + chatID, "/internal-chats/" + chatID + "/messages", path} {
+			if r := n.do("GET", s.ws(p), s.token, nil); r.status != 404 {
+				t.Errorf("admin GET %s = %d, want 404", p, r.status)
+			}
+		}
+		if r := n.do("POST", s.ws("/internal-chats/"+chatID+"/messages"), s.token, map[string]any{"content": "x"}); r.status != 404 {
+			t.Errorf("admin writes = %d, want 404", r.status)
+		}
+		n.must(200, "GET", s.ws("/internal-chats/all"), s.token, nil).json(t, &list)
+		if len(list.Items) != 1 || list.Items[0]["last_message"] != nil {
+			t.Errorf("admin's list of all chats = %v, want one chat without messages", list.Items)
+		}
+		n.must(204, "POST", s.ws("/internal-chats/"+chatID+"/read"), cyTok, nil)
+		n.must(200, "GET", s.ws("/internal-chats"), cyTok, nil).json(t, &list)
+		if list.Items[0]["unread_count"] != float64(0) {
+			t.Errorf("unread after read = %v", list.Items[0]["unread_count"])
+		}
+		// Notes to oneself.
+		self := n.must(200, "POST", s.ws("/internal-chats"), boTok, map[string]any{"user_id": boID}).m(t)
+		if ids := self["member_ids"].([]any); len(ids) != 1 {
+			t.Errorf("self chat members = %v", ids)
+		}
+		n.must(201, "POST", s.ws("/internal-chats/"+self["id"].(string)+"/messages"), boTok, map[string]any{"content": "remember"})
+		// Only admins delete.
+		if r := n.do("DELETE", s.ws("/internal-chats/"+chatID), cyTok, nil); r.status != 403 {
+			t.Errorf("member deletes = %d, want 403", r.status)
+		}
+		n.must(204, "DELETE", s.ws("/internal-chats/"+chatID), s.token, nil)
+		if f := cy.next("internal_chat.deleted"); !strings.Contains(string(f.Data), chatID) {
+			t.Errorf("deleted event = %s", f.Data)
+		}
+		n.must(404, "GET", s.ws("/internal-chats/"+chatID+"/messages"), boTok, nil)
+		if r := n.do("POST", s.ws("/internal-chats"), boTok, map[string]any{"user_id": "0190a0a0-0000-7000-8000-000000000000"}); r.status != 422 || !strings.Contains(string(r.body), "user_id") {
+			t.Errorf("chat with a stranger = %d %s", r.status, r.body)
+		}
+	})
+}

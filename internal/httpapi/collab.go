@@ -5,4 +5,5 @@ package httpapi
 func (s *Server) collabRoutes() {
 	s.cannedRoutes()
 	s.participantRoutes()
+	s.internalChatRoutes()
 }
