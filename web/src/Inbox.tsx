@@ -16,6 +16,12 @@ import { MessageList, type MessageActions } from './Thread';
 import { DEFAULT_STATUSES, STATUSES, type Contact, type Conversation, type Counts, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
 import { Avatar, ChannelIcon, TopBar } from './ui';
 import { VirtualList } from './VirtualList';
+import { AddColleagues } from './features/collab/AddColleagues';
+import { collabApi } from './features/collab/api';
+import { emitCollab } from './features/collab/bus';
+import { InternalChats } from './features/collab/InternalChats';
+import { NotificationToasts } from './features/collab/Notifications';
+import { useComposerCollab } from './features/composer/useComposerCollab';
 
 export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[] = [
   { key: 'unresolved', label: 'Not resolved', statuses: DEFAULT_STATUSES },
@@ -325,6 +331,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   const handlers = {
     onEvents(events: ServerEvent[]) {
+      emitCollab(events);
       let countsDirty = false;
       let readNeeded = '';
       for (const e of events) {
@@ -522,16 +529,19 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   }, [patchCurrent, me.id]);
 
   const send = useCallback(
-    async (content: string, isPrivate: boolean, attachmentIds?: string[]) => {
+    async (content: string, isPrivate: boolean, attachmentIds?: string[], mentionIds?: string[]) => {
       const id = st.current.conversationId;
       if (!id) return;
-      const m = await api.send(ws, id, content, isPrivate, attachmentIds);
+      const m = mentionIds?.length
+        ? await collabApi.sendNote(ws, id, content, attachmentIds ?? [], mentionIds)
+        : await api.send(ws, id, content, isPrivate, attachmentIds);
       if (m?.id) handlersRef.current.onEvents([{ type: 'message.created', data: m }]);
     },
     [ws],
   );
 
   const upload = useCallback((file: File, signal: AbortSignal) => api.upload(ws, file, signal), [ws]);
+  const composerCollab = useComposerCollab(ws, current, session.members, me.id);
   // A removed file's upload is deleted; failing that, the server prunes it.
   const discard = useCallback((uploadId: string) => void api.deleteUpload(ws, uploadId).catch(() => undefined), [ws]);
 
@@ -806,6 +816,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           <div className="list-status muted" aria-live="polite">
             {list.loading ? 'Loading…' : list.loaded ? `${visible.length}${list.cursor ? '+' : ''} shown` : ''}
           </div>
+          <InternalChats ws={ws} meId={me.id} members={session.members} />
         </aside>
 
         <main className="thread" aria-label="Conversation">
@@ -842,6 +853,13 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                   >
                     Details
                   </button>
+                  <AddColleagues
+                    ws={ws}
+                    conversation={current}
+                    members={session.members}
+                    meId={me.id}
+                    onAdded={(m) => handlersRef.current.onEvents([{ type: 'message.created', data: m }])}
+                  />
                   <button type="button" className="btn btn-sm" onClick={toggleResolved} aria-keyshortcuts="Alt+R">
                     {current.status === 'resolved' ? 'Reopen' : 'Resolve'}
                   </button>
@@ -887,6 +905,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 upload={upload}
                 discard={discard}
                 onSendTemplate={sendTemplate}
+                collab={composerCollab}
                 onTyping={(state) => rt.current?.send({ type: 'typing', conversation_id: current.id, state })}
               />
             </>
@@ -955,6 +974,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         </aside>
       </div>
       {showHelp && <ShortcutsDialog onClose={() => setShowHelp(false)} />}
+      <NotificationToasts />
       <div className="sr-only" role="status" aria-live="polite">
         {announce}
       </div>

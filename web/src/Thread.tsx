@@ -5,6 +5,7 @@ import { attachmentURL } from './api';
 import { channelLabel, clockTime, dayKey, dayLabel, DELIVERY_LABELS, DELIVERY_NOTES, fileSize, fileType, fullTime } from './format';
 import type { Attachment, Inbox, Member, Message } from './types';
 import { Avatar, ChannelIcon, FileIcon } from './ui';
+import { isParticipantsLine, MentionNames, ParticipantsLine } from './features/collab/ThreadLines';
 
 /** MessageActions act on a failed reply: send it again, or through another inbox. */
 export interface MessageActions {
@@ -173,6 +174,7 @@ const MessageItem = memo(function MessageItem({
       </li>
     );
   }
+  if (isParticipantsLine(m)) return <ParticipantsLine m={m} />;
   const incoming = m.direction === 'in' || kind === 'contact';
   const name = senderName(m, member, contactName);
   const classes = ['msg', incoming ? 'msg-in' : 'msg-out', 'msg-' + kind];
@@ -203,6 +205,7 @@ const MessageItem = memo(function MessageItem({
         </div>
         {!!m.attachments?.length && <Attachments m={m} workspaceId={workspaceId} />}
         {(m.content !== '' || !m.attachments?.length) && <div className="bubble">{m.content}</div>}
+        {m.private && <MentionNames m={m} />}
         {!incoming && !m.private && <Delivery m={m} actions={actions} />}
       </div>
       {!incoming && avatar}
