@@ -20,7 +20,9 @@ export function InternalChats({ ws, meId, members }: { ws: string; meId: string;
       (err) => setError((err as Error).message),
     );
   }, [ws]);
-  useEffect(reload, [reload]);
+  useEffect(() => {
+    reload();
+  }, [reload]);
 
   useCollabEvents((e) => {
     const d = e.data as { chat_id?: string; message?: InternalMessage };
@@ -140,7 +142,10 @@ function ChatPanel({ ws, chat, meId, onClose }: { ws: string; chat: InternalChat
     }
   });
 
-  useEffect(() => listEnd.current?.scrollIntoView?.({ block: 'end' }), [messages.length]);
+  // A block body: scrollIntoView may answer a promise, which must not become the effect's clean-up.
+  useEffect(() => {
+    listEnd.current?.scrollIntoView?.({ block: 'end' });
+  }, [messages.length]);
 
   const send = async () => {
     const content = text.trim();
