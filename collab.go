@@ -74,3 +74,30 @@ const (
 	EventInternalChatRead    = "internal_chat.read"
 	EventInternalChatDeleted = "internal_chat.deleted"
 )
+
+// Task is a to-do about a contact (and optionally one of its
+// conversations): an open task puts the contact's conversations in the
+// Important view until it is done.
+type Task struct {
+	ID             string     `json:"id"`
+	WorkspaceID    string     `json:"workspace_id"`
+	ContactID      string     `json:"contact_id"`
+	ConversationID string     `json:"conversation_id,omitempty"`
+	Title          string     `json:"title"`
+	Notes          string     `json:"notes"`
+	DueAt          *time.Time `json:"due_at"`
+	AssigneeID     string     `json:"assignee_id,omitempty"`
+	Done           bool       `json:"done"`
+	DoneAt         *time.Time `json:"done_at"`
+	// Overdue: not done and due before now (computed when read).
+	Overdue   bool      `json:"overdue"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Event types of tasks.
+const (
+	EventTaskUpdated = "task.updated"
+	EventTaskDeleted = "task.deleted"
+)

@@ -265,3 +265,55 @@ func TestInternalChat_OnlyItsMembersReadIt(t *testing.T) {
 		}
 	})
 }
+
+func TestTasks_MyTasksOverdueAndAccess(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		boTok, boID := n.agent(s, "bo@example.com")
+		_, cyID := n.agent(s, "cy@example.com")
+		_, cid := n.inbound(s, "cust", "m1", "Hello")
+		conv := n.must(200, "GET", s.ws("/conversations/"+cid), s.token, nil).m(t)
+		contactID := conv["contact_id"].(string)
+
+		overdue := n.must(201, "POST", s.ws("/tasks"), s.token, map[string]any{
+			"conversation_id": cid, "title": "Call back about the refund", "notes": "after 3pm", "due_at": "2020-01-01T10:00:00Z", "assignee_id": boID,
+		}).m(t)
+		if overdue["contact_id"] != contactID || overdue["overdue"] != true || overdue["done"] != false {
+			t.Errorf("task = %v, want the conversation's contact, overdue, not done", overdue)
+		}
+		n.must(201, "POST", s.ws("/tasks"), s.token, map[string]any{"contact_id": contactID, "title": "Send the catalogue", "due_at": "2999-01-01T00:00:00Z", "assignee_id": boID})
+		var mine struct{ Items []map[string]any }
+		n.must(200, "GET", s.ws("/tasks?mine=true&open=true"), boTok, nil).json(t, &mine)
+		if len(mine.Items) != 2 || mine.Items[0]["title"] != "Call back about the refund" || mine.Items[1]["overdue"] != false {
+			t.Errorf("bo's tasks = %v, want the overdue one first, then the future one", mine.Items)
+		}
+		done := n.must(200, "PATCH", s.ws("/tasks/"+overdue["id"].(string)), boTok, map[string]any{"done": true}).m(t)
+		if done["done"] != true || done["overdue"] != false || done["done_at"] == nil {
+			t.Errorf("done task = %v", done)
+		}
+		n.must(200, "GET", s.ws("/tasks?mine=true&open=true"), boTok, nil).json(t, &mine)
+		if len(mine.Items) != 1 {
+			t.Errorf("open tasks after done = %d, want 1", len(mine.Items))
+		}
+		// A task on a conversation follows the conversation's access.
+		n.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]any{"visible_to": []string{cyID}})
+		n.must(200, "GET", s.ws("/tasks?contact_id="+contactID), boTok, nil).json(t, &mine)
+		if len(mine.Items) != 1 || mine.Items[0]["title"] != "Send the catalogue" {
+			t.Errorf("bo's view of the contact's tasks = %v, want only the contact task", mine.Items)
+		}
+		n.must(404, "GET", s.ws("/tasks/"+overdue["id"].(string)), boTok, nil)
+		if r := n.do("POST", s.ws("/tasks"), s.token, map[string]any{"conversation_id": cid, "title": "x", "assignee_id": boID}); r.status != 422 || !strings.Contains(string(r.body), "assignee_id") {
+			t.Errorf("assignee without access = %d %s, want 422 naming assignee_id", r.status, r.body)
+		}
+		for _, body := range []map[string]any{
+			{"title": "x"},
+			{"contact_id": "0190a0a0-0000-7000-8000-000000000000", "title": "x"},
+			{"contact_id": contactID, "title": " "},
+		} {
+			if r := n.do("POST", s.ws("/tasks"), s.token, body); r.status != 422 {
+				t.Errorf("POST tasks %v = %d %s, want 422", body, r.status, r.body)
+			}
+		}
+		n.must(204, "DELETE", s.ws("/tasks/"+overdue["id"].(string)), s.token, nil)
+	})
+}

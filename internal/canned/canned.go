@@ -148,7 +148,11 @@ func (s *Service) save(ctx context.Context, a parley.Actor, r *parley.CannedRepl
 	if r.Title == "" {
 		r.Title = r.ShortCode
 	}
+	isNew := r.ID == ""
 	return s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		if isNew {
+			r.ID = "" // a retried transaction inserts again
+		}
 		taken, err := tx.CannedCodeTaken(ctx, r.WorkspaceID, r.OwnerID, r.ShortCode, r.ID)
 		if err != nil {
 			return err

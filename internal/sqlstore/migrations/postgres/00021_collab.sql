@@ -69,7 +69,29 @@ CREATE TABLE internal_chat_reads (
     PRIMARY KEY (chat_id, user_id)
 );
 
+-- Tasks (seed 001 "Important", seed 000 "Task Overdue"): attached to a
+-- contact and optionally one of its conversations. An open task puts the
+-- contact's conversations in the Important view until it is done.
+CREATE TABLE tasks (
+    id              UUID PRIMARY KEY,
+    workspace_id    UUID NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    contact_id      UUID NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    conversation_id UUID REFERENCES conversations(id) ON DELETE SET NULL,
+    title           TEXT NOT NULL,
+    notes           TEXT NOT NULL DEFAULT '',
+    due_at          BIGINT,
+    assignee_id     UUID,
+    done            BOOLEAN NOT NULL DEFAULT FALSE,
+    done_at         BIGINT,
+    created_by      TEXT NOT NULL DEFAULT '',
+    created_at      BIGINT NOT NULL,
+    updated_at      BIGINT NOT NULL
+);
+CREATE INDEX tasks_assignee ON tasks (workspace_id, assignee_id, done, due_at);
+CREATE INDEX tasks_contact_open ON tasks (contact_id) WHERE NOT done;
+
 -- +goose Down
+DROP TABLE tasks;
 DROP TABLE internal_chat_reads;
 DROP TABLE internal_chat_messages;
 DROP TABLE internal_chats;
