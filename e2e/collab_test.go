@@ -317,3 +317,31 @@ func TestTasks_MyTasksOverdueAndAccess(t *testing.T) {
 		n.must(204, "DELETE", s.ws("/tasks/"+overdue["id"].(string)), s.token, nil)
 	})
 }
+
+func TestReadState_MarkUnreadAndPreference(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		_, cid := n.inbound(s, "cust", "m1", "Hello")
+		unread := func() float64 {
+			return n.must(200, "GET", s.ws("/conversations/"+cid), s.token, nil).m(t)["unread_count"].(float64)
+		}
+		n.must(204, "POST", s.ws("/conversations/"+cid+"/read"), s.token, nil)
+		if got := unread(); got != 0 {
+			t.Fatalf("unread after read = %v", got)
+		}
+		n.must(204, "POST", s.ws("/conversations/"+cid+"/unread"), s.token, nil)
+		if got := unread(); got != 1 {
+			t.Errorf("unread after mark unread = %v, want 1", got)
+		}
+		if p := n.must(200, "GET", s.ws("/me/read-preferences"), s.token, nil).m(t); p["mark_read_on_open"] != true {
+			t.Errorf("default preference = %v, want mark_read_on_open true", p)
+		}
+		n.must(200, "PUT", s.ws("/me/read-preferences"), s.token, map[string]any{"mark_read_on_open": false})
+		if p := n.must(200, "GET", s.ws("/me/read-preferences"), s.token, nil).m(t); p["mark_read_on_open"] != false {
+			t.Errorf("preference after PUT = %v", p)
+		}
+		if r := n.do("PUT", s.ws("/me/read-preferences"), s.token, map[string]any{}); r.status != 422 {
+			t.Errorf("PUT without the field = %d, want 422", r.status)
+		}
+	})
+}

@@ -7,4 +7,5 @@ func (s *Server) collabRoutes() {
 	s.participantRoutes()
 	s.internalChatRoutes()
 	s.taskRoutes()
+	s.readStateRoutes()
 }

@@ -90,7 +90,18 @@ CREATE TABLE tasks (
 CREATE INDEX tasks_assignee ON tasks (workspace_id, assignee_id, done, due_at);
 CREATE INDEX tasks_contact_open ON tasks (contact_id) WHERE NOT done;
 
+-- Per-member read preferences: whether opening a conversation marks it
+-- read (seed 001 reads nothing automatically; the default, as Chatwoot's,
+-- is on). No row means the default.
+CREATE TABLE read_preferences (
+    workspace_id      TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    user_id           TEXT NOT NULL,
+    mark_read_on_open BOOLEAN NOT NULL DEFAULT TRUE,
+    PRIMARY KEY (workspace_id, user_id)
+);
+
 -- +goose Down
+DROP TABLE read_preferences;
 DROP TABLE tasks;
 DROP TABLE internal_chat_reads;
 DROP TABLE internal_chat_messages;
