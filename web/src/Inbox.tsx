@@ -22,6 +22,8 @@ import { emitCollab } from './features/collab/bus';
 import { InternalChats } from './features/collab/InternalChats';
 import { NotificationToasts } from './features/collab/Notifications';
 import { useComposerCollab } from './features/composer/useComposerCollab';
+import { AddTask, MyTasks } from './features/tasks/MyTasks';
+import { readApi, ReadControls, typingLine, useReadOnOpen } from './features/collab/ReadControls';
 
 export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[] = [
   { key: 'unresolved', label: 'Not resolved', statuses: DEFAULT_STATUSES },
@@ -248,6 +250,9 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     [ws],
   );
 
+  const readOnOpen = useReadOnOpen(ws);
+  const [meTyping, setMeTyping] = useState(false);
+  useEffect(() => setMeTyping(false), [conversationId]);
   useEffect(() => setDetailsOpen(false), [conversationId]);
   useEffect(() => {
     if (detailsOpen) detailsRef.current?.querySelector<HTMLElement>('.details-close')?.focus();
@@ -275,7 +280,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         if (live && !fromList) setThread((t) => ({ ...t, error: (err as Error).message }));
       });
     loadThread(conversationId, false);
-    markRead(conversationId);
+    if (readOnOpen.ref.current) markRead(conversationId);
     rt.current?.send({ type: 'viewing', conversation_id: conversationId, state: 'on' });
     const refresh = setInterval(() => {
       rt.current?.send({ type: 'viewing', conversation_id: conversationId, state: 'on' });
@@ -388,7 +393,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         const id = readNeeded;
         if (readTimer.current) clearTimeout(readTimer.current);
         readTimer.current = setTimeout(() => {
-          if (st.current.conversationId === id && document.visibilityState !== 'hidden') markRead(id);
+          if (st.current.conversationId === id && document.visibilityState !== 'hidden' && readOnOpen.ref.current) markRead(id);
         }, 300);
       }
     },
@@ -816,6 +821,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           <div className="list-status muted" aria-live="polite">
             {list.loading ? 'Loading…' : list.loaded ? `${visible.length}${list.cursor ? '+' : ''} shown` : ''}
           </div>
+          <MyTasks ws={ws} meId={me.id} />
           <InternalChats ws={ws} meId={me.id} members={session.members} />
         </aside>
 
@@ -853,13 +859,6 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                   >
                     Details
                   </button>
-                  <AddColleagues
-                    ws={ws}
-                    conversation={current}
-                    members={session.members}
-                    meId={me.id}
-                    onAdded={(m) => handlersRef.current.onEvents([{ type: 'message.created', data: m }])}
-                  />
                   <button type="button" className="btn btn-sm" onClick={toggleResolved} aria-keyshortcuts="Alt+R">
                     {current.status === 'resolved' ? 'Reopen' : 'Resolve'}
                   </button>
@@ -867,6 +866,27 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                     ✕
                   </button>
                 </div>
+              </div>
+              <div className="thread-tools" role="toolbar" aria-label="Teamwork">
+                <ReadControls
+                  onRead={() => markRead(current.id)}
+                  onUnread={() => {
+                    readApi.unread(ws, current.id).then(
+                      () => setList((l) => ({ ...l, items: l.items.map((c) => (c.id === current.id ? { ...c, unread_count: Math.max(1, c.unread_count) } : c)) })),
+                      (err) => setAnnounce((err as Error).message),
+                    );
+                  }}
+                  readOnOpen={readOnOpen.value}
+                  setReadOnOpen={readOnOpen.set}
+                />
+                <AddTask ws={ws} conversation={current} members={session.members} meId={me.id} />
+                <AddColleagues
+                  ws={ws}
+                  conversation={current}
+                  members={session.members}
+                  meId={me.id}
+                  onAdded={(m) => handlersRef.current.onEvents([{ type: 'message.created', data: m }])}
+                />
               </div>
               <MessageList
                 conversationKey={current.id}
@@ -883,11 +903,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 workspaceId={ws}
               />
               <div className="typing" aria-live="polite">
-                {typers.length > 0 && (
-                  <span>
-                    {typers.join(', ')} {typers.length === 1 ? 'is' : 'are'} typing…
-                  </span>
-                )}
+                {(typers.length > 0 || meTyping) && <span>{typingLine(meTyping, typers)}</span>}
               </div>
               <Composer
                 key={current.id}
@@ -906,7 +922,10 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 discard={discard}
                 onSendTemplate={sendTemplate}
                 collab={composerCollab}
-                onTyping={(state) => rt.current?.send({ type: 'typing', conversation_id: current.id, state })}
+                onTyping={(state) => {
+                  setMeTyping(state === 'on');
+                  rt.current?.send({ type: 'typing', conversation_id: current.id, state });
+                }}
               />
             </>
           ) : conversationId ? (

@@ -13,7 +13,7 @@ const listeners = new Set<Listener>();
 /** emitCollab passes the server's events to the teamwork screens. */
 export function emitCollab(events: CollabEvent[]) {
   for (const e of events) {
-    if (e.type === 'notification.created' || e.type.startsWith('internal_chat.')) {
+    if (e.type === 'notification.created' || e.type.startsWith('internal_chat.') || e.type.startsWith('task.')) {
       for (const l of listeners) l(e);
     }
   }
