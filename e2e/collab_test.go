@@ -57,6 +57,15 @@ func TestCanned_CRUDAndRender(t *testing.T) {
 		if r := n.do("POST", s.ws("/conversations/"+cid+"/render"), agentTok, map[string]any{"template": "{% assign x = 1 %}"}); r.status != 422 || !strings.Contains(string(r.body), "template") {
 			t.Errorf("bad template = %d %s", r.status, r.body)
 		}
+		var vars struct{ Items []map[string]string }
+		n.must(200, "GET", s.ws("/conversations/"+cid+"/variables"), agentTok, nil).json(t, &vars)
+		found := map[string]string{}
+		for _, v := range vars.Items {
+			found[v["name"]] = v["value"]
+		}
+		if found["first_name"] != "Customer" || found["agent_name"] != "bo@example.com" || found["conversation.number"] != "1" {
+			t.Errorf("variables = %v", vars.Items)
+		}
 		n.must(204, "DELETE", s.ws("/canned-replies/"+mine["id"].(string)), agentTok, nil)
 		n.must(404, "GET", s.ws("/canned-replies/"+mine["id"].(string)), agentTok, nil)
 	})

@@ -3,6 +3,7 @@ package canned
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -183,4 +184,53 @@ func (s *Service) RenderFor(ctx context.Context, a parley.Actor, conversationID,
 		return nil, err
 	}
 	return Render("template", tpl, Vars(contact, parley.Mention{ID: a.UserID, Name: a.Name}, conv))
+}
+
+// Variable is one value a template may use, by its path.
+type Variable struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// VariablesFor lists the variables of a conversation the actor can see,
+// by name: what the composer's variables list shows (hover for the value,
+// click to insert it).
+func (s *Service) VariablesFor(ctx context.Context, a parley.Actor, conversationID string) ([]Variable, error) {
+	ws, err := s.store.FindWorkspaceByID(ctx, a.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	conv, err := s.store.FindConversationByID(ctx, a.WorkspaceID, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	if !access.CanSeeConversation(a, ws.Settings, conv.Audience()) {
+		return nil, parley.Errorf(parley.ENOTFOUND, "Conversation not found.")
+	}
+	contact, err := s.store.FindContactByID(ctx, a.WorkspaceID, conv.ContactID)
+	if err != nil {
+		return nil, err
+	}
+	return flatten("", Vars(contact, parley.Mention{ID: a.UserID, Name: a.Name}, conv)), nil
+}
+
+// flatten lists string values by dotted path, sorted; contact.attributes
+// (the same as contact.custom_attributes) and ids are left out.
+func flatten(prefix string, m map[string]any) []Variable {
+	out := []Variable{}
+	for k, v := range m {
+		name := prefix + k
+		switch x := v.(type) {
+		case string:
+			if k != "id" {
+				out = append(out, Variable{Name: name, Value: x})
+			}
+		case map[string]any:
+			if name != "contact.attributes" {
+				out = append(out, flatten(name+".", x)...)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Variable) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }

@@ -105,4 +105,17 @@ func (s *Server) cannedRoutes() {
 			r, err := svc.RenderFor(ctx, a, in.ConversationID, in.Body.Template)
 			return result(s, ctx, r, err)
 		})
+	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations/{conversation_id}/variables", "listVariables",
+		"The values canned replies may use in this conversation, by name", 200),
+		func(ctx context.Context, in *ConversationPath) (*Body[Items[canned.Variable]], error) {
+			a, err := s.actor(ctx, in.WorkspaceID)
+			if err != nil {
+				return nil, err
+			}
+			list, err := svc.VariablesFor(ctx, a, in.ConversationID)
+			if err != nil {
+				return nil, s.problem(ctx, err)
+			}
+			return items(list, ""), nil
+		})
 }

@@ -67,6 +67,7 @@ export const collabApi = {
   canned: (ws: string) => request<Page<CannedReply>>(`${w(ws)}/canned-replies`),
   render: (ws: string, cid: string, template: string) =>
     request<Rendered>(`${w(ws)}/conversations/${cid}/render`, { method: 'POST', body: { template } }),
+  variables: (ws: string, cid: string) => request<Page<{ name: string; value: string }>>(`${w(ws)}/conversations/${cid}/variables`),
   sendNote: (ws: string, cid: string, content: string, attachmentIds: string[], mentionIds: string[]) =>
     request<NoteMessage>(`${w(ws)}/conversations/${cid}/messages`, {
       method: 'POST',

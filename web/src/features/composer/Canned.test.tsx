@@ -10,6 +10,10 @@ function setup(onSend = vi.fn(async () => {})) {
       { id: 'r2', short_code: 'bye', title: 'Farewell', category: 'Closers', body: 'Bye', shared: true },
     ]),
     render: vi.fn(async () => ({ content: 'Hi Ana, mail {{email}}', missing: ['email'] })),
+    variables: vi.fn(async () => [
+      { name: 'first_name', value: 'Ana' },
+      { name: 'email', value: '' },
+    ]),
     colleagues: [
       { id: 'u2', name: 'Bo Agent' },
       { id: 'u3', name: 'Cy' },
@@ -67,5 +71,15 @@ describe('Composer canned replies and mentions', () => {
       fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
     });
     expect(onSend).toHaveBeenCalledWith('look @Bo Agent', true, [], ['u2']);
+  });
+
+  it('lists the variables with their values and inserts one on click', async () => {
+    const { box } = setup();
+    fireEvent.click(screen.getByRole('button', { name: 'Variables' }));
+    const first = await screen.findByRole('button', { name: '{{first_name}}' });
+    expect(first.getAttribute('title')).toBe('Ana');
+    expect((screen.getByRole('button', { name: '{{email}}' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(first);
+    expect(box().value).toBe('Ana');
   });
 });

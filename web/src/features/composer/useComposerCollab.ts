@@ -23,6 +23,7 @@ export function useComposerCollab(ws: string, current: Conversation | null, memb
     return {
       canned: async () => (await collabApi.canned(ws)).items ?? [],
       render: (template: string) => collabApi.render(ws, id, template),
+      variables: async () => (await collabApi.variables(ws, id)).items ?? [],
       colleagues,
     };
   }, [ws, id, colleagues]);

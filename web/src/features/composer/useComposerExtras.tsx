@@ -14,6 +14,8 @@ export interface ComposerCollab {
   render: (template: string) => Promise<Rendered>;
   /** colleagues are those who can see the conversation (mentionable). */
   colleagues: Mention[];
+  /** variables lists the conversation's values by name (seed 001's variables list). */
+  variables?: () => Promise<{ name: string; value: string }[]>;
 }
 
 type Picker = { kind: 'slash'; query: string } | { kind: 'search' } | { kind: 'mention'; start: number; query: string } | null;
@@ -37,6 +39,8 @@ export function useComposerExtras({
   const [active, setActive] = useState(0);
   const [replies, setReplies] = useState<CannedReply[] | null>(null);
   const [missing, setMissing] = useState<string[]>([]);
+  const [vars, setVars] = useState<{ name: string; value: string }[] | null>(null);
+  const [varsOpen, setVarsOpen] = useState(false);
   const picked = useRef<Mention[]>([]);
   const loading = useRef(false);
 
@@ -143,8 +147,41 @@ export function useComposerExtras({
   }
 
   const left = unfilled(text, missing);
+  function insertValue(v: string) {
+    const el = textarea.current;
+    const at = el ? el.selectionStart : text.length;
+    setText(text.slice(0, at) + v + text.slice(at));
+    setVarsOpen(false);
+    setTimeout(() => textarea.current?.focus());
+  }
   const ui = (
     <>
+      {collab.variables && (
+        <div className="composer-vars">
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            aria-expanded={varsOpen}
+            onClick={() => {
+              setVarsOpen((o) => !o);
+              if (!vars) collab.variables!().then(setVars, () => setVars([]));
+            }}
+          >
+            Variables
+          </button>
+          {varsOpen && (
+            <ul className="picker" aria-label="Variables">
+              {(vars ?? []).map((v) => (
+                <li key={v.name}>
+                  <button type="button" className="linkish" title={v.value || '(empty)'} disabled={!v.value} onClick={() => insertValue(v.value)}>
+                    {'{{' + v.name + '}}'}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       {picker?.kind === 'slash' && (
         <CannedList replies={replies ?? []} query={picker.query} active={active} onPick={pickCanned} onHover={setActive} />
       )}
