@@ -350,6 +350,11 @@ type Message struct {
 	System    *SystemEvent `json:"system,omitempty"`
 	SentAt    *time.Time   `json:"sent_at,omitempty"`
 	CreatedAt time.Time    `json:"created_at"`
+
+	// MentionIDs are the colleagues a private note mentions; Mentions
+	// names them.
+	MentionIDs []string  `json:"mention_ids"`
+	Mentions   []Mention `json:"mentions"`
 }
 
 // Event is one state change, numbered per workspace without gaps that a

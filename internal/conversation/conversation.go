@@ -185,6 +185,8 @@ type ReplyInput struct {
 	// InboxID sends the reply through another of the contact's channels;
 	// empty means the conversation's.
 	InboxID string
+	// MentionIDs are colleagues a private note mentions.
+	MentionIDs []string
 }
 
 // ReplyWith posts an agent's reply or note with attachments.
@@ -199,6 +201,8 @@ func (s *Service) ReplyWith(ctx context.Context, a parley.Actor, conversationID 
 		return nil, parley.FieldErrorf("content", "The message is not valid UTF-8.")
 	case utf8.RuneCountInString(content) > MaxContentLen:
 		return nil, parley.FieldErrorf("content", "The message is longer than %d characters.", MaxContentLen)
+	case len(in.MentionIDs) > 0 && !in.Private:
+		return nil, parley.FieldErrorf("mention_ids", "Only a private note can mention colleagues.")
 	}
 	var msg *parley.Message
 	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
@@ -239,11 +243,15 @@ func (s *Service) reply(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, co
 		if err != nil {
 			return err
 		}
+		mentions, err := colleagues(ctx, tx, ws, conv, "mention_ids", in.MentionIDs)
+		if err != nil {
+			return err
+		}
 		msg = &parley.Message{
 			WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: parley.DirectionOut,
 			Sender: parley.Sender{Kind: parley.SenderAgent, ID: a.UserID, Name: a.Name}, Private: private,
 			Content: content, ContentType: "text", Channel: inbox.Channel, Status: parley.DeliveryQueued,
-			Attachments: atts,
+			Attachments: atts, Mentions: mentions,
 		}
 		if private {
 			msg.Status = parley.DeliverySent
@@ -257,7 +265,10 @@ func (s *Service) reply(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, co
 			}
 		}
 		if private {
-			return s.recordMessage(ctx, tx, conv, msg)
+			if err := s.recordMessage(ctx, tx, conv, msg); err != nil {
+				return err
+			}
+			return notify(tx, a, conv, NotifyMention, msg, mentions)
 		}
 		conv.InboxID = inbox.ID // the channel the conversation is on now
 		return s.sendReply(ctx, tx, inbox, conv, msg, outbox)

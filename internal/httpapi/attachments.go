@@ -59,6 +59,12 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, err)
 		return
 	}
+	s.writeAttachment(ctx, w, att, data)
+}
+
+// writeAttachment writes a stored file with the headers that keep it from
+// running in Parley's origin.
+func (s *Server) writeAttachment(ctx context.Context, w http.ResponseWriter, att *parley.Attachment, data []byte) {
 	ct := att.ContentType
 	if _, _, perr := mime.ParseMediaType(ct); perr != nil || ct == "" {
 		ct = "application/octet-stream"
@@ -75,6 +81,6 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "private, max-age=3600")
 	h.Set("X-Content-Type-Options", "nosniff")
 	if _, err := w.Write(data); err != nil {
-		s.Logger.DebugContext(ctx, "serve attachment write", "err", fmt.Sprint(err))
+		s.Logger.DebugContext(ctx, "serve attachment write", "attachment_id", att.ID, "err", fmt.Sprint(err))
 	}
 }

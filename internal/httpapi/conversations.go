@@ -121,6 +121,7 @@ func (s *Server) messageRoutes() {
 			Private       bool     `json:"private,omitempty" doc:"true: an internal note, never sent to the customer"`
 			AttachmentIDs []string `json:"attachment_ids,omitempty" maxItems:"10" doc:"ids of files uploaded with POST …/uploads"`
 			InboxID       string   `json:"inbox_id,omitempty" doc:"send through another of the contact's channels (the composer's channel switch); its window and file rules apply"`
+			MentionIDs    []string `json:"mention_ids,omitempty" maxItems:"20" doc:"private notes only: colleagues to notify; each must be able to see the conversation"`
 		}
 	}
 	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/conversations/{conversation_id}/messages", "createMessage", "Reply to the customer, or add a private note", 201),
@@ -131,7 +132,7 @@ func (s *Server) messageRoutes() {
 			}
 			b := in.Body
 			m, err := s.Conversations.ReplyWith(ctx, a, in.ConversationID,
-				conversation.ReplyInput{Content: b.Content, Private: b.Private, AttachmentIDs: b.AttachmentIDs, InboxID: b.InboxID}, s.Outbox)
+				conversation.ReplyInput{Content: b.Content, Private: b.Private, AttachmentIDs: b.AttachmentIDs, InboxID: b.InboxID, MentionIDs: b.MentionIDs}, s.Outbox)
 			return result(s, ctx, m, err)
 		})
 }

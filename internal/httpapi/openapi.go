@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -62,4 +65,39 @@ func areaOf(path string) string {
 		return "Members and teams"
 	}
 	return "Workspaces"
+}
+
+// uniqueSchemaNamer names schemas as huma does, but gives two different
+// types that would share a name (local request types of two route files,
+// both "PutInputBody") distinct names instead of panicking at start: the
+// number goes before the generated suffix, so the document's renaming
+// (opendoc.go) still recognises them.
+func uniqueSchemaNamer() func(reflect.Type, string) string {
+	var mu sync.Mutex
+	seen := map[string]reflect.Type{}
+	return func(t reflect.Type, hint string) string {
+		base := huma.DefaultSchemaNamer(t, hint)
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		name := base
+		for i := 2; ; i++ {
+			if prev, ok := seen[name]; !ok || prev == t {
+				seen[name] = t
+				return name
+			}
+			name = numbered(base, i)
+		}
+	}
+}
+
+func numbered(name string, i int) string {
+	for _, suffix := range []string{"InputBody", "OutputBody", "Output", "Body"} {
+		if stem, ok := strings.CutSuffix(name, suffix); ok {
+			return stem + strconv.Itoa(i) + suffix
+		}
+	}
+	return name + strconv.Itoa(i)
 }

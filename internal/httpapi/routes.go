@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	s.uploadRoutes()
 	s.lifecycleRoutes()
 	s.notificationRoutes()
+	s.collabRoutes()
 }
 
 // op describes an operation, tagged with its area (areaOf); secured

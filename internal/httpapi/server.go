@@ -97,6 +97,7 @@ func New(d Deps) *Server {
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil
 	cfg.FieldsOptionalByDefault = true
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", uniqueSchemaNamer())
 	cfg.Info.Description = apiDescription
 	cfg.Tags = areas
 	if d.PublicURL != nil {

@@ -7,7 +7,9 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -413,6 +415,8 @@ type entry struct {
 	prev    *parley.Audience
 	// userID is the only recipient of a notification.created event.
 	userID string
+	// members, when not nil, are the only recipients (internal chats).
+	members []string
 	// reload: members' actors must be re-resolved after this event; all
 	// of them, or only reloadUser's when set.
 	reload     bool
@@ -460,6 +464,12 @@ func newEntry(ev *parley.Event) (*entry, error) {
 		}
 		_ = json.Unmarshal(ev.Data, &d)
 		e.userID = d.UserID
+	case strings.HasPrefix(ev.Type, "internal_chat."):
+		var d struct {
+			MemberIDs []string `json:"member_ids"`
+		}
+		_ = json.Unmarshal(ev.Data, &d)
+		e.members = append([]string{}, d.MemberIDs...)
 	case reloadTypes[ev.Type]:
 		e.reload = true
 		if ev.Type == "member.updated" || ev.Type == "member.removed" || ev.Type == "member.deleted" {
@@ -498,6 +508,12 @@ const (
 
 // showingFor says what the viewer receives for the event.
 func (e *entry) showingFor(v *viewer) showing {
+	if e.members != nil {
+		if slices.Contains(e.members, v.actor.UserID) {
+			return shownFull
+		}
+		return hidden
+	}
 	if e.typ == parley.EventNotificationCreated {
 		if e.userID == "" || e.userID != v.actor.UserID {
 			return hidden

@@ -27,7 +27,7 @@ func (tx *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
 // of its arguments; the third is the conversation.
 const messageInsertColumns = `id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name,
 	private, content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown,
-	attachments, ai_reasoning, sent_at, created_at, system`
+	attachments, ai_reasoning, sent_at, created_at, system, mentions`
 
 // messageInsert fills a new message's defaults and returns its INSERT.
 func (tx *Tx) messageInsert(m *parley.Message) (string, []any) {
@@ -48,15 +48,16 @@ func (tx *Tx) messageInsert(m *parley.Message) (string, []any) {
 	}
 	hist, _ := json.Marshal(m.StatusHistory)
 	atts, _ := json.Marshal(m.Attachments)
+	mentions := encodeMentions(m)
 	var reasoning sql.NullString
 	if len(m.AIReasoning) > 0 {
 		reasoning = sql.NullString{String: string(m.AIReasoning), Valid: true}
 	}
 	return `INSERT INTO messages (` + messageInsertColumns + `)
-		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
 		[]any{m.ID, m.WorkspaceID, m.ConversationID, m.InboxID, m.Direction, m.Sender.Kind, m.Sender.ID, m.Sender.Name,
 			m.Private, m.Content, m.ContentType, m.Channel, m.ProviderMessageID, string(m.Status), string(hist), m.Error,
-			m.OutcomeUnknown, string(atts), reasoning, nullMicros(m.SentAt), micros(m.CreatedAt), systemText(m.System)}
+			m.OutcomeUnknown, string(atts), reasoning, nullMicros(m.SentAt), micros(m.CreatedAt), systemText(m.System), mentions}
 }
 
 // UpdateMessageDelivery writes a message's delivery fields.
@@ -74,17 +75,17 @@ func (tx *Tx) UpdateMessageDelivery(ctx context.Context, m *parley.Message) erro
 
 const messageColumns = `id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name, private,
 	content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown, attachments,
-	ai_reasoning, sent_at, created_at, system`
+	ai_reasoning, sent_at, created_at, system, mentions`
 
 func scanMessage(row rowScanner) (*parley.Message, error) {
 	var m parley.Message
-	var hist, atts string
+	var hist, atts, mentions string
 	var reasoning, system sql.NullString
 	var sent sql.NullInt64
 	var created int64
 	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.InboxID, &m.Direction, &m.Sender.Kind, &m.Sender.ID,
 		&m.Sender.Name, &m.Private, &m.Content, &m.ContentType, &m.Channel, &m.ProviderMessageID, &m.Status, &hist,
-		&m.Error, &m.OutcomeUnknown, &atts, &reasoning, &sent, &created, &system); err != nil {
+		&m.Error, &m.OutcomeUnknown, &atts, &reasoning, &sent, &created, &system, &mentions); err != nil {
 		return nil, notFound(err, "Message")
 	}
 	if system.Valid {
@@ -99,6 +100,7 @@ func scanMessage(row rowScanner) (*parley.Message, error) {
 	if m.Attachments == nil {
 		m.Attachments = []parley.Attachment{}
 	}
+	decodeMentions(&m, mentions)
 	if reasoning.Valid {
 		m.AIReasoning = json.RawMessage(reasoning.String)
 	}
@@ -204,4 +206,29 @@ func (q *queries) InboundPreflight(ctx context.Context, inbox *parley.Inbox, pro
 	}
 	p.DuplicateMessageID, p.DuplicateConversationID, p.ContactID = dupMsg.String, dupConv.String, contact.String
 	return p, nil
+}
+
+// encodeMentions returns the JSON kept in messages.mentions.
+func encodeMentions(m *parley.Message) string {
+	if m.Mentions == nil {
+		m.Mentions = []parley.Mention{}
+	}
+	m.MentionIDs = make([]string, len(m.Mentions))
+	for i, x := range m.Mentions {
+		m.MentionIDs[i] = x.ID
+	}
+	raw, _ := json.Marshal(m.Mentions)
+	return string(raw)
+}
+
+// decodeMentions fills Mentions and MentionIDs from messages.mentions.
+func decodeMentions(m *parley.Message, raw string) {
+	_ = json.Unmarshal([]byte(raw), &m.Mentions)
+	if m.Mentions == nil {
+		m.Mentions = []parley.Mention{}
+	}
+	m.MentionIDs = make([]string, len(m.Mentions))
+	for i, x := range m.Mentions {
+		m.MentionIDs[i] = x.ID
+	}
 }

@@ -11,6 +11,7 @@ import { fileSize, fullTime } from './format';
 import { TemplatePicker } from './Templates';
 import type { Attachment } from './types';
 import { FileIcon, PaperclipIcon } from './ui';
+import { useComposerExtras, type ComposerCollab } from './features/composer/useComposerExtras';
 
 export type ComposerMode = 'reply' | 'note' | 'template';
 
@@ -104,8 +105,10 @@ export interface ComposerHandle {
 export interface ComposerProps {
   conversationId: string;
   channelName: string;
-  /** onSend posts the message; attachmentIds are given when files go with it. */
-  onSend: (content: string, isPrivate: boolean, attachmentIds?: string[]) => Promise<void>;
+  /** onSend posts the message; attachmentIds are given when files go with it, mentionIds when a note mentions colleagues. */
+  onSend: (content: string, isPrivate: boolean, attachmentIds?: string[], mentionIds?: string[]) => Promise<void>;
+  /** collab enables canned replies (/ and Ctrl+/) and @mentions in notes. */
+  collab?: ComposerCollab;
   /** upload stores one file and answers its record; without it files cannot be attached. */
   upload?: (file: File, signal: AbortSignal) => Promise<Attachment>;
   /** discard deletes an uploaded file the agent removed before sending. */
@@ -151,6 +154,7 @@ export function Composer({
   discard,
   serverDraft,
   toolbar,
+  collab,
 }: ComposerProps) {
   const templates = channel === 'whatsapp' && !!onSendTemplate && !!inboxId;
   const [draft, setDraft] = useState<Draft>(() => {
@@ -374,6 +378,7 @@ export function Composer({
   const ready = files.filter((f) => f.state === 'ready' && f.upload);
   const stillUploading = files.some((f) => f.state === 'uploading');
   const canAttach = !!upload && !disabled;
+  const extras = useComposerExtras({ collab, isNote, text, setText, textarea, setError });
 
   function setText(v: string) {
     setDraft((d) => (d.mode === 'note' ? { ...d, note: v } : { ...d, reply: v }));
@@ -398,14 +403,22 @@ export function Composer({
       setError('Wait for the files to finish uploading.');
       return;
     }
+    const blocked = extras.blockReason(content);
+    if (blocked) {
+      setError(blocked);
+      return;
+    }
+    const mentionIds = extras.mentionIds(content);
     setSending(true);
     setError('');
     setRefusal('');
     stopTyping();
     const ids = ready.map((f) => f.upload!.id);
     try {
-      if (ids.length) await onSend(content, isNote, ids);
+      if (mentionIds.length) await onSend(content, isNote, ids, mentionIds);
+      else if (ids.length) await onSend(content, isNote, ids);
       else await onSend(content, isNote);
+      extras.sent();
       // The files went with it (refused ones too: the agent saw why).
       // Sending a reply deletes its draft on the server.
       if (!isNote && savedText.current !== null) savedText.current = '';
@@ -427,6 +440,7 @@ export function Composer({
   }
 
   function onKeyDown(e: React.KeyboardEvent<HTMLTextAreaElement>) {
+    if (extras.onKeyDown(e)) return;
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey) {
       e.preventDefault();
       send();
@@ -570,6 +584,7 @@ export function Composer({
         />
       ) : (
         <>
+      {extras.ui}
       <textarea
         ref={textarea}
         className="composer-input"
@@ -577,7 +592,10 @@ export function Composer({
         placeholder={isNote ? 'Write an internal note…' : 'Write a reply…'}
         value={text}
         rows={3}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          extras.onChange(e.target.value);
+        }}
         onKeyDown={onKeyDown}
         onPaste={(e) => {
           // A pasted picture or file is attached. Text copied from an office

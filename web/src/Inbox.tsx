@@ -21,6 +21,14 @@ import { DEFAULT_STATUSES, STATUSES, type Contact, type Inbox as InboxT, type Co
 import { Avatar, ChannelIcon, TopBar } from './ui';
 import { publishNotification } from './features/notifications/bus';
 import { VirtualList } from './VirtualList';
+import { AddColleagues } from './features/collab/AddColleagues';
+import { collabApi } from './features/collab/api';
+import { emitCollab } from './features/collab/bus';
+import { InternalChats } from './features/collab/InternalChats';
+import { NotificationToasts } from './features/collab/Notifications';
+import { useComposerCollab } from './features/composer/useComposerCollab';
+import { AddTask, MyTasks } from './features/tasks/MyTasks';
+import { readApi, ReadControls, typingLine, useReadOnOpen } from './features/collab/ReadControls';
 
 export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[] = [
   { key: 'unresolved', label: 'Not resolved', statuses: DEFAULT_STATUSES },
@@ -268,6 +276,11 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     [ws],
   );
 
+  const readOnOpen = useReadOnOpen(ws);
+
+  const readOnOpenRef = readOnOpen.ref;
+  const [meTyping, setMeTyping] = useState(false);
+  useEffect(() => setMeTyping(false), [conversationId]);
   useEffect(() => setDetailsOpen(false), [conversationId]);
   useEffect(() => {
     if (detailsOpen) detailsRef.current?.querySelector<HTMLElement>('.details-close')?.focus();
@@ -295,7 +308,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         if (live && !fromList) setThread((t) => ({ ...t, error: (err as Error).message }));
       });
     loadThread(conversationId, false);
-    markRead(conversationId);
+    if (readOnOpenRef.current) markRead(conversationId);
     rt.current?.send({ type: 'viewing', conversation_id: conversationId, state: 'on' });
     const refresh = setInterval(() => {
       rt.current?.send({ type: 'viewing', conversation_id: conversationId, state: 'on' });
@@ -305,7 +318,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
       clearInterval(refresh);
       rt.current?.send({ type: 'viewing', conversation_id: conversationId, state: 'off' });
     };
-  }, [conversationId, ws, loadThread, markRead]);
+  }, [conversationId, ws, loadThread, markRead, readOnOpenRef]);
 
   // ---- live updates ------------------------------------------------------
 
@@ -351,6 +364,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   const handlers = {
     onEvents(events: ServerEvent[]) {
+      emitCollab(events);
       let countsDirty = false;
       let readNeeded = '';
       for (const e of events) {
@@ -434,7 +448,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         const id = readNeeded;
         if (readTimer.current) clearTimeout(readTimer.current);
         readTimer.current = setTimeout(() => {
-          if (st.current.conversationId === id && document.visibilityState !== 'hidden') markRead(id);
+          if (st.current.conversationId === id && document.visibilityState !== 'hidden' && readOnOpen.ref.current) markRead(id);
         }, 300);
       }
     },
@@ -600,11 +614,13 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   }, [patchCurrent, me.id]);
 
   const send = useCallback(
-    async (content: string, isPrivate: boolean, attachmentIds?: string[]) => {
+    async (content: string, isPrivate: boolean, attachmentIds?: string[], mentionIds?: string[]) => {
       const id = st.current.conversationId;
       if (!id) return;
       const via = st.current.replyInboxId;
-      const m = via
+      const m = mentionIds?.length
+        ? await collabApi.sendNote(ws, id, content, attachmentIds ?? [], mentionIds)
+        : via
         ? await workdayApi.sendVia(ws, id, {
             content,
             private: isPrivate,
@@ -661,6 +677,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
 
   const upload = useCallback((file: File, signal: AbortSignal) => api.upload(ws, file, signal), [ws]);
+  const composerCollab = useComposerCollab(ws, current, session.members, me.id);
   // A removed file's upload is deleted; failing that, the server prunes it.
   const discard = useCallback((uploadId: string) => void api.deleteUpload(ws, uploadId).catch(() => undefined), [ws]);
 
@@ -964,6 +981,8 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           <div className="list-status muted" aria-live="polite">
             {list.loading ? 'Loading…' : list.loaded ? `${visible.length}${list.cursor ? '+' : ''} shown` : ''}
           </div>
+          <MyTasks ws={ws} meId={me.id} />
+          <InternalChats ws={ws} meId={me.id} members={session.members} />
         </aside>
 
         <main className="thread" aria-label="Conversation">
@@ -1035,6 +1054,27 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                   {current.resolution_note ? ` — ${current.resolution_note}` : ''}
                 </p>
               )}
+              <div className="thread-tools" role="toolbar" aria-label="Teamwork">
+                <ReadControls
+                  onRead={() => markRead(current.id)}
+                  onUnread={() => {
+                    readApi.unread(ws, current.id).then(
+                      () => setList((l) => ({ ...l, items: l.items.map((c) => (c.id === current.id ? { ...c, unread_count: Math.max(1, c.unread_count) } : c)) })),
+                      (err) => setAnnounce((err as Error).message),
+                    );
+                  }}
+                  readOnOpen={readOnOpen.value}
+                  setReadOnOpen={readOnOpen.set}
+                />
+                <AddTask ws={ws} conversation={current} members={session.members} meId={me.id} />
+                <AddColleagues
+                  ws={ws}
+                  conversation={current}
+                  members={session.members}
+                  meId={me.id}
+                  onAdded={(m) => handlersRef.current.onEvents([{ type: 'message.created', data: m }])}
+                />
+              </div>
               <MessageList
                 conversationKey={current.id}
                 messages={thread.conversationId === current.id ? thread.messages : []}
@@ -1050,11 +1090,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 workspaceId={ws}
               />
               <div className="typing" aria-live="polite">
-                {typers.length > 0 && (
-                  <span>
-                    {typers.join(', ')} {typers.length === 1 ? 'is' : 'are'} typing…
-                  </span>
-                )}
+                {(typers.length > 0 || meTyping) && <span>{typingLine(meTyping, typers)}</span>}
               </div>
               <Composer
                 key={current.id}
@@ -1094,7 +1130,11 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 upload={upload}
                 discard={discard}
                 onSendTemplate={sendTemplate}
-                onTyping={(state) => rt.current?.send({ type: 'typing', conversation_id: current.id, state })}
+                collab={composerCollab}
+                onTyping={(state) => {
+                  setMeTyping(state === 'on');
+                  rt.current?.send({ type: 'typing', conversation_id: current.id, state });
+                }}
               />
             </>
           ) : conversationId ? (
@@ -1212,6 +1252,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         />
       )}
       <ContactHotkeys contactId={conversationId ? current?.contact_id || current?.contact?.id : undefined} />
+      <NotificationToasts />
       <div className="sr-only" role="status" aria-live="polite">
         {announce}
       </div>

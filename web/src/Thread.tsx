@@ -12,6 +12,7 @@ function go(e: ReactMouseEvent, path: string) {
   e.preventDefault();
   navigate(path);
 }
+import { isParticipantsLine, MentionNames, ParticipantsLine } from './features/collab/ThreadLines';
 
 /** MessageActions act on a failed reply: send it again, or through another inbox. */
 export interface MessageActions {
@@ -199,6 +200,7 @@ const MessageItem = memo(function MessageItem({
       </li>
     );
   }
+  if (isParticipantsLine(m)) return <ParticipantsLine m={m} />;
   const incoming = m.direction === 'in' || kind === 'contact';
   const name = senderName(m, member, contactName);
   const classes = ['msg', incoming ? 'msg-in' : 'msg-out', 'msg-' + kind];
@@ -229,6 +231,7 @@ const MessageItem = memo(function MessageItem({
         </div>
         {!!m.attachments?.length && <Attachments m={m} workspaceId={workspaceId} />}
         {(m.content !== '' || !m.attachments?.length) && <div className="bubble">{m.content}</div>}
+        {m.private && <MentionNames m={m} />}
         {!incoming && !m.private && <Delivery m={m} actions={actions} />}
       </div>
       {!incoming && avatar}

@@ -360,6 +360,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Canned replies: the shared ones and yours
+         * @description Your canned replies and the shared ones, searchable with q by short code, title and category.
+         */
+        get: operations["listCannedReplies"];
+        put?: never;
+        /**
+         * Add a canned reply
+         * @description Creates a canned reply: short code, title, category and Liquid body; personal by default, shared only by admins. A short code in use is 409 naming short_code; a template that is not valid Liquid (or uses loops or assign) is 422.
+         */
+        post: operations["createCannedReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/canned-replies/{reply_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One canned reply
+         * @description One canned reply you can see (yours or a shared one).
+         */
+        get: operations["getCannedReply"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a canned reply (yours, or a shared one as an admin)
+         * @description Deletes a canned reply: its owner, or an admin for a shared one (403 otherwise).
+         */
+        delete: operations["deleteCannedReply"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a canned reply (yours, or a shared one as an admin)
+         * @description Changes a canned reply: its owner, or an admin for a shared one (403 otherwise).
+         */
+        patch: operations["updateCannedReply"];
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/contact-attributes": {
         parameters: {
             query?: never;
@@ -730,6 +782,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/conversations/participating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Participating: conversations you were added to (and may still see), last added first
+         * @description The conversations you participate in and may see (the Participating list).
+         */
+        get: operations["listParticipating"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}": {
         parameters: {
             query?: never;
@@ -910,6 +982,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Colleagues added to the conversation
+         * @description The conversation's participants: colleagues added with a comment, who follow it without being assignees.
+         */
+        get: operations["listParticipants"];
+        put?: never;
+        /**
+         * Add colleagues with a comment: they see it under Participating and are notified
+         * @description Adds colleagues to the conversation as participants, with an optional comment recorded as a private line; each must already be able to see it (422 naming them otherwise). They are notified.
+         */
+        post: operations["addParticipants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/participants/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a colleague off the conversation
+         * @description Removes a participant from the conversation.
+         */
+        delete: operations["removeParticipant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/payment-requests": {
         parameters: {
             query?: never;
@@ -994,6 +1110,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fill a canned reply's variables for this conversation: missing ones stay as written and are named
+         * @description Renders a Liquid template for this conversation on the server, so the preview is what is sent: content has every known variable filled; a variable with no value and no default stays as written and is named in missing.
+         */
+        post: operations["renderTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/reopen": {
         parameters: {
             query?: never;
@@ -1068,6 +1204,46 @@ export interface paths {
          * @description Exactly one of user_id and team_id. To a user: they become the assignee in place of the transferring agent. To a team: the conversation leaves its assignees and goes back to the team's queue (queued and routed when the team routes, open and unassigned when it is manual). Unknown user or team, a user outside the visibility list, or yourself: 422 naming the field, nothing changed. Adds a "transferred" system line (actor, from, subject or team, note) and emits conversation.updated.
          */
         post: operations["transferConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark unread for you: the newest customer message counts as unread again
+         * @description Marks the conversation unread for you again (409 when the customer has written nothing).
+         */
+        post: operations["markConversationUnread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/variables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The values canned replies may use in this conversation, by name
+         * @description The values the template variables take in this conversation (contact, agent, conversation), for the composer's variables list.
+         */
+        get: operations["listVariables"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1226,6 +1402,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/internal-chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your internal chats, latest first, with unread counts
+         * @description Your internal chats with their unread counts.
+         */
+        get: operations["listInternalChats"];
+        put?: never;
+        /**
+         * Open (or find) your one-to-one chat with a colleague or yourself
+         * @description Opens (or returns) the one-to-one internal chat with a colleague, or with yourself for notes.
+         */
+        post: operations["openInternalChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/internal-chats/all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every internal chat of the workspace, members only, no messages (admins, to delete)
+         * @description Every internal chat of the workspace, by members only, without messages (admins, to delete them).
+         */
+        get: operations["listAllInternalChats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/internal-chats/{chat_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of your internal chats
+         * @description One internal chat; only its members may read it (404 for anyone else, admins included).
+         */
+        get: operations["getInternalChat"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an internal chat and its messages (admins)
+         * @description Deletes an internal chat and its messages (admins only; 403 otherwise).
+         */
+        delete: operations["deleteInternalChat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/internal-chats/{chat_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages: the newest page first, oldest first within a page
+         * @description The messages of an internal chat you are a member of, newest first, by cursor.
+         */
+        get: operations["listInternalMessages"];
+        put?: never;
+        /**
+         * Send a message (text, files or both)
+         * @description Sends a message (text, files) in an internal chat you are a member of; delivered live only to its members.
+         */
+        post: operations["sendInternalMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/internal-chats/{chat_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of your internal chats read
+         * @description Marks an internal chat read for you.
+         */
+        post: operations["markInternalChatRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/invites": {
         parameters: {
             query?: never;
@@ -1336,6 +1624,30 @@ export interface paths {
          * @description A rename replaces the old name on every one of the conversations that carry it, in the same transaction. A name already in use is a 409 problem naming the field name; a label of another workspace is a 404.
          */
         patch: operations["update_label"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/me/read-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your read settings in this workspace
+         * @description Whether opening a conversation marks it read for you (default true).
+         */
+        get: operations["getReadPreferences"];
+        /**
+         * Change your read settings in this workspace
+         * @description Sets whether opening a conversation marks it read for you; when false, only Shift+Enter or Mark read does.
+         */
+        put: operations["setReadPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/workspaces/{workspace_id}/saved-filters": {
@@ -1472,6 +1784,58 @@ export interface paths {
          * @description A rename replaces the old name on every one of the conversations and contacts that carry it, in the same transaction. A name already in use is a 409 problem naming the field name; a tag of another workspace is a 404.
          */
         patch: operations["update_tag"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tasks you may see: open first, soonest due first (at most 500); overdue ones are marked
+         * @description Tasks, filtered by mine, open, contact_id, conversation_id or assignee_id (at most 500); overdue ones are marked.
+         */
+        get: operations["listTasks"];
+        put?: never;
+        /**
+         * Add a task about a contact or a conversation
+         * @description Creates a task about a contact (and optionally one of their conversations): title, notes, due time, assignee. An assignee who cannot see the conversation is 422.
+         */
+        post: operations["createTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/tasks/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One task
+         * @description One task you may see.
+         */
+        get: operations["getTask"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a task
+         * @description Deletes a task.
+         */
+        delete: operations["deleteTask"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a task (mark it done with done: true)
+         * @description Changes a task: title, notes, due time, assignee, done.
+         */
+        patch: operations["updateTask"];
         trace?: never;
     };
     "/api/v1/workspaces/{workspace_id}/teams": {
@@ -1674,6 +2038,16 @@ export interface components {
             created_at?: string;
             data?: unknown;
         };
+        AddParticipantsRequest: {
+            /** @description what they should do; shown in the thread, never to the customer */
+            comment?: string;
+            /** @description colleagues who can see the conversation */
+            user_ids: string[] | null;
+        };
+        Added: {
+            message?: components["schemas"]["Message"];
+            participants?: components["schemas"]["Participant"][] | null;
+        };
         AgentLoad: {
             availability?: string;
             /** Format: int64 */
@@ -1726,6 +2100,30 @@ export interface components {
         BulkResult: {
             /** Format: int64 */
             changed?: number;
+        };
+        CannedInput: {
+            /** @description Liquid: {{contact.first_name}}, {{agent_name}}, {{ name | default: "there" }}… */
+            body?: string;
+            category?: string;
+            /** @description true: the whole workspace uses it (admins); false: yours only */
+            shared?: boolean;
+            /** @description what the agent types after / */
+            short_code?: string;
+            title?: string;
+        };
+        CannedReply: {
+            body?: string;
+            category?: string;
+            /** Format: date-time */
+            created_at?: string;
+            id?: string;
+            owner_id?: string;
+            shared?: boolean;
+            short_code?: string;
+            title?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            workspace_id?: string;
         };
         ChangePasswordRequest: {
             current_password: string;
@@ -2028,6 +2426,8 @@ export interface components {
             content?: string;
             /** @description send through another of the contact's channels (the composer's channel switch); its window and file rules apply */
             inbox_id?: string;
+            /** @description private notes only: colleagues to notify; each must be able to see the conversation */
+            mention_ids?: string[] | null;
             /** @description true: an internal note, never sent to the customer */
             private?: boolean;
         };
@@ -2187,6 +2587,29 @@ export interface components {
             id?: string;
             name?: string;
         };
+        InternalChat: {
+            /** Format: date-time */
+            created_at?: string;
+            id?: string;
+            last_message?: components["schemas"]["InternalChatMessage"];
+            /** Format: date-time */
+            last_message_at?: string;
+            member_ids?: string[] | null;
+            /** Format: int64 */
+            unread_count?: number;
+            with?: components["schemas"]["Mention"];
+            workspace_id?: string;
+        };
+        InternalChatMessage: {
+            attachments?: components["schemas"]["Attachment"][] | null;
+            chat_id?: string;
+            content?: string;
+            /** Format: date-time */
+            created_at?: string;
+            id?: string;
+            sender_id?: string;
+            sender_name?: string;
+        };
         Invitation: {
             /**
              * Format: date-time
@@ -2274,6 +2697,10 @@ export interface components {
             items?: components["schemas"]["AuditEntry"][] | null;
             next_cursor?: string;
         };
+        ItemsCannedReply: {
+            items?: components["schemas"]["CannedReply"][] | null;
+            next_cursor?: string;
+        };
         ItemsContact: {
             items?: components["schemas"]["Contact"][] | null;
             next_cursor?: string;
@@ -2290,6 +2717,14 @@ export interface components {
             items?: components["schemas"]["Inbox"][] | null;
             next_cursor?: string;
         };
+        ItemsInternalChat: {
+            items?: components["schemas"]["InternalChat"][] | null;
+            next_cursor?: string;
+        };
+        ItemsInternalChatMessage: {
+            items?: components["schemas"]["InternalChatMessage"][] | null;
+            next_cursor?: string;
+        };
         ItemsInvitation: {
             items?: components["schemas"]["Invitation"][] | null;
             next_cursor?: string;
@@ -2300,6 +2735,10 @@ export interface components {
         };
         ItemsMessage: {
             items?: components["schemas"]["Message"][] | null;
+            next_cursor?: string;
+        };
+        ItemsParticipant: {
+            items?: components["schemas"]["Participant"][] | null;
             next_cursor?: string;
         };
         ItemsPaymentRequest: {
@@ -2318,8 +2757,16 @@ export interface components {
             items?: components["schemas"]["Tag"][] | null;
             next_cursor?: string;
         };
+        ItemsTask: {
+            items?: components["schemas"]["Task"][] | null;
+            next_cursor?: string;
+        };
         ItemsTeam: {
             items?: components["schemas"]["Team"][] | null;
+            next_cursor?: string;
+        };
+        ItemsVariable: {
+            items?: components["schemas"]["Variable"][] | null;
             next_cursor?: string;
         };
         ItemsWorkspaceMembership: {
@@ -2355,6 +2802,10 @@ export interface components {
             team_ids?: string[] | null;
             workspace_id?: string;
         };
+        Mention: {
+            id?: string;
+            name?: string;
+        };
         MergeContactsRequest: {
             /** Format: uuid */
             other_id: string;
@@ -2379,6 +2830,8 @@ export interface components {
             error?: string;
             id?: string;
             inbox_id?: string;
+            mention_ids?: string[] | null;
+            mentions?: components["schemas"]["Mention"][] | null;
             outcome_unknown?: boolean;
             private?: boolean;
             provider_message_id?: string;
@@ -2415,6 +2868,18 @@ export interface components {
             page_id: string;
             /** @description Letters, digits, - and _; generated when empty. Meta asks for it when subscribing the webhook. */
             verify_token?: string;
+        };
+        OpenInternalChatRequest: {
+            /** @description the colleague (or yourself, for notes) */
+            user_id: string;
+        };
+        Participant: {
+            added_by?: string;
+            conversation_id?: string;
+            /** Format: date-time */
+            created_at?: string;
+            name?: string;
+            user_id?: string;
         };
         PaymentRequest: {
             /** Format: int64 */
@@ -2455,6 +2920,16 @@ export interface components {
             ok?: boolean;
             /** Format: int64 */
             status?: number;
+        };
+        ReadPreferences: {
+            mark_read_on_open?: boolean;
+        };
+        RenderTemplateRequest: {
+            template: string;
+        };
+        Rendering: {
+            content?: string;
+            missing?: string[] | null;
         };
         RequestPasswordResetRequest: {
             /** @description The address of the account. */
@@ -2517,6 +2992,11 @@ export interface components {
             /** @description true: every member of the workspace sees it */
             shared?: boolean;
         };
+        SendInternalMessageRequest: {
+            /** @description ids of files uploaded with POST …/uploads */
+            attachment_ids?: string[] | null;
+            content?: string;
+        };
         SendTemplateRequest: {
             language?: string;
             name: string;
@@ -2536,6 +3016,10 @@ export interface components {
             /** Format: date-time */
             last_used_at?: string | null;
             name?: string;
+        };
+        SetReadPreferencesRequest: {
+            /** @description true (default): opening a conversation marks it read; false: only Shift+Enter or Mark read does */
+            mark_read_on_open: boolean;
         };
         StatusChange: {
             /** Format: date-time */
@@ -2565,6 +3049,37 @@ export interface components {
             id?: string;
             name?: string;
             workspace_id?: string;
+        };
+        Task: {
+            assignee_id?: string;
+            contact_id?: string;
+            conversation_id?: string;
+            /** Format: date-time */
+            created_at?: string;
+            created_by?: string;
+            done?: boolean;
+            /** Format: date-time */
+            done_at?: string | null;
+            /** Format: date-time */
+            due_at?: string | null;
+            id?: string;
+            notes?: string;
+            overdue?: boolean;
+            title?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            workspace_id?: string;
+        };
+        TaskBody: {
+            assignee_id?: string | null;
+            /** @description the contact (defaults to the conversation's) */
+            contact_id?: string;
+            conversation_id?: string | null;
+            done?: boolean;
+            /** Format: date-time */
+            due_at?: string | null;
+            notes?: string;
+            title?: string;
         };
         Team: {
             /** Format: date-time */
@@ -2702,6 +3217,10 @@ export interface components {
             email?: string;
             id?: string;
             name?: string;
+        };
+        Variable: {
+            name?: string;
+            value?: string;
         };
         /**
          * WhatsApp Cloud API
@@ -3403,6 +3922,173 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ItemsAuditEntry"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listCannedReplies: {
+        parameters: {
+            query?: {
+                /** @description search in short code, title and category */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsCannedReply"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    createCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    deleteCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    updateCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
                 };
             };
             /** @description Error */
@@ -4214,6 +4900,40 @@ export interface operations {
             };
         };
     };
+    listParticipating: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsConversationItem"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     getConversation: {
         parameters: {
             query?: never;
@@ -4655,6 +5375,105 @@ export interface operations {
             };
         };
     };
+    listParticipants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsParticipant"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    addParticipants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddParticipantsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Added"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    removeParticipant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     listPaymentRequests: {
         parameters: {
             query?: never;
@@ -4824,6 +5643,42 @@ export interface operations {
             };
         };
     };
+    renderTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenderTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rendering"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     reopenConversation: {
         parameters: {
             query?: never;
@@ -4948,6 +5803,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationItem"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    markConversationUnread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listVariables: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsVariable"];
                 };
             };
             /** @description Error */
@@ -5284,6 +6201,266 @@ export interface operations {
             };
         };
     };
+    listInternalChats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsInternalChat"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    openInternalChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenInternalChatRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalChat"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listAllInternalChats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsInternalChat"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getInternalChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalChat"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    deleteInternalChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listInternalMessages: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsInternalChatMessage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    sendInternalMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendInternalMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalChatMessage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    markInternalChatRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     listInvites: {
         parameters: {
             query?: never;
@@ -5531,6 +6708,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Tag"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getReadPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadPreferences"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    setReadPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetReadPreferencesRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadPreferences"];
                 };
             };
             /** @description Error */
@@ -5868,6 +7111,178 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Tag"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listTasks: {
+        parameters: {
+            query?: {
+                /** @description true: My tasks (assigned to you) */
+                mine?: boolean;
+                assignee_id?: string;
+                contact_id?: string;
+                conversation_id?: string;
+                /** @description true: only tasks not done */
+                open?: boolean;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsTask"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    createTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    deleteTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    updateTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
                 };
             };
             /** @description Error */
