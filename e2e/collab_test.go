@@ -354,3 +354,35 @@ func TestReadState_MarkUnreadAndPreference(t *testing.T) {
 		}
 	})
 }
+
+// TestViews_ImportantFollowsTasks: a contact with an open task puts their
+// conversations in the Important view (and its count) until the task is
+// done.
+func TestViews_ImportantFollowsTasks(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		_, cid := n.inbound(s, "cust", "m1", "Hello")
+		n.inbound(s, "other", "m2", "Hi there")
+		contactID := n.must(200, "GET", s.ws("/conversations/"+cid), s.token, nil).m(t)["contact_id"].(string)
+		important := func() (ids []string, count float64) {
+			t.Helper()
+			var page struct{ Items []struct{ ID string } }
+			n.must(200, "GET", s.ws("/conversations?view=important"), s.token, nil).json(t, &page)
+			for _, it := range page.Items {
+				ids = append(ids, it.ID)
+			}
+			return ids, n.must(200, "GET", s.ws("/conversations/counts"), s.token, nil).m(t)["important"].(float64)
+		}
+		if ids, c := important(); len(ids) != 0 || c != 0 {
+			t.Fatalf("important before any task = %v (count %v), want none", ids, c)
+		}
+		task := n.must(201, "POST", s.ws("/tasks"), s.token, map[string]any{"contact_id": contactID, "title": "Call back"}).m(t)
+		if ids, c := important(); len(ids) != 1 || ids[0] != cid || c != 1 {
+			t.Errorf("important with an open task = %v (count %v), want [%s] (1)", ids, c, cid)
+		}
+		n.must(200, "PATCH", s.ws("/tasks/"+task["id"].(string)), s.token, map[string]any{"done": true})
+		if ids, c := important(); len(ids) != 0 || c != 0 {
+			t.Errorf("important after the task is done = %v (count %v), want none", ids, c)
+		}
+	})
+}

@@ -22,7 +22,7 @@ const (
 	ViewTeam            = "team"             // the caller's teams' (or one team's), not closed
 	ViewQueued          = "queued"           // status queued
 	ViewPinned          = "pinned"           // pinned by the caller
-	ViewImportant       = "important"        // the contact has an open task (no tasks yet: empty)
+	ViewImportant       = "important"        // the contact has an open task
 	ViewUnread          = "unread"           // customer messages the caller has not read
 	ViewUnreadTeam      = "unread_team"      // customer messages no member of the team has read
 	ViewUnreplied       = "unreplied"        // customer messages since a person last replied, or a handoff
@@ -222,8 +222,7 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 	case ViewPinned:
 		p = `c.id IN (SELECT p.conversation_id FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned)`
 	case ViewImportant:
-		// Tasks come with the collaboration issue; until then no contact has one.
-		p = `1 = 0`
+		p = `c.status NOT IN ('resolved', 'abandoned') AND EXISTS (SELECT 1 FROM tasks t WHERE t.contact_id = c.contact_id AND t.done = FALSE)`
 	case ViewUnread:
 		p = `c.inbound_count > ` + read()
 	case ViewUnreadTeam:
@@ -376,8 +375,6 @@ func (q *queries) CountViews(ctx context.Context, f ConversationFilter, views []
 	var rest []string
 	for _, v := range views {
 		switch {
-		case v == ViewImportant:
-			out[v] = 0
 		case plain && (v == ViewAll || v == ViewUnassigned || v == ViewQueued || v == ViewClosed || v == ViewMine):
 			g := f
 			g.View = v
