@@ -4,6 +4,7 @@
 // Every screen is checked with axe-core and screenshotted at 1440×900.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { steps } from '../lib/steps.mjs';
 import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
 import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
 
@@ -42,25 +43,12 @@ async function customerSays(name, content, sourceId = name.toLowerCase().replace
 
 // The steps build on each other: after a failure the rest are skipped, and
 // the failure leaves screenshots of both browsers and the server's log.
-let failed = '';
-function step(name, fn) {
-  it(name, async (t) => {
-    if (failed) {
-      t.skip(`needs the failed step "${failed}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      for (const [who, p] of [['admin', pageA], ['agent', pageB]]) {
-        if (p && !p.isClosed()) await screenshot(p, `FAILED-${who}`).catch(() => {});
-      }
-      console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
-      throw err;
-    }
-  });
-}
+const step = steps(async () => {
+  for (const [who, p] of [['admin', pageA], ['agent', pageB]]) {
+    if (p && !p.isClosed()) await screenshot(p, `FAILED-${who}`).catch(() => {});
+  }
+  console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
+});
 
 async function signIn(page, who) {
   await page.goto('/');

@@ -6,6 +6,7 @@
 // failed send's reason, retry it, and resend another through SMS.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { steps } from '../lib/steps.mjs';
 import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
 import { postMetaWebhook, waStatus, waTextMessage } from '../lib/providers.mjs';
 import { startStack } from '../lib/stack.mjs';
@@ -46,24 +47,11 @@ let webhookURL;
 
 const thread = (p) => p.getByRole('list', { name: 'Conversation history' });
 
-let failed = '';
-function step(name, fn) {
-  it(name, async (t) => {
-    if (failed) {
-      t.skip(`needs the failed step "${failed}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      if (page && !page.isClosed()) await screenshot(page, 'FAILED-channels').catch(() => {});
-      console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
-      console.error(`provider requests (tail):\n${JSON.stringify(providers?.requests.slice(-10), null, 1)}`);
-      throw err;
-    }
-  });
-}
+const step = steps(async () => {
+  if (page && !page.isClosed()) await screenshot(page, 'FAILED-channels').catch(() => {});
+  console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
+  console.error(`provider requests (tail):\n${JSON.stringify(providers?.requests.slice(-10), null, 1)}`);
+});
 
 async function sendTemplate(p, vars) {
   const composer = p.getByRole('form', { name: 'Composer' });

@@ -3,6 +3,7 @@
 // live in a second browser; an internal chat between two people.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { steps } from '../lib/steps.mjs';
 import { launch, newPage, screenshot } from '../lib/browser.mjs';
 import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
 
@@ -44,29 +45,16 @@ async function waitUntil(cond, what) {
   assert.fail('timed out waiting for ' + what);
 }
 
-let failed = '';
-function step(name, fn) {
-  it(name, async (t) => {
-    if (failed) {
-      t.skip(`needs the failed step "${failed}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      for (const [p, n] of [
-        [ada, 'FAILED-collab-ada'],
-        [bo, 'FAILED-collab-bo'],
-      ]) {
-        if (p && !p.isClosed()) await screenshot(p, n).catch(() => {});
-      }
-      console.error('page problems:', ada?.problems, bo?.problems);
-      console.error(`server log (tail):\n${server?.log.slice(-2000)}`);
-      throw err;
-    }
-  });
-}
+const step = steps(async () => {
+  for (const [p, n] of [
+    [ada, 'FAILED-collab-ada'],
+    [bo, 'FAILED-collab-bo'],
+  ]) {
+    if (p && !p.isClosed()) await screenshot(p, n).catch(() => {});
+  }
+  console.error('page problems:', ada?.problems, bo?.problems);
+  console.error(`server log (tail):\n${server?.log.slice(-2000)}`);
+});
 
 describe('teamwork in Chromium', { timeout: 170_000 }, () => {
   before(async () => {

@@ -5,6 +5,7 @@
 // format.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { steps } from '../lib/steps.mjs';
 import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
 import { startStack } from '../lib/stack.mjs';
 
@@ -22,23 +23,10 @@ const list = (p) => p.getByRole('listbox', { name: 'Conversations' });
 const thread = (p) => p.getByRole('list', { name: 'Conversation history' });
 const card = (p) => p.getByRole('dialog', { name: /Mia Blocked|Client card/ });
 
-let failed = '';
-function step(name, fn) {
-  it(name, async (t) => {
-    if (failed) {
-      t.skip(`needs the failed step "${failed}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      if (page && !page.isClosed()) await screenshot(page, 'FAILED-contacts').catch(() => {});
-      console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
-      throw err;
-    }
-  });
-}
+const step = steps(async () => {
+  if (page && !page.isClosed()) await screenshot(page, 'FAILED-contacts').catch(() => {});
+  console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
+});
 
 describe('contacts in Chromium', { timeout: 120_000 }, () => {
   before(async () => {

@@ -6,6 +6,7 @@
 // draft and files kept, one file going out, and files dropped or pasted.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { steps } from '../lib/steps.mjs';
 import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
 import { png, postMetaWebhook, waMediaMessage } from '../lib/providers.mjs';
 import { startStack } from '../lib/stack.mjs';
@@ -33,24 +34,11 @@ const thread = (p) => p.getByRole('list', { name: 'Conversation history' });
 const composer = (p) => p.getByRole('form', { name: 'Composer' });
 const chip = (p, name) => composer(p).getByRole('list', { name: 'Files to send' }).getByRole('listitem').filter({ hasText: name });
 
-let failed = '';
-function step(name, fn) {
-  it(name, async (t) => {
-    if (failed) {
-      t.skip(`needs the failed step "${failed}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      if (page && !page.isClosed()) await screenshot(page, 'FAILED-files').catch(() => {});
-      console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
-      console.error(`provider requests (tail):\n${JSON.stringify(providers?.requests.slice(-10), null, 1)}`);
-      throw err;
-    }
-  });
-}
+const step = steps(async () => {
+  if (page && !page.isClosed()) await screenshot(page, 'FAILED-files').catch(() => {});
+  console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
+  console.error(`provider requests (tail):\n${JSON.stringify(providers?.requests.slice(-10), null, 1)}`);
+});
 
 /** imageLoaded waits until the <img> has decoded, and answers its natural width. */
 async function imageLoaded(img) {

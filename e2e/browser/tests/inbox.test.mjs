@@ -4,6 +4,7 @@
 // 390 px with no control lost, and the operating system's dark mode.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { steps } from '../lib/steps.mjs';
 import { launch, newPage, screenshot } from '../lib/browser.mjs';
 import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
 
@@ -44,23 +45,10 @@ async function signIn(p, who) {
   await p.getByRole('navigation', { name: 'Views' }).waitFor();
 }
 
-let failed = '';
-function step(name, fn) {
-  it(name, async (t) => {
-    if (failed) {
-      t.skip(`needs the failed step "${failed}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      if (page && !page.isClosed()) await screenshot(page, 'FAILED-inbox').catch(() => {});
-      console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
-      throw err;
-    }
-  });
-}
+const step = steps(async () => {
+  if (page && !page.isClosed()) await screenshot(page, 'FAILED-inbox').catch(() => {});
+  console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
+});
 
 describe('inbox, thread and details in Chromium', { timeout: 170_000 }, () => {
   before(async () => {

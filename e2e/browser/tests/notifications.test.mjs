@@ -5,6 +5,7 @@
 // service worker).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { steps } from '../lib/steps.mjs';
 import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
 import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
 
@@ -39,23 +40,10 @@ async function convOf(name) {
 
 const bell = (p) => p.getByRole('button', { name: /^Notifications/ });
 
-let failed = '';
-function step(name, fn) {
-  it(name, async (t) => {
-    if (failed) {
-      t.skip(`needs the failed step "${failed}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      if (page && !page.isClosed()) await screenshot(page, 'FAILED-notifications').catch(() => {});
-      console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
-      throw err;
-    }
-  });
-}
+const step = steps(async () => {
+  if (page && !page.isClosed()) await screenshot(page, 'FAILED-notifications').catch(() => {});
+  console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
+});
 
 describe('notifications in Chromium', { timeout: 170_000 }, () => {
   before(async () => {

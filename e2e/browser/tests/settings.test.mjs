@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { steps } from '../lib/steps.mjs';
 import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
 import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
 
@@ -27,23 +28,10 @@ const main = (p) => p.getByRole('main');
 const status = (p, text) => main(p).getByRole('status').filter({ hasText: text });
 const inbox = (p) => p.getByRole('navigation', { name: 'Views' });
 
-let failed = '';
-function step(name, fn) {
-  it(name, async (t) => {
-    if (failed) {
-      t.skip(`needs the failed step "${failed}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      if (page && !page.isClosed()) await screenshot(page, 'FAILED-settings').catch(() => {});
-      console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
-      throw err;
-    }
-  });
-}
+const step = steps(async () => {
+  if (page && !page.isClosed()) await screenshot(page, 'FAILED-settings').catch(() => {});
+  console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
+});
 
 async function signIn(p, who) {
   await p.goto('/');

@@ -5,6 +5,7 @@
 // system lines of each step in the thread.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { steps } from '../lib/steps.mjs';
 import { checkA11y, launch, newPage, screenshot } from '../lib/browser.mjs';
 import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
 
@@ -64,27 +65,14 @@ async function connected(uid) {
   }
 }
 
-let failed = '';
-function step(name, fn) {
-  it(name, async (t) => {
-    if (failed) {
-      t.skip(`needs the failed step "${failed}"`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      for (const [p, n] of [
-        [bo, 'FAILED-workday-bo'],
-        [cy, 'FAILED-workday-cy'],
-      ])
-        if (p && !p.isClosed()) await screenshot(p, n).catch(() => {});
-      console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
-      throw err;
-    }
-  });
-}
+const step = steps(async () => {
+  for (const [p, n] of [
+    [bo, 'FAILED-workday-bo'],
+    [cy, 'FAILED-workday-cy'],
+  ])
+    if (p && !p.isClosed()) await screenshot(p, n).catch(() => {});
+  console.error(`server log (tail):\n${server?.log.slice(-4000)}`);
+});
 
 describe('the working day in Chromium', { timeout: 180_000 }, () => {
   before(async () => {
