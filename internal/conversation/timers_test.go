@@ -13,6 +13,7 @@ import (
 	"github.com/parleyhq/parley/internal/scheduler"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/sqlstore/storetest"
+	"github.com/parleyhq/parley/internal/workspace"
 )
 
 // timed is a store on a fake clock with a scheduler running the lifecycle
@@ -196,6 +197,30 @@ func TestTimers_PurgeAfterGrace(t *testing.T) {
 		}
 		if msgs, err := x.s.ListMessages(ctx, id, nil, 10); err != nil || len(msgs) != 0 {
 			t.Errorf("after the purge the messages are %d (%v), want none", len(msgs), err)
+		}
+	})
+}
+
+// TestTimers_PurgeKeepsWhatBlockedContactsSent: a blocked contact's
+// messages are held in a hidden conversation (deleted_at set, so no view
+// shows it); the purge of deleted conversations must not take them, or
+// unblocking would find nothing.
+func TestTimers_PurgeKeepsWhatBlockedContactsSent(t *testing.T) {
+	eachTimed(t, &parley.LifecycleSettings{PurgeDays: 7}, func(t *testing.T, x *timed) {
+		ctx := context.Background()
+		first := x.receive(t, "bo", "b1", "hello")
+		c, err := x.s.FindConversationByID(ctx, x.f.Workspace.ID, first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocked := true
+		if _, err := workspace.New(x.s, nil).UpdateContact(ctx, x.f.Admin, c.ContactID, workspace.ContactInput{Blocked: &blocked}); err != nil {
+			t.Fatal(err)
+		}
+		held := x.receive(t, "bo", "b2", "are you there?")
+		x.run(t, 8*24*time.Hour)
+		if msgs, err := x.s.ListMessages(ctx, held, nil, 10); err != nil || len(msgs) == 0 {
+			t.Errorf("after the purge the held messages are %d (%v), want them kept", len(msgs), err)
 		}
 	})
 }

@@ -146,11 +146,12 @@ func (tx *Tx) LockSilent(ctx context.Context, workspaceID, kind string, before t
 }
 
 // PurgeDeleted deletes, for good, up to limit conversations of the
-// workspace deleted before the time given (their messages, assignments
+// workspace deleted before the time given (never those holding a blocked
+// contact's messages, which are hidden, not deleted) (their messages, assignments
 // and drafts go with them), and returns the blob keys of their files.
 func (tx *Tx) PurgeDeleted(ctx context.Context, workspaceID string, before time.Time, limit int) (int, []string, error) {
 	rows, err := tx.db.QueryContext(ctx, `SELECT id FROM conversations WHERE workspace_id = $1 AND deleted_at IS NOT NULL AND deleted_at < $2
-		AND merged_into_id IS NULL ORDER BY deleted_at LIMIT $3`, workspaceID, micros(before), limit)
+		AND merged_into_id IS NULL AND blocked = FALSE ORDER BY deleted_at LIMIT $3`, workspaceID, micros(before), limit)
 	if err != nil {
 		return 0, nil, fmt.Errorf("purge: %w", err)
 	}
