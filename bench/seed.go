@@ -515,14 +515,8 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 		return nil, err
 	}
 	fmt.Fprintln(os.Stderr)
-	// The kept counters and the number sequence, as the write path keeps them.
-	fix := []string{
-		`DELETE FROM conversation_counts WHERE workspace_id = '` + ws + `'`,
-		`INSERT INTO conversation_counts (workspace_id, status, assigned, restricted, n)
-		 SELECT CAST(workspace_id AS TEXT), status, CASE WHEN assignee_count > 0 THEN 1 ELSE 0 END, CASE WHEN restricted THEN 1 ELSE 0 END, COUNT(*)
-		 FROM conversations WHERE deleted_at IS NULL AND workspace_id = '` + ws + `'
-		 GROUP BY workspace_id, status, CASE WHEN assignee_count > 0 THEN 1 ELSE 0 END, CASE WHEN restricted THEN 1 ELSE 0 END`,
-	}
+	// The number sequence, as the write path keeps it.
+	var fix []string
 	if l.pg != nil {
 		fix = append(fix, fmt.Sprintf(`SELECT setval('conversation_numbers_%s', %d)`, strings.ReplaceAll(ws, "-", ""), size+1))
 		for _, q := range fix {
@@ -544,6 +538,10 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 		if _, err := liteDB.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 			return nil, err
 		}
+	}
+	// The view counts, built once after the load as the write path keeps them.
+	if err := st.Write(ctx, func(tx *sqlstore.Tx) error { return tx.RebuildViewCounts(ctx, ws) }); err != nil {
+		return nil, err
 	}
 	out.rows, out.numbers = l.rows, size
 	if err := settle(n); err != nil {

@@ -110,9 +110,9 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 		}
 		args = append(args, SearchWindow)
 		stmt = `WITH hits AS (
-			SELECT m.id, m.conversation_id, m.content, ts_rank(to_tsvector('simple', m.content), tq) AS rank
+			SELECT m.id, m.conversation_id, m.content, ts_rank(m.content_tsv, tq) AS rank
 			FROM messages m JOIN conversations c ON c.id = m.conversation_id, to_tsquery('simple', $1) tq
-			WHERE to_tsvector('simple', m.content) @@ tq AND m.workspace_id = c.workspace_id AND ` + where + bound + `
+			WHERE m.content_tsv @@ tq AND m.workspace_id = c.workspace_id AND ` + where + bound + `
 			ORDER BY m.id DESC LIMIT ` + fmt.Sprintf("$%d", len(args)) + `)
 		SELECT id, conversation_id, ts_headline('simple', content, to_tsquery('simple', $1),
 			'StartSel=` + markOpen + `, StopSel=` + markClose + `, MaxWords=18, MinWords=6, MaxFragments=1'), rank, CAST(id AS TEXT) FROM hits`
