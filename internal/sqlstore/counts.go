@@ -16,8 +16,8 @@ import (
 // grouped by what the access rule and the views look at. Three kinds of
 // rows share the table:
 //
-//   - reader = '' and assignee = '': every conversation once;
-//   - reader = '' and assignee = U: once per assignee U (Mine, and the
+//   - reader = ” and assignee = ”: every conversation once;
+//   - reader = ” and assignee = U: once per assignee U (Mine, and the
 //     conversations an agent sees because they are assigned to them);
 //   - reader = U: the conversations U has read to the end (read_inbound_count
 //     >= inbound_count > 0), with assignee = U when U is among the
@@ -46,8 +46,8 @@ type viewKey struct {
 // readerState is one user's read position in a conversation, with whether
 // they belong to its team before and after the change.
 type readerState struct {
-	userID           string
-	read             int64
+	userID            string
+	read              int64
 	inPrevTeam, inNow bool
 }
 
