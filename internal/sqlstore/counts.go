@@ -464,6 +464,8 @@ func (q *queries) countKept(ctx context.Context, f ConversationFilter, views []s
 			continue
 		case ViewMine:
 			n = sum(mine, every)
+		case ViewMineUnreplied:
+			n = sum(mine, func(r keptRow) bool { return r.flags&(flagUnreplied|flagHandoff) != 0 })
 		case ViewUnassigned:
 			n = sum(inScope, func(r keptRow) bool { return r.assigned == 0 })
 		case ViewTeam:

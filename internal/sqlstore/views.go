@@ -35,6 +35,10 @@ const (
 	ViewClosed          = "closed"           // resolved or abandoned
 )
 
+// ViewMineUnreplied is the dashboard's "my unreplied": unreplied and
+// assigned to the caller. Not a list view (Views leaves it out).
+const ViewMineUnreplied = "mine_unreplied"
+
 // Views lists every view, in the order the web app shows them.
 var Views = []string{ViewAll, ViewMine, ViewUnassigned, ViewTeam, ViewQueued, ViewPinned, ViewImportant, ViewUnread,
 	ViewUnreadTeam, ViewUnreplied, ViewReadNoReply, ViewWaitingClient, ViewClientResponded, ViewHandoff,
@@ -238,6 +242,8 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 			AND (c.team_id IS NULL OR r.user_id IN (SELECT tm.user_id FROM team_members tm WHERE tm.team_id = c.team_id)))`
 	case ViewUnreplied:
 		p = `(c.unreplied_count > 0 OR c.handoff)`
+	case ViewMineUnreplied:
+		p = `(c.unreplied_count > 0 OR c.handoff) AND c.id IN (SELECT m.conversation_id FROM conversation_assignees m WHERE m.user_id = ` + b.user() + `)`
 	case ViewReadNoReply:
 		p = `c.inbound_count > 0 AND ` + lastDirection(b.d) + ` = 'in' AND ` + read() + ` >= c.inbound_count`
 	case ViewWaitingClient:
