@@ -503,13 +503,13 @@ func (q *queries) countKept(ctx context.Context, f ConversationFilter, views []s
 		}
 		out[v] = n
 	}
-	if len(scan) > 0 {
-		extra, err := q.countScan(ctx, f, scan)
-		if err != nil {
+	for _, v := range scan {
+		// Pinned and important start from their own small sets (the
+		// caller's pins, the open tasks), which the predicate names.
+		g := f
+		g.View = v
+		if out[v], err = q.RecountConversations(ctx, g); err != nil {
 			return nil, err
-		}
-		for v, n := range extra {
-			out[v] = n
 		}
 	}
 	if !sc.All {

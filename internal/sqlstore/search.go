@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"html"
 	"sort"
@@ -109,9 +110,21 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 			bound = fmt.Sprintf(` AND m.id < $%d`, len(args))
 		}
 		args = append(args, SearchWindow)
+		rare, err := q.rareWords(ctx, query)
+		if err != nil {
+			return nil, "", err
+		}
+		// A common word: the newest messages hold enough matches, walk them
+		// newest first (the planner's choice). A rare one: start from the
+		// GIN index, which the planner would not (it cannot tell a rare
+		// word from one just below its most common list).
+		from := `messages m`
+		if rare {
+			from = `(SELECT * FROM messages mm WHERE mm.content_tsv @@ to_tsquery('simple', $1) OFFSET 0) m`
+		}
 		stmt = `WITH hits AS (
 			SELECT m.id, m.conversation_id, m.content, ts_rank(m.content_tsv, tq) AS rank
-			FROM messages m JOIN conversations c ON c.id = m.conversation_id, to_tsquery('simple', $1) tq
+			FROM ` + from + ` JOIN conversations c ON c.id = m.conversation_id, to_tsquery('simple', $1) tq
 			WHERE m.content_tsv @@ tq AND m.workspace_id = c.workspace_id AND ` + where + bound + `
 			ORDER BY m.id DESC LIMIT ` + fmt.Sprintf("$%d", len(args)) + `)
 		SELECT id, conversation_id, ts_headline('simple', content, to_tsquery('simple', $1),
@@ -166,6 +179,26 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Rank > hits[j].Rank })
 	return hits, oldest, nil
+}
+
+// rareWords reports whether one of the query's words is not among the
+// most common lexemes PostgreSQL's statistics keep for the messages (or
+// there are no statistics yet): its matches are then few enough to fetch
+// them all from the GIN index and sort them.
+func (q *queries) rareWords(ctx context.Context, query string) (bool, error) {
+	ws := words(query)
+	for i, w := range ws {
+		ws[i] = strings.ToLower(w)
+	}
+	var rare sql.NullBool
+	err := q.db.QueryRowContext(ctx, `SELECT bool_or(NOT (w = ANY (CAST(CAST(s.most_common_elems AS TEXT) AS TEXT[]))))
+		FROM pg_stats s, unnest(string_to_array($1, ' ')) w
+		WHERE s.schemaname = current_schema() AND s.tablename = 'messages' AND s.attname = 'content_tsv'`,
+		strings.Join(ws, " ")).Scan(&rare)
+	if err != nil {
+		return false, fmt.Errorf("search messages: word statistics: %w", err)
+	}
+	return rare.Bool || !rare.Valid, nil
 }
 
 // ftsQuery turns what a user typed into an FTS5 query: each word and

@@ -205,7 +205,7 @@ func (f ConversationFilter) base(b *sqlBuilder) string {
 		sb.WriteString(` AND c.number = ` + b.arg(f.Number))
 	}
 	if f.listedOnly {
-		sb.WriteString(` AND c.restricted = TRUE AND c.id IN (SELECT lv.conversation_id FROM conversation_visibility lv WHERE lv.user_id = ` + b.user() + `)`)
+		sb.WriteString(` AND c.restricted = TRUE AND lv.user_id = ` + b.user())
 	}
 	return sb.String()
 }
@@ -394,7 +394,16 @@ func (q *queries) countScan(ctx context.Context, f ConversationFilter, views []s
 	for i := range ns {
 		dest[i] = &ns[i]
 	}
-	if err := q.db.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM conversations c WHERE `+where, b.args...).Scan(dest...); err != nil {
+	from := `conversations c`
+	if f.listedOnly {
+		// From the caller's visibility rows: a few among many conversations.
+		// (CROSS JOIN fixes SQLite's loop order; PostgreSQL plans it alike.)
+		from = `conversation_visibility lv CROSS JOIN conversations c ON c.id = lv.conversation_id`
+		if q.dialect == Postgres {
+			from = `conversation_visibility lv JOIN conversations c ON c.id = lv.conversation_id`
+		}
+	}
+	if err := q.db.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+from+` WHERE `+where, b.args...).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("count views: %w", err)
 	}
 	for i, v := range views {
