@@ -378,8 +378,9 @@ func (q *queries) countKept(ctx context.Context, f ConversationFilter, views []s
 	if !sc.All {
 		restricted = ` AND restricted = 0`
 	}
-	sel := `SELECT reader, assignee, status, team_id, assigned, flags, SUM(n) FROM view_counts WHERE workspace_id = $1 AND `
-	grp := restricted + ` GROUP BY reader, assignee, status, team_id, assigned, flags`
+	// The rows as stored, in index order; summed below.
+	sel := `SELECT reader, assignee, status, team_id, assigned, flags, n FROM view_counts WHERE workspace_id = $1 AND `
+	grp := restricted + ` AND n <> 0`
 	rows, err := q.db.QueryContext(ctx, sel+`reader = '' AND assignee IN ('', $2)`+grp+` UNION ALL `+sel+`reader = $2`+grp,
 		sc.WorkspaceID, me)
 	if err != nil {
