@@ -28,6 +28,7 @@ func seedCmd(ctx context.Context, args []string) error {
 	per := fs.Int("m", 10, "messages per conversation, on average")
 	pg := postgresURL(fs)
 	sqliteOnly := fs.Bool("sqlite", false, "SQLite only, even when a PostgreSQL URL is known")
+	keep := fs.String("keep", "", "SQLite: copy the loaded database to this file for inspection")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,6 +42,9 @@ func seedCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		s, err := loadWorld(ctx, n, *size, *per)
+		if err == nil && *keep != "" && dbURL == "" {
+			err = keepCopy(n, *keep)
+		}
 		n.close()
 		if err != nil {
 			return err
@@ -290,6 +294,12 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 		}
 		l.lite = tx
 	}
+	// Secondary indexes and the full-text triggers cost the load far more
+	// than building them once at the end.
+	restore, err := l.dropIndexes(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rng := mrand.New(mrand.NewPCG(11, 13))
 	now := time.Now().UTC()
 	seedID := func(t time.Time) string { return uuidAt(t, rng) }
@@ -515,19 +525,13 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 		return nil, err
 	}
 	fmt.Fprintln(os.Stderr)
-	// The kept counters and the number sequence, as the write path keeps them.
-	fix := []string{
-		`DELETE FROM conversation_counts WHERE workspace_id = '` + ws + `'`,
-		`INSERT INTO conversation_counts (workspace_id, status, assigned, restricted, n)
-		 SELECT CAST(workspace_id AS TEXT), status, CASE WHEN assignee_count > 0 THEN 1 ELSE 0 END, CASE WHEN restricted THEN 1 ELSE 0 END, COUNT(*)
-		 FROM conversations WHERE deleted_at IS NULL AND workspace_id = '` + ws + `'
-		 GROUP BY workspace_id, status, CASE WHEN assignee_count > 0 THEN 1 ELSE 0 END, CASE WHEN restricted THEN 1 ELSE 0 END`,
-	}
+	// The number sequence, as the write path keeps it.
+	var fix []string
 	if l.pg != nil {
 		fix = append(fix, fmt.Sprintf(`SELECT setval('conversation_numbers_%s', %d)`, strings.ReplaceAll(ws, "-", ""), size+1))
-		for _, q := range fix {
+		for _, q := range append(fix, restore...) {
 			if _, err := l.pg.Exec(ctx, q); err != nil {
-				return nil, fmt.Errorf("seed: %s: %w", q[:30], err)
+				return nil, fmt.Errorf("seed: %s: %w", q[:min(len(q), 60)], err)
 			}
 		}
 	} else {
@@ -540,10 +544,19 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 		if err := l.lite.Commit(); err != nil {
 			return nil, err
 		}
+		for _, q := range restore {
+			if _, err := liteDB.Exec(q); err != nil {
+				return nil, fmt.Errorf("seed: rebuild indexes: %s: %w", q[:min(len(q), 60)], err)
+			}
+		}
 		// As a server's automatic checkpoints would have done by now.
 		if _, err := liteDB.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 			return nil, err
 		}
+	}
+	// The view counts, built once after the load as the write path keeps them.
+	if err := st.Write(ctx, func(tx *sqlstore.Tx) error { return tx.RebuildViewCounts(ctx, ws) }); err != nil {
+		return nil, err
 	}
 	out.rows, out.numbers = l.rows, size
 	if err := settle(n); err != nil {
@@ -566,4 +579,87 @@ func nullMicro(t *time.Time) any {
 		return nil
 	}
 	return micro(*t)
+}
+
+// dropIndexes drops the secondary indexes (and, on SQLite, the triggers
+// that keep the full-text tables) of the tables the loader fills, and
+// returns the statements that build them again.
+func (l *loader) dropIndexes(ctx context.Context) ([]string, error) {
+	var query string
+	tables := "'" + strings.Join(loadOrder, "','") + "'"
+	if l.pg != nil {
+		query = `SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname = current_schema() AND tablename IN (` + tables + `)
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`
+	} else {
+		query = `SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name IN (` + tables + `)`
+	}
+	type def struct{ name, sql string }
+	var defs []def
+	if l.pg != nil {
+		rows, err := l.pg.Query(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var d def
+			if err := rows.Scan(&d.name, &d.sql); err != nil {
+				return nil, err
+			}
+			defs = append(defs, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	} else {
+		rows, err := l.lite.Query(query)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var d def
+			if err := rows.Scan(&d.name, &d.sql); err != nil {
+				return nil, err
+			}
+			defs = append(defs, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var restore []string
+	for _, d := range defs {
+		kind := "INDEX"
+		if strings.HasPrefix(strings.ToUpper(d.sql), "CREATE TRIGGER") {
+			kind = "TRIGGER"
+		}
+		drop := "DROP " + kind + " " + d.name
+		var err error
+		if l.pg != nil {
+			_, err = l.pg.Exec(ctx, drop)
+		} else {
+			_, err = l.lite.Exec(drop)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("seed: %s: %w", drop, err)
+		}
+		restore = append(restore, d.sql)
+	}
+	if l.pg == nil {
+		restore = append(restore, `INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')`,
+			`INSERT INTO contacts_fts (contacts_fts) VALUES ('rebuild')`)
+	}
+	return restore, nil
+}
+
+// keepCopy copies a node's SQLite database to path.
+func keepCopy(n *node, path string) error {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(n.dataDir, "parley.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Exec(`VACUUM INTO '` + strings.ReplaceAll(path, "'", "''") + `'`)
+	return err
 }

@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/sqlstore"
@@ -31,20 +30,12 @@ func (s *Service) Dashboard(ctx context.Context, a parley.Actor) (*Dashboard, er
 		return nil, err
 	}
 	var d Dashboard
-	counts, err := s.store.CountViews(ctx, f, []string{sqlstore.ViewMine, sqlstore.ViewUnassigned, sqlstore.ViewUnreplied, sqlstore.ViewQueued})
+	counts, err := s.store.CountViews(ctx, f, []string{sqlstore.ViewMine, sqlstore.ViewMineUnreplied, sqlstore.ViewUnassigned,
+		sqlstore.ViewUnreplied, sqlstore.ViewQueued})
 	if err != nil {
 		return nil, err
 	}
-	d.ForYou.Assigned, d.Group.Unassigned = counts[sqlstore.ViewMine], counts[sqlstore.ViewUnassigned]
-	d.Group.Unreplied, d.Group.Queued = counts[sqlstore.ViewUnreplied], counts[sqlstore.ViewQueued]
-	if a.UserID != "" {
-		id, _ := json.Marshal(a.UserID)
-		mine := &parley.Filter{Match: "all", Conditions: []parley.Condition{{Field: "assignee", Op: "eq", Value: id, Strings: []string{a.UserID}}}}
-		g := f
-		g.View, g.Filter = sqlstore.ViewUnreplied, mine
-		if d.ForYou.Unreplied, err = s.store.CountConversations(ctx, g); err != nil {
-			return nil, err
-		}
-	}
+	d.ForYou.Assigned, d.ForYou.Unreplied = counts[sqlstore.ViewMine], counts[sqlstore.ViewMineUnreplied]
+	d.Group.Unassigned, d.Group.Unreplied, d.Group.Queued = counts[sqlstore.ViewUnassigned], counts[sqlstore.ViewUnreplied], counts[sqlstore.ViewQueued]
 	return &d, nil
 }

@@ -26,6 +26,7 @@ type Store interface {
 	FindConversationItem(ctx context.Context, workspaceID, conversationID, userID string) (*parley.ConversationItem, error)
 	FindConversationByID(ctx context.Context, workspaceID, conversationID string) (*parley.Conversation, error)
 	SearchMessages(ctx context.Context, scope access.Scope, query, before string) ([]sqlstore.MessageHit, string, error)
+	MessageSnippets(ctx context.Context, query string, hits []sqlstore.MessageHit) error
 	SearchThread(ctx context.Context, conversationID, text string, limit int) ([]sqlstore.ThreadHit, error)
 }
 
@@ -133,7 +134,11 @@ func (s *Service) Search(ctx context.Context, a parley.Actor, q string, limit in
 		return nil, err
 	}
 	end := min(len(hits), cur.Offset+room)
-	for _, h := range hits[min(cur.Offset, len(hits)):end] {
+	page := hits[min(cur.Offset, len(hits)):end]
+	if err := s.store.MessageSnippets(ctx, q, page); err != nil {
+		return nil, err
+	}
+	for _, h := range page {
 		item, err := s.store.FindConversationItem(ctx, a.WorkspaceID, h.ConversationID, a.UserID)
 		if parley.IsNotFound(err) {
 			continue // deleted since

@@ -195,6 +195,10 @@ func (tx *Tx) UpdateMember(ctx context.Context, m *parley.Member) error {
 
 // RemoveMember removes a user from a workspace, its teams and assignments.
 func (tx *Tx) RemoveMember(ctx context.Context, workspaceID, userID string) error {
+	teams, err := tx.userTeams(ctx, userID)
+	if err != nil {
+		return err
+	}
 	for _, q := range []string{
 		`DELETE FROM team_members WHERE workspace_id = $1 AND user_id = $2`,
 		`DELETE FROM members WHERE workspace_id = $1 AND user_id = $2`,
@@ -203,7 +207,7 @@ func (tx *Tx) RemoveMember(ctx context.Context, workspaceID, userID string) erro
 			return fmt.Errorf("remove member: %w", err)
 		}
 	}
-	return nil
+	return tx.rebuildTeams(ctx, workspaceID, teams...) // Unread by team: their reading no longer counts
 }
 
 const memberSelect = `SELECT u.id, u.email, u.name, u.avatar_url, u.created_at, m.workspace_id, m.role, m.availability, m.capacity
@@ -326,7 +330,7 @@ func (tx *Tx) SetTeamMembers(ctx context.Context, t *parley.Team, memberIDs []st
 		}
 	}
 	t.MemberIDs = dedupe(memberIDs)
-	return nil
+	return tx.rebuildTeams(ctx, t.WorkspaceID, t.ID) // Unread by team follows who is in the team
 }
 
 // RenameTeam changes a team's name.
@@ -345,6 +349,9 @@ func (tx *Tx) RenameTeam(ctx context.Context, t *parley.Team) error {
 func (tx *Tx) DeleteTeam(ctx context.Context, workspaceID, teamID string) error {
 	if _, err := tx.db.ExecContext(ctx, `UPDATE conversations SET team_id = NULL WHERE workspace_id = $1 AND team_id = $2`, workspaceID, teamID); err != nil {
 		return fmt.Errorf("delete team: %w", err)
+	}
+	if err := tx.rebuildTeams(ctx, workspaceID, teamID, ""); err != nil {
+		return err
 	}
 	res, err := tx.db.ExecContext(ctx, `DELETE FROM teams WHERE id = $1 AND workspace_id = $2`, teamID, workspaceID)
 	if err != nil {

@@ -101,8 +101,7 @@ func (tx *Tx) HideConversation(ctx context.Context, c *parley.Conversation) erro
 		micros(at), c.ID); err != nil {
 		return fmt.Errorf("hide conversation: %w", err)
 	}
-	tx.recount(&prev, c)
-	return nil
+	return tx.recount(ctx, &prev, c)
 }
 
 // RestoreBlockedConversations brings back, resolved, the conversations

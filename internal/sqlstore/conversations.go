@@ -64,7 +64,9 @@ func (tx *Tx) CreateConversation(ctx context.Context, c *parley.Conversation) er
 	if err != nil {
 		return fmt.Errorf("create conversation: %w", err)
 	}
-	tx.recount(nil, c)
+	if err := tx.recount(ctx, nil, c); err != nil {
+		return err
+	}
 	return tx.writeConversationSets(ctx, c, nil)
 }
 
@@ -110,7 +112,9 @@ func (tx *Tx) SaveConversation(ctx context.Context, c, prev *parley.Conversation
 	if err := mustAffect(res, "Conversation"); err != nil {
 		return err
 	}
-	tx.recount(prev, c)
+	if err := tx.recount(ctx, prev, c); err != nil {
+		return err
+	}
 	return tx.writeConversationSets(ctx, c, prev)
 }
 
@@ -147,8 +151,10 @@ func (tx *Tx) InsertInbound(ctx context.Context, m *parley.Message, c *parley.Co
 	}
 	c.LastActivityAt = maxTime(at, c.LastActivityAt)
 	c.LastMessage = preview
+	if err := tx.recount(ctx, &prev, c); err != nil {
+		return err
+	}
 	if moved {
-		tx.recount(&prev, c)
 		return tx.setAssignmentStatus(ctx, c)
 	}
 	return nil
@@ -190,7 +196,7 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 	// A blocked or archived contact takes the long way (see inbound.screen).
 	query := `WITH ct AS (SELECT id, name, avatar_url FROM contacts WHERE id = ` + p(1) + ` AND deleted_at IS NULL
 			AND blocked = FALSE AND archived = FALSE FOR UPDATE),
-		o AS (SELECT c.id, c.status FROM conversations c JOIN ct ON c.contact_id = ct.id
+		o AS (SELECT c.id, c.status, c.last_message FROM conversations c JOIN ct ON c.contact_id = ct.id
 			WHERE c.deleted_at IS NULL AND c.status NOT IN ('resolved', 'abandoned')` + inInbox + `
 			ORDER BY c.created_at DESC, c.id DESC LIMIT 1),
 		ins AS (INSERT INTO messages (` + messageInsertColumns + `) SELECT ` + strings.Join(cols, ", ") + ` FROM o RETURNING 1),
@@ -203,9 +209,10 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 			FROM o WHERE conversations.id = o.id RETURNING conversations.*),
 		moved AS (UPDATE conversation_assignees a SET status = ` + afterCustomerCase("o.status") + ` FROM o
 			WHERE a.conversation_id = o.id AND ` + afterCustomerCase("o.status") + ` <> o.status)
-		SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, o.status FROM updated c, ct, o`
+		SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, o.status, o.last_message FROM updated c, ct, o`
 	var was parley.ConversationStatus
-	conv, err := scanConversation(tx.db.QueryRowContext(ctx, query, args...), &ref.Name, &ref.AvatarURL, &was)
+	var wasLast sql.NullString
+	conv, err := scanConversation(tx.db.QueryRowContext(ctx, query, args...), &ref.Name, &ref.AvatarURL, &was, &wasLast)
 	if parley.IsNotFound(err) {
 		return ref, nil, false, nil
 	}
@@ -213,10 +220,15 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 		return ref, nil, false, fmt.Errorf("append inbound message: %w", err)
 	}
 	m.ConversationID = conv.ID
-	if was != conv.Status {
-		prev := *conv
-		prev.Status = was
-		tx.recount(&prev, conv)
+	// The conversation as it was, for the view counts.
+	prev := *conv
+	prev.Status, prev.InboundCount, prev.UnrepliedCount, prev.LastMessage = was, conv.InboundCount-1, conv.UnrepliedCount-1, nil
+	if wasLast.Valid {
+		prev.LastMessage = &parley.MessagePreview{}
+		_ = json.Unmarshal([]byte(wasLast.String), prev.LastMessage)
+	}
+	if err := tx.recount(ctx, &prev, conv); err != nil {
+		return ref, nil, false, err
 	}
 	return ref, conv, true, nil
 }
@@ -325,6 +337,10 @@ func (tx *Tx) EnsureTags(ctx context.Context, workspaceID, kind string, names []
 
 // MarkRead records that a user has read a conversation up to now.
 func (tx *Tx) MarkRead(ctx context.Context, conversationID, userID string) error {
+	return tx.rekey(ctx, conversationID, func() error { return tx.markRead(ctx, conversationID, userID) })
+}
+
+func (tx *Tx) markRead(ctx context.Context, conversationID, userID string) error {
 	_, err := tx.db.ExecContext(ctx,
 		`INSERT INTO conversation_user_state (conversation_id, user_id, read_inbound_count, last_read_at, pinned)
 		 SELECT id, $2, inbound_count, $3, FALSE FROM conversations WHERE id = $1

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,68 +11,237 @@ import (
 	"github.com/parleyhq/parley"
 )
 
-// countKey is one bucket of conversation_counts.
-type countKey struct {
-	workspaceID string
-	status      string
-	assigned    int
-	restricted  int
+// The counts of the views are answered from view_counts, kept in the write
+// path in the transaction of each change: conversations (not deleted)
+// grouped by what the access rule and the views look at. Three kinds of
+// rows share the table:
+//
+//   - reader = ” and assignee = ”: every conversation once;
+//   - reader = ” and assignee = U: once per assignee U (Mine, and the
+//     conversations an agent sees because they are assigned to them);
+//   - reader = U: the conversations U has read to the end (read_inbound_count
+//     >= inbound_count > 0), with assignee = U when U is among the
+//     assignees (Unread and Read, no reply are per-user).
+//
+// flags hold the per-conversation facts the views test, each defined once
+// in viewFlags (Go, the write path) and flagsSQL (SQL, the rebuild), which
+// TestCounts_EqualRecount checks against the views' list predicates.
+const (
+	flagHandoff     = 1 << iota // c.handoff
+	flagAppointment             // c.appointment
+	flagDialog                  // started_by <> ''
+	flagUnreplied               // unreplied_count > 0
+	flagInbound                 // inbound_count > 0
+	flagLastIn                  // the last message that is not a note is the customer's
+	flagLastOut                 // ... is ours
+	flagTeamRead                // someone of the team (anyone, without a team) read it to the end
+)
+
+// viewKey is one row of view_counts.
+type viewKey struct {
+	workspaceID, reader, assignee, status, teamID string
+	assigned, restricted, flags                   int
 }
 
-// bucket is the count a conversation belongs to; ok is false for a deleted
-// one, which counts nowhere.
-func bucket(c *parley.Conversation) (k countKey, ok bool) {
-	if c == nil || c.DeletedAt != nil {
-		return k, false
+// readerState is one user's read position in a conversation, with whether
+// they belong to its team before and after the change.
+type readerState struct {
+	userID            string
+	read              int64
+	inPrevTeam, inNow bool
+}
+
+// viewFlags are a conversation's flags, but for flagTeamRead.
+func viewFlags(c *parley.Conversation, startedBy string) int {
+	f := 0
+	set := func(b bool, bit int) {
+		if b {
+			f |= bit
+		}
 	}
-	k = countKey{workspaceID: c.WorkspaceID, status: string(c.Status)}
+	set(c.Handoff, flagHandoff)
+	set(c.Appointment, flagAppointment)
+	set(startedBy != "", flagDialog)
+	set(c.UnrepliedCount > 0, flagUnreplied)
+	set(c.InboundCount > 0, flagInbound)
+	if p := c.LastMessage; p != nil && !p.Private {
+		set(p.Direction == parley.DirectionIn, flagLastIn)
+		set(p.Direction == parley.DirectionOut, flagLastOut)
+	}
+	return f
+}
+
+// viewKeys is the multiset of view_counts rows a conversation adds to;
+// member says whether a reader belongs to the conversation's team.
+func viewKeys(c *parley.Conversation, startedBy string, readers []readerState, member func(readerState) bool) map[viewKey]int64 {
+	if c == nil || c.DeletedAt != nil {
+		return nil
+	}
+	base := viewKey{workspaceID: c.WorkspaceID, status: string(c.Status), teamID: c.TeamID, flags: viewFlags(c, startedBy)}
 	if len(c.AssigneeIDs) > 0 {
-		k.assigned = 1
+		base.assigned = 1
 	}
 	if c.VisibleTo != nil {
-		k.restricted = 1
+		base.restricted = 1
 	}
-	return k, true
+	out := map[viewKey]int64{}
+	var fullyRead []string
+	for _, r := range readers {
+		if c.InboundCount > 0 && r.read >= c.InboundCount {
+			fullyRead = append(fullyRead, r.userID)
+			if c.TeamID == "" || member(r) {
+				base.flags |= flagTeamRead
+			}
+		}
+	}
+	out[base]++
+	for _, a := range c.AssigneeIDs {
+		k := base
+		k.assignee = a
+		out[k]++
+	}
+	for _, u := range fullyRead {
+		k := base
+		k.reader = u
+		if slices.Contains(c.AssigneeIDs, u) {
+			k.assignee = u
+		}
+		out[k]++
+	}
+	return out
 }
 
-// recount moves a conversation between buckets: prev is how it was (nil
-// for a new one), c how it is now.
-func (tx *Tx) recount(prev, c *parley.Conversation) {
-	from, hadFrom := bucket(prev)
-	to, hasTo := bucket(c)
-	if hadFrom == hasTo && from == to {
+// sameViewRows reports whether a change cannot move a conversation's rows:
+// the flags that do not depend on readers, the assignees and the number
+// of customer messages are unchanged.
+func sameViewRows(prev, c *parley.Conversation) bool {
+	gone := func(x *parley.Conversation) bool { return x == nil || x.DeletedAt != nil }
+	if gone(prev) || gone(c) {
+		return gone(prev) && gone(c)
+	}
+	return prev.WorkspaceID == c.WorkspaceID && prev.Status == c.Status && prev.TeamID == c.TeamID &&
+		(prev.VisibleTo == nil) == (c.VisibleTo == nil) && prev.InboundCount == c.InboundCount &&
+		viewFlags(prev, "") == viewFlags(c, "") && slices.Equal(prev.AssigneeIDs, c.AssigneeIDs)
+}
+
+// recount moves a conversation between rows of view_counts: prev is how
+// it was (nil for a new one), c how it is now. Its readers are read from
+// the database, which this change does not alter.
+func (tx *Tx) recount(ctx context.Context, prev, c *parley.Conversation) error {
+	if sameViewRows(prev, c) {
+		return nil
+	}
+	id, prevTeam, team := c.ID, "", c.TeamID
+	if prev != nil {
+		prevTeam = prev.TeamID
+	}
+	startedBy, readers, err := tx.readers(ctx, id, prevTeam, team)
+	if err != nil {
+		return err
+	}
+	tx.addKeys(viewKeys(prev, startedBy, readers, func(r readerState) bool { return r.inPrevTeam }), -1)
+	tx.addKeys(viewKeys(c, startedBy, readers, func(r readerState) bool { return r.inNow }), 1)
+	return nil
+}
+
+// readers returns who started the conversation and the users who have
+// read some of it, with their membership of two teams.
+func (q *queries) readers(ctx context.Context, conversationID, team1, team2 string) (string, []readerState, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT c.started_by, r.user_id, r.read_inbound_count,
+		EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $2 AND tm.user_id = r.user_id),
+		EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $3 AND tm.user_id = r.user_id)
+		FROM conversations c LEFT JOIN conversation_user_state r ON r.conversation_id = c.id AND r.read_inbound_count > 0
+		WHERE c.id = $1`, conversationID, nullString(team1), nullString(team2))
+	if err != nil {
+		return "", nil, fmt.Errorf("read conversation readers: %w", err)
+	}
+	defer rows.Close()
+	var startedBy string
+	var out []readerState
+	for rows.Next() {
+		var uid sql.NullString
+		var read sql.NullInt64
+		var r readerState
+		if err := rows.Scan(&startedBy, &uid, &read, &r.inPrevTeam, &r.inNow); err != nil {
+			return "", nil, fmt.Errorf("read conversation readers: %w", err)
+		}
+		if uid.Valid {
+			r.userID, r.read = uid.String, read.Int64
+			out = append(out, r)
+		}
+	}
+	return startedBy, out, rows.Err()
+}
+
+// rekey runs change, which alters what a conversation counts in without
+// going through SaveConversation (a read position, who started it), and
+// moves the conversation's rows accordingly.
+func (tx *Tx) rekey(ctx context.Context, conversationID string, change func() error) error {
+	before, err := tx.currentKeys(ctx, conversationID)
+	if err != nil {
+		return err
+	}
+	if err := change(); err != nil {
+		return err
+	}
+	after, err := tx.currentKeys(ctx, conversationID)
+	if err != nil {
+		return err
+	}
+	tx.addKeys(before, -1)
+	tx.addKeys(after, 1)
+	return nil
+}
+
+func (tx *Tx) currentKeys(ctx context.Context, conversationID string) (map[viewKey]int64, error) {
+	c, err := scanConversation(tx.db.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations c WHERE c.id = $1`, conversationID))
+	if parley.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	startedBy, readers, err := tx.readers(ctx, conversationID, c.TeamID, c.TeamID)
+	if err != nil {
+		return nil, err
+	}
+	return viewKeys(c, startedBy, readers, func(r readerState) bool { return r.inNow }), nil
+}
+
+func (tx *Tx) addKeys(keys map[viewKey]int64, sign int64) {
+	if len(keys) == 0 {
 		return
 	}
 	if tx.deltas == nil {
-		tx.deltas = map[countKey]int64{}
+		tx.deltas = map[viewKey]int64{}
 	}
-	if hadFrom {
-		tx.deltas[from]--
-	}
-	if hasTo {
-		tx.deltas[to]++
+	for k, n := range keys {
+		tx.deltas[k] += sign * n
 	}
 }
 
 // flushCounts applies the transaction's count deltas, in key order so that
 // two writers never wait for each other in a cycle.
 func (tx *Tx) flushCounts(ctx context.Context) error {
-	keys := make([]countKey, 0, len(tx.deltas))
+	keys := make([]viewKey, 0, len(tx.deltas))
 	for k, d := range tx.deltas {
 		if d != 0 {
 			keys = append(keys, k)
 		}
 	}
-	slices.SortFunc(keys, func(a, b countKey) int {
-		return cmp.Or(strings.Compare(a.workspaceID, b.workspaceID), strings.Compare(a.status, b.status),
-			cmp.Compare(a.assigned, b.assigned), cmp.Compare(a.restricted, b.restricted))
+	slices.SortFunc(keys, func(a, b viewKey) int {
+		return cmp.Or(strings.Compare(a.workspaceID, b.workspaceID), strings.Compare(a.reader, b.reader),
+			strings.Compare(a.assignee, b.assignee), strings.Compare(a.status, b.status), strings.Compare(a.teamID, b.teamID),
+			cmp.Compare(a.assigned, b.assigned), cmp.Compare(a.restricted, b.restricted), cmp.Compare(a.flags, b.flags))
 	})
 	for _, k := range keys {
 		if _, err := tx.db.ExecContext(ctx,
-			`INSERT INTO conversation_counts (workspace_id, status, assigned, restricted, n) VALUES ($1,$2,$3,$4,$5)
-			 ON CONFLICT (workspace_id, status, assigned, restricted) DO UPDATE SET n = conversation_counts.n + excluded.n`,
-			k.workspaceID, k.status, k.assigned, k.restricted, tx.deltas[k]); err != nil {
-			return fmt.Errorf("update conversation counts: %w", err)
+			`INSERT INTO view_counts (workspace_id, reader, assignee, status, team_id, assigned, restricted, flags, n)
+			 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+			 ON CONFLICT (workspace_id, reader, assignee, status, team_id, assigned, restricted, flags)
+			 DO UPDATE SET n = view_counts.n + excluded.n`,
+			k.workspaceID, k.reader, k.assignee, k.status, k.teamID, k.assigned, k.restricted, k.flags, tx.deltas[k]); err != nil {
+			return fmt.Errorf("update view counts: %w", err)
 		}
 	}
 	tx.deltas = nil
@@ -79,55 +249,100 @@ func (tx *Tx) flushCounts(ctx context.Context) error {
 }
 
 // mergeDeltas adds one write's deltas to a batch's.
-func mergeDeltas(dst *map[countKey]int64, src map[countKey]int64) {
+func mergeDeltas(dst *map[viewKey]int64, src map[viewKey]int64) {
 	if len(src) == 0 {
 		return
 	}
 	if *dst == nil {
-		*dst = map[countKey]int64{}
+		*dst = map[viewKey]int64{}
 	}
 	for k, d := range src {
 		(*dst)[k] += d
 	}
 }
 
-// countFromCounters answers a count from the kept counters when the scope
-// allows: everything in the workspace (admins), or everything unrestricted
-// plus the restricted conversations that list the user (agents who see
-// all conversations). ok is false for other scopes.
-func (q *queries) countFromCounters(ctx context.Context, f ConversationFilter) (n int64, ok bool, err error) {
-	sc := f.Scope
-	if f.View == ViewMine || sc.None || sc.TeamsOnly || sc.AssignedOnly || f.ExternalKey != "" {
-		return 0, false, nil
+// flagsSQL is viewFlags, with flagTeamRead, as an SQL expression over c.
+func flagsSQL(d Dialect) string {
+	b := func(cond string, bit int) string {
+		return fmt.Sprintf(`(CASE WHEN %s THEN %d ELSE 0 END)`, cond, bit)
 	}
-	query := `SELECT COALESCE(SUM(n), 0) FROM conversation_counts WHERE workspace_id = $1`
-	args := []any{sc.WorkspaceID}
-	if f.View == ViewUnassigned {
-		query += ` AND assigned = 0`
+	return strings.Join([]string{
+		b(`c.handoff`, flagHandoff), b(`c.appointment`, flagAppointment), b(`c.started_by <> ''`, flagDialog),
+		b(`c.unreplied_count > 0`, flagUnreplied), b(`c.inbound_count > 0`, flagInbound),
+		b(lastDirection(d)+` = 'in'`, flagLastIn), b(lastDirection(d)+` = 'out'`, flagLastOut),
+		b(`c.inbound_count > 0 AND EXISTS (SELECT 1 FROM conversation_user_state r2 WHERE r2.conversation_id = c.id
+			AND r2.read_inbound_count >= c.inbound_count
+			AND (c.team_id IS NULL OR r2.user_id IN (SELECT tm.user_id FROM team_members tm WHERE tm.team_id = c.team_id)))`, flagTeamRead),
+	}, " + ")
+}
+
+// RebuildViewCounts recomputes a workspace's view_counts from the
+// conversations: after a bulk load, or to repair them.
+func (tx *Tx) RebuildViewCounts(ctx context.Context, workspaceID string) error {
+	return tx.rebuildViewCounts(ctx, workspaceID, "", false)
+}
+
+// rebuildTeams recomputes the rows of the conversations of some teams ("":
+// of no team), after a change the write path does not follow conversation
+// by conversation: who belongs to a team (whose reading counts for Unread
+// by team), a deleted team.
+func (tx *Tx) rebuildTeams(ctx context.Context, workspaceID string, teamIDs ...string) error {
+	slices.Sort(teamIDs)
+	for _, t := range slices.Compact(teamIDs) {
+		if err := tx.rebuildViewCounts(ctx, workspaceID, t, true); err != nil {
+			return err
+		}
 	}
-	if !sc.All {
-		query += ` AND restricted = 0`
+	return nil
+}
+
+func (tx *Tx) rebuildViewCounts(ctx context.Context, workspaceID, teamID string, oneTeam bool) error {
+	// Apply this transaction's deltas first: the rebuild replaces rows
+	// they may touch, and sees every change of this transaction.
+	if err := tx.flushCounts(ctx); err != nil {
+		return err
 	}
-	query, args = withStatuses(query, "status", args, f.Statuses)
-	if err := q.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
-		return 0, true, fmt.Errorf("count conversations: %w", err)
+	del, cond := `DELETE FROM view_counts WHERE workspace_id = $1`, ``
+	delArgs, args := []any{workspaceID}, []any{workspaceID, workspaceID}
+	if oneTeam {
+		del += ` AND team_id = $2`
+		delArgs = append(delArgs, teamID)
+		if teamID == "" {
+			cond = ` AND c.team_id IS NULL`
+		} else {
+			cond = ` AND c.team_id = $3`
+			args = append(args, teamID)
+		}
 	}
-	if sc.All {
-		return n, true, nil
+	if _, err := tx.db.ExecContext(ctx, del, delArgs...); err != nil {
+		return fmt.Errorf("rebuild view counts: %w", err)
 	}
-	// Restricted conversations are few; count those that list the user.
-	listed := `SELECT COUNT(*) FROM conversation_visibility v JOIN conversations c ON c.id = v.conversation_id
-		WHERE v.user_id = $1 AND c.workspace_id = $2 AND c.deleted_at IS NULL AND c.restricted = TRUE`
-	largs := []any{sc.UserID, sc.WorkspaceID}
-	if f.View == ViewUnassigned {
-		listed += ` AND c.assignee_count = 0`
+	for _, stmt := range rebuildStatements(tx.dialect, cond) {
+		if _, err := tx.db.ExecContext(ctx, stmt, args...); err != nil {
+			return fmt.Errorf("rebuild view counts: %w", err)
+		}
 	}
-	listed, largs = withStatuses(listed, "c.status", largs, f.Statuses)
-	var m int64
-	if err := q.db.QueryRowContext(ctx, listed, largs...).Scan(&m); err != nil {
-		return 0, true, fmt.Errorf("count restricted conversations: %w", err)
+	return nil
+}
+
+// rebuildStatements insert view_counts rows for the conversations of the
+// workspace $1 ($2: the same, as text) that also meet cond.
+func rebuildStatements(d Dialect, cond string) []string {
+	cols := `c.status, COALESCE(CAST(c.team_id AS TEXT), ''), CASE WHEN c.assignee_count > 0 THEN 1 ELSE 0 END,
+		CASE WHEN c.restricted THEN 1 ELSE 0 END, ` + flagsSQL(d)
+	ws := `c.workspace_id = $1 AND c.deleted_at IS NULL` + cond
+	ins := `INSERT INTO view_counts (workspace_id, reader, assignee, status, team_id, assigned, restricted, flags, n) `
+	group := ` GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
+	return []string{
+		ins + `SELECT $2, '', '', ` + cols + `, COUNT(*) FROM conversations c WHERE ` + ws + group,
+		ins + `SELECT $2, '', CAST(a.user_id AS TEXT), ` + cols + `, COUNT(*)
+			FROM conversations c JOIN conversation_assignees a ON a.conversation_id = c.id WHERE ` + ws + group,
+		ins + `SELECT $2, CAST(r.user_id AS TEXT),
+			CASE WHEN EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = r.user_id)
+			THEN CAST(r.user_id AS TEXT) ELSE '' END, ` + cols + `, COUNT(*)
+			FROM conversations c JOIN conversation_user_state r ON r.conversation_id = c.id
+			WHERE ` + ws + ` AND c.inbound_count > 0 AND r.read_inbound_count >= c.inbound_count` + group,
 	}
-	return n + m, true, nil
 }
 
 // withStatuses adds "AND column IN (…)" for the statuses, if any.
@@ -141,4 +356,198 @@ func withStatuses(query, column string, args []any, statuses []parley.Conversati
 		ph[i] = fmt.Sprintf("$%d", len(args))
 	}
 	return query + ` AND ` + column + ` IN (` + strings.Join(ph, ",") + `)`, args
+}
+
+// keptRow is a view_counts row summed over what the caller may not tell
+// apart.
+type keptRow struct {
+	reader, assignee, status, teamID string
+	assigned, flags                  int
+	n                                int64
+}
+
+// countKept answers the views' counts for a filter without conditions
+// from view_counts: the rows of every conversation, of the caller's
+// assignments and of what the caller read, summed in the scope. An agent's
+// restricted conversations that list them, pinned and important are
+// counted from their own small indexes.
+func (q *queries) countKept(ctx context.Context, f ConversationFilter, views []string) (map[string]int64, error) {
+	sc := f.Scope
+	me := sc.UserID
+	restricted := ""
+	if !sc.All {
+		restricted = ` AND restricted = 0`
+	}
+	// The rows as stored, in index order; summed below.
+	sel := `SELECT reader, assignee, status, team_id, assigned, flags, n FROM view_counts WHERE workspace_id = $1 AND `
+	grp := restricted + ` AND n <> 0`
+	rows, err := q.db.QueryContext(ctx, sel+`reader = '' AND assignee IN ('', $2)`+grp+` UNION ALL `+sel+`reader = $2`+grp,
+		sc.WorkspaceID, me)
+	if err != nil {
+		return nil, fmt.Errorf("count views: %w", err)
+	}
+	var all, mine, read []keptRow
+	for rows.Next() {
+		var r keptRow
+		if err := rows.Scan(&r.reader, &r.assignee, &r.status, &r.teamID, &r.assigned, &r.flags, &r.n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("count views: %w", err)
+		}
+		switch {
+		case r.reader != "":
+			read = append(read, r)
+		case r.assignee != "":
+			mine = append(mine, r)
+		default:
+			all = append(all, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count views: %w", err)
+	}
+	var teams []string
+	if sc.TeamsOnly || (slices.Contains(views, ViewTeam) && f.TeamID == "") {
+		if teams, err = q.userTeams(ctx, me); err != nil {
+			return nil, err
+		}
+	}
+	// The conversations in scope, each once; and those the caller read.
+	var inScope, readInScope []keptRow
+	switch {
+	case sc.AssignedOnly:
+		inScope = mine
+		for _, r := range read {
+			if r.assignee == me {
+				readInScope = append(readInScope, r)
+			}
+		}
+	case sc.TeamsOnly:
+		for _, r := range all {
+			if slices.Contains(teams, r.teamID) {
+				inScope = append(inScope, r)
+			}
+		}
+		for _, r := range mine {
+			if !slices.Contains(teams, r.teamID) {
+				inScope = append(inScope, r)
+			}
+		}
+		for _, r := range read {
+			if r.assignee == me || slices.Contains(teams, r.teamID) {
+				readInScope = append(readInScope, r)
+			}
+		}
+	default:
+		inScope, readInScope = all, read
+	}
+	out := make(map[string]int64, len(views))
+	var scan []string // views counted by SQL over small sets
+	for _, v := range views {
+		g := f
+		g.View = v
+		sts, empty := g.effectiveStatuses()
+		sum := func(rs []keptRow, test func(keptRow) bool) int64 {
+			var n int64
+			for _, r := range rs {
+				if (len(sts) == 0 || slices.Contains(sts, parley.ConversationStatus(r.status))) && test(r) {
+					n += r.n
+				}
+			}
+			return n
+		}
+		has := func(bit int) func(keptRow) bool { return func(r keptRow) bool { return r.flags&bit != 0 } }
+		every := func(keptRow) bool { return true }
+		var n int64
+		switch v {
+		case ViewPinned, ViewImportant:
+			scan = append(scan, v)
+			continue
+		case ViewMine:
+			n = sum(mine, every)
+		case ViewMineUnreplied:
+			n = sum(mine, func(r keptRow) bool { return r.flags&(flagUnreplied|flagHandoff) != 0 })
+		case ViewUnassigned:
+			n = sum(inScope, func(r keptRow) bool { return r.assigned == 0 })
+		case ViewTeam:
+			want := teams
+			if f.TeamID != "" {
+				want = []string{f.TeamID}
+			}
+			n = sum(inScope, func(r keptRow) bool { return r.teamID != "" && slices.Contains(want, r.teamID) })
+		case ViewUnread:
+			n = sum(inScope, has(flagInbound)) - sum(readInScope, every)
+		case ViewUnreadTeam:
+			n = sum(inScope, func(r keptRow) bool { return r.flags&flagInbound != 0 && r.flags&flagTeamRead == 0 })
+		case ViewUnreplied:
+			n = sum(inScope, func(r keptRow) bool { return r.flags&(flagUnreplied|flagHandoff) != 0 })
+		case ViewReadNoReply:
+			n = sum(readInScope, has(flagLastIn))
+		case ViewWaitingClient:
+			n = sum(inScope, has(flagLastOut))
+		case ViewClientResponded:
+			n = sum(inScope, has(flagLastIn))
+		case ViewHandoff:
+			n = sum(inScope, has(flagHandoff))
+		case ViewAppointments:
+			n = sum(inScope, has(flagAppointment))
+		case ViewDialogs:
+			n = sum(inScope, has(flagDialog))
+		case ViewAll, ViewQueued, ViewClosed:
+			n = sum(inScope, every)
+		default:
+			scan = append(scan, v)
+			continue
+		}
+		if empty {
+			n = 0
+		}
+		out[v] = n
+	}
+	for _, v := range scan {
+		// Pinned and important start from their own small sets (the
+		// caller's pins, the open tasks), which the predicate names.
+		g := f
+		g.View = v
+		if out[v], err = q.RecountConversations(ctx, g); err != nil {
+			return nil, err
+		}
+	}
+	if !sc.All {
+		// The restricted conversations that list the caller: few.
+		var rest []string
+		for _, v := range views {
+			if !slices.Contains(scan, v) {
+				rest = append(rest, v)
+			}
+		}
+		g := f
+		g.listedOnly = true
+		extra, err := q.countScan(ctx, g, rest)
+		if err != nil {
+			return nil, err
+		}
+		for v, n := range extra {
+			out[v] += n
+		}
+	}
+	return out, nil
+}
+
+// userTeams lists the teams a user belongs to.
+func (q *queries) userTeams(ctx context.Context, userID string) ([]string, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT CAST(team_id AS TEXT) FROM team_members WHERE user_id = $1`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("user teams: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("user teams: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }

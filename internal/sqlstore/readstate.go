@@ -17,10 +17,13 @@ func (tx *Tx) MarkUnread(ctx context.Context, conversationID, userID string) (bo
 	if inbound == 0 {
 		return false, nil
 	}
-	_, err := tx.db.ExecContext(ctx,
-		`INSERT INTO conversation_user_state (conversation_id, user_id, read_inbound_count, pinned) VALUES ($1, $2, $3, FALSE)
-		 ON CONFLICT (conversation_id, user_id) DO UPDATE SET read_inbound_count = excluded.read_inbound_count`,
-		conversationID, userID, inbound-1)
+	err := tx.rekey(ctx, conversationID, func() error {
+		_, err := tx.db.ExecContext(ctx,
+			`INSERT INTO conversation_user_state (conversation_id, user_id, read_inbound_count, pinned) VALUES ($1, $2, $3, FALSE)
+			 ON CONFLICT (conversation_id, user_id) DO UPDATE SET read_inbound_count = excluded.read_inbound_count`,
+			conversationID, userID, inbound-1)
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("mark unread: %w", err)
 	}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"html"
 	"sort"
@@ -109,13 +110,24 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 			bound = fmt.Sprintf(` AND m.id < $%d`, len(args))
 		}
 		args = append(args, SearchWindow)
+		rare, err := q.rareWords(ctx, query)
+		if err != nil {
+			return nil, "", err
+		}
+		// A common word: the newest messages hold enough matches, walk them
+		// newest first (the planner's choice). A rare one: start from the
+		// GIN index, which the planner would not (it cannot tell a rare
+		// word from one just below its most common list).
+		from := `messages m`
+		if rare {
+			from = `(SELECT * FROM messages mm WHERE mm.content_tsv @@ to_tsquery('simple', $1) OFFSET 0) m`
+		}
 		stmt = `WITH hits AS (
-			SELECT m.id, m.conversation_id, m.content, ts_rank(to_tsvector('simple', m.content), tq) AS rank
-			FROM messages m JOIN conversations c ON c.id = m.conversation_id, to_tsquery('simple', $1) tq
-			WHERE to_tsvector('simple', m.content) @@ tq AND m.workspace_id = c.workspace_id AND ` + where + bound + `
+			SELECT m.id, m.conversation_id, m.content, ts_rank(m.content_tsv, tq) AS rank
+			FROM ` + from + ` JOIN conversations c ON c.id = m.conversation_id, to_tsquery('simple', $1) tq
+			WHERE m.content_tsv @@ tq AND m.workspace_id = c.workspace_id AND ` + where + bound + `
 			ORDER BY m.id DESC LIMIT ` + fmt.Sprintf("$%d", len(args)) + `)
-		SELECT id, conversation_id, ts_headline('simple', content, to_tsquery('simple', $1),
-			'StartSel=` + markOpen + `, StopSel=` + markClose + `, MaxWords=18, MinWords=6, MaxFragments=1'), rank, CAST(id AS TEXT) FROM hits`
+		SELECT id, conversation_id, content, rank, CAST(id AS TEXT) FROM hits`
 	} else {
 		match := ftsQuery(query)
 		if match == "" {
@@ -134,8 +146,11 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 			bound = fmt.Sprintf(` AND messages_fts.rowid < $%d`, len(args))
 		}
 		args = append(args, SearchWindow)
-		stmt = `SELECT m.id, m.conversation_id, snippet(messages_fts, 0, '` + markOpen + `', '` + markClose + `', '…', 14),
-			bm25(messages_fts), CAST(messages_fts.rowid AS TEXT)
+		// No bm25(): its first call reads every match of each word (for
+		// their frequencies), which for a common word is most of the index.
+		// The window is ranked below, by how often and how densely each
+		// message holds the words.
+		stmt = `SELECT m.id, m.conversation_id, m.content, 0.0, CAST(messages_fts.rowid AS TEXT)
 			FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN conversations c ON c.id = m.conversation_id
 			WHERE messages_fts MATCH $1 AND m.workspace_id = c.workspace_id AND ` + where + bound + `
 			ORDER BY messages_fts.rowid DESC LIMIT ` + fmt.Sprintf("$%d", len(args))
@@ -146,19 +161,21 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 	}
 	defer rows.Close()
 	var hits []MessageHit
+	var contents []string
 	for rows.Next() {
 		var h MessageHit
-		if err := rows.Scan(&h.MessageID, &h.ConversationID, &h.Snippet, &h.Rank, &h.Key); err != nil {
+		var content string
+		if err := rows.Scan(&h.MessageID, &h.ConversationID, &content, &h.Rank, &h.Key); err != nil {
 			return nil, "", fmt.Errorf("search messages: %w", err)
 		}
-		h.Snippet = markSnippet(h.Snippet)
-		if q.dialect != Postgres {
-			h.Rank = -h.Rank // bm25: lower is better
-		}
 		hits = append(hits, h)
+		contents = append(contents, content)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("search messages: %w", err)
+	}
+	if q.dialect != Postgres {
+		rankTF(hits, contents, query)
 	}
 	oldest := ""
 	if len(hits) == SearchWindow {
@@ -166,6 +183,108 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Rank > hits[j].Rank })
 	return hits, oldest, nil
+}
+
+// rankTF scores each hit BM25-like on term frequency and length (the
+// words' rarity is the same for every message of one search, so it
+// cannot reorder them much within a window of recent matches).
+func rankTF(hits []MessageHit, contents []string, query string) {
+	terms := map[string]bool{}
+	for _, w := range words(query) {
+		terms[strings.ToLower(w)] = true
+	}
+	lens := make([]int, len(contents))
+	total := 0
+	for i, c := range contents {
+		lens[i] = len(words(c))
+		total += lens[i]
+	}
+	avg := max(1, float64(total)/float64(max(1, len(contents))))
+	for i, c := range contents {
+		tf := map[string]int{}
+		for _, w := range words(c) {
+			if lw := strings.ToLower(w); terms[lw] {
+				tf[lw]++
+			}
+		}
+		norm := 1.2 * (0.25 + 0.75*float64(lens[i])/avg)
+		var s float64
+		for _, n := range tf {
+			s += float64(n) * 2.2 / (float64(n) + norm)
+		}
+		hits[i].Rank = s
+	}
+}
+
+// MessageSnippets fills in the snippets of hits SearchMessages found for
+// query: only for the page shown, as cutting a snippet costs more than
+// finding the message.
+func (q *queries) MessageSnippets(ctx context.Context, query string, hits []MessageHit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	var stmt string
+	var args []any
+	if q.dialect == Postgres {
+		args = []any{tsQuery(query)}
+		stmt = `SELECT CAST(id AS TEXT), ts_headline('simple', content, to_tsquery('simple', $1),
+			'StartSel=` + markOpen + `, StopSel=` + markClose + `, MaxWords=18, MinWords=6, MaxFragments=1') FROM messages WHERE id IN (`
+	} else {
+		args = []any{ftsQuery(query)}
+		stmt = `SELECT CAST(rowid AS TEXT), snippet(messages_fts, 0, '` + markOpen + `', '` + markClose + `', '…', 14)
+			FROM messages_fts WHERE messages_fts MATCH $1 AND rowid IN (`
+	}
+	ph := make([]string, len(hits))
+	for i, h := range hits {
+		var key any = h.Key
+		if q.dialect == Postgres {
+			key = h.MessageID
+		} else if n, err := strconv.ParseInt(h.Key, 10, 64); err == nil {
+			key = n
+		}
+		args = append(args, key)
+		ph[i] = fmt.Sprintf("$%d", len(args))
+	}
+	rows, err := q.db.QueryContext(ctx, stmt+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("search snippets: %w", err)
+	}
+	defer rows.Close()
+	snippets := map[string]string{}
+	for rows.Next() {
+		var key, s string
+		if err := rows.Scan(&key, &s); err != nil {
+			return fmt.Errorf("search snippets: %w", err)
+		}
+		snippets[key] = markSnippet(s)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search snippets: %w", err)
+	}
+	for i := range hits {
+		hits[i].Snippet = snippets[hits[i].Key]
+	}
+	return nil
+}
+
+// rareWords reports whether one of the query's words is not among the
+// most common lexemes PostgreSQL's statistics keep for the messages (or
+// there are no statistics yet): its matches are then few enough to fetch
+// them all from the GIN index and sort them.
+func (q *queries) rareWords(ctx context.Context, query string) (bool, error) {
+	ws := words(query)
+	for i, w := range ws {
+		ws[i] = strings.ToLower(w)
+	}
+	var rare sql.NullBool
+	err := q.db.QueryRowContext(ctx, `SELECT bool_or(NOT (w = ANY (CAST(CAST(s.most_common_elems AS TEXT) AS TEXT[]))))
+		FROM pg_stats s, unnest(string_to_array($1, ' ')) w
+		WHERE s.schemaname = current_schema() AND s.tablename = 'messages' AND s.attname = 'content_tsv'`,
+		strings.Join(ws, " ")).Scan(&rare)
+	if err != nil {
+		return false, fmt.Errorf("search messages: word statistics: %w", err)
+	}
+	return rare.Bool || !rare.Valid, nil
 }
 
 // ftsQuery turns what a user typed into an FTS5 query: each word and

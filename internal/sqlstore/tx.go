@@ -41,7 +41,7 @@ type Tx struct {
 	seqs   map[string]int64
 	// deltas are the changes to the kept conversation counts, applied at
 	// commit like the events.
-	deltas map[countKey]int64
+	deltas map[viewKey]int64
 }
 
 // Now is the transaction's time: every row written in it carries the same.
@@ -454,7 +454,7 @@ func (w *batchWorker) commit(batch []*writeReq) {
 			return nil, fmt.Errorf("begin: %w", err)
 		}
 		var events []parley.Event
-		var deltas map[countKey]int64
+		var deltas map[viewKey]int64
 		open := false // a savepoint of an earlier write is still open
 		for i, req := range batch {
 			results[i] = w.runOne(sqlTx, req, &events, &deltas, &open)
@@ -503,7 +503,7 @@ func (w *batchWorker) commit(batch []*writeReq) {
 // adds its events to the batch's when it succeeds. The previous write's
 // savepoint is released in the same round trip that opens this one's; the
 // last is released by the commit.
-func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Event, deltas *map[countKey]int64, open *bool) error {
+func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Event, deltas *map[viewKey]int64, open *bool) error {
 	if err := req.ctx.Err(); err != nil {
 		return err
 	}

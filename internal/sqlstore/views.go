@@ -35,6 +35,10 @@ const (
 	ViewClosed          = "closed"           // resolved or abandoned
 )
 
+// ViewMineUnreplied is the dashboard's "my unreplied": unreplied and
+// assigned to the caller. Not a list view (Views leaves it out).
+const ViewMineUnreplied = "mine_unreplied"
+
 // Views lists every view, in the order the web app shows them.
 var Views = []string{ViewAll, ViewMine, ViewUnassigned, ViewTeam, ViewQueued, ViewPinned, ViewImportant, ViewUnread,
 	ViewUnreadTeam, ViewUnreplied, ViewReadNoReply, ViewWaitingClient, ViewClientResponded, ViewHandoff,
@@ -82,6 +86,9 @@ type ConversationFilter struct {
 	Limit    int
 	// ExternalKey selects conversations by external reference (see ExternalKey).
 	ExternalKey string
+	// listedOnly narrows to the restricted conversations whose visibility
+	// list holds the scope's user (the kept counts leave those out).
+	listedOnly bool
 }
 
 // effectiveStatuses is the status set the view selects given the caller's
@@ -197,6 +204,9 @@ func (f ConversationFilter) base(b *sqlBuilder) string {
 	if f.Number > 0 {
 		sb.WriteString(` AND c.number = ` + b.arg(f.Number))
 	}
+	if f.listedOnly {
+		sb.WriteString(` AND c.restricted = TRUE AND lv.user_id = ` + b.user())
+	}
 	return sb.String()
 }
 
@@ -222,7 +232,8 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 	case ViewPinned:
 		p = `c.id IN (SELECT p.conversation_id FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned)`
 	case ViewImportant:
-		p = `c.status NOT IN ('resolved', 'abandoned') AND EXISTS (SELECT 1 FROM tasks t WHERE t.contact_id = c.contact_id AND t.done = FALSE)`
+		// IN, not EXISTS: open tasks are few; the planner may start from them.
+		p = `c.status NOT IN ('resolved', 'abandoned') AND c.contact_id IN (SELECT t.contact_id FROM tasks t WHERE NOT t.done)`
 	case ViewUnread:
 		p = `c.inbound_count > ` + read()
 	case ViewUnreadTeam:
@@ -231,6 +242,8 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 			AND (c.team_id IS NULL OR r.user_id IN (SELECT tm.user_id FROM team_members tm WHERE tm.team_id = c.team_id)))`
 	case ViewUnreplied:
 		p = `(c.unreplied_count > 0 OR c.handoff)`
+	case ViewMineUnreplied:
+		p = `(c.unreplied_count > 0 OR c.handoff) AND c.id IN (SELECT m.conversation_id FROM conversation_assignees m WHERE m.user_id = ` + b.user() + `)`
 	case ViewReadNoReply:
 		p = `c.inbound_count > 0 AND ` + lastDirection(b.d) + ` = 'in' AND ` + read() + ` >= c.inbound_count`
 	case ViewWaitingClient:
@@ -337,74 +350,63 @@ func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) (
 }
 
 // CountConversations counts what the filter selects (its cursor, sort and
-// limit are ignored): from the kept counters when the view, the scope and
-// the absence of conditions allow, else from the indexes.
+// limit are ignored): from the kept view counts when the filter has no
+// conditions, else from the indexes.
 func (q *queries) CountConversations(ctx context.Context, f ConversationFilter) (int64, error) {
-	f.After = nil
-	if (f.Filter == nil || len(f.Filter.Conditions) == 0) && f.Contacts == nil && f.Number == 0 {
-		sts, empty := f.effectiveStatuses()
-		if empty {
-			return 0, nil
-		}
-		g := f
-		g.Statuses = sts
-		switch f.View {
-		case ViewQueued, ViewClosed, "":
-			g.View = ViewAll
-		}
-		switch g.View {
-		case ViewMine:
-			if !f.Scope.None && f.Scope.UserID != "" {
-				return q.countMine(ctx, g)
-			}
-		case ViewAll, ViewUnassigned:
-			if n, ok, err := q.countFromCounters(ctx, g); ok {
-				return n, err
-			}
-		}
+	view := f.View
+	if view == "" {
+		view = ViewAll
 	}
-	return q.RecountConversations(ctx, f)
+	out, err := q.CountViews(ctx, f, []string{view})
+	if err != nil {
+		return 0, err
+	}
+	return out[view], nil
 }
 
 // CountViews counts each of the views for the filter's scope, conditions
-// and statuses: the views the kept counters answer one by one, the others
-// together in one pass over the conversations.
+// and statuses: from the kept view counts (see counts.go) when there are no
+// conditions, else in one pass over the conversations the filter selects.
 func (q *queries) CountViews(ctx context.Context, f ConversationFilter, views []string) (map[string]int64, error) {
-	out := make(map[string]int64, len(views))
-	plain := (f.Filter == nil || len(f.Filter.Conditions) == 0) && f.Contacts == nil && f.Number == 0
-	var rest []string
-	for _, v := range views {
-		switch {
-		case plain && (v == ViewAll || v == ViewUnassigned || v == ViewQueued || v == ViewClosed || v == ViewMine):
-			g := f
-			g.View = v
-			n, err := q.CountConversations(ctx, g)
-			if err != nil {
-				return nil, fmt.Errorf("count view %s: %w", v, err)
-			}
-			out[v] = n
-		default:
-			rest = append(rest, v)
-		}
+	f.After = nil
+	plain := (f.Filter == nil || len(f.Filter.Conditions) == 0) && f.Contacts == nil && f.Number == 0 && f.ExternalKey == ""
+	if plain && !f.Scope.None && f.Scope.UserID != "" {
+		return q.countKept(ctx, f, views)
 	}
-	if len(rest) == 0 {
+	return q.countScan(ctx, f, views)
+}
+
+// countScan counts the views in one pass over the conversations the
+// filter's base predicate selects.
+func (q *queries) countScan(ctx context.Context, f ConversationFilter, views []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(views))
+	if len(views) == 0 {
 		return out, nil
 	}
 	b := f.builder(q.dialect, nil)
-	cols := make([]string, len(rest))
-	for i, v := range rest {
+	cols := make([]string, len(views))
+	for i, v := range views {
 		cols[i] = `COALESCE(SUM(CASE WHEN ` + f.viewPredicate(b, v) + ` THEN 1 ELSE 0 END), 0)`
 	}
 	where := f.base(b)
-	dest := make([]any, len(rest))
-	ns := make([]int64, len(rest))
+	dest := make([]any, len(views))
+	ns := make([]int64, len(views))
 	for i := range ns {
 		dest[i] = &ns[i]
 	}
-	if err := q.db.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM conversations c WHERE `+where, b.args...).Scan(dest...); err != nil {
+	from := `conversations c`
+	if f.listedOnly {
+		// From the caller's visibility rows: a few among many conversations.
+		// (CROSS JOIN fixes SQLite's loop order; PostgreSQL plans it alike.)
+		from = `conversation_visibility lv CROSS JOIN conversations c ON c.id = lv.conversation_id`
+		if q.dialect == Postgres {
+			from = `conversation_visibility lv JOIN conversations c ON c.id = lv.conversation_id`
+		}
+	}
+	if err := q.db.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+from+` WHERE `+where, b.args...).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("count views: %w", err)
 	}
-	for i, v := range rest {
+	for i, v := range views {
 		out[v] = ns[i]
 	}
 	return out, nil
@@ -425,8 +427,10 @@ func (q *queries) RecountConversations(ctx context.Context, f ConversationFilter
 // StartedBy records that an agent started the conversation (New chat):
 // it then belongs to the Dialogs view.
 func (tx *Tx) StartedBy(ctx context.Context, conversationID, userID string) error {
-	if _, err := tx.db.ExecContext(ctx, `UPDATE conversations SET started_by = $1 WHERE id = $2`, userID, conversationID); err != nil {
-		return fmt.Errorf("record who started the conversation: %w", err)
-	}
-	return nil
+	return tx.rekey(ctx, conversationID, func() error {
+		if _, err := tx.db.ExecContext(ctx, `UPDATE conversations SET started_by = $1 WHERE id = $2`, userID, conversationID); err != nil {
+			return fmt.Errorf("record who started the conversation: %w", err)
+		}
+		return nil
+	})
 }
