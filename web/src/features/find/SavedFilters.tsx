@@ -123,18 +123,33 @@ export function SavedFilters({
                     <summary aria-label={`Actions for ${f.name}`}>⋯</summary>
                     <div className="saved-menu-items">
                       {mayEdit && (
-                        <button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(f.id!)}>
+                        <button
+                          type="button"
+                          className="btn btn-ghost btn-sm"
+                          onClick={(e) => {
+                            closeMenu(e.currentTarget);
+                            setEditing(f.id!);
+                          }}
+                        >
                           Rename
                         </button>
                       )}
-                      <button type="button" className="btn btn-ghost btn-sm" onClick={() => run(() => findApi.duplicateSavedFilter(ws, f.id!))}>
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-sm"
+                        onClick={(e) => {
+                          closeMenu(e.currentTarget);
+                          run(() => findApi.duplicateSavedFilter(ws, f.id!));
+                        }}
+                      >
                         Duplicate
                       </button>
                       {mayEdit && (
                         <button
                           type="button"
                           className="btn btn-ghost btn-sm danger"
-                          onClick={() => {
+                          onClick={(e) => {
+                            closeMenu(e.currentTarget);
                             if (window.confirm(`Delete the saved filter "${f.name}"?`))
                               run(async () => {
                                 await findApi.deleteSavedFilter(ws, f.id!);
@@ -155,6 +170,12 @@ export function SavedFilters({
       </ul>
     </section>
   );
+}
+
+/** closeMenu folds the ⋯ menu an action was chosen from. */
+function closeMenu(el: HTMLElement) {
+  const d = el.closest('details');
+  if (d) d.open = false;
 }
 
 function SaveForm({ onSave, onCancel }: { onSave: (name: string, shared: boolean) => void; onCancel: () => void }) {
