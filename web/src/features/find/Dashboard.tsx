@@ -8,6 +8,7 @@ import { useSession } from '../../session';
 import { TopBar } from '../../ui';
 import { findApi, type DashboardData } from './api';
 import { findSearch } from './query';
+import './find.css';
 
 interface Tile {
   key: string;

@@ -11,6 +11,7 @@ import { filterParam, findSearch, parseFind, type FindState } from './query';
 import { SavedFilters } from './SavedFilters';
 import { Snippet } from './Snippet';
 import { ViewsNav } from './ViewsNav';
+import './find.css';
 
 /** The views the browser can place a changed conversation in by itself. */
 const CLIENT_VIEWS = ['all', 'mine', 'unassigned', 'queued'];
