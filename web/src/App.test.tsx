@@ -143,7 +143,8 @@ describe('App', () => {
     fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create workspace' }));
-    await screen.findByText('No conversations here.');
+    // The inbox's first render is larger now (views, saved filters, filters): allow for a loaded machine.
+    await screen.findByText('No conversations here.', {}, { timeout: 5000 });
     expect(calls.find((c) => c.method === 'POST' && c.path === '/setup')?.body).toEqual({
       token: 'tok123',
       workspace_name: 'Acme',

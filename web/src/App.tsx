@@ -15,6 +15,7 @@ import { NotFound } from './features/account/NotFound';
 import { ResetPasswordPage } from './features/account/ResetPassword';
 import { NotificationSettings } from './features/notifications/Preferences';
 import { ContactsScreen } from './features/contacts/ContactsScreen';
+import { DashboardScreen } from './features/find/Dashboard';
 import type { Member, Team, User, WorkspaceRef } from './types';
 import { pickWorkspace, rememberWorkspace } from './workspaces';
 
@@ -23,7 +24,7 @@ const PUBLIC_PATHS = ['/invite', '/reset-password'];
 
 /** knownPath tells the app's own screens from addresses it does not know. */
 export function knownPath(path: string): boolean {
-  if (path === '/' || path === '' || path === '/profile') return true;
+  if (path === '/' || path === '' || path === '/profile' || path === '/dashboard') return true;
   if (path === '/contacts' || path.startsWith('/contacts/')) return true;
   if (conversationIdFromPath(path)) return true;
   return settingsPage(path) !== null;
@@ -216,6 +217,8 @@ export function App() {
             <Profile />
           ) : loc.path === '/settings/notifications' ? (
             <NotificationSettings />
+          ) : loc.path === '/dashboard' ? (
+            <DashboardScreen />
           ) : loc.path === '/contacts' || loc.path.startsWith('/contacts/') ? (
             <ContactsScreen path={loc.path} />
           ) : loc.path === '/settings' || loc.path.startsWith('/settings/') ? (

@@ -12,12 +12,12 @@ import { workdayApi } from './features/workday/api';
 import { MergeDialog, NewChatDialog, ResolveDialog, TransferDialog } from './features/workday/dialogs';
 import { PaymentRequests } from './features/workday/Payments';
 import { RealtimeClient, type ConnectionState } from './realtime';
-import { navigate } from './router';
+import { navigate, useLocation } from './router';
 import { useSession } from './session';
 import { ShortcutsDialog } from './Shortcuts';
 import { ContactHotkeys } from './features/contacts/LargeCard';
 import { MessageList, type MessageActions } from './Thread';
-import { DEFAULT_STATUSES, STATUSES, type Contact, type Inbox as InboxT, type Conversation, type Counts, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
+import { DEFAULT_STATUSES, STATUSES, type Contact, type Inbox as InboxT, type Conversation, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
 import { Avatar, ChannelIcon, TopBar } from './ui';
 import { publishNotification } from './features/notifications/bus';
 import { VirtualList } from './VirtualList';
@@ -29,21 +29,16 @@ import { NotificationToasts } from './features/collab/Notifications';
 import { useComposerCollab } from './features/composer/useComposerCollab';
 import { AddTask, MyTasks } from './features/tasks/MyTasks';
 import { readApi, ReadControls, typingLine, useReadOnOpen } from './features/collab/ReadControls';
+import { FindSidebar, SearchSnippet, serverListed, useFind, useServerSearch, withHit, type FindRow } from './features/find/Find';
+import { ThreadSearch } from './features/find/ThreadSearch';
+import { useReveal } from './features/find/reveal';
+import { emitCounts } from './features/find/bus';
+import { findApi, type ViewCounts } from './features/find/api';
 
 export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[] = [
   { key: 'unresolved', label: 'Not resolved', statuses: DEFAULT_STATUSES },
   ...STATUSES.map((s) => ({ key: s, label: STATUS_LABELS[s], statuses: [s] })),
   { key: 'any', label: 'Any status', statuses: STATUSES },
-];
-
-/** A list view: the server's views plus Queued (every queued conversation). */
-type ListView = View | 'queued';
-
-const VIEWS: { key: ListView; label: string }[] = [
-  { key: 'all', label: 'All' },
-  { key: 'mine', label: 'Mine' },
-  { key: 'unassigned', label: 'Unassigned' },
-  { key: 'queued', label: 'Queued' },
 ];
 
 const QUEUED: Status[] = ['queued'];
@@ -101,19 +96,23 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   const ws = session.workspace.id;
   const me = session.user;
 
-  const [listView, setView] = useState<ListView>('all');
+  const loc = useLocation();
   const [statusKey, setStatusKey] = useState('unresolved');
   const presetStatuses = useMemo(() => STATUS_PRESETS.find((p) => p.key === statusKey)!.statuses, [statusKey]);
-  // Queued is the "all" view of queued conversations, whatever the status filter says.
-  const view: View = listView === 'queued' ? 'all' : listView;
+  // The view, filter and sort live in the address bar (features/find).
+  const find = useFind(loc.search, statusKey, presetStatuses);
+  const { listView, setView, query } = find;
+  // Live updates place rows by themselves only in the views they can judge.
+  const view = (listView === 'queued' ? 'all' : listView) as View;
   const statuses = listView === 'queued' ? QUEUED : presetStatuses;
-  const [queuedCount, setQueuedCount] = useState<number | null>(null);
+  const [filterError, setFilterError] = useState('');
+  const [filteredTotal, setFilteredTotal] = useState<number | null>(null);
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [paymentsVersion, setPaymentsVersion] = useState(0);
   const [replyInboxes, setReplyInboxes] = useState<InboxT[]>([]);
   const [replyInbox, setReplyInbox] = useState<Record<string, string>>({});
   const [list, setList] = useState<ListState>({ items: [], cursor: '', loading: true, loaded: false, error: '' });
-  const [counts, setCounts] = useState<Counts | null>(null);
+  const [counts, setCounts] = useState<ViewCounts | null>(null);
   const [search, setSearch] = useState('');
   const [activeId, setActiveId] = useState<string | null>(conversationId);
   const [current, setCurrent] = useState<Conversation | null>(null);
@@ -139,12 +138,13 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   const countsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const readTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  const filter: ListFilter = useMemo(() => ({ view, statuses, userId: me.id }), [view, statuses, me.id]);
+  const server = serverListed(find.state);
+  const filter: ListFilter = useMemo(() => ({ view, statuses, userId: me.id, server }), [view, statuses, me.id, server]);
 
   // Refs give the long-lived WebSocket handlers the latest state.
-  const st = useRef({ filter, conversationId, list, thread, current, replyInboxId: '' });
+  const st = useRef({ filter, conversationId, list, thread, current, replyInboxId: '', query, statusKey });
   const replyInboxId = (conversationId && replyInbox[conversationId]) || '';
-  st.current = { filter, conversationId, list, thread, current, replyInboxId };
+  st.current = { filter, conversationId, list, thread, current, replyInboxId, query, statusKey };
 
   const members = useMemo(() => {
     const m = new Map<string, Member>();
@@ -159,8 +159,9 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     liveDuringLoad.current = new Set();
     setList((l) => ({ ...l, loading: true, error: '' }));
     try {
-      const page = await api.conversations(ws, { view, status: statuses, limit: PAGE_SIZE });
+      const page = await findApi.list(ws, { ...query, limit: PAGE_SIZE });
       if (g !== listGen.current) return;
+      setFilterError('');
       // The open conversation was just marked read; a page fetched meanwhile may not know yet.
       const openId = st.current.conversationId;
       const fetched = (page.items ?? []).map((c) => (c.id === openId && c.unread_count ? { ...c, unread_count: 0 } : c));
@@ -177,9 +178,15 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
       });
     } catch (err) {
       if (g !== listGen.current) return;
+      // A filter the server refuses is shown beside the condition it names.
+      if ((err as { status?: number }).status === 422) {
+        setFilterError((err as Error).message);
+        setList({ items: [], cursor: '', loading: false, loaded: true, error: '' });
+        return;
+      }
       setList((l) => ({ ...l, loading: false, error: (err as Error).message }));
     }
-  }, [ws, view, statuses]);
+  }, [ws, query]);
 
   const loadMore = useCallback(async () => {
     const l = st.current.list;
@@ -187,34 +194,52 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     const g = listGen.current;
     setList((x) => ({ ...x, loading: true }));
     try {
-      const page = await api.conversations(ws, { view, status: statuses, cursor: l.cursor, limit: PAGE_SIZE });
+      const page = await findApi.list(ws, { ...query, cursor: l.cursor, limit: PAGE_SIZE });
       if (g !== listGen.current) return;
       setList((x) => ({ ...x, items: appendPage(x.items, page.items ?? []), cursor: page.next_cursor ?? '', loading: false }));
     } catch (err) {
       if (g !== listGen.current) return;
       setList((x) => ({ ...x, loading: false, error: (err as Error).message }));
     }
-  }, [ws, view, statuses]);
+  }, [ws, query]);
 
   const refreshCounts = useCallback(() => {
     if (countsTimer.current) return;
     countsTimer.current = setTimeout(async () => {
       countsTimer.current = null;
       try {
-        const [c, q] = await Promise.all([api.counts(ws, st.current.filter.statuses), api.counts(ws, QUEUED)]);
+        const q = st.current.query;
+        const [c, f] = await Promise.all([
+          findApi.counts(ws, { status: q.countStatus }),
+          q.filter ? findApi.counts(ws, { status: q.status, teamId: q.teamId, filter: q.filter }) : Promise.resolve(null),
+        ]);
         setCounts(c);
-        setQueuedCount(q.all);
+        setFilteredTotal(f ? (f[q.view] ?? null) : null);
       } catch {
         // Counts are best effort; the next event retries.
       }
     }, 200);
   }, [ws]);
 
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const reloadSoon = useCallback(() => {
+    if (reloadTimer.current) return;
+    reloadTimer.current = setTimeout(() => {
+      reloadTimer.current = null;
+      reloadList();
+    }, 500);
+  }, [reloadList]);
+  useEffect(() => () => {
+    if (reloadTimer.current) clearTimeout(reloadTimer.current);
+  }, []);
+
   useEffect(() => {
     reloadList();
-    api.counts(ws, statuses).then(setCounts, () => {});
-    api.counts(ws, QUEUED).then((q) => setQueuedCount(q.all), () => {});
-  }, [reloadList, ws, statuses]);
+    findApi.counts(ws, { status: query.countStatus }).then(setCounts, () => {});
+    setFilteredTotal(null);
+    if (query.filter)
+      findApi.counts(ws, { status: query.status, teamId: query.teamId, filter: query.filter }).then((f) => setFilteredTotal(f[query.view] ?? null), () => {});
+  }, [reloadList, ws, query]);
 
   useEffect(
     () => () => {
@@ -366,15 +391,26 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     onEvents(events: ServerEvent[]) {
       emitCollab(events);
       let countsDirty = false;
+      let listDirty = false;
       let readNeeded = '';
       for (const e of events) {
         switch (e.type) {
+          case 'counts': {
+            // Pushed view counts (counts=1): as asked without a status list.
+            const c = e.data as ViewCounts;
+            if (!c || typeof c !== 'object') break;
+            if (st.current.statusKey === 'unresolved') setCounts(c);
+            if (st.current.query.filter) countsDirty = true;
+            emitCounts(c);
+            break;
+          }
           case 'conversation.created':
           case 'conversation.updated': {
             const c = e.data as Conversation;
             if (!c?.id) break;
             applyConversation(c, e.type === 'conversation.created' ? 'created' : 'updated');
             countsDirty = true;
+            listDirty = true;
             break;
           }
           case 'conversation.removed': {
@@ -444,6 +480,8 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         }
       }
       if (countsDirty) refreshCounts();
+      // Views and filters the browser cannot judge are asked again (paced).
+      if (listDirty && st.current.filter.server) reloadSoon();
       if (readNeeded) {
         const id = readNeeded;
         if (readTimer.current) clearTimeout(readTimer.current);
@@ -495,7 +533,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
       onFailures: (n) => {
         if (n % 3 === 0) api.ping().catch(() => {});
       },
-    });
+    }, undefined, { counts: true });
     rt.current = client;
     client.start();
     return () => {
@@ -531,18 +569,24 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   // ---- actions -----------------------------------------------------------
 
-  const visible = useMemo(() => searchFilter(list.items, search), [list.items, search]);
+  // The loaded rows narrow at once; the server's answer (debounced) replaces them.
+  const hits = useServerSearch(ws, search);
+  const visible: FindRow[] = useMemo(
+    () => (search.trim() && hits ? withHit(hits) : searchFilter(list.items, search)),
+    [list.items, search, hits],
+  );
   const activeIndex = useMemo(() => visible.findIndex((c) => c.id === activeId), [visible, activeId]);
 
-  const open = useCallback((id: string) => {
+  // Opening and closing keep the view, filter and sort in the address.
+  const open = useCallback((id: string, msgId = '') => {
     setActiveId(id);
-    navigate('/conversations/' + encodeURIComponent(id));
-  }, []);
+    navigate('/conversations/' + encodeURIComponent(id) + find.keep(msgId));
+  }, [find]);
 
   const close = useCallback(() => {
-    navigate('/');
+    navigate('/' + find.keep(''));
     requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>('[role=listbox]')?.focus());
-  }, []);
+  }, [find]);
 
   const move = useCallback(
     (delta: number, andOpen: boolean) => {
@@ -552,7 +596,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
       next = Math.max(0, Math.min(visible.length - 1, next));
       const id = visible[next].id;
       setActiveId(id);
-      if (andOpen) open(id);
+      if (andOpen) open(id, visible[next].hit?.message_id);
     },
     [visible, activeIndex, conversationId, open],
   );
@@ -722,7 +766,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     if (d !== 'newchat' && !st.current.current) return;
     setDialog(d);
   }, []);
-  const keys = { move, open, close, toggleResolved, assignToMe, accept, openDialog, visible, activeIndex, conversationId, search, showHelp, dialog };
+  const keys = { move, open, close, toggleResolved, assignToMe, accept, openDialog, setView, visible, activeIndex, conversationId, search, showHelp, dialog };
   const keysRef = useRef(keys);
   keysRef.current = keys;
 
@@ -768,16 +812,16 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             k.openDialog('newchat');
             break;
           case 'Digit4':
-            setView('queued');
+            k.setView('queued');
             break;
           case 'Digit1':
-            setView('all');
+            k.setView('all');
             break;
           case 'Digit2':
-            setView('mine');
+            k.setView('mine');
             break;
           case 'Digit3':
-            setView('unassigned');
+            k.setView('unassigned');
             break;
           default:
             handled = false;
@@ -807,7 +851,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           const c = k.visible[k.activeIndex];
           if (c) {
             e.preventDefault();
-            k.open(c.id);
+            k.open(c.id, c.hit?.message_id);
           }
           break;
         }
@@ -825,6 +869,18 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   // ---- render ------------------------------------------------------------
 
+  // A search hit opens its conversation at the message (?msg=), paging back for it.
+  const paging = useMemo(
+    () => ({
+      messages: thread.conversationId === conversationId ? thread.messages : [],
+      hasOlder: !!thread.cursor,
+      busy: thread.loading || thread.loadingOlder || thread.conversationId !== conversationId,
+      loadOlder,
+    }),
+    [thread, conversationId, loadOlder],
+  );
+  useReveal(conversationId ? find.state.msgId : '', `${conversationId}:${find.state.msgId}`, paging);
+
   const replyVia = replyInboxId ? replyInboxes.find((i) => i.id === replyInboxId) : undefined;
   const convPresence = conversationId ? (presence[conversationId] ?? {}) : {};
   const typers = Object.values(convPresence)
@@ -834,7 +890,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     .filter((p) => p.viewingUntil)
     .map((p) => p.name);
 
-  const renderRow = (c: Conversation, i: number) => {
+  const renderRow = (c: FindRow, i: number) => {
     const unread = c.unread_count > 0;
     const lm = c.last_message;
     const prefix = previewPrefix(lm, me.id, (id) => members.get(id)?.name);
@@ -852,7 +908,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         aria-setsize={list.cursor ? -1 : visible.length}
         className={classes.join(' ')}
         data-id={c.id}
-        onClick={() => open(c.id)}
+        onClick={() => open(c.id, c.hit?.message_id)}
       >
         <Avatar name={c.contact?.name} url={c.contact?.avatar_url} id={c.contact?.id} size={36} />
         <div className="conv-main">
@@ -865,7 +921,13 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
           <div className="conv-bottom">
             <ChannelIcon channel={lm?.channel || c.inbox?.channel} />
             <span className="conv-preview">
-              {typing ? <em>typing…</em> : prefix + (lm ? lm.content || 'Attachment' : 'No messages yet')}
+              {c.hit?.snippet ? (
+                <SearchSnippet hit={c.hit} />
+              ) : typing ? (
+                <em>typing…</em>
+              ) : (
+                prefix + (lm ? lm.content || 'Attachment' : 'No messages yet')
+              )}
             </span>
             {c.has_draft && (
               <span className="draft-pencil" title="You have a draft here" aria-label="Draft">
@@ -897,23 +959,16 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
       )}
       <div className={'inbox ' + (conversationId ? 'has-thread' : 'no-thread') + (detailsOpen ? ' details-open' : '')}>
         <aside className="sidebar" aria-label="Conversation list" ref={listRef}>
-          <nav className="views" aria-label="Views">
-            {VIEWS.map((v, i) => (
-              <button
-                key={v.key}
-                type="button"
-                className={'view-btn' + (listView === v.key ? ' current' : '')}
-                aria-current={listView === v.key ? 'true' : undefined}
-                aria-keyshortcuts={`Alt+${i + 1}`}
-                onClick={() => setView(v.key)}
-              >
-                <span>{v.label}</span>
-                <span className="count" data-testid={'count-' + v.key}>
-                  {v.key === 'queued' ? (queuedCount ?? '–') : counts ? counts[v.key] : '–'}
-                </span>
-              </button>
-            ))}
-          </nav>
+          <FindSidebar
+            find={find}
+            counts={counts}
+            filterError={filterError}
+            ws={ws}
+            me={me}
+            isAdmin={session.workspace.role === 'admin'}
+            teams={session.teams}
+            members={session.members}
+          />
           <div className="list-tools">
             <label className="sr-only" htmlFor="status-filter">
               Status filter
@@ -946,7 +1001,8 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
                   e.preventDefault();
                   if (e.key === 'Enter' && visible.length) {
-                    open((visible[activeIndex] ?? visible[0]).id);
+                    const r = visible[activeIndex] ?? visible[0];
+                    open(r.id, r.hit?.message_id);
                     return;
                   }
                   move(1, false);
@@ -964,12 +1020,12 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             </p>
           )}
           {list.loaded && visible.length === 0 ? (
-            <p className="empty muted">{search ? 'No loaded conversation matches.' : 'No conversations here.'}</p>
+            <p className="empty muted">{search ? (hits ? 'Nothing found.' : 'No loaded conversation matches.') : 'No conversations here.'}</p>
           ) : (
             <VirtualList
               items={visible}
               rowHeight={ROW_HEIGHT}
-              itemKey={(c) => c.id}
+              itemKey={(c) => (c.hit ? `${c.id}:${c.hit.matched}:${c.hit.message_id ?? ''}` : c.id)}
               renderRow={renderRow}
               activeIndex={activeIndex}
               activeDescendant={activeDescendant}
@@ -979,7 +1035,13 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             />
           )}
           <div className="list-status muted" aria-live="polite">
-            {list.loading ? 'Loading…' : list.loaded ? `${visible.length}${list.cursor ? '+' : ''} shown` : ''}
+            {search.trim() && hits
+              ? `${hits.length} found`
+              : list.loading
+                ? 'Loading…'
+                : list.loaded
+                  ? `${visible.length}${list.cursor ? '+' : ''} shown` + (filteredTotal !== null && !search ? ` of ${filteredTotal} matching` : '')
+                  : ''}
           </div>
           <MyTasks ws={ws} meId={me.id} />
           <InternalChats ws={ws} meId={me.id} members={session.members} />
@@ -1067,6 +1129,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                   setReadOnOpen={readOnOpen.set}
                 />
                 <AddTask ws={ws} conversation={current} members={session.members} meId={me.id} />
+                <ThreadSearch ws={ws} conversationId={current.id} paging={paging} />
                 <AddColleagues
                   ws={ws}
                   conversation={current}

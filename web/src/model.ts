@@ -5,10 +5,17 @@ export interface ListFilter {
   view: View;
   statuses: Status[];
   userId: string;
+  /**
+   * server is set for views, filters and sorts only the server can judge:
+   * live updates then change the rows already listed, in place, and the
+   * list is asked for again.
+   */
+  server?: boolean;
 }
 
 /** matches tells whether a conversation belongs in the list for a filter. */
 export function matches(c: Conversation, f: ListFilter): boolean {
+  if (f.server) return false;
   if (f.statuses.length && !f.statuses.includes(c.status)) return false;
   const assignees = c.assignee_ids ?? [];
   if (f.view === 'mine') return assignees.includes(f.userId);
@@ -31,6 +38,7 @@ export function newestFirst(a: Conversation, b: Conversation): number {
  */
 export function upsert(list: Conversation[], c: Conversation, f: ListFilter, hasMore: boolean): Conversation[] {
   const idx = list.findIndex((x) => x.id === c.id);
+  if (f.server) return idx < 0 ? list : list.slice(0, idx).concat([c], list.slice(idx + 1));
   const rest = idx >= 0 ? list.slice(0, idx).concat(list.slice(idx + 1)) : list;
   if (!matches(c, f)) return idx >= 0 ? rest : list;
   if (hasMore && rest.length > 0 && newestFirst(c, rest[rest.length - 1]) > 0 && idx < 0) return list;

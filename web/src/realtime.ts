@@ -30,11 +30,14 @@ export class RealtimeClient {
   private workspaceId: string;
   private handlers: RealtimeHandlers;
   private factory: SocketFactory;
+  private counts: boolean;
 
-  constructor(workspaceId: string, handlers: RealtimeHandlers, factory?: SocketFactory) {
+  /** With counts, the server also pushes the view counts ("counts" events, at most once a second). */
+  constructor(workspaceId: string, handlers: RealtimeHandlers, factory?: SocketFactory, opts: { counts?: boolean } = {}) {
     this.workspaceId = workspaceId;
     this.handlers = handlers;
     this.factory = factory ?? ((url) => new WebSocket(url));
+    this.counts = !!opts.counts;
   }
 
   get seq() {
@@ -75,6 +78,7 @@ export class RealtimeClient {
     const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
     const params = new URLSearchParams({ workspace_id: this.workspaceId });
     if (this.lastSeq !== null) params.set('since', String(this.lastSeq));
+    if (this.counts) params.set('counts', '1');
     return `${proto}//${loc.host}/api/v1/realtime?${params}`;
   }
 
