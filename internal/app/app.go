@@ -240,6 +240,9 @@ func (a *App) build(opts Options) error {
 	if err := a.Notify.RegisterEmail(a.Workers.Scheduler); err != nil {
 		return err
 	}
+	if err := a.Notify.RegisterWaiting(a.Workers.Scheduler); err != nil {
+		return err
+	}
 	a.Notifier = notify.NewWorker(a.Notify)
 	hub, err := realtime.New(realtime.Config{
 		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,

@@ -25,7 +25,6 @@ import { AddColleagues } from './features/collab/AddColleagues';
 import { collabApi } from './features/collab/api';
 import { emitCollab } from './features/collab/bus';
 import { InternalChats } from './features/collab/InternalChats';
-import { NotificationToasts } from './features/collab/Notifications';
 import { useComposerCollab } from './features/composer/useComposerCollab';
 import { AddTask, MyTasks } from './features/tasks/MyTasks';
 import { readApi, ReadControls, typingLine, useReadOnOpen } from './features/collab/ReadControls';
@@ -1252,7 +1251,6 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         />
       )}
       <ContactHotkeys contactId={conversationId ? current?.contact_id || current?.contact?.id : undefined} />
-      <NotificationToasts />
       <div className="sr-only" role="status" aria-live="polite">
         {announce}
       </div>
