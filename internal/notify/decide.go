@@ -24,9 +24,9 @@ const (
 	// SourceParticipant: colleagues added to a conversation (UserIDs),
 	// with the comment as Text.
 	SourceParticipant = "participant"
-	SourceHandoff        = "handoff"
-	SourceWaiting        = "waiting"
-	SourceSuggestion     = "suggestion"
+	SourceHandoff     = "handoff"
+	SourceWaiting     = "waiting"
+	SourceSuggestion  = "suggestion"
 )
 
 // Source is something that may notify people: an event read from the

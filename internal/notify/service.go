@@ -98,7 +98,9 @@ func loadRecipients(ctx context.Context, tx *sqlstore.Tx, workspaceID string) (*
 // Emit decides who is told about s (Decide) and creates their
 // notifications inside tx: the way features without an event of their
 // own (mentions, participants, handoffs, channel alerts) notify.
-func (s *Service) Emit(ctx context.Context, tx *sqlstore.Tx, src Source) error { return Emit(ctx, tx, src) }
+func (s *Service) Emit(ctx context.Context, tx *sqlstore.Tx, src Source) error {
+	return Emit(ctx, tx, src)
+}
 
 // Emit is Service.Emit for packages that hold no Service: creating a
 // notification needs only the transaction (delivery runs on the
