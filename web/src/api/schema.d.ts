@@ -2782,6 +2782,8 @@ export interface components {
             closing_phrases?: string[] | null;
             closing_phrases_enabled?: boolean;
             /** Format: int64 */
+            first_response_seconds?: number;
+            /** Format: int64 */
             purge_days?: number;
         };
         LoginRequest: {

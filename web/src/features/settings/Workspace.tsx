@@ -134,6 +134,17 @@ function LifecycleFields({ value, onChange }: { value: LifecycleSettings; onChan
         <input id="lc-abandon" type="number" min={0} value={value.abandon_minutes} onChange={(e) => onChange({ ...value, abandon_minutes: num(e.target.value) })} />
       </div>
       <div className="field">
+        <label htmlFor="lc-first">First-response target (seconds a new customer may wait before the assignee, else the team, is notified; 0 = off)</label>
+        <input
+          id="lc-first"
+          type="number"
+          min={0}
+          max={604800}
+          value={value.first_response_seconds ?? 0}
+          onChange={(e) => onChange({ ...value, first_response_seconds: num(e.target.value) })}
+        />
+      </div>
+      <div className="field">
         <label htmlFor="lc-purge">Keep deleted conversations for (days, then purged)</label>
         <input id="lc-purge" type="number" min={0} value={value.purge_days} onChange={(e) => onChange({ ...value, purge_days: num(e.target.value) })} />
       </div>
