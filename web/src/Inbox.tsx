@@ -20,6 +20,7 @@ import { MessageList, type MessageActions } from './Thread';
 import { DEFAULT_STATUSES, STATUSES, type Contact, type Inbox as InboxT, type Conversation, type Counts, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
 import { Avatar, ChannelIcon, TopBar } from './ui';
 import { publishNotification } from './features/notifications/bus';
+import { NoConversations } from './features/onboarding/NoConversations';
 import { VirtualList } from './VirtualList';
 import { AddColleagues } from './features/collab/AddColleagues';
 import { collabApi } from './features/collab/api';
@@ -963,7 +964,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             </p>
           )}
           {list.loaded && visible.length === 0 ? (
-            <p className="empty muted">{search ? 'No loaded conversation matches.' : 'No conversations here.'}</p>
+            <NoConversations search={!!search} />
           ) : (
             <VirtualList
               items={visible}

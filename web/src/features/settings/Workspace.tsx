@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useSession } from '../../session';
 import { settingsApi, type WorkspaceSettings } from './api';
 import type { LifecycleSettings } from '../workday/api';
+import { EmailPanel } from './Email';
 import { Result, useAction } from './shared';
 
 const SCOPES: { value: WorkspaceSettings['agent_scope']; label: string; help: string }[] = [
@@ -47,6 +48,7 @@ export function WorkspacePage() {
   }
 
   return (
+    <>
     <section className="panel" aria-labelledby="ws-title">
       <h2 id="ws-title">Workspace</h2>
       <Result error={load.error} />
@@ -106,6 +108,8 @@ export function WorkspacePage() {
         </form>
       )}
     </section>
+    <EmailPanel />
+    </>
   );
 }
 
