@@ -17,7 +17,10 @@ export function EmailPanel() {
   const { run: runLoad } = load;
 
   useEffect(() => {
-    runLoad(async () => setCfg({ ...EMPTY, ...(await settingsApi.smtp(ws)), password: '' }));
+    runLoad(async () => {
+      const c = await settingsApi.smtp(ws);
+      setCfg({ ...EMPTY, ...c, port: c.port || EMPTY.port, password: '' });
+    });
   }, [runLoad, ws]);
 
   function submit(e: FormEvent) {
