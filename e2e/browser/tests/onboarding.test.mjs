@@ -175,8 +175,11 @@ describe('onboarding in Chromium', { timeout: 170_000 }, () => {
     await row('Cy Away').getByText('0', { exact: true }).waitFor();
     await row('Ada Admin').getByText('connected', { exact: true }).waitFor();
     await checkScreen(page, 'onboarding-assign-presence');
-    await row('Bo Agent').getByRole('checkbox').check();
+    // A choice closes the pop-up (defect 6) and assigns.
+    await row('Bo Agent').getByRole('checkbox').click();
     await menu.waitFor({ state: 'detached' });
+    const after = await admin.req('GET', `/workspaces/${admin.ws}/conversations/${grace.id}`);
+    assert.deepEqual(after.assignee_ids, [bo.id]);
     assert.deepEqual(page.problems, []);
     assert.deepEqual(agentPage.problems, []);
   });
