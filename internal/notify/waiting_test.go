@@ -102,3 +102,43 @@ func TestWaiting_OncePerConversationPastTheTarget(t *testing.T) {
 		}
 	})
 }
+
+// TestWorker_ParticipantsHearOfCustomerMessages: a colleague added to an
+// unassigned conversation is told of the customer's next message (through
+// the worker, as assignees are), and the mention of being added is kept in
+// their list.
+func TestWorker_ParticipantsHearOfCustomerMessages(t *testing.T) {
+	eachEnv(t, time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC), func(t *testing.T, e *env) {
+		ctx := context.Background()
+		w := notify.NewWorker(e.svc)
+		in := func(id, text string) string {
+			t.Helper()
+			res, err := inbound.New(e.store).Receive(ctx, e.f.Inbox, channel.Inbound{
+				Contact: channel.ContactInfo{SourceID: "dana", Name: "Dana"}, ProviderMessageID: id, Content: text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.RunOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return res.ConversationID
+		}
+		cid := in("m1", "hello")
+		if _, err := conversation.New(e.store).AddParticipants(ctx, e.f.Admin, cid, []string{e.f.Agent.UserID}, "Can you take a look?"); err != nil {
+			t.Fatal(err)
+		}
+		in("m2", "are you there?")
+		p, err := e.svc.List(ctx, e.f.Agent, "", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range p.Items {
+			got = append(got, string(n.Type)+": "+n.Text)
+		}
+		want := []string{"new_message: Dana: are you there?", "mention: " + e.f.Admin.Name + " added you to #1: Can you take a look?"}
+		if len(got) < 2 || got[0] != want[0] || got[1] != want[1] {
+			t.Errorf("agent's notifications (newest first) = %q, want to start with %q", got, want)
+		}
+	})
+}
