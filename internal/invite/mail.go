@@ -153,4 +153,3 @@ func (s *Service) mailSelfReset(ctx context.Context, email string) error {
 // Wait waits for the reset emails still being sent (at shutdown, and in
 // tests).
 func (s *Service) Wait() { s.bg.Wait() }
-
