@@ -144,6 +144,10 @@ type LifecycleSettings struct {
 	// PurgeDays is how long a deleted conversation can be restored before
 	// its messages and files are purged.
 	PurgeDays int `json:"purge_days" minimum:"0" maximum:"3650"`
+	// FirstResponseSeconds is the first-response target: a conversation
+	// whose customer has waited this long without a first reply notifies
+	// its assignee (else its team's queue) once; 0 turns it off.
+	FirstResponseSeconds int `json:"first_response_seconds" minimum:"0" maximum:"604800"`
 }
 
 // Effective returns the lifecycle settings with defaults for a workspace

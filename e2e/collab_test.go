@@ -115,9 +115,23 @@ func TestMentions_NotesNotifyOnlyColleaguesWhoCanSee(t *testing.T) {
 		if ids, _ := note["mention_ids"].([]any); len(ids) != 1 || ids[0] != boID {
 			t.Errorf("mention_ids = %v", note["mention_ids"])
 		}
-		raw := nextCollabNotification(t, bo, "mention")
-		if raw["user_id"] != boID || raw["kind"] != "mention" || raw["conversation_id"] != cid || raw["message_id"] != note["id"] {
+		raw := nextCollabNotification(t, bo, "mentioned you")
+		if raw["user_id"] != boID || raw["type"] != "mention" || raw["conversation_id"] != cid || raw["message_id"] != note["id"] ||
+			raw["text"] != "Ada Admin mentioned you in #1: @bo please look" {
 			t.Errorf("bo's notification = %v", raw)
+		}
+		// Kept in bo's notification list (one system decides and stores them all).
+		var bell struct {
+			Items  []map[string]any
+			Unread int
+		}
+		n.must(200, "GET", "/api/v1/notifications?workspace_id="+s.workspace, boTok, nil).json(t, &bell)
+		found := false
+		for _, it := range bell.Items {
+			found = found || (it["type"] == "mention" && it["message_id"] == note["id"])
+		}
+		if !found || bell.Unread < 1 {
+			t.Errorf("bo's notifications = %+v, want the mention kept and unread", bell)
 		}
 		// Stored and listed with names.
 		msgs := n.messages(s, cid)
@@ -157,8 +171,8 @@ func TestParticipants_AddedWithACommentSeeAndAreNotified(t *testing.T) {
 		if ps := out["participants"].([]any); len(ps) != 1 || ps[0].(map[string]any)["user_id"] != boID {
 			t.Errorf("participants = %v", ps)
 		}
-		raw := nextCollabNotification(t, bo, "participant")
-		if raw["kind"] != "participant" || raw["text"] != "Spanish speaker, please help" {
+		raw := nextCollabNotification(t, bo, "added you")
+		if raw["type"] != "mention" || !strings.HasSuffix(raw["text"].(string), "added you to #1: Spanish speaker, please help") {
 			t.Errorf("bo's notification = %v", raw)
 		}
 		// Adding again changes nothing and writes no second line.
@@ -380,17 +394,18 @@ func TestViews_ImportantFollowsTasks(t *testing.T) {
 	})
 }
 
-// nextCollabNotification awaits the next notification.created of kind
-// (mention, participant) on the socket, passing over the notification
-// worker's own (new_conversation and the like), which arrive when they will.
-func nextCollabNotification(t *testing.T, w *wsClient, kind string) map[string]any {
+// nextCollabNotification awaits the next mention notification whose text
+// holds what ("mentioned you", "added you") on the socket, passing over
+// the notification worker's own (new_conversation and the like), which
+// arrive when they will.
+func nextCollabNotification(t *testing.T, w *wsClient, what string) map[string]any {
 	t.Helper()
 	for {
 		var raw map[string]any
 		if err := json.Unmarshal(w.next("notification.created").Data, &raw); err != nil {
 			t.Fatal(err)
 		}
-		if raw["kind"] == kind {
+		if text, _ := raw["text"].(string); raw["type"] == "mention" && strings.Contains(text, what) {
 			return raw
 		}
 	}

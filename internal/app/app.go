@@ -240,7 +240,13 @@ func (a *App) build(opts Options) error {
 	if err := a.Notify.RegisterEmail(a.Workers.Scheduler); err != nil {
 		return err
 	}
+	if err := a.Notify.RegisterWaiting(a.Workers.Scheduler); err != nil {
+		return err
+	}
 	a.Notifier = notify.NewWorker(a.Notify)
+	// Invitations and password resets go out through the workspace's relay.
+	a.Invites.Mailer, a.Invites.Log = a.Notify, a.Log
+	a.Invites.NoRelay = func(err error) bool { return errors.Is(err, notify.ErrNoRelay) }
 	hub, err := realtime.New(realtime.Config{
 		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
 		OriginPatterns: []string{a.Config.Public().Host},
@@ -464,6 +470,9 @@ func (a *App) pruneUploads(ctx context.Context) {
 // Close releases the store and broker.
 func (a *App) Close() error {
 	var err error
+	if a.Invites != nil {
+		a.Invites.Wait() // reset emails still going out
+	}
 	if a.Store != nil {
 		err = errors.Join(err, a.Store.Close())
 	}

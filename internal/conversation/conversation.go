@@ -268,7 +268,7 @@ func (s *Service) reply(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, co
 			if err := s.recordMessage(ctx, tx, conv, msg); err != nil {
 				return err
 			}
-			return notify(tx, a, conv, NotifyMention, msg, mentions)
+			return notify(ctx, tx, a, conv, NotifyMention, msg, mentions)
 		}
 		conv.InboxID = inbox.ID // the channel the conversation is on now
 		return s.sendReply(ctx, tx, inbox, conv, msg, outbox)

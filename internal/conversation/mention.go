@@ -4,11 +4,11 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/access"
 	"github.com/parleyhq/parley/internal/id"
+	notifications "github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -60,46 +60,35 @@ func displayName(m *parley.Member) string {
 	return m.Email
 }
 
-// Notification kinds.
-const (
-	NotifyMention     = "mention"
-	NotifyParticipant = "participant"
-)
-
-// Notification is what a mentioned or added colleague is told. Until
-// notifications have a table and channels of their own, it lives in the
-// notification.created event (kept in the events table, replayed to a
-// reconnecting client, delivered only to UserID and only while they can
-// see the conversation).
-type Notification struct {
-	ID                 string         `json:"id"`
-	UserID             string         `json:"user_id"`
-	Kind               string         `json:"kind"`
-	ConversationID     string         `json:"conversation_id"`
-	ConversationNumber int64          `json:"conversation_number"`
-	MessageID          string         `json:"message_id"`
-	Actor              parley.Mention `json:"actor"`
-	Text               string         `json:"text"`
-	CreatedAt          string         `json:"created_at"`
-}
-
-// notify appends a notification.created event for each colleague but the
-// author.
-func notify(tx *sqlstore.Tx, a parley.Actor, conv *parley.Conversation, kind string, msg *parley.Message, to []parley.Mention) error {
+// notify tells the colleagues named in msg's mentions (a note's
+// mentions, or the people just added) through the notification system,
+// which decides with everyone else's notifications what reaches whom
+// (preferences, quiet hours, push, email) and never tells the author.
+func notify(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, conv *parley.Conversation, kind string, msg *parley.Message, to []parley.Mention) error {
+	if len(to) == 0 {
+		return nil
+	}
+	ids := make([]string, len(to))
+	for i, u := range to {
+		ids[i] = u.ID
+	}
+	contact := ""
+	if c, err := tx.FindContactByID(ctx, conv.WorkspaceID, conv.ContactID); err == nil {
+		contact = c.Name
+	} else if !parley.IsNotFound(err) {
+		return err
+	}
 	aud := conv.Audience()
-	text := msg.Content
-	if utf8.RuneCountInString(text) > 200 {
-		text = string([]rune(text)[:200]) + "…"
-	}
-	for _, u := range to {
-		if u.ID == a.UserID {
-			continue
-		}
-		n := Notification{ID: id.New(), UserID: u.ID, Kind: kind, ConversationID: conv.ID, ConversationNumber: conv.Number,
-			MessageID: msg.ID, Actor: parley.Mention{ID: a.UserID, Name: a.Name}, Text: text, CreatedAt: tx.Now().Format("2006-01-02T15:04:05.999999Z07:00")}
-		if err := tx.AppendEvent(parley.EventNotificationCreated, conv.WorkspaceID, conv.ID, n, &aud, nil); err != nil {
-			return err
-		}
-	}
-	return nil
+	return notifications.Emit(ctx, tx, notifications.Source{
+		Kind: kind, WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID, MessageID: msg.ID, InboxID: conv.InboxID,
+		Audience: &aud, Number: conv.Number, ContactName: contact, Text: msg.Content, UserIDs: ids,
+		Actor: parley.NotificationActor{Kind: parley.SenderAgent, ID: a.UserID, Name: a.Name},
+	})
 }
+
+// Kinds of what a note or an addition tells colleagues (notify's
+// sources; both notify as type mention).
+const (
+	NotifyMention     = notifications.SourceMention
+	NotifyParticipant = notifications.SourceParticipant
+)

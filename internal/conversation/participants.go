@@ -69,7 +69,7 @@ func (s *Service) AddParticipants(ctx context.Context, a parley.Actor, conversat
 			if err := s.recordMessage(ctx, tx, conv, msg); err != nil {
 				return err
 			}
-			if err := notify(tx, a, conv, NotifyParticipant, msg, added); err != nil {
+			if err := notify(ctx, tx, a, conv, NotifyParticipant, msg, added); err != nil {
 				return err
 			}
 			if err := tx.Audit(ctx, ws.ID, a.UserID, "conversation.participants_add", "conversation", conv.ID, map[string]any{"user_ids": msg.MentionIDs}); err != nil {

@@ -10,8 +10,9 @@
 //
 // Links carry a random 256-bit token of which only the SHA-256 is stored;
 // they work once and expire (invitations after InviteTTL, resets after
-// ResetTTL). No email relay exists yet, so links are shown to the admin to
-// pass on; nothing is sent.
+// ResetTTL). Links are shown to the admin to pass on, and emailed too when
+// the workspace has an email relay (Mailer); "Forgot password?" emails a
+// link when one of the account's workspaces has one.
 //
 // The service takes the concrete store (as workspace and session do); the
 // rules live here, not in sqlstore.
@@ -19,7 +20,9 @@ package invite
 
 import (
 	"context"
+	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -44,6 +47,12 @@ type Service struct {
 	// publicURL is the base of the links (read when a link is made: the
 	// address may be known only once the server listens).
 	publicURL func() string
+	// Mailer emails links; nil sends nothing (the admin passes them on).
+	Mailer Mailer
+	// NoRelay recognises Mailer's error for a workspace without a relay.
+	NoRelay func(error) bool
+	Log     *slog.Logger
+	bg      sync.WaitGroup
 }
 
 // New returns a Service whose links start with publicURL().
@@ -69,6 +78,7 @@ type InvitationLink struct {
 	Role      parley.Role `json:"role" enum:"admin,agent" doc:"The role the person gets on accepting."`
 	ExpiresAt time.Time   `json:"expires_at" doc:"When the link stops working."`
 	Link      string      `json:"link" doc:"The one-time link to give the person: <public URL>/invite?token=…. It is not stored and cannot be shown again."`
+	Emailed
 }
 
 // InvitationDetails is what the holder of an invitation link may know
@@ -147,7 +157,9 @@ func (s *Service) Create(ctx context.Context, a parley.Actor, email string, role
 	if err != nil {
 		return nil, err
 	}
-	return s.withLink(inv, token), nil
+	l := s.withLink(inv, token)
+	s.mailInvite(ctx, a, l)
+	return l, nil
 }
 
 // List returns the workspace's pending invitations, expired ones included
@@ -191,7 +203,9 @@ func (s *Service) Resend(ctx context.Context, a parley.Actor, inviteID string) (
 	if err != nil {
 		return nil, err
 	}
-	return s.withLink(inv, token), nil
+	l := s.withLink(inv, token)
+	s.mailInvite(ctx, a, l)
+	return l, nil
 }
 
 // tokenHash checks a token's form and returns its stored hash.

@@ -15,6 +15,7 @@ import (
 type ResetLink struct {
 	Link      string    `json:"link" doc:"The one-time link to give the person: <public URL>/reset-password?token=…. It is not stored and cannot be shown again."`
 	ExpiresAt time.Time `json:"expires_at" doc:"When the link stops working (an hour after it was made)."`
+	Emailed
 }
 
 // ResetRequested answers a "Forgot password?" request, the same whether or
@@ -24,8 +25,12 @@ type ResetRequested struct {
 	Message         string `json:"message" doc:"What the person should do next."`
 }
 
-// noRelay is the answer while no email relay exists.
-var noRelay = ResetRequested{EmailConfigured: false, Message: "Ask an admin of your workspace for a reset link."}
+// The answers to "Forgot password?": whether any workspace here can send
+// email, never whether the address has an account.
+var (
+	noRelay   = ResetRequested{EmailConfigured: false, Message: "This server cannot send email, so no link was sent: ask an admin of your workspace for a password-reset link."}
+	withRelay = ResetRequested{EmailConfigured: true, Message: "If an account uses this address and its workspace can send email, a reset link is on its way; it works once, for an hour. Nothing after a few minutes? Check your spam folder, or ask an admin of your workspace for a link."}
+)
 
 // otherWorkspaces refuses an admin's reset of an account that another
 // workspace shares: it would let one workspace's admin take over the
@@ -66,7 +71,11 @@ func (s *Service) IssueReset(ctx context.Context, a parley.Actor, userID string)
 	if err != nil {
 		return nil, err
 	}
-	return &ResetLink{Link: s.link("/reset-password", token), ExpiresAt: r.ExpiresAt}, nil
+	out := &ResetLink{Link: s.link("/reset-password", token), ExpiresAt: r.ExpiresAt}
+	if m, err := s.store.FindMember(ctx, a.WorkspaceID, userID); err == nil {
+		out.Emailed = s.mail(ctx, a.WorkspaceID, m.Name, m.Email, resetSubject, resetBody(m.Email, out.Link))
+	}
+	return out, nil
 }
 
 // OperatorReset makes a password-reset link for the account with that
@@ -97,14 +106,32 @@ func (s *Service) OperatorReset(ctx context.Context, email string) (*ResetLink, 
 	return &ResetLink{Link: s.link("/reset-password", token), ExpiresAt: r.ExpiresAt}, nil
 }
 
-// RequestReset answers "Forgot password?". No email relay exists yet, so it
-// sends nothing, stores nothing and says so; the answer never depends on
-// whether the address has an account.
+// RequestReset answers "Forgot password?". When a workspace of the
+// account can send email, a link is made and emailed after the answer (in
+// the background); otherwise nothing is stored or sent, and the answer
+// says what to do. The answer and its timing never depend on whether the
+// address has an account.
 func (s *Service) RequestReset(ctx context.Context, email string) (*ResetRequested, error) {
-	if _, err := workspace.ValidEmail("email", email); err != nil {
+	email, err := workspace.ValidEmail("email", email)
+	if err != nil {
 		return nil, err
 	}
-	r := noRelay
+	relay, err := s.anyRelay(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !relay {
+		r := noRelay
+		return &r, nil
+	}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		if err := s.mailSelfReset(context.WithoutCancel(ctx), email); err != nil {
+			s.log().Warn("email a password-reset link", "err", err)
+		}
+	}()
+	r := withRelay
 	return &r, nil
 }
 

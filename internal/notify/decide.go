@@ -21,9 +21,12 @@ import (
 const (
 	SourceChannelFailing = "channel.failing"
 	SourceMention        = "mention"
-	SourceHandoff        = "handoff"
-	SourceWaiting        = "waiting"
-	SourceSuggestion     = "suggestion"
+	// SourceParticipant: colleagues added to a conversation (UserIDs),
+	// with the comment as Text.
+	SourceParticipant = "participant"
+	SourceHandoff     = "handoff"
+	SourceWaiting     = "waiting"
+	SourceSuggestion  = "suggestion"
 )
 
 // Source is something that may notify people: an event read from the
@@ -52,6 +55,9 @@ type Source struct {
 	Text string
 	// UserIDs are the people a direct source names (mentioned, handed to).
 	UserIDs []string
+	// ParticipantIDs are the colleagues added to the conversation (they
+	// hear of customer messages as assignees do).
+	ParticipantIDs []string
 }
 
 // Recipient is a member of the workspace with their preferences.
@@ -88,7 +94,7 @@ var table = map[string][]rule{
 		{parley.NotifyAssigned, newlyAssigned, assignedText},
 	},
 	parley.EventMessageCreated: {
-		{parley.NotifyNewMessage, func(s *Source, r *Recipient) bool { return s.Inbound && assignee(s, r) },
+		{parley.NotifyNewMessage, func(s *Source, r *Recipient) bool { return s.Inbound && (assignee(s, r) || participant(s, r)) },
 			func(s *Source) string { return s.ContactName + ": " + s.Text }},
 	},
 	SourceChannelFailing: {
@@ -98,6 +104,14 @@ var table = map[string][]rule{
 	SourceMention: {
 		{parley.NotifyMention, named, func(s *Source) string {
 			return fmt.Sprintf("%s mentioned you in #%d: %s", s.Actor.Name, s.Number, s.Text)
+		}},
+	},
+	SourceParticipant: {
+		{parley.NotifyMention, named, func(s *Source) string {
+			if s.Text == "" {
+				return fmt.Sprintf("%s added you to #%d", s.Actor.Name, s.Number)
+			}
+			return fmt.Sprintf("%s added you to #%d: %s", s.Actor.Name, s.Number, s.Text)
 		}},
 	},
 	SourceHandoff: {
@@ -151,6 +165,10 @@ func assigneeElseTeam(s *Source, r *Recipient) bool {
 }
 
 func named(s *Source, r *Recipient) bool { return slices.Contains(s.UserIDs, r.Actor.UserID) }
+
+func participant(s *Source, r *Recipient) bool {
+	return slices.Contains(s.ParticipantIDs, r.Actor.UserID)
+}
 
 // personal reports whether a notification concerns the user themselves,
 // for the "assigned only" scope.

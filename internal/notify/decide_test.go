@@ -99,6 +99,31 @@ func TestDecide(t *testing.T) {
 		}(), all, []Recipient{recipient("ann", parley.RoleAgent, nil, scope(parley.NotifyScopeMentions))}, []string{"ann:mention"}},
 		{"a handoff goes to the assignee", conv(SourceHandoff, &parley.Audience{TeamID: "sales", AssigneeIDs: []string{"bob"}}, nil), all, people, []string{"bob:handoff"}},
 		{"a handoff without an assignee goes to the team", conv(SourceHandoff, &parley.Audience{TeamID: "sales"}, nil), all, people, []string{"ann:handoff"}},
+		{"a participant hears of customer messages as the assignee does", func() Source {
+			s := inbound(&parley.Audience{AssigneeIDs: []string{"ann"}})
+			s.ParticipantIDs = []string{"carl"}
+			return s
+		}(), all, people, []string{"ann:new_message", "carl:new_message"}},
+		{"colleagues added with a comment are told as a mention, the author never", func() Source {
+			s := conv(SourceParticipant, &parley.Audience{}, nil)
+			s.UserIDs, s.Actor = []string{"ann", "carl"}, parley.NotificationActor{Kind: "agent", ID: "carl", Name: "Carl"}
+			return s
+		}(), all, people, []string{"ann:mention"}},
+		{"an addition passes the mentions-only scope", func() Source {
+			s := conv(SourceParticipant, &parley.Audience{}, nil)
+			s.UserIDs = []string{"ann"}
+			return s
+		}(), all, []Recipient{recipient("ann", parley.RoleAgent, nil, scope(parley.NotifyScopeMentions))}, []string{"ann:mention"}},
+		{"mentions turned off create nothing", func() Source {
+			s := conv(SourceMention, &parley.Audience{}, nil)
+			s.UserIDs = []string{"ann"}
+			return s
+		}(), all, []Recipient{recipient("ann", parley.RoleAgent, nil, off(parley.NotifyMention))}, nil},
+		{"a conversation waiting past the target tells its assignee", conv(SourceWaiting, &parley.Audience{TeamID: "sales", AssigneeIDs: []string{"bob"}}, nil), all, people, []string{"bob:waiting"}},
+		{"a waiting conversation without an assignee tells its team's queue", conv(SourceWaiting, &parley.Audience{TeamID: "sales"}, nil), all, people, []string{"ann:waiting"}},
+		{"a waiting conversation restricted to a list tells no one outside it", conv(SourceWaiting, &parley.Audience{VisibleTo: []string{"carl"}}, nil), all, people, []string{"admin:waiting", "carl:waiting"}},
+		{"scope: assigned only drops the queue's waiting alerts", conv(SourceWaiting, &parley.Audience{}, nil), all,
+			[]Recipient{recipient("ann", parley.RoleAgent, nil, scope(parley.NotifyScopeAssigned))}, nil},
 		{"a conversation source without an audience notifies nobody", conv(parley.EventConversationCreated, nil, nil), all, people, nil},
 		{"events that notify nobody", conv("contact.updated", &parley.Audience{}, nil), all, people, nil},
 		{"a notification event never notifies", conv(parley.EventNotificationCreated, &parley.Audience{}, nil), all, people, nil},

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -192,6 +193,15 @@ func (s *Service) sendDigest(ctx context.Context, cfg *SMTPSettings, to *parley.
 	}
 	fmt.Fprintf(&b, "\nChange what you receive: %s/settings/notifications\n", base)
 	msg.SetBodyString(mail.TypeTextPlain, b.String())
+	if err := s.send(ctx, cfg, msg); err != nil {
+		return fmt.Errorf("email digest: %w", err)
+	}
+	return nil
+}
+
+// send delivers msg through the relay cfg. A bad setting is permanent
+// (scheduler.Permanent); a failed delivery may be retried.
+func (s *Service) send(ctx context.Context, cfg *SMTPSettings, msg *mail.Msg) error {
 	port := cfg.Port
 	opts := []mail.Option{mail.WithTimeout(20 * time.Second)}
 	switch cfg.Security {
@@ -217,12 +227,48 @@ func (s *Service) sendDigest(ctx context.Context, cfg *SMTPSettings, to *parley.
 	}
 	c, err := mail.NewClient(cfg.Host, opts...)
 	if err != nil {
-		return scheduler.Permanent(fmt.Errorf("email digest: %w", err))
+		return scheduler.Permanent(err)
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("email digest: send: %w", err)
+		return fmt.Errorf("send: %w", err)
 	}
 	return nil
+}
+
+// ErrNoRelay: the workspace has no SMTP server set, so nothing can be
+// emailed from it.
+var ErrNoRelay = errors.New("this workspace has no email server set (Settings → Notifications → Email)")
+
+// HasRelay reports whether a workspace can send email.
+func (s *Service) HasRelay(ctx context.Context, workspaceID string) (bool, error) {
+	cfg, err := s.smtp(ctx, workspaceID)
+	if err != nil {
+		return false, err
+	}
+	return cfg.Host != "", nil
+}
+
+// SendMail emails a plain-text message to one person through the
+// workspace's relay (invitations, password resets): ErrNoRelay when it
+// has none, else the server's refusal.
+func (s *Service) SendMail(ctx context.Context, workspaceID, toName, toEmail, subject, body string) error {
+	cfg, err := s.smtp(ctx, workspaceID)
+	if err != nil {
+		return err
+	}
+	if cfg.Host == "" {
+		return ErrNoRelay
+	}
+	msg := mail.NewMsg()
+	if err := msg.From(cfg.From); err != nil {
+		return fmt.Errorf("the sender address %q: %w", cfg.From, err)
+	}
+	if err := msg.AddToFormat(toName, toEmail); err != nil {
+		return fmt.Errorf("the address %q: %w", toEmail, err)
+	}
+	msg.Subject(subject)
+	msg.SetBodyString(mail.TypeTextPlain, body)
+	return s.send(ctx, cfg, msg)
 }
 
 // commitDigest marks what the digest covered as done (sent, or dropped

@@ -97,16 +97,23 @@ func loadRecipients(ctx context.Context, tx *sqlstore.Tx, workspaceID string) (*
 
 // Emit decides who is told about s (Decide) and creates their
 // notifications inside tx: the way features without an event of their
-// own (mentions, handoffs, channel alerts) notify.
+// own (mentions, participants, handoffs, channel alerts) notify.
 func (s *Service) Emit(ctx context.Context, tx *sqlstore.Tx, src Source) error {
+	return Emit(ctx, tx, src)
+}
+
+// Emit is Service.Emit for packages that hold no Service: creating a
+// notification needs only the transaction (delivery runs on the
+// scheduler's jobs).
+func Emit(ctx context.Context, tx *sqlstore.Tx, src Source) error {
 	r, err := loadRecipients(ctx, tx, src.WorkspaceID)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	return s.emit(ctx, tx, src, r)
+	return emit(ctx, tx, src, r)
 }
 
-func (s *Service) emit(ctx context.Context, tx *sqlstore.Tx, src Source, r *recipients) error {
+func emit(ctx context.Context, tx *sqlstore.Tx, src Source, r *recipients) error {
 	for _, d := range Decide(src, r.settings, r.members) {
 		var prefs parley.NotificationPreferences
 		for _, m := range r.members {

@@ -95,8 +95,23 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 						return err
 					}
 				}
-				if err := w.svc.emit(ctx, tx, src, r); err != nil {
+				if src.Inbound {
+					// Participants hear of customer messages too.
+					ps, err := tx.ListParticipants(ctx, src.ConversationID)
+					if err != nil {
+						return err
+					}
+					for _, p := range ps {
+						src.ParticipantIDs = append(src.ParticipantIDs, p.UserID)
+					}
+				}
+				if err := emit(ctx, tx, src, r); err != nil {
 					return err
+				}
+				if ev.Type == parley.EventConversationCreated {
+					if err := scheduleWaiting(ctx, tx, r.settings, ev); err != nil {
+						return err
+					}
 				}
 			}
 			return nil

@@ -58,6 +58,8 @@ func validLifecycle(l *parley.LifecycleSettings) error {
 		return parley.FieldErrorf("settings.lifecycle.abandon_minutes", "Use 0 (off) to 525600 minutes.")
 	case l.PurgeDays < 0 || l.PurgeDays > 3650:
 		return parley.FieldErrorf("settings.lifecycle.purge_days", "Use 0 to 3650 days.")
+	case l.FirstResponseSeconds < 0 || l.FirstResponseSeconds > 604800:
+		return parley.FieldErrorf("settings.lifecycle.first_response_seconds", "Use 0 (off) to 604800 seconds (a week).")
 	}
 	for _, f := range []struct {
 		field string

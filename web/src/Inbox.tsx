@@ -20,12 +20,12 @@ import { MessageList, type MessageActions } from './Thread';
 import { DEFAULT_STATUSES, STATUSES, type Contact, type Inbox as InboxT, type Conversation, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
 import { Avatar, ChannelIcon, TopBar } from './ui';
 import { publishNotification } from './features/notifications/bus';
+import { NoConversations } from './features/onboarding/NoConversations';
 import { VirtualList } from './VirtualList';
 import { AddColleagues } from './features/collab/AddColleagues';
 import { collabApi } from './features/collab/api';
 import { emitCollab } from './features/collab/bus';
 import { InternalChats } from './features/collab/InternalChats';
-import { NotificationToasts } from './features/collab/Notifications';
 import { useComposerCollab } from './features/composer/useComposerCollab';
 import { AddTask, MyTasks } from './features/tasks/MyTasks';
 import { readApi, ReadControls, typingLine, useReadOnOpen } from './features/collab/ReadControls';
@@ -1020,7 +1020,11 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             </p>
           )}
           {list.loaded && visible.length === 0 ? (
-            <p className="empty muted">{search ? (hits ? 'Nothing found.' : 'No loaded conversation matches.') : 'No conversations here.'}</p>
+            search ? (
+              <p className="empty muted">{hits ? 'Nothing found.' : 'No loaded conversation matches.'}</p>
+            ) : (
+              <NoConversations search={false} />
+            )
           ) : (
             <VirtualList
               items={visible}
@@ -1315,7 +1319,6 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         />
       )}
       <ContactHotkeys contactId={conversationId ? current?.contact_id || current?.contact?.id : undefined} />
-      <NotificationToasts />
       <div className="sr-only" role="status" aria-live="polite">
         {announce}
       </div>

@@ -123,7 +123,8 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     const inviteToken = new URL(invite.link).searchParams.get('token');
     await new Api(server.url).req('POST', '/invites/accept', { token: inviteToken, name: AGENT.name, password: AGENT.password });
 
-    await pageA.getByText('No conversations here.').waitFor();
+    // A brand-new workspace had no channel when the list loaded: it guides the admin to connect one.
+    await pageA.getByRole('region', { name: 'Connect your first channel' }).getByRole('button', { name: 'Connect your first channel' }).waitFor();
     await checkScreen(pageA, '02-inbox-empty');
   });
 

@@ -90,8 +90,8 @@ describe('notifications in Chromium', { timeout: 170_000 }, () => {
     await page.getByTestId('bell-count').waitFor({ state: 'detached' });
 
     await admin.req('PATCH', `/workspaces/${admin.ws}/conversations/${grace.id}`, { assignee_ids: [agentId] });
-    const toast = page.getByTestId('notification-toast');
-    await toast.getByText(/was assigned to you/).waitFor();
+    const toast = page.getByTestId('notification-toast').filter({ hasText: /was assigned to you/ });
+    await toast.waitFor();
     assert.equal(await page.getByTestId('bell-count').textContent(), '1');
     await checkScreen(page, 'notification-toast');
     await toast.getByRole('button', { name: 'Open' }).click();

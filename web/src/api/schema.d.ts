@@ -2647,6 +2647,10 @@ export interface components {
         InvitationLink: {
             /** @description The address invited. */
             email?: string;
+            /** @description Why it was not emailed (no email server set, or the server's refusal); pass the link on yourself. */
+            email_error?: string;
+            /** @description Whether the link was emailed to the person through the workspace's email server. */
+            emailed?: boolean;
             /**
              * Format: date-time
              * @description When the link stops working.
@@ -2781,6 +2785,8 @@ export interface components {
             close_reasons?: string[] | null;
             closing_phrases?: string[] | null;
             closing_phrases_enabled?: boolean;
+            /** Format: int64 */
+            first_response_seconds?: number;
             /** Format: int64 */
             purge_days?: number;
         };
@@ -2944,6 +2950,10 @@ export interface components {
             resend_of?: string;
         };
         ResetLink: {
+            /** @description Why it was not emailed (no email server set, or the server's refusal); pass the link on yourself. */
+            email_error?: string;
+            /** @description Whether the link was emailed to the person through the workspace's email server. */
+            emailed?: boolean;
             /**
              * Format: date-time
              * @description When the link stops working (an hour after it was made).

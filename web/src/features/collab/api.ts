@@ -31,17 +31,6 @@ export interface Participant {
   conversation_id: string;
 }
 
-export interface Notification {
-  id: string;
-  user_id: string;
-  kind: 'mention' | 'participant' | string;
-  conversation_id: string;
-  conversation_number: number;
-  message_id: string;
-  actor: Mention;
-  text: string;
-}
-
 export interface InternalMessage {
   id: string;
   chat_id: string;

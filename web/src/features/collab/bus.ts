@@ -1,5 +1,6 @@
-// Events the teamwork screens care about (notifications, internal chats),
-// handed over by the inbox's one WebSocket client.
+// Events the teamwork screens care about (internal chats, tasks),
+// handed over by the inbox's one WebSocket client. Notifications (mentions
+// included) go to the bell: features/notifications.
 import { useEffect, useRef } from 'react';
 
 export interface CollabEvent {
@@ -13,7 +14,7 @@ const listeners = new Set<Listener>();
 /** emitCollab passes the server's events to the teamwork screens. */
 export function emitCollab(events: CollabEvent[]) {
   for (const e of events) {
-    if (e.type === 'notification.created' || e.type.startsWith('internal_chat.') || e.type.startsWith('task.')) {
+    if (e.type.startsWith('internal_chat.') || e.type.startsWith('task.')) {
       for (const l of listeners) l(e);
     }
   }

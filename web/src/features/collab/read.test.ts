@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { notificationText } from './Notifications';
 import { typingLine } from './ReadControls';
 
 describe('typingLine', () => {
@@ -10,12 +9,4 @@ describe('typingLine', () => {
     [false, ['Ana'], 'Ana is typing…'],
     [false, ['Ana', 'Bo'], 'Ana, Bo are typing…'],
   ] as const)('me %s, others %j → %j', (me, others, want) => expect(typingLine(me, [...others])).toBe(want));
-});
-
-describe('notificationText', () => {
-  it('says who did what where', () => {
-    const base = { id: 'n', user_id: 'u', conversation_id: 'c', conversation_number: 7, message_id: 'm', actor: { id: 'a', name: 'Ana' } };
-    expect(notificationText({ ...base, kind: 'mention', text: 'look' })).toBe('Ana mentioned you in #7: look');
-    expect(notificationText({ ...base, kind: 'participant', text: '' })).toBe('Ana added you to #7');
-  });
 });

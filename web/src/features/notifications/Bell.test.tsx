@@ -40,6 +40,25 @@ describe('Bell', () => {
   });
 });
 
+describe('Bell toasts', () => {
+  it('stacks what arrives together (a mention is not hidden by the next notice) and keeps three', async () => {
+    mockFetch({ 'GET /notifications': () => ({ items: [], next_cursor: '', unread: 0 }) });
+    renderWithSession(<Bell />, 'agent');
+    await waitFor(() => expect(screen.queryByTestId('bell-count')).toBeNull());
+    act(() => publishNotification(note({ id: 'm', type: 'mention', text: 'Ana mentioned you in #3: look' })));
+    act(() => publishNotification(note({ id: 'a', text: 'Conversation #4 with Zoe was assigned to you' })));
+    let shown = screen.getAllByTestId('notification-toast').map((t) => t.textContent);
+    expect(shown).toHaveLength(2);
+    expect(shown[0]).toContain('mentioned you');
+    fireEvent.click(screen.getAllByRole('button', { name: 'Dismiss' })[1]);
+    shown = screen.getAllByTestId('notification-toast').map((t) => t.textContent);
+    expect(shown).toEqual([expect.stringContaining('mentioned you')]);
+    for (const id of ['x', 'y', 'z']) act(() => publishNotification(note({ id, text: 'Notice ' + id })));
+    shown = screen.getAllByTestId('notification-toast').map((t) => t.textContent);
+    expect(shown).toEqual([expect.stringContaining('Notice x'), expect.stringContaining('Notice y'), expect.stringContaining('Notice z')]);
+  });
+});
+
 describe('NotificationSettings', () => {
   it('saves the scope and a channel', async () => {
     const types = Object.fromEntries(

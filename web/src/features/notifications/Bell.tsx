@@ -1,17 +1,21 @@
 // The bell in the top bar: the unread count, a list popover whose items open
-// their conversation, and a toast with "Open" when a notification arrives live.
+// their conversation, and a toast with "Open" when a notification arrives live
+// (every kind, mentions included: this is the app's one notification toast;
+// the last three stay stacked until opened, dismissed or 8 s old).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { navigate } from '../../router';
 import { useSession } from '../../session';
 import { notificationsApi, type AppNotification } from './api';
 import { chime, link, onNotification, setBadge, setSoundOn, soundOn } from './bus';
 
+const MAX_TOASTS = 3;
+
 export function Bell() {
   const { workspace } = useSession();
   const [items, setItems] = useState<AppNotification[]>([]);
   const [unread, setUnread] = useState(0);
   const [open, setOpen] = useState(false);
-  const [toast, setToast] = useState<AppNotification | null>(null);
+  const [toasts, setToasts] = useState<AppNotification[]>([]);
   const [sound, setSound] = useState(soundOn);
   const root = useRef<HTMLDivElement>(null);
   const seen = useRef(new Set<string>());
@@ -43,7 +47,7 @@ export function Bell() {
         seen.current.add(n.id);
         setItems((l) => (l.some((x) => x.id === n.id) ? l : [n, ...l].slice(0, 50)));
         setUnread((u) => u + 1);
-        setToast(n);
+        setToasts((l) => [...l.filter((x) => x.id !== n.id), n].slice(-MAX_TOASTS));
         if (n.sound && soundOn()) chime();
       }),
     [workspace.id],
@@ -51,11 +55,14 @@ export function Bell() {
 
   useEffect(() => setBadge(unread), [unread]);
 
+  const newest = toasts.at(-1)?.id;
   useEffect(() => {
-    if (!toast) return;
-    const t = setTimeout(() => setToast(null), 8000);
+    if (!newest) return;
+    // Each arrival gives the stack 8 s more; then it clears.
+    const t = setTimeout(() => setToasts([]), 8000);
     return () => clearTimeout(t);
-  }, [toast]);
+  }, [newest]);
+  const dismiss = (id: string) => setToasts((l) => l.filter((x) => x.id !== id));
 
   useEffect(() => {
     if (!open) return;
@@ -73,7 +80,7 @@ export function Bell() {
 
   const openItem = async (n: AppNotification) => {
     setOpen(false);
-    setToast(null);
+    dismiss(n.id);
     if (!n.read_at) {
       setItems((l) => l.map((x) => (x.id === n.id ? { ...x, read_at: new Date().toISOString() } : x)));
       setUnread((u) => Math.max(0, u - 1));
@@ -180,15 +187,19 @@ export function Bell() {
           </div>
         </div>
       )}
-      {toast && (
-        <div className="toast" role="status" aria-live="polite" data-testid="notification-toast">
-          <span className="toast-text">{toast.text}</span>
-          <button type="button" className="btn btn-primary btn-sm" onClick={() => openItem(toast)}>
-            Open
-          </button>
-          <button type="button" className="btn btn-ghost btn-sm" aria-label="Dismiss" onClick={() => setToast(null)}>
-            ×
-          </button>
+      {toasts.length > 0 && (
+        <div className="toasts">
+          {toasts.map((t) => (
+            <div key={t.id} className="toast" role="status" aria-live="polite" data-testid="notification-toast">
+              <span className="toast-text">{t.text}</span>
+              <button type="button" className="btn btn-primary btn-sm" onClick={() => openItem(t)}>
+                Open
+              </button>
+              <button type="button" className="btn btn-ghost btn-sm" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+                ×
+              </button>
+            </div>
+          ))}
         </div>
       )}
     </div>

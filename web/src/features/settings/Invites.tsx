@@ -79,15 +79,21 @@ export function InvitePanel() {
               Close
             </button>
           </div>
-          <small className="field-help muted">The person gets a link to set their name and password; it expires after a while.</small>
+          <small className="field-help muted">
+            The person gets a link to set their name and password (emailed when this workspace has an email server, see Settings →
+            Workspace → Email); it expires after a week.
+          </small>
           <Result error={create.error} />
         </form>
       )}
       {link && (
         <div className="token-once" role="group" aria-label="Invite link">
           <p className="form-ok" role="status">
-            Send this link to {link.email}. It works until {when(link.expires_at)}.
+            {link.emailed
+              ? `Emailed to ${link.email}. You can also pass the link on yourself; it works once, until ${when(link.expires_at)}.`
+              : `Send this link to ${link.email}. It works until ${when(link.expires_at)}.`}
           </p>
+          {!link.emailed && link.email_error && <p className="muted small">Not emailed: {link.email_error}</p>}
           <CopyField label="Invite link" value={link.link} />
         </div>
       )}

@@ -12,7 +12,7 @@ import { ConfirmButton, Result, useAction } from './shared';
 export function MembersPage() {
   const s = useSession();
   const change = useAction();
-  const [reset, setReset] = useState<{ name: string; link: string; expires_at: string } | null>(null);
+  const [reset, setReset] = useState<{ name: string; link: string; expires_at: string; emailed?: boolean; email_error?: string } | null>(null);
   const { reloadMembers } = s;
 
   useEffect(() => {
@@ -51,8 +51,10 @@ export function MembersPage() {
         {reset && (
           <div className="token-once" role="group" aria-label="Password-reset link">
             <p className="form-ok" role="status">
-              Send this link to {reset.name}; it lets them choose a new password until {new Date(reset.expires_at).toLocaleString()}.
+              {reset.emailed ? `Emailed to ${reset.name}. ` : `Send this link to ${reset.name}; `}
+              it lets them choose a new password until {new Date(reset.expires_at).toLocaleString()}.
             </p>
+            {!reset.emailed && reset.email_error && <p className="muted small">Not emailed: {reset.email_error}</p>}
             <CopyField label="Password-reset link" value={reset.link} />
             <button type="button" className="btn btn-sm" onClick={() => setReset(null)}>
               Done

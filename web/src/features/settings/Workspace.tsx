@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useSession } from '../../session';
 import { settingsApi, type WorkspaceSettings } from './api';
 import type { LifecycleSettings } from '../workday/api';
+import { EmailPanel } from './Email';
 import { Result, useAction } from './shared';
 
 const SCOPES: { value: WorkspaceSettings['agent_scope']; label: string; help: string }[] = [
@@ -47,6 +48,7 @@ export function WorkspacePage() {
   }
 
   return (
+    <>
     <section className="panel" aria-labelledby="ws-title">
       <h2 id="ws-title">Workspace</h2>
       <Result error={load.error} />
@@ -106,6 +108,8 @@ export function WorkspacePage() {
         </form>
       )}
     </section>
+    <EmailPanel />
+    </>
   );
 }
 
@@ -132,6 +136,17 @@ function LifecycleFields({ value, onChange }: { value: LifecycleSettings; onChan
       <div className="field">
         <label htmlFor="lc-abandon">Abandon after (minutes the customer waits unanswered; 0 = off)</label>
         <input id="lc-abandon" type="number" min={0} value={value.abandon_minutes} onChange={(e) => onChange({ ...value, abandon_minutes: num(e.target.value) })} />
+      </div>
+      <div className="field">
+        <label htmlFor="lc-first">First-response target (seconds a new customer may wait before the assignee, else the team, is notified; 0 = off)</label>
+        <input
+          id="lc-first"
+          type="number"
+          min={0}
+          max={604800}
+          value={value.first_response_seconds ?? 0}
+          onChange={(e) => onChange({ ...value, first_response_seconds: num(e.target.value) })}
+        />
       </div>
       <div className="field">
         <label htmlFor="lc-purge">Keep deleted conversations for (days, then purged)</label>

@@ -44,8 +44,25 @@ export interface Invite {
 }
 
 /** InviteLink is a created or resent invite, with the link to send. */
-export interface InviteLink extends Invite {
+export interface InviteLink extends Invite, Emailed {
   link: string;
+}
+
+/** Emailed says whether a link also went out by email, and why not. */
+export interface Emailed {
+  emailed?: boolean;
+  email_error?: string;
+}
+
+/** SMTPSettings is the workspace's email server (the password is write-only). */
+export interface SMTPSettings {
+  host: string;
+  port: number;
+  username: string;
+  password?: string;
+  from: string;
+  security: 'starttls' | 'tls' | 'none' | '';
+  password_set: boolean;
 }
 
 export interface InviteLookup {
@@ -55,7 +72,7 @@ export interface InviteLookup {
   account_exists: boolean;
 }
 
-export interface ResetLink {
+export interface ResetLink extends Emailed {
   link: string;
   expires_at: string;
 }
@@ -78,6 +95,8 @@ export const settingsApi = {
     request<InviteLink>(`${w(ws)}/invites`, { method: 'POST', body }),
   resendInvite: (ws: string, id: string) => request<InviteLink>(`${w(ws)}/invites/${e(id)}/resend`, { method: 'POST' }),
   revokeInvite: (ws: string, id: string) => request<void>(`${w(ws)}/invites/${e(id)}`, { method: 'DELETE' }),
+  smtp: (ws: string) => request<SMTPSettings>(`${w(ws)}/notification-smtp`),
+  saveSMTP: (ws: string, body: SMTPSettings) => request<SMTPSettings>(`${w(ws)}/notification-smtp`, { method: 'PUT', body }),
   passwordResetLink: (ws: string, uid: string) =>
     request<ResetLink>(`${w(ws)}/users/${e(uid)}/password-reset`, { method: 'POST' }),
 

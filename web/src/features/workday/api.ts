@@ -52,6 +52,8 @@ export interface LifecycleSettings {
   closing_phrases: string[] | null;
   close_reasons: string[] | null;
   purge_days: number;
+  /** Seconds a new customer may wait for a first reply before the waiting notification; 0 = off. */
+  first_response_seconds?: number;
 }
 
 export type RoutingPolicy = 'manual' | 'round_robin' | 'least_busy';
