@@ -57,10 +57,15 @@ func TestContacts_PresetsApplyToNewConversations(t *testing.T) {
 			t.Errorf("assignees after clearing the presets = %v, want none", a)
 		}
 
+		// The activity log holds the presets and the assignments of the
+		// contact's conversations.
+		n.must(200, "PATCH", s.ws("/conversations/"+third), s.token, map[string]any{"assignee_ids": []string{bo}})
 		var act struct{ Items []struct{ Action string } }
 		n.must(200, "GET", s.ws("/contacts/"+cid+"/activity"), s.token, nil).json(t, &act)
-		if !slices.ContainsFunc(act.Items, func(e struct{ Action string }) bool { return e.Action == "contact.presets" }) {
-			t.Errorf("activity %v lacks contact.presets", act.Items)
+		for _, want := range []string{"contact.presets", "conversation.update"} {
+			if !slices.ContainsFunc(act.Items, func(e struct{ Action string }) bool { return e.Action == want }) {
+				t.Errorf("activity %v lacks %s", act.Items, want)
+			}
 		}
 	})
 }

@@ -81,6 +81,7 @@ type ContactFilter struct {
 	// first through the trigram table): the search is then an IN list.
 	rowids []int64
 	// scan searches with LIKE in list order (too many trigram matches).
+	// On PostgreSQL the predicate is the same and only the order differs.
 	scan bool
 }
 
@@ -231,7 +232,22 @@ func (f ContactFilter) trigramMatch(lower string) string {
 // through the index, many a scan in list order that stops at the page.
 func (q *queries) probeSearch(ctx context.Context, f *ContactFilter) error {
 	lower := strings.ToLower(strings.TrimSpace(f.Query))
-	if q.dialect == Postgres || utf8.RuneCountInString(lower) < 3 {
+	if utf8.RuneCountInString(lower) < 3 {
+		return nil
+	}
+	if q.dialect == Postgres {
+		// Count the matches up to the cap through the trigram indexes: many
+		// matches are read in list order (the page fills at once), few
+		// through the indexes and sorted (see order).
+		g := ContactFilter{WorkspaceID: f.WorkspaceID, Query: f.Query, Phone: f.Phone, Digits: f.Digits}
+		where, args := g.where(q.dialect, nil)
+		args = append(args, searchProbeCap+1)
+		var n int
+		if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM contacts WHERE `+where+
+			fmt.Sprintf(` LIMIT $%d) m`, len(args)), args...).Scan(&n); err != nil {
+			return fmt.Errorf("search contacts: %w", err)
+		}
+		f.scan = n > searchProbeCap
 		return nil
 	}
 	rows, err := q.db.QueryContext(ctx, `SELECT rowid FROM contacts_trgm WHERE contacts_trgm MATCH $1 LIMIT $2`,
@@ -270,7 +286,7 @@ func ftsPhrase(s string) string {
 // hoping to meet matches early (a search that matches nothing would then
 // read every contact: a second at 200k).
 func (f ContactFilter) order(d Dialect) string {
-	if d != Postgres || utf8.RuneCountInString(strings.TrimSpace(f.Query)) < 3 {
+	if d != Postgres || f.scan || utf8.RuneCountInString(strings.TrimSpace(f.Query)) < 3 {
 		return contactOrder(f.Sort)
 	}
 	switch f.Sort {
