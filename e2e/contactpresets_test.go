@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -103,6 +104,35 @@ func TestContacts_NotesAboutThePerson(t *testing.T) {
 		n.must(200, "GET", s.ws("/contacts/"+cid+"/notes"), cyTok, nil).json(t, &list)
 		if len(list.Items) != 1 {
 			t.Errorf("%d notes after delete, want 1", len(list.Items))
+		}
+	})
+}
+
+// Custom attributes of the contact select conversations in the filter
+// object and fill canned replies.
+func TestContacts_AttributesInFiltersAndCannedReplies(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		n.must(201, "POST", s.ws("/contact-attributes"), s.token, map[string]any{"key": "plan", "label": "Plan", "type": "list", "options": []string{"free", "pro"}})
+		_, gold := n.inbound(s, "gia", "m1", "hello")
+		_, plain := n.inbound(s, "pat", "m2", "hello")
+		n.must(200, "PATCH", s.ws("/contacts/"+n.contactOf(s, gold)), s.token, map[string]any{"attributes": map[string]string{"plan": "pro"}})
+
+		filter := url.QueryEscape(`{"conditions":[{"field":"contact.attributes.plan","op":"eq","value":"pro"}]}`)
+		var page struct{ Items []struct{ ID string } }
+		n.must(200, "GET", s.ws("/conversations?filter="+filter), s.token, nil).json(t, &page)
+		if len(page.Items) != 1 || page.Items[0].ID != gold {
+			t.Errorf("filter plan=pro lists %+v, want only %s", page.Items, gold)
+		}
+		r := n.must(200, "POST", s.ws("/conversations/"+gold+"/render"), s.token, map[string]any{
+			"template": "Your {{contact.custom_attributes.plan}} plan"}).m(t)
+		if r["content"] != "Your pro plan" {
+			t.Errorf("rendered %v, want the attribute filled", r["content"])
+		}
+		r = n.must(200, "POST", s.ws("/conversations/"+plain+"/render"), s.token, map[string]any{
+			"template": "Your {{contact.custom_attributes.plan}} plan"}).m(t)
+		if missing, _ := r["missing"].([]any); len(missing) != 1 {
+			t.Errorf("render without the attribute = %v, want it named missing", r)
 		}
 	})
 }
