@@ -194,6 +194,7 @@ func (s *Server) contactListRoutes() {
 		})
 	s.contactAttributeRoutes()
 	s.contactImportRoutes()
+	s.contactExtraRoutes()
 }
 
 func (s *Server) contactAttributeRoutes() {

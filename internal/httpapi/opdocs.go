@@ -128,8 +128,16 @@ var opDescriptions = map[string]string{
 		"audit log.",
 	"listContactConversations": "The contact's conversations you may see, newest first, with status and last " +
 		"message (held messages of a blocked contact flagged).",
-	"markContact":   "Stars the contact for you (a per-user mark).",
-	"unmarkContact": "Removes your star from the contact.",
+	"getContactPresets": "The contact's presets: assignee_ids given to each of their new conversations and " +
+		"visible_to, the only people (with the assignees) who see them; null visible_to means everyone.",
+	"setContactPresets": "Replaces the contact's presets (admins). Every user named must be a member of the " +
+		"workspace (422 naming the entry); assignees are added to a visibility list. Routing applies them when a " +
+		"message from the contact opens a conversation: preset assignees skip the team's queue.",
+	"listContactNotes":  "Notes about the person (not about one conversation), newest first, with their author.",
+	"addContactNote":    "Writes a note about the person, signed by you; empty or over 10,000 characters is 422.",
+	"deleteContactNote": "Deletes a note about the person: its author or an admin (403 otherwise).",
+	"markContact":       "Stars the contact for you (a per-user mark).",
+	"unmarkContact":     "Removes your star from the contact.",
 	"mergeContacts": "Merges other_id into this contact: identities, conversations, tags and attributes move, the " +
 		"survivor's values win; the merged contact then answers 301 naming the survivor. Merging a contact with " +
 		"itself or one of another workspace is 422.",

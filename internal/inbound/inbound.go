@@ -270,8 +270,17 @@ func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace
 			return nil, false, err
 		}
 	}
-	if err := enterQueue(ctx, tx, conv); err != nil {
-		return nil, false, err
+	assigned := false
+	if !newContact { // a contact created just now has no presets
+		var err error
+		if assigned, err = applyPresets(ctx, tx, conv); err != nil {
+			return nil, false, err
+		}
+	}
+	if !assigned {
+		if err := enterQueue(ctx, tx, conv); err != nil {
+			return nil, false, err
+		}
 	}
 	if err := tx.CreateConversation(ctx, conv); err != nil {
 		return nil, false, err

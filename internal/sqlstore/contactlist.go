@@ -2,9 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parleyhq/parley"
 )
@@ -74,7 +76,19 @@ type ContactFilter struct {
 	Sort        string
 	After       *ContactCursor
 	Limit       int
+
+	// rowids, when not nil, are the SQLite rows the search matched (found
+	// first through the trigram table): the search is then an IN list.
+	rowids []int64
+	// scan searches with LIKE in list order (too many trigram matches).
+	// On PostgreSQL the predicate is the same and only the order differs.
+	scan bool
 }
+
+// searchProbeCap is how many trigram matches ListContacts collects before
+// it gives up on the index and scans in list order instead: a search that
+// matches thousands of contacts fills a page from the first rows it reads.
+const searchProbeCap = 2000
 
 // where builds the filter's predicate over contacts.
 func (f ContactFilter) where(d Dialect, args []any) (string, []any) {
@@ -84,15 +98,7 @@ func (f ContactFilter) where(d Dialect, args []any) (string, []any) {
 	}
 	w := []string{`workspace_id = ` + arg(f.WorkspaceID), `deleted_at IS NULL`}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		like := arg("%" + escapeLike(strings.ToLower(q)) + "%")
-		or := []string{`LOWER(name) LIKE ` + like + ` ESCAPE '\'`, `email LIKE ` + like + ` ESCAPE '\'`, `LOWER(company) LIKE ` + like + ` ESCAPE '\'`}
-		if f.Phone != "" {
-			or = append(or, `phone = `+arg(f.Phone))
-		}
-		if f.Digits != "" {
-			or = append(or, `phone LIKE `+arg("%"+f.Digits+"%"))
-		}
-		w = append(w, `(`+strings.Join(or, " OR ")+`)`)
+		w = append(w, f.search(d, q, arg))
 	}
 	if f.PhoneExact != "" {
 		w = append(w, `phone = `+arg(f.PhoneExact))
@@ -178,6 +184,124 @@ func (f ContactFilter) where(d Dialect, args []any) (string, []any) {
 	return strings.Join(w, " AND "), args
 }
 
+// search is the predicate of a substring search over name, email, company
+// and phone. Both engines answer it from a trigram index (PostgreSQL's
+// pg_trgm GIN indexes, SQLite's FTS5 trigram table) when the search has
+// three characters or more; shorter ones scan, as an index cannot help.
+func (f ContactFilter) search(d Dialect, q string, arg func(any) string) string {
+	lower := strings.ToLower(q)
+	if f.rowids != nil {
+		list, _ := json.Marshal(f.rowids)
+		return `contacts.rowid IN (SELECT value FROM json_each(` + arg(string(list)) + `))`
+	}
+	if d == Postgres || utf8.RuneCountInString(lower) < 3 || f.scan {
+		like := arg("%" + escapeLike(lower) + "%")
+		or := []string{`LOWER(name) LIKE ` + like, `email LIKE ` + like, `LOWER(company) LIKE ` + like}
+		if f.Phone != "" {
+			or = append(or, `phone = `+arg(f.Phone))
+		}
+		if f.Digits != "" {
+			or = append(or, `phone LIKE `+arg("%"+f.Digits+"%"))
+		}
+		if d != Postgres {
+			for i := range or[:3] {
+				or[i] += ` ESCAPE '\'`
+			}
+		}
+		return `(` + strings.Join(or, " OR ") + `)`
+	}
+	// One MATCH: a quoted string is a substring in trigram mode; the phone
+	// column is searched for the number's digits or its E.164 form.
+	return `contacts.rowid IN (SELECT rowid FROM contacts_trgm WHERE contacts_trgm MATCH ` + arg(f.trigramMatch(lower)) + `)`
+}
+
+// trigramMatch is the FTS5 query of a search of three characters or more.
+func (f ContactFilter) trigramMatch(lower string) string {
+	match := []string{`{name email company} : ` + ftsPhrase(lower)}
+	if f.Phone != "" {
+		match = append(match, `phone : `+ftsPhrase(f.Phone))
+	}
+	if f.Digits != "" {
+		match = append(match, `phone : `+ftsPhrase(f.Digits))
+	}
+	return strings.Join(match, " OR ")
+}
+
+// probeSearch finds, on SQLite, the rows a search matches through the
+// trigram table, up to searchProbeCap: few matches become an IN list read
+// through the index, many a scan in list order that stops at the page.
+func (q *queries) probeSearch(ctx context.Context, f *ContactFilter) error {
+	lower := strings.ToLower(strings.TrimSpace(f.Query))
+	if utf8.RuneCountInString(lower) < 3 {
+		return nil
+	}
+	if q.dialect == Postgres {
+		// Count the matches up to the cap through the trigram indexes: many
+		// matches are read in list order (the page fills at once), few
+		// through the indexes and sorted (see order).
+		g := ContactFilter{WorkspaceID: f.WorkspaceID, Query: f.Query, Phone: f.Phone, Digits: f.Digits}
+		where, args := g.where(q.dialect, nil)
+		args = append(args, searchProbeCap+1)
+		var n int
+		if err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM contacts WHERE `+where+
+			fmt.Sprintf(` LIMIT $%d) m`, len(args)), args...).Scan(&n); err != nil {
+			return fmt.Errorf("search contacts: %w", err)
+		}
+		f.scan = n > searchProbeCap
+		return nil
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT rowid FROM contacts_trgm WHERE contacts_trgm MATCH $1 LIMIT $2`,
+		f.trigramMatch(lower), searchProbeCap+1)
+	if err != nil {
+		return fmt.Errorf("search contacts: %w", err)
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("search contacts: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search contacts: %w", err)
+	}
+	if len(ids) > searchProbeCap {
+		f.scan = true
+	} else {
+		f.rowids = ids
+	}
+	return nil
+}
+
+// ftsPhrase quotes s as one FTS5 string (a double quote is doubled).
+func ftsPhrase(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// order is the list's ORDER BY. A PostgreSQL search orders by an
+// expression no index has, so the planner reads the matches through the
+// trigram indexes and sorts them, rather than walking the list's index
+// hoping to meet matches early (a search that matches nothing would then
+// read every contact: a second at 200k).
+func (f ContactFilter) order(d Dialect) string {
+	if d != Postgres || f.scan || utf8.RuneCountInString(strings.TrimSpace(f.Query)) < 3 {
+		return contactOrder(f.Sort)
+	}
+	switch f.Sort {
+	case ContactSortCreatedAsc:
+		return `created_at + 0, id`
+	case ContactSortNameAsc:
+		return `name || '', id`
+	case ContactSortNameDesc:
+		return `name || '' DESC, id DESC`
+	case ContactSortUpdatedDesc:
+		return `updated_at + 0 DESC, id DESC`
+	}
+	return `created_at + 0 DESC, id DESC`
+}
+
 // contactOrder is the ORDER BY of a sort; each matches an index.
 func contactOrder(sort string) string {
 	switch sort {
@@ -199,9 +323,12 @@ func (q *queries) ListContacts(ctx context.Context, f ContactFilter) ([]parley.C
 	if viewer == "" {
 		viewer = noUser
 	}
+	if err := q.probeSearch(ctx, &f); err != nil {
+		return nil, err
+	}
 	where, args := f.where(q.dialect, []any{viewer})
 	args = append(args, f.Limit)
-	return q.listContactsMarked(ctx, "$1", `WHERE `+where+` ORDER BY `+contactOrder(f.Sort)+fmt.Sprintf(` LIMIT $%d`, len(args)), args...)
+	return q.listContactsMarked(ctx, "$1", `WHERE `+where+` ORDER BY `+f.order(q.dialect)+fmt.Sprintf(` LIMIT $%d`, len(args)), args...)
 }
 
 // ListContactIDs returns the ids of every live contact matching f (no

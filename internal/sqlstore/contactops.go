@@ -194,9 +194,16 @@ type ActivityEntry struct {
 
 // ListContactActivity returns the audit entries about a contact, newest first.
 func (q *queries) ListContactActivity(ctx context.Context, workspaceID, contactID string, limit int) ([]ActivityEntry, error) {
+	// With the contact's own entries come the assignments of its
+	// conversations (accepted, transferred, assignees changed): seed 001's
+	// client log shows who handled the person.
 	rows, err := q.db.QueryContext(ctx, `SELECT action, actor_id, data, created_at FROM audit_log
-		WHERE object_id = $1 AND workspace_id = $2 AND object_type = 'contact' ORDER BY created_at DESC LIMIT $3`,
-		contactID, workspaceID, limit)
+		WHERE workspace_id = $2 AND (
+			(object_id = $1 AND object_type = 'contact') OR
+			(object_type = 'conversation' AND object_id IN (SELECT CAST(id AS TEXT) FROM conversations WHERE contact_id = $4 AND workspace_id = $5)
+			 AND (action IN ('conversation.accept', 'conversation.transfer') OR (action = 'conversation.update' AND data LIKE '%"assignee_ids"%'))))
+		ORDER BY created_at DESC LIMIT $3`,
+		contactID, workspaceID, limit, contactID, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("list contact activity: %w", err)
 	}

@@ -13,6 +13,9 @@ func (s *Store) ExecForTest(ctx context.Context, query string, args ...any) erro
 
 // ExplainContacts returns the plan the database chooses for a contact list.
 func (s *Store) ExplainContacts(ctx context.Context, f ContactFilter) []string {
+	if err := s.probeSearch(ctx, &f); err != nil {
+		return []string{err.Error()}
+	}
 	where, args := f.where(s.dialect, []any{f.Viewer})
 	args = append(args, f.Limit)
 	prefix := "EXPLAIN QUERY PLAN "
@@ -20,7 +23,7 @@ func (s *Store) ExplainContacts(ctx context.Context, f ContactFilter) []string {
 		prefix = "EXPLAIN "
 	}
 	rows, err := s.writeDB.QueryContext(ctx, prefix+`SELECT id, EXISTS (SELECT 1 FROM contact_marks m WHERE m.contact_id = contacts.id AND m.user_id = $1)
-		FROM contacts WHERE `+where+` ORDER BY `+contactOrder(f.Sort)+fmt.Sprintf(` LIMIT $%d`, len(args)), args...)
+		FROM contacts WHERE `+where+` ORDER BY `+f.order(s.dialect)+fmt.Sprintf(` LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return []string{err.Error()}
 	}

@@ -148,6 +148,9 @@ func (s *Service) MergeContacts(ctx context.Context, a parley.Actor, survivorID,
 		if err != nil {
 			return err
 		}
+		if err := tx.MoveContactNotes(ctx, a.WorkspaceID, otherID, survivorID); err != nil {
+			return err
+		}
 		if !survivor.Blocked {
 			// What the other held while blocked comes back with it.
 			if err := s.unblocked(ctx, tx, a, survivor); err != nil {

@@ -2,6 +2,7 @@
 // composer in the centre, the contact and conversation details on the right.
 // Everything is kept live over the WebSocket.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ContinuesLink } from './features/links/ContinuesLink';
 import { api } from './api';
 import { lastInbound, reachableInboxes } from './channels';
 import { Composer, type ComposerHandle } from './Composer';
@@ -1061,6 +1062,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 <div className="thread-title">
                   <h1>{current.contact?.name || 'Unknown contact'}</h1>
                   <span className="muted">#{current.number}</span>
+                  <ContinuesLink ws={ws} previousId={current.previous_conversation_id} />
                   <span className={'status status-' + current.status} data-testid="thread-status">
                     {STATUS_LABELS[current.status] ?? current.status}
                   </span>

@@ -696,6 +696,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/contacts/{contact_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notes about the person, newest first
+         * @description Notes about the person (not about one conversation), newest first, with their author.
+         */
+        get: operations["listContactNotes"];
+        put?: never;
+        /**
+         * Write a note about the person
+         * @description Writes a note about the person, signed by you; empty or over 10,000 characters is 422.
+         */
+        post: operations["addContactNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/contacts/{contact_id}/notes/{note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a note about the person (its author or an admin)
+         * @description Deletes a note about the person: its author or an admin (403 otherwise).
+         */
+        delete: operations["deleteContactNote"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/contacts/{contact_id}/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The default assignees and visibility list of the contact's new conversations
+         * @description The contact's presets: assignee_ids given to each of their new conversations and visible_to, the only people (with the assignees) who see them; null visible_to means everyone.
+         */
+        get: operations["getContactPresets"];
+        /**
+         * Set the default assignees and visibility list of the contact's new conversations (admins)
+         * @description Replaces the contact's presets (admins). Every user named must be a member of the workspace (422 naming the entry); assignees are added to a visibility list. Routing applies them when a message from the contact opens a conversation: preset assignees skip the team's queue.
+         */
+        put: operations["setContactPresets"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/conversations": {
         parameters: {
             query?: never;
@@ -2038,6 +2106,9 @@ export interface components {
             created_at?: string;
             data?: unknown;
         };
+        AddContactNoteRequest: {
+            body?: string;
+        };
         AddParticipantsRequest: {
             /** @description what they should do; shown in the thread, never to the customer */
             comment?: string;
@@ -2301,6 +2372,24 @@ export interface components {
             /** Format: date-time */
             updated_at?: string;
             workspace_id?: string;
+        };
+        ContactNote: {
+            author_id?: string;
+            author_name?: string;
+            body?: string;
+            contact_id?: string;
+            /** Format: date-time */
+            created_at?: string;
+            id?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        ContactPresets: {
+            assignee_ids?: string[] | null;
+            contact_id?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            visible_to?: string[] | null;
         };
         ContactRef: {
             avatar_url?: string;
@@ -2713,6 +2802,10 @@ export interface components {
             items?: components["schemas"]["ContactConversation"][] | null;
             next_cursor?: string;
         };
+        ItemsContactNote: {
+            items?: components["schemas"]["ContactNote"][] | null;
+            next_cursor?: string;
+        };
         ItemsConversationItem: {
             items?: components["schemas"]["ConversationItem"][] | null;
             next_cursor?: string;
@@ -3026,6 +3119,12 @@ export interface components {
             /** Format: date-time */
             last_used_at?: string | null;
             name?: string;
+        };
+        SetContactPresetsRequest: {
+            /** @description Assigned to every new conversation of the contact */
+            assignee_ids?: string[] | null;
+            /** @description Only these people (and the assignees) see the new conversations; null: everyone */
+            visible_to?: string[] | null;
         };
         SetReadPreferencesRequest: {
             /** @description true (default): opening a conversation marks it read; false: only Shift+Enter or Mark read does */
@@ -4775,6 +4874,173 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listContactNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsContactNote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    addContactNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddContactNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactNote"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    deleteContactNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                contact_id: string;
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getContactPresets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactPresets"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    setContactPresets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetContactPresetsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactPresets"];
                 };
             };
             /** @description Error */

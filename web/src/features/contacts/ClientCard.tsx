@@ -10,6 +10,7 @@ import { STATUS_LABELS, channelLabel, fullTime } from '../../format';
 import { contactsApi, type ActivityEntry, type AttributeDef, type ContactConversation, type FullContact } from './api';
 import { AttributeField, EditableField, TagEditor } from './fields';
 import { MergeDialog } from './MergeDialog';
+import { NotesSection, PresetsSection, TasksSection } from './CardExtras';
 
 const ACTIVITY: Record<string, string> = {
   'contact.create': 'Created',
@@ -22,10 +23,15 @@ const ACTIVITY: Record<string, string> = {
   'contact.merge': 'Merged another contact in',
   'contact.merged_into': 'Merged into another contact',
   'contact.identity.add': 'Channel added',
+  'contact.presets': 'Presets changed',
+  'contact.note': 'Note added',
+  'conversation.accept': 'Conversation accepted',
+  'conversation.transfer': 'Conversation transferred',
+  'conversation.update': 'Conversation assignment changed',
 };
 
 export function ClientCard({ contactId, headingId = 'client-card-title' }: { contactId: string; headingId?: string }) {
-  const { workspace } = useSession();
+  const { workspace, user } = useSession();
   const ws = workspace.id;
   const isAdmin = workspace.role === 'admin';
   const [c, setC] = useState<FullContact | null>(null);
@@ -188,6 +194,10 @@ export function ClientCard({ contactId, headingId = 'client-card-title' }: { con
           </li>
         ))}
       </ul>
+
+      <TasksSection ws={ws} contactId={c.id} />
+      <NotesSection ws={ws} contactId={c.id} meId={user.id} isAdmin={isAdmin} />
+      <PresetsSection ws={ws} contactId={c.id} isAdmin={isAdmin} />
 
       <h3 className="cc-h">Activity</h3>
       <ol className="cc-list" aria-label="Activity log">
