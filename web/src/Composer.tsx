@@ -12,6 +12,7 @@ import { TemplatePicker } from './Templates';
 import type { Attachment } from './types';
 import { FileIcon, PaperclipIcon } from './ui';
 import { useComposerExtras, type ComposerCollab } from './features/composer/useComposerExtras';
+import { EmojiButton } from './features/composer/EmojiButton';
 
 export type ComposerMode = 'reply' | 'note' | 'template';
 
@@ -660,6 +661,7 @@ export function Composer({
             <PaperclipIcon />
           </button>
         )}
+        <EmojiButton textarea={textarea} text={text} setText={setText} disabled={disabled} />
         <label className="check">
           <input
             type="checkbox"
