@@ -31,6 +31,7 @@ import { AddTask, MyTasks } from './features/tasks/MyTasks';
 import { readApi, ReadControls, typingLine, useReadOnOpen } from './features/collab/ReadControls';
 import { useRowMenu } from './features/labels/useRowMenu';
 import { LabelDots } from './features/labels/LabelDots';
+import { Participating } from './features/participating/Participating';
 
 export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[] = [
   { key: 'unresolved', label: 'Not resolved', statuses: DEFAULT_STATUSES },
@@ -1002,6 +1003,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
             {list.loading ? 'Loading…' : list.loaded ? `${visible.length}${list.cursor ? '+' : ''} shown` : ''}
           </div>
           {rowMenu.menu}
+          <Participating ws={ws} openId={conversationId ?? ''} />
           <MyTasks ws={ws} meId={me.id} />
           <InternalChats ws={ws} meId={me.id} members={session.members} />
         </aside>
