@@ -63,15 +63,8 @@ export function RowMenu({ conversation: c, cat, x, y, actions }: { conversation:
 
   const unread = c.unread_count > 0;
   return (
-    <div
-      ref={ref}
-      className="row-menu"
-      role="menu"
-      aria-label={`Conversation #${c.number} with ${c.contact?.name || 'unknown contact'}`}
-      style={{ left: pos.left, top: pos.top }}
-      onKeyDown={onKey}
-      onContextMenu={(e) => e.preventDefault()}
-    >
+    <div ref={ref} className="row-menu" style={{ left: pos.left, top: pos.top }} onKeyDown={onKey} onContextMenu={(e) => e.preventDefault()}>
+      <div role="menu" className="row-menu-items" aria-label={`Conversation #${c.number} with ${c.contact?.name || 'unknown contact'}`}>
       <button
         type="button"
         role="menuitem"
@@ -96,7 +89,9 @@ export function RowMenu({ conversation: c, cat, x, y, actions }: { conversation:
         {c.pinned ? 'Unpin' : 'Pin'}
       </button>
       <Group title="Labels" field="labels" list={cat.labels} on={c.labels} actions={actions} />
-      <div role="none" className="row-menu-new">
+      <Group title="Tags" field="tags" list={cat.tags} on={c.tags} actions={actions} />
+      </div>
+      <div className="row-menu-new">
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -109,7 +104,6 @@ export function RowMenu({ conversation: c, cat, x, y, actions }: { conversation:
           <input aria-label="New label" placeholder="New label…" maxLength={64} value={newLabel} onChange={(e) => setNewLabel(e.target.value)} />
         </form>
       </div>
-      <Group title="Tags" field="tags" list={cat.tags} on={c.tags} actions={actions} />
     </div>
   );
 }
