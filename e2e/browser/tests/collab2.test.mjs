@@ -192,6 +192,37 @@ describe('composer and list quick actions in Chromium', { timeout: 200_000 }, ()
     assert.deepEqual(left.items, []);
   });
 
+  step('a voice message is recorded while the button is held, sent on release and played inline', async () => {
+    await ada.goto('/conversations/' + convId);
+    const mic = ada.getByRole('button', { name: 'Hold to record a voice message' });
+    const before = (await messages()).length;
+    const box = await mic.boundingBox();
+    await ada.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await ada.mouse.down();
+    await ada.getByRole('button', { name: 'Recording: release to send' }).waitFor();
+    await ada.getByText(/Recording 0:0[1-9]/).waitFor();
+    await ada.mouse.up();
+    const voiceMsg = ada.getByRole('list', { name: 'Conversation history' }).getByTestId('attachment-audio').last();
+    await voiceMsg.and(ada.locator('[data-voice="true"]')).waitFor();
+    const sent = (await messages()).at(-1);
+    assert.equal((await messages()).length, before + 1);
+    assert.equal(sent.attachments.length, 1);
+    assert.equal(sent.attachments[0].content_type, 'audio/ogg');
+    assert.equal(sent.attachments[0].voice, true);
+    // The browser plays it: the Ogg/Opus the server made has a duration.
+    const duration = await voiceMsg.locator('audio').evaluate(
+      (a) =>
+        new Promise((ok, fail) => {
+          if (a.readyState >= 1) return ok(a.duration);
+          a.addEventListener('loadedmetadata', () => ok(a.duration), { once: true });
+          a.addEventListener('error', () => fail(new Error('audio error ' + a.error?.code)), { once: true });
+          a.load();
+        }),
+    );
+    assert.ok(duration > 0.5 && duration < 30, `duration ${duration}`);
+    await screenshot(ada, 'collab2-voice');
+  });
+
   step('a colleague added with a comment finds the conversation under Participating', async () => {
     await bo.goto('/');
     await bo.getByRole('navigation', { name: 'Views' }).waitFor();

@@ -2068,6 +2068,7 @@ export interface components {
             id?: string;
             /** Format: int64 */
             size?: number;
+            voice?: boolean;
         };
         AttributeDef: {
             /** Format: date-time */
@@ -3209,6 +3210,7 @@ export interface components {
             id?: string;
             /** Format: int64 */
             size?: number;
+            voice?: boolean;
         };
         User: {
             avatar_url?: string;
