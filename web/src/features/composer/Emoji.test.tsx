@@ -61,16 +61,17 @@ function Harness({ onText }: { onText: (s: string) => void }) {
 }
 
 describe('EmojiButton', () => {
-  it('opens the picker, finds by name, inserts by keyboard and closes with Escape', async () => {
+  it('opens the picker, finds by name, inserts by keyboard and closes with Escape', { timeout: 20_000 }, async () => {
     const onText = vi.fn();
     render(<Harness onText={onText} />);
     const ta = screen.getByLabelText('Reply') as HTMLTextAreaElement;
     ta.setSelectionRange(3, 3);
     fireEvent.click(screen.getByRole('button', { name: 'Insert emoji' }));
     const search = await screen.findByRole('searchbox', { name: 'Search emoji' });
-    await waitFor(() => expect(screen.getAllByRole('gridcell').length).toBeGreaterThan(10));
+    // The emoji data is a chunk of its own: loading it may take a while on a busy machine.
+    await waitFor(() => expect(screen.getAllByRole('gridcell').length).toBeGreaterThan(10), { timeout: 10_000 });
     fireEvent.change(search, { target: { value: 'thumbs up' } });
-    const cell = await screen.findByRole('gridcell', { name: 'thumbs up' });
+    const cell = await screen.findByRole('gridcell', { name: 'thumbs up' }, { timeout: 5_000 });
     fireEvent.keyDown(search, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(cell);
     fireEvent.click(cell);

@@ -1,6 +1,6 @@
 // The composer's emoji button: opens the picker above the footer and puts
 // the chosen emoji at the caret, keeping the picker open for another one.
-import { useRef, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { EmojiPicker, insertAt } from './Emoji';
 
 export function EmojiButton({
@@ -27,6 +27,17 @@ export function EmojiButton({
     setText(r.text);
   }
 
+  // A click elsewhere closes the picker (without moving the focus).
+  const anchor = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: MouseEvent) => {
+      if (anchor.current && !anchor.current.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', away);
+    return () => document.removeEventListener('mousedown', away);
+  }, [open]);
+
   function close() {
     setOpen(false);
     const el = textarea.current;
@@ -38,7 +49,7 @@ export function EmojiButton({
   }
 
   return (
-    <span className="emoji-anchor">
+    <span className="emoji-anchor" ref={anchor}>
       <button
         ref={button}
         type="button"
