@@ -321,7 +321,10 @@ type Attachment struct {
 	FileName    string `json:"file_name"`
 	ContentType string `json:"content_type"`
 	Size        int64  `json:"size"`
-	Key         string `json:"-"`
+	// Voice marks a voice message recorded in the app (Ogg/Opus): channels
+	// that have voice notes (WhatsApp, Telegram) send it as one.
+	Voice bool   `json:"voice,omitempty"`
+	Key   string `json:"-"`
 }
 
 // Message is one message of a conversation: inbound, outbound, a private

@@ -100,6 +100,8 @@ type Attachment struct {
 	Data        []byte
 	// URL, when set, is a public link the provider fetches itself.
 	URL string
+	// Voice asks for a voice note (Ogg/Opus) where the channel has them.
+	Voice bool
 }
 
 // Template is a pre-approved message (WhatsApp) with its parameters.

@@ -10,6 +10,7 @@ import (
 	"github.com/parleyhq/parley/internal/id"
 	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/sqlstore"
+	"github.com/parleyhq/parley/internal/voice"
 )
 
 // BlobStore keeps files by key.
@@ -29,6 +30,18 @@ func (s *Service) Upload(ctx context.Context, a parley.Actor, fileName, declared
 		return nil, parley.Errorf(parley.EINTERNAL, "File storage is not configured.")
 	}
 	fileName = cleanFileName(fileName)
+	isVoice := false
+	if voice.IsWebM(data) {
+		// A recording from the app's microphone button (Chromium writes Opus
+		// in WebM): kept as Ogg/Opus, which WhatsApp and Telegram take as a
+		// voice note and browsers play.
+		ogg, _, err := voice.WebMToOgg(data)
+		if err != nil {
+			return nil, parley.FieldErrorf("file", "Only voice recordings (Opus audio) are accepted as WebM: %v.", err)
+		}
+		data, declared, isVoice = ogg, "audio/ogg", true
+		fileName = strings.TrimSuffix(fileName, filepath.Ext(fileName)) + ".ogg"
+	}
 	f, err := media.Check(media.UploadPolicy, data, declared, fileName)
 	if err != nil {
 		if pe, ok := err.(*parley.Error); ok {
@@ -37,7 +50,7 @@ func (s *Service) Upload(ctx context.Context, a parley.Actor, fileName, declared
 		return nil, err
 	}
 	u := &sqlstore.Upload{WorkspaceID: a.WorkspaceID, UserID: a.UserID,
-		Attachment: parley.Attachment{ID: id.New(), FileName: fileName, ContentType: f.ContentType, Size: int64(len(data))}}
+		Attachment: parley.Attachment{ID: id.New(), FileName: fileName, ContentType: f.ContentType, Size: int64(len(data)), Voice: isVoice}}
 	u.Key = u.ID
 	if err := s.Blobs.Put(ctx, u.Key, data); err != nil {
 		return nil, err

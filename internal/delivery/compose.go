@@ -64,7 +64,7 @@ func (c *Composer) Compose(ctx context.Context, tx *sqlstore.Tx, m *parley.Messa
 	needsURL := media.PolicyFor(inbox.Channel).NeedsURL
 	for _, a := range m.Attachments {
 		if needsURL { // the provider fetches the file from a signed link
-			out.Attachments = append(out.Attachments, channel.Attachment{FileName: a.FileName, ContentType: a.ContentType, URL: c.MediaURL(a)})
+			out.Attachments = append(out.Attachments, channel.Attachment{FileName: a.FileName, ContentType: a.ContentType, URL: c.MediaURL(a), Voice: a.Voice})
 			continue
 		}
 		key := a.Key
@@ -77,7 +77,7 @@ func (c *Composer) Compose(ctx context.Context, tx *sqlstore.Tx, m *parley.Messa
 		} else if err != nil {
 			return err
 		}
-		out.Attachments = append(out.Attachments, channel.Attachment{FileName: a.FileName, ContentType: a.ContentType, Data: data})
+		out.Attachments = append(out.Attachments, channel.Attachment{FileName: a.FileName, ContentType: a.ContentType, Data: data, Voice: a.Voice})
 	}
 	if err := media.CheckOutbound(inbox.Channel, out.Attachments); err != nil {
 		return parley.Errorf(parley.EINVALID, "%s", parley.ErrorMessage(err))

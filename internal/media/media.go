@@ -78,8 +78,9 @@ var (
 	Audio = []string{"audio/ogg", "audio/mpeg", "audio/amr", "audio/aac", "audio/mp4"}
 )
 
-// DefaultPolicy serves channels that declare none (the API channel).
-var DefaultPolicy = Policy{Name: "this channel", MaxAttachments: 10, Types: slices.Concat(Images, Documents)}
+// DefaultPolicy serves channels that declare none (the API channel, whose
+// callbacks carry links): images, documents and audio (voice messages).
+var DefaultPolicy = Policy{Name: "this channel", MaxAttachments: 10, Types: slices.Concat(Images, Documents, Audio)}
 
 // PolicyFor returns the policy of an inbox channel kind (parley.Channel*):
 // the one its channel.Spec declares, else DefaultPolicy.

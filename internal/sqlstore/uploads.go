@@ -16,8 +16,8 @@ type Upload = parley.Upload
 // under its id).
 func (tx *Tx) CreateUpload(ctx context.Context, u *Upload) error {
 	_, err := tx.db.ExecContext(ctx,
-		`INSERT INTO uploads (id, workspace_id, user_id, file_name, content_type, size, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-		u.ID, u.WorkspaceID, u.UserID, u.FileName, u.ContentType, u.Size, micros(tx.now))
+		`INSERT INTO uploads (id, workspace_id, user_id, file_name, content_type, size, created_at, voice) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+		u.ID, u.WorkspaceID, u.UserID, u.FileName, u.ContentType, u.Size, micros(tx.now), u.Voice)
 	if err != nil {
 		return fmt.Errorf("create upload: %w", err)
 	}
@@ -29,8 +29,8 @@ func (q *queries) FindUpload(ctx context.Context, workspaceID, userID, uploadID 
 	u := &Upload{WorkspaceID: workspaceID, UserID: userID}
 	var msg sql.NullString
 	err := q.db.QueryRowContext(ctx,
-		`SELECT id, file_name, content_type, size, message_id FROM uploads WHERE id = $1 AND workspace_id = $2 AND user_id = $3`,
-		uploadID, workspaceID, userID).Scan(&u.ID, &u.FileName, &u.ContentType, &u.Size, &msg)
+		`SELECT id, file_name, content_type, size, message_id, voice FROM uploads WHERE id = $1 AND workspace_id = $2 AND user_id = $3`,
+		uploadID, workspaceID, userID).Scan(&u.ID, &u.FileName, &u.ContentType, &u.Size, &msg, &u.Voice)
 	if err != nil {
 		return nil, notFound(err, "Upload")
 	}
@@ -57,8 +57,8 @@ func (q *queries) FindUploadByID(ctx context.Context, uploadID string) (*Upload,
 	u := &Upload{}
 	var msg sql.NullString
 	err := q.db.QueryRowContext(ctx,
-		`SELECT id, workspace_id, user_id, file_name, content_type, size, message_id FROM uploads WHERE id = $1`, uploadID).
-		Scan(&u.ID, &u.WorkspaceID, &u.UserID, &u.FileName, &u.ContentType, &u.Size, &msg)
+		`SELECT id, workspace_id, user_id, file_name, content_type, size, message_id, voice FROM uploads WHERE id = $1`, uploadID).
+		Scan(&u.ID, &u.WorkspaceID, &u.UserID, &u.FileName, &u.ContentType, &u.Size, &msg, &u.Voice)
 	if err != nil {
 		return nil, notFound(err, "Upload")
 	}

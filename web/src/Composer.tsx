@@ -12,6 +12,8 @@ import { TemplatePicker } from './Templates';
 import type { Attachment } from './types';
 import { FileIcon, PaperclipIcon } from './ui';
 import { useComposerExtras, type ComposerCollab } from './features/composer/useComposerExtras';
+import { EmojiButton } from './features/composer/EmojiButton';
+import { VoiceButton } from './features/composer/VoiceButton';
 
 export type ComposerMode = 'reply' | 'note' | 'template';
 
@@ -659,6 +661,10 @@ export function Composer({
           >
             <PaperclipIcon />
           </button>
+        )}
+        <EmojiButton textarea={textarea} text={text} setText={setText} disabled={disabled} />
+        {upload && !isNote && (
+          <VoiceButton upload={upload} send={(ids) => onSend('', false, ids)} disabled={disabled || replyBlocked} onError={setError} />
         )}
         <label className="check">
           <input

@@ -9,6 +9,8 @@ import { useSession } from './session';
 import { PRIORITIES, type AIMode, type Contact, type Conversation, type Priority, type Status } from './types';
 import { Avatar, ChannelIcon } from './ui';
 import { workdayApi, type AgentLoad } from './features/workday/api';
+import { NamesEditor } from './features/labels/NamesEditor';
+import { useCatalogue } from './features/labels/labels';
 
 export function ContactCard({ contactId, fallbackName, version }: { contactId: string; fallbackName: string; version: number }) {
   const { workspace } = useSession();
@@ -123,6 +125,7 @@ export function ConversationDetails({
   const assignRef = useRef<HTMLDivElement>(null);
   const assignButton = useRef<HTMLButtonElement>(null);
   const c: Conversation = pending ? { ...saved, ...pending } : saved;
+  const catalogue = useCatalogue(workspace.id);
   const assignees = c.assignee_ids ?? [];
 
   async function patch(body: Parameters<typeof api.updateConversation>[2]) {
@@ -448,18 +451,8 @@ export function ConversationDetails({
         </select>
       </div>
 
-      {(c.tags?.length ?? 0) > 0 && (
-        <div className="control">
-          <span className="control-label">Tags</span>
-          <ul className="tags" aria-label="Conversation tags">
-            {c.tags!.map((t) => (
-              <li key={t} className="tag">
-                {t}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <NamesEditor title="Labels" names={c.labels} cat={catalogue.cat.labels} disabled={busy} onChange={(labels) => patch({ labels })} />
+      <NamesEditor title="Tags" names={c.tags} cat={catalogue.cat.tags} disabled={busy} onChange={(tags) => patch({ tags })} />
       {isAdmin && (
         <div className="control">
           <button type="button" className="btn btn-sm btn-danger" onClick={() => setConfirmDelete(true)}>

@@ -325,8 +325,10 @@ describe('Thread attachments', () => {
     expect(pdf.getAttribute('download')).toBe('invoice.pdf');
     expect(pdf.textContent).toBe('invoice.pdfPDF · 1.5 MBDownload');
     expect(pdf.querySelector('img')).toBeNull();
+    // Audio plays inline, with the file to download beside it.
     const audio = within(outbound).getByRole('link', { name: /voice\.ogg/ });
-    expect(audio.textContent).toContain('Audio · 4.9 KB');
+    expect(audio.textContent).toBe('voice.ogg · 4.9 KB');
+    expect(within(outbound).getByTestId('attachment-audio').querySelector('audio')!.getAttribute('src')).toBe(`${base}/m2/attachments/a3`);
     expect(within(outbound).getByRole('list', { name: '2 attachments' })).toBeTruthy();
     // No caption: no empty bubble.
     expect(outbound.querySelector('.bubble')).toBeNull();

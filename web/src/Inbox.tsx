@@ -1,7 +1,7 @@
 // The inbox: views and the conversation list on the left, the thread and
 // composer in the centre, the contact and conversation details on the right.
 // Everything is kept live over the WebSocket.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { ContinuesLink } from './features/links/ContinuesLink';
 import { api } from './api';
 import { lastInbound, reachableInboxes } from './channels';
@@ -35,6 +35,9 @@ import { ThreadSearch } from './features/find/ThreadSearch';
 import { useReveal } from './features/find/reveal';
 import { emitCounts } from './features/find/bus';
 import { findApi, type ViewCounts } from './features/find/api';
+import { useRowMenu } from './features/labels/useRowMenu';
+import { LabelDots } from './features/labels/LabelDots';
+import { Participating } from './features/participating/Participating';
 
 export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[] = [
   { key: 'unresolved', label: 'Not resolved', statuses: DEFAULT_STATUSES },
@@ -387,6 +390,16 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     },
     [ws],
   );
+
+  const rowMenu = useRowMenu({
+    ws,
+    items: list.items,
+    onUpdated: applyConversation,
+    markRead,
+    onUnread: (id) => setList((l) => ({ ...l, items: l.items.map((c) => (c.id === id ? { ...c, unread_count: Math.max(1, c.unread_count) } : c)) })),
+    onPinned: (id, pinned) => setList((l) => ({ ...l, items: l.items.map((c) => (c.id === id ? { ...c, pinned } : c)) })),
+    announce: setAnnounce,
+  });
 
   const handlers = {
     onEvents(events: ServerEvent[]) {
@@ -900,6 +913,9 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     if (c.id === conversationId) classes.push('open');
     if (i === activeIndex) classes.push('active');
     const typing = Object.values(presence[c.id] ?? {}).some((p) => p.typingUntil);
+    const labelColour = rowMenu.colourOfRow(c.labels);
+    if (labelColour) classes.push('labelled');
+    if (rowMenu.menuOpenFor === c.id) classes.push('menu-open');
     return (
       <div
         id={'conv-' + c.id}
@@ -909,12 +925,16 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         aria-setsize={list.cursor ? -1 : visible.length}
         className={classes.join(' ')}
         data-id={c.id}
+        data-label-colour={labelColour || undefined}
+        style={labelColour ? ({ '--label-colour': labelColour } as CSSProperties) : undefined}
         onClick={() => open(c.id, c.hit?.message_id)}
+        onContextMenu={(e) => rowMenu.onContextMenu(c, e)}
       >
         <Avatar name={c.contact?.name} url={c.contact?.avatar_url} id={c.contact?.id} size={36} />
         <div className="conv-main">
           <div className="conv-top">
             <span className="conv-name">{c.contact?.name || 'Unknown contact'}</span>
+            <LabelDots labels={c.labels} cat={rowMenu.cat.labels} />
             <time className="conv-time" dateTime={c.last_activity_at}>
               {listTime(c.last_activity_at)}
             </time>
@@ -1035,6 +1055,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
               activeIndex={activeIndex}
               activeDescendant={activeDescendant}
               label="Conversations"
+              onKeyDown={(e) => rowMenu.onListKey(e, visible[activeIndex])}
               className="conv-list"
               onEndReached={search ? undefined : loadMore}
             />
@@ -1048,6 +1069,8 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                   ? `${visible.length}${list.cursor ? '+' : ''} shown` + (filteredTotal !== null && !search ? ` of ${filteredTotal} matching` : '')
                   : ''}
           </div>
+          {rowMenu.menu}
+          <Participating ws={ws} openId={conversationId ?? ''} />
           <MyTasks ws={ws} meId={me.id} />
           <InternalChats ws={ws} meId={me.id} members={session.members} />
         </aside>

@@ -12,6 +12,7 @@ import { ChannelIcon, TopBar } from './ui';
 import { MembersPage } from './features/settings/Members';
 import { SettingsNav, type SettingsPage } from './features/settings/Nav';
 import { TagsPage } from './features/settings/Tags';
+import { CannedPage } from './features/canned/CannedPage';
 import { TeamsPage } from './features/settings/Teams';
 import { TokensPage } from './features/settings/Tokens';
 import { WorkspacePage } from './features/settings/Workspace';
@@ -29,7 +30,7 @@ export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } 
 export function settingsPage(path: string): SettingsPage | null {
   const p = path.replace(/\/+$/, '');
   if (settingsRoute(path)) return 'inboxes';
-  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit)$/.exec(p);
+  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit|canned)$/.exec(p);
   return m ? (m[1] as SettingsPage) : null;
 }
 
@@ -42,6 +43,7 @@ const TITLES: Record<SettingsPage, string> = {
   workspace: 'Workspace',
   tokens: 'API tokens',
   audit: 'Audit log',
+  canned: 'Canned replies',
 };
 
 export function Settings({ path, search }: { path: string; search: string }) {
@@ -51,7 +53,7 @@ export function Settings({ path, search }: { path: string; search: string }) {
   const admin = s.workspace.role === 'admin';
   const params = new URLSearchParams(search);
   let body;
-  if (!admin && page !== 'tokens') {
+  if (!admin && page !== 'tokens' && page !== 'canned') {
     body = (
       <section className="panel">
         <h2>Admins only</h2>
@@ -68,6 +70,8 @@ export function Settings({ path, search }: { path: string; search: string }) {
     body = <WorkspacePage />;
   } else if (page === 'audit') {
     body = <AuditPage />;
+  } else if (page === 'canned') {
+    body = <CannedPage />;
   } else if (page === 'tokens') {
     body = <TokensPage />;
   } else if (route.page === 'new') {

@@ -272,6 +272,17 @@ function AttachmentView({ a, url }: { a: Attachment; url: string }) {
       </a>
     );
   }
+  if (type.startsWith('audio/')) {
+    // Played inline (voice messages first of all), with the file to download.
+    return (
+      <div className="att-audio" data-testid="attachment-audio" data-voice={a.voice ? 'true' : undefined}>
+        <audio controls preload="metadata" src={url} aria-label={(a.voice ? 'Voice message ' : 'Audio ') + a.file_name} />
+        <a className="att-name" href={url} download={a.file_name}>
+          {a.voice ? 'Voice message' : a.file_name} · {fileSize(a.size)}
+        </a>
+      </div>
+    );
+  }
   return (
     <a className="att-file" href={url} download={a.file_name} data-testid="attachment-file">
       <FileIcon contentType={type} size={28} />

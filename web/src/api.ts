@@ -169,6 +169,8 @@ export const api = {
       team_id: string | null;
       priority: Priority;
       visible_to: string[] | null;
+      tags: string[];
+      labels: string[];
     }>,
   ) => request<Conversation>(`/workspaces/${ws}/conversations/${id}`, { method: 'PATCH', body }),
   /** pin pins or unpins a conversation for the signed-in user. */

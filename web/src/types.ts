@@ -119,6 +119,8 @@ export interface Attachment {
   file_name: string;
   content_type: string;
   size: number;
+  /** voice marks a voice message recorded in the app. */
+  voice?: boolean;
 }
 
 export interface Message {

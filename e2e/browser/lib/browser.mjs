@@ -17,8 +17,9 @@ export const CHROMIUM = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
 /**
  * launch starts headless Chromium. playwright-core gives every launch a fresh
  * temporary --user-data-dir of its own (it refuses one passed in args).
+ * extraArgs adds flags (e.g. Chromium's fake microphone for voice messages).
  */
-export function launch() {
+export function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -30,6 +31,7 @@ export function launch() {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

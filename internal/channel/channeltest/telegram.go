@@ -31,7 +31,7 @@ type TelegramFile struct {
 }
 
 // Telegram is a fake of the Telegram Bot API: sendMessage, sendPhoto,
-// sendDocument, setWebhook, deleteWebhook, getMe and getFile, and file
+// sendDocument, sendVoice, setWebhook, deleteWebhook, getMe and getFile, and file
 // downloads. Point adapters' BaseURL at URL.
 type Telegram struct {
 	*httptest.Server
@@ -133,7 +133,7 @@ func (f *Telegram) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		result = map[string]any{"file_id": call.Params["file_id"], "file_unique_id": "u" + call.Params["file_id"], "file_size": len(file.data), "file_path": file.path}
-	case "sendMessage", "sendPhoto", "sendDocument":
+	case "sendMessage", "sendPhoto", "sendDocument", "sendVoice":
 		chatID, err := strconv.ParseInt(call.Params["chat_id"], 10, 64)
 		if err != nil {
 			writeJSON(w, http.StatusBadRequest, telegramError(Failure{Status: 400, Message: "Bad Request: chat not found"}))
@@ -154,6 +154,9 @@ func (f *Telegram) serve(w http.ResponseWriter, r *http.Request) {
 			msg["caption"] = call.Params["caption"]
 		case "sendDocument":
 			msg["document"] = map[string]any{"file_id": "BQAC" + randomHex(8), "file_unique_id": randomHex(4), "file_name": call.Files["document"].Name}
+			msg["caption"] = call.Params["caption"]
+		case "sendVoice":
+			msg["voice"] = map[string]any{"file_id": "AwAC" + randomHex(8), "file_unique_id": randomHex(4), "duration": 2, "mime_type": "audio/ogg"}
 			msg["caption"] = call.Params["caption"]
 		}
 		result = msg

@@ -172,8 +172,8 @@ func name(m *models.Message) string {
 	return strings.TrimSpace(m.Chat.FirstName + " " + m.Chat.LastName + m.Chat.Title)
 }
 
-// Send sends msg to the chat msg.To: sendPhoto for an image attachment,
-// sendDocument for any other, with Content as the caption, else
+// Send sends msg to the chat msg.To: sendVoice for a voice message,
+// sendPhoto for an image attachment, sendDocument for any other, with Content as the caption, else
 // sendMessage. A file goes by link when it has a URL, else uploaded.
 func (a *Adapter) Send(ctx context.Context, inbox *parley.Inbox, msg channel.Outbound) (channel.SendResult, error) {
 	b, err := a.bot(get(inbox, KeyBotToken))
@@ -198,9 +198,13 @@ func (a *Adapter) Send(ctx context.Context, inbox *parley.Inbox, msg channel.Out
 			}
 			file = &models.InputFileUpload{Filename: name, Data: bytes.NewReader(att.Data)}
 		}
-		if strings.HasPrefix(att.ContentType, "image/") && att.ContentType != "image/webp" {
+		switch {
+		case att.Voice && att.ContentType == "audio/ogg":
+			// Telegram plays OGG/Opus sent with sendVoice as a voice note.
+			m, err = b.SendVoice(ctx, &tgbot.SendVoiceParams{ChatID: chatID, Voice: file, Caption: msg.Content})
+		case strings.HasPrefix(att.ContentType, "image/") && att.ContentType != "image/webp":
 			m, err = b.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: chatID, Photo: file, Caption: msg.Content})
-		} else {
+		default:
 			m, err = b.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: chatID, Document: file, Caption: msg.Content})
 		}
 	case msg.Content != "":

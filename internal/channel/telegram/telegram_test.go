@@ -133,6 +133,10 @@ func TestAdapter_Send(t *testing.T) {
 			map[string]string{"chat_id": "123456789", "caption": "Label"}, "photo"},
 		{"a linked document", channel.Outbound{To: "123456789", Attachments: []channel.Attachment{{URL: "https://cdn.example.com/i.pdf", ContentType: "application/pdf"}}}, "sendDocument",
 			map[string]string{"chat_id": "123456789", "document": "https://cdn.example.com/i.pdf"}, ""},
+		{"a voice message", channel.Outbound{To: "123456789", Attachments: []channel.Attachment{{URL: "https://cdn.example.com/v.ogg", ContentType: "audio/ogg", Voice: true}}}, "sendVoice",
+			map[string]string{"chat_id": "123456789", "voice": "https://cdn.example.com/v.ogg"}, ""},
+		{"an ogg file that is not a recording", channel.Outbound{To: "123456789", Attachments: []channel.Attachment{{URL: "https://cdn.example.com/s.ogg", ContentType: "audio/ogg"}}}, "sendDocument",
+			map[string]string{"chat_id": "123456789", "document": "https://cdn.example.com/s.ogg"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

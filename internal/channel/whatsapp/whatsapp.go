@@ -372,6 +372,11 @@ func (a *Adapter) Send(ctx context.Context, inbox *parley.Inbox, msg channel.Out
 		if msg.Content != "" && kind != "audio" && kind != "sticker" {
 			obj["caption"] = msg.Content
 		}
+		if kind == "audio" && att.Voice && att.ContentType == "audio/ogg" {
+			// A voice message (Ogg/Opus): shown with the microphone icon,
+			// downloaded automatically and transcribed.
+			obj["voice"] = true
+		}
 		if kind == "document" && att.FileName != "" {
 			obj["filename"] = att.FileName
 		}

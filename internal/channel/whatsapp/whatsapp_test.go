@@ -277,6 +277,10 @@ func TestAdapter_Send(t *testing.T) {
 			`{"messaging_product":"whatsapp","recipient_type":"individual","to":"16505551234","type":"document","document":{"link":"https://cdn.example.com/i.pdf","filename":"invoice.pdf"}}`},
 		{"an uploaded image", channel.Outbound{To: "+16505551234", Content: "see", Attachments: []channel.Attachment{{Data: png, ContentType: "image/png", FileName: "p.png"}}},
 			`{"messaging_product":"whatsapp","recipient_type":"individual","to":"16505551234","type":"image","image":{"id":"MEDIA","caption":"see"}}`},
+		{"a voice message by link: a voice note, no caption", channel.Outbound{To: "+16505551234", Content: "ignored", Attachments: []channel.Attachment{{URL: "https://cdn.example.com/v.ogg", ContentType: "audio/ogg", Voice: true}}},
+			`{"messaging_product":"whatsapp","recipient_type":"individual","to":"16505551234","type":"audio","audio":{"link":"https://cdn.example.com/v.ogg","voice":true}}`},
+		{"an audio file that is not a recording", channel.Outbound{To: "+16505551234", Attachments: []channel.Attachment{{URL: "https://cdn.example.com/song.ogg", ContentType: "audio/ogg"}}},
+			`{"messaging_product":"whatsapp","recipient_type":"individual","to":"16505551234","type":"audio","audio":{"link":"https://cdn.example.com/song.ogg"}}`},
 		{"a template", channel.Outbound{To: "+16505551234", Template: &channel.Template{Name: "order_update", Language: "en_US", Parameters: []string{"Sheena", "#1042"}}},
 			`{"messaging_product":"whatsapp","recipient_type":"individual","to":"16505551234","type":"template","template":{"name":"order_update","language":{"code":"en_US"},"components":[{"type":"body","parameters":[{"type":"text","text":"Sheena"},{"type":"text","text":"#1042"}]}]}}`},
 	}

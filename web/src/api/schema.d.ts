@@ -2139,6 +2139,7 @@ export interface components {
             id?: string;
             /** Format: int64 */
             size?: number;
+            voice?: boolean;
         };
         AttributeDef: {
             /** Format: date-time */
@@ -3318,6 +3319,7 @@ export interface components {
             id?: string;
             /** Format: int64 */
             size?: number;
+            voice?: boolean;
         };
         User: {
             avatar_url?: string;
