@@ -24,6 +24,9 @@ type EmailInfo struct {
 	AutoReply bool `json:"auto_reply,omitempty"`
 	// Auth is the result of the sender checks (inbound mail only).
 	Auth *EmailAuth `json:"auth,omitempty"`
+	// CIDs maps the content ids that cid: images in HTML name to the
+	// message's attachment ids.
+	CIDs map[string]string `json:"cids,omitempty"`
 }
 
 // EmailAuth is the outcome of the SPF, DKIM and DMARC checks of an inbound
