@@ -33,6 +33,7 @@ import (
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/invite"
+	"github.com/parleyhq/parley/internal/mailin"
 	"github.com/parleyhq/parley/internal/medialink"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/netguard"
@@ -55,6 +56,9 @@ type Options struct {
 	App http.Handler
 	// NoApp serves no web app (API-only tests).
 	NoApp bool
+	// DNS answers the email sender checks (SPF, DKIM, DMARC); nil is the
+	// system resolver.
+	DNS mailin.Resolver
 }
 
 // App is a running Parley node.
@@ -227,7 +231,7 @@ func (a *App) build(opts Options) error {
 	ws := workspace.New(a.Store, a.hasher, workspace.Options{CheckURL: guard.CheckURL,
 		Channels: &workspace.ChannelSetup{PublicURL: a.publicURL, Register: ops.RegisterWebhook, Verify: ops.VerifyOwner}})
 	receiver := inbound.New(a.Store)
-	a.buildMail(receiver, adapters)
+	a.buildMail(receiver, adapters, opts.DNS)
 	webhooks := webhook.New(webhook.Options{
 		Store: a.Store, Inbound: receiver, Adapters: adapters, Blobs: a.blobs, PublicURL: a.publicURL,
 		MetaAppSecret: a.Config.MetaAppSecret, MetaVerifyToken: a.Config.MetaVerifyToken, Clock: a.clock, Logger: a.Log,

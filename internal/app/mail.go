@@ -22,9 +22,12 @@ type mailParts struct {
 }
 
 // buildMail builds the email ingress on the inbound path.
-func (a *App) buildMail(receiver *inbound.Receiver, adapters map[string]channel.Adapter) {
+func (a *App) buildMail(receiver *inbound.Receiver, adapters map[string]channel.Adapter, dns mailin.Resolver) {
+	if dns == nil {
+		dns = net.DefaultResolver
+	}
 	svc := &mailin.Service{Store: a.Store, Inbound: receiver, Blobs: a.blobs, Logger: a.Log,
-		Auth: &mailin.Authenticator{DNS: net.DefaultResolver}}
+		Auth: &mailin.Authenticator{DNS: dns}}
 	a.Mail = &mailParts{Service: svc}
 	if ad, ok := adapters[parley.ChannelEmail].(*email.Adapter); ok {
 		a.Mail.poller = &mailin.Poller{Service: svc, Adapter: ad, Interval: a.Config.IMAPPollInterval}

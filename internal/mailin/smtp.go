@@ -25,6 +25,7 @@ type Listener struct {
 	srv *smtp.Server
 	svc *Service
 	log *slog.Logger
+	max int64
 }
 
 // NewListener returns a listener for svc; domain is the name it greets
@@ -33,7 +34,7 @@ func NewListener(svc *Service, domain string, maxBytes int64) *Listener {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	l := &Listener{svc: svc, log: svc.log()}
+	l := &Listener{svc: svc, log: svc.log(), max: maxBytes}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		s := &session{l: l, helo: c.Hostname()}
 		if a, ok := c.Conn().RemoteAddr().(*net.TCPAddr); ok {
@@ -42,7 +43,9 @@ func NewListener(svc *Service, domain string, maxBytes int64) *Listener {
 		return s, nil
 	}))
 	srv.Domain = domain
-	srv.MaxMessageBytes = maxBytes
+	// The cap is applied in Data, which reads the rest of an oversize
+	// mail before answering 552 (go-smtp's own cap drops the connection,
+	// which senders retry).
 	srv.MaxRecipients = 50
 	srv.ReadTimeout = 5 * time.Minute
 	srv.WriteTimeout = time.Minute
@@ -127,15 +130,16 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 // Data reads the mail and delivers it to each inbox; 250 follows only
 // when every copy is committed.
 func (s *session) Data(r io.Reader) error {
-	raw, err := io.ReadAll(io.LimitReader(r, s.l.srv.MaxMessageBytes+1))
+	raw, err := io.ReadAll(io.LimitReader(r, s.l.max+1))
 	if err != nil {
-		if errors.Is(err, smtp.ErrDataTooLarge) {
-			return errTooBig
-		}
 		return errTryLater
 	}
-	if int64(len(raw)) > s.l.srv.MaxMessageBytes {
-		_, _ = io.Copy(io.Discard, r)
+	if int64(len(raw)) > s.l.max {
+		// Read (and drop) the rest so that the answer is heard; a sender
+		// going on past ten times the cap loses the connection instead.
+		if _, err := io.Copy(io.Discard, io.LimitReader(r, 10*s.l.max)); err != nil {
+			return errTooBig
+		}
 		return errTooBig
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
