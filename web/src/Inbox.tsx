@@ -862,6 +862,11 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
               {listTime(c.last_activity_at)}
             </time>
           </div>
+          {c.subject && (
+            <div className="conv-subject" data-testid="conv-subject">
+              {c.subject}
+            </div>
+          )}
           <div className="conv-bottom">
             <ChannelIcon channel={lm?.channel || c.inbox?.channel} />
             <span className="conv-preview">
@@ -995,6 +1000,11 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 <div className="thread-title">
                   <h1>{current.contact?.name || 'Unknown contact'}</h1>
                   <span className="muted">#{current.number}</span>
+                  {current.subject && (
+                    <span className="thread-subject" data-testid="thread-subject">
+                      {current.subject}
+                    </span>
+                  )}
                   <span className={'status status-' + current.status} data-testid="thread-status">
                     {STATUS_LABELS[current.status] ?? current.status}
                   </span>
