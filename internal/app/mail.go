@@ -80,3 +80,11 @@ func (a *App) runMail(ctx context.Context) {
 		go a.Mail.poller.Run(ctx)
 	}
 }
+
+// PollIMAP polls every email inbox with IMAP settings once, now (tests,
+// and operators who want mail before the next interval).
+func (m *mailParts) PollIMAP(ctx context.Context) {
+	if m.poller != nil {
+		m.poller.PollAll(ctx)
+	}
+}
