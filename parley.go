@@ -358,6 +358,8 @@ type Message struct {
 	// names them.
 	MentionIDs []string  `json:"mention_ids"`
 	Mentions   []Mention `json:"mentions"`
+	// Email is set on messages of email inboxes.
+	Email *EmailInfo `json:"email,omitempty"`
 }
 
 // Event is one state change, numbered per workspace without gaps that a

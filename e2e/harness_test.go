@@ -20,6 +20,7 @@ import (
 	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/mailin"
 	"github.com/parleyhq/parley/internal/sqlstore/storetest"
 )
 
@@ -42,6 +43,8 @@ type nodeOptions struct {
 	// configure, when set, changes the configuration before the node
 	// starts (provider base URLs, secrets, a public URL of its own).
 	configure func(*config.Config)
+	// dns answers the email sender checks (nil: no record anywhere).
+	dns mailin.Resolver
 }
 
 // start runs a node until the test ends.
@@ -58,12 +61,15 @@ func start(t *testing.T, o nodeOptions) *node {
 	if o.configure != nil {
 		o.configure(cfg)
 	}
+	if o.dns == nil {
+		o.dns = mailin.StaticResolver{}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("PARLEY_TEST_LOG") != "" {
 		logger = slog.Default()
 	}
-	a, err := app.New(ctx, cfg, app.Options{Logger: logger, Hasher: auth.NewTestHasher(), NoApp: !o.withApp, Clock: o.clock})
+	a, err := app.New(ctx, cfg, app.Options{Logger: logger, Hasher: auth.NewTestHasher(), NoApp: !o.withApp, Clock: o.clock, DNS: o.dns})
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}

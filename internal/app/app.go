@@ -33,6 +33,7 @@ import (
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/invite"
+	"github.com/parleyhq/parley/internal/mailin"
 	"github.com/parleyhq/parley/internal/medialink"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/netguard"
@@ -55,6 +56,9 @@ type Options struct {
 	App http.Handler
 	// NoApp serves no web app (API-only tests).
 	NoApp bool
+	// DNS answers the email sender checks (SPF, DKIM, DMARC); nil is the
+	// system resolver.
+	DNS mailin.Resolver
 }
 
 // App is a running Parley node.
@@ -85,6 +89,8 @@ type App struct {
 	// into them.
 	Notify   *notify.Service
 	Notifier *notify.Worker
+	// Mail is the email channel's ingress (SMTP listener, IMAP poller).
+	Mail *mailParts
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -225,6 +231,7 @@ func (a *App) build(opts Options) error {
 	ws := workspace.New(a.Store, a.hasher, workspace.Options{CheckURL: guard.CheckURL,
 		Channels: &workspace.ChannelSetup{PublicURL: a.publicURL, Register: ops.RegisterWebhook, Verify: ops.VerifyOwner}})
 	receiver := inbound.New(a.Store)
+	a.buildMail(receiver, adapters, opts.DNS)
 	webhooks := webhook.New(webhook.Options{
 		Store: a.Store, Inbound: receiver, Adapters: adapters, Blobs: a.blobs, PublicURL: a.publicURL,
 		MetaAppSecret: a.Config.MetaAppSecret, MetaVerifyToken: a.Config.MetaVerifyToken, Clock: a.clock, Logger: a.Log,
@@ -322,6 +329,10 @@ func (a *App) Listen() error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	a.listener = ln
+	if err := a.listenMail(); err != nil {
+		ln.Close()
+		return err
+	}
 	if a.Config.MetricsAddr != "" {
 		if a.metricsListener, err = net.Listen("tcp", a.Config.MetricsAddr); err != nil {
 			ln.Close()
@@ -365,6 +376,7 @@ func (a *App) Run(ctx context.Context) error {
 	go func() { hubDone <- a.Hub.Run(hubCtx) }()
 	go a.pruneEvents(hubCtx)
 	go a.runPresence(hubCtx)
+	a.runMail(hubCtx)
 	workersDone := make(chan error, 1)
 	go func() { workersDone <- a.Workers.Run(hubCtx) }()
 	notifierDone := make(chan error, 1)

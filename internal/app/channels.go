@@ -40,7 +40,8 @@ func buildAdapters(cfg *config.Config, guard *netguard.Guard, clock parley.Clock
 	if err != nil {
 		return nil, err
 	}
-	env := channel.Env{HTTPClient: &http.Client{Timeout: 30 * time.Second}, MediaClient: guard.Client(30 * time.Second), Clock: clock, Logger: log}
+	env := channel.Env{HTTPClient: &http.Client{Timeout: 30 * time.Second}, MediaClient: guard.Client(30 * time.Second), Clock: clock, Logger: log,
+		Dial: guard.DialContext}
 	adapters := map[string]channel.Adapter{}
 	for _, s := range channel.Specs() {
 		if s.New == nil {

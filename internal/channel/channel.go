@@ -68,6 +68,28 @@ type Inbound struct {
 	// Payload is the machine-readable value behind a tapped button, quick
 	// reply, list row or postback (Content holds its title).
 	Payload string
+	// Thread, when set (email), says which conversation the message
+	// continues, in place of the workspace's join rule.
+	Thread *Thread
+	// Email is what an email message carries beyond its text.
+	Email *parley.EmailInfo
+}
+
+// Thread is how a message that names its conversation (an email's
+// In-Reply-To, References or reply address) is threaded.
+type Thread struct {
+	// ConversationID is the conversation the message continues ("" when
+	// it names none): it joins it while open; a closed one is continued by
+	// a new linked conversation.
+	ConversationID string
+	// Separate: without a named conversation, open a new one rather than
+	// joining the contact's open one (email: the same sender or subject
+	// never joins a thread; a mail failing DMARC never joins by address).
+	Separate bool
+	// Quiet marks an automatic message (an auto-reply): stored, but never
+	// counted as unreplied, never reopening or opening a conversation when
+	// it names one.
+	Quiet bool
 }
 
 // StatusUpdate is a delivery report for a message Parley sent.
@@ -133,6 +155,25 @@ type Outbound struct {
 	// Cards, when set, are sent as a horizontal carousel (Messenger generic
 	// template) instead of Content.
 	Cards []Card
+	// Mail is set for channels whose spec Threads (email).
+	Mail *MailThread
+}
+
+// MailThread is what an email reply needs beyond its text: the thread it
+// belongs to and who writes it.
+type MailThread struct {
+	Subject string
+	// ConversationID and ConversationNumber make the reply address.
+	ConversationID     string
+	ConversationNumber int64
+	// InReplyTo is the last customer mail's id; References the thread's
+	// ids, oldest first (without angle brackets).
+	InReplyTo  string
+	References []string
+	// AgentName is the sender ("<agent> from <inbox display name>").
+	AgentName string
+	// ContactName is the recipient's display name.
+	ContactName string
 }
 
 // Recipient is whom a stored message goes to, for adapters that send the

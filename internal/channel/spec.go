@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
 	"slices"
@@ -52,6 +53,9 @@ type Spec struct {
 	Media *MediaPolicy
 	// Window, when set, is the provider's reply-window rule.
 	Window *Window
+	// Threads: replies carry their thread (Outbound.Mail: subject, the
+	// ids of earlier messages) as email does.
+	Threads bool
 }
 
 // Setting is one setting of an inbox of a provider channel.
@@ -162,6 +166,10 @@ type Env struct {
 	MediaClient *http.Client
 	Clock       parley.Clock
 	Logger      *slog.Logger
+	// Dial connects to user-supplied hosts (an inbox's SMTP or IMAP
+	// server) through the netguard: private and loopback addresses are
+	// refused unless the operator allows them.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Probe is the outcome of a provider test call.

@@ -52,6 +52,12 @@ type Config struct {
 	TelegramAPIURL  string `env:"PARLEY_TELEGRAM_API_URL"`
 	MetaAppSecret   string `env:"PARLEY_META_APP_SECRET"`
 	MetaVerifyToken string `env:"PARLEY_META_VERIFY_TOKEN"`
+
+	// Email: the SMTP listener's address (empty: off), its cap on one
+	// mail, and how often email inboxes with IMAP settings are polled.
+	SMTPAddr         string        `env:"PARLEY_SMTP_ADDR"`
+	SMTPMaxBytes     int64         `env:"PARLEY_SMTP_MAX_BYTES" envDefault:"26214400"`
+	IMAPPollInterval time.Duration `env:"PARLEY_IMAP_POLL_INTERVAL" envDefault:"1m"`
 }
 
 // Load reads the environment, then flags from args (which override it).

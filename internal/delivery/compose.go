@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"slices"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/blob"
@@ -61,6 +62,13 @@ func (c *Composer) Compose(ctx context.Context, tx *sqlstore.Tx, m *parley.Messa
 		}
 		out.Tag = tag
 	}
+	if spec.Threads {
+		mt, err := mailThread(ctx, tx, m, conv, inbox)
+		if err != nil {
+			return err
+		}
+		out.Mail = mt
+	}
 	needsURL := media.PolicyFor(inbox.Channel).NeedsURL
 	for _, a := range m.Attachments {
 		if needsURL { // the provider fetches the file from a signed link
@@ -83,4 +91,33 @@ func (c *Composer) Compose(ctx context.Context, tx *sqlstore.Tx, m *parley.Messa
 		return parley.Errorf(parley.EINVALID, "%s", parley.ErrorMessage(err))
 	}
 	return nil
+}
+
+// maxReferences bounds an email reply's References: the newest ids of the
+// thread (RFC 5322 asks for the first too; mail clients cope without).
+const maxReferences = 20
+
+// mailThread is what a threaded channel's reply carries about its thread:
+// the subject, the ids of the earlier messages and the names.
+func mailThread(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox) (*channel.MailThread, error) {
+	ids, err := tx.ThreadProviderIDs(ctx, conv.ID, inbox.ID, maxReferences+1)
+	if err != nil {
+		return nil, err
+	}
+	ids = slices.DeleteFunc(ids, func(s string) bool { return s == m.ProviderMessageID })
+	if len(ids) > maxReferences {
+		ids = ids[len(ids)-maxReferences:]
+	}
+	mt := &channel.MailThread{Subject: conv.Subject, ConversationID: conv.ID, ConversationNumber: conv.Number,
+		References: ids, AgentName: m.Sender.Name}
+	if len(ids) > 0 {
+		mt.InReplyTo = ids[len(ids)-1]
+	}
+	c, err := tx.FindContactByID(ctx, conv.WorkspaceID, conv.ContactID)
+	if err == nil {
+		mt.ContactName = c.Name
+	} else if !parley.IsNotFound(err) {
+		return nil, err
+	}
+	return mt, nil
 }

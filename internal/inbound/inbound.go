@@ -120,6 +120,9 @@ func receive(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox *
 		}
 	}
 	msg := newMessage(tx, inbox, in, atts)
+	if in.Thread != nil {
+		return receiveThreaded(ctx, tx, ws, inbox, in, msg, knownContact, res)
+	}
 	within := JoinInbox(ws.Settings.JoinMode, inbox.ID)
 	if knownContact != "" { // the common case, in one statement where the store can
 		msg.Sender.ID = knownContact
@@ -162,7 +165,7 @@ func newMessage(tx *sqlstore.Tx, inbox *parley.Inbox, in channel.Inbound, atts [
 		WorkspaceID: inbox.WorkspaceID, InboxID: inbox.ID,
 		Direction: parley.DirectionIn, Sender: parley.Sender{Kind: parley.SenderContact, Name: in.Contact.Name},
 		Content: in.Content, ContentType: in.ContentType, Channel: inbox.Channel, ProviderMessageID: in.ProviderMessageID,
-		Status: parley.DeliveryReceived, CreatedAt: at, Attachments: atts,
+		Status: parley.DeliveryReceived, CreatedAt: at, Attachments: atts, Email: in.Email,
 	}
 }
 

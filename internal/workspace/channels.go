@@ -227,8 +227,8 @@ func (s *Service) proveOwnership(ctx context.Context, kind string, before *parle
 // the pair saved must be the one proved, or the one already stored.
 func (s *Service) checkOwnership(inbox *parley.Inbox, proved, stored ownership) error {
 	spec, ok := channel.Lookup(inbox.Channel)
-	if !ok || spec.RouteKey == "" || s.Channels == nil || s.Channels.Verify == nil {
-		return nil
+	if !ok || spec.RouteKey == "" || spec.RouteOwner == "" || s.Channels == nil || s.Channels.Verify == nil {
+		return nil // nothing proves ownership (an email address): nothing to check
 	}
 	got := ownershipOf(spec, inbox)
 	if got == proved || (proved == (ownership{}) && got == stored) {

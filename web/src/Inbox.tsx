@@ -939,6 +939,11 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
               {listTime(c.last_activity_at)}
             </time>
           </div>
+          {c.subject && (
+            <div className="conv-subject" data-testid="conv-subject">
+              {c.subject}
+            </div>
+          )}
           <div className="conv-bottom">
             <ChannelIcon channel={lm?.channel || c.inbox?.channel} />
             <span className="conv-preview">
@@ -1086,6 +1091,11 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                   <h1>{current.contact?.name || 'Unknown contact'}</h1>
                   <span className="muted">#{current.number}</span>
                   <ContinuesLink ws={ws} previousId={current.previous_conversation_id} />
+                  {current.subject && (
+                    <span className="thread-subject" data-testid="thread-subject">
+                      {current.subject}
+                    </span>
+                  )}
                   <span className={'status status-' + current.status} data-testid="thread-status">
                     {STATUS_LABELS[current.status] ?? current.status}
                   </span>

@@ -1,6 +1,7 @@
 // The admin settings: inboxes (channels) with their health, per-kind set-up
 // forms, the webhook URL and verify token to paste into the provider's
 // console, "Test connection", and delete. Secrets are write-only.
+import { EmailSetup } from './features/email/EmailSetup';
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api } from './api';
 import { CHANNEL_KINDS, configFor, healthSummary, kindSpec, webhookURLWarning, type ChannelField, type ChannelKindSpec } from './channels';
@@ -490,6 +491,7 @@ function InboxPage({ id, created }: { id: string; created: boolean }) {
 export function InboxSetup({ inbox }: { inbox: Inbox }) {
   const spec = kindSpec(inbox.channel);
   const cfg = inbox.config ?? {};
+  if (inbox.channel === 'email') return <EmailSetup inbox={inbox} />;
   if (inbox.channel === 'api') {
     const url = inbox.inbound_token ? `${window.location.origin}/api/v1/inbound/${inbox.inbound_token}/messages` : '';
     return (

@@ -13,6 +13,7 @@ function go(e: ReactMouseEvent, path: string) {
   navigate(path);
 }
 import { isParticipantsLine, MentionNames, ParticipantsLine } from './features/collab/ThreadLines';
+import { EmailBody } from './features/email/EmailBody';
 
 /** MessageActions act on a failed reply: send it again, or through another inbox. */
 export interface MessageActions {
@@ -230,7 +231,11 @@ const MessageItem = memo(function MessageItem({
           {!m.private && m.channel && <ChannelIcon channel={m.channel} />}
         </div>
         {!!m.attachments?.length && <Attachments m={m} workspaceId={workspaceId} />}
-        {(m.content !== '' || !m.attachments?.length) && <div className="bubble">{m.content}</div>}
+        {m.email && !m.private ? (
+          <EmailBody m={m} workspaceId={workspaceId} />
+        ) : (
+          (m.content !== '' || !m.attachments?.length) && <div className="bubble">{m.content}</div>
+        )}
         {m.private && <MentionNames m={m} />}
         {!incoming && !m.private && <Delivery m={m} actions={actions} />}
       </div>

@@ -90,6 +90,23 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
     ],
   },
   {
+    kind: 'email',
+    label: 'Email',
+    description: 'A support address: mail in through the SMTP listener or IMAP, replies out through your SMTP relay.',
+    webhook: false,
+    fields: [
+      { key: 'address', label: 'Support address', placeholder: 'support@example.com', help: 'The address customers write to, without a + tag.' },
+      { key: 'display_name', label: 'Display name', placeholder: 'Acme Support', help: 'Replies come from “<agent> from <display name>”.' },
+      { key: 'smtp_host', label: 'SMTP host', placeholder: 'smtp.example.com', help: 'The relay replies leave through.' },
+      { key: 'smtp_port', label: 'SMTP port', placeholder: '587', help: '587 when empty (465 with tls).' },
+      { key: 'smtp_security', label: 'SMTP security', placeholder: 'starttls', help: 'none, starttls (the default) or tls.' },
+      { key: 'imap_host', label: 'IMAP host', placeholder: 'imap.example.com', help: 'Optional: Parley polls this mailbox too.' },
+      { key: 'imap_security', label: 'IMAP security', placeholder: 'tls', help: 'none, starttls or tls (the default).' },
+      { key: 'imap_folder', label: 'IMAP folder', placeholder: 'INBOX' },
+      { key: 'reply_key', label: 'Reply address key', placeholder: 'Generated when left empty', help: 'Signs the per-conversation reply addresses.' },
+    ],
+  },
+  {
     kind: 'api',
     label: 'API',
     description: 'Your own system posts messages and receives replies.',

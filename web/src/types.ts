@@ -140,7 +140,23 @@ export interface Message {
   attachments?: Attachment[] | null;
   /** What a system line records (sender kind system). */
   system?: SystemEvent | null;
+  /** Email details, on messages of email inboxes. */
+  email?: EmailInfo | null;
   created_at: string;
+}
+
+/** EmailInfo is what an email carries beyond its text (sanitized by the server). */
+export interface EmailInfo {
+  message_id: string;
+  subject: string;
+  from?: string;
+  html?: string;
+  quote_at?: number;
+  in_reply_to?: string;
+  references?: string[] | null;
+  auto_reply?: boolean;
+  auth?: { spf: string; dkim: string; dmarc: string; policy?: string; suspicious: boolean } | null;
+  cids?: Record<string, string> | null;
 }
 
 export interface SystemEvent {
@@ -190,7 +206,7 @@ export interface ServerEvent {
 }
 
 /** The inbox kinds that can be created. */
-export type ChannelKind = 'api' | 'twilio_sms' | 'whatsapp' | 'messenger' | 'telegram';
+export type ChannelKind = 'api' | 'twilio_sms' | 'whatsapp' | 'messenger' | 'telegram' | 'email';
 
 /** An inbox as the server shows it: secrets are never returned. */
 export interface Inbox {

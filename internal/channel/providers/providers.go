@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/email"
 	"github.com/parleyhq/parley/internal/channel/messenger"
 	"github.com/parleyhq/parley/internal/channel/telegram"
 	"github.com/parleyhq/parley/internal/channel/twilio"
@@ -19,6 +20,7 @@ var all = []channel.Spec{
 	twilio.Spec,
 	messenger.Spec,
 	telegram.Spec,
+	email.Spec,
 }
 
 var once sync.Once

@@ -2566,6 +2566,28 @@ export interface components {
             /** @description the copy's name; "<name> (copy)" by default */
             name?: string;
         };
+        EmailAuth: {
+            dkim?: string;
+            dmarc?: string;
+            policy?: string;
+            spf?: string;
+            suspicious?: boolean;
+        };
+        EmailInfo: {
+            auth?: components["schemas"]["EmailAuth"];
+            auto_reply?: boolean;
+            cids?: {
+                [key: string]: string;
+            };
+            from?: string;
+            html?: string;
+            in_reply_to?: string;
+            message_id?: string;
+            /** Format: int64 */
+            quote_at?: number;
+            references?: string[] | null;
+            subject?: string;
+        };
         ErrorDetail: {
             /** @description Where the error occurred, e.g. 'body.items[3].tags' or 'path.thing-id' */
             location?: string;
@@ -2927,6 +2949,7 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
             direction?: string;
+            email?: components["schemas"]["EmailInfo"];
             error?: string;
             id?: string;
             inbox_id?: string;
