@@ -42,6 +42,7 @@ import (
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/webhook"
+	"github.com/parleyhq/parley/internal/widget"
 	"github.com/parleyhq/parley/internal/workspace"
 )
 
@@ -85,6 +86,9 @@ type App struct {
 	// into them.
 	Notify   *notify.Service
 	Notifier *notify.Worker
+
+	// widgetHub serves the web-chat visitors' sockets.
+	widgetHub *widget.Hub
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -270,6 +274,7 @@ func (a *App) build(opts Options) error {
 		Invites: a.Invites, Notifications: a.Notify,
 		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
+		Widget: a.buildWidget(receiver),
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)
@@ -387,6 +392,7 @@ func (a *App) Run(ctx context.Context) error {
 		a.Log.Error("parley stopping", "reason", "server failed", "err", err)
 	}
 	stopHub()
+	a.widgetHub.Close()
 	<-hubDone
 	if werr := <-workersDone; werr != nil && err == nil {
 		err = werr

@@ -10,6 +10,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel/messenger"
 	"github.com/parleyhq/parley/internal/channel/telegram"
 	"github.com/parleyhq/parley/internal/channel/twilio"
+	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
 )
 
@@ -19,6 +20,7 @@ var all = []channel.Spec{
 	twilio.Spec,
 	messenger.Spec,
 	telegram.Spec,
+	webchat.Spec,
 }
 
 var once sync.Once
