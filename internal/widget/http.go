@@ -213,8 +213,11 @@ func decodeBytes(body []byte, v any) error {
 		case errors.As(err, &te) && te.Field != "":
 			return parley.FieldErrorf(te.Field, "The %s has the wrong type (expected %s).", te.Field, te.Type)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return parley.FieldErrorf(clip(f), "Unknown field %q.", clip(f))
+			f := clip(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
+			if f == "" || strings.ContainsAny(f, ". ") {
+				return parley.FieldErrorf("body", "Unknown field %q.", f)
+			}
+			return parley.FieldErrorf(f, "Unknown field %q.", f)
 		}
 		return parley.FieldErrorf("body", "The body is not a JSON object.")
 	}
