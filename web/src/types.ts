@@ -188,7 +188,7 @@ export interface ServerEvent {
 }
 
 /** The inbox kinds that can be created. */
-export type ChannelKind = 'api' | 'twilio_sms' | 'whatsapp' | 'messenger' | 'telegram';
+export type ChannelKind = 'api' | 'twilio_sms' | 'whatsapp' | 'messenger' | 'telegram' | 'webchat';
 
 /** An inbox as the server shows it: secrets are never returned. */
 export interface Inbox {

@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe } from 'node:test';
 import { steps } from '../lib/steps.mjs';
-import { launch, newPage, screenshot } from '../lib/browser.mjs';
+import { checkA11y, launch, newPage, screenshot } from '../lib/browser.mjs';
 import { Api, buildServer, freePort, makeTempDir, Server } from '../lib/server.mjs';
 
 const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' };
@@ -23,7 +23,6 @@ let admin;
 let agentPage;
 let shopPage;
 let shop; // the test site: { server, port, origin }
-let inbox;
 const visitorFrames = []; // every frame the visitor's socket received
 
 const list = (p) => p.getByRole('listbox', { name: 'Conversations' });
@@ -54,16 +53,12 @@ describe('the web-chat widget in Chromium', { timeout: 170_000 }, () => {
     admin = await new Api(server.url).login(ADMIN.email, ADMIN.password);
     admin.ws = (await admin.req('GET', '/me')).workspaces[0].id;
     const port = await freePort();
-    shop = { port, origin: `http://127.0.0.1:${port}` };
-    inbox = await admin.req('POST', `/workspaces/${admin.ws}/inboxes`, {
-      name: 'Acme website', channel: 'webchat',
-      config: { allowed_origins: shop.origin, greeting: 'Hello! How can we help?', color: '#0a7d33' },
-    });
+    shop = { port, origin: `http://127.0.0.1:${port}`, snippet: '' };
     shop.server = http.createServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(`<!doctype html><html lang="en"><head><title>Shop</title>
 <style>button{background:red!important;width:1px!important} *{font-size:40px!important}</style></head>
-<body><main><h1>The shop</h1><p>Everything must go.</p></main>${inbox.embed_snippet}</body></html>`);
+<body><main><h1>The shop</h1><p>Everything must go.</p></main>${shop.snippet}</body></html>`);
     });
     shop.server.listen(port, '127.0.0.1');
     await once(shop.server, 'listening');
@@ -81,6 +76,31 @@ describe('the web-chat widget in Chromium', { timeout: 170_000 }, () => {
     shop?.server?.close();
     await server?.stop();
     await tmp?.cleanup();
+  });
+
+  step('the admin creates a web-chat inbox and gets the snippet, the identity secret once and a preview', async () => {
+    await agentPage.goto('/settings/inboxes/new?kind=webchat');
+    await agentPage.getByLabel('Name').fill('Acme website');
+    await agentPage.getByLabel('Allowed websites').fill(shop.origin);
+    await agentPage.getByLabel('Greeting').fill('Hello! How can we help?');
+    await agentPage.getByLabel('Colour').fill('#0a7d33');
+    await agentPage.getByRole('button', { name: 'Create inbox' }).click();
+    await agentPage.waitForURL(/\/settings\/inboxes\/[^/]+\?created=1/);
+    const setup = agentPage.getByRole('group', { name: 'Provider set-up' });
+    shop.snippet = await setup.getByLabel('Embed snippet').inputValue();
+    assert.match(shop.snippet, new RegExp(`^<script src="${server.url}/widget.js" data-parley-token="[0-9a-f-]{36}" async></script>$`));
+    await setup.getByRole('button', { name: 'Show' }).click();
+    assert.ok((await setup.getByLabel('Identity secret').inputValue()).length >= 32, 'no identity secret shown');
+    const preview = setup.getByRole('figure', { name: 'Widget preview' });
+    await preview.getByText('Hello! How can we help?').waitFor();
+    await setup.getByTestId('webchat-email-pending').getByText('not available yet').waitFor();
+    await checkA11y(agentPage, 'webchat set-up');
+    // Shown once: after a reload the secret is gone.
+    await agentPage.reload();
+    await setup.getByLabel('Embed snippet').waitFor();
+    assert.equal(await setup.getByLabel('Identity secret').count(), 0, 'the identity secret was shown twice');
+    await agentPage.goto('/');
+    await agentPage.getByRole('navigation', { name: 'Views' }).waitFor();
   });
 
   step('the loader and the window stay within their size budgets (printed)', async () => {

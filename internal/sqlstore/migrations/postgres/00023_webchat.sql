@@ -1,8 +1,7 @@
 -- +goose Up
 -- The web-chat widget (issue 18): visitors of a web-chat inbox, each with
 -- a token of their own (kept as its SHA-256), and the contact they write
--- as once they have written or proved who they are; and call records kept
--- beside a conversation's messages.
+-- as once they have written or proved who they are.
 CREATE TABLE widget_visitors (
     id            UUID PRIMARY KEY,
     workspace_id  UUID NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
@@ -20,26 +19,5 @@ CREATE TABLE widget_visitors (
 CREATE UNIQUE INDEX widget_visitors_token ON widget_visitors (token_hash);
 CREATE INDEX widget_visitors_contact ON widget_visitors (inbox_id, contact_id);
 
--- A call: the message that shows it in the thread (content_type 'call',
--- its content the notes, so that search finds them) and what the call was.
-CREATE TABLE calls (
-    id              UUID PRIMARY KEY,
-    workspace_id    UUID NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-    contact_id      TEXT NOT NULL,
-    conversation_id UUID NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-    message_id      TEXT NOT NULL,
-    direction       TEXT NOT NULL,
-    started_at      BIGINT NOT NULL,
-    duration_s      BIGINT NOT NULL DEFAULT 0,
-    recording_url   TEXT NOT NULL DEFAULT '',
-    notes           TEXT NOT NULL DEFAULT '',
-    agent_id        TEXT NOT NULL DEFAULT '',
-    created_by      TEXT NOT NULL DEFAULT '',
-    created_at      BIGINT NOT NULL
-);
-CREATE INDEX calls_contact ON calls (workspace_id, contact_id, started_at DESC);
-CREATE UNIQUE INDEX calls_message ON calls (message_id);
-
 -- +goose Down
-DROP TABLE calls;
 DROP TABLE widget_visitors;
