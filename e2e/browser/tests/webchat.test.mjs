@@ -80,25 +80,25 @@ describe('the web-chat widget in Chromium', { timeout: 170_000 }, () => {
 
   step('the admin creates a web-chat inbox and gets the snippet, the identity secret once and a preview', async () => {
     await agentPage.goto('/settings/inboxes/new?kind=webchat');
-    await agentPage.getByLabel('Name').fill('Acme website');
+    await agentPage.getByRole('textbox', { name: /^Name/ }).fill('Acme website');
     await agentPage.getByLabel('Allowed websites').fill(shop.origin);
     await agentPage.getByLabel('Greeting').fill('Hello! How can we help?');
     await agentPage.getByLabel('Colour').fill('#0a7d33');
     await agentPage.getByRole('button', { name: 'Create inbox' }).click();
     await agentPage.waitForURL(/\/settings\/inboxes\/[^/]+\?created=1/);
     const setup = agentPage.getByRole('group', { name: 'Provider set-up' });
-    shop.snippet = await setup.getByLabel('Embed snippet').inputValue();
+    shop.snippet = await setup.getByLabel('Embed snippet', { exact: true }).inputValue();
     assert.match(shop.snippet, new RegExp(`^<script src="${server.url}/widget.js" data-parley-token="[0-9a-f-]{36}" async></script>$`));
     await setup.getByRole('button', { name: 'Show' }).click();
-    assert.ok((await setup.getByLabel('Identity secret').inputValue()).length >= 32, 'no identity secret shown');
+    assert.ok((await setup.getByLabel('Identity secret', { exact: true }).inputValue()).length >= 32, 'no identity secret shown');
     const preview = setup.getByRole('figure', { name: 'Widget preview' });
     await preview.getByText('Hello! How can we help?').waitFor();
     await setup.getByTestId('webchat-email-pending').getByText('not available yet').waitFor();
     await checkA11y(agentPage, 'webchat set-up');
     // Shown once: after a reload the secret is gone.
     await agentPage.reload();
-    await setup.getByLabel('Embed snippet').waitFor();
-    assert.equal(await setup.getByLabel('Identity secret').count(), 0, 'the identity secret was shown twice');
+    await setup.getByLabel('Embed snippet', { exact: true }).waitFor();
+    assert.equal(await setup.getByLabel('Identity secret', { exact: true }).count(), 0, 'the identity secret was shown twice');
     await agentPage.goto('/');
     await agentPage.getByRole('navigation', { name: 'Views' }).waitFor();
   });
