@@ -43,6 +43,7 @@ import (
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/webhook"
+	"github.com/parleyhq/parley/internal/widget"
 	"github.com/parleyhq/parley/internal/workspace"
 )
 
@@ -91,6 +92,9 @@ type App struct {
 	Notifier *notify.Worker
 	// Mail is the email channel's ingress (SMTP listener, IMAP poller).
 	Mail *mailParts
+
+	// widgetHub serves the web-chat visitors' sockets.
+	widgetHub *widget.Hub
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -283,6 +287,7 @@ func (a *App) build(opts Options) error {
 		Invites: a.Invites, Notifications: a.Notify,
 		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
+		Widget: a.buildWidget(receiver),
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)
@@ -405,6 +410,7 @@ func (a *App) Run(ctx context.Context) error {
 		a.Log.Error("parley stopping", "reason", "server failed", "err", err)
 	}
 	stopHub()
+	a.widgetHub.Close()
 	<-hubDone
 	if werr := <-workersDone; werr != nil && err == nil {
 		err = werr

@@ -26,6 +26,7 @@ import (
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/webhook"
+	"github.com/parleyhq/parley/internal/widget"
 	"github.com/parleyhq/parley/internal/workspace"
 )
 
@@ -72,6 +73,9 @@ type Deps struct {
 	// Notifications serves the notification list and preferences; nil
 	// registers none of their routes.
 	Notifications *notify.Service
+	// Widget serves the web-chat visitor API under /api/v1/widget/
+	// (widget.Handler): visitor tokens, not sessions; nil serves none.
+	Widget http.Handler
 	// TrustedProxies are the reverse proxies (PARLEY_TRUSTED_PROXIES)
 	// whose X-Forwarded-For names the client; empty ignores the header.
 	TrustedProxies []netip.Prefix
@@ -160,6 +164,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *http.Request {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if strings.HasPrefix(r.URL.Path, "/api/") && !checkText(w, r) {
 		return nil
+	}
+	if s.Widget != nil && strings.HasPrefix(r.URL.Path, widget.Prefix) {
+		// Visitors carry their own tokens, which are no sessions.
+		routed := r.WithContext(widget.WithClientIP(r.Context(), s.clientIP(r)))
+		s.Widget.ServeHTTP(w, routed)
+		return routed
 	}
 	ctx := r.Context()
 	token, viaCookie := bearer(r)

@@ -3,9 +3,11 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/invite"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/workspace"
@@ -264,7 +266,7 @@ func (s *Server) inboxRoutes() {
 		}
 	}
 	huma.Register(s.api, op(http.MethodPost, "/workspaces/{workspace_id}/inboxes", "createInbox", "Create an inbox (admins)", 201),
-		func(ctx context.Context, in *inboxRoutesCreateInput) (*Body[*parley.Inbox], error) {
+		func(ctx context.Context, in *inboxRoutesCreateInput) (*Body[*createdInbox], error) {
 			a, err := s.actor(ctx, in.WorkspaceID)
 			if err != nil {
 				return nil, err
@@ -275,8 +277,13 @@ func (s *Server) inboxRoutes() {
 			if err != nil {
 				return nil, s.problem(ctx, err)
 			}
-			r := workspace.Redact(*inbox, true)
-			return body(&r), nil
+			out := &createdInbox{Inbox: workspace.Redact(*inbox, true)}
+			if inbox.Channel == parley.ChannelWebchat {
+				out.WebsiteToken = webchat.WebsiteToken(inbox)
+				out.EmbedSnippet = webchat.Snippet(s.publicBase(), out.WebsiteToken)
+				out.IdentitySecret = inbox.Secrets[webchat.KeyIdentitySecret]
+			}
+			return body(out), nil
 		})
 	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/inboxes/{inbox_id}", "getInbox", "One inbox", 200),
 		func(ctx context.Context, in *InboxPath) (*Body[*parley.Inbox], error) {
@@ -315,4 +322,21 @@ func (s *Server) inboxRoutes() {
 			}
 			return done(s, ctx, s.Workspaces.DeleteInbox(ctx, a, in.InboxID))
 		})
+}
+
+// createdInbox is a new inbox; a web-chat inbox also shows its website
+// token, the <script> tag to embed and, this once, its identity secret.
+type createdInbox struct {
+	parley.Inbox
+	WebsiteToken   string `json:"website_token,omitempty"`
+	EmbedSnippet   string `json:"embed_snippet,omitempty"`
+	IdentitySecret string `json:"identity_secret,omitempty"`
+}
+
+// publicBase is the public URL without a trailing slash ("" when unset).
+func (s *Server) publicBase() string {
+	if s.PublicURL == nil {
+		return ""
+	}
+	return strings.TrimRight(s.PublicURL.String(), "/")
 }

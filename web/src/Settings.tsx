@@ -9,6 +9,7 @@ import { channelLabel, fullTime } from './format';
 import { navigate } from './router';
 import { useSession } from './session';
 import type { ChannelHealth, ChannelTest, Inbox } from './types';
+import { rememberIdentitySecret, WebchatSetup } from './features/webchat/WebchatSetup';
 import { ChannelIcon, TopBar } from './ui';
 import { MembersPage } from './features/settings/Members';
 import { SettingsNav, type SettingsPage } from './features/settings/Nav';
@@ -241,6 +242,7 @@ function NewInbox({ kind }: { kind: string }) {
       kind={spec.kind}
       onSave={async (input) => {
         const ib = await api.createInbox(workspace.id, { ...input, channel: spec.kind });
+        rememberIdentitySecret(ib.id, (ib as { identity_secret?: string }).identity_secret);
         navigate('/settings/inboxes/' + ib.id + '?created=1');
         return '';
       }}
@@ -492,6 +494,7 @@ export function InboxSetup({ inbox }: { inbox: Inbox }) {
   const spec = kindSpec(inbox.channel);
   const cfg = inbox.config ?? {};
   if (inbox.channel === 'email') return <EmailSetup inbox={inbox} />;
+  if (inbox.channel === 'webchat') return <WebchatSetup inbox={inbox} />;
   if (inbox.channel === 'api') {
     const url = inbox.inbound_token ? `${window.location.origin}/api/v1/inbound/${inbox.inbound_token}/messages` : '';
     return (

@@ -104,6 +104,22 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
       { key: 'imap_security', label: 'IMAP security', placeholder: 'tls', help: 'none, starttls or tls (the default).' },
       { key: 'imap_folder', label: 'IMAP folder', placeholder: 'INBOX' },
       { key: 'reply_key', label: 'Reply address key', placeholder: 'Generated when left empty', help: 'Signs the per-conversation reply addresses.' },
+      ],
+    },
+    {
+    kind: 'webchat',
+    label: 'Web chat',
+    description: 'A chat window on your own website.',
+    webhook: false,
+    fields: [
+      { key: 'allowed_origins', label: 'Allowed websites', placeholder: 'https://shop.example', help: 'The origins (scheme, host and port) the chat may be used from, separated by spaces or commas.' },
+      { key: 'identity_secret', label: 'Identity secret', placeholder: 'Generated when left empty', help: 'Signs your signed-in customers’ ids (identifier_hash). Shown once, after creation.' },
+      { key: 'identity_secret_required', label: 'Only for signed-in customers', placeholder: 'false', help: 'true: visitors must come with a verified identifier.' },
+      { key: 'greeting', label: 'Greeting', placeholder: 'Hello! How can we help?' },
+      { key: 'away_message', label: 'Away message', help: 'Shown outside business hours.' },
+      { key: 'color', label: 'Colour', placeholder: '#1f6feb' },
+      { key: 'position', label: 'Position', placeholder: 'right', help: 'left or right.' },
+      { key: 'pre_chat_form', label: 'Ask for name and email first', placeholder: 'false', help: 'true: the visitor fills in their name and email before writing.' },
     ],
   },
   {

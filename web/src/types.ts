@@ -206,7 +206,7 @@ export interface ServerEvent {
 }
 
 /** The inbox kinds that can be created. */
-export type ChannelKind = 'api' | 'twilio_sms' | 'whatsapp' | 'messenger' | 'telegram' | 'email';
+export type ChannelKind = 'api' | 'twilio_sms' | 'whatsapp' | 'messenger' | 'telegram' | 'email' | 'webchat';
 
 /** An inbox as the server shows it: secrets are never returned. */
 export interface Inbox {

@@ -11,6 +11,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel/messenger"
 	"github.com/parleyhq/parley/internal/channel/telegram"
 	"github.com/parleyhq/parley/internal/channel/twilio"
+	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
 )
 
@@ -21,6 +22,7 @@ var all = []channel.Spec{
 	messenger.Spec,
 	telegram.Spec,
 	email.Spec,
+	webchat.Spec,
 }
 
 var once sync.Once

@@ -2538,6 +2538,25 @@ export interface components {
         CreateTokenRequest: {
             name: string;
         };
+        CreatedInbox: {
+            callback_secret?: string;
+            channel?: string;
+            config?: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            created_at?: string;
+            embed_snippet?: string;
+            fallback_inbox_id?: string;
+            id?: string;
+            identity_secret?: string;
+            inbound_token?: string;
+            name?: string;
+            secrets_set?: string[] | null;
+            team_id?: string;
+            website_token?: string;
+            workspace_id?: string;
+        };
         Dashboard: {
             for_you?: components["schemas"]["DashboardForYouStruct"];
             group?: components["schemas"]["DashboardGroupStruct"];
@@ -6262,7 +6281,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Inbox"];
+                    "application/json": components["schemas"]["CreatedInbox"];
                 };
             };
             /** @description Error */

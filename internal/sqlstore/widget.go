@@ -1,0 +1,86 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/internal/id"
+)
+
+// Visitor is someone using a web-chat inbox's widget: anonymous until they
+// leave an email or prove who they are (Verified, with the site's
+// identity hash). SourceID is their identity on the inbox, what their
+// messages enter under; ContactID is set once they have one.
+type Visitor struct {
+	ID          string
+	WorkspaceID string
+	InboxID     string
+	SourceID    string
+	ContactID   string
+	Name        string
+	Email       string
+	Identifier  string
+	Verified    bool
+	LastSeenAt  time.Time
+	CreatedAt   time.Time
+}
+
+const visitorColumns = `id, workspace_id, inbox_id, source_id, contact_id, name, email, identifier, verified, last_seen_at, created_at`
+
+func scanVisitor(row rowScanner) (*Visitor, error) {
+	var v Visitor
+	var verified int
+	var seen, created int64
+	if err := row.Scan(&v.ID, &v.WorkspaceID, &v.InboxID, &v.SourceID, &v.ContactID, &v.Name, &v.Email, &v.Identifier, &verified, &seen, &created); err != nil {
+		return nil, notFound(err, "Visitor")
+	}
+	v.Verified, v.LastSeenAt, v.CreatedAt = verified == 1, fromMicros(seen), fromMicros(created)
+	return &v, nil
+}
+
+// CreateVisitor stores a visitor with the hash of their token; it fills
+// ID and the times.
+func (tx *Tx) CreateVisitor(ctx context.Context, v *Visitor, tokenHash string) error {
+	v.ID, v.CreatedAt, v.LastSeenAt = id.New(), tx.now, tx.now
+	if v.SourceID == "" {
+		v.SourceID = "visitor:" + v.ID
+	}
+	verified := 0
+	if v.Verified {
+		verified = 1
+	}
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO widget_visitors (`+visitorColumns+`, token_hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+		v.ID, v.WorkspaceID, v.InboxID, v.SourceID, v.ContactID, v.Name, v.Email, v.Identifier, verified, micros(v.LastSeenAt), micros(v.CreatedAt), tokenHash)
+	if err != nil {
+		return fmt.Errorf("insert visitor: %w", err)
+	}
+	return nil
+}
+
+// UpdateVisitor saves a visitor's name, email and contact.
+func (tx *Tx) UpdateVisitor(ctx context.Context, v *Visitor) error {
+	res, err := tx.db.ExecContext(ctx, `UPDATE widget_visitors SET name = $1, email = $2, contact_id = $3 WHERE id = $4 AND inbox_id = $5`,
+		v.Name, v.Email, v.ContactID, v.ID, v.InboxID)
+	if err != nil {
+		return fmt.Errorf("update visitor: %w", err)
+	}
+	return mustAffect(res, "Visitor")
+}
+
+// FindVisitorByTokenHash returns the visitor whose token hashes to hash,
+// or ENOTFOUND.
+func (q *queries) FindVisitorByTokenHash(ctx context.Context, hash string) (*Visitor, error) {
+	return scanVisitor(q.db.QueryRowContext(ctx, `SELECT `+visitorColumns+` FROM widget_visitors WHERE token_hash = $1`, hash))
+}
+
+// TouchVisitor records that the visitor was connected at t.
+func (s *Store) TouchVisitor(ctx context.Context, visitorID string, t time.Time) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.db.ExecContext(ctx, `UPDATE widget_visitors SET last_seen_at = $1 WHERE id = $2`, micros(t), visitorID)
+		if err != nil {
+			return fmt.Errorf("touch visitor: %w", err)
+		}
+		return nil
+	})
+}
