@@ -204,4 +204,3 @@ func (sig Signals) Reason(lowConfidence bool) string {
 	}
 	return ""
 }
-
