@@ -140,7 +140,7 @@ type Settings struct {
 	// SentimentThreshold: a compound sentiment at or below it is upset
 	// (default -0.5; -1 turns the scorer off, frustration rules stay).
 	SentimentThreshold float64
-	// ConfidenceThreshold: an answer below it hands off (default 0.35).
+	// ConfidenceThreshold: an answer below it hands off (default 0.5).
 	ConfidenceThreshold float64
 }
 
@@ -148,7 +148,7 @@ type Settings struct {
 // thresholds of a new assistant.
 const (
 	DefaultSentimentThreshold  = -0.5
-	DefaultConfidenceThreshold = 0.35
+	DefaultConfidenceThreshold = 0.5
 )
 
 // Signals is what Classify found in the customer's recent messages.
