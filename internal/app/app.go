@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/ai"
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/broker"
@@ -85,6 +86,8 @@ type App struct {
 	// into them.
 	Notify   *notify.Service
 	Notifier *notify.Worker
+	// AI is the AI agent.
+	AI *ai.Service
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -241,6 +244,9 @@ func (a *App) build(opts Options) error {
 		return err
 	}
 	a.Notifier = notify.NewWorker(a.Notify)
+	if err := a.buildAI(receiver, conversations); err != nil {
+		return err
+	}
 	hub, err := realtime.New(realtime.Config{
 		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
 		OriginPatterns: []string{a.Config.Public().Host},
@@ -267,7 +273,7 @@ func (a *App) build(opts Options) error {
 		func() float64 { return float64(hub.Connections()) })
 	api := httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
-		Invites: a.Invites, Notifications: a.Notify,
+		Invites: a.Invites, Notifications: a.Notify, AI: a.AI,
 		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {

@@ -7,6 +7,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"github.com/parleyhq/parley/internal/ai"
 	"log/slog"
 	"net"
 	"net/http"
@@ -72,6 +73,9 @@ type Deps struct {
 	// Notifications serves the notification list and preferences; nil
 	// registers none of their routes.
 	Notifications *notify.Service
+	// AI serves assistants, the knowledge base and the conversations' AI
+	// state; nil registers none of their routes.
+	AI *ai.Service
 	// TrustedProxies are the reverse proxies (PARLEY_TRUSTED_PROXIES)
 	// whose X-Forwarded-For names the client; empty ignores the header.
 	TrustedProxies []netip.Prefix
