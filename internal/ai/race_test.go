@@ -46,7 +46,7 @@ type fixture struct {
 	drops atomic.Int32
 }
 
-func setup(t *testing.T, s *sqlstore.Store) *fixture {
+func setup(t testing.TB, s *sqlstore.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	x := &fixture{store: s, f: storetest.Seed(t, s), model: &blockedModel{called: make(chan struct{}, 4), release: make(chan struct{})}}
@@ -70,7 +70,7 @@ func setup(t *testing.T, s *sqlstore.Store) *fixture {
 	return x
 }
 
-func (x *fixture) receive(t *testing.T, id, text string) string {
+func (x *fixture) receive(t testing.TB, id, text string) string {
 	t.Helper()
 	inbox, err := x.store.FindInboxByID(context.Background(), x.f.Workspace.ID, x.f.Inbox.ID)
 	if err != nil {
