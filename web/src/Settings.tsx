@@ -16,6 +16,8 @@ import { TeamsPage } from './features/settings/Teams';
 import { TokensPage } from './features/settings/Tokens';
 import { WorkspacePage } from './features/settings/Workspace';
 import { AuditPage } from './features/settings/Audit';
+import { AssistantPage } from './features/ai/AssistantPage';
+import { KnowledgePage } from './features/ai/KnowledgePage';
 
 /** settingsRoute reads /settings, /settings/inboxes/new and /settings/inboxes/{id}. */
 export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } | { page: 'inbox'; id: string } | null {
@@ -29,7 +31,7 @@ export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } 
 export function settingsPage(path: string): SettingsPage | null {
   const p = path.replace(/\/+$/, '');
   if (settingsRoute(path)) return 'inboxes';
-  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit)$/.exec(p);
+  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit|ai|knowledge)$/.exec(p);
   return m ? (m[1] as SettingsPage) : null;
 }
 
@@ -42,6 +44,8 @@ const TITLES: Record<SettingsPage, string> = {
   workspace: 'Workspace',
   tokens: 'API tokens',
   audit: 'Audit log',
+  ai: 'AI assistant',
+  knowledge: 'Knowledge base',
 };
 
 export function Settings({ path, search }: { path: string; search: string }) {
@@ -68,6 +72,10 @@ export function Settings({ path, search }: { path: string; search: string }) {
     body = <WorkspacePage />;
   } else if (page === 'audit') {
     body = <AuditPage />;
+  } else if (page === 'ai') {
+    body = <AssistantPage />;
+  } else if (page === 'knowledge') {
+    body = <KnowledgePage />;
   } else if (page === 'tokens') {
     body = <TokensPage />;
   } else if (route.page === 'new') {
