@@ -39,9 +39,16 @@ export function AssistantPage() {
     });
   }
   function toggleInbox(inboxId: string, on: boolean) {
+    const was = using[inboxId] ?? '';
+    // The box follows the click at once; a refusal puts it back.
+    setUsing((u) => ({ ...u, [inboxId]: on ? asst!.id : '' }));
     save.run(async () => {
-      await aiApi.setInboxAssistant(ws, inboxId, on ? asst!.id : '');
-      setUsing((u) => ({ ...u, [inboxId]: on ? asst!.id : '' }));
+      try {
+        await aiApi.setInboxAssistant(ws, inboxId, on ? asst!.id : '');
+      } catch (err) {
+        setUsing((u) => ({ ...u, [inboxId]: was }));
+        throw err;
+      }
       return on ? 'The assistant answers this inbox’s new conversations.' : 'The AI is off for this inbox.';
     });
   }
