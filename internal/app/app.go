@@ -244,7 +244,7 @@ func (a *App) build(opts Options) error {
 		return err
 	}
 	a.Notifier = notify.NewWorker(a.Notify)
-	if err := a.buildAI(receiver, conversations); err != nil {
+	if err := a.buildAI(receiver, conversations, guard); err != nil {
 		return err
 	}
 	hub, err := realtime.New(realtime.Config{
