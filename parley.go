@@ -221,6 +221,9 @@ type Conversation struct {
 	// MergedIntoID is the conversation this one was merged into; merged
 	// conversations are hidden from lists.
 	MergedIntoID string `json:"merged_into_id,omitempty"`
+	// HandoffReason is why the AI handed off (human_request,
+	// negative_sentiment, keyword, low_confidence); kept as a record.
+	HandoffReason string `json:"handoff_reason"`
 }
 
 // Audience returns who may be concerned by the conversation, for access checks.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/ai"
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/broker"
@@ -95,6 +96,8 @@ type App struct {
 
 	// widgetHub serves the web-chat visitors' sockets.
 	widgetHub *widget.Hub
+	// AI is the AI agent.
+	AI *ai.Service
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -258,6 +261,9 @@ func (a *App) build(opts Options) error {
 	// Invitations and password resets go out through the workspace's relay.
 	a.Invites.Mailer, a.Invites.Log = a.Notify, a.Log
 	a.Invites.NoRelay = func(err error) bool { return errors.Is(err, notify.ErrNoRelay) }
+	if err := a.buildAI(receiver, conversations, guard); err != nil {
+		return err
+	}
 	hub, err := realtime.New(realtime.Config{
 		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
 		OriginPatterns: []string{a.Config.Public().Host},
@@ -284,7 +290,7 @@ func (a *App) build(opts Options) error {
 		func() float64 { return float64(hub.Connections()) })
 	api := httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
-		Invites: a.Invites, Notifications: a.Notify,
+		Invites: a.Invites, Notifications: a.Notify, AI: a.AI,
 		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
 		Widget: a.buildWidget(receiver),

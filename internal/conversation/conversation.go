@@ -23,6 +23,9 @@ type Service struct {
 	store *sqlstore.Store
 	// Blobs keeps uploaded files; without it uploads are refused.
 	Blobs BlobStore
+	// AfterAgentReply runs in the transaction of an agent's reply to the
+	// customer (the AI agent pauses when a person takes over); nil: nothing.
+	AfterAgentReply func(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation) error
 }
 
 // Options are a Service's optional parts.
@@ -271,7 +274,13 @@ func (s *Service) reply(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, co
 			return notify(ctx, tx, a, conv, NotifyMention, msg, mentions)
 		}
 		conv.InboxID = inbox.ID // the channel the conversation is on now
-		return s.sendReply(ctx, tx, inbox, conv, msg, outbox)
+		if err := s.sendReply(ctx, tx, inbox, conv, msg, outbox); err != nil {
+			return err
+		}
+		if s.AfterAgentReply != nil {
+			return s.AfterAgentReply(ctx, tx, conv)
+		}
+		return nil
 	}()
 	if err != nil {
 		return nil, err

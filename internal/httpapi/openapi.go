@@ -61,6 +61,8 @@ func areaOf(path string) string {
 		return "Inboxes"
 	case "uploads":
 		return "Files"
+	case "ai":
+		return "AI agent"
 	case "users", "teams", "invites":
 		return "Members and teams"
 	}

@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	s.lifecycleRoutes()
 	s.notificationRoutes()
 	s.collabRoutes()
+	s.aiRoutes()
 }
 
 // op describes an operation, tagged with its area (areaOf); secured

@@ -7,6 +7,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"github.com/parleyhq/parley/internal/ai"
 	"log/slog"
 	"net"
 	"net/http"
@@ -76,6 +77,9 @@ type Deps struct {
 	// Widget serves the web-chat visitor API under /api/v1/widget/
 	// (widget.Handler): visitor tokens, not sessions; nil serves none.
 	Widget http.Handler
+	// AI serves assistants, the knowledge base and the conversations' AI
+	// state; nil registers none of their routes.
+	AI *ai.Service
 	// TrustedProxies are the reverse proxies (PARLEY_TRUSTED_PROXIES)
 	// whose X-Forwarded-For names the client; empty ignores the header.
 	TrustedProxies []netip.Prefix

@@ -19,6 +19,9 @@ import (
 // Receiver stores inbound messages.
 type Receiver struct {
 	store *sqlstore.Store
+	// FollowUp queues follow-up work for a stored customer message inside
+	// its transaction (the AI agent's answer); nil: none.
+	FollowUp func(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation, msg *parley.Message) error
 }
 
 // New returns a Receiver writing to store.
@@ -36,6 +39,9 @@ type Result struct {
 	// Blocked is true when the contact is blocked: the message is stored
 	// in a hidden conversation and announced nowhere.
 	Blocked bool
+
+	conv *parley.Conversation
+	msg  *parley.Message
 }
 
 // previewLen is how much of a message the conversation list shows.
@@ -87,7 +93,13 @@ func (r *Receiver) ReceiveWithAttachments(ctx context.Context, inbox *parley.Inb
 		if attempt > 1 { // after a conflict, trust nothing read before
 			known = ""
 		}
-		return receive(ctx, tx, ws, inbox, in, atts, known, attempt > 1, &res)
+		if err := receive(ctx, tx, ws, inbox, in, atts, known, attempt > 1, &res); err != nil {
+			return err
+		}
+		if r.FollowUp != nil && res.conv != nil && !res.Duplicate && !res.Blocked {
+			return r.FollowUp(ctx, tx, res.conv, res.msg)
+		}
+		return nil
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("receive: %w", err)
@@ -190,7 +202,7 @@ func announce(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace, inbox 
 	if err := tx.AppendEvent(typ, ws.ID, conv.ID, item, &aud, nil); err != nil {
 		return err
 	}
-	*res = Result{MessageID: msg.ID, ConversationID: conv.ID, NewConversation: created}
+	*res = Result{MessageID: msg.ID, ConversationID: conv.ID, NewConversation: created, conv: conv, msg: msg}
 	return nil
 }
 
@@ -263,6 +275,13 @@ func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace
 	conv := &parley.Conversation{
 		WorkspaceID: ws.ID, ContactID: contactID, InboxID: inbox.ID, Status: parley.StatusOpen,
 		TeamID: inbox.TeamID, AIMode: parley.AIManual, Priority: parley.PriorityNone, LastActivityAt: tx.Now(),
+	}
+	// An inbox with an AI assistant starts its conversations with the AI
+	// answering.
+	if asst, err := tx.InboxAssistantID(ctx, inbox.ID); err != nil {
+		return nil, false, err
+	} else if asst != "" {
+		conv.AIMode = parley.AIActive
 	}
 	var prev *parley.Conversation
 	if !newContact {

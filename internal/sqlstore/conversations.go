@@ -368,7 +368,7 @@ const conversationColumns = `c.id, c.workspace_id, c.number, c.contact_id, c.inb
 	c.team_id, c.assignee_ids, c.visible_to, c.ai_mode, c.tags, c.labels, c.subject, c.unreplied_count, c.inbound_count,
 	c.waiting_since, c.first_reply_at, c.last_activity_at, c.last_message, c.handoff, c.appointment, c.previous_id,
 	c.external_ref, c.source, c.resolved_at, c.deleted_at, c.created_at, c.queued_at, c.last_inbound_at,
-	c.resolution_note, c.close_reason, c.merged_into_id`
+	c.resolution_note, c.close_reason, c.merged_into_id, c.handoff_reason`
 
 func scanConversation(row rowScanner, extra ...any) (*parley.Conversation, error) {
 	var c parley.Conversation
@@ -380,7 +380,7 @@ func scanConversation(row rowScanner, extra ...any) (*parley.Conversation, error
 	dest := []any{&c.ID, &c.WorkspaceID, &c.Number, &c.ContactID, &c.InboxID, &c.Status, &snoozed, &c.Priority,
 		&team, &assignees, &visible, &c.AIMode, &tags, &labels, &c.Subject, &c.UnrepliedCount, &c.InboundCount,
 		&waiting, &firstReply, &last, &preview, &c.Handoff, &c.Appointment, &prevID,
-		&extRef, &c.Source, &resolved, &deleted, &created, &queued, &lastIn, &c.ResolutionNote, &c.CloseReason, &merged}
+		&extRef, &c.Source, &resolved, &deleted, &created, &queued, &lastIn, &c.ResolutionNote, &c.CloseReason, &merged, &c.HandoffReason}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, notFound(err, "Conversation")
 	}

@@ -18,6 +18,7 @@ import { useSession } from './session';
 import { ShortcutsDialog } from './Shortcuts';
 import { ContactHotkeys } from './features/contacts/LargeCard';
 import { MessageList, type MessageActions } from './Thread';
+import { AIControls } from './features/ai/Controls';
 import { DEFAULT_STATUSES, STATUSES, type Contact, type Inbox as InboxT, type Conversation, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
 import { Avatar, ChannelIcon, TopBar } from './ui';
 import { publishNotification } from './features/notifications/bus';
@@ -1177,6 +1178,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                   onAdded={(m) => handlersRef.current.onEvents([{ type: 'message.created', data: m }])}
                 />
               </div>
+              <AIControls ws={ws} conversation={current} />
               <MessageList
                 conversationKey={current.id}
                 messages={thread.conversationId === current.id ? thread.messages : []}

@@ -19,6 +19,8 @@ import { TeamsPage } from './features/settings/Teams';
 import { TokensPage } from './features/settings/Tokens';
 import { WorkspacePage } from './features/settings/Workspace';
 import { AuditPage } from './features/settings/Audit';
+import { AssistantPage } from './features/ai/AssistantPage';
+import { KnowledgePage } from './features/ai/KnowledgePage';
 
 /** settingsRoute reads /settings, /settings/inboxes/new and /settings/inboxes/{id}. */
 export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } | { page: 'inbox'; id: string } | null {
@@ -32,7 +34,7 @@ export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } 
 export function settingsPage(path: string): SettingsPage | null {
   const p = path.replace(/\/+$/, '');
   if (settingsRoute(path)) return 'inboxes';
-  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit|canned)$/.exec(p);
+  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit|canned|ai|knowledge)$/.exec(p);
   return m ? (m[1] as SettingsPage) : null;
 }
 
@@ -46,6 +48,8 @@ const TITLES: Record<SettingsPage, string> = {
   tokens: 'API tokens',
   audit: 'Audit log',
   canned: 'Canned replies',
+  ai: 'AI assistant',
+  knowledge: 'Knowledge base',
 };
 
 export function Settings({ path, search }: { path: string; search: string }) {
@@ -74,6 +78,10 @@ export function Settings({ path, search }: { path: string; search: string }) {
     body = <AuditPage />;
   } else if (page === 'canned') {
     body = <CannedPage />;
+  } else if (page === 'ai') {
+    body = <AssistantPage />;
+  } else if (page === 'knowledge') {
+    body = <KnowledgePage />;
   } else if (page === 'tokens') {
     body = <TokensPage />;
   } else if (route.page === 'new') {

@@ -1,5 +1,6 @@
 // The keyboard shortcut list, shown with "?".
 import { useEffect, useLayoutEffect, useRef } from 'react';
+import { AI_SHORTCUTS } from './features/ai/Controls';
 
 export const SHORTCUTS: [string[], string][] = [
   [['/'], 'Search conversations'],
@@ -20,6 +21,7 @@ export const SHORTCUTS: [string[], string][] = [
   [['Alt+1', 'Alt+2', 'Alt+3', 'Alt+4'], 'Show All / Mine / Unassigned / Queued'],
   [['Ctrl+Shift+S'], 'Open the large client card (Esc closes it)'],
   [['Ctrl+Shift+A'], 'Mark (star) the contact for yourself'],
+  ...AI_SHORTCUTS,
   [['?'], 'Show this list'],
 ];
 

@@ -14,6 +14,7 @@ function go(e: ReactMouseEvent, path: string) {
 }
 import { isParticipantsLine, MentionNames, ParticipantsLine } from './features/collab/ThreadLines';
 import { EmailBody } from './features/email/EmailBody';
+import { AIBadge, hasReasoning } from './features/ai/Reasoning';
 
 /** MessageActions act on a failed reply: send it again, or through another inbox. */
 export interface MessageActions {
@@ -195,6 +196,7 @@ const MessageItem = memo(function MessageItem({
         {/* The line's text usually names the reason and the note already. */}
         {sys?.reason && !m.content.includes(sys.reason) && <span className="sys-reason"> · {sys.reason}</span>}
         {sys?.note && !m.content.includes(sys.note) && <q className="sys-note">{sys.note}</q>}{' '}
+        {hasReasoning(m) && <AIBadge m={m} label="Why?" />}{' '}
         <time dateTime={m.created_at} title={fullTime(m.created_at)}>
           {clockTime(m.created_at)}
         </time>
@@ -222,7 +224,7 @@ const MessageItem = memo(function MessageItem({
       <div className="msg-body">
         <div className="msg-meta">
           <span className="msg-author">{name}</span>
-          {kind === 'ai' && <span className="tag tag-ai">AI</span>}
+          {kind === 'ai' && <AIBadge m={m} />}
           {kind === 'bot' && <span className="tag tag-bot">Bot</span>}
           {m.private && <span className="tag tag-note">Internal note</span>}
           <time dateTime={m.created_at} title={fullTime(m.created_at)}>

@@ -2416,6 +2416,7 @@ export interface components {
             /** Format: date-time */
             first_reply_at?: string | null;
             handoff?: boolean;
+            handoff_reason?: string;
             has_draft?: boolean;
             id?: string;
             inbox?: components["schemas"]["InboxRef"];

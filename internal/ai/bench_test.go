@@ -1,0 +1,55 @@
+package ai_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/ai"
+	"github.com/parleyhq/parley/internal/ai/builtin"
+	"github.com/parleyhq/parley/internal/knowledge"
+	"github.com/parleyhq/parley/internal/sqlstore/storetest"
+)
+
+// BenchmarkBuiltinPath measures the AI path the built-in provider adds:
+// from the customer's message committed to the AI reply queued in the
+// outbox (claim the job, classify, retrieve from a 300-entry knowledge
+// base, answer, commit the reply), and reports p50 and p99.
+//
+//	go test ./internal/ai -run X -bench BuiltinPath -benchtime 300x
+func BenchmarkBuiltinPath(b *testing.B) {
+	for _, e := range storetest.Engines(b) {
+		b.Run(string(e), func(b *testing.B) {
+			s := storetest.Open(b, e, storetest.Options{})
+			ctx := context.Background()
+			x := setup(b, s)
+			x.svc.Providers = map[string]ai.Provider{parley.ProviderBuiltin: builtin.New()}
+			ks := knowledge.New(s)
+			for i := range 300 {
+				if _, err := ks.Create(ctx, x.f.Admin, knowledge.Input{Kind: "qa", Question: fmt.Sprintf("How do I configure feature %d of product line %d?", i, i%7),
+					Answer: fmt.Sprintf("Open settings, choose feature %d and follow the steps.", i)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := range b.N {
+				x.receive(b, fmt.Sprintf("b%d", i), fmt.Sprintf("How do I configure feature %d?", i%300))
+				start := time.Now()
+				n, err := x.sched.RunOnce(ctx)
+				if err != nil || n != 1 {
+					b.Fatalf("RunOnce = %d, %v", n, err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			p := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
+			b.ReportMetric(p(0.5), "p50-ms")
+			b.ReportMetric(p(0.99), "p99-ms")
+		})
+	}
+}
