@@ -71,8 +71,8 @@ export function WidgetPreview({ inbox }: { inbox: Inbox }) {
   const left = cfg.position === 'left';
   return (
     <figure className="widget-preview" aria-label="Widget preview" data-side={left ? 'left' : 'right'}>
-      <figcaption className="muted small">Preview</figcaption>
-      <div className="widget-preview-stage">
+      <figcaption className="muted small">Preview (a picture of the chat as visitors see it)</figcaption>
+      <div className="widget-preview-stage" aria-hidden="true">
         <div className="widget-preview-window" style={{ [left ? 'left' : 'right']: 12 }}>
           <div className="widget-preview-head" style={{ background: color }}>
             {inbox.name}
