@@ -69,7 +69,7 @@ export function CannedPage() {
       setList(p.items ?? []);
     });
     contactsApi.attributes(workspace.id).then(
-      (p) => setAttrs((p.items ?? []).map((a) => ({ name: 'contact.' + a.key, about: `Custom attribute: ${a.label}` }))),
+      (p) => setAttrs((p?.items ?? []).map((a) => ({ name: 'contact.' + a.key, about: `Custom attribute: ${a.label}` }))),
       () => {},
     );
   }, [runLoad, workspace.id]);

@@ -14,7 +14,7 @@ export function useCatalogue(ws: string) {
   const [cat, setCat] = useState<Catalogue>({ tags: [], labels: [] });
   const reload = useCallback(() => {
     Promise.all([settingsApi.tags(ws, 'tags'), settingsApi.tags(ws, 'labels')]).then(
-      ([t, l]) => setCat({ tags: sortByName(t.items ?? []), labels: sortByName(l.items ?? []) }),
+      ([t, l]) => setCat({ tags: sortByName(t?.items ?? []), labels: sortByName(l?.items ?? []) }),
       () => {},
     );
   }, [ws]);

@@ -14,7 +14,7 @@ export function Participating({ ws, openId }: { ws: string; openId: string }) {
   const [open, setOpen] = useState(true);
   const reload = useCallback(() => {
     collabApi.participating(ws).then(
-      (p) => setItems(p.items ?? []),
+      (p) => setItems(p?.items ?? []),
       () => {},
     );
   }, [ws]);
