@@ -139,7 +139,7 @@ func TestAI_PreviewAndKnowledgeAPI(t *testing.T) {
 		agentTok, _ := n.agent(s, "bo@example.com")
 		tests := []struct {
 			name, text, reply, reason string
-			appointment                bool
+			appointment               bool
 		}{
 			{"an answer from the knowledge base", "do you ship to canada", "Yes, we ship", "", false},
 			{"a person request", "can a human call me?", "", "human_request", false},
