@@ -24,14 +24,14 @@ test-go:
 	go vet $(GO_PKGS)
 	@if [ -n "$$PARLEY_TEST_POSTGRES_URL" ]; then \
 		echo "test-go: store tests run on SQLite and on PostgreSQL ($$PARLEY_TEST_POSTGRES_URL)"; \
-		go test -count=1 $(GO_PKGS); \
+		go test -count=1 -timeout 25m $(GO_PKGS); \
 	elif command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then \
 		echo "test-go: PARLEY_TEST_POSTGRES_URL is not set; using the local PostgreSQL at $(PG_DEFAULT_URL)"; \
-		PARLEY_TEST_POSTGRES_URL='$(PG_DEFAULT_URL)' go test -count=1 $(GO_PKGS); \
+		PARLEY_TEST_POSTGRES_URL='$(PG_DEFAULT_URL)' go test -count=1 -timeout 25m $(GO_PKGS); \
 	else \
 		echo "test-go: SKIPPING the PostgreSQL half of the store tests: no PARLEY_TEST_POSTGRES_URL and nothing answers on 127.0.0.1:5432."; \
 		echo "test-go: to run it, start PostgreSQL and set PARLEY_TEST_POSTGRES_URL='$(PG_DEFAULT_URL)'"; \
-		go test -count=1 $(GO_PKGS); \
+		go test -count=1 -timeout 25m $(GO_PKGS); \
 	fi
 
 # The web app's API types (web/src/api/schema.d.ts) are generated from the
