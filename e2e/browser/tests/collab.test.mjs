@@ -152,7 +152,7 @@ describe('teamwork in Chromium', { timeout: 170_000 }, () => {
     const panelA = ada.getByRole('dialog', { name: 'Internal chat with Bo Agent' });
     await panelA.getByRole('textbox', { name: 'Internal message' }).fill('Lunch at noon?');
     await panelA.getByRole('button', { name: 'Send' }).click();
-    await panelA.getByText('Lunch at noon?').waitFor();
+    await panelA.getByRole('list', { name: 'Messages' }).getByText('Lunch at noon?').waitFor();
 
     const internalB = bo.getByRole('region', { name: 'Internal' });
     const item = internalB.getByRole('button', { name: /Ada Admin/ });

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { navigate } from '../../router';
 import type { Conversation } from '../../types';
 import { collabApi } from '../collab/api';
-import { useCollabEvents } from '../collab/bus';
+import { onNotification } from '../notifications/bus';
 import { STATUS_LABELS } from '../../format';
 
 export function Participating({ ws, openId }: { ws: string; openId: string }) {
@@ -19,9 +19,8 @@ export function Participating({ ws, openId }: { ws: string; openId: string }) {
     );
   }, [ws]);
   useEffect(reload, [reload]);
-  useCollabEvents((e) => {
-    if (e.type === 'notification.created') reload();
-  });
+  // Being added arrives as a notification (through notify, like mentions).
+  useEffect(() => onNotification(reload), [reload]);
   if (items.length === 0) return null;
   return (
     <section className="internal participating" aria-label="Participating">
