@@ -316,7 +316,8 @@ describe('App', () => {
         resolution_note: 'Went elsewhere',
       }),
     );
-    expect(screen.queryByRole('dialog')).toBeNull();
+    // The dialog closes once the server has answered the PATCH.
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     // Resolved leaves the default (not resolved) list but stays open.
     await waitFor(() => expect(rows()).toHaveLength(0));
     expect(screen.getByTestId('thread-status').textContent).toBe('Resolved');
