@@ -26,6 +26,10 @@ type Service struct {
 	// AfterAgentReply runs in the transaction of an agent's reply to the
 	// customer (the AI agent pauses when a person takes over); nil: nothing.
 	AfterAgentReply func(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation) error
+	// AfterRead runs after an agent marked a conversation read (the
+	// web-chat widget shows the customer their messages read); nil:
+	// nothing.
+	AfterRead func(ctx context.Context, conv *parley.Conversation)
 }
 
 // Options are a Service's optional parts.
@@ -362,12 +366,19 @@ func appendChange(ctx context.Context, tx *sqlstore.Tx, c *parley.Conversation, 
 
 // MarkRead marks the conversation read for the actor.
 func (s *Service) MarkRead(ctx context.Context, a parley.Actor, conversationID string) error {
-	return s.store.Write(ctx, func(tx *sqlstore.Tx) error {
-		if _, _, err := visible(ctx, tx, a, conversationID); err != nil {
+	var conv *parley.Conversation
+	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		c, _, err := visible(ctx, tx, a, conversationID)
+		if err != nil {
 			return err
 		}
+		conv = c
 		return tx.MarkRead(ctx, conversationID, a.UserID)
 	})
+	if err == nil && s.AfterRead != nil {
+		s.AfterRead(ctx, conv)
+	}
+	return err
 }
 
 // SetPinned pins or unpins the conversation for the actor.
