@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/parleyhq/parley/internal/widget"
 )
 
 // widgetUpload posts a file as a visitor from origin.
@@ -237,4 +239,46 @@ func (n *node) replyStatus(s session, cid, content string) string {
 		}
 	}
 	return ""
+}
+
+func TestWebchat_NewChatOnlyToVerifiedContacts(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		inbox := n.webchatInbox(s, "Website", nil)
+		wt, secret := inbox["website_token"].(string), inbox["identity_secret"].(string)
+		contactOf := func(cid string) string {
+			c := n.must(200, "GET", s.ws("/conversations/"+cid), s.token, nil).m(t)
+			if ref, ok := c["contact"].(map[string]any); ok {
+				return ref["id"].(string)
+			}
+			return c["contact_id"].(string)
+		}
+		// A known customer, signed in on the website, and an anonymous visitor.
+		_, known := n.visitor(wt, map[string]any{"identifier": "cust-7", "identifier_hash": widget.IdentityHash(secret, "cust-7"), "name": "Kim"})
+		knownConv := n.widgetDo("POST", "messages", known, map[string]any{"content": "hi"}).m(t)["conversation_id"].(string)
+		_, anon := n.visitor(wt, map[string]any{"name": "Anon"})
+		anonConv := n.widgetDo("POST", "messages", anon, map[string]any{"content": "hello"}).m(t)["conversation_id"].(string)
+		knownContact, anonContact := contactOf(knownConv), contactOf(anonConv)
+		n.must(200, "PATCH", s.ws("/conversations/"+knownConv), s.token, map[string]any{"status": "resolved"})
+
+		r := n.do("POST", s.ws("/conversations"), s.token, map[string]any{"contact_id": anonContact, "inbox_id": wt, "content": "Are you there?"})
+		if r.status != 422 || problemLocation(t, r) != "body.contact_id" {
+			t.Errorf("New chat to an anonymous visitor = %d %s, want 422 naming body.contact_id", r.status, r.body)
+		}
+		before := len(n.conversations(s))
+		r = n.do("POST", s.ws("/conversations"), s.token, map[string]any{"contact_id": knownContact, "inbox_id": wt, "content": "Your order shipped"})
+		if r.status != 201 {
+			t.Fatalf("New chat to the verified customer = %d %s, want 201", r.status, r.body)
+		}
+		newConv := r.m(t)["id"].(string)
+		if got := len(n.conversations(s)); got != before+1 {
+			t.Errorf("conversations %d → %d, want one more (the refusal wrote nothing)", before, got)
+		}
+		// The next time the customer opens the widget (another device, signed in), the message is there.
+		_, again := n.visitor(wt, map[string]any{"identifier": "cust-7", "identifier_hash": widget.IdentityHash(secret, "cust-7")})
+		items := n.widgetItems(again)
+		if len(items) != 1 || items[0].Content != "Your order shipped" || items[0].From != "agent" || items[0].ConversationI != newConv {
+			t.Errorf("the customer's widget shows %+v, want the new chat's message", items)
+		}
+	})
 }

@@ -14,6 +14,7 @@ func (a *App) buildWidget(receiver *inbound.Receiver, conversations *conversatio
 	svc := &widget.Service{Store: a.Store, Inbound: receiver, Broker: a.Broker, Hours: widget.AlwaysOpen{}, Blobs: a.blobs,
 		Clock: a.clock, Log: a.Log, PublicURL: func() string { return a.Config.PublicURL }}
 	conversations.AfterRead = svc.AgentRead
+	conversations.CanStartChat = svc.CanStartChat
 	a.widgetHub = widget.NewHub(svc)
 	return widget.NewHandler(svc, a.widgetHub)
 }

@@ -30,6 +30,10 @@ type Service struct {
 	// web-chat widget shows the customer their messages read); nil:
 	// nothing.
 	AfterRead func(ctx context.Context, conv *parley.Conversation)
+	// CanStartChat, when set, may refuse a New chat with a contact on an
+	// inbox (a web-chat inbox reaches only customers who proved who they
+	// are); it runs in the New chat's transaction.
+	CanStartChat func(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, contactID string) error
 }
 
 // Options are a Service's optional parts.

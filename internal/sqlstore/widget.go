@@ -121,3 +121,15 @@ func (q *queries) ConversationReadAt(ctx context.Context, conversationID string)
 	}
 	return fromMicros(at.Int64), nil
 }
+
+// HasVerifiedVisitor reports whether the contact has used the inbox's
+// widget with a verified identity (the website's identifier hash matched).
+func (q *queries) HasVerifiedVisitor(ctx context.Context, inboxID, contactID string) (bool, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM widget_visitors WHERE inbox_id = $1 AND contact_id = $2 AND verified = 1`, inboxID, contactID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("verified visitor: %w", err)
+	}
+	return n > 0, nil
+}

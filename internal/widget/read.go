@@ -145,3 +145,22 @@ func (s *Service) AgentRead(ctx context.Context, conv *parley.Conversation) {
 		s.Log.WarnContext(ctx, "widget read signal", "conversation_id", conversationID, "err", err)
 	}
 }
+
+// CanStartChat lets an agent start a conversation on a web-chat inbox
+// only with a contact who has used its widget with a verified identity:
+// an anonymous visitor cannot be recognised when they come back, so the
+// message would never reach them. Other channels are not its business.
+func (s *Service) CanStartChat(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, contactID string) error {
+	if inbox.Channel != parley.ChannelWebchat {
+		return nil
+	}
+	ok, err := tx.HasVerifiedVisitor(ctx, inbox.ID, contactID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return parley.FieldErrorf("contact_id",
+			"Web-chat messages reach only known customers: this contact has never used the chat signed in (with a verified identity), so they would never see it. Write on another of their channels.")
+	}
+	return nil
+}
