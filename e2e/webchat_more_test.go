@@ -282,3 +282,29 @@ func TestWebchat_NewChatOnlyToVerifiedContacts(t *testing.T) {
 		}
 	})
 }
+
+// A visitor who sends a message (typing off) and starts the next one at
+// once is shown typing again: the socket's thinning of "on"s never eats
+// the "on" after an "off".
+func TestWebchat_TypingAgainRightAfterSending(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		wt := n.webchatInbox(s, "Website", nil)["website_token"].(string)
+		_, alice := n.visitor(wt, map[string]any{"name": "Alice"})
+		cid := n.widgetDo("POST", "messages", alice, map[string]any{"content": "first"}).m(t)["conversation_id"].(string)
+		vws, err := n.dialVisitor(t, alice, shopOrigin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vws.next("hello")
+		agentWS := n.dial(t, s, s.token, "")
+		agentWS.next("hello")
+		for _, state := range []string{"on", "off", "on"} {
+			vws.send(map[string]any{"type": "typing", "state": state})
+			f := agentWS.next("typing")
+			if !strings.Contains(string(f.Data), `"state":"`+state+`"`) || !strings.Contains(string(f.Data), cid) {
+				t.Fatalf("agents' typing frame = %s, want %s in %s", f.Data, state, cid)
+			}
+		}
+	})
+}

@@ -240,11 +240,20 @@ func (h *Hub) readLoop(ctx context.Context, c *vconn) {
 		if m.Type != "typing" || (m.State != "on" && m.State != "off") {
 			continue
 		}
-		if now := time.Now(); m.State == "off" || now.Sub(last) > 2*time.Second {
+		// Repeated "on"s are thinned to one in 2 s; an "off" always passes
+		// and lets the next "on" through at once (a visitor who sends and
+		// starts the next message within 2 s is typing again).
+		now := time.Now()
+		switch {
+		case m.State == "off":
+			last = time.Time{}
+		case now.Sub(last) > 2*time.Second:
 			last = now
-			if err := h.svc.Typing(ctx, c.v, m.State); err != nil && ctx.Err() == nil {
-				h.log.Warn("widget typing", "visitor_id", c.v.ID, "err", err)
-			}
+		default:
+			continue
+		}
+		if err := h.svc.Typing(ctx, c.v, m.State); err != nil && ctx.Err() == nil {
+			h.log.Warn("widget typing", "visitor_id", c.v.ID, "err", err)
 		}
 	}
 }
