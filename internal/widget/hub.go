@@ -208,7 +208,8 @@ type clientMessage struct {
 }
 
 func (h *Hub) readLoop(ctx context.Context, c *vconn) {
-	last, lastRead := time.Time{}, time.Time{}
+	last := time.Time{}
+	seen := map[string]*seenGate{string(parley.DeliveryRead): {}, string(parley.DeliveryDelivered): {}}
 	for {
 		_ = c.nc.SetReadDeadline(time.Now().Add(90 * time.Second))
 		data, op, err := wsutil.ReadClientData(c.nc)
@@ -223,17 +224,15 @@ func (h *Hub) readLoop(ctx context.Context, c *vconn) {
 			continue
 		}
 		if m.Type == "read" {
-			// Each costs queries: one a second is plenty for a person.
-			if now := time.Now(); now.Sub(lastRead) < time.Second {
-				continue
-			} else {
-				lastRead = now
-			}
 			if m.Status == "" {
 				m.Status = string(parley.DeliveryRead)
 			}
-			if err := h.svc.Seen(ctx, c.v, m.Status); err != nil && ctx.Err() == nil && parley.ErrorCode(err) != parley.EINVALID {
-				h.log.Warn("widget read", "visitor_id", c.v.ID, "err", err)
+			if g := seen[m.Status]; g != nil {
+				g.report(func() {
+					if err := h.svc.Seen(ctx, c.v, m.Status); err != nil && ctx.Err() == nil {
+						h.log.Warn("widget read", "visitor_id", c.v.ID, "err", err)
+					}
+				})
 			}
 			continue
 		}
@@ -453,4 +452,33 @@ func mustJSON(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// seenGate runs a visitor's read (or delivered) reports at most once a
+// second, each costing queries: one that comes sooner is not dropped but
+// run at the end of that second, once however many came meanwhile.
+type seenGate struct {
+	mu      sync.Mutex
+	last    time.Time
+	pending bool
+}
+
+func (g *seenGate) report(run func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.pending {
+		return
+	}
+	if wait := time.Second - time.Since(g.last); wait > 0 {
+		g.pending = true
+		time.AfterFunc(wait, func() {
+			g.mu.Lock()
+			g.pending, g.last = false, time.Now()
+			g.mu.Unlock()
+			run()
+		})
+		return
+	}
+	g.last = time.Now()
+	go run()
 }

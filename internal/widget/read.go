@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,8 +52,10 @@ func (s *Service) avatar(ctx context.Context, userID string) string {
 		return ""
 	}
 	c = agentCard{at: now}
-	// Only web addresses: an avatar is shown by the visitor's browser.
-	if p, err := url.Parse(u.AvatarURL); err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != "" {
+	// What the visitor's browser can load: an https address, or a file
+	// Parley serves publicly (/media/…, which the widget prefixes with
+	// Parley's address).
+	if p, err := url.Parse(u.AvatarURL); err == nil && ((p.Scheme == "https" && p.Host != "") || strings.HasPrefix(u.AvatarURL, "/media/")) {
 		c.avatar = u.AvatarURL
 	}
 	s.cards.mu.Lock()
