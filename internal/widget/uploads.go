@@ -64,6 +64,9 @@ func claimKey(visitorID, clientMessageID string) string {
 
 // claimUploads takes the visitor's uploads for the message claim names
 // and returns them as attachments, checked against the channel's limits.
+// The claim is committed before the message: a send that then fails keeps
+// its files claimed for the retry with the same client id (a send given up
+// for good leaves them stored, unused, until the workspace is deleted).
 func (s *Service) claimUploads(ctx context.Context, v *Visitor, ids []string, claim string) ([]parley.Attachment, error) {
 	if len(ids) == 0 {
 		return nil, nil
