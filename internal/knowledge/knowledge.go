@@ -417,3 +417,30 @@ func bestParagraph(q []string, content string) string {
 	}
 	return best
 }
+
+// SourceFeedback marks the entries made from approved corrections.
+const SourceFeedback = "feedback"
+
+// SaveQA writes a Q&A pair inside tx with the given source: it replaces
+// entry replaceID when that still exists in the workspace, else adds a new
+// entry. The caller checks the actor's rights (an approval is an admin's).
+func SaveQA(ctx context.Context, tx *sqlstore.Tx, workspaceID, source, replaceID, question, answer string) (*parley.KnowledgeEntry, error) {
+	k, err := Input{Kind: parley.KnowledgeQA, Question: question, Answer: answer}.entry()
+	if err != nil {
+		return nil, err
+	}
+	k.WorkspaceID, k.Source = workspaceID, source
+	if replaceID != "" {
+		old, err := tx.FindKnowledge(ctx, workspaceID, replaceID)
+		switch {
+		case err == nil:
+			k.ID, k.CreatedAt, k.Source = old.ID, old.CreatedAt, old.Source
+		case !parley.IsNotFound(err):
+			return nil, err
+		}
+	}
+	if err := tx.SaveKnowledge(ctx, k); err != nil {
+		return nil, err
+	}
+	return reread(k), nil
+}
