@@ -177,7 +177,10 @@ func (s *Service) transcript(ctx context.Context, conversationID string, state p
 	}
 	var out []Turn
 	for _, m := range msgs {
-		if m.Private || strings.TrimSpace(m.Content) == "" || (!state.MemoryFrom.IsZero() && m.CreatedAt.Before(state.MemoryFrom)) {
+		// A reply that never went out (dropped, failed) is not part of
+		// what the customer saw.
+		unsent := m.Direction == parley.DirectionOut && m.Status.Failed()
+		if m.Private || unsent || strings.TrimSpace(m.Content) == "" || (!state.MemoryFrom.IsZero() && m.CreatedAt.Before(state.MemoryFrom)) {
 			continue
 		}
 		switch m.Sender.Kind {
