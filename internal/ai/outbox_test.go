@@ -2,9 +2,11 @@ package ai_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/ai"
@@ -134,4 +136,35 @@ func TestService_OutboxChecksTheModeAgain(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestService_AnswersAQuickFollowUpStampedToTheSecond: providers stamp
+// messages to the second, so a follow-up can sort before the AI's answer
+// to the previous message; the job still answers it.
+func TestService_AnswersAQuickFollowUpStampedToTheSecond(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		x := setup(t, s)
+		close(x.model.release)
+		inbox, err := s.FindInboxByID(ctx, x.f.Workspace.ID, x.f.Inbox.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second := time.Now().UTC().Truncate(time.Second)
+		var cid string
+		for i, text := range []string{"What are the delivery times?", "And for Berlin?"} {
+			res, err := x.recv.Receive(ctx, inbox, channel.Inbound{Contact: channel.ContactInfo{SourceID: "cust", Name: "Cust"},
+				ProviderMessageID: fmt.Sprintf("w%d", i), Content: text, Timestamp: second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cid = res.ConversationID
+			if n, err := x.sched.RunOnce(ctx); err != nil || n != 1 {
+				t.Fatalf("job %d: %d, %v", i, n, err)
+			}
+		}
+		if got := x.kinds(t, cid); got["ai"] != 2 {
+			t.Errorf("thread = %v, want two AI answers", got)
+		}
+	})
 }
