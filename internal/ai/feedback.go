@@ -177,14 +177,9 @@ func (s *Service) ListFeedback(ctx context.Context, a parley.Actor, status, curs
 	if !a.IsAdmin() {
 		f.UserID = a.UserID
 	}
-	if cursor != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(cursor)
-		at, id, ok := strings.Cut(string(raw), ":")
-		n, perr := strconv.ParseInt(at, 10, 64)
-		if err != nil || !ok || perr != nil || id == "" {
-			return nil, parley.FieldErrorf("cursor", "The cursor is not valid.")
-		}
-		f.BeforeAt, f.BeforeID = n, id
+	var err error
+	if f.BeforeAt, f.BeforeID, err = DecodeFeedbackCursor(cursor); err != nil {
+		return nil, err
 	}
 	list, err := s.Store.ListAIFeedback(ctx, a.WorkspaceID, f)
 	if err != nil {
@@ -209,6 +204,21 @@ func (s *Service) ListFeedback(ctx context.Context, a parley.Actor, status, curs
 		page.Items = append(page.Items, v)
 	}
 	return page, nil
+}
+
+// DecodeFeedbackCursor reads a review list's cursor (a client's input):
+// the (created_at micros, id) of the last record seen; "" is the start.
+func DecodeFeedbackCursor(cursor string) (int64, string, error) {
+	if cursor == "" {
+		return 0, "", nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	at, id, ok := strings.Cut(string(raw), ":")
+	n, perr := strconv.ParseInt(at, 10, 64)
+	if err != nil || !ok || perr != nil || id == "" || !utf8.ValidString(id) || strings.ContainsRune(id, 0) {
+		return 0, "", parley.FieldErrorf("cursor", "The cursor is not valid.")
+	}
+	return n, id, nil
 }
 
 func (s *Service) view(ctx context.Context, f sqlstore.AIFeedback, names map[string]string) (FeedbackView, error) {
