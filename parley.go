@@ -273,6 +273,16 @@ type ConversationItem struct {
 	Pinned      bool       `json:"pinned"`
 	// HasDraft is true when the reader keeps an unsent draft here.
 	HasDraft bool `json:"has_draft"`
+	// ContinuedBy is the follow-up conversation a customer message opened
+	// after this one was resolved ("continued in #M"), when the reader may
+	// see it; set on GET of one conversation, not in lists or events.
+	ContinuedBy *ConversationLink `json:"continued_by,omitempty"`
+}
+
+// ConversationLink names another conversation.
+type ConversationLink struct {
+	ID     string `json:"id"`
+	Number int64  `json:"number"`
 }
 
 // ContactRef names a contact inside another object.

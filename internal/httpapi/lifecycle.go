@@ -116,6 +116,7 @@ func (s *Server) closingRoutes() {
 		c, err := s.Conversations.Restore(ctx, a, in.ConversationID)
 		return result(s, ctx, c, err)
 	})
+	s.deletedRoute()
 	type auditInput struct {
 		WorkspacePath
 		Cursor string `query:"cursor" maxLength:"500"`
