@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -150,6 +151,144 @@ func TestWorkday_ContinuedBy(t *testing.T) {
 		n.must(200, "PATCH", s.ws("/conversations/"+next), s.token, map[string]any{"visible_to": []string{bo}})
 		if got := n.must(200, "GET", s.ws("/conversations/"+first), cyTok, nil).m(t); got["continued_by"] != nil {
 			t.Errorf("continued_by for a reader who cannot see the follow-up = %v", got["continued_by"])
+		}
+	})
+}
+
+// TestCalls_RecordedInTheHistory: a call record joins the contact's
+// current conversation as a private call line (GET …/messages returns
+// it), is never sent to the customer's system, is found by search on its
+// notes, is listed in the contact's history, and is refused with a 422
+// naming the field for bad input and a 404 for a conversation the caller
+// may not see. A personal API token (a bridged phone system) posts the
+// same way, and a contact without a conversation going gets a new one.
+func TestCalls_RecordedInTheHistory(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		r := newReceiver(t)
+		s = n.callbackInbox(s, r)
+		_, cid := n.inbound(s, "cust", "m1", "Please call me back")
+		contact := n.contactOf(s, cid)
+		boTok, bo := n.agent(s, "bo@example.com")
+		cyTok, _ := n.agent(s, "cy@example.com")
+		started := time.Now().Add(-10 * time.Minute).UTC().Format(time.RFC3339)
+		path := s.ws("/contacts/" + contact + "/calls")
+
+		for _, tc := range []struct {
+			name  string
+			body  map[string]any
+			field string
+		}{
+			{"no direction", map[string]any{"started_at": started}, "property direction"},
+			{"bad direction", map[string]any{"direction": "sideways", "started_at": started}, "body.direction"},
+			{"no start", map[string]any{"direction": "inbound"}, "property started_at"},
+			{"future start", map[string]any{"direction": "inbound", "started_at": time.Now().Add(2 * time.Hour).UTC().Format(time.RFC3339)}, "body.started_at"},
+			{"negative duration", map[string]any{"direction": "inbound", "started_at": started, "duration_s": -1}, "body.duration_s"},
+			{"http recording", map[string]any{"direction": "inbound", "started_at": started, "recording_url": "http://rec.example.com/1.mp3"}, "body.recording_url"},
+			{"ftp recording", map[string]any{"direction": "inbound", "started_at": started, "recording_url": "ftp://rec.example.com/1.mp3"}, "body.recording_url"},
+			{"credentials in recording", map[string]any{"direction": "inbound", "started_at": started, "recording_url": "https://u:p@rec.example.com/1.mp3"}, "body.recording_url"},
+			{"private recording", map[string]any{"direction": "inbound", "started_at": started, "recording_url": "https://10.1.2.3/1.mp3"}, "body.recording_url"},
+			{"unknown agent", map[string]any{"direction": "inbound", "started_at": started, "agent_id": "0190aaaa-0000-7000-8000-000000000000"}, "body.agent_id"},
+		} {
+			res := n.do("POST", path, s.token, tc.body)
+			if res.status != 422 || !strings.Contains(string(res.body), tc.field) {
+				t.Errorf("%s: %d %s, want 422 naming %s", tc.name, res.status, res.body, tc.field)
+			}
+		}
+
+		call := n.must(201, "POST", path, boTok, map[string]any{"direction": "outbound", "started_at": started, "duration_s": 245,
+			"recording_url": "https://rec.example.com/calls/1.mp3", "notes": "Promised a refund for the broken kettle"}).m(t)
+		if call["conversation_id"] != cid || call["content_type"] != "call" || call["private"] != true {
+			t.Fatalf("call = %v, want a private call line in %s", call, cid)
+		}
+		rec := call["call"].(map[string]any)
+		if rec["direction"] != "outbound" || rec["duration_s"] != float64(245) || rec["agent_id"] != bo || rec["agent_name"] == "" ||
+			rec["recording_url"] != "https://rec.example.com/calls/1.mp3" {
+			t.Errorf("call record = %v", rec)
+		}
+		// The loopback is allowed on this node (PARLEY_ALLOW_PRIVATE_ADDRESSES=127.0.0.1/8): plain http there.
+		n.must(201, "POST", path, s.token, map[string]any{"direction": "inbound", "started_at": started,
+			"recording_url": "http://127.0.0.1:9/rec.mp3", "conversation_id": cid})
+
+		// In the thread.
+		var th struct {
+			Items []struct {
+				ID          string
+				ContentType string `json:"content_type"`
+				Call        *struct{ Notes string }
+			} `json:"items"`
+		}
+		n.must(200, "GET", s.ws("/conversations/"+cid+"/messages"), cyTok, nil).json(t, &th)
+		found := 0
+		for _, m := range th.Items {
+			if m.ContentType == "call" && m.Call != nil {
+				found++
+			}
+		}
+		if found != 2 {
+			t.Errorf("the thread holds %d call lines, want 2: %+v", found, th.Items)
+		}
+
+		// Never sent: the reply that follows is the only delivery.
+		n.must(201, "POST", s.ws("/conversations/"+cid+"/messages"), s.token, map[string]any{"content": "Refund issued"})
+		select {
+		case body := <-r.bodies:
+			if !strings.Contains(body, "Refund issued") || strings.Contains(body, "kettle") {
+				t.Errorf("callback body = %s, want the reply and no call", body)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("the reply never reached the callback URL")
+		}
+		select {
+		case body := <-r.bodies:
+			t.Errorf("a second callback arrived (a call record must never be sent): %s", body)
+		case <-time.After(300 * time.Millisecond): // nothing else is due: a bounded look for a stray delivery
+		}
+
+		// Found by search on its notes; listed in the contact's history.
+		if body := string(n.must(200, "GET", s.ws("/search?q=kettle"), cyTok, nil).body); !strings.Contains(body, cid) {
+			t.Errorf("search for the notes = %s, want the conversation", body)
+		}
+		var hist struct {
+			Items []struct {
+				ConversationNumber int64 `json:"conversation_number"`
+				Call               struct{ Direction string }
+			} `json:"items"`
+		}
+		n.must(200, "GET", path, cyTok, nil).json(t, &hist)
+		if len(hist.Items) != 2 || hist.Items[0].Call.Direction != "inbound" || hist.Items[1].ConversationNumber == 0 {
+			t.Errorf("contact's calls = %+v, want both, newest first", hist.Items)
+		}
+
+		// Hidden from Cy: 404 to record into it, and her history is empty.
+		n.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]any{"visible_to": []string{bo}})
+		for _, body := range []map[string]any{
+			{"direction": "inbound", "started_at": started, "conversation_id": cid},
+			{"direction": "inbound", "started_at": started},
+		} {
+			if res := n.do("POST", path, cyTok, body); res.status != 404 {
+				t.Errorf("a call into a hidden conversation by Cy = %d %s, want 404", res.status, res.body)
+			}
+		}
+		n.must(200, "GET", path, cyTok, nil).json(t, &hist)
+		if len(hist.Items) != 0 {
+			t.Errorf("Cy's view of the contact's calls = %+v, want none", hist.Items)
+		}
+		n.must(404, "POST", s.ws("/contacts/0190aaaa-0000-7000-8000-000000000000/calls"), s.token,
+			map[string]any{"direction": "inbound", "started_at": started})
+
+		// A personal API token; a resolved conversation means a new one, continuing it.
+		tok := n.must(201, "POST", "/api/v1/tokens", s.token, map[string]string{"name": "pbx"}).m(t)["token"].(string)
+		n.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]any{"status": "resolved"})
+		got := n.must(201, "POST", path, tok, map[string]any{"direction": "inbound", "started_at": started, "duration_s": 30,
+			"agent_id": bo, "notes": "Asked about opening hours"}).m(t)
+		next := got["conversation_id"].(string)
+		if next == cid {
+			t.Fatal("the call joined the resolved conversation")
+		}
+		conv := n.must(200, "GET", s.ws("/conversations/"+next), boTok, nil).m(t)
+		if conv["previous_conversation_id"] != cid || conv["status"] != "open" || fmt.Sprint(conv["assignee_ids"]) != "["+bo+"]" {
+			t.Errorf("the call's new conversation = %v, want open, assigned to Bo, continuing %s", conv, cid)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -101,4 +102,72 @@ func (q *queries) FollowUpOf(ctx context.Context, workspaceID, conversationID st
 		return nil, nil
 	}
 	return c, err
+}
+
+func callText(c *parley.CallRecord) sql.NullString {
+	if c == nil {
+		return sql.NullString{}
+	}
+	b, _ := json.Marshal(c)
+	return sql.NullString{String: string(b), Valid: true}
+}
+
+func decodeCall(s sql.NullString) *parley.CallRecord {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	var c parley.CallRecord
+	if json.Unmarshal([]byte(s.String), &c) != nil {
+		return nil
+	}
+	return &c
+}
+
+// ContactConversationsAll returns every live conversation of a contact
+// (for the caller to filter by who may see them).
+func (q *queries) ContactConversationsAll(ctx context.Context, workspaceID, contactID string) ([]*parley.Conversation, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+conversationColumns+` FROM conversations c
+		WHERE c.contact_id = $1 AND c.workspace_id = $2 AND c.deleted_at IS NULL`, contactID, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("contact conversations: %w", err)
+	}
+	defer rows.Close()
+	var out []*parley.Conversation
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return nil, fmt.Errorf("contact conversations: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ListCalls returns the call records of the conversations given, newest
+// first, at most limit.
+func (q *queries) ListCalls(ctx context.Context, conversationIDs []string, limit int) ([]parley.Message, error) {
+	out := []parley.Message{}
+	if len(conversationIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(conversationIDs)+1)
+	for _, id := range conversationIDs {
+		args = append(args, id)
+	}
+	args = append(args, limit)
+	rows, err := q.db.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE content_type = 'call' AND conversation_id IN (`+placeholders(1, len(conversationIDs))+`)
+		ORDER BY created_at DESC, id DESC LIMIT $`+fmt.Sprint(len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list calls: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list calls: %w", err)
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
 }
