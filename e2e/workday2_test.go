@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/internal/channel/channeltest"
 )
 
 // TestWorkday_PresetAssignmentNotifies: a conversation assigned by its
@@ -289,6 +291,68 @@ func TestCalls_RecordedInTheHistory(t *testing.T) {
 		conv := n.must(200, "GET", s.ws("/conversations/"+next), boTok, nil).m(t)
 		if conv["previous_conversation_id"] != cid || conv["status"] != "open" || fmt.Sprint(conv["assignee_ids"]) != "["+bo+"]" {
 			t.Errorf("the call's new conversation = %v, want open, assigned to Bo, continuing %s", conv, cid)
+		}
+	})
+}
+
+// TestNewChat_WhatsAppTemplateOutsideTheWindow: New chat to a WhatsApp
+// contact whose last message is 25 hours old refuses free text on content
+// (saying a template is needed) and writes nothing; a template that does
+// not match is named; an approved one opens the conversation and reaches
+// the provider (the loopback Graph fake) as a template.
+func TestNewChat_WhatsAppTemplateOutsideTheWindow(t *testing.T) {
+	eachChannelEngine(t, func(t *testing.T, n *node, f *fakes) {
+		s := n.bootstrap()
+		f.graph.Templates = []channeltest.GraphTemplate{
+			{Name: "order_update", Language: "en_US", Status: "APPROVED", Category: "UTILITY", ID: "1",
+				Components: []map[string]any{{"type": "BODY", "text": "Hi {{1}}, your order {{2}} has shipped."}}},
+			{Name: "draft", Language: "en_US", Status: "PENDING", Category: "MARKETING", ID: "3"},
+		}
+		in := n.createInbox(s, "WhatsApp", "whatsapp", map[string]string{"phone_number_id": pnid, "waba_id": "1234", "access_token": waToken})
+		iid := in["id"].(string)
+		if r := n.signed(channeltest.MetaWebhook(publicURL+"/webhooks/whatsapp", metaAppSecret, waText("wamid.old", waCustomer, "hi", time.Now().Add(-25*time.Hour)))); r.status != 200 {
+			t.Fatalf("webhook = %d %s", r.status, r.body)
+		}
+		convs := n.conversations(s)
+		if len(convs) != 1 {
+			t.Fatalf("%d conversations, want 1", len(convs))
+		}
+		contact := convs[0]["contact_id"].(string)
+
+		for _, tc := range []struct {
+			name  string
+			body  map[string]any
+			field string
+			text  string
+		}{
+			{"free text outside the window", map[string]any{"content": "Your parcel is here"}, "body.content", "template"},
+			{"too few parameters", map[string]any{"template": map[string]any{"name": "order_update", "parameters": []string{"Kim"}}}, "body.template.parameters", "2 parameters"},
+			{"unknown template", map[string]any{"template": map[string]any{"name": "nope"}}, "body.template.name", "no template"},
+			{"pending template", map[string]any{"template": map[string]any{"name": "draft"}}, "body.template.name", "not approved"},
+			{"both", map[string]any{"content": "x", "template": map[string]any{"name": "order_update"}}, "body.template", "either"},
+		} {
+			tc.body["contact_id"], tc.body["inbox_id"] = contact, iid
+			r := n.do("POST", s.ws("/conversations"), s.token, tc.body)
+			if r.status != 422 || !strings.Contains(string(r.body), `"location":"`+tc.field+`"`) || !strings.Contains(string(r.body), tc.text) {
+				t.Errorf("%s: %d %s, want 422 at %s saying %q", tc.name, r.status, r.body, tc.field, tc.text)
+			}
+		}
+		if got := len(n.conversations(s)); got != 1 {
+			t.Fatalf("refused New chats left %d conversations, want 1", got)
+		}
+
+		ws := n.dial(t, s, s.token, "")
+		ws.next("hello")
+		conv := n.must(201, "POST", s.ws("/conversations"), s.token, map[string]any{"contact_id": contact, "inbox_id": iid,
+			"template": map[string]any{"name": "order_update", "language": "en_US", "parameters": []string{"Kim", "#42"}}}).m(t)
+		msgs := n.messages(s, conv["id"].(string))
+		if len(msgs) != 1 || msgs[0]["content"] != "Hi Kim, your order #42 has shipped." || msgs[0]["content_type"] != "template" {
+			t.Fatalf("the new conversation's messages = %v, want the filled template", msgs)
+		}
+		ws.awaitMessage(msgs[0]["id"].(string), "sent")
+		sent := f.graph.Sent()
+		if len(sent) != 1 || sent[0].Body["type"] != "template" || sent[0].Body["to"] != waCustomer {
+			t.Fatalf("Graph received %+v, want one template to %s", sent, waCustomer)
 		}
 	})
 }

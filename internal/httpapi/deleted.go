@@ -2,9 +2,12 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -33,4 +36,24 @@ func (s *Server) deletedRoute() {
 		}
 		return items(page.Items, page.NextCursor), nil
 	})
+}
+
+// newChatTemplate is a WhatsApp template that opens a New chat.
+type newChatTemplate struct {
+	Name       string   `json:"name" required:"true" minLength:"1" maxLength:"512"`
+	Language   string   `json:"language,omitempty" maxLength:"32"`
+	Parameters []string `json:"parameters,omitempty" maxItems:"50"`
+}
+
+// warmTemplates makes sure an inbox's templates are cached before a use
+// case checks a template against them (an inbox without templates leaves
+// the refusal to the use case).
+func (s *Server) warmTemplates(ctx context.Context, a parley.Actor, inboxID string) error {
+	if s.Channels == nil {
+		return nil
+	}
+	if _, _, err := s.Channels.Templates(ctx, a, inboxID, false); err != nil && !errors.Is(err, channel.ErrNoTemplates) && !parley.IsNotFound(err) {
+		return s.problem(ctx, err)
+	}
+	return nil
 }
