@@ -27,6 +27,8 @@ export function lastInbound(list: ContactConversationWindow[], inboxId: string):
 
 export function useTemplateOnly(ws: string, contactId: string | undefined, inbox: Inbox | undefined): boolean {
   const [last, setLast] = useState<number | null | undefined>(undefined);
+  // When the answer came: the window is judged at that moment.
+  const [now, setNow] = useState(0);
   const inboxId = inbox?.id;
   const channel = inbox?.channel ?? '';
   useEffect(() => {
@@ -34,15 +36,23 @@ export function useTemplateOnly(ws: string, contactId: string | undefined, inbox
     setLast(undefined);
     if (!contactId || !inboxId || channel !== 'whatsapp') return;
     request<Page<ContactConversationWindow>>(`/workspaces/${encodeURIComponent(ws)}/contacts/${encodeURIComponent(contactId)}/conversations`).then(
-      (p) => live && setLast(lastInbound(p.items ?? [], inboxId)),
-      () => live && setLast(null), // unknown: the server still refuses free text with a 422
+      (p) => {
+        if (!live) return;
+        setNow(Date.now());
+        setLast(lastInbound(p.items ?? [], inboxId));
+      },
+      () => {
+        if (!live) return;
+        setNow(Date.now());
+        setLast(null); // unknown: the server still refuses free text with a 422
+      },
     );
     return () => {
       live = false;
     };
   }, [ws, contactId, inboxId, channel]);
   if (channel !== 'whatsapp' || last === undefined) return false;
-  return replyWindow(channel, last, Date.now()).kind === 'template_only';
+  return replyWindow(channel, last, now).kind === 'template_only';
 }
 
 export function NewChatTemplate({
