@@ -2373,6 +2373,8 @@ export interface components {
             inbox_id?: string;
             /** Format: date-time */
             last_activity_at?: string;
+            /** Format: date-time */
+            last_inbound_at?: string | null;
             last_message?: components["schemas"]["MessagePreview"];
             /** Format: int64 */
             number?: number;
