@@ -273,6 +273,16 @@ type ConversationItem struct {
 	Pinned      bool       `json:"pinned"`
 	// HasDraft is true when the reader keeps an unsent draft here.
 	HasDraft bool `json:"has_draft"`
+	// ContinuedBy is the follow-up conversation a customer message opened
+	// after this one was resolved ("continued in #M"), when the reader may
+	// see it; set on GET of one conversation, not in lists or events.
+	ContinuedBy *ConversationLink `json:"continued_by,omitempty"`
+}
+
+// ConversationLink names another conversation.
+type ConversationLink struct {
+	ID     string `json:"id"`
+	Number int64  `json:"number"`
 }
 
 // ContactRef names a contact inside another object.
@@ -363,6 +373,28 @@ type Message struct {
 	Mentions   []Mention `json:"mentions"`
 	// Email is set on messages of email inboxes.
 	Email *EmailInfo `json:"email,omitempty"`
+	// Call is set on a call record (content type "call"): a private line
+	// of the history, never sent to the customer.
+	Call *CallRecord `json:"call,omitempty"`
+}
+
+// Call directions.
+const (
+	CallInbound  = "inbound"
+	CallOutbound = "outbound"
+)
+
+// CallRecord is a phone call kept in a conversation's history (seed 000
+// "Call Records"): its recording is a link the server never fetches.
+type CallRecord struct {
+	Direction    string    `json:"direction" enum:"inbound,outbound"`
+	StartedAt    time.Time `json:"started_at"`
+	DurationS    int       `json:"duration_s"`
+	RecordingURL string    `json:"recording_url"`
+	Notes        string    `json:"notes"`
+	// AgentID and AgentName are the member who had the call.
+	AgentID   string `json:"agent_id"`
+	AgentName string `json:"agent_name"`
 }
 
 // Event is one state change, numbered per workspace without gaps that a

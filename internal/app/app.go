@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/parleyhq/parley/internal/calls"
 	"log/slog"
 	"net"
 	"net/http"
@@ -289,7 +290,7 @@ func (a *App) build(opts Options) error {
 	a.Metrics.Gauge("parley_websocket_connections", "Open WebSocket connections on this node.",
 		func() float64 { return float64(hub.Connections()) })
 	api := httpapi.New(httpapi.Deps{
-		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations,
+		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations, Calls: calls.New(a.Store, guard),
 		Invites: a.Invites, Notifications: a.Notify, AI: a.AI,
 		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,

@@ -132,10 +132,22 @@ func visible(ctx context.Context, q interface {
 
 // Get returns one conversation as a list item for the actor.
 func (s *Service) Get(ctx context.Context, a parley.Actor, conversationID string) (*parley.ConversationItem, error) {
-	if _, _, err := visible(ctx, s.store, a, conversationID); err != nil {
+	_, ws, err := visible(ctx, s.store, a, conversationID)
+	if err != nil {
 		return nil, err
 	}
-	return s.store.FindConversationItem(ctx, a.WorkspaceID, conversationID, a.UserID)
+	item, err := s.store.FindConversationItem(ctx, a.WorkspaceID, conversationID, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	next, err := s.store.FollowUpOf(ctx, a.WorkspaceID, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	if next != nil && access.CanSeeConversation(a, ws.Settings, next.Audience()) {
+		item.ContinuedBy = &parley.ConversationLink{ID: next.ID, Number: next.Number}
+	}
+	return item, nil
 }
 
 // MessagePage is one page of a thread, oldest first.
@@ -414,6 +426,9 @@ func (s *Service) Delete(ctx context.Context, a parley.Actor, conversationID str
 		now := tx.Now()
 		c.DeletedAt = &now
 		if err := tx.SaveConversation(ctx, c, &prev); err != nil {
+			return err
+		}
+		if err := tx.MarkDeletedBy(ctx, c.ID, a.UserID); err != nil {
 			return err
 		}
 		if err := rerouteAfter(ctx, tx, &prev, c); err != nil {

@@ -80,6 +80,9 @@ type NewChatInput struct {
 	InboxID       string
 	Content       string
 	AttachmentIDs []string
+	// Template, instead of Content, opens a WhatsApp conversation outside
+	// the 24-hour window.
+	Template *TemplateReply
 }
 
 // NewChat creates a conversation with a contact on one of their channels
@@ -89,6 +92,9 @@ type NewChatInput struct {
 func (s *Service) NewChat(ctx context.Context, a parley.Actor, in NewChatInput, outbox Outbox) (*parley.ConversationItem, error) {
 	content := strings.TrimRight(in.Content, " \t\r\n")
 	switch {
+	case in.Template != nil && (content != "" || len(in.AttachmentIDs) > 0):
+		return nil, parley.FieldErrorf("template", "Send either a template or content, not both.")
+	case in.Template != nil:
 	case strings.TrimSpace(content) == "" && len(in.AttachmentIDs) == 0:
 		return nil, parley.FieldErrorf("content", "The message is empty.")
 	case !utf8.ValidString(content) || utf8.RuneCountInString(content) > MaxContentLen:
@@ -129,6 +135,16 @@ func (s *Service) NewChat(ctx context.Context, a parley.Actor, in NewChatInput, 
 		if !access.CanSeeConversation(a, ws.Settings, c.Audience()) {
 			return parley.Errorf(parley.EFORBIDDEN, "You cannot start a conversation in this inbox.")
 		}
+		if in.Template == nil {
+			// Outside the provider's window a free-form first message
+			// would be refused: say so on content, before anything is
+			// written.
+			if err := CheckReplyWindow(ctx, tx, inbox, c, parley.SenderAgent, tx.Now()); err != nil {
+				return parley.FieldErrorf("content", "%s", parley.ErrorMessage(err))
+			}
+		} else if inbox.Channel != parley.ChannelWhatsApp {
+			return parley.FieldErrorf("template", "Templates are sent on WhatsApp inboxes; %s is not one.", inbox.Name)
+		}
 		if err := tx.CreateConversation(ctx, c); err != nil {
 			return err
 		}
@@ -143,7 +159,11 @@ func (s *Service) NewChat(ctx context.Context, a parley.Actor, in NewChatInput, 
 		if err := tx.AppendEvent(parley.EventConversationCreated, c.WorkspaceID, c.ID, item, &aud, nil); err != nil {
 			return err
 		}
-		if _, err := s.reply(ctx, tx, a, c, ws, ReplyInput{Content: content, AttachmentIDs: in.AttachmentIDs}, content, outbox); err != nil {
+		if in.Template != nil {
+			if _, err := s.sendTemplateIn(ctx, tx, a, ws, inbox, c, *in.Template, "template.", outbox); err != nil {
+				return err
+			}
+		} else if _, err := s.reply(ctx, tx, a, c, ws, ReplyInput{Content: content, AttachmentIDs: in.AttachmentIDs}, content, outbox); err != nil {
 			return err
 		}
 		id = c.ID

@@ -25,6 +25,9 @@ func (s *Service) Restore(ctx context.Context, a parley.Actor, conversationID st
 		if err := tx.SaveConversation(ctx, c, &prev); err != nil {
 			return err
 		}
+		if err := tx.MarkDeletedBy(ctx, c.ID, ""); err != nil {
+			return err
+		}
 		if _, err := activity.Record(ctx, tx, c, parley.SystemEvent{Action: parley.ActionRestored, Actor: activity.ActorRef(a)}); err != nil {
 			return err
 		}

@@ -79,53 +79,62 @@ func (s *Service) SendTemplate(ctx context.Context, a parley.Actor, conversation
 		if err != nil {
 			return err
 		}
-		if inbox.Channel != parley.ChannelWhatsApp {
-			return parley.Errorf(parley.EINVALID, "Templates are sent on WhatsApp inboxes; this conversation is on %s.", inbox.Name)
-		}
-		tpls, _, err := tx.ListChannelTemplates(ctx, inbox.ID)
-		if parley.IsNotFound(err) {
-			return parley.Errorf(parley.EINVALID, "The inbox's templates have not been loaded yet.")
-		} else if err != nil {
-			return err
-		}
-		var tpl *sqlstore.ChannelTemplate
-		for i := range tpls {
-			if tpls[i].Name == t.Name && (t.Language == "" || tpls[i].Language == t.Language) {
-				tpl = &tpls[i]
-				break
-			}
-		}
-		switch {
-		case tpl == nil:
-			return parley.FieldErrorf("name", "The inbox has no template %q in that language.", clip(t.Name))
-		case tpl.Status != "" && !strings.EqualFold(tpl.Status, "APPROVED"):
-			return parley.FieldErrorf("name", "The template %q is %s, not approved.", clip(t.Name), strings.ToLower(tpl.Status))
-		case len(t.Parameters) != tpl.Variables:
-			return parley.FieldErrorf("parameters", "The template %q takes %d parameters, not %d.", clip(t.Name), tpl.Variables, len(t.Parameters))
-		}
-		for i, p := range t.Parameters {
-			if strings.TrimSpace(p) == "" || !utf8.ValidString(p) || utf8.RuneCountInString(p) > 1024 {
-				return parley.FieldErrorf(fmt.Sprintf("parameters[%d]", i), "Each parameter is text of 1 to 1024 characters.")
-			}
-		}
-		msg = &parley.Message{
-			WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: parley.DirectionOut,
-			Sender:  parley.Sender{Kind: parley.SenderAgent, ID: a.UserID, Name: a.Name},
-			Content: fill(tpl.Body, t.Parameters, tpl.Name), ContentType: "template", Channel: inbox.Channel,
-			Status: parley.DeliveryQueued,
-		}
-		if err := tx.InsertMessage(ctx, msg); err != nil {
-			return err
-		}
-		if err := tx.SaveMessageTemplate(ctx, msg, sqlstore.MessageTemplate{Name: tpl.Name, Language: tpl.Language, Parameters: t.Parameters}); err != nil {
-			return err
-		}
-		return s.sendReply(ctx, tx, inbox, conv, msg, outbox)
+		msg, err = s.sendTemplateIn(ctx, tx, a, ws, inbox, conv, t, "", outbox)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return msg, nil
+}
+
+// sendTemplateIn checks a template against the inbox's cached ones and
+// sends it in the transaction; prefix is where its fields are in the
+// request ("" at the top, "template." in New chat).
+func (s *Service) sendTemplateIn(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, ws *parley.Workspace, inbox *parley.Inbox,
+	conv *parley.Conversation, t TemplateReply, prefix string, outbox Outbox) (*parley.Message, error) {
+	if inbox.Channel != parley.ChannelWhatsApp {
+		return nil, parley.Errorf(parley.EINVALID, "Templates are sent on WhatsApp inboxes; this conversation is on %s.", inbox.Name)
+	}
+	tpls, _, err := tx.ListChannelTemplates(ctx, inbox.ID)
+	if parley.IsNotFound(err) {
+		return nil, parley.Errorf(parley.EINVALID, "The inbox's templates have not been loaded yet.")
+	} else if err != nil {
+		return nil, err
+	}
+	var tpl *sqlstore.ChannelTemplate
+	for i := range tpls {
+		if tpls[i].Name == t.Name && (t.Language == "" || tpls[i].Language == t.Language) {
+			tpl = &tpls[i]
+			break
+		}
+	}
+	switch {
+	case tpl == nil:
+		return nil, parley.FieldErrorf(prefix+"name", "The inbox has no template %q in that language.", clip(t.Name))
+	case tpl.Status != "" && !strings.EqualFold(tpl.Status, "APPROVED"):
+		return nil, parley.FieldErrorf(prefix+"name", "The template %q is %s, not approved.", clip(t.Name), strings.ToLower(tpl.Status))
+	case len(t.Parameters) != tpl.Variables:
+		return nil, parley.FieldErrorf(prefix+"parameters", "The template %q takes %d parameters, not %d.", clip(t.Name), tpl.Variables, len(t.Parameters))
+	}
+	for i, p := range t.Parameters {
+		if strings.TrimSpace(p) == "" || !utf8.ValidString(p) || utf8.RuneCountInString(p) > 1024 {
+			return nil, parley.FieldErrorf(fmt.Sprintf("%sparameters[%d]", prefix, i), "Each parameter is text of 1 to 1024 characters.")
+		}
+	}
+	msg := &parley.Message{
+		WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: parley.DirectionOut,
+		Sender:  parley.Sender{Kind: parley.SenderAgent, ID: a.UserID, Name: a.Name},
+		Content: fill(tpl.Body, t.Parameters, tpl.Name), ContentType: "template", Channel: inbox.Channel,
+		Status: parley.DeliveryQueued,
+	}
+	if err := tx.InsertMessage(ctx, msg); err != nil {
+		return nil, err
+	}
+	if err := tx.SaveMessageTemplate(ctx, msg, sqlstore.MessageTemplate{Name: tpl.Name, Language: tpl.Language, Parameters: t.Parameters}); err != nil {
+		return nil, err
+	}
+	return msg, s.sendReply(ctx, tx, inbox, conv, msg, outbox)
 }
 
 // fill replaces a template body's {{n}} with the parameters.

@@ -116,6 +116,7 @@ func (s *Server) closingRoutes() {
 		c, err := s.Conversations.Restore(ctx, a, in.ConversationID)
 		return result(s, ctx, c, err)
 	})
+	s.deletedRoute()
 	type auditInput struct {
 		WorkspacePath
 		Cursor string `query:"cursor" maxLength:"500"`
@@ -239,25 +240,33 @@ func (s *Server) draftRoutes() {
 	type newChatInput struct {
 		WorkspacePath
 		Body struct {
-			ContactID     string   `json:"contact_id" required:"true" format:"uuid"`
-			InboxID       string   `json:"inbox_id" required:"true" format:"uuid" doc:"one of the contact's channels (an inbox they have an identity on)"`
-			Content       string   `json:"content,omitempty" maxLength:"262144"`
-			AttachmentIDs []string `json:"attachment_ids,omitempty" maxItems:"10"`
+			ContactID     string           `json:"contact_id" required:"true" format:"uuid"`
+			InboxID       string           `json:"inbox_id" required:"true" format:"uuid" doc:"one of the contact's channels (an inbox they have an identity on)"`
+			Content       string           `json:"content,omitempty" maxLength:"262144"`
+			AttachmentIDs []string         `json:"attachment_ids,omitempty" maxItems:"10"`
+			Template      *newChatTemplate `json:"template,omitempty" doc:"instead of content: an approved WhatsApp template (GET …/inboxes/{id}/templates), the way to write first outside the 24-hour window"`
 		}
 	}
 	newChat := op(http.MethodPost, "/workspaces/{workspace_id}/conversations", "createConversation",
 		"Start a new conversation with a contact (New chat)", 201)
 	newChat.Description = "Creates an open conversation with a new number, assigned to you, and sends the first message " +
-		"through the outbox; the channel's rules apply (a WhatsApp inbox outside the 24-hour window answers 422: " +
-		"templates are not supported here yet). Emits conversation.created and message.created."
+		"through the outbox; the channel's rules apply: a free-form first message to a WhatsApp contact with no open " +
+		"24-hour window answers 422 naming content, and template (name, language, parameters) sends an approved template " +
+		"instead (422 naming template.name or template.parameters when it does not match). Emits conversation.created and message.created."
 	huma.Register(s.api, newChat, func(ctx context.Context, in *newChatInput) (*Body[*parley.ConversationItem], error) {
 		a, err := s.actor(ctx, in.WorkspaceID)
 		if err != nil {
 			return nil, err
 		}
 		b := in.Body
-		c, err := s.Conversations.NewChat(ctx, a, conversation.NewChatInput{ContactID: b.ContactID, InboxID: b.InboxID,
-			Content: b.Content, AttachmentIDs: b.AttachmentIDs}, s.Outbox)
+		chat := conversation.NewChatInput{ContactID: b.ContactID, InboxID: b.InboxID, Content: b.Content, AttachmentIDs: b.AttachmentIDs}
+		if b.Template != nil {
+			if err := s.warmTemplates(ctx, a, b.InboxID); err != nil {
+				return nil, err
+			}
+			chat.Template = &conversation.TemplateReply{Name: b.Template.Name, Language: b.Template.Language, Parameters: b.Template.Parameters}
+		}
+		c, err := s.Conversations.NewChat(ctx, a, chat, s.Outbox)
 		return result(s, ctx, c, err)
 	})
 }

@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	s.channelSpecRoutes()
 	s.uploadRoutes()
 	s.lifecycleRoutes()
+	s.callRoutes()
 	s.notificationRoutes()
 	s.collabRoutes()
 	s.aiRoutes()

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/parleyhq/parley/internal/ai"
+	"github.com/parleyhq/parley/internal/calls"
 	"log/slog"
 	"net"
 	"net/http"
@@ -50,9 +51,12 @@ type Deps struct {
 	// of their routes.
 	Invites       *invite.Service
 	Conversations *conversation.Service
-	Inbound       *inbound.Receiver
-	Outbox        conversation.Outbox
-	Logger        *slog.Logger
+	// Calls records phone calls in the contacts' history; nil registers
+	// none of their routes.
+	Calls   *calls.Service
+	Inbound *inbound.Receiver
+	Outbox  conversation.Outbox
+	Logger  *slog.Logger
 	// Channels serves channel health, provider tests and templates; nil
 	// answers 503 on those routes.
 	Channels ChannelOps

@@ -151,14 +151,17 @@ type ContactConversation struct {
 	Subject        string                    `json:"subject"`
 	LastActivityAt time.Time                 `json:"last_activity_at"`
 	LastMessage    *parley.MessagePreview    `json:"last_message"`
-	CreatedAt      time.Time                 `json:"created_at"`
+	// LastInboundAt is the contact's last message in it (New chat shows
+	// the template picker when the channel's window is closed).
+	LastInboundAt *time.Time `json:"last_inbound_at"`
+	CreatedAt     time.Time  `json:"created_at"`
 }
 
 // ListContactConversations returns a contact's conversations, newest
 // first, including those that arrived while it was blocked.
 func (q *queries) ListContactConversations(ctx context.Context, workspaceID, contactID string, limit int) ([]ContactConversation, error) {
 	rows, err := q.db.QueryContext(ctx, `SELECT c.id, c.number, c.inbox_id, COALESCE(i.channel, ''), c.status, c.blocked, c.subject,
-			c.last_activity_at, c.last_message, c.created_at
+			c.last_activity_at, c.last_message, c.created_at, c.last_inbound_at
 		FROM conversations c LEFT JOIN inboxes i ON i.id = c.inbox_id
 		WHERE c.contact_id = $1 AND c.workspace_id = $2 AND (c.deleted_at IS NULL OR c.blocked = TRUE)
 		ORDER BY c.created_at DESC, c.id DESC LIMIT $3`, contactID, workspaceID, limit)
@@ -171,10 +174,11 @@ func (q *queries) ListContactConversations(ctx context.Context, workspaceID, con
 		var c ContactConversation
 		var last, created int64
 		var preview sql.NullString
-		if err := rows.Scan(&c.ID, &c.Number, &c.InboxID, &c.Channel, &c.Status, &c.Blocked, &c.Subject, &last, &preview, &created); err != nil {
+		var lastIn sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.Number, &c.InboxID, &c.Channel, &c.Status, &c.Blocked, &c.Subject, &last, &preview, &created, &lastIn); err != nil {
 			return nil, fmt.Errorf("list contact conversations: %w", err)
 		}
-		c.LastActivityAt, c.CreatedAt = fromMicros(last), fromMicros(created)
+		c.LastActivityAt, c.CreatedAt, c.LastInboundAt = fromMicros(last), fromMicros(created), timePtr(lastIn)
 		if preview.Valid {
 			c.LastMessage = &parley.MessagePreview{}
 			_ = json.Unmarshal([]byte(preview.String), c.LastMessage)

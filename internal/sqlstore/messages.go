@@ -27,7 +27,7 @@ func (tx *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
 // of its arguments; the third is the conversation.
 const messageInsertColumns = `id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name,
 	private, content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown,
-	attachments, ai_reasoning, sent_at, created_at, system, mentions, email`
+	attachments, ai_reasoning, sent_at, created_at, system, mentions, email, call`
 
 // messageInsert fills a new message's defaults and returns its INSERT.
 func (tx *Tx) messageInsert(m *parley.Message) (string, []any) {
@@ -54,10 +54,10 @@ func (tx *Tx) messageInsert(m *parley.Message) (string, []any) {
 		reasoning = sql.NullString{String: string(m.AIReasoning), Valid: true}
 	}
 	return `INSERT INTO messages (` + messageInsertColumns + `)
-		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
+		 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`,
 		[]any{m.ID, m.WorkspaceID, m.ConversationID, m.InboxID, m.Direction, m.Sender.Kind, m.Sender.ID, m.Sender.Name,
 			m.Private, m.Content, m.ContentType, m.Channel, m.ProviderMessageID, string(m.Status), string(hist), m.Error,
-			m.OutcomeUnknown, string(atts), reasoning, nullMicros(m.SentAt), micros(m.CreatedAt), systemText(m.System), mentions, emailText(m.Email)}
+			m.OutcomeUnknown, string(atts), reasoning, nullMicros(m.SentAt), micros(m.CreatedAt), systemText(m.System), mentions, emailText(m.Email), callText(m.Call)}
 }
 
 // UpdateMessageDelivery writes a message's delivery fields.
@@ -75,17 +75,17 @@ func (tx *Tx) UpdateMessageDelivery(ctx context.Context, m *parley.Message) erro
 
 const messageColumns = `id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, sender_name, private,
 	content, content_type, channel, provider_message_id, status, status_history, error, outcome_unknown, attachments,
-	ai_reasoning, sent_at, created_at, system, mentions, email`
+	ai_reasoning, sent_at, created_at, system, mentions, email, call`
 
 func scanMessage(row rowScanner) (*parley.Message, error) {
 	var m parley.Message
 	var hist, atts, mentions string
-	var reasoning, system, email sql.NullString
+	var reasoning, system, email, call sql.NullString
 	var sent sql.NullInt64
 	var created int64
 	if err := row.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.InboxID, &m.Direction, &m.Sender.Kind, &m.Sender.ID,
 		&m.Sender.Name, &m.Private, &m.Content, &m.ContentType, &m.Channel, &m.ProviderMessageID, &m.Status, &hist,
-		&m.Error, &m.OutcomeUnknown, &atts, &reasoning, &sent, &created, &system, &mentions, &email); err != nil {
+		&m.Error, &m.OutcomeUnknown, &atts, &reasoning, &sent, &created, &system, &mentions, &email, &call); err != nil {
 		return nil, notFound(err, "Message")
 	}
 	if system.Valid {
@@ -102,6 +102,7 @@ func scanMessage(row rowScanner) (*parley.Message, error) {
 	}
 	decodeMentions(&m, mentions)
 	m.Email = decodeEmail(email)
+	m.Call = decodeCall(call)
 	if reasoning.Valid {
 		m.AIReasoning = json.RawMessage(reasoning.String)
 	}

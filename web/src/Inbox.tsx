@@ -6,6 +6,7 @@
 // and lays out the screen: features mount here with one line each.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ContinuesLink } from './features/links/ContinuesLink';
+import { ContinuedLink } from './features/workday/ContinuedLink';
 import { api } from './api';
 import { lastInbound, reachableInboxes } from './channels';
 import { Composer, type ComposerHandle } from './Composer';
@@ -634,6 +635,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                   <h1>{current.contact?.name || 'Unknown contact'}</h1>
                   <span className="muted">#{current.number}</span>
                   <ContinuesLink ws={ws} previousId={current.previous_conversation_id} />
+                  <ContinuedLink ws={ws} conversationId={current.id} status={current.status} />
                   {current.subject && (
                     <span className="thread-subject" data-testid="thread-subject">
                       {current.subject}

@@ -19,6 +19,7 @@ import { TeamsPage } from './features/settings/Teams';
 import { TokensPage } from './features/settings/Tokens';
 import { WorkspacePage } from './features/settings/Workspace';
 import { AuditPage } from './features/settings/Audit';
+import { DeletedConversationsPage } from './features/workday/DeletedConversations';
 import { AssistantPage } from './features/ai/AssistantPage';
 import { KnowledgePage } from './features/ai/KnowledgePage';
 
@@ -34,7 +35,7 @@ export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } 
 export function settingsPage(path: string): SettingsPage | null {
   const p = path.replace(/\/+$/, '');
   if (settingsRoute(path)) return 'inboxes';
-  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit|canned|ai|knowledge)$/.exec(p);
+  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit|deleted|canned|ai|knowledge)$/.exec(p);
   return m ? (m[1] as SettingsPage) : null;
 }
 
@@ -47,6 +48,7 @@ const TITLES: Record<SettingsPage, string> = {
   workspace: 'Workspace',
   tokens: 'API tokens',
   audit: 'Audit log',
+  deleted: 'Deleted conversations',
   canned: 'Canned replies',
   ai: 'AI assistant',
   knowledge: 'Knowledge base',
@@ -76,6 +78,8 @@ export function Settings({ path, search }: { path: string; search: string }) {
     body = <WorkspacePage />;
   } else if (page === 'audit') {
     body = <AuditPage />;
+  } else if (page === 'deleted') {
+    body = <DeletedConversationsPage />;
   } else if (page === 'canned') {
     body = <CannedPage />;
   } else if (page === 'ai') {

@@ -1,5 +1,6 @@
 // The message thread: customer on the left, the team on the right, notes and
 // system events marked. Older pages load as the agent scrolls up.
+import { CallLine } from './features/calls/Calls';
 import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode, type MouseEvent as ReactMouseEvent } from 'react';
 import { attachmentURL } from './api';
 import { channelLabel, clockTime, dayKey, dayLabel, DELIVERY_LABELS, DELIVERY_NOTES, fileSize, fileType, fullTime } from './format';
@@ -204,6 +205,7 @@ const MessageItem = memo(function MessageItem({
       </li>
     );
   }
+  if (m.content_type === 'call') return <CallLine m={m} />;
   if (isParticipantsLine(m)) return <ParticipantsLine m={m} />;
   const incoming = m.direction === 'in' || kind === 'contact';
   const name = senderName(m, member, contactName);

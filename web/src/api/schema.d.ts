@@ -799,7 +799,7 @@ export interface paths {
         put?: never;
         /**
          * Start a new conversation with a contact (New chat)
-         * @description Creates an open conversation with a new number, assigned to you, and sends the first message through the outbox; the channel's rules apply (a WhatsApp inbox outside the 24-hour window answers 422: templates are not supported here yet). Emits conversation.created and message.created.
+         * @description Creates an open conversation with a new number, assigned to you, and sends the first message through the outbox; the channel's rules apply: a free-form first message to a WhatsApp contact with no open 24-hour window answers 422 naming content, and template (name, language, parameters) sends an approved template instead (422 naming template.name or template.parameters when it does not match). Emits conversation.created and message.created.
          */
         post: operations["createConversation"];
         delete?: never;
@@ -842,6 +842,26 @@ export interface paths {
          *     A filter object as JSON: {"match":"all|any","conditions":[{"field","op","value"}]}. Fields and operators: channel, inbox, status, ai_mode (eq, neq, in, nin); assignee (a user id or "none"), team, tag, label (eq, neq, in, nin, exists); source (eq, neq, in, nin, contains, exists); priority (eq, neq, in, nin, gt, lt); has_phone, has_email (eq, neq with true/false); contact.attributes.<key> (eq, neq, in, nin, contains, exists, gt, lt); created_at, last_activity_at (eq with today, 24h, 7d, 30d, this_month; gt, lt with a time; between with {"from","to"}); number (eq, neq, in, nin, gt, lt, between). At most 20 conditions and 4096 bytes; anything else answers 422 naming the fault.
          */
         get: operations["countConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/conversations/deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deleted conversations not purged yet, the most recently deleted first (admins)
+         * @description Each with its contact, inbox, who deleted it (deleted_by, null for deletions older than this record), when (deleted_at) and when its messages and files are purged (purge_at: deleted_at plus settings.lifecycle.purge_days). Merged conversations and those hidden with a blocked contact are not listed. 403 for agents. Pages with next_cursor.
+         */
+        get: operations["listDeletedConversations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2173,6 +2193,18 @@ export interface components {
             /** Format: int64 */
             changed?: number;
         };
+        CallRecord: {
+            agent_id?: string;
+            agent_name?: string;
+            /** @enum {string} */
+            direction?: "inbound" | "outbound";
+            /** Format: int64 */
+            duration_s?: number;
+            notes?: string;
+            recording_url?: string;
+            /** Format: date-time */
+            started_at?: string;
+        };
         CannedInput: {
             /** @description Liquid: {{contact.first_name}}, {{agent_name}}, {{ name | default: "there" }}… */
             body?: string;
@@ -2341,6 +2373,8 @@ export interface components {
             inbox_id?: string;
             /** Format: date-time */
             last_activity_at?: string;
+            /** Format: date-time */
+            last_inbound_at?: string | null;
             last_message?: components["schemas"]["MessagePreview"];
             /** Format: int64 */
             number?: number;
@@ -2410,6 +2444,7 @@ export interface components {
             close_reason?: string;
             contact?: components["schemas"]["ContactRef"];
             contact_id?: string;
+            continued_by?: components["schemas"]["ConversationLink"];
             /** Format: date-time */
             created_at?: string;
             external_ref?: components["schemas"]["ExternalRef"];
@@ -2454,6 +2489,11 @@ export interface components {
             waiting_since?: string | null;
             workspace_id?: string;
         };
+        ConversationLink: {
+            id?: string;
+            /** Format: int64 */
+            number?: number;
+        };
         CreateContactAttributeRequest: {
             key: string;
             label: string;
@@ -2486,6 +2526,8 @@ export interface components {
              * @description one of the contact's channels (an inbox they have an identity on)
              */
             inbox_id: string;
+            /** @description instead of content: an approved WhatsApp template (GET …/inboxes/{id}/templates), the way to write first outside the 24-hour window */
+            template?: components["schemas"]["NewChatTemplate"];
         };
         CreateInboxRequest: {
             channel: string;
@@ -2575,6 +2617,20 @@ export interface components {
             unassigned?: number;
             /** Format: int64 */
             unreplied?: number;
+        };
+        DeletedConversation: {
+            contact?: components["schemas"]["ContactRef"];
+            /** Format: date-time */
+            deleted_at?: string;
+            deleted_by?: components["schemas"]["PersonRef"];
+            id?: string;
+            inbox?: components["schemas"]["InboxRef"];
+            /** Format: int64 */
+            number?: number;
+            /** Format: date-time */
+            purge_at?: string;
+            status?: string;
+            subject?: string;
         };
         Draft: {
             content?: string;
@@ -2853,6 +2909,10 @@ export interface components {
             items?: components["schemas"]["ConversationItem"][] | null;
             next_cursor?: string;
         };
+        ItemsDeletedConversation: {
+            items?: components["schemas"]["DeletedConversation"][] | null;
+            next_cursor?: string;
+        };
         ItemsInbox: {
             items?: components["schemas"]["Inbox"][] | null;
             next_cursor?: string;
@@ -2962,6 +3022,7 @@ export interface components {
         Message: {
             ai_reasoning?: unknown;
             attachments?: components["schemas"]["Attachment"][] | null;
+            call?: components["schemas"]["CallRecord"];
             channel?: string;
             content?: string;
             content_type?: string;
@@ -3011,6 +3072,11 @@ export interface components {
             page_id: string;
             /** @description Letters, digits, - and _; generated when empty. Meta asks for it when subscribing the webhook. */
             verify_token?: string;
+        };
+        NewChatTemplate: {
+            language?: string;
+            name: string;
+            parameters?: string[] | null;
         };
         OpenInternalChatRequest: {
             /** @description the colleague (or yourself, for notes) */
@@ -5208,6 +5274,40 @@ export interface operations {
                     "application/json": {
                         [key: string]: number;
                     };
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listDeletedConversations: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsDeletedConversation"];
                 };
             };
             /** @description Error */

@@ -10,6 +10,7 @@ import { STATUS_LABELS, channelLabel, fullTime } from '../../format';
 import { contactsApi, type ActivityEntry, type AttributeDef, type ContactConversation, type FullContact } from './api';
 import { AttributeField, EditableField, TagEditor } from './fields';
 import { MergeDialog } from './MergeDialog';
+import { ContactCalls } from '../calls/Calls';
 import { NotesSection, PresetsSection, TasksSection } from './CardExtras';
 
 const ACTIVITY: Record<string, string> = {
@@ -195,6 +196,7 @@ export function ClientCard({ contactId, headingId = 'client-card-title' }: { con
         ))}
       </ul>
 
+      <ContactCalls ws={ws} contactId={c.id} />
       <TasksSection ws={ws} contactId={c.id} />
       <NotesSection ws={ws} contactId={c.id} meId={user.id} isAdmin={isAdmin} />
       <PresetsSection ws={ws} contactId={c.id} isAdmin={isAdmin} />

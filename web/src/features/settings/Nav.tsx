@@ -1,7 +1,7 @@
 // The settings navigation: one link per settings page, each a deep link.
 import { go } from './shared';
 
-export type SettingsPage = 'inboxes' | 'members' | 'teams' | 'tags' | 'labels' | 'workspace' | 'tokens' | 'audit' | 'canned' | 'ai' | 'knowledge';
+export type SettingsPage = 'inboxes' | 'members' | 'teams' | 'tags' | 'labels' | 'workspace' | 'tokens' | 'audit' | 'deleted' | 'canned' | 'ai' | 'knowledge';
 
 export const SETTINGS_PAGES: { page: SettingsPage; path: string; label: string; admin: boolean }[] = [
   { page: 'inboxes', path: '/settings', label: 'Inboxes', admin: true },
@@ -11,6 +11,7 @@ export const SETTINGS_PAGES: { page: SettingsPage; path: string; label: string; 
   { page: 'labels', path: '/settings/labels', label: 'Labels', admin: true },
   { page: 'workspace', path: '/settings/workspace', label: 'Workspace', admin: true },
   { page: 'audit', path: '/settings/audit', label: 'Audit log', admin: true },
+  { page: 'deleted', path: '/settings/deleted', label: 'Deleted conversations', admin: true },
   { page: 'canned', path: '/settings/canned', label: 'Canned replies', admin: false },
   { page: 'ai', path: '/settings/ai', label: 'AI assistant', admin: true },
   { page: 'knowledge', path: '/settings/knowledge', label: 'Knowledge base', admin: true },

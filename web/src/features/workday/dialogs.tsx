@@ -10,6 +10,7 @@ import type { Contact, Conversation, Inbox, Page } from '../../types';
 import { request } from '../../api';
 import { workdayApi, type AgentLoad } from './api';
 import { Modal } from './Modal';
+import { NewChatTemplate, useTemplateOnly } from './newChatTemplate';
 
 const AVAILABILITY: Record<string, string> = { online: 'Online', busy: 'Busy', offline: 'Offline' };
 
@@ -322,6 +323,9 @@ export function NewChatDialog({ onClose, onDone }: { onClose: () => void; onDone
   const channels = contact
     ? inboxes.filter((i) => (contact.identities ?? []).some((x) => x.inbox_id === i.id))
     : [];
+  const chosen = channels.find((i) => i.id === inboxId);
+  // WhatsApp with no open 24-hour window: only a template may go first.
+  const templateOnly = useTemplateOnly(ws, contact?.id, chosen);
 
   async function pick(ct: Contact) {
     setError('');
@@ -441,12 +445,16 @@ export function NewChatDialog({ onClose, onDone }: { onClose: () => void; onDone
               </select>
             </div>
           )}
-          <div className="field">
-            <label htmlFor="newchat-content">Message</label>
-            <textarea id="newchat-content" rows={4} required value={content} onChange={(e) => setContent(e.target.value)} />
-          </div>
+          {templateOnly ? (
+            <NewChatTemplate ws={ws} contactId={contact.id} inboxId={inboxId} onDone={onDone} />
+          ) : (
+            <div className="field">
+              <label htmlFor="newchat-content">Message</label>
+              <textarea id="newchat-content" rows={4} required value={content} onChange={(e) => setContent(e.target.value)} />
+            </div>
+          )}
           <div className="row gap">
-            <button type="submit" className="btn btn-primary" disabled={busy || !inboxId}>
+            <button type="submit" className="btn btn-primary" disabled={busy || !inboxId} hidden={templateOnly}>
               {busy ? 'Sending…' : 'Start chat'}
             </button>
             <button type="button" className="btn" onClick={onClose}>
