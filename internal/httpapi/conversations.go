@@ -28,6 +28,7 @@ func (s *Server) conversationRoutes() {
 			return result(s, ctx, c, err)
 		})
 	s.conversationChangeRoutes()
+	s.labelOpRoutes()
 	s.messageRoutes()
 }
 
