@@ -507,7 +507,8 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     },
     onPresence(p: Presence) {
       const d = p.data;
-      if (!d?.conversation_id || !d.user?.id || d.user.id === me.id) return;
+      // Your own typing arrives from your other tabs only ("You are typing…").
+      if (!d?.conversation_id || !d.user?.id || (d.user.id === me.id && p.type !== 'typing')) return;
       setPresence((all) => {
         const conv = { ...(all[d.conversation_id] ?? {}) };
         const prev = conv[d.user.id] ?? { name: d.user.name, typingUntil: 0, viewingUntil: 0 };
@@ -898,9 +899,10 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   const replyVia = replyInboxId ? replyInboxes.find((i) => i.id === replyInboxId) : undefined;
   const convPresence = conversationId ? (presence[conversationId] ?? {}) : {};
-  const typers = Object.values(convPresence)
-    .filter((p) => p.typingUntil)
-    .map((p) => p.name);
+  const typers = Object.entries(convPresence)
+    .filter(([uid, p]) => p.typingUntil && uid !== me.id)
+    .map(([, p]) => p.name);
+  const meTypingElsewhere = !!convPresence[me.id]?.typingUntil;
   const viewers = Object.values(convPresence)
     .filter((p) => p.viewingUntil)
     .map((p) => p.name);
@@ -1194,7 +1196,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 workspaceId={ws}
               />
               <div className="typing" aria-live="polite">
-                {(typers.length > 0 || meTyping) && <span>{typingLine(meTyping, typers)}</span>}
+                {(typers.length > 0 || meTyping || meTypingElsewhere) && <span>{typingLine(meTyping || meTypingElsewhere, typers)}</span>}
               </div>
               <Composer
                 key={current.id}
