@@ -273,6 +273,9 @@ type ConversationItem struct {
 	Pinned      bool       `json:"pinned"`
 	// HasDraft is true when the reader keeps an unsent draft here.
 	HasDraft bool `json:"has_draft"`
+	// HasConstructorDraft is true when the reader keeps an unfinished
+	// constructor message here (the indicator next to the customer's name).
+	HasConstructorDraft bool `json:"has_constructor_draft"`
 }
 
 // ContactRef names a contact inside another object.

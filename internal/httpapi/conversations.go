@@ -29,6 +29,7 @@ func (s *Server) conversationRoutes() {
 		})
 	s.conversationChangeRoutes()
 	s.labelOpRoutes()
+	s.constructorRoutes()
 	s.messageRoutes()
 }
 

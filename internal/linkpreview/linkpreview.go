@@ -290,4 +290,3 @@ func tidy(s string) string {
 	}
 	return s
 }
-
