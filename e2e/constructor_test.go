@@ -48,7 +48,9 @@ func TestConstructor_SendsBlocksAsChannelMessages(t *testing.T) {
 		if !row.HasConstructorDraft {
 			t.Error("has_constructor_draft = false after saving one")
 		}
-		var kept struct{ Blocks []struct{ Type, Caption string } }
+		var kept struct {
+			Blocks []struct{ Type, Caption string }
+		}
 		n.must(200, "GET", s.ws("/conversations/"+cid+"/constructor-draft"), s.token, nil).json(t, &kept)
 		if len(kept.Blocks) != 2 || kept.Blocks[1].Caption != "Our grey sofa" {
 			t.Errorf("kept draft = %+v", kept)
@@ -57,7 +59,9 @@ func TestConstructor_SendsBlocksAsChannelMessages(t *testing.T) {
 		var sent struct {
 			Items []struct {
 				Content     string
-				Attachments []struct{ FileName string `json:"file_name"` }
+				Attachments []struct {
+					FileName string `json:"file_name"`
+				}
 			}
 		}
 		n.must(201, "POST", s.ws("/conversations/"+cid+"/constructor"), s.token, map[string]any{"blocks": blocks}).json(t, &sent)
