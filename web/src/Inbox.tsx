@@ -31,6 +31,7 @@ import { InternalChats } from './features/collab/InternalChats';
 import { useComposerCollab } from './features/composer/useComposerCollab';
 import { AddTask, MyTasks } from './features/tasks/MyTasks';
 import { readApi, ReadControls, typingLine, useReadOnOpen } from './features/collab/ReadControls';
+import { ConstructorPanel } from './features/constructor/ConstructorPanel';
 import { FindSidebar, SearchSnippet, serverListed, useFind, useServerSearch, withHit, type FindRow } from './features/find/Find';
 import { ThreadSearch } from './features/find/ThreadSearch';
 import { useReveal } from './features/find/reveal';
@@ -937,6 +938,11 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
         <div className="conv-main">
           <div className="conv-top">
             <span className="conv-name">{c.contact?.name || 'Unknown contact'}</span>
+            {c.has_constructor_draft && (
+              <span className="constructor-flag" title="An unsent constructor message is kept here" aria-label="Unsent constructor message">
+                ▦
+              </span>
+            )}
             <LabelDots labels={c.labels} cat={rowMenu.cat.labels} />
             <time className="conv-time" dateTime={c.last_activity_at}>
               {listTime(c.last_activity_at)}
@@ -1232,6 +1238,19 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                     </label>
                   ) : undefined
                 }
+                constructorPanel={(close) => (
+                  <ConstructorPanel
+                    ws={ws}
+                    conversationId={current.id}
+                    inboxId={replyVia?.id}
+                    channelName={channelLabel(replyVia?.channel ?? current.inbox?.channel)}
+                    onClose={close}
+                    onDraft={(has) => {
+                      const id = current.id;
+                      setList((l) => ({ ...l, items: l.items.map((c) => (c.id === id && !!c.has_constructor_draft !== has ? { ...c, has_constructor_draft: has } : c)) }));
+                    }}
+                  />
+                )}
                 onSend={send}
                 upload={upload}
                 discard={discard}
