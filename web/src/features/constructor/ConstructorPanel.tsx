@@ -319,7 +319,7 @@ function LinkFields({ ws, b, n, update }: { ws: string; b: EditBlock; n: string;
       {state === 'error' && <p className="muted">No preview: {why}</p>}
       {b.title && (
         <div className="link-card" data-testid="link-card">
-          {b.image_url && <img src={b.image_url} alt="" referrerPolicy="no-referrer" />}
+          {b.image_url?.startsWith('https://') && <img src={b.image_url} alt="" referrerPolicy="no-referrer" />}
           <div>
             <strong>{b.title}</strong>
             {b.description && <p className="muted">{b.description}</p>}
