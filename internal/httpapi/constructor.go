@@ -68,8 +68,9 @@ func (s *Server) constructorRoutes() {
 		d, err := s.Conversations.SaveConstructorDraft(ctx, a, in.ConversationID, in.Body.Blocks)
 		return result(s, ctx, d, err)
 	})
-	huma.Register(s.api, op(http.MethodGet, "/workspaces/{workspace_id}/conversations/{conversation_id}/constructor-draft", "getConstructorDraft",
+	huma.Register(s.api, described(op(http.MethodGet, "/workspaces/{workspace_id}/conversations/{conversation_id}/constructor-draft", "getConstructorDraft",
 		"Your unfinished constructor message of a conversation (404 when you have none)", 200),
+		"The blocks as you last kept them (PUT), for the constructor to open where you left it; only yours."),
 		func(ctx context.Context, in *ConversationPath) (*Body[*conversation.ConstructorDraft], error) {
 			a, err := s.actor(ctx, in.WorkspaceID)
 			if err != nil {
@@ -78,8 +79,9 @@ func (s *Server) constructorRoutes() {
 			d, err := s.Conversations.ConstructorDraft(ctx, a, in.ConversationID)
 			return result(s, ctx, d, err)
 		})
-	huma.Register(s.api, op(http.MethodDelete, "/workspaces/{workspace_id}/conversations/{conversation_id}/constructor-draft", "deleteConstructorDraft",
+	huma.Register(s.api, described(op(http.MethodDelete, "/workspaces/{workspace_id}/conversations/{conversation_id}/constructor-draft", "deleteConstructorDraft",
 		"Discard your unfinished constructor message of a conversation", 204),
+		"Deletes it (has_constructor_draft turns false); deleting one you do not have is no error."),
 		func(ctx context.Context, in *ConversationPath) (*empty, error) {
 			a, err := s.actor(ctx, in.WorkspaceID)
 			if err != nil {

@@ -945,7 +945,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your unfinished constructor message of a conversation (404 when you have none) */
+        /**
+         * Your unfinished constructor message of a conversation (404 when you have none)
+         * @description The blocks as you last kept them (PUT), for the constructor to open where you left it; only yours.
+         */
         get: operations["getConstructorDraft"];
         /**
          * Keep your unfinished constructor message of a conversation
@@ -953,7 +956,10 @@ export interface paths {
          */
         put: operations["saveConstructorDraft"];
         post?: never;
-        /** Discard your unfinished constructor message of a conversation */
+        /**
+         * Discard your unfinished constructor message of a conversation
+         * @description Deletes it (has_constructor_draft turns false); deleting one you do not have is no error.
+         */
         delete: operations["deleteConstructorDraft"];
         options?: never;
         head?: never;
