@@ -273,6 +273,9 @@ type ConversationItem struct {
 	Pinned      bool       `json:"pinned"`
 	// HasDraft is true when the reader keeps an unsent draft here.
 	HasDraft bool `json:"has_draft"`
+	// HasConstructorDraft is true when the reader keeps an unfinished
+	// constructor message here (the indicator next to the customer's name).
+	HasConstructorDraft bool `json:"has_constructor_draft"`
 	// ContinuedBy is the follow-up conversation a customer message opened
 	// after this one was resolved ("continued in #M"), when the reader may
 	// see it; set on GET of one conversation, not in lists or events.

@@ -35,6 +35,7 @@ import (
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/invite"
+	"github.com/parleyhq/parley/internal/linkpreview"
 	"github.com/parleyhq/parley/internal/mailin"
 	"github.com/parleyhq/parley/internal/medialink"
 	"github.com/parleyhq/parley/internal/metrics"
@@ -225,6 +226,7 @@ func (a *App) build(opts Options) error {
 	}
 	links := &medialink.Links{Store: a.Store, Blobs: a.blobs, Signer: a.signer, Clock: a.clock, PublicURL: a.publicURL}
 	conversations := conversation.New(a.Store, conversation.Options{Blobs: a.blobs})
+	conversations.Rich = richChannels(adapters)
 	recorder := health.New(a.Store, a.clock, a.Log)
 	var senders []channel.Adapter
 	for _, ad := range adapters {
@@ -294,7 +296,7 @@ func (a *App) build(opts Options) error {
 		Invites: a.Invites, Notifications: a.Notify, AI: a.AI,
 		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
-		Widget: a.buildWidget(receiver, conversations),
+		Widget: a.buildWidget(receiver, conversations), LinkPreview: linkpreview.New(guard, 0),
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)

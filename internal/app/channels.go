@@ -53,3 +53,13 @@ func buildAdapters(cfg *config.Config, guard *netguard.Guard, clock parley.Clock
 	}
 	return adapters, nil
 }
+
+// richChannels reports which channels' adapters send cards, buttons and
+// quick replies (channel.RichSender): the composer's constructor sends a
+// previewed link as a card there.
+func richChannels(adapters map[string]channel.Adapter) func(string) bool {
+	return func(kind string) bool {
+		r, ok := adapters[kind].(channel.RichSender)
+		return ok && r.SendsRich()
+	}
+}

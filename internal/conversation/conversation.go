@@ -34,6 +34,10 @@ type Service struct {
 	// inbox (a web-chat inbox reaches only customers who proved who they
 	// are); it runs in the New chat's transaction.
 	CanStartChat func(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, contactID string) error
+	// Rich reports whether a channel's adapter sends cards (a
+	// channel.RichSender): the constructor sends previewed links as cards
+	// there. Nil: none does.
+	Rich func(channelKind string) bool
 }
 
 // Options are a Service's optional parts.
@@ -210,6 +214,9 @@ type ReplyInput struct {
 	InboxID string
 	// MentionIDs are colleagues a private note mentions.
 	MentionIDs []string
+	// keepDraft leaves the agent's text draft alone (a constructor message
+	// is not what the draft was for).
+	keepDraft bool
 }
 
 // ReplyWith posts an agent's reply or note with attachments.
@@ -254,8 +261,10 @@ func (s *Service) reply(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, co
 		if err != nil {
 			return err
 		}
-		if _, err := tx.DeleteDraft(ctx, conv.ID, a.UserID); err != nil {
-			return err
+		if !in.keepDraft {
+			if _, err := tx.DeleteDraft(ctx, conv.ID, a.UserID); err != nil {
+				return err
+			}
 		}
 		if !private {
 			if err := CheckReplyWindow(ctx, tx, inbox, conv, parley.SenderAgent, tx.Now()); err != nil {

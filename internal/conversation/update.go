@@ -30,6 +30,11 @@ type Change struct {
 	AIMode       Optional[parley.AIMode]
 	Tags         Optional[[]string]
 	Labels       Optional[[]string]
+	// TagOps and LabelOps add and remove names on the list as stored when
+	// the change is applied (the row is locked first), so that two agents
+	// adding different labels at once both keep theirs; Tags and Labels
+	// replace the whole list (the last writer wins).
+	TagOps, LabelOps NameOps
 	// ResolutionNote and CloseReason go with status resolved.
 	ResolutionNote Optional[string]
 	CloseReason    Optional[string]
@@ -39,6 +44,12 @@ type Change struct {
 // Update applies a partial change to a conversation the actor can see.
 func (s *Service) Update(ctx context.Context, a parley.Actor, conversationID string, ch Change) (*parley.ConversationItem, error) {
 	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		if !ch.TagOps.empty() || !ch.LabelOps.empty() {
+			// hold the row: the lists are edited as they are now
+			if _, err := tx.LockConversation(ctx, a.WorkspaceID, conversationID); err != nil {
+				return err
+			}
+		}
 		c, ws, err := visible(ctx, tx, a, conversationID)
 		if err != nil {
 			return err
@@ -233,23 +244,28 @@ func applyTags(ctx context.Context, tx *sqlstore.Tx, c *parley.Conversation, ch 
 	for _, f := range []struct {
 		field, kind string
 		opt         Optional[[]string]
+		ops         NameOps
 		dst         *[]string
 	}{
-		{"tags", sqlstore.KindTag, ch.Tags, &c.Tags},
-		{"labels", sqlstore.KindLabel, ch.Labels, &c.Labels},
+		{"tags", sqlstore.KindTag, ch.Tags, ch.TagOps, &c.Tags},
+		{"labels", sqlstore.KindLabel, ch.Labels, ch.LabelOps, &c.Labels},
 	} {
-		if !f.opt.Set {
+		if !f.opt.Set && f.ops.empty() {
 			continue
 		}
-		names := []string{}
-		for _, n := range f.opt.Value {
-			n = strings.TrimSpace(n)
-			if n == "" || len(n) > 64 {
-				return parley.FieldErrorf(f.field, "Each name must have 1 to 64 characters.")
+		if f.opt.Set && !f.ops.empty() {
+			return parley.FieldErrorf(f.field, "Replace the %s or add and remove some, not both.", f.field)
+		}
+		list := f.opt.Value
+		if !f.opt.Set {
+			var err error
+			if list, err = f.ops.apply(f.field, *f.dst); err != nil {
+				return err
 			}
-			if !slices.Contains(names, n) {
-				names = append(names, n)
-			}
+		}
+		names, err := cleanNames(f.field, list)
+		if err != nil {
+			return err
 		}
 		if err := tx.EnsureTags(ctx, c.WorkspaceID, f.kind, names); err != nil {
 			return err
@@ -257,6 +273,22 @@ func applyTags(ctx context.Context, tx *sqlstore.Tx, c *parley.Conversation, ch 
 		*f.dst = names
 	}
 	return nil
+}
+
+// cleanNames trims names, refuses empty or overlong ones and drops
+// repeats, keeping the first order.
+func cleanNames(field string, list []string) ([]string, error) {
+	names := []string{}
+	for _, n := range list {
+		n = strings.TrimSpace(n)
+		if n == "" || len(n) > 64 {
+			return nil, parley.FieldErrorf(field, "Each name must have 1 to 64 characters.")
+		}
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names, nil
 }
 
 func auditChange(prev, c *parley.Conversation) map[string]any {

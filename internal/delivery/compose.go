@@ -51,6 +51,14 @@ func (c *Composer) Compose(ctx context.Context, tx *sqlstore.Tx, m *parley.Messa
 			out.Template, out.Content = &channel.Template{Name: t.Name, Language: t.Language, Parameters: t.Parameters}, ""
 		}
 	}
+	if out.Template == nil { // a constructor's link sent as a card (Messenger)
+		var cards []channel.Card
+		if err := tx.FindMessageCards(ctx, m.ID, &cards); err == nil {
+			out.Cards = cards
+		} else if !parley.IsNotFound(err) {
+			return err
+		}
+	}
 	if out.Template == nil && spec.Window != nil {
 		last, err := tx.LastInboundAt(ctx, conv.ContactID, inbox.ID)
 		if err != nil {

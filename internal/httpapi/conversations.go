@@ -28,6 +28,8 @@ func (s *Server) conversationRoutes() {
 			return result(s, ctx, c, err)
 		})
 	s.conversationChangeRoutes()
+	s.labelOpRoutes()
+	s.constructorRoutes()
 	s.messageRoutes()
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/parleyhq/parley/internal/httpapi/apidocs"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/invite"
+	"github.com/parleyhq/parley/internal/linkpreview"
 	"github.com/parleyhq/parley/internal/medialink"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/session"
@@ -84,6 +85,8 @@ type Deps struct {
 	// AI serves assistants, the knowledge base and the conversations' AI
 	// state; nil registers none of their routes.
 	AI *ai.Service
+	// LinkPreview fetches the composer's link previews; nil answers 503.
+	LinkPreview *linkpreview.Fetcher
 	// TrustedProxies are the reverse proxies (PARLEY_TRUSTED_PROXIES)
 	// whose X-Forwarded-For names the client; empty ignores the header.
 	TrustedProxies []netip.Prefix

@@ -51,7 +51,10 @@ type conn struct {
 	ws     *workspace
 	w      *wire
 	userID string
-	view   atomic.Pointer[viewer]
+	// socketID names this socket in the signals it sends, so that typing
+	// reaches the typist's other tabs ("You are typing…") but not this one.
+	socketID string
+	view     atomic.Pointer[viewer]
 	// wantCounts is set when the client asked for live view counts.
 	wantCounts bool
 	// ctx is the socket's lifetime: cancelled when it closes.
@@ -540,6 +543,7 @@ func (c *conn) publish(ctx context.Context, typ, conv, state string, aud *parley
 		ConversationID: conv,
 		User:           signalUser{ID: v.actor.UserID, Name: v.actor.Name},
 		State:          state,
+		Socket:         c.socketID,
 	}
 	if aud != nil {
 		sa := signalAudience(*aud)

@@ -44,6 +44,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/broker"
+	"github.com/parleyhq/parley/internal/id"
 )
 
 // EventStore is what the hub reads events and audiences from. Methods are
@@ -318,7 +319,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, actor parley.Actor
 
 	// Counts cost a query per socket and second: only sockets that show
 	// them (the web app's) ask, with counts=1; bots and benches do not.
-	c := &conn{h: h, w: wire, userID: a.UserID, wantCounts: q.Get("counts") == "1"}
+	c := &conn{h: h, w: wire, userID: a.UserID, socketID: id.New(), wantCounts: q.Get("counts") == "1"}
 	c.ctx, c.cancel = context.WithCancel(h.life)
 	c.view.Store(&viewer{actor: a, settings: settings})
 

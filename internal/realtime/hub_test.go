@@ -645,6 +645,23 @@ func TestHub_signals(t *testing.T) {
 		}
 	})
 
+	t.Run("typing reaches the typist's other tabs, not the tab that types; viewing does not", func(t *testing.T) {
+		e, a, b, _ := setup(t)
+		a2 := e.dial(t, "a", "")
+		a2.hello()
+		a.send(map[string]string{"type": "typing", "conversation_id": "conv-1", "state": "on"})
+		expect(t, b, "typing", "on")
+		expect(t, a2, "typing", "on") // the web app says "You are typing…"
+		a.send(map[string]string{"type": "viewing", "conversation_id": "conv-1", "state": "on"})
+		expect(t, b, "viewing", "on")
+		e.emit(t, event(parley.EventContactUpdated, `{}`))
+		for name, cl := range map[string]*client{"a": a, "a2": a2} {
+			if f := cl.next(); len(f) != 1 || f[0].Seq != 1 {
+				t.Errorf("%s got %+v, want only the event (no echo, no own viewing)", name, f)
+			}
+		}
+	})
+
 	t.Run("typing off is relayed at once", func(t *testing.T) {
 		_, a, b, _ := setup(t)
 		a.send(map[string]string{"type": "typing", "conversation_id": "conv-1", "state": "on"})

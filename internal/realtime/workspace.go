@@ -315,6 +315,8 @@ type signal struct {
 	User           signalUser      `json:"user"`
 	State          string          `json:"state"`
 	Audience       *signalAudience `json:"audience,omitempty"`
+	// Socket is the sending socket (its own signal is not echoed back).
+	Socket string `json:"socket,omitempty"`
 }
 
 // signalAudience is parley.Audience with VisibleTo always encoded, so that
@@ -342,7 +344,8 @@ type signalMessage struct {
 }
 
 // fanoutSignal queues a signal for every other user on this node who can
-// see its conversation.
+// see its conversation, and a typing signal for the typist's other sockets
+// too (their tabs say "You are typing…"), never for the socket it came from.
 func (ws *workspace) fanoutSignal(payload []byte) {
 	var s signal
 	if err := json.Unmarshal(payload, &s); err == nil && s.Type == "read" {
@@ -369,11 +372,21 @@ func (ws *workspace) fanoutSignal(payload []byte) {
 	}
 	for _, c := range conns {
 		v := c.view.Load()
-		if v.actor.UserID == s.User.ID || !access.CanSeeConversation(v.actor, v.settings, aud) {
+		if !signalFor(c, v, s) || !access.CanSeeConversation(v.actor, v.settings, aud) {
 			continue
 		}
 		c.pushSignal(msg)
 	}
+}
+
+// signalFor reports whether socket c (viewing as v) is sent s: every
+// other user's; of its own user's only typing from another socket (a
+// signal without a socket, from an older node, is never sent back).
+func signalFor(c *conn, v *viewer, s signal) bool {
+	if v.actor.UserID != s.User.ID {
+		return true
+	}
+	return s.Type == "typing" && s.Socket != "" && s.Socket != c.socketID
 }
 
 func validSignal(typ, state string) bool {

@@ -454,7 +454,7 @@ const noUser = "00000000-0000-0000-0000-000000000000"
 func scanItem(row rowScanner) (*parley.ConversationItem, error) {
 	var it parley.ConversationItem
 	var read int64
-	c, err := scanConversation(row, &it.Contact.Name, &it.Contact.AvatarURL, &it.Inbox.Name, &it.Inbox.Channel, &read, &it.Pinned, &it.HasDraft)
+	c, err := scanConversation(row, &it.Contact.Name, &it.Contact.AvatarURL, &it.Inbox.Name, &it.Inbox.Channel, &read, &it.Pinned, &it.HasDraft, &it.HasConstructorDraft)
 	if err != nil {
 		return nil, err
 	}
@@ -471,7 +471,8 @@ func (q *queries) FindConversationItem(ctx context.Context, workspaceID, convers
 	}
 	row := q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+`, ct.name, ct.avatar_url, i.name, i.channel,
 		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
-		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1)
+		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1),
+		EXISTS (SELECT 1 FROM constructor_drafts cd WHERE cd.conversation_id = c.id AND cd.user_id = $1)
 		FROM conversations c
 		JOIN contacts ct ON ct.id = c.contact_id
 		JOIN inboxes i ON i.id = c.inbox_id

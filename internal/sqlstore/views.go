@@ -327,7 +327,8 @@ func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) (
 	args = append(args, f.Limit)
 	query := `SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, i.name, i.channel,
 		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
-		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1)
+		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1),
+		EXISTS (SELECT 1 FROM constructor_drafts cd WHERE cd.conversation_id = c.id AND cd.user_id = $1)
 		FROM conversations c
 		JOIN contacts ct ON ct.id = c.contact_id
 		JOIN inboxes i ON i.id = c.inbox_id

@@ -133,6 +133,8 @@ export interface ComposerProps {
   serverDraft?: { load: () => Promise<string>; save: (content: string) => void };
   /** toolbar is shown above the text (the reply channel switch). */
   toolbar?: ReactNode;
+  /** constructorPanel renders the message constructor in place of the reply box (close hides it). */
+  constructorPanel?: (close: () => void) => ReactNode;
 }
 
 /** DRAFT_SAVE_MS is how long typing must pause before the draft is saved on the server. */
@@ -157,7 +159,9 @@ export function Composer({
   serverDraft,
   toolbar,
   collab,
+  constructorPanel,
 }: ComposerProps) {
+  const [showCtor, setShowCtor] = useState(false);
   const templates = channel === 'whatsapp' && !!onSendTemplate && !!inboxId;
   const [draft, setDraft] = useState<Draft>(() => {
     const d = drafts.get(conversationId) ?? { reply: '', note: '', mode: 'reply' as ComposerMode, files: [] };
@@ -560,6 +564,11 @@ export function Composer({
         >
           Private note
         </button>
+        {constructorPanel && (
+          <button type="button" aria-pressed={showCtor} className="composer-tab" onClick={() => setShowCtor((v) => !v)}>
+            Constructor
+          </button>
+        )}
         <span className="composer-hint muted">
           {isNote
             ? 'Only your team sees notes'
@@ -575,7 +584,9 @@ export function Composer({
           {refusal}
         </p>
       )}
-      {isTemplate ? (
+      {showCtor && constructorPanel ? (
+        constructorPanel(() => setShowCtor(false))
+      ) : isTemplate ? (
         <TemplatePicker
           inboxId={inboxId}
           disabled={disabled}

@@ -10,7 +10,7 @@ import { PRIORITIES, type AIMode, type Contact, type Conversation, type Priority
 import { Avatar, ChannelIcon } from './ui';
 import { workdayApi, type AgentLoad } from './features/workday/api';
 import { NamesEditor } from './features/labels/NamesEditor';
-import { useCatalogue } from './features/labels/labels';
+import { diffNames, useCatalogue } from './features/labels/labels';
 
 export function ContactCard({ contactId, fallbackName, version }: { contactId: string; fallbackName: string; version: number }) {
   const { workspace } = useSession();
@@ -138,6 +138,19 @@ export function ConversationDetails({
       setError((err as Error).message);
     } finally {
       setPending(null);
+      setBusy(false);
+    }
+  }
+
+  /** editNames sends only what changed, so a colleague's concurrent label edit is kept. */
+  async function editNames(field: 'labels' | 'tags', names: string[]) {
+    setBusy(true);
+    setError('');
+    try {
+      onChange(await api.editNames(workspace.id, saved.id, field, diffNames(saved[field], names)));
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
       setBusy(false);
     }
   }
@@ -451,8 +464,8 @@ export function ConversationDetails({
         </select>
       </div>
 
-      <NamesEditor title="Labels" names={c.labels} cat={catalogue.cat.labels} disabled={busy} onChange={(labels) => patch({ labels })} />
-      <NamesEditor title="Tags" names={c.tags} cat={catalogue.cat.tags} disabled={busy} onChange={(tags) => patch({ tags })} />
+      <NamesEditor title="Labels" names={c.labels} cat={catalogue.cat.labels} disabled={busy} onChange={(labels) => editNames('labels', labels)} />
+      <NamesEditor title="Tags" names={c.tags} cat={catalogue.cat.tags} disabled={busy} onChange={(tags) => editNames('tags', tags)} />
       {isAdmin && (
         <div className="control">
           <button type="button" className="btn btn-sm btn-danger" onClick={() => setConfirmDelete(true)}>

@@ -35,6 +35,7 @@ import { InternalChats } from './features/collab/InternalChats';
 import { useComposerCollab } from './features/composer/useComposerCollab';
 import { AddTask, MyTasks } from './features/tasks/MyTasks';
 import { readApi, ReadControls, typingLine, useReadOnOpen } from './features/collab/ReadControls';
+import { ConstructorPanel } from './features/constructor/ConstructorPanel';
 import { FindSidebar, serverListed, useFind, useServerSearch, withHit, type FindRow } from './features/find/Find';
 import { ThreadSearch } from './features/find/ThreadSearch';
 import { useReveal } from './features/find/reveal';
@@ -495,9 +496,10 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   const replyVia = replyInboxId ? replyInboxes.find((i) => i.id === replyInboxId) : undefined;
   const convPresence = conversationId ? (presence[conversationId] ?? {}) : {};
-  const typers = Object.values(convPresence)
-    .filter((p) => p.typingUntil)
-    .map((p) => p.name);
+  const typers = Object.entries(convPresence)
+    .filter(([uid, p]) => p.typingUntil && uid !== me.id)
+    .map(([, p]) => p.name);
+  const meTypingElsewhere = !!convPresence[me.id]?.typingUntil;
   const viewers = Object.values(convPresence)
     .filter((p) => p.viewingUntil)
     .map((p) => p.name);
@@ -738,7 +740,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                 workspaceId={ws}
               />
               <div className="typing" aria-live="polite">
-                {(typers.length > 0 || meTyping) && <span>{typingLine(meTyping, typers)}</span>}
+                {(typers.length > 0 || meTyping || meTypingElsewhere) && <span>{typingLine(meTyping || meTypingElsewhere, typers)}</span>}
               </div>
               <Composer
                 key={current.id}
@@ -774,6 +776,19 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
                     </label>
                   ) : undefined
                 }
+                constructorPanel={(close) => (
+                  <ConstructorPanel
+                    ws={ws}
+                    conversationId={current.id}
+                    inboxId={replyVia?.id}
+                    channelName={channelLabel(replyVia?.channel ?? current.inbox?.channel)}
+                    onClose={close}
+                    onDraft={(has) => {
+                      const id = current.id;
+                      setList((l) => ({ ...l, items: l.items.map((c) => (c.id === id && !!c.has_constructor_draft !== has ? { ...c, has_constructor_draft: has } : c)) }));
+                    }}
+                  />
+                )}
                 onSend={send}
                 upload={upload}
                 discard={discard}

@@ -173,6 +173,9 @@ export const api = {
       labels: string[];
     }>,
   ) => request<Conversation>(`/workspaces/${ws}/conversations/${id}`, { method: 'PATCH', body }),
+  /** editNames adds and removes labels or tags without replacing the list (a colleague's concurrent edit survives). */
+  editNames: (ws: string, id: string, field: 'labels' | 'tags', ops: { add?: string[]; remove?: string[] }) =>
+    request<Conversation>(`/workspaces/${ws}/conversations/${id}/${field}`, { method: 'PATCH', body: ops }),
   /** pin pins or unpins a conversation for the signed-in user. */
   pin: (ws: string, id: string, pinned: boolean) =>
     request<void>(`/workspaces/${ws}/conversations/${id}/pin`, { method: 'PUT', body: { pinned } }),

@@ -92,6 +92,8 @@ export interface Conversation {
   previous_conversation_id?: string | null;
   /** You hold a draft here (list items). */
   has_draft?: boolean;
+  /** has_constructor_draft: you keep an unsent constructor message here (the indicator by the name). */
+  has_constructor_draft?: boolean;
 }
 
 export interface Contact {

@@ -938,6 +938,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/constructor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message built from blocks (the composer's constructor)
+         * @description Blocks are text, image, video and file (an upload's attachment_id, with a caption), link (url, with the preview's title, description and image_url from GET …/link-preview) and template (a canned reply, rendered for the conversation; a text sent with it is used as it is). The message goes as one or several channel messages as the channel allows: email sends one mail with every file; WhatsApp, Telegram and Messenger one file a message with its caption; SMS texts with links; Messenger sends a previewed link as a card. Runs of text and links join into one message. All parts are queued in one transaction, or none; the answer lists them in order. Bad blocks are 422 problems naming blocks[i].field. Your constructor draft of the conversation is deleted; your text draft is kept.
+         */
+        post: operations["sendConstructorMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/constructor-draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your unfinished constructor message of a conversation (404 when you have none)
+         * @description The blocks as you last kept them (PUT), for the constructor to open where you left it; only yours.
+         */
+        get: operations["getConstructorDraft"];
+        /**
+         * Keep your unfinished constructor message of a conversation
+         * @description Per user and conversation, apart from the text draft: list rows carry has_constructor_draft for you (the indicator next to the customer's name). Sending the constructor message or an empty list deletes it.
+         */
+        put: operations["saveConstructorDraft"];
+        post?: never;
+        /**
+         * Discard your unfinished constructor message of a conversation
+         * @description Deletes it (has_constructor_draft turns false); deleting one you do not have is no error.
+         */
+        delete: operations["deleteConstructorDraft"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/draft": {
         parameters: {
             query?: never;
@@ -964,6 +1012,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Add and remove labels on a conversation
+         * @description Adds and removes labels by name on the list as stored when the request runs (the row is locked), so concurrent edits by different agents all survive. Each change adds a system line to the thread. A name both added and removed is a 422 naming add.
+         */
+        patch: operations["edit_conversation_labels"];
         trace?: never;
     };
     "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/merge": {
@@ -1276,6 +1344,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Add and remove tags on a conversation
+         * @description Adds and removes tags by name on the list as stored when the request runs (the row is locked), so concurrent edits by different agents all survive. Each change adds a system line to the thread. A name both added and removed is a 422 naming add.
+         */
+        patch: operations["edit_conversation_tags"];
         trace?: never;
     };
     "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/transfer": {
@@ -1712,6 +1800,26 @@ export interface paths {
          * @description A rename replaces the old name on every one of the conversations that carry it, in the same transaction. A name already in use is a 409 problem naming the field name; a label of another workspace is a 404.
          */
         patch: operations["update_label"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/link-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The title, description and image of a link
+         * @description Fetched by the server (never by the browser) through the outbound guard: private and loopback addresses are refused unless PARLEY_ALLOW_PRIVATE_ADDRESSES allows them; at most 512 KiB and 5 seconds; the HTML is parsed, never executed; answers are cached for an hour. A page that cannot be read is a 422 problem naming url.
+         */
+        get: operations["linkPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/workspaces/{workspace_id}/me/read-preferences": {
@@ -2183,6 +2291,29 @@ export interface components {
             object_id?: string;
             object_type?: string;
         };
+        Block: {
+            /** @description image, video, file: the id of an upload */
+            attachment_id?: string;
+            /** @description template: the canned reply, rendered for the conversation when sent */
+            canned_reply_id?: string;
+            /** @description image, video, file, link: the text sent with it */
+            caption?: string;
+            /** @description link: the preview's description */
+            description?: string;
+            /** @description link: the preview's image */
+            image_url?: string;
+            /** @description text: the body; template: the rendered canned reply (filled by the server from canned_reply_id) */
+            text?: string;
+            /** @description link: the preview's title (GET …/link-preview) */
+            title?: string;
+            /**
+             * @description what the block is
+             * @enum {string}
+             */
+            type?: "text" | "image" | "video" | "file" | "link" | "template";
+            /** @description link: an http(s) URL */
+            url?: string;
+        };
         BulkContactsRequest: {
             /** @enum {string} */
             action: "tag" | "untag" | "delete";
@@ -2328,6 +2459,12 @@ export interface components {
             /** @description The token from the reset link. */
             token: string;
         };
+        ConstructorDraft: {
+            blocks?: components["schemas"]["Block"][] | null;
+            conversation_id?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
         Contact: {
             archived?: boolean;
             attributes?: {
@@ -2452,6 +2589,7 @@ export interface components {
             first_reply_at?: string | null;
             handoff?: boolean;
             handoff_reason?: string;
+            has_constructor_draft?: boolean;
             has_draft?: boolean;
             id?: string;
             inbox?: components["schemas"]["InboxRef"];
@@ -2641,6 +2779,12 @@ export interface components {
         DuplicateSavedFilterRequest: {
             /** @description the copy's name; "<name> (copy)" by default */
             name?: string;
+        };
+        EditConversationLabelsRequest: {
+            /** @description names to put on the conversation (a new name is created without a colour) */
+            add?: string[] | null;
+            /** @description names to take off; one that is not there is no change */
+            remove?: string[] | null;
         };
         EmailAuth: {
             dkim?: string;
@@ -2937,6 +3081,10 @@ export interface components {
             items?: components["schemas"]["Message"][] | null;
             next_cursor?: string;
         };
+        ItemsMessage2: {
+            items?: components["schemas"]["Message"][] | null;
+            next_cursor?: string;
+        };
         ItemsParticipant: {
             items?: components["schemas"]["Participant"][] | null;
             next_cursor?: string;
@@ -3120,6 +3268,18 @@ export interface components {
             conversation_id?: string;
             message_id?: string;
         };
+        Preview: {
+            /** @description og:description, else the description meta */
+            description?: string;
+            /** @description og:image as an absolute http(s) URL, or the link itself when it is an image */
+            image_url?: string;
+            /** @description og:site_name, else the host */
+            site_name?: string;
+            /** @description og:title, else the page's <title>; empty when the page has none */
+            title?: string;
+            /** @description the link as asked */
+            url?: string;
+        };
         Probe: {
             /** Format: date-time */
             checked_at?: string;
@@ -3181,6 +3341,10 @@ export interface components {
             /** Format: int64 */
             sessions?: number;
         };
+        SaveConstructorDraftRequest: {
+            /** @description the unfinished message; blocks may be incomplete; none deletes the draft */
+            blocks: components["schemas"]["Block"][] | null;
+        };
         SaveDraftRequest: {
             /** @description empty deletes the draft */
             content?: string;
@@ -3204,6 +3368,15 @@ export interface components {
             name?: string;
             /** @description true: every member of the workspace sees it */
             shared?: boolean;
+        };
+        SendConstructorMessageRequest: {
+            /** @description the message, in order */
+            blocks: components["schemas"]["Block"][] | null;
+            /**
+             * Format: uuid
+             * @description send through another of the contact's channels; default the conversation's
+             */
+            inbox_id?: string;
         };
         SendInternalMessageRequest: {
             /** @description ids of files uploaded with POST …/uploads */
@@ -5485,6 +5658,140 @@ export interface operations {
             };
         };
     };
+    sendConstructorMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendConstructorMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsMessage"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getConstructorDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConstructorDraft"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    saveConstructorDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveConstructorDraftRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConstructorDraft"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    deleteConstructorDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     getDraft: {
         parameters: {
             query?: never;
@@ -5583,6 +5890,42 @@ export interface operations {
             };
         };
     };
+    edit_conversation_labels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditConversationLabelsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationItem"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     mergeConversation: {
         parameters: {
             query?: never;
@@ -5640,7 +5983,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ItemsMessage"];
+                    "application/json": components["schemas"]["ItemsMessage2"];
                 };
             };
             /** @description Error */
@@ -6188,6 +6531,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ThreadResult"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    edit_conversation_tags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditConversationLabelsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationItem"];
                 };
             };
             /** @description Error */
@@ -7129,6 +7508,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Tag"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    linkPreview: {
+        parameters: {
+            query: {
+                /** @description an http(s) URL */
+                url: string;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preview"];
                 };
             };
             /** @description Error */

@@ -53,6 +53,11 @@ export function ConversationRow({ c, index, meId, members, open, active, typing,
       <div className="conv-main">
         <div className="conv-top">
           <span className="conv-name">{c.contact?.name || 'Unknown contact'}</span>
+          {c.has_constructor_draft && (
+            <span className="constructor-flag" title="An unsent constructor message is kept here" aria-label="Unsent constructor message">
+              ▦
+            </span>
+          )}
           <LabelDots labels={c.labels} cat={rowMenu.cat.labels} />
           <time className="conv-time" dateTime={c.last_activity_at}>
             {listTime(c.last_activity_at)}

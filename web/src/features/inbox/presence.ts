@@ -15,10 +15,10 @@ export interface PresenceEntry {
 /** PresenceMap is, per conversation, per user, until when they type and view. */
 export type PresenceMap = Record<string, Record<string, PresenceEntry>>;
 
-/** applyPresence records one presence signal of a colleague (the reader's own are ignored). */
+/** applyPresence records one presence signal of a colleague; the reader's own count only as typing in their other tabs ("You are typing…"). */
 export function applyPresence(all: PresenceMap, p: Presence, meId: string, now: number): PresenceMap {
   const d = p.data;
-  if (!d?.conversation_id || !d.user?.id || d.user.id === meId) return all;
+  if (!d?.conversation_id || !d.user?.id || (d.user.id === meId && p.type !== 'typing')) return all;
   const conv = { ...(all[d.conversation_id] ?? {}) };
   const prev = conv[d.user.id] ?? { name: d.user.name, typingUntil: 0, viewingUntil: 0 };
   const until = d.state === 'on' ? now + (p.type === 'typing' ? TYPING_TTL : VIEWING_TTL) : 0;

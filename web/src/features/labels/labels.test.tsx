@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
-import { rowColour, toggle } from './labels';
+import { diffNames, rowColour, toggle } from './labels';
 import { RowMenu, type RowMenuActions } from './RowMenu';
 import type { Conversation } from '../../types';
 
@@ -51,4 +51,13 @@ describe('RowMenu', () => {
     fireEvent.keyDown(menu, { key: 'Escape' });
     expect(actions.close).toHaveBeenCalled();
   });
+});
+
+describe('diffNames', () => {
+  it.each([
+    [[], ['A'], { add: ['A'], remove: [] }],
+    [['A', 'B'], ['B'], { add: [], remove: ['A'] }],
+    [null, [], { add: [], remove: [] }],
+    [['vip'], ['VIP'], { add: ['VIP'], remove: ['vip'] }],
+  ])('diffNames(%j, %j)', (cur, next, want) => expect(diffNames(cur, next)).toEqual(want));
 });

@@ -33,6 +33,12 @@ export function toggle(list: string[] | null | undefined, name: string): string[
   return has ? l.filter((n) => n.toLowerCase() !== name.toLowerCase()) : [...l, name];
 }
 
+/** diffNames is what turns cur into next: the names to add and to remove, for PATCH …/labels (spelled as in each list). */
+export function diffNames(cur: string[] | null | undefined, next: string[]): { add: string[]; remove: string[] } {
+  const c = cur ?? [];
+  return { add: next.filter((n) => !c.includes(n)), remove: c.filter((n) => !next.includes(n)) };
+}
+
 /** colourOf answers the catalogue colour of a name ('' when it has none). */
 export function colourOf(cat: Tag[], name: string): string {
   return cat.find((t) => t.name.toLowerCase() === name.toLowerCase())?.color ?? '';

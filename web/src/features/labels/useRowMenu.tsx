@@ -7,7 +7,7 @@ import { api } from '../../api';
 import type { Conversation } from '../../types';
 import { readApi } from '../collab/ReadControls';
 import { RowMenu, type RowMenuActions } from './RowMenu';
-import { rowColour, toggle, useCatalogue } from './labels';
+import { diffNames, rowColour, toggle, useCatalogue } from './labels';
 
 export function useRowMenu({
   ws,
@@ -61,7 +61,7 @@ export function useRowMenu({
   const actions = useMemo<RowMenuActions | null>(() => {
     if (!c) return null;
     const setNames = (field: 'labels' | 'tags', names: string[]) => {
-      api.updateConversation(ws, c.id, field === 'labels' ? { labels: names } : { tags: names }).then(
+      api.editNames(ws, c.id, field, diffNames(c[field], names)).then(
         (u) => {
           onUpdated(u);
           announce(`${field === 'labels' ? 'Labels' : 'Tags'} of #${u.number}: ${(u[field] ?? []).join(', ') || 'none'}`);
