@@ -88,7 +88,7 @@ func (s *Service) SendTemplate(ctx context.Context, a parley.Actor, conversation
 		} else if err != nil {
 			return err
 		}
-		var tpl *sqlstore.ChannelTemplate
+		var tpl *parley.ChannelTemplate
 		for i := range tpls {
 			if tpls[i].Name == t.Name && (t.Language == "" || tpls[i].Language == t.Language) {
 				tpl = &tpls[i]
@@ -117,7 +117,7 @@ func (s *Service) SendTemplate(ctx context.Context, a parley.Actor, conversation
 		if err := tx.InsertMessage(ctx, msg); err != nil {
 			return err
 		}
-		if err := tx.SaveMessageTemplate(ctx, msg, sqlstore.MessageTemplate{Name: tpl.Name, Language: tpl.Language, Parameters: t.Parameters}); err != nil {
+		if err := tx.SaveMessageTemplate(ctx, msg, parley.MessageTemplate{Name: tpl.Name, Language: tpl.Language, Parameters: t.Parameters}); err != nil {
 			return err
 		}
 		return s.sendReply(ctx, tx, inbox, conv, msg, outbox)
