@@ -79,7 +79,7 @@ func (s *Service) SendTemplate(ctx context.Context, a parley.Actor, conversation
 		if err != nil {
 			return err
 		}
-		if inbox.Channel != parley.ChannelWhatsApp {
+		if !channel.SpecOf(inbox.Channel).Templates {
 			return parley.Errorf(parley.EINVALID, "Templates are sent on WhatsApp inboxes; this conversation is on %s.", inbox.Name)
 		}
 		tpls, _, err := tx.ListChannelTemplates(ctx, inbox.ID)
