@@ -176,12 +176,12 @@ func (tx *Tx) PurgeDeleted(ctx context.Context, workspaceID string, before time.
 	}
 	var ids []string
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var cid string
+		if err := rows.Scan(&cid); err != nil {
 			rows.Close()
 			return 0, nil, fmt.Errorf("purge: %w", err)
 		}
-		ids = append(ids, id)
+		ids = append(ids, cid)
 	}
 	rows.Close()
 	var keys []string
@@ -313,11 +313,11 @@ func (q *queries) mergedInto(ctx context.Context, conversationID string) ([]stri
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var cid string
+		if err := rows.Scan(&cid); err != nil {
 			return nil, fmt.Errorf("merged conversations: %w", err)
 		}
-		out = append(out, id)
+		out = append(out, cid)
 	}
 	return out, rows.Err()
 }
