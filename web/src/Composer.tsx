@@ -6,7 +6,7 @@
 // Files (attach button, Alt+U, drag and drop, paste) upload at once and go
 // with the reply or the note as attachment ids; the text is their caption.
 import { useEffect, useImperativeHandle, useRef, useState, type ReactNode, type Ref } from 'react';
-import { duration, needsTemplate, replyWindow, uploadLimits, type ReplyWindow } from './channels';
+import { duration, needsTemplate, replyWindow, serverSpec, uploadLimits, type ReplyWindow } from './channels';
 import { fileSize, fullTime } from './format';
 import { TemplatePicker } from './Templates';
 import type { Attachment } from './types';
@@ -127,7 +127,7 @@ export function Composer({
   toolbar,
   collab,
 }: ComposerProps) {
-  const templates = channel === 'whatsapp' && !!onSendTemplate && !!inboxId;
+  const templates = !!serverSpec(channel)?.templates && !!onSendTemplate && !!inboxId;
   const drafts = useDraftStore();
   const [draft, setDraft] = useState<Draft>(() => {
     const d = drafts.get(conversationId) ?? { reply: '', note: '', mode: 'reply' as ComposerMode, files: [] };
