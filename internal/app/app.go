@@ -272,7 +272,7 @@ func (a *App) build(opts Options) error {
 		OriginPatterns: []string{a.Config.Public().Host},
 		// Every view's count, pushed after events at most once a second.
 		Counts: func(ctx context.Context, actor parley.Actor) (any, error) {
-			return conversation.New(a.Store).Count(ctx, actor, conversation.ListParams{})
+			return conversations.Count(ctx, actor, conversation.ListParams{})
 		},
 	})
 	if err != nil {

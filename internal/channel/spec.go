@@ -56,6 +56,23 @@ type Spec struct {
 	// Threads: replies carry their thread (Outbound.Mail: subject, the
 	// ids of earlier messages) as email does.
 	Threads bool
+	// Templates: agents may send the provider's pre-approved templates
+	// (the adapter lists them as a TemplateLister). A template is approved
+	// for one sender, so a template message is not resent on another
+	// inbox of the kind.
+	Templates bool
+	// PhoneReach: a contact's phone number reaches them on an inbox of
+	// this kind (SMS): a resend there makes it their identity on the inbox.
+	PhoneReach bool
+}
+
+// SpecOf answers the spec of a channel kind; a zero Spec (no capability)
+// for the built-in API channel and unknown kinds.
+func SpecOf(kind string) *Spec {
+	if s, ok := Lookup(kind); ok {
+		return s
+	}
+	return &Spec{Kind: kind}
 }
 
 // Setting is one setting of an inbox of a provider channel.

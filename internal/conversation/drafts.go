@@ -1,6 +1,8 @@
 package conversation
 
 import (
+	"github.com/parleyhq/parley/internal/channel"
+
 	"context"
 	"slices"
 	"strings"
@@ -142,7 +144,7 @@ func (s *Service) NewChat(ctx context.Context, a parley.Actor, in NewChatInput, 
 			if err := CheckReplyWindow(ctx, tx, inbox, c, parley.SenderAgent, tx.Now()); err != nil {
 				return parley.FieldErrorf("content", "%s", parley.ErrorMessage(err))
 			}
-		} else if inbox.Channel != parley.ChannelWhatsApp {
+		} else if !channel.SpecOf(inbox.Channel).Templates {
 			return parley.FieldErrorf("template", "Templates are sent on WhatsApp inboxes; %s is not one.", inbox.Name)
 		}
 		if err := tx.CreateConversation(ctx, c); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
@@ -132,8 +133,8 @@ func (s *Service) resend(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conv
 	if err := reachable(ctx, tx, conv, target); err != nil {
 		return nil, err
 	}
-	if failed.ContentType == "template" && target.Channel == parley.ChannelWhatsApp {
-		return nil, parley.FieldErrorf("inbox_id", "A template message cannot be resent on another WhatsApp number.")
+	if failed.ContentType == "template" && channel.SpecOf(target.Channel).Templates {
+		return nil, parley.FieldErrorf("inbox_id", "A template message cannot be resent on another %s number.", channel.SpecOf(target.Channel).Label)
 	}
 	if err := CheckReplyWindow(ctx, tx, target, conv, sender.Kind, tx.Now()); err != nil {
 		return nil, err
@@ -167,7 +168,7 @@ func reachable(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation, 
 	if err == nil || !parley.IsNotFound(err) {
 		return err
 	}
-	if target.Channel == parley.ChannelTwilioSMS {
+	if channel.SpecOf(target.Channel).PhoneReach {
 		c, err := tx.FindContactByID(ctx, conv.WorkspaceID, conv.ContactID)
 		if err != nil {
 			return err

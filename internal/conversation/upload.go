@@ -25,7 +25,7 @@ const MaxUpload = media.MaxVideo
 
 // Upload stores a file an agent will attach to a reply: typed by its
 // content, refused when no channel carries it.
-func (s *Service) Upload(ctx context.Context, a parley.Actor, fileName, declared string, data []byte) (*sqlstore.Upload, error) {
+func (s *Service) Upload(ctx context.Context, a parley.Actor, fileName, declared string, data []byte) (*parley.Upload, error) {
 	if s.Blobs == nil {
 		return nil, parley.Errorf(parley.EINTERNAL, "File storage is not configured.")
 	}
@@ -49,7 +49,7 @@ func (s *Service) Upload(ctx context.Context, a parley.Actor, fileName, declared
 		}
 		return nil, err
 	}
-	u := &sqlstore.Upload{WorkspaceID: a.WorkspaceID, UserID: a.UserID,
+	u := &parley.Upload{WorkspaceID: a.WorkspaceID, UserID: a.UserID,
 		Attachment: parley.Attachment{ID: id.New(), FileName: fileName, ContentType: f.ContentType, Size: int64(len(data)), Voice: isVoice}}
 	u.Key = u.ID
 	if err := s.Blobs.Put(ctx, u.Key, data); err != nil {

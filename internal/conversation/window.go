@@ -93,7 +93,7 @@ func (s *Service) SendTemplate(ctx context.Context, a parley.Actor, conversation
 // request ("" at the top, "template." in New chat).
 func (s *Service) sendTemplateIn(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, ws *parley.Workspace, inbox *parley.Inbox,
 	conv *parley.Conversation, t TemplateReply, prefix string, outbox Outbox) (*parley.Message, error) {
-	if inbox.Channel != parley.ChannelWhatsApp {
+	if !channel.SpecOf(inbox.Channel).Templates {
 		return nil, parley.Errorf(parley.EINVALID, "Templates are sent on WhatsApp inboxes; this conversation is on %s.", inbox.Name)
 	}
 	tpls, _, err := tx.ListChannelTemplates(ctx, inbox.ID)
@@ -102,7 +102,7 @@ func (s *Service) sendTemplateIn(ctx context.Context, tx *sqlstore.Tx, a parley.
 	} else if err != nil {
 		return nil, err
 	}
-	var tpl *sqlstore.ChannelTemplate
+	var tpl *parley.ChannelTemplate
 	for i := range tpls {
 		if tpls[i].Name == t.Name && (t.Language == "" || tpls[i].Language == t.Language) {
 			tpl = &tpls[i]
@@ -131,7 +131,7 @@ func (s *Service) sendTemplateIn(ctx context.Context, tx *sqlstore.Tx, a parley.
 	if err := tx.InsertMessage(ctx, msg); err != nil {
 		return nil, err
 	}
-	if err := tx.SaveMessageTemplate(ctx, msg, sqlstore.MessageTemplate{Name: tpl.Name, Language: tpl.Language, Parameters: t.Parameters}); err != nil {
+	if err := tx.SaveMessageTemplate(ctx, msg, parley.MessageTemplate{Name: tpl.Name, Language: tpl.Language, Parameters: t.Parameters}); err != nil {
 		return nil, err
 	}
 	return msg, s.sendReply(ctx, tx, inbox, conv, msg, outbox)

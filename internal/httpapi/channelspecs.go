@@ -32,6 +32,11 @@ type ChannelSpec struct {
 	RouteKey string         `json:"route_key,omitempty"`
 	Window   *ChannelWindow `json:"window"`
 	Media    ChannelMedia   `json:"media"`
+	// Templates: agents send the provider's approved templates; a template
+	// message is not resent on another inbox of the kind.
+	Templates bool `json:"templates"`
+	// PhoneReach: a contact's phone number reaches them on the channel.
+	PhoneReach bool `json:"phone_reach"`
 }
 
 // ChannelSetting is one setting of an inbox of the channel.
@@ -80,7 +85,8 @@ func Specs() *ChannelSpecs {
 	out := &ChannelSpecs{Items: []ChannelSpec{}, Uploads: mediaOf(media.UploadPolicy)}
 	for _, s := range channel.Specs() {
 		cs := ChannelSpec{Kind: s.Kind, Label: s.Label, Settings: []ChannelSetting{}, WebhookPath: s.Webhooks.Path,
-			AutoRegistered: s.Webhooks.AutoRegistered, RouteKey: s.RouteKey, Media: mediaOf(media.PolicyFor(s.Kind))}
+			AutoRegistered: s.Webhooks.AutoRegistered, RouteKey: s.RouteKey, Media: mediaOf(media.PolicyFor(s.Kind)),
+			Templates: s.Templates, PhoneReach: s.PhoneReach}
 		for _, st := range s.Settings {
 			cs.Settings = append(cs.Settings, ChannelSetting{Key: st.Key, Label: st.Label, Secret: st.Secret,
 				Required: st.Required, Generated: st.Generated, Pattern: st.Pattern, Message: st.Message})

@@ -287,7 +287,7 @@ func (s *Server) tokenRoutes() {
 			return body[any](t), nil
 		})
 	huma.Register(s.api, op(http.MethodGet, "/tokens", "listTokens", "Your personal API tokens", 200),
-		func(ctx context.Context, _ *struct{}) (*Body[Items[sqlstore.Session]], error) {
+		func(ctx context.Context, _ *struct{}) (*Body[Items[parley.Session]], error) {
 			p, err := s.me(ctx)
 			if err != nil {
 				return nil, err

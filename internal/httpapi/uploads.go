@@ -9,7 +9,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/conversation"
-	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
 // maxUploadBody is the largest upload request: the file and the form
@@ -47,7 +46,7 @@ func (s *Server) uploadRoutes() {
 	o := op(http.MethodPost, "/workspaces/{workspace_id}/uploads", "uploadFile",
 		"Upload a file to attach to a reply (multipart field file); send its id in attachment_ids", 201)
 	o.MaxBodyBytes = maxUploadBody
-	huma.Register(s.api, o, func(ctx context.Context, in *uploadInput) (*Body[*sqlstore.Upload], error) {
+	huma.Register(s.api, o, func(ctx context.Context, in *uploadInput) (*Body[*parley.Upload], error) {
 		a, err := s.actor(ctx, in.WorkspaceID)
 		if err != nil {
 			return nil, err

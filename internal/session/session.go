@@ -266,7 +266,7 @@ func (s *Service) knownDevice(cookie, userID string) (string, bool) {
 func (s *Service) open(ctx context.Context, u *parley.User, also func(tx *sqlstore.Tx) error) (*Login, error) {
 	token := auth.NewToken("pst_")
 	exp := s.clock.Now().Add(SessionTTL)
-	var sess *sqlstore.Session
+	var sess *parley.Session
 	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
 		if also != nil {
 			if err := also(tx); err != nil {
@@ -286,7 +286,7 @@ func (s *Service) open(ctx context.Context, u *parley.User, also func(tx *sqlsto
 // Authenticated is what a bearer token resolves to.
 type Authenticated struct {
 	User    *parley.User
-	Session *sqlstore.Session
+	Session *parley.Session
 }
 
 // Authenticate resolves a session or API token; unknown, expired and
@@ -369,7 +369,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID, keepSessionID, cur
 
 // APIToken is a newly created personal API token; Token is shown once.
 type APIToken struct {
-	sqlstore.Session
+	parley.Session
 	Token string `json:"token"`
 }
 
@@ -380,7 +380,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID, name string) (*API
 		return nil, err
 	}
 	token := auth.NewToken("pat_")
-	var sess *sqlstore.Session
+	var sess *parley.Session
 	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
 		var err error
 		sess, err = tx.CreateSession(ctx, userID, sqlstore.SessionAPI, name, sqlstore.HashToken(token), nil)
@@ -393,7 +393,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID, name string) (*API
 }
 
 // APITokens lists a user's API tokens (without their secrets).
-func (s *Service) APITokens(ctx context.Context, userID string) ([]sqlstore.Session, error) {
+func (s *Service) APITokens(ctx context.Context, userID string) ([]parley.Session, error) {
 	return s.store.ListAPITokens(ctx, userID)
 }
 

@@ -11,9 +11,6 @@ import (
 	"github.com/parleyhq/parley"
 )
 
-// ChannelHealth moved to the domain package: it crosses the API.
-type ChannelHealth = parley.ChannelHealth
-
 // Rejection kinds counted in channel health.
 const (
 	RejectedSignature = "signature"
@@ -23,8 +20,8 @@ const (
 const healthColumns = `inbox_id, last_inbound_at, last_sent_at, last_error, last_error_at, failing_since,
 	consecutive_failures, alerted_at, rejected_signature, rejected_malformed, last_rejected_at, last_rejection`
 
-func scanHealth(row rowScanner) (*ChannelHealth, error) {
-	var h ChannelHealth
+func scanHealth(row rowScanner) (*parley.ChannelHealth, error) {
+	var h parley.ChannelHealth
 	var inbound, sent, errAt, failing, alerted, rejected sql.NullInt64
 	if err := row.Scan(&h.InboxID, &inbound, &sent, &h.LastError, &errAt, &failing, &h.ConsecutiveFailures, &alerted,
 		&h.RejectedSignature, &h.RejectedMalformed, &rejected, &h.LastRejection); err != nil {
@@ -37,7 +34,7 @@ func scanHealth(row rowScanner) (*ChannelHealth, error) {
 
 // FindChannelHealth returns an inbox's health, or ENOTFOUND when nothing
 // has happened on it yet.
-func (q *queries) FindChannelHealth(ctx context.Context, inboxID string) (*ChannelHealth, error) {
+func (q *queries) FindChannelHealth(ctx context.Context, inboxID string) (*parley.ChannelHealth, error) {
 	return scanHealth(q.db.QueryRowContext(ctx, `SELECT `+healthColumns+` FROM channel_health WHERE inbox_id = $1`, inboxID))
 }
 
@@ -95,7 +92,7 @@ func (tx *Tx) RecordChannelSent(ctx context.Context, workspaceID, inboxID string
 
 // RecordChannelFailure notes a failed send and returns the health after
 // it: the run of failures grows, starting now if none was under way.
-func (tx *Tx) RecordChannelFailure(ctx context.Context, workspaceID, inboxID, errText string) (*ChannelHealth, error) {
+func (tx *Tx) RecordChannelFailure(ctx context.Context, workspaceID, inboxID, errText string) (*parley.ChannelHealth, error) {
 	h, err := scanHealth(tx.db.QueryRowContext(ctx,
 		`INSERT INTO channel_health (inbox_id, workspace_id, last_error, last_error_at, failing_since, consecutive_failures)
 		 VALUES ($1, $2, $3, $4, $4, 1)
@@ -245,11 +242,8 @@ func (q *queries) FindResendOf(ctx context.Context, resendID string) (string, er
 	return failedID, nil
 }
 
-// MessageTemplate moved to the domain package: it crosses the API.
-type MessageTemplate = parley.MessageTemplate
-
 // SaveMessageTemplate records the template message m is sent as.
-func (tx *Tx) SaveMessageTemplate(ctx context.Context, m *parley.Message, t MessageTemplate) error {
+func (tx *Tx) SaveMessageTemplate(ctx context.Context, m *parley.Message, t parley.MessageTemplate) error {
 	params, _ := json.Marshal(t.Parameters)
 	if t.Parameters == nil {
 		params = []byte("[]")
@@ -265,8 +259,8 @@ func (tx *Tx) SaveMessageTemplate(ctx context.Context, m *parley.Message, t Mess
 
 // FindMessageTemplate returns the template a message is sent as, or
 // ENOTFOUND for a free-form message.
-func (q *queries) FindMessageTemplate(ctx context.Context, messageID string) (*MessageTemplate, error) {
-	var t MessageTemplate
+func (q *queries) FindMessageTemplate(ctx context.Context, messageID string) (*parley.MessageTemplate, error) {
+	var t parley.MessageTemplate
 	var params string
 	err := q.db.QueryRowContext(ctx, `SELECT name, language, parameters FROM message_templates WHERE message_id = $1`, messageID).
 		Scan(&t.Name, &t.Language, &params)
@@ -277,17 +271,14 @@ func (q *queries) FindMessageTemplate(ctx context.Context, messageID string) (*M
 	return &t, nil
 }
 
-// ChannelTemplate moved to the domain package: it crosses the API.
-type ChannelTemplate = parley.ChannelTemplate
-
 // ListChannelTemplates returns the templates cached for an inbox and when
 // they were fetched, or ENOTFOUND when they never were.
-func (q *queries) ListChannelTemplates(ctx context.Context, inboxID string) ([]ChannelTemplate, time.Time, error) {
+func (q *queries) ListChannelTemplates(ctx context.Context, inboxID string) ([]parley.ChannelTemplate, time.Time, error) {
 	raw, at, err := q.FindChannelTemplates(ctx, inboxID)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	var out []ChannelTemplate
+	var out []parley.ChannelTemplate
 	if err := json.Unmarshal(raw, &out); err != nil {
 		return nil, time.Time{}, fmt.Errorf("decode channel templates: %w", err)
 	}

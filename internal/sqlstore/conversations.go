@@ -141,16 +141,7 @@ func (tx *Tx) InsertInbound(ctx context.Context, m *parley.Message, c *parley.Co
 			return fmt.Errorf("record inbound: %w", err)
 		}
 	}
-	c.InboundCount++
-	c.UnrepliedCount++
-	if c.WaitingSince == nil {
-		c.WaitingSince = &at
-	}
-	if c.LastInboundAt == nil || c.LastInboundAt.Before(at) {
-		c.LastInboundAt = &at
-	}
-	c.LastActivityAt = maxTime(at, c.LastActivityAt)
-	c.LastMessage = preview
+	recordInbound(c, at, preview)
 	if err := tx.recount(ctx, &prev, c); err != nil {
 		return err
 	}
@@ -197,7 +188,7 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 	query := `WITH ct AS (SELECT id, name, avatar_url FROM contacts WHERE id = ` + p(1) + ` AND deleted_at IS NULL
 			AND blocked = FALSE AND archived = FALSE FOR UPDATE),
 		o AS (SELECT c.id, c.status, c.last_message FROM conversations c JOIN ct ON c.contact_id = ct.id
-			WHERE c.deleted_at IS NULL AND c.status NOT IN ('resolved', 'abandoned')` + inInbox + `
+			WHERE ` + openConversation + inInbox + `
 			ORDER BY c.created_at DESC, c.id DESC LIMIT 1),
 		ins AS (INSERT INTO messages (` + messageInsertColumns + `) SELECT ` + strings.Join(cols, ", ") + ` FROM o RETURNING 1),
 		updated AS (UPDATE conversations SET inbound_count = inbound_count + 1, unreplied_count = unreplied_count + 1,
@@ -233,7 +224,25 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 	return ref, conv, true, nil
 }
 
-// inboundUpdate is the counters' UPDATE with placeholders from $first.
+// recordInbound is the inbound counter rule, in Go: what a customer message
+// at at does to its conversation's counters and times (its status moves by
+// applyCustomerMessage). inboundUpdate and AppendToOpenConversation are its
+// SQL forms; TestInboundCounterRule runs both against it.
+func recordInbound(c *parley.Conversation, at time.Time, preview *parley.MessagePreview) {
+	c.InboundCount++
+	c.UnrepliedCount++
+	if c.WaitingSince == nil {
+		c.WaitingSince = &at
+	}
+	// A late-arriving older message does not move it back.
+	if c.LastInboundAt == nil || c.LastInboundAt.Before(at) {
+		c.LastInboundAt = &at
+	}
+	c.LastActivityAt = maxTime(at, c.LastActivityAt)
+	c.LastMessage = preview
+}
+
+// inboundUpdate is the counters' UPDATE (recordInbound's SQL form) with placeholders from $first.
 func inboundUpdate(first int) string {
 	p := func(i int) string { return fmt.Sprintf("$%d", first+i) }
 	return `UPDATE conversations SET inbound_count = inbound_count + 1, unreplied_count = unreplied_count + 1,
@@ -428,7 +437,7 @@ func (q *queries) FindOpenConversation(ctx context.Context, contactID, inboxID s
 // the predicate of the index conversations_contact_open, word for word.
 func openConversationQuery(inInbox bool) string {
 	query := `SELECT ` + conversationColumns + ` FROM conversations c
-		WHERE c.contact_id = $1 AND c.deleted_at IS NULL AND c.status NOT IN ('resolved', 'abandoned')`
+		WHERE c.contact_id = $1 AND ` + openConversation
 	if inInbox {
 		query += ` AND c.inbox_id = $2`
 	}

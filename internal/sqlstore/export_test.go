@@ -3,3 +3,11 @@ package sqlstore
 // OpenConversationQuery exposes FindOpenConversation's statement so a test
 // can check the plan the database chooses for it.
 var OpenConversationQuery = openConversationQuery
+
+// ClosedStatusList and RecordInbound expose the Go rules whose SQL forms a
+// test checks against them.
+var (
+	ClosedStatusList     = closedStatusList
+	RecordInbound        = recordInbound
+	ApplyCustomerMessage = applyCustomerMessage
+)

@@ -32,6 +32,25 @@ func afterCustomerCase(col string) string {
 	return sb.String()
 }
 
+// closedStatusList is parley.ConversationStatus.Closed as a SQL list
+// ('resolved', 'abandoned'), generated from the Go rule. The index
+// conversations_contact_open (migration 00010) spells the same list in its
+// predicate; TestOpenConversationRule fails when the two drift apart.
+var closedStatusList = func() string {
+	var q []string
+	for _, st := range parley.ConversationStatuses {
+		if st.Closed() {
+			q = append(q, "'"+string(st)+"'")
+		}
+	}
+	return strings.Join(q, ", ")
+}()
+
+// openConversation is the "open conversation" rule (not deleted, not
+// closed) over the conversations table aliased c: the one SQL form of
+// parley.ConversationStatus.Closed that lookups and the index share.
+var openConversation = `c.deleted_at IS NULL AND c.status NOT IN (` + closedStatusList + `)`
+
 // applyCustomerMessage moves c as a customer message does (the status
 // table in parley) and reports whether its status changed.
 func applyCustomerMessage(c *parley.Conversation) bool {
@@ -157,12 +176,12 @@ func (tx *Tx) PurgeDeleted(ctx context.Context, workspaceID string, before time.
 	}
 	var ids []string
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var cid string
+		if err := rows.Scan(&cid); err != nil {
 			rows.Close()
 			return 0, nil, fmt.Errorf("purge: %w", err)
 		}
-		ids = append(ids, id)
+		ids = append(ids, cid)
 	}
 	rows.Close()
 	var keys []string
@@ -294,11 +313,11 @@ func (q *queries) mergedInto(ctx context.Context, conversationID string) ([]stri
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var cid string
+		if err := rows.Scan(&cid); err != nil {
 			return nil, fmt.Errorf("merged conversations: %w", err)
 		}
-		out = append(out, id)
+		out = append(out, cid)
 	}
 	return out, rows.Err()
 }

@@ -142,8 +142,8 @@ func (q *queries) ListMessages(ctx context.Context, conversationID string, befor
 	args := []any{conversationID}
 	if len(merged) > 0 {
 		query = `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id IN ($1, ` + placeholders(2, len(merged)) + `)`
-		for _, id := range merged {
-			args = append(args, id)
+		for _, cid := range merged {
+			args = append(args, cid)
 		}
 	}
 	if before != nil {

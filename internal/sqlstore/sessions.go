@@ -16,12 +16,9 @@ const (
 	SessionAPI   = "api"
 )
 
-// Session moved to the domain package: it crosses the API.
-type Session = parley.Session
-
 // CreateSession stores a session or API token by its hash.
-func (tx *Tx) CreateSession(ctx context.Context, userID, kind, name, tokenHash string, expires *time.Time) (*Session, error) {
-	s := &Session{ID: id.New(), UserID: userID, Kind: kind, Name: name, CreatedAt: tx.now, ExpiresAt: expires}
+func (tx *Tx) CreateSession(ctx context.Context, userID, kind, name, tokenHash string, expires *time.Time) (*parley.Session, error) {
+	s := &parley.Session{ID: id.New(), UserID: userID, Kind: kind, Name: name, CreatedAt: tx.now, ExpiresAt: expires}
 	if _, err := tx.db.ExecContext(ctx,
 		`INSERT INTO sessions (id, token_hash, user_id, kind, name, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
 		s.ID, tokenHash, userID, kind, name, micros(tx.now), nullMicros(expires)); err != nil {
@@ -32,8 +29,8 @@ func (tx *Tx) CreateSession(ctx context.Context, userID, kind, name, tokenHash s
 
 // FindSessionByTokenHash returns the live session with that token hash, or
 // ENOTFOUND (also when it has expired).
-func (q *queries) FindSessionByTokenHash(ctx context.Context, hash string, now time.Time) (*Session, error) {
-	var s Session
+func (q *queries) FindSessionByTokenHash(ctx context.Context, hash string, now time.Time) (*parley.Session, error) {
+	var s parley.Session
 	var created int64
 	var used, expires sql.NullInt64
 	err := q.db.QueryRowContext(ctx,
@@ -50,7 +47,7 @@ func (q *queries) FindSessionByTokenHash(ctx context.Context, hash string, now t
 }
 
 // ListAPITokens returns a user's API tokens, newest first.
-func (q *queries) ListAPITokens(ctx context.Context, userID string) ([]Session, error) {
+func (q *queries) ListAPITokens(ctx context.Context, userID string) ([]parley.Session, error) {
 	rows, err := q.db.QueryContext(ctx,
 		`SELECT id, user_id, kind, name, created_at, last_used_at, expires_at FROM sessions
 		 WHERE user_id = $1 AND kind = 'api' ORDER BY created_at DESC, id DESC`, userID)
@@ -58,9 +55,9 @@ func (q *queries) ListAPITokens(ctx context.Context, userID string) ([]Session, 
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	defer rows.Close()
-	out := []Session{}
+	out := []parley.Session{}
 	for rows.Next() {
-		var s Session
+		var s parley.Session
 		var created int64
 		var used, expires sql.NullInt64
 		if err := rows.Scan(&s.ID, &s.UserID, &s.Kind, &s.Name, &created, &used, &expires); err != nil {

@@ -9,12 +9,9 @@ import (
 	"github.com/parleyhq/parley"
 )
 
-// Upload moved to the domain package: it crosses the API.
-type Upload = parley.Upload
-
 // CreateUpload records an uploaded file (its bytes are in the blob store
 // under its id).
-func (tx *Tx) CreateUpload(ctx context.Context, u *Upload) error {
+func (tx *Tx) CreateUpload(ctx context.Context, u *parley.Upload) error {
 	_, err := tx.db.ExecContext(ctx,
 		`INSERT INTO uploads (id, workspace_id, user_id, file_name, content_type, size, created_at, voice) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
 		u.ID, u.WorkspaceID, u.UserID, u.FileName, u.ContentType, u.Size, micros(tx.now), u.Voice)
@@ -25,8 +22,8 @@ func (tx *Tx) CreateUpload(ctx context.Context, u *Upload) error {
 }
 
 // FindUpload returns a user's upload in a workspace, or ENOTFOUND.
-func (q *queries) FindUpload(ctx context.Context, workspaceID, userID, uploadID string) (*Upload, error) {
-	u := &Upload{WorkspaceID: workspaceID, UserID: userID}
+func (q *queries) FindUpload(ctx context.Context, workspaceID, userID, uploadID string) (*parley.Upload, error) {
+	u := &parley.Upload{WorkspaceID: workspaceID, UserID: userID}
 	var msg sql.NullString
 	err := q.db.QueryRowContext(ctx,
 		`SELECT id, file_name, content_type, size, message_id, voice FROM uploads WHERE id = $1 AND workspace_id = $2 AND user_id = $3`,
@@ -53,8 +50,8 @@ func (tx *Tx) AttachUpload(ctx context.Context, uploadID, messageID string) erro
 
 // FindUploadByID returns an upload by id alone, for signed links a
 // provider fetches; ENOTFOUND when there is none.
-func (q *queries) FindUploadByID(ctx context.Context, uploadID string) (*Upload, error) {
-	u := &Upload{}
+func (q *queries) FindUploadByID(ctx context.Context, uploadID string) (*parley.Upload, error) {
+	u := &parley.Upload{}
 	var msg sql.NullString
 	err := q.db.QueryRowContext(ctx,
 		`SELECT id, workspace_id, user_id, file_name, content_type, size, message_id, voice FROM uploads WHERE id = $1`, uploadID).

@@ -20,7 +20,7 @@ func TestStore_DeleteStaleUploads(t *testing.T) {
 			s := storetest.Open(t, e, storetest.Options{Clock: clock})
 			f := storetest.Seed(t, s)
 			put := func() string {
-				u := &sqlstore.Upload{WorkspaceID: f.Workspace.ID, UserID: f.Admin.UserID,
+				u := &parley.Upload{WorkspaceID: f.Workspace.ID, UserID: f.Admin.UserID,
 					Attachment: parley.Attachment{ID: id.New(), FileName: "a.png", ContentType: "image/png", Size: 1}}
 				if err := s.Write(ctx, func(tx *sqlstore.Tx) error { return tx.CreateUpload(ctx, u) }); err != nil {
 					t.Fatal(err)

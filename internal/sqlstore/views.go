@@ -233,7 +233,7 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 		p = `c.id IN (SELECT p.conversation_id FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned)`
 	case ViewImportant:
 		// IN, not EXISTS: open tasks are few; the planner may start from them.
-		p = `c.status NOT IN ('resolved', 'abandoned') AND c.contact_id IN (SELECT t.contact_id FROM tasks t WHERE NOT t.done)`
+		p = `c.status NOT IN (` + closedStatusList + `) AND c.contact_id IN (SELECT t.contact_id FROM tasks t WHERE NOT t.done)`
 	case ViewUnread:
 		p = `c.inbound_count > ` + read()
 	case ViewUnreadTeam:

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"github.com/parleyhq/parley"
+
 	"context"
 	"database/sql"
 	"fmt"
@@ -91,7 +93,7 @@ func (s *Store) TouchVisitor(ctx context.Context, visitorID string, t time.Time)
 // that a retried send claims the same files again) and returns it. An
 // upload that is not the visitor's is ENOTFOUND; one another message took
 // is EINVALID naming attachment_ids.
-func (tx *Tx) ClaimVisitorUpload(ctx context.Context, workspaceID, visitorID, uploadID, claim string) (*Upload, error) {
+func (tx *Tx) ClaimVisitorUpload(ctx context.Context, workspaceID, visitorID, uploadID, claim string) (*parley.Upload, error) {
 	u, err := tx.FindUpload(ctx, workspaceID, visitorID, uploadID)
 	if err != nil {
 		return nil, err

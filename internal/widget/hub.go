@@ -15,6 +15,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/broker"
+	"github.com/parleyhq/parley/internal/problem"
 )
 
 // Hub serves the visitors' sockets with the agents' machinery: events are
@@ -121,7 +122,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, v *Visitor, since in
 	rm, err := h.join(r.Context(), v.WorkspaceID)
 	if err != nil {
 		h.log.ErrorContext(r.Context(), "widget socket join", "workspace_id", v.WorkspaceID, "err", err)
-		http.Error(w, "try again later", http.StatusServiceUnavailable)
+		problem.Write(w, http.StatusServiceUnavailable, "The chat is not available right now; try again later.")
 		return
 	}
 	nc, _, _, err := ws.UpgradeHTTP(r, w)

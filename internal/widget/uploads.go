@@ -43,7 +43,7 @@ func (s *Service) Upload(ctx context.Context, v *Visitor, fileName, declared str
 		}
 		return nil, err
 	}
-	u := &sqlstore.Upload{WorkspaceID: v.WorkspaceID, UserID: v.ID,
+	u := &parley.Upload{WorkspaceID: v.WorkspaceID, UserID: v.ID,
 		Attachment: parley.Attachment{ID: id.New(), FileName: fileName, ContentType: f.ContentType, Size: int64(len(data))}}
 	u.Key = u.ID
 	if err := s.Blobs.Put(ctx, u.Key, data); err != nil {

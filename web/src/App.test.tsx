@@ -1,7 +1,6 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from './App';
-import { clearDrafts } from './Composer';
 import { conv, FakeSocket, installFakeSocket, mockFetch, msg, reply } from './test/fakes';
 import type { Conversation, Message } from './types';
 
@@ -117,7 +116,6 @@ async function openInbox() {
 describe('App', () => {
   beforeEach(() => {
     installFakeSocket();
-    clearDrafts();
   });
 
   it('shows the set-up page on first run and creates the workspace', async () => {

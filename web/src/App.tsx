@@ -4,7 +4,6 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, onUnauthorized } from './api';
 import { setChannelSpecs } from './channels';
 import { Login, Setup } from './Auth';
-import { clearDrafts } from './Composer';
 import { Inbox } from './Inbox';
 import { Profile } from './Profile';
 import { conversationIdFromPath, navigate, useLocation } from './router';
@@ -16,6 +15,7 @@ import { ResetPasswordPage } from './features/account/ResetPassword';
 import { NotificationSettings } from './features/notifications/Preferences';
 import { ContactsScreen } from './features/contacts/ContactsScreen';
 import { DashboardScreen } from './features/find/Dashboard';
+import { DraftStore, DraftsContext } from './features/composer/drafts';
 import type { Member, Team, User, WorkspaceRef } from './types';
 import { pickWorkspace, rememberWorkspace } from './workspaces';
 
@@ -46,6 +46,8 @@ type State =
 
 export function App() {
   const [state, setState] = useState<State>({ kind: 'loading' });
+  // The composer's drafts of this session (cleared on sign-out and on a workspace switch).
+  const [drafts] = useState(() => new DraftStore());
   const loc = useLocation();
 
   const load = useCallback(async () => {
@@ -90,11 +92,11 @@ export function App() {
 
   useEffect(() => {
     onUnauthorized(() => {
-      clearDrafts();
+      drafts.clear();
       setState({ kind: 'anon', setupNeeded: false });
     });
     return () => onUnauthorized(null);
-  }, []);
+  }, [drafts]);
 
   // Keep the address bar honest about which screen is shown.
   useEffect(() => {
@@ -120,10 +122,10 @@ export function App() {
     } catch {
       // Signed out locally either way.
     }
-    clearDrafts();
+    drafts.clear();
     setState({ kind: 'anon', setupNeeded: false });
     navigate('/login', true);
-  }, []);
+  }, [drafts]);
 
   const session: Session | null = useMemo(() => {
     if (state.kind !== 'ready') return null;
@@ -155,7 +157,7 @@ export function App() {
       switchWorkspace: (id: string) => {
         if (id === state.workspace.id) return;
         rememberWorkspace(id);
-        clearDrafts();
+        drafts.clear();
         setState({ kind: 'loading' });
         // Settings pages and the inbox exist in every workspace; a conversation does not.
         if (conversationIdFromPath(window.location.pathname)) navigate('/');
@@ -163,7 +165,7 @@ export function App() {
       },
       signOut,
     };
-  }, [state, signOut, load]);
+  }, [state, signOut, load, drafts]);
 
   switch (state.kind) {
     case 'loading':
@@ -213,6 +215,7 @@ export function App() {
       return (
         // Keyed by workspace: switching remounts the screens with the new workspace's data.
         <SessionContext.Provider value={session} key={state.workspace.id}>
+          <DraftsContext.Provider value={drafts}>
           {loc.path === '/profile' ? (
             <Profile />
           ) : loc.path === '/settings/notifications' ? (
@@ -228,6 +231,7 @@ export function App() {
           ) : (
             <NotFound path={loc.path} />
           )}
+          </DraftsContext.Provider>
         </SessionContext.Provider>
       );
   }

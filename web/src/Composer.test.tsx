@@ -1,17 +1,27 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api';
-import { clearDrafts, Composer } from './Composer';
+import { Composer } from './Composer';
+import { DraftStore, DraftsContext } from './features/composer/drafts';
 import { mockFetch } from './test/fakes';
 import { renderWithSession } from './test/session';
 
+// The session's draft store, as the App provides it: drafts outlive a composer.
+let drafts = new DraftStore();
+
 function setup(id = 'c1', onSend = vi.fn(async () => {}), onTyping = vi.fn()) {
-  const r = render(<Composer conversationId={id} channelName="SMS" onSend={onSend} onTyping={onTyping} />);
+  const r = render(
+    <DraftsContext.Provider value={drafts}>
+      <Composer conversationId={id} channelName="SMS" onSend={onSend} onTyping={onTyping} />
+    </DraftsContext.Provider>,
+  );
   return { ...r, onSend, onTyping, box: () => screen.getByRole('textbox') as HTMLTextAreaElement };
 }
 
 describe('Composer', () => {
-  beforeEach(() => clearDrafts());
+  beforeEach(() => {
+    drafts = new DraftStore();
+  });
 
   it('sends a reply on Ctrl+Enter and clears the box', async () => {
     const { onSend, box } = setup();
@@ -62,6 +72,18 @@ describe('Composer', () => {
     second.unmount();
     const again = setup('c1');
     expect(again.box().value).toBe('draft for one');
+    again.unmount();
+    // Signing out (or switching workspace) clears the session's drafts.
+    drafts.clear();
+    expect(setup('c1').box().value).toBe('');
+  });
+
+  it('keeps no draft past the composer without a session store', () => {
+    const first = render(<Composer conversationId="c1" channelName="SMS" onSend={async () => {}} />);
+    fireEvent.change(screen.getByRole('textbox'), { target: { value: 'lost' } });
+    first.unmount();
+    render(<Composer conversationId="c1" channelName="SMS" onSend={async () => {}} />);
+    expect((screen.getByRole('textbox') as HTMLTextAreaElement).value).toBe('');
   });
 
   it('reports typing on, and off after a pause or on send', async () => {
@@ -96,7 +118,6 @@ describe('Composer', () => {
 
 describe('Composer reply windows', () => {
   beforeEach(() => {
-    clearDrafts();
     mockFetch({
       'GET /workspaces/{ws}/inboxes/{id}/templates': () => ({
         items: [{ name: 'hello', language: 'en_US', status: 'APPROVED', category: 'UTILITY', body: 'Hello {{1}}!', variables: 1 }],

@@ -6,7 +6,7 @@
 // Files (attach button, Alt+U, drag and drop, paste) upload at once and go
 // with the reply or the note as attachment ids; the text is their caption.
 import { useEffect, useImperativeHandle, useRef, useState, type ReactNode, type Ref } from 'react';
-import { duration, needsTemplate, replyWindow, uploadLimits, type ReplyWindow } from './channels';
+import { duration, needsTemplate, replyWindow, serverSpec, uploadLimits, type ReplyWindow } from './channels';
 import { fileSize, fullTime } from './format';
 import { TemplatePicker } from './Templates';
 import type { Attachment } from './types';
@@ -14,6 +14,7 @@ import { FileIcon, PaperclipIcon } from './ui';
 import { useComposerExtras, type ComposerCollab } from './features/composer/useComposerExtras';
 import { EmojiButton } from './features/composer/EmojiButton';
 import { VoiceButton } from './features/composer/VoiceButton';
+import { useDraftStore, type Draft } from './features/composer/drafts';
 
 export type ComposerMode = 'reply' | 'note' | 'template';
 
@@ -27,38 +28,6 @@ export interface DraftFile {
   /** upload is the server's record once uploaded; its id is sent. */
   upload?: Attachment;
   error?: string;
-}
-
-interface Draft {
-  reply: string;
-  note: string;
-  mode: ComposerMode;
-  /** files go with whichever of reply or note is sent. */
-  files: DraftFile[];
-}
-
-const drafts = new Map<string, Draft>();
-// Uploads under way, by file key, to cancel them.
-const uploading = new Map<string, AbortController>();
-// The mounted composer of each conversation: an upload that ends after the
-// agent moved on updates the kept draft instead.
-const mounted = new Map<string, (fn: (d: Draft) => Draft) => void>();
-
-function patchDraft(conversationId: string, fn: (d: Draft) => Draft) {
-  const set = mounted.get(conversationId);
-  if (set) {
-    set(fn);
-    return;
-  }
-  const d = drafts.get(conversationId);
-  if (d) drafts.set(conversationId, fn(d));
-}
-
-/** clearDrafts forgets every draft and cancels its uploads (sign-out, tests). */
-export function clearDrafts() {
-  for (const c of uploading.values()) c.abort();
-  uploading.clear();
-  drafts.clear();
 }
 
 /** The most files one message carries, and the largest file: the server's limits, once loaded. */
@@ -162,7 +131,8 @@ export function Composer({
   constructorPanel,
 }: ComposerProps) {
   const [showCtor, setShowCtor] = useState(false);
-  const templates = channel === 'whatsapp' && !!onSendTemplate && !!inboxId;
+  const templates = !!serverSpec(channel)?.templates && !!onSendTemplate && !!inboxId;
+  const drafts = useDraftStore();
   const [draft, setDraft] = useState<Draft>(() => {
     const d = drafts.get(conversationId) ?? { reply: '', note: '', mode: 'reply' as ComposerMode, files: [] };
     return d.mode === 'template' && !templates ? { ...d, mode: 'reply' } : d;
@@ -227,7 +197,7 @@ export function Composer({
 
   useEffect(() => {
     drafts.set(conversationId, draft);
-  }, [conversationId, draft]);
+  }, [drafts, conversationId, draft]);
 
   // Server-side draft: the saved text fills an empty reply box once, and
   // what the agent types is saved after a pause (and when leaving).
@@ -289,12 +259,7 @@ export function Composer({
     };
   }, [attachable]);
 
-  useEffect(() => {
-    mounted.set(conversationId, setDraft);
-    return () => {
-      if (mounted.get(conversationId) === setDraft) mounted.delete(conversationId);
-    };
-  }, [conversationId]);
+  useEffect(() => drafts.mount(conversationId, setDraft), [drafts, conversationId]);
 
   // The textarea is not there while the template picker is shown: focus it once it is.
   const focusText = () => {
@@ -343,13 +308,13 @@ export function Composer({
         return;
       }
       const ctl = new AbortController();
-      uploading.set(item.key, ctl);
+      drafts.track(item.key, ctl);
       const set = (patch: Partial<DraftFile>) =>
-        patchDraft(cid, (d) => ({ ...d, files: d.files.map((x) => (x.key === item.key ? { ...x, ...patch } : x)) }));
+        drafts.patch(cid, (d) => ({ ...d, files: d.files.map((x) => (x.key === item.key ? { ...x, ...patch } : x)) }));
       upload(taken[i], ctl.signal)
         .then((a) => {
           set({ state: 'ready', upload: a, name: a.file_name || item.name, size: a.size, type: a.content_type || item.type });
-          if (mounted.get(cid)) setAnnounce(`${a.file_name || item.name} attached.`);
+          if (drafts.isMounted(cid)) setAnnounce(`${a.file_name || item.name} attached.`);
         })
         .catch((err: unknown) => {
           if (ctl.signal.aborted || (err as Error)?.name === 'AbortError') return;
@@ -359,15 +324,14 @@ export function Composer({
           const message =
             status === 413 || /body too large/i.test(text) ? (uploadLimits() ? `Larger than ${fileSize(maxFileBytes())}.` : 'The file is too large.') : text || 'The upload failed.';
           set({ state: 'failed', error: message });
-          if (mounted.get(cid)) setAnnounce(`${item.name} was not attached: ${message}`);
+          if (drafts.isMounted(cid)) setAnnounce(`${item.name} was not attached: ${message}`);
         })
-        .finally(() => uploading.delete(item.key));
+        .finally(() => drafts.untrack(item.key));
     });
   }
 
   function removeFile(f: DraftFile) {
-    uploading.get(f.key)?.abort();
-    uploading.delete(f.key);
+    drafts.abort(f.key);
     if (f.upload) discard?.(f.upload.id);
     setDraft((d) => ({ ...d, files: d.files.filter((x) => x.key !== f.key) }));
     setAnnounce(`${f.name} removed.`);

@@ -4,7 +4,8 @@
 import { act, createEvent, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from './api';
-import { clearDrafts, Composer } from './Composer';
+import { Composer } from './Composer';
+import { DraftStore, DraftsContext } from './features/composer/drafts';
 import { MessageList } from './Thread';
 import { mockFetch, msg, reply, type Call } from './test/fakes';
 import { WS } from './test/session';
@@ -30,6 +31,8 @@ function deferred<T>() {
 let uploads: { call: Call; answer: ReturnType<typeof deferred<unknown>> }[] = [];
 let sendAnswer: () => unknown = () => ({ id: 'm-new' });
 let fetched: ReturnType<typeof mockFetch>;
+// The session's draft store, as the App provides it: drafts outlive a composer.
+let drafts = new DraftStore();
 
 function setup(id = 'c1', channelName = 'SMS') {
   const onSend = vi.fn((content: string, isPrivate: boolean, ids?: string[]) =>
@@ -37,13 +40,15 @@ function setup(id = 'c1', channelName = 'SMS') {
   );
   const discard = vi.fn();
   const r = render(
-    <Composer
-      conversationId={id}
-      channelName={channelName}
-      onSend={onSend}
-      upload={(f, signal) => api.upload(WS, f, signal)}
-      discard={discard}
-    />,
+    <DraftsContext.Provider value={drafts}>
+      <Composer
+        conversationId={id}
+        channelName={channelName}
+        onSend={onSend}
+        upload={(f, signal) => api.upload(WS, f, signal)}
+        discard={discard}
+      />
+    </DraftsContext.Provider>,
   );
   const input = () => screen.getByTestId('composer-file-input') as HTMLInputElement;
   const choose = (...files: File[]) => act(() => fireEvent.change(input(), { target: { files } }));
@@ -58,7 +63,7 @@ function uploaded(n: number, name: string, type = 'image/png', size = PNG.length
 
 describe('Composer files', () => {
   beforeEach(() => {
-    clearDrafts();
+    drafts = new DraftStore();
     uploads = [];
     sendAnswer = () => ({ id: 'm-new' });
     fetched = mockFetch({

@@ -164,6 +164,10 @@ export interface ServerChannelSpec {
   route_key?: string;
   window: { open_seconds: number; extended_seconds: number; extended_tag?: string; templates_only: boolean } | null;
   media: ChannelMedia;
+  /** templates: agents send the provider's approved templates (bound to the sender that approved them). */
+  templates: boolean;
+  /** phone_reach: a contact's phone number reaches them on the channel (SMS). */
+  phone_reach: boolean;
 }
 
 export interface ChannelSpecs {
@@ -339,9 +343,9 @@ export function reachableInboxes(
   return inboxes.filter((ib) => {
     if (ib.id === failed.inbox_id) return false;
     if (ib.channel === 'api' && !ib.config?.callback_url) return false;
-    if (failed.content_type === 'template' && ib.channel === 'whatsapp') return false;
+    if (failed.content_type === 'template' && serverSpec(ib.channel)?.templates) return false;
     if (ids.has(ib.id)) return true;
-    return ib.channel === 'twilio_sms' && !!contact?.phone;
+    return !!serverSpec(ib.channel)?.phone_reach && !!contact?.phone;
   });
 }
 

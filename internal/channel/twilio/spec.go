@@ -39,8 +39,9 @@ var Spec = channel.Spec{
 	Webhooks: channel.Webhooks{Path: "/webhooks/twilio/", Methods: []string{http.MethodPost},
 		Suffixes: []string{"/status"}, StatusCallback: "/status"},
 	// A Twilio long code sends about one SMS a second.
-	Rate:  1,
-	Media: &mediaPolicy,
+	Rate:       1,
+	Media:      &mediaPolicy,
+	PhoneReach: true,
 }
 
 // from accepts an E.164 number (written in any international form), a

@@ -34,8 +34,9 @@ var Spec = channel.Spec{
 	}, meta.CommonSettings),
 	Webhooks: meta.Webhooks("/webhooks/whatsapp/"),
 	RouteKey: KeyPhoneNumberID, RouteOwner: KeyAccessToken, RouteWhat: "WhatsApp number",
-	Rate:  80,
-	Media: &mediaPolicy,
+	Rate:      80,
+	Media:     &mediaPolicy,
+	Templates: true,
 	Window: &channel.Window{Open: ServiceWindow, TemplatesOnly: true, Tag: func(last *time.Time, now time.Time, _ string) (string, error) {
 		if last == nil {
 			return "", &parley.Error{Code: parley.EINVALID, Field: "content",

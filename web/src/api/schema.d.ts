@@ -2415,8 +2415,10 @@ export interface components {
             kind?: string;
             label?: string;
             media?: components["schemas"]["ChannelMedia"];
+            phone_reach?: boolean;
             route_key?: string;
             settings?: components["schemas"]["ChannelSetting"][] | null;
+            templates?: boolean;
             webhook_path?: string;
             window?: components["schemas"]["ChannelWindow"];
         };

@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { clearDrafts, Composer } from '../../Composer';
+import { describe, expect, it, vi } from 'vitest';
+import { Composer } from '../../Composer';
 import type { ComposerCollab } from './useComposerExtras';
 
 function setup(onSend = vi.fn(async () => {})) {
@@ -24,8 +24,6 @@ function setup(onSend = vi.fn(async () => {})) {
 }
 
 describe('Composer canned replies and mentions', () => {
-  beforeEach(() => clearDrafts());
-
   it('opens the picker on / at the start, inserts the rendered reply and holds it until the variables are filled', async () => {
     const { onSend, collab, box } = setup();
     fireEvent.change(box(), { target: { value: '/gre' } });
