@@ -2925,6 +2925,8 @@ export interface components {
             first_response_seconds?: number;
             /** Format: int64 */
             purge_days?: number;
+            /** @enum {string} */
+            resolved_reply?: "new_conversation" | "reopen";
         };
         LoginRequest: {
             email: string;
