@@ -54,6 +54,8 @@ export interface LifecycleSettings {
   purge_days: number;
   /** Seconds a new customer may wait for a first reply before the waiting notification; 0 = off. */
   first_response_seconds?: number;
+  /** What a customer message to a resolved conversation does: a new linked conversation (default) or reopen it. */
+  resolved_reply?: 'new_conversation' | 'reopen';
 }
 
 export type RoutingPolicy = 'manual' | 'round_robin' | 'least_busy';
