@@ -225,3 +225,65 @@ func TestEmail_AutoReplyNamingNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestEmail_NewConversationWithSubject starts an email conversation from
+// Parley (New chat): the subject is required (422 naming it, also for a
+// subject that would inject a header) and refused on other channels; the
+// mail leaves with it and no In-Reply-To; the customer's answer threads
+// into the new conversation.
+func TestEmail_NewConversationWithSubject(t *testing.T) {
+	eachEngineWith(t, emailOptions(), func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		relay := channeltest.NewSMTPRelay(t)
+		iid := emailInbox(t, n, s, relay)["id"].(string)
+		if err := n.sendMail("alice@customer.test", "support@acme.test", customerMail("n1@customer.test", "Hello", "Hi there.")); err != nil {
+			t.Fatal(err)
+		}
+		first := everyConversationOn(t, n, s, iid)[0]
+		contactID := first["contact"].(map[string]any)["id"].(string)
+		n.must(200, "PATCH", s.ws("/conversations/"+first["id"].(string)), s.token, map[string]any{"status": "resolved"})
+
+		for _, subject := range []string{"", "   ", "Invoice\r\nBcc: victim@elsewhere.test", strings.Repeat("x", 251)} {
+			r := n.do("POST", s.ws("/conversations"), s.token, map[string]any{"contact_id": contactID, "inbox_id": iid, "content": "Your invoice is attached.", "subject": subject})
+			if r.status != 422 || !strings.Contains(string(r.body), "subject") {
+				t.Fatalf("subject %q = %d %s, want 422 naming subject", subject, r.status, r.body)
+			}
+		}
+		_, apiConv := n.inbound(s, "api-cust", "api-n1", "hello")
+		apiContact := conversationOf(t, n, s, apiConv)["contact"].(map[string]any)["id"].(string)
+		if r := n.do("POST", s.ws("/conversations"), s.token, map[string]any{"contact_id": apiContact, "inbox_id": s.inbox, "content": "x", "subject": "Hi"}); r.status != 422 || !strings.Contains(string(r.body), "subject") {
+			t.Fatalf("a subject on an API inbox = %d %s, want 422 naming subject", r.status, r.body)
+		}
+
+		conv := n.must(201, "POST", s.ws("/conversations"), s.token, map[string]any{"contact_id": contactID, "inbox_id": iid,
+			"content": "Your invoice for December.", "subject": "  Invoice 2026-12  "}).m(t)
+		cid := conv["id"].(string)
+		if conv["subject"] != "Invoice 2026-12" {
+			t.Fatalf("new conversation subject = %v", conv["subject"])
+		}
+		out, err := mail.ReadMessage(bytes.NewReader(relayMail(t, relay).Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		replyTo, _ := mail.ParseAddress(out.Header.Get("Reply-To"))
+		if out.Header.Get("Subject") != "Invoice 2026-12" || out.Header.Get("In-Reply-To") != "" || out.Header.Get("Bcc") != "" ||
+			replyTo == nil || !strings.HasPrefix(replyTo.Address, "support+") {
+			t.Fatalf("the first mail's headers: %v", out.Header)
+		}
+		ourID := strings.Trim(out.Header.Get("Message-Id"), "<>")
+		// The relay has it; the answer can only come once Parley recorded the send.
+		waitFor(t, func() bool { return threadOf(t, n, s, cid)[0]["status"] == "sent" })
+		answer := customerMail("n2@customer.test", "Re: Invoice 2026-12", "Thanks, paid.", "In-Reply-To: <"+ourID+">", "References: <"+ourID+">")
+		if err := n.sendMail("alice@customer.test", "support@acme.test", answer); err != nil {
+			t.Fatal(err)
+		}
+		th := threadOf(t, n, s, cid)
+		// (The answer's Date header is older than our mail: it sorts first.)
+		if len(th) != 2 || !strings.Contains(th[0]["content"].(string)+th[1]["content"].(string), "paid") {
+			t.Fatalf("the new conversation's thread = %v, want our mail and the answer", th)
+		}
+		if c := conversationOf(t, n, s, cid); c["subject"] != "Invoice 2026-12" || c["status"] != "open" {
+			t.Fatalf("after the answer: %v", c)
+		}
+	})
+}

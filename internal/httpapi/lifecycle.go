@@ -243,13 +243,14 @@ func (s *Server) draftRoutes() {
 			InboxID       string   `json:"inbox_id" required:"true" format:"uuid" doc:"one of the contact's channels (an inbox they have an identity on)"`
 			Content       string   `json:"content,omitempty" maxLength:"262144"`
 			AttachmentIDs []string `json:"attachment_ids,omitempty" maxItems:"10"`
+			Subject       string   `json:"subject,omitempty" maxLength:"1000" doc:"the first mail's subject: required on an email inbox, refused on others"`
 		}
 	}
 	newChat := op(http.MethodPost, "/workspaces/{workspace_id}/conversations", "createConversation",
 		"Start a new conversation with a contact (New chat)", 201)
 	newChat.Description = "Creates an open conversation with a new number, assigned to you, and sends the first message " +
 		"through the outbox; the channel's rules apply (a WhatsApp inbox outside the 24-hour window answers 422: " +
-		"templates are not supported here yet). Emits conversation.created and message.created."
+		"templates are not supported here yet; an email inbox needs a subject, 422 without). Emits conversation.created and message.created."
 	huma.Register(s.api, newChat, func(ctx context.Context, in *newChatInput) (*Body[*parley.ConversationItem], error) {
 		a, err := s.actor(ctx, in.WorkspaceID)
 		if err != nil {
@@ -257,7 +258,7 @@ func (s *Server) draftRoutes() {
 		}
 		b := in.Body
 		c, err := s.Conversations.NewChat(ctx, a, conversation.NewChatInput{ContactID: b.ContactID, InboxID: b.InboxID,
-			Content: b.Content, AttachmentIDs: b.AttachmentIDs}, s.Outbox)
+			Content: b.Content, AttachmentIDs: b.AttachmentIDs, Subject: b.Subject}, s.Outbox)
 		return result(s, ctx, c, err)
 	})
 }

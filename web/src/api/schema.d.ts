@@ -799,7 +799,7 @@ export interface paths {
         put?: never;
         /**
          * Start a new conversation with a contact (New chat)
-         * @description Creates an open conversation with a new number, assigned to you, and sends the first message through the outbox; the channel's rules apply (a WhatsApp inbox outside the 24-hour window answers 422: templates are not supported here yet). Emits conversation.created and message.created.
+         * @description Creates an open conversation with a new number, assigned to you, and sends the first message through the outbox; the channel's rules apply (a WhatsApp inbox outside the 24-hour window answers 422: templates are not supported here yet; an email inbox needs a subject, 422 without). Emits conversation.created and message.created.
          */
         post: operations["createConversation"];
         delete?: never;
@@ -2486,6 +2486,8 @@ export interface components {
              * @description one of the contact's channels (an inbox they have an identity on)
              */
             inbox_id: string;
+            /** @description the first mail's subject: required on an email inbox, refused on others */
+            subject?: string;
         };
         CreateInboxRequest: {
             channel: string;
