@@ -89,7 +89,7 @@ export const workdayApi = {
     request<Draft>(`${c(ws, cid)}/draft`, { method: 'PUT', body: { content } }),
   deleteDraft: (ws: string, cid: string) => request<void>(`${c(ws, cid)}/draft`, { method: 'DELETE' }),
 
-  newChat: (ws: string, body: { contact_id: string; inbox_id: string; content: string }) =>
+  newChat: (ws: string, body: { contact_id: string; inbox_id: string; content: string; subject?: string }) =>
     request<Conversation>(`${w(ws)}/conversations`, { method: 'POST', body }),
   sendVia: (ws: string, cid: string, body: { content: string; private: boolean; inbox_id?: string; attachment_ids?: string[] }) =>
     request<Message>(`${c(ws, cid)}/messages`, { method: 'POST', body }),
