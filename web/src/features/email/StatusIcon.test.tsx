@@ -8,7 +8,7 @@ import { hasStatusIcon } from './StatusIcon';
 
 function reply(status: string): Message {
   return {
-    id: 'm1', conversation_id: 'c1', direction: 'out', sender: { kind: 'user', name: 'Sam' }, private: false,
+    id: 'm1', conversation_id: 'c1', direction: 'out', sender: { kind: 'agent', name: 'Sam' }, private: false,
     content: 'Hi', channel: 'email', status, created_at: '2026-12-02T10:00:00Z',
     status_history: [{ status: 'sent', at: '2026-12-02T10:00:01Z' }, { status, at: '2026-12-02T10:05:00Z' }],
   } as Message;
