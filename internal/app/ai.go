@@ -27,6 +27,8 @@ func (a *App) buildAI(receiver *inbound.Receiver, conversations *conversation.Se
 			parley.ProviderOpenAI: openai.New(guard.Client(2 * time.Minute)),
 		},
 	}
+	// The second mode check, just before an AI reply is sent.
+	a.Workers.Delivery.SetGate(a.AI.OutboxGate)
 	receiver.FollowUp = a.AI.Enqueue
 	conversations.AfterAgentReply = a.AI.AfterAgentReply
 	return a.Workers.Scheduler.Register(ai.KindReply, a.AI.Handler())

@@ -293,7 +293,7 @@ func (a *App) build(opts Options) error {
 		Invites: a.Invites, Notifications: a.Notify, AI: a.AI,
 		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
-		Widget: a.buildWidget(receiver), Tracking: a.Mail.Tracking,
+		Widget: a.buildWidget(receiver, conversations), Tracking: a.Mail.Tracking,
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)
