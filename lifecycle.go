@@ -148,7 +148,25 @@ type LifecycleSettings struct {
 	// whose customer has waited this long without a first reply notifies
 	// its assignee (else its team's queue) once; 0 turns it off.
 	FirstResponseSeconds int `json:"first_response_seconds" minimum:"0" maximum:"604800"`
+	// ResolvedReply is what a customer message continuing a resolved
+	// conversation does, on every channel: open a new conversation linked
+	// to it (new_conversation, the default) or reopen it (reopen).
+	// Automatic replies never reopen.
+	ResolvedReply ResolvedReply `json:"resolved_reply,omitempty" enum:"new_conversation,reopen"`
 }
+
+// ResolvedReply is the lifecycle rule for a message continuing a resolved
+// conversation.
+type ResolvedReply string
+
+// Resolved-reply rules.
+const (
+	ResolvedReplyNew    ResolvedReply = "new_conversation"
+	ResolvedReplyReopen ResolvedReply = "reopen"
+)
+
+// Valid reports whether r is a known rule ("" is not: Effective fills it).
+func (r ResolvedReply) Valid() bool { return r == ResolvedReplyNew || r == ResolvedReplyReopen }
 
 // Effective returns the lifecycle settings with defaults for a workspace
 // that never set them. Closing phrases default to the caller's list.
@@ -157,7 +175,18 @@ func (s WorkspaceSettings) Effective() LifecycleSettings {
 		return LifecycleSettings{
 			AutoResolveHours: DefaultAutoResolveHours, AbandonMinutes: DefaultAbandonMinutes,
 			CloseReasons: append([]string(nil), DefaultCloseReasons...), PurgeDays: DefaultPurgeDays,
+			ResolvedReply: ResolvedReplyNew,
 		}
 	}
-	return *s.Lifecycle
+	l := *s.Lifecycle
+	if l.ResolvedReply == "" { // saved before the setting existed
+		l.ResolvedReply = ResolvedReplyNew
+	}
+	return l
+}
+
+// ReopensResolved reports whether a customer message continuing a resolved
+// conversation reopens it rather than opening a new one.
+func (s WorkspaceSettings) ReopensResolved() bool {
+	return s.Lifecycle != nil && s.Lifecycle.ResolvedReply == ResolvedReplyReopen
 }

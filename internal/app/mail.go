@@ -10,6 +10,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel/email"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/mailin"
+	"github.com/parleyhq/parley/internal/tracking"
 )
 
 // mailParts are the email channel's ingress: the SMTP listener (when
@@ -19,6 +20,8 @@ type mailParts struct {
 	listener *mailin.Listener
 	ln       net.Listener
 	poller   *mailin.Poller
+	// Tracking serves the open and click URLs in sent mail.
+	Tracking *tracking.Handler
 }
 
 // buildMail builds the email ingress on the inbound path.
@@ -28,8 +31,10 @@ func (a *App) buildMail(receiver *inbound.Receiver, adapters map[string]channel.
 	}
 	svc := &mailin.Service{Store: a.Store, Inbound: receiver, Blobs: a.blobs, Logger: a.Log,
 		Auth: &mailin.Authenticator{DNS: dns}}
-	a.Mail = &mailParts{Service: svc}
+	links := tracking.NewLinks(a.instanceKey, a.publicURL)
+	a.Mail = &mailParts{Service: svc, Tracking: &tracking.Handler{Links: links, Store: a.Store, Logger: a.Log}}
 	if ad, ok := adapters[parley.ChannelEmail].(*email.Adapter); ok {
+		ad.Tracker = links
 		a.Mail.poller = &mailin.Poller{Service: svc, Adapter: ad, Interval: a.Config.IMAPPollInterval}
 	}
 	if a.Config.SMTPAddr != "" {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley"
@@ -85,6 +86,35 @@ type NewChatInput struct {
 	// Template, instead of Content, opens a WhatsApp conversation outside
 	// the 24-hour window.
 	Template *TemplateReply
+	// Subject is the first mail's subject: required on an email inbox
+	// (the conversation keeps it; replies go out as "Re: …"), refused
+	// elsewhere.
+	Subject string
+}
+
+// MaxSubjectLen bounds a new email conversation's subject (runes): what
+// fits a header line comfortably.
+const MaxSubjectLen = 250
+
+// newChatSubject checks the subject of a new conversation on inbox.
+func newChatSubject(inbox *parley.Inbox, subject string) (string, error) {
+	subject = strings.TrimSpace(subject)
+	if !channel.SpecOf(inbox.Channel).Threads {
+		if subject != "" {
+			return "", parley.FieldErrorf("subject", "Only email conversations have a subject.")
+		}
+		return "", nil
+	}
+	switch {
+	case subject == "":
+		return "", parley.FieldErrorf("subject", "An email needs a subject.")
+	case !utf8.ValidString(subject) || utf8.RuneCountInString(subject) > MaxSubjectLen:
+		return "", parley.FieldErrorf("subject", "The subject must be valid text of at most %d characters.", MaxSubjectLen)
+	case strings.ContainsFunc(subject, unicode.IsControl):
+		// A line break would start another header (header injection).
+		return "", parley.FieldErrorf("subject", "The subject must be one line without control characters.")
+	}
+	return subject, nil
 }
 
 // NewChat creates a conversation with a contact on one of their channels
@@ -130,9 +160,14 @@ func (s *Service) NewChat(ctx context.Context, a parley.Actor, in NewChatInput, 
 		if !slices.ContainsFunc(contact.Identities, func(id parley.ContactIdentity) bool { return id.InboxID == in.InboxID }) {
 			return parley.FieldErrorf("inbox_id", "The contact has no identity on inbox %s: pick one of their channels.", clip(in.InboxID))
 		}
+		subject, err := newChatSubject(inbox, in.Subject)
+		if err != nil {
+			return err
+		}
 		c := &parley.Conversation{
 			WorkspaceID: ws.ID, ContactID: contact.ID, InboxID: inbox.ID, Status: parley.StatusOpen, TeamID: inbox.TeamID,
 			AssigneeIDs: []string{a.UserID}, AIMode: parley.AIManual, Priority: parley.PriorityNone, Source: "agent",
+			Subject: subject,
 		}
 		if !access.CanSeeConversation(a, ws.Settings, c.Audience()) {
 			return parley.Errorf(parley.EFORBIDDEN, "You cannot start a conversation in this inbox.")

@@ -245,6 +245,7 @@ func (s *Server) draftRoutes() {
 			Content       string           `json:"content,omitempty" maxLength:"262144"`
 			AttachmentIDs []string         `json:"attachment_ids,omitempty" maxItems:"10"`
 			Template      *newChatTemplate `json:"template,omitempty" doc:"instead of content: an approved WhatsApp template (GET …/inboxes/{id}/templates), the way to write first outside the 24-hour window"`
+			Subject       string           `json:"subject,omitempty" maxLength:"1000" doc:"the first mail's subject: required on an email inbox, refused on others"`
 		}
 	}
 	newChat := op(http.MethodPost, "/workspaces/{workspace_id}/conversations", "createConversation",
@@ -252,14 +253,15 @@ func (s *Server) draftRoutes() {
 	newChat.Description = "Creates an open conversation with a new number, assigned to you, and sends the first message " +
 		"through the outbox; the channel's rules apply: a free-form first message to a WhatsApp contact with no open " +
 		"24-hour window answers 422 naming content, and template (name, language, parameters) sends an approved template " +
-		"instead (422 naming template.name or template.parameters when it does not match). Emits conversation.created and message.created."
+		"instead (422 naming template.name or template.parameters when it does not match); an email inbox needs a subject " +
+		"(422 without). Emits conversation.created and message.created."
 	huma.Register(s.api, newChat, func(ctx context.Context, in *newChatInput) (*Body[*parley.ConversationItem], error) {
 		a, err := s.actor(ctx, in.WorkspaceID)
 		if err != nil {
 			return nil, err
 		}
 		b := in.Body
-		chat := conversation.NewChatInput{ContactID: b.ContactID, InboxID: b.InboxID, Content: b.Content, AttachmentIDs: b.AttachmentIDs}
+		chat := conversation.NewChatInput{ContactID: b.ContactID, InboxID: b.InboxID, Content: b.Content, AttachmentIDs: b.AttachmentIDs, Subject: b.Subject}
 		if b.Template != nil {
 			if err := s.warmTemplates(ctx, a, b.InboxID); err != nil {
 				return nil, err

@@ -28,6 +28,7 @@ import (
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
+	"github.com/parleyhq/parley/internal/tracking"
 	"github.com/parleyhq/parley/internal/webhook"
 	"github.com/parleyhq/parley/internal/widget"
 	"github.com/parleyhq/parley/internal/workspace"
@@ -72,6 +73,9 @@ type Deps struct {
 	// MediaLinks serves the signed links providers fetch sent files from
 	// (medialink.Route); nil serves none.
 	MediaLinks http.Handler
+	// Tracking serves the signed open and click URLs of sent mail
+	// (tracking.OpenRoute, ClickRoute); nil serves none.
+	Tracking *tracking.Handler
 	// App serves the web app at /; nil serves nothing there.
 	App http.Handler
 	// Blobs holds message attachments.
@@ -145,6 +149,10 @@ func New(d Deps) *Server {
 	}
 	if d.MediaLinks != nil {
 		s.mux.Handle(medialink.Route, d.MediaLinks)
+	}
+	if d.Tracking != nil {
+		s.mux.HandleFunc(tracking.OpenRoute, d.Tracking.Open)
+		s.mux.HandleFunc(tracking.ClickRoute, d.Tracking.Click)
 	}
 	if d.App != nil {
 		s.mux.Handle("/", d.App)

@@ -271,6 +271,15 @@ func pickConversation(ctx context.Context, tx *sqlstore.Tx, ws *parley.Workspace
 		if !parley.IsNotFound(err) {
 			return nil, false, err
 		}
+		if ws.Settings.ReopensResolved() {
+			latest, err := tx.FindLatestConversation(ctx, contactID, within)
+			if err != nil && !parley.IsNotFound(err) {
+				return nil, false, err
+			}
+			if err == nil && latest.Status == parley.StatusResolved && latest.MergedIntoID == "" {
+				return latest, false, reopen(ctx, tx, latest)
+			}
+		}
 	}
 	conv := &parley.Conversation{
 		WorkspaceID: ws.ID, ContactID: contactID, InboxID: inbox.ID, Status: parley.StatusOpen,

@@ -60,6 +60,10 @@ func validLifecycle(l *parley.LifecycleSettings) error {
 		return parley.FieldErrorf("settings.lifecycle.purge_days", "Use 0 to 3650 days.")
 	case l.FirstResponseSeconds < 0 || l.FirstResponseSeconds > 604800:
 		return parley.FieldErrorf("settings.lifecycle.first_response_seconds", "Use 0 (off) to 604800 seconds (a week).")
+	case l.ResolvedReply == "":
+		l.ResolvedReply = parley.ResolvedReplyNew
+	case !l.ResolvedReply.Valid():
+		return parley.FieldErrorf("settings.lifecycle.resolved_reply", "Use new_conversation or reopen.")
 	}
 	for _, f := range []struct {
 		field string

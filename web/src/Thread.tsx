@@ -4,6 +4,7 @@ import { CallLine } from './features/calls/Calls';
 import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode, type MouseEvent as ReactMouseEvent } from 'react';
 import { attachmentURL } from './api';
 import { channelLabel, clockTime, dayKey, dayLabel, DELIVERY_LABELS, DELIVERY_NOTES, fileSize, fileType, fullTime } from './format';
+import { StatusIcon } from './features/email/StatusIcon';
 import type { Attachment, Inbox, Member, Message } from './types';
 import { Avatar, ChannelIcon, FileIcon } from './ui';
 import { navigate } from './router';
@@ -320,6 +321,7 @@ export function Delivery({ m, actions }: { m: Message; actions?: MessageActions 
   return (
     <div className={'delivery delivery-' + m.status} title={failed ? undefined : history || undefined} data-status={m.status}>
       <span className="delivery-line">
+        <StatusIcon status={m.status} />
         <span className="delivery-status">{label}</span>
         {failed && m.error && <span className="delivery-error">: {m.error}</span>}
         {DELIVERY_NOTES[m.status] && <span className="delivery-note-inline"> — {DELIVERY_NOTES[m.status].replace(/^[^—]*—\s*/, '')}</span>}

@@ -16,7 +16,8 @@ export interface ChannelField {
   generated?: boolean;
   placeholder?: string;
   help?: string;
-  type?: 'text' | 'url' | 'tel';
+  /** multiline values (a PEM key) get a text area. */
+  type?: 'text' | 'url' | 'tel' | 'multiline';
   /** pattern is checked by the browser before the form is sent. */
   pattern?: string;
 }
@@ -104,6 +105,10 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
       { key: 'imap_security', label: 'IMAP security', placeholder: 'tls', help: 'none, starttls or tls (the default).' },
       { key: 'imap_folder', label: 'IMAP folder', placeholder: 'INBOX' },
       { key: 'reply_key', label: 'Reply address key', placeholder: 'Generated when left empty', help: 'Signs the per-conversation reply addresses.' },
+      { key: 'track_opens', label: 'Track opens', placeholder: 'false', help: 'true: replies carry a 1×1 image; when the customer’s mail client loads it, the reply shows “Opened”.' },
+      { key: 'track_clicks', label: 'Track clicks', placeholder: 'false', help: 'true: links in replies go through Parley, which shows the reply “Clicked” and sends the reader on to exactly that link.' },
+      { key: 'dkim_selector', label: 'DKIM selector', placeholder: 'parley', help: 'With the key below, replies are DKIM-signed for the address’s domain; publish the public key at <selector>._domainkey.<domain>.' },
+      { key: 'dkim_private_key', label: 'DKIM private key', type: 'multiline', placeholder: '-----BEGIN PRIVATE KEY-----', help: 'PEM, RSA (1024 bits or more) or Ed25519. Stored sealed, never shown again.' },
       ],
     },
     {

@@ -4,7 +4,8 @@
 // arrives through the listener and shows live in the list with its
 // subject; the agent opens it (subject in the header, the mail's body) and
 // replies; the reply reaches the relay with the thread's headers and shows
-// as sent.
+// as sent; the tracking image marks it opened; New chat on the email inbox
+// sends a first mail with the subject the agent typed.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -124,6 +125,7 @@ let smtpPort;
 let browser;
 let page;
 let admin;
+let lastReply;
 
 const step = steps(async () => {
   if (page && !page.isClosed()) await screenshot(page, 'FAILED-email').catch(() => {});
@@ -173,6 +175,7 @@ describe('email channel in Chromium', { timeout: 180_000 }, () => {
     await form.getByLabel(/^SMTP host/).fill('127.0.0.1');
     await form.getByLabel(/^SMTP port/).fill(String(relay.port));
     await form.getByLabel(/^SMTP security/).fill('none');
+    await form.getByLabel(/^Track opens/).fill('true');
     await form.getByRole('button', { name: 'Create inbox' }).click();
     await page.waitForURL(/\/settings\/inboxes\/[0-9a-f-]+\?created=1$/);
     const setup = page.getByRole('group', { name: 'Email set-up' });
@@ -228,5 +231,42 @@ describe('email channel in Chromium', { timeout: 180_000 }, () => {
     assert.match(got.data, /We are on it\. Stand back\./);
     const item = page.getByRole('list', { name: 'Conversation history' }).locator('li.msg-out', { hasText: 'We are on it' });
     await item.locator('[data-status=sent]').waitFor();
+    lastReply = got;
+  });
+
+  step('the customer opens the reply: the tracking image marks it Opened, live, with its icon', async () => {
+    // The HTML part is quoted-printable: undo soft breaks and escapes.
+    const decoded = lastReply.data.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    const m = decoded.match(/<img src="([^"]+\/t\/o\/[^"]+)"/);
+    assert.ok(m, 'the reply carries the tracking image');
+    const pixel = m[1].replace(/&amp;/g, '&');
+    const forged = await fetch(pixel.slice(0, -2) + (pixel.endsWith('AA') ? 'AB' : 'AA'));
+    assert.equal(forged.status, 404, 'a forged tracking URL is refused');
+    const res = await fetch(pixel);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'image/gif');
+    const item = page.getByRole('list', { name: 'Conversation history' }).locator('li.msg-out', { hasText: 'We are on it' });
+    await item.locator('[data-status=opened]').waitFor();
+    await item.getByTestId('email-status-opened').waitFor();
+    await screenshot(page, 'email-opened');
+  });
+
+  step('New chat on the email inbox asks for a subject; the mail leaves with it and the thread shows it', async () => {
+    await page.keyboard.press('Alt+KeyC');
+    const dialog = page.getByRole('dialog', { name: 'New chat' });
+    await dialog.getByLabel('Contact', { exact: true }).fill('Alice');
+    await dialog.getByRole('button', { name: /Alice Doe/ }).click();
+    await dialog.getByLabel('Channel', { exact: true }).waitFor();
+    const subject = dialog.getByLabel(/^Subject/);
+    await subject.fill('Your replacement printer');
+    await dialog.getByLabel('Message', { exact: true }).fill('It ships today.');
+    await dialog.getByRole('button', { name: 'Start chat' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const got = await relay.next();
+    assert.match(got.data, /^Subject: Your replacement printer/m);
+    assert.doesNotMatch(got.data, /^In-Reply-To:/m);
+    assert.match(got.data, /It ships today\./);
+    await page.getByTestId('thread-subject').filter({ hasText: 'Your replacement printer' }).waitFor();
+    await screenshot(page, 'email-new-chat-subject');
   });
 });

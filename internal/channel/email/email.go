@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +29,16 @@ type Adapter struct {
 	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
 	clock parley.Clock
 	log   *slog.Logger
+	// Tracker makes the signed open and click URLs of inboxes that track
+	// them (internal/tracking); nil tracks nothing.
+	Tracker Tracker
+}
+
+// Tracker makes the signed URLs that record a sent mail's opening (a 1×1
+// image) and a click on one of its links (a redirect to exactly target).
+type Tracker interface {
+	OpenURL(inboxID, messageID string) string
+	ClickURL(inboxID, messageID, target string) string
 }
 
 // New returns the adapter; env.Dial reaches the relays (through the
@@ -65,7 +77,10 @@ func MessageID(inbox *parley.Inbox, deliveryID string) string {
 // Compose builds the mail for out: From "<agent> from <display name>",
 // Reply-To the conversation's reply address, the thread's In-Reply-To and
 // References, Parley's Message-ID, text and HTML alternatives, files.
-func Compose(inbox *parley.Inbox, out channel.Outbound, now time.Time) (*mail.Msg, string, error) {
+// With a tracker, the HTML of an inbox that tracks opens carries the
+// pixel and that of an inbox that tracks clicks has its links rewritten;
+// the text part is never changed. With a DKIM key the mail is signed.
+func Compose(inbox *parley.Inbox, out channel.Outbound, now time.Time, tr Tracker) (*mail.Msg, string, error) {
 	m := mail.NewMsg()
 	addr := channel.InboxSetting(inbox, KeyAddress)
 	mt := out.Mail
@@ -100,11 +115,14 @@ func Compose(inbox *parley.Inbox, out channel.Outbound, now time.Time) (*mail.Ms
 	m.SetGenHeader(HeaderInbox, inbox.ID)
 	m.SetUserAgent("Parley")
 	m.SetBodyString(mail.TypeTextPlain, out.Content)
-	m.AddAlternativeString(mail.TypeTextHTML, htmlBody(out.Content))
+	m.AddAlternativeString(mail.TypeTextHTML, htmlBody(out.Content, tracking(inbox, out.DeliveryID, tr)))
 	for _, f := range out.Attachments {
 		if err := m.AttachReader(f.FileName, bytes.NewReader(f.Data), mail.WithFileContentType(mail.ContentType(f.ContentType))); err != nil {
 			return nil, "", fmt.Errorf("attach %s: %w", f.FileName, err)
 		}
+	}
+	if err := signDKIM(inbox, m); err != nil {
+		return nil, "", err
 	}
 	return m, id, nil
 }
@@ -132,18 +150,74 @@ func replySubject(s string, reply bool) string {
 	return "Re: " + s
 }
 
+// tracks is what the HTML of one mail carries for tracking: the pixel's
+// URL ("" for none) and the link rewriter (nil for none).
+type tracks struct {
+	pixel string
+	link  func(target string) string
+}
+
+func tracking(inbox *parley.Inbox, messageID string, tr Tracker) tracks {
+	var t tracks
+	if tr == nil || messageID == "" {
+		return t
+	}
+	if on(inbox, KeyTrackOpens) {
+		t.pixel = tr.OpenURL(inbox.ID, messageID)
+	}
+	if on(inbox, KeyTrackClicks) {
+		t.link = func(target string) string { return tr.ClickURL(inbox.ID, messageID, target) }
+	}
+	return t
+}
+
+// linkPattern finds the web links in a reply's text.
+var linkPattern = regexp.MustCompile(`https?://[^\s<>"'\x60]+`)
+
 // htmlBody is the HTML alternative of a text reply: escaped, paragraphs
-// and line breaks kept.
-func htmlBody(text string) string {
+// and line breaks kept, web links made links (through the click tracker
+// when the inbox tracks clicks), and the open pixel last.
+func htmlBody(text string, t tracks) string {
 	var b strings.Builder
 	b.WriteString(`<!doctype html><html><body><div style="font-family:sans-serif;font-size:14px">`)
 	for i, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString("<p>" + strings.ReplaceAll(html.EscapeString(p), "\n", "<br>") + "</p>")
+		b.WriteString("<p>" + strings.ReplaceAll(linkify(p, t.link), "\n", "<br>") + "</p>")
 	}
-	b.WriteString("</div></body></html>")
+	b.WriteString("</div>")
+	if t.pixel != "" {
+		b.WriteString(`<img src="` + html.EscapeString(t.pixel) + `" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px">`)
+	}
+	b.WriteString("</body></html>")
+	return b.String()
+}
+
+// linkify escapes text and turns its web links into anchors; rewrite,
+// when set, gives the href for a link (the signed click URL).
+func linkify(text string, rewrite func(string) string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range linkPattern.FindAllStringIndex(text, -1) {
+		start, end := loc[0], loc[1]
+		// Sentence punctuation after a link is not part of it.
+		for end > start && strings.ContainsRune(".,;:!?)]}", rune(text[end-1])) {
+			end--
+		}
+		target := text[start:end]
+		if _, err := url.ParseRequestURI(target); err != nil {
+			continue
+		}
+		href := target
+		if rewrite != nil {
+			href = rewrite(target)
+		}
+		b.WriteString(html.EscapeString(text[last:start]))
+		b.WriteString(`<a href="` + html.EscapeString(href) + `">` + html.EscapeString(target) + `</a>`)
+		last = end
+	}
+	b.WriteString(html.EscapeString(text[last:]))
 	return b.String()
 }
 
@@ -152,7 +226,7 @@ func htmlBody(text string) string {
 // offers DSN. The result's id is the mail's Message-ID, which delivery
 // reports and replies name.
 func (a *Adapter) Send(ctx context.Context, inbox *parley.Inbox, out channel.Outbound) (channel.SendResult, error) {
-	msg, id, err := Compose(inbox, out, a.clock.Now())
+	msg, id, err := Compose(inbox, out, a.clock.Now(), a.Tracker)
 	if err != nil {
 		return channel.SendResult{}, err
 	}

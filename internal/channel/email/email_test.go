@@ -75,7 +75,7 @@ func TestCompose_Headers(t *testing.T) {
 	out := channel.Outbound{To: "alice@customer.test", Content: "Line one\n\n<b>not markup</b>", DeliveryID: "msg-7",
 		Mail: &channel.MailThread{Subject: "Printer", ConversationNumber: 42, InReplyTo: "m2@c.test",
 			References: []string{"m1@c.test", "m2@c.test"}, AgentName: "Sam", ContactName: "Alice"}}
-	m, id, err := Compose(in, out, time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC))
+	m, id, err := Compose(in, out, time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,10 @@ const (
 	KeyReplyKey    = "reply_key"
 	KeyTrackOpens  = "track_opens"
 	KeyTrackClicks = "track_clicks"
+	// KeyDKIMSelector and KeyDKIMPrivateKey sign sent mail (DKIM, for the
+	// domain of the address) when both are set.
+	KeyDKIMSelector   = "dkim_selector"
+	KeyDKIMPrivateKey = "dkim_private_key"
 )
 
 // MaxAttachment is the largest file a mail carries (what relays commonly
@@ -63,6 +67,9 @@ var Spec = channel.Spec{
 		{Key: KeyReplyKey, Label: "Reply address key", Secret: true, Generated: true},
 		{Key: KeyTrackOpens, Label: "Track opens", Pattern: `true|false`, Message: "true or false"},
 		{Key: KeyTrackClicks, Label: "Track clicks", Pattern: `true|false`, Message: "true or false"},
+		{Key: KeyDKIMSelector, Label: "DKIM selector", Pattern: `[A-Za-z0-9]([A-Za-z0-9\-_]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9\-_]{0,61}[A-Za-z0-9])?)*`,
+			Message: "a DNS label such as parley or s1"},
+		{Key: KeyDKIMPrivateKey, Label: "DKIM private key (PEM)", Secret: true, Normalize: normalizeDKIMKey},
 	},
 	// The address routes the SMTP listener's mail: unique among live email
 	// inboxes, across workspaces.

@@ -152,6 +152,21 @@ function LifecycleFields({ value, onChange }: { value: LifecycleSettings; onChan
         <label htmlFor="lc-purge">Keep deleted conversations for (days, then purged)</label>
         <input id="lc-purge" type="number" min={0} value={value.purge_days} onChange={(e) => onChange({ ...value, purge_days: num(e.target.value) })} />
       </div>
+      <div className="field">
+        <label htmlFor="lc-resolved-reply">When a customer writes to a resolved conversation</label>
+        <select
+          id="lc-resolved-reply"
+          value={value.resolved_reply ?? 'new_conversation'}
+          onChange={(e) => onChange({ ...value, resolved_reply: e.target.value as LifecycleSettings['resolved_reply'] })}
+          aria-describedby="lc-resolved-reply-help"
+        >
+          <option value="new_conversation">Open a new conversation linked to it</option>
+          <option value="reopen">Reopen it</option>
+        </select>
+        <span id="lc-resolved-reply-help" className="field-help muted">
+          On every channel, email replies included. Automatic replies (out of office) never reopen anything.
+        </span>
+      </div>
       <label className="check">
         <input
           type="checkbox"

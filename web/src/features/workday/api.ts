@@ -54,6 +54,8 @@ export interface LifecycleSettings {
   purge_days: number;
   /** Seconds a new customer may wait for a first reply before the waiting notification; 0 = off. */
   first_response_seconds?: number;
+  /** What a customer message to a resolved conversation does: a new linked conversation (default) or reopen it. */
+  resolved_reply?: 'new_conversation' | 'reopen';
 }
 
 export type RoutingPolicy = 'manual' | 'round_robin' | 'least_busy';
@@ -87,7 +89,7 @@ export const workdayApi = {
     request<Draft>(`${c(ws, cid)}/draft`, { method: 'PUT', body: { content } }),
   deleteDraft: (ws: string, cid: string) => request<void>(`${c(ws, cid)}/draft`, { method: 'DELETE' }),
 
-  newChat: (ws: string, body: { contact_id: string; inbox_id: string; content: string }) =>
+  newChat: (ws: string, body: { contact_id: string; inbox_id: string; content: string; subject?: string }) =>
     request<Conversation>(`${w(ws)}/conversations`, { method: 'POST', body }),
   sendVia: (ws: string, cid: string, body: { content: string; private: boolean; inbox_id?: string; attachment_ids?: string[] }) =>
     request<Message>(`${c(ws, cid)}/messages`, { method: 'POST', body }),

@@ -3,6 +3,7 @@
 // close reason), merge (another conversation of the same contact) and New
 // chat (pick or create a contact, pick one of their channels, write).
 import { useEffect, useState, type FormEvent } from 'react';
+import { needsSubject, SubjectField } from '../email/SubjectField';
 import { api } from '../../api';
 import { channelLabel, STATUS_LABELS } from '../../format';
 import { useSession } from '../../session';
@@ -300,8 +301,10 @@ export function NewChatDialog({ onClose, onDone }: { onClose: () => void; onDone
   const [newInbox, setNewInbox] = useState('');
   const [newAddress, setNewAddress] = useState('');
   const [content, setContent] = useState('');
+  const [subject, setSubject] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const emailChannel = needsSubject(inboxes.find((i) => i.id === inboxId)?.channel);
 
   useEffect(() => {
     api.inboxes(ws).then((p) => setInboxes(p.items ?? []), () => {});
@@ -363,7 +366,9 @@ export function NewChatDialog({ onClose, onDone }: { onClose: () => void; onDone
     setBusy(true);
     setError('');
     try {
-      onDone(await workdayApi.newChat(ws, { contact_id: contact.id, inbox_id: inboxId, content: content.trim() }));
+      onDone(
+        await workdayApi.newChat(ws, { contact_id: contact.id, inbox_id: inboxId, content: content.trim(), ...(emailChannel ? { subject: subject.trim() } : {}) }),
+      );
     } catch (err) {
       setError((err as Error).message);
       setBusy(false);
@@ -445,6 +450,7 @@ export function NewChatDialog({ onClose, onDone }: { onClose: () => void; onDone
               </select>
             </div>
           )}
+          {emailChannel && <SubjectField value={subject} onChange={setSubject} />}
           {templateOnly ? (
             <NewChatTemplate ws={ws} contactId={contact.id} inboxId={inboxId} onDone={onDone} />
           ) : (
