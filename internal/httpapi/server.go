@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/parleyhq/parley/internal/ai"
+	"github.com/parleyhq/parley/internal/hours"
 	"log/slog"
 	"net"
 	"net/http"
@@ -80,6 +81,8 @@ type Deps struct {
 	// AI serves assistants, the knowledge base and the conversations' AI
 	// state; nil registers none of their routes.
 	AI *ai.Service
+	// Hours serves business hours; nil registers none of their routes.
+	Hours *hours.Service
 	// TrustedProxies are the reverse proxies (PARLEY_TRUSTED_PROXIES)
 	// whose X-Forwarded-For names the client; empty ignores the header.
 	TrustedProxies []netip.Prefix
