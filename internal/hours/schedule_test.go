@@ -87,8 +87,8 @@ func TestOpen_FallBackHourIsOpenTwice(t *testing.T) {
 	// New York falls back on 2026-11-01: 01:00–02:00 happens twice, and
 	// an interval of 01:00–01:30 local is open in both.
 	s := Schedule{TimeZone: "America/New_York", Week: Week{Sun: []Interval{iv("01:00", "01:30")}}}
-	first := time.Date(2026, 11, 1, 5, 15, 0, 0, time.UTC)  // 01:15 EDT
-	second := time.Date(2026, 11, 1, 6, 15, 0, 0, time.UTC) // 01:15 EST
+	first := time.Date(2026, 11, 1, 5, 15, 0, 0, time.UTC)   // 01:15 EDT
+	second := time.Date(2026, 11, 1, 6, 15, 0, 0, time.UTC)  // 01:15 EST
 	between := time.Date(2026, 11, 1, 5, 45, 0, 0, time.UTC) // 01:45 EDT
 	if !s.Open(first) || !s.Open(second) || s.Open(between) {
 		t.Fatalf("open at 01:15 EDT %v, 01:15 EST %v, 01:45 EDT %v; want true, true, false", s.Open(first), s.Open(second), s.Open(between))

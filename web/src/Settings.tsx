@@ -21,6 +21,8 @@ import { WorkspacePage } from './features/settings/Workspace';
 import { AuditPage } from './features/settings/Audit';
 import { AssistantPage } from './features/ai/AssistantPage';
 import { KnowledgePage } from './features/ai/KnowledgePage';
+import { HoursPage } from './features/hours/HoursPage';
+import { InboxHoursPanel } from './features/hours/InboxHours';
 
 /** settingsRoute reads /settings, /settings/inboxes/new and /settings/inboxes/{id}. */
 export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } | { page: 'inbox'; id: string } | null {
@@ -34,7 +36,7 @@ export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } 
 export function settingsPage(path: string): SettingsPage | null {
   const p = path.replace(/\/+$/, '');
   if (settingsRoute(path)) return 'inboxes';
-  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit|canned|ai|knowledge)$/.exec(p);
+  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit|canned|ai|knowledge|hours)$/.exec(p);
   return m ? (m[1] as SettingsPage) : null;
 }
 
@@ -50,6 +52,7 @@ const TITLES: Record<SettingsPage, string> = {
   canned: 'Canned replies',
   ai: 'AI assistant',
   knowledge: 'Knowledge base',
+  hours: 'Business hours',
 };
 
 export function Settings({ path, search }: { path: string; search: string }) {
@@ -82,6 +85,8 @@ export function Settings({ path, search }: { path: string; search: string }) {
     body = <AssistantPage />;
   } else if (page === 'knowledge') {
     body = <KnowledgePage />;
+  } else if (page === 'hours') {
+    body = <HoursPage />;
   } else if (page === 'tokens') {
     body = <TokensPage />;
   } else if (route.page === 'new') {
@@ -492,6 +497,7 @@ function InboxPage({ id, created }: { id: string; created: boolean }) {
           return 'Changes saved.';
         }}
       />
+      <InboxHoursPanel inboxId={inbox.id} />
       <DeleteInbox inbox={inbox} />
     </>
   );
