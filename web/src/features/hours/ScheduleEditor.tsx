@@ -117,8 +117,8 @@ function DayRow({ day, list, onChange }: { day: Day; list: Interval[]; onChange:
             </button>
           </span>
         ))}
-        <button type="button" className="btn btn-sm btn-ghost" aria-label={`Add ${name} interval`} onClick={() => onChange([...list, nextInterval(list)])}>
-          + Add hours
+        <button type="button" className="btn btn-sm btn-ghost" aria-label={`Add hours on ${name}`} onClick={() => onChange([...list, nextInterval(list)])}>
+          <span aria-hidden="true">+ </span>Add hours
         </button>
       </td>
     </tr>

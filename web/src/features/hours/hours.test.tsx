@@ -31,7 +31,7 @@ describe('ScheduleEditor', () => {
     const s: Schedule = { time_zone: 'Europe/Berlin', week: { ...emptyWeek(), mon: [{ start: '09:00', end: '12:00' }] }, holidays: [] };
     render(<Harness initial={s} onChange={onChange} />);
     expect(screen.getByRole('row', { name: /Tuesday/ }).textContent).toContain('Closed');
-    fireEvent.click(screen.getByRole('button', { name: 'Add Monday interval' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add hours on Monday' }));
     expect(onChange.mock.calls[0][0].week.mon).toEqual([
       { start: '09:00', end: '12:00' },
       { start: '13:00', end: '14:00' },
