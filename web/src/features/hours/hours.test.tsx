@@ -22,7 +22,7 @@ const stored: WorkspaceHours = {
 
 afterEach(() => vi.unstubAllGlobals());
 
-describe('ScheduleEditor', () => {
+describe('ScheduleEditor', { timeout: 20_000 }, () => {
   function Harness({ initial, onChange }: { initial: Schedule; onChange: (s: Schedule) => void }) {
     return <ScheduleEditor label="Hours" value={initial} onChange={onChange} />;
   }
@@ -58,7 +58,7 @@ describe('ScheduleEditor', () => {
   });
 });
 
-describe('HoursPage', () => {
+describe('HoursPage', { timeout: 20_000 }, () => {
   it('loads, turns the hours and the away message on, and saves them', async () => {
     const calls: [string, RequestInit | undefined][] = [];
     vi.stubGlobal(
@@ -102,7 +102,7 @@ describe('HoursPage', () => {
   });
 });
 
-describe('InboxHoursPanel', () => {
+describe('InboxHoursPanel', { timeout: 20_000 }, () => {
   it('switches an inbox to its own hours, starting from the workspace’s, and saves', async () => {
     let put: unknown = null;
     vi.stubGlobal(
@@ -126,7 +126,7 @@ describe('InboxHoursPanel', () => {
   });
 });
 
-describe('settings page', () => {
+describe('settings page', { timeout: 20_000 }, () => {
   it('knows the business hours page', () => {
     expect(settingsPage('/settings/hours')).toBe('hours');
   });
