@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/invite"
 )
 
@@ -239,6 +240,6 @@ func (s *Server) OpenAPI() ([]byte, error) {
 // entry): `parley openapi` prints it and the web app's types are generated
 // from it.
 func Document() ([]byte, error) {
-	s := New(Deps{Invites: new(invite.Service)})
+	s := New(Deps{Invites: new(invite.Service), Hours: new(hours.Service)})
 	return s.OpenAPI()
 }
