@@ -241,3 +241,52 @@ func TestHours_API(t *testing.T) {
 		}
 	})
 }
+
+// TestHours_Widget checks that the web-chat widget follows business hours:
+// open when they are off or open, closed with the workspace's away message
+// outside them (the inbox's own widget text wins), and a visitor who
+// writes then gets the away message in their thread once.
+func TestHours_Widget(t *testing.T) {
+	eachEngine(t, func(t *testing.T, n *node) {
+		s := n.bootstrap()
+		inbox := n.webchatInbox(s, "Website", nil)
+		wt := inbox["website_token"].(string)
+		settings := func() map[string]any {
+			r := n.do("GET", "/api/v1/widget/"+wt+"/settings", "", nil, "Origin", shopOrigin)
+			if r.status != 200 {
+				t.Fatalf("widget settings = %d %s", r.status, r.body)
+			}
+			return r.m(t)
+		}
+		if st := settings(); st["open"] != true || st["away_message"] != "" {
+			t.Errorf("without business hours: %v, want open", st)
+		}
+		const away = "Closed for today, back tomorrow."
+		today := time.Now().UTC().Format(time.DateOnly)
+		tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+		n.must(200, "PUT", s.ws("/business-hours"), s.token, map[string]any{"enabled": true, "time_zone": "UTC", "week": allDay(),
+			"holidays": []map[string]any{{"date": today}, {"date": tomorrow}}, "away_enabled": true, "away_message": away})
+		if st := settings(); st["open"] != false || st["away_message"] != away {
+			t.Errorf("outside business hours: %v, want closed with the workspace's away message", st)
+		}
+		_, visitor := n.visitor(wt, map[string]any{"name": "Vera"})
+		for i, text := range []string{"Hello?", "Anyone?"} {
+			if r := n.widgetDo("POST", "messages", visitor, map[string]any{"content": text, "client_message_id": text}); r.status != 202 {
+				t.Fatalf("message %d = %d %s", i, r.status, r.body)
+			}
+		}
+		got := 0
+		for _, m := range n.widgetMessages(visitor).Items {
+			if m.Content == away {
+				got++
+			}
+		}
+		if got != 1 {
+			t.Errorf("the visitor's thread has the away message %d times, want once", got)
+		}
+		n.must(200, "PATCH", s.ws("/inboxes/"+inbox["id"].(string)), s.token, map[string]any{"config": map[string]any{"away_message": "Widget text."}})
+		if st := settings(); st["away_message"] != "Widget text." {
+			t.Errorf("the widget's own away text: %v", st["away_message"])
+		}
+	})
+}
