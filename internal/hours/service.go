@@ -14,7 +14,7 @@ import (
 
 // reader is the store or a transaction.
 type reader interface {
-	BusinessHours(ctx context.Context, workspaceID, inboxID string) (string, time.Time, bool, error)
+	BusinessHoursOf(ctx context.Context, workspaceID, inboxID string) (map[string]sqlstore.BusinessHoursRow, error)
 }
 
 // Service reads and writes business hours and sends away messages. It
@@ -42,32 +42,50 @@ func defaultWorkspaceHours() WorkspaceHours {
 }
 
 func loadWorkspace(ctx context.Context, q reader, workspaceID string) (WorkspaceHours, error) {
-	raw, at, found, err := q.BusinessHours(ctx, workspaceID, "")
-	if err != nil || !found {
+	rows, err := q.BusinessHoursOf(ctx, workspaceID, "")
+	if err != nil {
 		return defaultWorkspaceHours(), err
 	}
+	return parseWorkspace(workspaceID, rows)
+}
+
+// parseWorkspace reads the workspace's row ("" key) of rows.
+func parseWorkspace(workspaceID string, rows map[string]sqlstore.BusinessHoursRow) (WorkspaceHours, error) {
+	row, found := rows[""]
+	if !found {
+		return defaultWorkspaceHours(), nil
+	}
 	var h WorkspaceHours
-	if err := json.Unmarshal([]byte(raw), &h); err != nil {
+	if err := json.Unmarshal([]byte(row.Settings), &h); err != nil {
 		return defaultWorkspaceHours(), fmt.Errorf("business hours of %s: %w", workspaceID, err)
 	}
 	_ = h.Schedule.Normalize() // fills empty lists; stored settings were validated
-	h.UpdatedAt = at
+	h.UpdatedAt = row.UpdatedAt
 	return h, nil
 }
 
 func loadInbox(ctx context.Context, q reader, workspaceID, inboxID string) (InboxHours, error) {
-	h := InboxHours{InboxID: inboxID, Mode: ModeInherit}
-	raw, at, found, err := q.BusinessHours(ctx, workspaceID, inboxID)
-	if err != nil || !found {
-		return h, err
+	rows, err := q.BusinessHoursOf(ctx, workspaceID, inboxID)
+	if err != nil {
+		return InboxHours{InboxID: inboxID, Mode: ModeInherit}, err
 	}
-	if err := json.Unmarshal([]byte(raw), &h); err != nil {
+	return parseInbox(inboxID, rows)
+}
+
+// parseInbox reads the inbox's override of rows (inherit when none).
+func parseInbox(inboxID string, rows map[string]sqlstore.BusinessHoursRow) (InboxHours, error) {
+	h := InboxHours{InboxID: inboxID, Mode: ModeInherit}
+	row, found := rows[inboxID]
+	if !found || inboxID == "" {
+		return h, nil
+	}
+	if err := json.Unmarshal([]byte(row.Settings), &h); err != nil {
 		return InboxHours{InboxID: inboxID, Mode: ModeInherit}, fmt.Errorf("business hours of inbox %s: %w", inboxID, err)
 	}
 	if h.Schedule != nil {
 		_ = h.Schedule.Normalize()
 	}
-	h.InboxID, h.UpdatedAt = inboxID, at
+	h.InboxID, h.UpdatedAt = inboxID, row.UpdatedAt
 	return h, nil
 }
 
@@ -150,11 +168,15 @@ func (s *Service) SetInbox(ctx context.Context, a parley.Actor, inboxID string, 
 // EffectiveFor returns what applies to an inbox, read through q (the store,
 // or the transaction that stores a customer's message).
 func EffectiveFor(ctx context.Context, q reader, workspaceID, inboxID string) (Effective, error) {
-	ws, err := loadWorkspace(ctx, q, workspaceID)
+	rows, err := q.BusinessHoursOf(ctx, workspaceID, inboxID)
 	if err != nil {
 		return Effective{}, err
 	}
-	in, err := loadInbox(ctx, q, workspaceID, inboxID)
+	ws, err := parseWorkspace(workspaceID, rows)
+	if err != nil {
+		return Effective{}, err
+	}
+	in, err := parseInbox(inboxID, rows)
 	if err != nil {
 		return Effective{}, err
 	}

@@ -2,27 +2,9 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 )
-
-// BusinessHours returns the stored business-hours settings (JSON) of the
-// workspace (inboxID "") or of an inbox's override; found is false when
-// none were ever saved.
-func (q *queries) BusinessHours(ctx context.Context, workspaceID, inboxID string) (settings string, updated time.Time, found bool, err error) {
-	var at int64
-	err = q.db.QueryRowContext(ctx, `SELECT settings, updated_at FROM business_hours WHERE workspace_id = $1 AND inbox_id = $2`,
-		workspaceID, inboxID).Scan(&settings, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", time.Time{}, false, nil
-	}
-	if err != nil {
-		return "", time.Time{}, false, fmt.Errorf("business hours: %w", err)
-	}
-	return settings, fromMicros(at), true, nil
-}
 
 // SaveBusinessHours writes the workspace's (inboxID "") or an inbox's
 // business-hours settings.
@@ -61,4 +43,34 @@ func (tx *Tx) ReleaseAwayMessage(ctx context.Context, workspaceID, conversationI
 		return fmt.Errorf("release away message: %w", err)
 	}
 	return nil
+}
+
+// BusinessHoursRow is one stored business-hours setting.
+type BusinessHoursRow struct {
+	Settings  string
+	UpdatedAt time.Time
+}
+
+// BusinessHoursOf returns the workspace's row (key "") and the inbox's
+// override (key inboxID) in one query: the inbound path asks for both on
+// every customer message. Missing rows are absent from the map.
+func (q *queries) BusinessHoursOf(ctx context.Context, workspaceID, inboxID string) (map[string]BusinessHoursRow, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT inbox_id, settings, updated_at FROM business_hours
+		WHERE workspace_id = $1 AND inbox_id IN ('', $2)`, workspaceID, inboxID)
+	if err != nil {
+		return nil, fmt.Errorf("business hours: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]BusinessHoursRow, 2)
+	for rows.Next() {
+		var id string
+		var r BusinessHoursRow
+		var at int64
+		if err := rows.Scan(&id, &r.Settings, &at); err != nil {
+			return nil, fmt.Errorf("business hours: %w", err)
+		}
+		r.UpdatedAt = fromMicros(at)
+		out[id] = r
+	}
+	return out, rows.Err()
 }
