@@ -2,7 +2,10 @@ package e2e
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -289,4 +292,49 @@ func TestHours_Widget(t *testing.T) {
 			t.Errorf("the widget's own away text: %v", st["away_message"])
 		}
 	})
+}
+
+// TestTwoNodes_AwayMessageOnce fires customer messages at one
+// conversation through two nodes at once, outside business hours: the
+// away message goes exactly once (the claim is a conditional update in
+// the transaction that stores each message).
+func TestTwoNodes_AwayMessageOnce(t *testing.T) {
+	if os.Getenv("PARLEY_TEST_POSTGRES_URL") == "" && os.Getenv("CI") != "true" {
+		t.Skip("needs PostgreSQL (PARLEY_TEST_POSTGRES_URL)")
+	}
+	natsURL := os.Getenv("PARLEY_TEST_NATS_URL")
+	if natsURL == "" {
+		natsURL = "nats://127.0.0.1:4222"
+	}
+	db := storetest.Schema(t)
+	a := start(t, nodeOptions{databaseURL: db, natsURL: natsURL})
+	b := start(t, nodeOptions{databaseURL: db, natsURL: natsURL})
+	s := a.bootstrap()
+	_, cid := a.inbound(s, "cust", "m0", "hello while open") // hours not enabled yet: always open
+	today := time.Now().UTC().Format(time.DateOnly)
+	tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	a.must(200, "PUT", s.ws("/business-hours"), s.token, map[string]any{"enabled": true, "time_zone": "UTC", "week": allDay(),
+		"holidays": []map[string]any{{"date": today}, {"date": tomorrow}}, "away_enabled": true, "away_message": "Closed."})
+	const messages = 16
+	var wg sync.WaitGroup
+	for i := range messages {
+		node := a
+		if i%2 == 1 {
+			node = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := node.do("POST", "/api/v1/inbound/"+s.inboundToken+"/messages", "", map[string]any{
+				"contact": map[string]string{"source_id": "cust", "name": "Customer"}, "source_message_id": fmt.Sprintf("m%d", i+1),
+				"content": fmt.Sprintf("message %d", i+1)})
+			if r.status != 202 {
+				t.Errorf("message %d: %d %s", i+1, r.status, r.body)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := len(a.botMessages(s, cid)); got != 1 {
+		t.Errorf("%d messages through two nodes at once: %d away messages, want 1", messages, got)
+	}
 }
