@@ -29,6 +29,7 @@ func views(ctx context.Context, args []string) error {
 	pg := postgresURL(fs)
 	sqliteOnly := fs.Bool("sqlite", false, "SQLite only")
 	pgOnly := fs.Bool("pg-only", false, "PostgreSQL only")
+	budget := fs.Duration("budget", 0, "stop timing a query after this long (0: all requests); the n column says how many ran")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func views(ctx context.Context, args []string) error {
 		levels = append(levels, max(1, v))
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tconversations\tmessages\tas\tconc\tquery\tp50 ms\tp99 ms\t")
+	fmt.Fprintln(tw, "engine\tconversations\tmessages\tas\tconc\tquery\tn\tp50 ms\tp99 ms\t")
 	for _, dbURL := range engines {
 		n, err := startNode(ctx, dbURL)
 		if err != nil {
@@ -90,12 +91,12 @@ func views(ctx context.Context, args []string) error {
 					if *only != "" && !strings.Contains(qq.name, *only) {
 						continue
 					}
-					p50, p99, err := timeConcurrent(n, as.token, qq.path, *reqs, c)
+					p50, p99, ran, err := timeConcurrent(n, as.token, qq.path, *reqs, c, *budget)
 					if err != nil {
 						n.close()
 						return err
 					}
-					fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%s\t%.1f\t%.1f\t\n", n.engine, *size, w.messages, as.name, c, qq.name, p50, p99)
+					fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%s\t%d\t%.1f\t%.1f\t\n", n.engine, *size, w.messages, as.name, c, qq.name, ran, p50, p99)
 					tw.Flush()
 				}
 			}
@@ -121,21 +122,29 @@ func prefix(s string, n int) string {
 
 // timeConcurrent runs count requests per worker... in total count, over c
 // workers, and returns the p50 and p99 latency.
-func timeConcurrent(n *node, token, path string, count, c int) (p50, p99 float64, err error) {
+// timeConcurrent sends count requests over c connections and returns the
+// p50 and p99 in milliseconds and how many ran; with a budget, workers stop
+// starting requests once it is spent (a query that takes seconds at a
+// million rows would otherwise hold the run for hours).
+func timeConcurrent(n *node, token, path string, count, c int, budget time.Duration) (p50, p99 float64, ran int, err error) {
 	// Warm up once.
 	if _, err := get(n, token, path); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	var mu sync.Mutex
 	var lat []time.Duration
 	var firstErr error
 	var wg sync.WaitGroup
 	per := max(2, count/c)
+	start := time.Now()
 	for range c {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for range per {
+				if budget > 0 && time.Since(start) > budget {
+					return
+				}
 				d, err := get(n, token, path)
 				mu.Lock()
 				if err != nil && firstErr == nil {
@@ -148,11 +157,11 @@ func timeConcurrent(n *node, token, path string, count, c int) (p50, p99 float64
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return 0, 0, firstErr
+		return 0, 0, 0, firstErr
 	}
 	slices.Sort(lat)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	return ms(lat[len(lat)/2]), ms(lat[min(len(lat)-1, len(lat)*99/100)]), nil
+	return ms(lat[len(lat)/2]), ms(lat[min(len(lat)-1, len(lat)*99/100)]), len(lat), nil
 }
 
 func get(n *node, token, path string) (time.Duration, error) {

@@ -171,7 +171,7 @@ func (s *Service) run(ctx context.Context, j *sqlstore.Job) error {
 	case state.BotMessagesOff:
 		p.Skip = "bot messages off"
 	default:
-		turns, err := s.transcript(ctx, conv.ID, state)
+		turns, err := s.transcript(ctx, conv.ID, state, p.MessageID)
 		if err != nil {
 			return err
 		}
@@ -213,25 +213,40 @@ func (s *Service) assistantFor(ctx context.Context, q aiReader, conv *parley.Con
 const transcriptLen = 30
 
 // transcript is the conversation as the assistant remembers it: the
-// messages to and from the customer since the reset point, oldest first.
-func (s *Service) transcript(ctx context.Context, conversationID string, state parley.ConversationAI) ([]Turn, error) {
+// messages to and from the customer since the reset point, oldest first,
+// ending with the customer's message the job answers. That message goes
+// last whatever its time: providers stamp messages to the second
+// (WhatsApp), so a quick follow-up can sort before the AI's previous
+// answer, written a few milliseconds after the second began.
+func (s *Service) transcript(ctx context.Context, conversationID string, state parley.ConversationAI, answering string) ([]Turn, error) {
 	msgs, err := s.Store.ListMessages(ctx, conversationID, nil, transcriptLen)
 	if err != nil {
 		return nil, err
 	}
 	var out []Turn
+	var last *Turn
 	for _, m := range msgs {
-		if m.Private || strings.TrimSpace(m.Content) == "" || (!state.MemoryFrom.IsZero() && m.CreatedAt.Before(state.MemoryFrom)) {
+		// A reply that never went out (dropped, failed) is not part of
+		// what the customer saw.
+		unsent := m.Direction == parley.DirectionOut && m.Status.Failed()
+		if m.Private || unsent || strings.TrimSpace(m.Content) == "" || (!state.MemoryFrom.IsZero() && m.CreatedAt.Before(state.MemoryFrom)) {
 			continue
 		}
 		switch m.Sender.Kind {
 		case parley.SenderContact:
+			if m.ID == answering {
+				last = &Turn{Role: RoleCustomer, Content: m.Content}
+				continue
+			}
 			out = append(out, Turn{Role: RoleCustomer, Content: m.Content})
 		case parley.SenderAgent:
 			out = append(out, Turn{Role: RoleAgent, Content: m.Content})
 		case parley.SenderAI:
 			out = append(out, Turn{Role: RoleAI, Content: m.Content})
 		}
+	}
+	if last != nil {
+		out = append(out, *last)
 	}
 	return out, nil
 }

@@ -32,6 +32,8 @@ func (a *App) buildAI(receiver *inbound.Receiver, conversations *conversation.Se
 	// message goes (decided in the customer message's transaction).
 	a.Hours = &hours.Service{Store: a.Store, Outbox: a.Workers.Delivery, Log: a.Log.With("worker", "hours")}
 	a.AI.Closed, a.AI.Away = a.Hours.ClosedTx, a.Hours.SendAway
+	// The second mode check, just before an AI reply is sent.
+	a.Workers.Delivery.SetGate(a.AI.OutboxGate)
 	receiver.FollowUp = a.AI.Enqueue
 	conversations.AfterAgentReply = a.AI.AfterAgentReply
 	return a.Workers.Scheduler.Register(ai.KindReply, a.AI.Handler())

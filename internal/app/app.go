@@ -296,7 +296,7 @@ func (a *App) build(opts Options) error {
 		Invites: a.Invites, Notifications: a.Notify, AI: a.AI, Hours: a.Hours,
 		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
-		Widget: a.buildWidget(receiver),
+		Widget: a.buildWidget(receiver, conversations),
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)

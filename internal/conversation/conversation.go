@@ -26,6 +26,14 @@ type Service struct {
 	// AfterAgentReply runs in the transaction of an agent's reply to the
 	// customer (the AI agent pauses when a person takes over); nil: nothing.
 	AfterAgentReply func(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation) error
+	// AfterRead runs after an agent marked a conversation read (the
+	// web-chat widget shows the customer their messages read); nil:
+	// nothing.
+	AfterRead func(ctx context.Context, conv *parley.Conversation)
+	// CanStartChat, when set, may refuse a New chat with a contact on an
+	// inbox (a web-chat inbox reaches only customers who proved who they
+	// are); it runs in the New chat's transaction.
+	CanStartChat func(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, contactID string) error
 }
 
 // Options are a Service's optional parts.
@@ -362,12 +370,19 @@ func appendChange(ctx context.Context, tx *sqlstore.Tx, c *parley.Conversation, 
 
 // MarkRead marks the conversation read for the actor.
 func (s *Service) MarkRead(ctx context.Context, a parley.Actor, conversationID string) error {
-	return s.store.Write(ctx, func(tx *sqlstore.Tx) error {
-		if _, _, err := visible(ctx, tx, a, conversationID); err != nil {
+	var conv *parley.Conversation
+	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		c, _, err := visible(ctx, tx, a, conversationID)
+		if err != nil {
 			return err
 		}
+		conv = c
 		return tx.MarkRead(ctx, conversationID, a.UserID)
 	})
+	if err == nil && s.AfterRead != nil {
+		s.AfterRead(ctx, conv)
+	}
+	return err
 }
 
 // SetPinned pins or unpins the conversation for the actor.

@@ -107,15 +107,20 @@ func (s *Service) NewChat(ctx context.Context, a parley.Actor, in NewChatInput, 
 			}
 			return err
 		}
-		if !slices.ContainsFunc(contact.Identities, func(id parley.ContactIdentity) bool { return id.InboxID == in.InboxID }) {
-			return parley.FieldErrorf("inbox_id", "The contact has no identity on inbox %s: pick one of their channels.", clip(in.InboxID))
-		}
 		inbox, err := tx.FindInboxByID(ctx, ws.ID, in.InboxID)
 		if err != nil {
 			if parley.IsNotFound(err) {
 				return parley.FieldErrorf("inbox_id", "Inbox %s does not exist.", clip(in.InboxID))
 			}
 			return err
+		}
+		if s.CanStartChat != nil {
+			if err := s.CanStartChat(ctx, tx, inbox, contact.ID); err != nil {
+				return err
+			}
+		}
+		if !slices.ContainsFunc(contact.Identities, func(id parley.ContactIdentity) bool { return id.InboxID == in.InboxID }) {
+			return parley.FieldErrorf("inbox_id", "The contact has no identity on inbox %s: pick one of their channels.", clip(in.InboxID))
 		}
 		c := &parley.Conversation{
 			WorkspaceID: ws.ID, ContactID: contact.ID, InboxID: inbox.ID, Status: parley.StatusOpen, TeamID: inbox.TeamID,

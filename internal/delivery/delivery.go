@@ -144,7 +144,19 @@ type Worker struct {
 	log      *slog.Logger
 	adapters map[string]channel.Adapter
 	wake     chan struct{}
+	gate     Gate
 }
+
+// Gate is asked, inside each attempt's transaction, whether a queued
+// message may still go out: a non-empty reason withdraws it (it fails
+// with that reason, no provider call, no fallback resend). The AI agent
+// uses it to drop a reply when a person took over between its commit and
+// its send.
+type Gate func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation) (string, error)
+
+// SetGate installs g; call it before Run or RunOnce (it is not
+// synchronised with them).
+func (w *Worker) SetGate(g Gate) { w.gate = g }
 
 // New returns a Worker.
 func New(cfg Config) (*Worker, error) {
@@ -419,6 +431,15 @@ func (w *Worker) start(ctx context.Context, it sqlstore.OutboxItem) (attempt, er
 		}
 		if conv == nil {
 			return failNow(nil, "The conversation was deleted before the message was sent.")
+		}
+		if w.gate != nil {
+			why, err := w.gate(ctx, tx, m, conv)
+			if err != nil {
+				return err
+			}
+			if why != "" {
+				return w.fail(ctx, tx, it, m, conv, why, it.InFlight)
+			}
 		}
 		adapter, ok := w.adapters[inbox.Channel]
 		if !ok {

@@ -56,6 +56,7 @@ func (s *Server) aiRoutes() {
 	s.assistantRoutes()
 	s.knowledgeRoutes()
 	s.aiConversationRoutes()
+	s.aiFeedbackRoutes()
 }
 
 func (s *Server) assistantRoutes() {

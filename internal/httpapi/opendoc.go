@@ -8,8 +8,10 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/parleyhq/parley/internal/ai"
 	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/invite"
+	"github.com/parleyhq/parley/internal/notify"
 )
 
 // The served OpenAPI document is huma's, finished for people (document):
@@ -240,6 +242,8 @@ func (s *Server) OpenAPI() ([]byte, error) {
 // entry): `parley openapi` prints it and the web app's types are generated
 // from it.
 func Document() ([]byte, error) {
-	s := New(Deps{Invites: new(invite.Service), Hours: new(hours.Service)})
+	// Services whose routes register only when present are given as zero
+	// values: nothing is called while the document is built.
+	s := New(Deps{Invites: new(invite.Service), Notifications: new(notify.Service), AI: new(ai.Service), Hours: new(hours.Service)})
 	return s.OpenAPI()
 }

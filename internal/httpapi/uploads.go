@@ -19,7 +19,8 @@ const maxUploadBody = conversation.MaxUpload + 64<<10
 // isUpload reports whether r is a file upload, which may exceed the JSON
 // body cap.
 func isUpload(r *http.Request) bool {
-	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/uploads") && strings.HasPrefix(r.URL.Path, "/api/v1/workspaces/")
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/uploads") &&
+		(strings.HasPrefix(r.URL.Path, "/api/v1/workspaces/") || r.URL.Path == "/api/v1/widget/uploads")
 }
 
 func (s *Server) uploadRoutes() {

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley"
@@ -32,10 +34,66 @@ const (
 )
 
 // Service serves the knowledge base. It uses the concrete store (DESIGN §2).
-type Service struct{ store *sqlstore.Store }
+type Service struct {
+	store *sqlstore.Store
+	// analysed caches each entry's terms by id and version: ranking is on
+	// the AI's reply path and analysing text (folding, stemming) cost more
+	// than the query itself.
+	mu       sync.Mutex
+	analysed map[string]*analysis
+}
 
 // New returns a Service on store.
-func New(store *sqlstore.Store) *Service { return &Service{store: store} }
+func New(store *sqlstore.Store) *Service {
+	return &Service{store: store, analysed: map[string]*analysis{}}
+}
+
+// maxAnalysed bounds the cache; past it, it starts over.
+const maxAnalysed = 20_000
+
+// analysis is an entry's text as retrieval sees it.
+type analysis struct {
+	updated     time.Time
+	title, body map[string]bool
+	paragraphs  []paragraph // an article's, headings alone left out
+}
+
+type paragraph struct {
+	text  string
+	terms map[string]bool
+}
+
+func analyse(k parley.KnowledgeEntry) *analysis {
+	a := &analysis{updated: k.UpdatedAt, title: set(Terms(k.Title)), body: set(Terms(k.Content))}
+	if k.Kind == parley.KnowledgeArticle {
+		for _, p := range strings.Split(strings.ReplaceAll(k.Content, "\r\n", "\n"), "\n\n") {
+			p = strings.TrimSpace(p)
+			if p == "" || (strings.HasPrefix(p, "#") && !strings.Contains(p, "\n")) {
+				continue
+			}
+			a.paragraphs = append(a.paragraphs, paragraph{text: p, terms: set(Terms(p))})
+		}
+	}
+	return a
+}
+
+// analysisOf returns k's analysis, from the cache while k is unchanged.
+func (s *Service) analysisOf(k parley.KnowledgeEntry) *analysis {
+	s.mu.Lock()
+	a, ok := s.analysed[k.ID]
+	s.mu.Unlock()
+	if ok && a.updated.Equal(k.UpdatedAt) {
+		return a
+	}
+	a = analyse(k)
+	s.mu.Lock()
+	if s.analysed == nil || len(s.analysed) >= maxAnalysed {
+		s.analysed = map[string]*analysis{}
+	}
+	s.analysed[k.ID] = a
+	s.mu.Unlock()
+	return a
+}
 
 // Input is an entry as written by a client: an article (title, content)
 // or a Q&A pair (question, answer).
@@ -321,7 +379,7 @@ func (s *Service) Search(ctx context.Context, workspaceID, text string, only []s
 		if len(only) > 0 && !slices.Contains(only, k.ID) {
 			continue
 		}
-		score, passage := Rank(q, k)
+		score, passage := rank(q, k, s.analysisOf(k))
 		if score > 0 {
 			out = append(out, Match{Entry: k, Score: score, Passage: passage})
 		}
@@ -343,11 +401,13 @@ func (s *Service) Search(ctx context.Context, workspaceID, text string, only []s
 // its title (question), a fifth for how much of the title q covers (a
 // pair asked almost word for word scores near 1).
 func Rank(q []string, k parley.KnowledgeEntry) (float64, string) {
-	title := set(Terms(k.Title))
-	body := set(Terms(k.Content))
+	return rank(q, k, analyse(k))
+}
+
+func rank(q []string, k parley.KnowledgeEntry, a *analysis) (float64, string) {
 	inTitle, inAny := 0, 0
 	for _, t := range q {
-		ht, hb := has(title, t), has(body, t)
+		ht, hb := has(a.title, t), has(a.body, t)
 		if ht {
 			inTitle++
 		}
@@ -360,12 +420,12 @@ func Rank(q []string, k parley.KnowledgeEntry) (float64, string) {
 	}
 	n := float64(len(q))
 	score := 0.5*float64(inAny)/n + 0.3*float64(inTitle)/n
-	if len(title) > 0 {
-		score += 0.2 * float64(inTitle) / float64(len(title))
+	if len(a.title) > 0 {
+		score += 0.2 * float64(inTitle) / float64(len(a.title))
 	}
 	passage := k.Content
 	if k.Kind == parley.KnowledgeArticle {
-		passage = bestParagraph(q, k.Content)
+		passage = bestParagraph(q, k.Content, a.paragraphs)
 	}
 	return min(score, 1), passage
 }
@@ -394,26 +454,48 @@ func set(ts []string) map[string]bool {
 
 // bestParagraph is the article's paragraph holding the most of q (the
 // first on a tie); headings alone are skipped.
-func bestParagraph(q []string, content string) string {
+func bestParagraph(q []string, content string, paras []paragraph) string {
 	best, bestN := "", -1
-	for _, p := range strings.Split(strings.ReplaceAll(content, "\r\n", "\n"), "\n\n") {
-		p = strings.TrimSpace(p)
-		if p == "" || (strings.HasPrefix(p, "#") && !strings.Contains(p, "\n")) {
-			continue
-		}
-		ts := set(Terms(p))
+	for _, p := range paras {
 		n := 0
 		for _, t := range q {
-			if has(ts, t) {
+			if has(p.terms, t) {
 				n++
 			}
 		}
 		if n > bestN {
-			best, bestN = p, n
+			best, bestN = p.text, n
 		}
 	}
 	if best == "" {
 		return strings.TrimSpace(content)
 	}
 	return best
+}
+
+// SourceFeedback marks the entries made from approved corrections.
+const SourceFeedback = "feedback"
+
+// SaveQA writes a Q&A pair inside tx with the given source: it replaces
+// entry replaceID when that still exists in the workspace, else adds a new
+// entry. The caller checks the actor's rights (an approval is an admin's).
+func SaveQA(ctx context.Context, tx *sqlstore.Tx, workspaceID, source, replaceID, question, answer string) (*parley.KnowledgeEntry, error) {
+	k, err := Input{Kind: parley.KnowledgeQA, Question: question, Answer: answer}.entry()
+	if err != nil {
+		return nil, err
+	}
+	k.WorkspaceID, k.Source = workspaceID, source
+	if replaceID != "" {
+		old, err := tx.FindKnowledge(ctx, workspaceID, replaceID)
+		switch {
+		case err == nil:
+			k.ID, k.CreatedAt, k.Source = old.ID, old.CreatedAt, old.Source
+		case !parley.IsNotFound(err):
+			return nil, err
+		}
+	}
+	if err := tx.SaveKnowledge(ctx, k); err != nil {
+		return nil, err
+	}
+	return reread(k), nil
 }

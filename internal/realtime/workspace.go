@@ -345,6 +345,9 @@ type signalMessage struct {
 // see its conversation.
 func (ws *workspace) fanoutSignal(payload []byte) {
 	var s signal
+	if err := json.Unmarshal(payload, &s); err == nil && s.Type == "read" {
+		return // for web-chat visitors' sockets (internal/widget), not agents
+	}
 	if err := json.Unmarshal(payload, &s); err != nil || !validSignal(s.Type, s.State) || s.ConversationID == "" {
 		ws.h.log.Warn("realtime bad signal", "workspace_id", ws.id)
 		return

@@ -310,8 +310,8 @@ func (q *queries) SearchKnowledge(ctx context.Context, workspaceID string, terms
 	if q.dialect == Postgres {
 		match = strings.Join(clean, ":* | ") + ":*"
 		query = `SELECT ` + knowledgeColumns + ` FROM knowledge_entries
-			WHERE workspace_id = $1 AND to_tsvector('simple', title || ' ' || content) @@ to_tsquery('simple', $2)
-			ORDER BY ts_rank(to_tsvector('simple', title || ' ' || content), to_tsquery('simple', $2)) DESC, id LIMIT $3`
+			WHERE workspace_id = $1 AND search_tsv @@ to_tsquery('simple', $2)
+			ORDER BY ts_rank(search_tsv, to_tsquery('simple', $2)) DESC, id LIMIT $3`
 	} else {
 		match = `"` + strings.Join(clean, `"* OR "`) + `"*`
 		query = `SELECT k.id, k.workspace_id, k.kind, k.title, k.content, k.source, k.created_at, k.updated_at

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -83,4 +84,52 @@ func (s *Store) TouchVisitor(ctx context.Context, visitorID string, t time.Time)
 		}
 		return nil
 	})
+}
+
+// ClaimVisitorUpload marks a visitor's upload as taken by the message
+// claim names (a key derived from the visitor's client message id, so
+// that a retried send claims the same files again) and returns it. An
+// upload that is not the visitor's is ENOTFOUND; one another message took
+// is EINVALID naming attachment_ids.
+func (tx *Tx) ClaimVisitorUpload(ctx context.Context, workspaceID, visitorID, uploadID, claim string) (*Upload, error) {
+	u, err := tx.FindUpload(ctx, workspaceID, visitorID, uploadID)
+	if err != nil {
+		return nil, err
+	}
+	if u.MessageID == claim {
+		return u, nil
+	}
+	if err := tx.AttachUpload(ctx, uploadID, claim); err != nil {
+		return nil, err
+	}
+	u.MessageID = claim
+	return u, nil
+}
+
+// ConversationReadAt returns when an agent last read the conversation to
+// its end (the latest of the members' read marks); zero when nobody has.
+func (q *queries) ConversationReadAt(ctx context.Context, conversationID string) (time.Time, error) {
+	var at sql.NullInt64
+	err := q.db.QueryRowContext(ctx,
+		`SELECT MAX(last_read_at) FROM conversation_user_state WHERE conversation_id = $1 AND read_inbound_count > 0`,
+		conversationID).Scan(&at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("conversation read at: %w", err)
+	}
+	if !at.Valid {
+		return time.Time{}, nil
+	}
+	return fromMicros(at.Int64), nil
+}
+
+// HasVerifiedVisitor reports whether the contact has used the inbox's
+// widget with a verified identity (the website's identifier hash matched).
+func (q *queries) HasVerifiedVisitor(ctx context.Context, inboxID, contactID string) (bool, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM widget_visitors WHERE inbox_id = $1 AND contact_id = $2 AND verified = 1`, inboxID, contactID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("verified visitor: %w", err)
+	}
+	return n > 0, nil
 }

@@ -1,7 +1,10 @@
 package widget
 
 import (
+	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/parleyhq/parley"
 )
@@ -13,12 +16,12 @@ func FuzzDecodeVisitorBodies(f *testing.F) {
 	for _, s := range []string{
 		`{"name":"Alice","email":"a@example.com","identifier":"42","identifier_hash":"ab"}`,
 		`{"content":"hi","client_message_id":"c1","attachment_ids":[]}`,
-		`{"state":"on"}`, `{"name":null,"email":"x@y"}`, `[1]`, `{"content":7}`, `{} {}`, `{"a":1}`, "\x00", `"`,
+		`{"state":"on"}`, `{"status":"read"}`, `{"status":5}`, `{"name":null,"email":"x@y"}`, `[1]`, `{"content":7}`, `{} {}`, `{"a":1}`, "\x00", `"`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, v := range []any{new(NewVisitor), new(MessageBody), new(VisitorPatch), new(TypingBody)} {
+		for _, v := range []any{new(NewVisitor), new(MessageBody), new(VisitorPatch), new(TypingBody), new(ReadBody)} {
 			err := decodeBytes(body, v)
 			if err == nil {
 				continue
@@ -37,6 +40,42 @@ func FuzzDecodeVisitorBodies(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzCleanFileName: whatever name a visitor's browser sends, the stored
+// one is a short, valid, printable base name.
+func FuzzCleanFileName(f *testing.F) {
+	for _, s := range []string{"receipt.png", "../../etc/passwd", "a\\b\\c.pdf", "", ".", "\x00\x1f\"q\".png", string(make([]byte, 300))} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got := cleanFileName(name)
+		if got == "" || len(got) > 200 || !utf8.ValidString(got) || strings.ContainsAny(got, "/\\\"\x00\n\r") {
+			t.Fatalf("cleanFileName(%q) = %q", name, got)
+		}
+	})
+}
+
+// TestSeenGate: reports within a second are not dropped but run once at
+// its end.
+func TestSeenGate(t *testing.T) {
+	var g seenGate
+	ran := make(chan struct{}, 10)
+	run := func() { ran <- struct{}{} }
+	g.report(run)
+	<-ran // the first runs at once
+	g.report(run)
+	g.report(run) // coalesced with the one before
+	select {
+	case <-ran:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a report within the second was dropped")
+	}
+	select {
+	case <-ran:
+		t.Fatal("two reports within the second ran twice")
+	case <-time.After(1500 * time.Millisecond):
+	}
 }
 
 func containsAt(s string) bool {

@@ -47,6 +47,10 @@ func NewHandler(svc *Service, hub *Hub) *Handler {
 	h.mux.HandleFunc("POST "+Prefix+"messages", h.visitor(h.postMessage))
 	h.mux.HandleFunc("GET "+Prefix+"messages", h.visitor(h.getMessages))
 	h.mux.HandleFunc("POST "+Prefix+"typing", h.visitor(h.postTyping))
+	h.mux.HandleFunc("POST "+Prefix+"read", h.visitor(h.postRead))
+	h.mux.HandleFunc("POST "+Prefix+"uploads", h.visitor(h.postUpload))
+	h.mux.HandleFunc("GET "+Prefix+"conversations/{conversation_id}/messages/{message_id}/attachments/{attachment_id}",
+		h.visitor(h.getAttachment))
 	h.mux.HandleFunc("GET "+Prefix+"realtime", h.realtime)
 	h.mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, http.StatusNotFound, "No such widget endpoint.")
@@ -167,6 +171,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusUnauthorized
 	case parley.ERATELIMIT:
 		status = http.StatusTooManyRequests
+	case parley.ETOOLARGE:
+		status = http.StatusRequestEntityTooLarge
 	}
 	if status == http.StatusInternalServerError {
 		h.svc.Log.ErrorContext(r.Context(), "widget request failed", "path", r.URL.Path, "err", err)
@@ -358,11 +364,7 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request, v *Visitor
 		h.fail(w, r, err)
 		return
 	}
-	if len(in.AttachmentIDs) > 0 {
-		h.fail(w, r, parley.FieldErrorf("attachment_ids", "Visitors cannot attach files yet."))
-		return
-	}
-	sent, err := h.svc.Send(r.Context(), v, in.Content, in.ClientMessageID)
+	sent, err := h.svc.Send(r.Context(), v, in.Content, in.ClientMessageID, in.AttachmentIDs)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -29,8 +29,13 @@ import (
 //	[{"type":"hello","seq":N}]
 //	[{"seq":N,"type":"message.created"|"message.updated","data":{widget Message}}]
 //	[{"type":"typing","data":{"state":"on"|"off","name":"…"}}]
+//	[{"type":"read","data":{"conversation_id":"…","read_at":"RFC 3339"}}]
 //
-// Client to server: {"type":"typing","state":"on"|"off"}.
+// The read frame says agents read the conversation: the visitor's messages
+// up to read_at show "read".
+//
+// Client to server: {"type":"typing","state":"on"|"off"} and
+// {"type":"read","status":"read"|"delivered"} (see Service.Seen).
 type Hub struct {
 	svc   *Service
 	log   *slog.Logger
@@ -197,12 +202,14 @@ func (h *Hub) writeLoop(ctx context.Context, c *vconn) {
 
 // clientMessage is what a visitor's widget sends on its socket.
 type clientMessage struct {
-	Type  string `json:"type"`
-	State string `json:"state"`
+	Type   string `json:"type"`
+	State  string `json:"state"`
+	Status string `json:"status"`
 }
 
 func (h *Hub) readLoop(ctx context.Context, c *vconn) {
 	last := time.Time{}
+	seen := map[string]*seenGate{string(parley.DeliveryRead): {}, string(parley.DeliveryDelivered): {}}
 	for {
 		_ = c.nc.SetReadDeadline(time.Now().Add(90 * time.Second))
 		data, op, err := wsutil.ReadClientData(c.nc)
@@ -213,14 +220,39 @@ func (h *Hub) readLoop(ctx context.Context, c *vconn) {
 			continue
 		}
 		var m clientMessage
-		if json.Unmarshal(data, &m) != nil || m.Type != "typing" || (m.State != "on" && m.State != "off") {
+		if json.Unmarshal(data, &m) != nil {
 			continue
 		}
-		if now := time.Now(); m.State == "off" || now.Sub(last) > 2*time.Second {
-			last = now
-			if err := h.svc.Typing(ctx, c.v, m.State); err != nil && ctx.Err() == nil {
-				h.log.Warn("widget typing", "visitor_id", c.v.ID, "err", err)
+		if m.Type == "read" {
+			if m.Status == "" {
+				m.Status = string(parley.DeliveryRead)
 			}
+			if g := seen[m.Status]; g != nil {
+				g.report(func() {
+					if err := h.svc.Seen(ctx, c.v, m.Status); err != nil && ctx.Err() == nil {
+						h.log.Warn("widget read", "visitor_id", c.v.ID, "err", err)
+					}
+				})
+			}
+			continue
+		}
+		if m.Type != "typing" || (m.State != "on" && m.State != "off") {
+			continue
+		}
+		// Repeated "on"s are thinned to one in 2 s; an "off" always passes
+		// and lets the next "on" through at once (a visitor who sends and
+		// starts the next message within 2 s is typing again).
+		now := time.Now()
+		switch {
+		case m.State == "off":
+			last = time.Time{}
+		case now.Sub(last) > 2*time.Second:
+			last = now
+		default:
+			continue
+		}
+		if err := h.svc.Typing(ctx, c.v, m.State); err != nil && ctx.Err() == nil {
+			h.log.Warn("widget typing", "visitor_id", c.v.ID, "err", err)
 		}
 	}
 }
@@ -357,6 +389,7 @@ func (h *Hub) frameFor(ctx context.Context, c *vconn, ev *parley.Event) []byte {
 	if !ok {
 		return nil
 	}
+	h.svc.author(ctx, &m, &vm)
 	return mustJSON([]any{map[string]any{"seq": ev.Seq, "type": ev.Type, "data": vm}})
 }
 
@@ -385,8 +418,19 @@ func (h *Hub) learn(ctx context.Context, c *vconn, m *parley.Message) bool {
 	return true
 }
 
-// signal forwards agents' typing in a visitor's conversation to them.
+// signal forwards agents' typing, and their reading, in a visitor's
+// conversation to them.
 func (rm *room) signal(payload []byte) {
+	var rs readSignal
+	if json.Unmarshal(payload, &rs) == nil && rs.Type == "read" {
+		b := mustJSON([]any{map[string]any{"type": "read", "data": map[string]string{"conversation_id": rs.ConversationID, "read_at": rs.ReadAt}}})
+		for _, c := range rm.connList() {
+			if c.knows(rs.ConversationID) {
+				c.push(b)
+			}
+		}
+		return
+	}
 	var s visitorSignal
 	if json.Unmarshal(payload, &s) != nil || s.Type != "typing" || strings.HasPrefix(s.User.ID, ContactUserPrefix) {
 		return
@@ -408,4 +452,33 @@ func mustJSON(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// seenGate runs a visitor's read (or delivered) reports at most once a
+// second, each costing queries: one that comes sooner is not dropped but
+// run at the end of that second, once however many came meanwhile.
+type seenGate struct {
+	mu      sync.Mutex
+	last    time.Time
+	pending bool
+}
+
+func (g *seenGate) report(run func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.pending {
+		return
+	}
+	if wait := time.Second - time.Since(g.last); wait > 0 {
+		g.pending = true
+		time.AfterFunc(wait, func() {
+			g.mu.Lock()
+			g.pending, g.last = false, time.Now()
+			g.mu.Unlock()
+			run()
+		})
+		return
+	}
+	g.last = time.Now()
+	go run()
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/broker"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/webchat"
@@ -55,11 +56,15 @@ type Service struct {
 	Store   *sqlstore.Store
 	Inbound *inbound.Receiver
 	Broker  broker.Broker
-	Hours   Hours
-	Clock   parley.Clock
-	Log     *slog.Logger
+	// Blobs keeps visitors' files; without it uploads are refused.
+	Blobs blob.Store
+	Hours Hours
+	Clock parley.Clock
+	Log   *slog.Logger
 	// PublicURL is PARLEY_PUBLIC_URL, read at each use.
 	PublicURL func() string
+
+	cards agentCards
 }
 
 // Visitor is an authenticated visitor and their inbox.
@@ -235,14 +240,15 @@ type Sent struct {
 	ConversationID string `json:"conversation_id"`
 }
 
-// Send stores a visitor's message through the one inbound path. A
-// client_message_id makes it idempotent (per visitor).
-func (s *Service) Send(ctx context.Context, v *Visitor, content, clientMessageID string) (*Sent, error) {
+// Send stores a visitor's message, with the files they uploaded, through
+// the one inbound path. A client_message_id makes it idempotent (per
+// visitor): a retry finds the same message and claims the same files.
+func (s *Service) Send(ctx context.Context, v *Visitor, content, clientMessageID string, attachmentIDs []string) (*Sent, error) {
 	content, err := checkText("content", content, 20000)
 	if err != nil {
 		return nil, err
 	}
-	if content == "" {
+	if content == "" && len(attachmentIDs) == 0 {
 		return nil, parley.FieldErrorf("content", "The message is empty.")
 	}
 	cmid, err := checkText("client_message_id", clientMessageID, 100)
@@ -252,11 +258,23 @@ func (s *Service) Send(ctx context.Context, v *Visitor, content, clientMessageID
 	if cmid == "" {
 		cmid = id.New()
 	}
-	res, err := s.Inbound.Receive(ctx, v.Inbox, channel.Inbound{
+	atts, err := s.claimUploads(ctx, v, attachmentIDs, claimKey(v.ID, cmid))
+	if err != nil {
+		return nil, err
+	}
+	in := channel.Inbound{
 		ProviderMessageID: "widget:" + v.ID + ":" + cmid,
 		Contact:           channel.ContactInfo{SourceID: v.SourceID, Name: v.Name, Email: v.Email},
 		Content:           content, ContentType: "text", Timestamp: s.Clock.Now(),
-	})
+	}
+	for _, a := range atts {
+		// The files are already stored: Media only says the message has some.
+		in.Media = append(in.Media, channel.MediaRef{ID: a.ID, ContentType: a.ContentType, FileName: a.FileName})
+	}
+	if content == "" {
+		in.ContentType = kindOf(atts[0].ContentType)
+	}
+	res, err := s.Inbound.ReceiveWithAttachments(ctx, v.Inbox, in, atts)
 	if err != nil {
 		return nil, err
 	}
@@ -269,19 +287,42 @@ func (s *Service) Send(ctx context.Context, v *Visitor, content, clientMessageID
 	return &Sent{MessageID: res.MessageID, ConversationID: res.ConversationID}, nil
 }
 
+// kindOf is the content type of a message that is only a file.
+func kindOf(contentType string) string {
+	if strings.HasPrefix(contentType, "image/") {
+		return "image"
+	}
+	return "document"
+}
+
 // Message is a message as the visitor sees it: nothing of agents'
-// internals (no notes, no system lines, no delivery errors, no ids of
-// agents).
+// internals (no notes, no system lines, no delivery errors, no ids or
+// emails of agents: an agent is their display name and avatar).
 type Message struct {
 	ID             string `json:"id"`
 	ConversationID string `json:"conversation_id"`
 	// From is "visitor" or "agent".
-	From        string    `json:"from"`
-	AuthorName  string    `json:"author_name,omitempty"`
-	Content     string    `json:"content"`
-	ContentType string    `json:"content_type"`
+	From         string `json:"from"`
+	AuthorName   string `json:"author_name,omitempty"`
+	AuthorAvatar string `json:"author_avatar_url,omitempty"`
+	Content      string `json:"content"`
+	ContentType  string `json:"content_type"`
+	// Status of a visitor's message is "delivered" (Parley has it) or
+	// "read" (an agent has read the conversation since); of a reply, its
+	// delivery status.
 	Status      string    `json:"status"`
+	Attachments []File    `json:"attachments,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
+}
+
+// File is an attachment as the visitor sees it; URL is fetched with the
+// visitor's token.
+type File struct {
+	ID          string `json:"id"`
+	FileName    string `json:"file_name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	URL         string `json:"url"`
 }
 
 // visible reports whether a visitor may see m, and how.
@@ -292,14 +333,25 @@ func visible(m *parley.Message) (Message, bool) {
 	out := Message{ID: m.ID, ConversationID: m.ConversationID, Content: m.Content, ContentType: m.ContentType,
 		Status: string(m.Status), CreatedAt: m.CreatedAt}
 	if m.Direction == parley.DirectionIn {
-		out.From = "visitor"
+		out.From, out.Status = "visitor", "delivered"
 	} else {
 		out.From, out.AuthorName = "agent", m.Sender.Name
 		if m.Status == parley.DeliveryFailed {
 			return Message{}, false
 		}
 	}
+	for _, a := range m.Attachments {
+		out.Attachments = append(out.Attachments, File{ID: a.ID, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size,
+			URL: Prefix + "conversations/" + m.ConversationID + "/messages/" + m.ID + "/attachments/" + a.ID})
+	}
 	return out, true
+}
+
+// markRead sets the status of the visitor's messages an agent has read.
+func markRead(m *Message, readAt time.Time) {
+	if m.From == "visitor" && !readAt.IsZero() && !m.CreatedAt.After(readAt) {
+		m.Status = "read"
+	}
 }
 
 // Page is a page of a visitor's messages, oldest first; Cursor fetches
@@ -338,11 +390,17 @@ func (s *Service) Messages(ctx context.Context, v *Visitor, cursor string) (*Pag
 	if err != nil {
 		return nil, err
 	}
+	readAt, err := s.Store.ConversationReadAt(ctx, conv.ID)
+	if err != nil {
+		return nil, err
+	}
 	for i := range list {
 		if list[i].ConversationID != conv.ID {
 			continue // merged conversations may hold other contacts' messages
 		}
 		if m, ok := visible(&list[i]); ok {
+			markRead(&m, readAt)
+			s.author(ctx, &list[i], &m)
 			page.Items = append(page.Items, m)
 		}
 	}

@@ -1,14 +1,17 @@
 // The inbox: views and the conversation list on the left, the thread and
 // composer in the centre, the contact and conversation details on the right.
-// Everything is kept live over the WebSocket.
-import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+// Everything is kept live over the WebSocket. The state lives in hooks under
+// features/inbox (list, thread, presence, keys, reply); socket events go
+// through the pure reducer in features/inbox/events.ts. This file wires them
+// and lays out the screen: features mount here with one line each.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ContinuesLink } from './features/links/ContinuesLink';
 import { api } from './api';
 import { lastInbound, reachableInboxes } from './channels';
 import { Composer, type ComposerHandle } from './Composer';
 import { ContactCard, ConversationDetails } from './Details';
-import { channelLabel, listTime, previewPrefix, STATUS_LABELS, AI_MODE_LABELS } from './format';
-import { appendPage, matches, mergeMessages, messageCreated, remove, searchFilter, tagEvent, upsert, type ListFilter, type TagEvent } from './model';
+import { channelLabel, STATUS_LABELS, AI_MODE_LABELS } from './format';
+import { remove, searchFilter, type ListFilter } from './model';
 import { workdayApi } from './features/workday/api';
 import { MergeDialog, NewChatDialog, ResolveDialog, TransferDialog } from './features/workday/dialogs';
 import { PaymentRequests } from './features/workday/Payments';
@@ -19,8 +22,8 @@ import { ShortcutsDialog } from './Shortcuts';
 import { ContactHotkeys } from './features/contacts/LargeCard';
 import { MessageList, type MessageActions } from './Thread';
 import { AIControls } from './features/ai/Controls';
-import { DEFAULT_STATUSES, STATUSES, type Contact, type Inbox as InboxT, type Conversation, type Member, type Message, type Presence, type ServerEvent, type Status, type View } from './types';
-import { Avatar, ChannelIcon, TopBar } from './ui';
+import { DEFAULT_STATUSES, STATUSES, type Conversation, type Member, type ServerEvent, type Status, type View } from './types';
+import { ChannelIcon, TopBar } from './ui';
 import { publishNotification } from './features/notifications/bus';
 import { NoConversations } from './features/onboarding/NoConversations';
 import { VirtualList } from './VirtualList';
@@ -31,14 +34,19 @@ import { InternalChats } from './features/collab/InternalChats';
 import { useComposerCollab } from './features/composer/useComposerCollab';
 import { AddTask, MyTasks } from './features/tasks/MyTasks';
 import { readApi, ReadControls, typingLine, useReadOnOpen } from './features/collab/ReadControls';
-import { FindSidebar, SearchSnippet, serverListed, useFind, useServerSearch, withHit, type FindRow } from './features/find/Find';
+import { FindSidebar, serverListed, useFind, useServerSearch, withHit, type FindRow } from './features/find/Find';
 import { ThreadSearch } from './features/find/ThreadSearch';
 import { useReveal } from './features/find/reveal';
 import { emitCounts } from './features/find/bus';
-import { findApi, type ViewCounts } from './features/find/api';
 import { useRowMenu } from './features/labels/useRowMenu';
-import { LabelDots } from './features/labels/LabelDots';
 import { Participating } from './features/participating/Participating';
+import { emptyThread, eventEffects, needsRefetch, reduceCurrent, reduceList, reduceThread, upsertConversation, type ConversationSource, type EventContext } from './features/inbox/events';
+import { useConversationList, type ListRefs } from './features/inbox/useConversationList';
+import { useThread } from './features/inbox/useThread';
+import { usePresence } from './features/inbox/presence';
+import { useInboxKeys, type DialogKind } from './features/inbox/useInboxKeys';
+import { ConversationRow, ROW_HEIGHT } from './features/inbox/ConversationRow';
+import { useReplyInboxes, useServerDraft } from './features/inbox/useReply';
 
 export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[] = [
   { key: 'unresolved', label: 'Not resolved', statuses: DEFAULT_STATUSES },
@@ -47,54 +55,6 @@ export const STATUS_PRESETS: { key: string; label: string; statuses: Status[] }[
 ];
 
 const QUEUED: Status[] = ['queued'];
-
-type DialogKind = 'transfer' | 'resolve' | 'merge' | 'newchat' | null;
-
-export const ROW_HEIGHT = 68;
-const PAGE_SIZE = 50;
-const TYPING_TTL = 8000;
-const VIEWING_TTL = 75000;
-
-interface ListState {
-  items: Conversation[];
-  cursor: string;
-  loading: boolean;
-  loaded: boolean;
-  error: string;
-}
-
-interface ThreadState {
-  conversationId: string;
-  messages: Message[];
-  cursor: string;
-  loading: boolean;
-  loadingOlder: boolean;
-  error: string;
-}
-
-interface PresenceEntry {
-  name: string;
-  typingUntil: number;
-  viewingUntil: number;
-}
-
-const emptyThread: ThreadState = { conversationId: '', messages: [], cursor: '', loading: false, loadingOlder: false, error: '' };
-
-function isEditable(el: EventTarget | null): boolean {
-  if (!(el instanceof HTMLElement)) return false;
-  const tag = el.tagName;
-  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
-  if (tag === 'INPUT') {
-    const type = (el as HTMLInputElement).type;
-    return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(type);
-  }
-  return el.isContentEditable;
-}
-
-function isActivatable(el: EventTarget | null): boolean {
-  if (!(el instanceof HTMLElement)) return false;
-  return ['BUTTON', 'A', 'SUMMARY', 'INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName);
-}
 
 export function Inbox({ conversationId }: { conversationId: string | null }) {
   const session = useSession();
@@ -110,20 +70,13 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   // Live updates place rows by themselves only in the views they can judge.
   const view = (listView === 'queued' ? 'all' : listView) as View;
   const statuses = listView === 'queued' ? QUEUED : presetStatuses;
-  const [filterError, setFilterError] = useState('');
-  const [filteredTotal, setFilteredTotal] = useState<number | null>(null);
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [paymentsVersion, setPaymentsVersion] = useState(0);
-  const [replyInboxes, setReplyInboxes] = useState<InboxT[]>([]);
   const [replyInbox, setReplyInbox] = useState<Record<string, string>>({});
-  const [list, setList] = useState<ListState>({ items: [], cursor: '', loading: true, loaded: false, error: '' });
-  const [counts, setCounts] = useState<ViewCounts | null>(null);
   const [search, setSearch] = useState('');
   const [activeId, setActiveId] = useState<string | null>(conversationId);
   const [current, setCurrent] = useState<Conversation | null>(null);
-  const [thread, setThread] = useState<ThreadState>(emptyThread);
   const [conn, setConn] = useState<ConnectionState>('connecting');
-  const [presence, setPresence] = useState<Record<string, Record<string, PresenceEntry>>>({});
   const [showHelp, setShowHelp] = useState(false);
   const [contactVersion, setContactVersion] = useState(0);
   const [announce, setAnnounce] = useState('');
@@ -137,19 +90,21 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   const listRef = useRef<HTMLDivElement>(null);
   const composer = useRef<ComposerHandle>(null);
   const rt = useRef<RealtimeClient | null>(null);
-  const listGen = useRef(0);
-  // Ids of conversations applied from events since the list last started loading.
-  const liveDuringLoad = useRef<Set<string>>(new Set());
-  const countsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const readTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const server = serverListed(find.state);
   const filter: ListFilter = useMemo(() => ({ view, statuses, userId: me.id, server }), [view, statuses, me.id, server]);
 
   // Refs give the long-lived WebSocket handlers the latest state.
-  const st = useRef({ filter, conversationId, list, thread, current, replyInboxId: '', query, statusKey });
+  const refs = useRef<ListRefs>({ filter, conversationId, query });
+  refs.current = { filter, conversationId, query };
+  const lists = useConversationList(ws, query, refs);
+  const { list, setList, counts, setCounts, filteredTotal, filterError, reloadList, loadMore, refreshCounts, reloadSoon, markLive } = lists;
+  const { thread, setThread, loadThread, loadOlder } = useThread(ws);
+  const { presence, onPresence } = usePresence(me.id);
   const replyInboxId = (conversationId && replyInbox[conversationId]) || '';
-  st.current = { filter, conversationId, list, thread, current, replyInboxId, query, statusKey };
+  const st = useRef({ list, thread, current, replyInboxId, statusKey });
+  st.current = { list, thread, current, replyInboxId, statusKey };
 
   const members = useMemo(() => {
     const m = new Map<string, Member>();
@@ -157,153 +112,19 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     return m;
   }, [session.members]);
 
-  // ---- loading -----------------------------------------------------------
-
-  const reloadList = useCallback(async () => {
-    const g = ++listGen.current;
-    liveDuringLoad.current = new Set();
-    setList((l) => ({ ...l, loading: true, error: '' }));
-    try {
-      const page = await findApi.list(ws, { ...query, limit: PAGE_SIZE });
-      if (g !== listGen.current) return;
-      setFilterError('');
-      // The open conversation was just marked read; a page fetched meanwhile may not know yet.
-      const openId = st.current.conversationId;
-      const fetched = (page.items ?? []).map((c) => (c.id === openId && c.unread_count ? { ...c, unread_count: 0 } : c));
-      const cursor = page.next_cursor ?? '';
-      // Conversations that events brought while the page was on its way may
-      // be newer than the page (or missing from it): keep the live version.
-      setList((l) => {
-        let items = fetched;
-        for (const id of liveDuringLoad.current) {
-          const live = l.items.find((x) => x.id === id);
-          if (live) items = upsert(items, live, st.current.filter, !!cursor);
-        }
-        return { items, cursor, loading: false, loaded: true, error: '' };
-      });
-    } catch (err) {
-      if (g !== listGen.current) return;
-      // A filter the server refuses is shown beside the condition it names.
-      if ((err as { status?: number }).status === 422) {
-        setFilterError((err as Error).message);
-        setList({ items: [], cursor: '', loading: false, loaded: true, error: '' });
-        return;
-      }
-      setList((l) => ({ ...l, loading: false, error: (err as Error).message }));
-    }
-  }, [ws, query]);
-
-  const loadMore = useCallback(async () => {
-    const l = st.current.list;
-    if (l.loading || !l.cursor) return;
-    const g = listGen.current;
-    setList((x) => ({ ...x, loading: true }));
-    try {
-      const page = await findApi.list(ws, { ...query, cursor: l.cursor, limit: PAGE_SIZE });
-      if (g !== listGen.current) return;
-      setList((x) => ({ ...x, items: appendPage(x.items, page.items ?? []), cursor: page.next_cursor ?? '', loading: false }));
-    } catch (err) {
-      if (g !== listGen.current) return;
-      setList((x) => ({ ...x, loading: false, error: (err as Error).message }));
-    }
-  }, [ws, query]);
-
-  const refreshCounts = useCallback(() => {
-    if (countsTimer.current) return;
-    countsTimer.current = setTimeout(async () => {
-      countsTimer.current = null;
-      try {
-        const q = st.current.query;
-        const [c, f] = await Promise.all([
-          findApi.counts(ws, { status: q.countStatus }),
-          q.filter ? findApi.counts(ws, { status: q.status, teamId: q.teamId, filter: q.filter }) : Promise.resolve(null),
-        ]);
-        setCounts(c);
-        setFilteredTotal(f ? (f[q.view] ?? null) : null);
-      } catch {
-        // Counts are best effort; the next event retries.
-      }
-    }, 200);
-  }, [ws]);
-
-  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const reloadSoon = useCallback(() => {
-    if (reloadTimer.current) return;
-    reloadTimer.current = setTimeout(() => {
-      reloadTimer.current = null;
-      reloadList();
-    }, 500);
-  }, [reloadList]);
-  useEffect(() => () => {
-    if (reloadTimer.current) clearTimeout(reloadTimer.current);
-  }, []);
-
-  useEffect(() => {
-    reloadList();
-    findApi.counts(ws, { status: query.countStatus }).then(setCounts, () => {});
-    setFilteredTotal(null);
-    if (query.filter)
-      findApi.counts(ws, { status: query.status, teamId: query.teamId, filter: query.filter }).then((f) => setFilteredTotal(f[query.view] ?? null), () => {});
-  }, [reloadList, ws, query]);
-
   useEffect(
     () => () => {
-      if (countsTimer.current) clearTimeout(countsTimer.current);
       if (readTimer.current) clearTimeout(readTimer.current);
     },
     [],
   );
-
-  const loadThread = useCallback(
-    async (id: string, keep: boolean) => {
-      setThread((t) =>
-        keep && t.conversationId === id
-          ? { ...t, loading: true, error: '' }
-          : { conversationId: id, messages: [], cursor: '', loading: true, loadingOlder: false, error: '' },
-      );
-      try {
-        const page = await api.messages(ws, id);
-        setThread((t) =>
-          t.conversationId !== id
-            ? t
-            : {
-                ...t,
-                messages: mergeMessages(t.messages, page.items ?? []),
-                // Keep paging from the oldest page already loaded.
-                cursor: keep && t.messages.length > (page.items?.length ?? 0) ? t.cursor : (page.next_cursor ?? ''),
-                loading: false,
-              },
-        );
-      } catch (err) {
-        setThread((t) => (t.conversationId !== id ? t : { ...t, loading: false, error: (err as Error).message }));
-      }
-    },
-    [ws],
-  );
-
-  const loadOlder = useCallback(async () => {
-    const t = st.current.thread;
-    if (!t.cursor || t.loadingOlder || t.loading) return;
-    const id = t.conversationId;
-    setThread((x) => ({ ...x, loadingOlder: true }));
-    try {
-      const page = await api.messages(ws, id, t.cursor);
-      setThread((x) =>
-        x.conversationId !== id
-          ? x
-          : { ...x, messages: mergeMessages(x.messages, page.items ?? []), cursor: page.next_cursor ?? '', loadingOlder: false },
-      );
-    } catch (err) {
-      setThread((x) => (x.conversationId !== id ? x : { ...x, loadingOlder: false, error: (err as Error).message }));
-    }
-  }, [ws]);
 
   const markRead = useCallback(
     (id: string) => {
       setList((l) => ({ ...l, items: l.items.map((c) => (c.id === id && c.unread_count ? { ...c, unread_count: 0 } : c)) }));
       api.markRead(ws, id).catch(() => {});
     },
-    [ws],
+    [ws, setList],
   );
 
   const readOnOpen = useReadOnOpen(ws);
@@ -348,48 +169,46 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
       clearInterval(refresh);
       rt.current?.send({ type: 'viewing', conversation_id: conversationId, state: 'off' });
     };
-  }, [conversationId, ws, loadThread, markRead, readOnOpenRef]);
+  }, [conversationId, ws, loadThread, markRead, readOnOpenRef, setThread]);
 
   // ---- live updates ------------------------------------------------------
 
   const personalizeTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
 
   /**
-   * applyConversation puts a changed conversation into the open thread and the
-   * list. Per-user fields (unread_count, pinned) in a broadcast event are not
-   * the reader's own, so for a conversation already listed they are kept (new
-   * inbound messages bump unread_count as they arrive); a conversation that
-   * moves into the list is fetched again for the reader's own values.
+   * refetchOwn fetches a conversation that moved into the list again for the
+   * reader's own per-user fields (a broadcast carries someone else's).
    */
-  const applyConversation = useCallback(
-    (c: Conversation, from: 'rest' | 'created' | 'updated' = 'rest') => {
-      const s = st.current;
-      const open = s.conversationId === c.id;
-      if (open) setCurrent({ ...c, unread_count: 0 });
-      liveDuringLoad.current.add(c.id);
-      const known = s.list.items.some((x) => x.id === c.id);
-      const refetch = from === 'updated' && !open && !known && matches(c, s.filter);
-      setList((l) => {
-        const prev = l.items.find((x) => x.id === c.id);
-        let item = c;
-        if (open) item = { ...c, unread_count: 0 };
-        else if (from !== 'rest' && prev) item = { ...c, unread_count: prev.unread_count, pinned: prev.pinned };
-        return { ...l, items: upsert(l.items, item, s.filter, !!l.cursor) };
-      });
-      if (refetch && !personalizeTimers.current.has(c.id)) {
-        personalizeTimers.current.set(
-          c.id,
-          setTimeout(() => {
-            personalizeTimers.current.delete(c.id);
-            api.conversation(ws, c.id).then(
-              (own) => own?.id && setList((l) => (l.items.some((x) => x.id === own.id) ? { ...l, items: upsert(l.items, own, st.current.filter, !!l.cursor) } : l)),
-              () => {},
-            );
-          }, 150),
-        );
-      }
+  const refetchOwn = useCallback(
+    (id: string) => {
+      if (personalizeTimers.current.has(id)) return;
+      personalizeTimers.current.set(
+        id,
+        setTimeout(() => {
+          personalizeTimers.current.delete(id);
+          api.conversation(ws, id).then(
+            (own) =>
+              own?.id &&
+              setList((l) => (l.items.some((x) => x.id === own.id) ? upsertConversation(l, own, 'rest', null, refs.current.filter) : l)),
+            () => {},
+          );
+        }, 150),
+      );
     },
-    [ws],
+    [ws, setList],
+  );
+
+  /** applyConversation puts a changed conversation into the open thread and the list (see upsertConversation). */
+  const applyConversation = useCallback(
+    (c: Conversation, from: ConversationSource = 'rest') => {
+      const openId = refs.current.conversationId;
+      if (openId === c.id) setCurrent({ ...c, unread_count: 0 });
+      markLive(c.id);
+      const refetch = needsRefetch(c, from, { openId, listed: st.current.list.items, filter: refs.current.filter });
+      setList((l) => upsertConversation(l, c, from, openId, refs.current.filter));
+      if (refetch) refetchOwn(c.id);
+    },
+    [setList, markLive, refetchOwn],
   );
 
   const rowMenu = useRowMenu({
@@ -405,131 +224,52 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
   const handlers = {
     onEvents(events: ServerEvent[]) {
       emitCollab(events);
-      let countsDirty = false;
-      let listDirty = false;
-      let readNeeded = '';
-      for (const e of events) {
-        switch (e.type) {
-          case 'counts': {
-            // Pushed view counts (counts=1): as asked without a status list.
-            const c = e.data as ViewCounts;
-            if (!c || typeof c !== 'object') break;
-            if (st.current.statusKey === 'unresolved') setCounts(c);
-            if (st.current.query.filter) countsDirty = true;
-            emitCounts(c);
-            break;
-          }
-          case 'conversation.created':
-          case 'conversation.updated': {
-            const c = e.data as Conversation;
-            if (!c?.id) break;
-            applyConversation(c, e.type === 'conversation.created' ? 'created' : 'updated');
-            countsDirty = true;
-            listDirty = true;
-            break;
-          }
-          case 'conversation.removed': {
-            const c = e.data as Partial<Conversation>;
-            if (!c?.id) break;
-            setList((l) => ({ ...l, items: remove(l.items, c.id!) }));
-            countsDirty = true;
-            if (st.current.conversationId === c.id) {
-              // A merged conversation lives on in its survivor.
-              const into = (c as { merged_into_id?: string }).merged_into_id;
-              navigate(into ? '/conversations/' + encodeURIComponent(into) : '/');
-            }
-            break;
-          }
-          case 'tag.updated':
-          case 'tag.deleted': {
-            const ev = e.data as TagEvent;
-            setList((l) => {
-              const items = tagEvent(l.items, e.type, ev);
-              return items === l.items ? l : { ...l, items };
-            });
-            const cur = st.current.current;
-            if (cur) {
-              const next = tagEvent([cur], e.type, ev);
-              if (next[0] !== cur) setCurrent(next[0]);
-            }
-            break;
-          }
-          case 'payment_request.created':
-          case 'payment_request.updated': {
-            const pr = e.data as { conversation_id?: string };
-            if (pr?.conversation_id && pr.conversation_id === st.current.conversationId) setPaymentsVersion((v) => v + 1);
-            break;
-          }
-          case 'message.created':
-          case 'message.updated': {
-            const m = e.data as Message;
-            if (!m?.id) break;
-            if (st.current.thread.conversationId === m.conversation_id) {
-              setThread((t) => (t.conversationId === m.conversation_id ? { ...t, messages: mergeMessages(t.messages, [m]) } : t));
-              if (e.type === 'message.created' && m.direction === 'in') readNeeded = m.conversation_id;
-            }
-            if (e.type === 'message.created') {
-              // Only the unread count: the preview comes with conversation.updated.
-              setList((l) => {
-                const items = messageCreated(l.items, m, st.current.conversationId);
-                return items === l.items ? l : { ...l, items };
-              });
-            }
-            break;
-          }
-          case 'contact.updated': {
-            const ct = e.data as Contact;
-            if (!ct?.id) break;
-            setList((l) => ({
-              ...l,
-              items: l.items.map((c) =>
-                c.contact?.id === ct.id ? { ...c, contact: { ...c.contact, name: ct.name, avatar_url: ct.avatar_url } } : c,
-              ),
-            }));
-            if (st.current.current?.contact_id === ct.id || st.current.current?.contact?.id === ct.id) setContactVersion((v) => v + 1);
-            break;
-          }
-          case 'notification.created':
-            publishNotification(e.data);
-            break;
-        }
+      const s = st.current;
+      const ctx: EventContext = {
+        openId: refs.current.conversationId,
+        threadId: s.thread.conversationId,
+        filter: refs.current.filter,
+        listed: s.list.items,
+        countsShown: s.statusKey === 'unresolved',
+        filtered: !!refs.current.query.filter,
+        currentContactId: s.current?.contact_id || s.current?.contact?.id || '',
+      };
+      const fx = eventEffects(events, ctx);
+      for (const id of fx.live) markLive(id);
+      setList((l) => reduceList(l, events, ctx));
+      setThread((t) => reduceThread(t, events));
+      setCurrent((c) => reduceCurrent(c, events, ctx));
+      for (const c of fx.counts) {
+        if (fx.showCounts) setCounts(c);
+        emitCounts(c);
       }
-      if (countsDirty) refreshCounts();
-      // Views and filters the browser cannot judge are asked again (paced).
-      if (listDirty && st.current.filter.server) reloadSoon();
-      if (readNeeded) {
-        const id = readNeeded;
+      for (const id of fx.refetch) refetchOwn(id);
+      if (fx.paymentsChanged) setPaymentsVersion((v) => v + 1);
+      if (fx.contactChanged) setContactVersion((v) => v + 1);
+      for (const n of fx.notifications) publishNotification(n);
+      if (fx.navigate !== null) navigate(fx.navigate);
+      if (fx.refreshCounts) refreshCounts();
+      if (fx.reloadList) reloadSoon();
+      if (fx.markRead) {
+        const id = fx.markRead;
         if (readTimer.current) clearTimeout(readTimer.current);
         readTimer.current = setTimeout(() => {
-          if (st.current.conversationId === id && document.visibilityState !== 'hidden' && readOnOpen.ref.current) markRead(id);
+          if (refs.current.conversationId === id && document.visibilityState !== 'hidden' && readOnOpen.ref.current) markRead(id);
         }, 300);
       }
     },
-    onPresence(p: Presence) {
-      const d = p.data;
-      if (!d?.conversation_id || !d.user?.id || d.user.id === me.id) return;
-      setPresence((all) => {
-        const conv = { ...(all[d.conversation_id] ?? {}) };
-        const prev = conv[d.user.id] ?? { name: d.user.name, typingUntil: 0, viewingUntil: 0 };
-        const until = d.state === 'on' ? Date.now() + (p.type === 'typing' ? TYPING_TTL : VIEWING_TTL) : 0;
-        const next = { ...prev, name: d.user.name || prev.name };
-        if (p.type === 'typing') next.typingUntil = until;
-        else next.viewingUntil = until;
-        conv[d.user.id] = next;
-        return { ...all, [d.conversation_id]: conv };
-      });
-    },
+    onPresence,
     onReload() {
       reloadList();
       refreshCounts();
-      const id = st.current.conversationId;
+      const id = refs.current.conversationId;
       if (id) {
         api.conversation(ws, id).then((c) => applyConversation(c), () => {});
         loadThread(id, true);
       }
     },
     onConnected() {
-      const id = st.current.conversationId;
+      const id = refs.current.conversationId;
       if (id) rt.current?.send({ type: 'viewing', conversation_id: id, state: 'on' });
     },
   };
@@ -556,31 +296,6 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
       rt.current = null;
     };
   }, [ws]);
-
-  // Expire presence that was never turned off (a colleague closed the tab).
-  const hasPresence = Object.keys(presence).length > 0;
-  useEffect(() => {
-    if (!hasPresence) return;
-    const t = setInterval(() => {
-      const now = Date.now();
-      setPresence((all) => {
-        let changed = false;
-        const out: typeof all = {};
-        for (const [cid, users] of Object.entries(all)) {
-          const kept: Record<string, PresenceEntry> = {};
-          for (const [uid, e] of Object.entries(users)) {
-            const typingUntil = e.typingUntil > now ? e.typingUntil : 0;
-            const viewingUntil = e.viewingUntil > now ? e.viewingUntil : 0;
-            if (typingUntil !== e.typingUntil || viewingUntil !== e.viewingUntil) changed = true;
-            if (typingUntil || viewingUntil) kept[uid] = { ...e, typingUntil, viewingUntil };
-          }
-          if (Object.keys(kept).length) out[cid] = kept;
-        }
-        return changed ? out : all;
-      });
-    }, 1000);
-    return () => clearInterval(t);
-  }, [hasPresence]);
 
   // ---- actions -----------------------------------------------------------
 
@@ -674,7 +389,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   const send = useCallback(
     async (content: string, isPrivate: boolean, attachmentIds?: string[], mentionIds?: string[]) => {
-      const id = st.current.conversationId;
+      const id = refs.current.conversationId;
       if (!id) return;
       const via = st.current.replyInboxId;
       const m = mentionIds?.length
@@ -690,50 +405,13 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
       if (m?.id) handlersRef.current.onEvents([{ type: 'message.created', data: m }]);
       if (id) setList((l) => ({ ...l, items: l.items.map((c) => (c.id === id && c.has_draft ? { ...c, has_draft: false } : c)) }));
     },
-    [ws],
+    [ws, setList],
   );
 
   // The reply channel: the contact's inboxes (identities) the reply may go through.
   const currentContactId = current?.contact_id || current?.contact?.id || '';
-  useEffect(() => {
-    setReplyInboxes([]);
-    if (!currentContactId) return;
-    let live = true;
-    Promise.all([api.inboxes(ws), api.contact(ws, currentContactId)]).then(
-      ([ib, ct]) => {
-        if (!live) return;
-        const ids = new Set((ct.identities ?? []).map((x) => x.inbox_id));
-        setReplyInboxes((ib.items ?? []).filter((i) => ids.has(i.id)));
-      },
-      () => {},
-    );
-    return () => {
-      live = false;
-    };
-  }, [ws, currentContactId]);
-
-  const serverDraft = useMemo(() => {
-    if (!conversationId) return undefined;
-    const id = conversationId;
-    const mark = (has: boolean) =>
-      setList((l) => ({ ...l, items: l.items.map((c) => (c.id === id && !!c.has_draft !== has ? { ...c, has_draft: has } : c)) }));
-    return {
-      load: () =>
-        workdayApi.draft(ws, id).then(
-          (d) => d?.content ?? '',
-          (err) => {
-            if ((err as { status?: number }).status === 404) return '';
-            throw err;
-          },
-        ),
-      save: (content: string) => {
-        mark(!!content.trim());
-        const p = content.trim() ? workdayApi.saveDraft(ws, id, content) : workdayApi.deleteDraft(ws, id);
-        p.catch(() => {});
-      },
-    };
-  }, [ws, conversationId]);
-
+  const replyInboxes = useReplyInboxes(ws, currentContactId);
+  const serverDraft = useServerDraft(ws, conversationId, setList);
 
   const upload = useCallback((file: File, signal: AbortSignal) => api.upload(ws, file, signal), [ws]);
   const composerCollab = useComposerCollab(ws, current, session.members, me.id);
@@ -742,7 +420,7 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
 
   const sendTemplate = useCallback(
     async (t: { name: string; language: string; parameters: string[] }) => {
-      const id = st.current.conversationId;
+      const id = refs.current.conversationId;
       if (!id) return;
       const m = await api.sendTemplate(ws, id, t);
       if (m?.id) handlersRef.current.onEvents([{ type: 'message.created', data: m }]);
@@ -781,106 +459,24 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     if (d !== 'newchat' && !st.current.current) return;
     setDialog(d);
   }, []);
-  const keys = { move, open, close, toggleResolved, assignToMe, accept, openDialog, setView, visible, activeIndex, conversationId, search, showHelp, dialog };
-  const keysRef = useRef(keys);
-  keysRef.current = keys;
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const k = keysRef.current;
-      if (k.showHelp || k.dialog || e.defaultPrevented) return;
-      const editing = isEditable(e.target);
-      if (e.ctrlKey && e.shiftKey && !e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
-        e.preventDefault();
-        k.move(e.key === 'ArrowUp' ? -1 : 1, true);
-        return;
-      }
-      if (e.altKey && !e.ctrlKey && !e.metaKey) {
-        // e.code: on macOS Alt+letter types a symbol, so e.key is not the letter.
-        let handled = true;
-        switch (e.code) {
-          case 'KeyR':
-            k.toggleResolved();
-            break;
-          case 'KeyN':
-            composer.current?.focus('note');
-            break;
-          case 'KeyM':
-            composer.current?.focus('reply');
-            break;
-          case 'KeyU':
-            composer.current?.attach();
-            break;
-          case 'KeyA':
-            k.assignToMe();
-            break;
-          case 'KeyY':
-            k.accept();
-            break;
-          case 'KeyT':
-            k.openDialog('transfer');
-            break;
-          case 'KeyG':
-            k.openDialog('merge');
-            break;
-          case 'KeyC':
-            k.openDialog('newchat');
-            break;
-          case 'Digit4':
-            k.setView('queued');
-            break;
-          case 'Digit1':
-            k.setView('all');
-            break;
-          case 'Digit2':
-            k.setView('mine');
-            break;
-          case 'Digit3':
-            k.setView('unassigned');
-            break;
-          default:
-            handled = false;
-        }
-        if (handled) e.preventDefault();
-        return;
-      }
-      if (editing || e.ctrlKey || e.metaKey || e.altKey) return;
-      switch (e.key) {
-        case '?':
-          e.preventDefault();
-          setShowHelp(true);
-          break;
-        case '/':
-          e.preventDefault();
-          searchRef.current?.focus();
-          searchRef.current?.select();
-          break;
-        case 'ArrowDown':
-        case 'ArrowUp':
-          e.preventDefault();
-          k.move(e.key === 'ArrowUp' ? -1 : 1, false);
-          listRef.current?.querySelector<HTMLElement>('[role=listbox]')?.focus();
-          break;
-        case 'Enter': {
-          if (isActivatable(e.target)) return;
-          const c = k.visible[k.activeIndex];
-          if (c) {
-            e.preventDefault();
-            k.open(c.id, c.hit?.message_id);
-          }
-          break;
-        }
-        case 'Escape':
-          if (k.conversationId) {
-            e.preventDefault();
-            k.close();
-          }
-          break;
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useInboxKeys(
+    {
+      move,
+      open,
+      close,
+      toggleResolved,
+      assignToMe,
+      accept,
+      openDialog,
+      setView,
+      showHelp: () => setShowHelp(true),
+      visible,
+      activeIndex,
+      conversationId,
+      blocked: showHelp || !!dialog,
+    },
+    { composer, search: searchRef, list: listRef },
+  );
 
   // ---- render ------------------------------------------------------------
 
@@ -905,74 +501,20 @@ export function Inbox({ conversationId }: { conversationId: string | null }) {
     .filter((p) => p.viewingUntil)
     .map((p) => p.name);
 
-  const renderRow = (c: FindRow, i: number) => {
-    const unread = c.unread_count > 0;
-    const lm = c.last_message;
-    const prefix = previewPrefix(lm, me.id, (id) => members.get(id)?.name);
-    const classes = ['conv-row'];
-    if (unread) classes.push('unread');
-    if (c.id === conversationId) classes.push('open');
-    if (i === activeIndex) classes.push('active');
-    const typing = Object.values(presence[c.id] ?? {}).some((p) => p.typingUntil);
-    const labelColour = rowMenu.colourOfRow(c.labels);
-    if (labelColour) classes.push('labelled');
-    if (rowMenu.menuOpenFor === c.id) classes.push('menu-open');
-    return (
-      <div
-        id={'conv-' + c.id}
-        role="option"
-        aria-selected={c.id === conversationId}
-        aria-posinset={i + 1}
-        aria-setsize={list.cursor ? -1 : visible.length}
-        className={classes.join(' ')}
-        data-id={c.id}
-        data-label-colour={labelColour || undefined}
-        style={labelColour ? ({ '--label-colour': labelColour } as CSSProperties) : undefined}
-        onClick={() => open(c.id, c.hit?.message_id)}
-        onContextMenu={(e) => rowMenu.onContextMenu(c, e)}
-      >
-        <Avatar name={c.contact?.name} url={c.contact?.avatar_url} id={c.contact?.id} size={36} />
-        <div className="conv-main">
-          <div className="conv-top">
-            <span className="conv-name">{c.contact?.name || 'Unknown contact'}</span>
-            <LabelDots labels={c.labels} cat={rowMenu.cat.labels} />
-            <time className="conv-time" dateTime={c.last_activity_at}>
-              {listTime(c.last_activity_at)}
-            </time>
-          </div>
-          {c.subject && (
-            <div className="conv-subject" data-testid="conv-subject">
-              {c.subject}
-            </div>
-          )}
-          <div className="conv-bottom">
-            <ChannelIcon channel={lm?.channel || c.inbox?.channel} />
-            <span className="conv-preview">
-              {c.hit?.snippet ? (
-                <SearchSnippet hit={c.hit} />
-              ) : typing ? (
-                <em>typing…</em>
-              ) : (
-                prefix + (lm ? lm.content || 'Attachment' : 'No messages yet')
-              )}
-            </span>
-            {c.has_draft && (
-              <span className="draft-pencil" title="You have a draft here" aria-label="Draft">
-                ✎
-              </span>
-            )}
-            {c.status === 'queued' && <span className="tag tag-xs tag-queued">Queued</span>}
-            {c.ai_mode === 'active' && <span className="tag tag-ai tag-xs">AI</span>}
-            {unread && (
-              <span className="badge" aria-label={`${c.unread_count} unread`}>
-                {c.unread_count > 99 ? '99+' : c.unread_count}
-              </span>
-            )}
-          </div>
-        </div>
-      </div>
-    );
-  };
+  const renderRow = (c: FindRow, i: number) => (
+    <ConversationRow
+      c={c}
+      index={i}
+      meId={me.id}
+      members={members}
+      open={c.id === conversationId}
+      active={i === activeIndex}
+      typing={Object.values(presence[c.id] ?? {}).some((p) => p.typingUntil)}
+      setSize={list.cursor ? -1 : visible.length}
+      rowMenu={rowMenu}
+      onOpen={open}
+    />
+  );
 
   const activeDescendant = activeIndex >= 0 ? 'conv-' + visible[activeIndex].id : undefined;
 

@@ -15,6 +15,7 @@ function go(e: ReactMouseEvent, path: string) {
 import { isParticipantsLine, MentionNames, ParticipantsLine } from './features/collab/ThreadLines';
 import { EmailBody } from './features/email/EmailBody';
 import { AIBadge, hasReasoning } from './features/ai/Reasoning';
+import { FeedbackButtons } from './features/ai/Feedback';
 
 /** MessageActions act on a failed reply: send it again, or through another inbox. */
 export interface MessageActions {
@@ -240,6 +241,7 @@ const MessageItem = memo(function MessageItem({
         )}
         {m.private && <MentionNames m={m} />}
         {!incoming && !m.private && <Delivery m={m} actions={actions} />}
+        {kind === 'ai' && !m.private && <FeedbackButtons ws={workspaceId} m={m} />}
       </div>
       {!incoming && avatar}
     </li>

@@ -11,14 +11,26 @@ export interface WidgetSettings {
   name: string;
 }
 
+export interface VisitorFile {
+  id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  /** url is fetched with the visitor's token (see WidgetClient.file). */
+  url?: string;
+}
+
 export interface VisitorMessage {
   id: string;
   conversation_id: string;
   from: 'visitor' | 'agent';
   author_name?: string;
+  author_avatar_url?: string;
   content: string;
   content_type: string;
+  /** A visitor's message: sending, delivered, read (an agent read it). A reply: its delivery status. */
   status: string;
+  attachments?: VisitorFile[];
   created_at: string;
 }
 
@@ -32,6 +44,8 @@ export interface Visitor {
 interface Handlers {
   message(m: VisitorMessage): void;
   typing(on: boolean, name: string): void;
+  /** read: agents read the conversation up to readAt. */
+  read(conversationId: string, readAt: string): void;
 }
 
 type Identity = { identifier?: string; identifier_hash?: string; name?: string; email?: string };
@@ -56,11 +70,12 @@ export class WidgetClient {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.visitorToken) headers.Authorization = 'Bearer ' + this.visitorToken;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     let r: Response;
     try {
       r = await fetch(this.base + '/api/v1/widget/' + path, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', mode: 'cors',
+        method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body), credentials: 'omit', mode: 'cors',
       });
     } catch {
       // CORS hides the refusal of a website that is not allowed.
@@ -118,13 +133,34 @@ export class WidgetClient {
     this.visitor = await this.call<Visitor>('PATCH', 'visitor', { name, email });
   }
 
-  async send(content: string): Promise<VisitorMessage> {
-    const client_message_id = Math.random().toString(36).slice(2) + Date.now().toString(36);
-    const r = await this.call<{ message_id: string; conversation_id: string }>('POST', 'messages', { content, client_message_id });
+  /** send posts a message; a retry with the same client id is the same message. */
+  async send(content: string, files: VisitorFile[], client_message_id: string): Promise<VisitorMessage> {
+    const attachment_ids = files.map((f) => f.id);
+    const r = await this.call<{ message_id: string; conversation_id: string }>('POST', 'messages', { content, client_message_id, attachment_ids });
     return {
       id: r.message_id, conversation_id: r.conversation_id, from: 'visitor', content, content_type: 'text',
-      status: 'received', created_at: new Date().toISOString(),
+      status: 'delivered', attachments: files, created_at: new Date().toISOString(),
     };
+  }
+
+  /** upload sends a file; the server checks it against the chat's limits. */
+  upload(file: File): Promise<VisitorFile> {
+    const f = new FormData();
+    f.append('file', file, file.name);
+    return this.call('POST', 'uploads', f);
+  }
+
+  /** file fetches an attachment with the visitor's token and returns a blob URL for it. */
+  async file(url: string): Promise<string> {
+    const r = await fetch(this.base + url, { headers: { Authorization: 'Bearer ' + this.visitorToken }, credentials: 'omit', mode: 'cors' });
+    if (!r.ok) throw new Error('The file is not available.');
+    return URL.createObjectURL(await r.blob());
+  }
+
+  /** seen tells agents the replies reached the visitor (delivered) or were read. */
+  seen(status: 'delivered' | 'read') {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'read', status }));
+    else void this.call('POST', 'read', { status }).catch(() => {});
   }
 
   typing(state: 'on' | 'off') {
@@ -157,6 +193,10 @@ export class WidgetClient {
         if (f.type === 'typing') {
           const d = f.data as { state: string; name: string };
           this.on.typing(d.state === 'on', d.name);
+        }
+        if (f.type === 'read') {
+          const d = f.data as { conversation_id: string; read_at: string };
+          this.on.read(d.conversation_id, d.read_at);
         }
       }
     };

@@ -4,7 +4,9 @@
 // knowledge base whose reasoning panel shows the source; "I want to talk
 // to a real person" flags the handoff (banner, notification) and no
 // further AI answer comes; the agent resumes, gets an answer again, and
-// takes over with the keyboard chord.
+// takes over with the keyboard chord. Then an agent rates an AI reply
+// 👎 with a better answer, the admin approves it on the review list, and
+// the next similar question is answered with it.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { steps } from '../lib/steps.mjs';
@@ -23,8 +25,8 @@ let page;
 const thread = (p) => p.getByRole('list', { name: 'Conversation history' });
 const aiMessages = (p) => thread(p).locator('li[data-kind="ai"]');
 
-async function customerSays(content) {
-  return admin.inbound(inboundToken, { sourceId: 'grace', name: 'Grace Hopper', content });
+async function customerSays(content, sourceId = 'grace', name = 'Grace Hopper') {
+  return admin.inbound(inboundToken, { sourceId, name, content });
 }
 
 const step = steps(async () => {
@@ -126,5 +128,39 @@ describe('the AI agent in Chromium', { timeout: 170_000 }, () => {
     const c = (await admin.req('GET', `/workspaces/${admin.ws}/conversations`)).items[0];
     assert.equal(c.ai_mode, 'paused');
     assert.equal(c.handoff_reason, 'human_request');
+  });
+
+  step('an agent rates an AI reply 👎 with a better answer; approved, it answers the next similar question', async () => {
+    await page.goto('/');
+    await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    await customerSays('How long is the warranty on the blender?', 'linus', 'Linus Pauling');
+    await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name: /Linus Pauling/ }).click();
+    const reply = aiMessages(page).first();
+    await reply.getByText(/passing you to a member of our team/).waitFor();
+    const rate = reply.getByRole('group', { name: 'Rate this AI reply' });
+    await rate.getByRole('button', { name: 'Bad answer' }).click();
+    await rate.getByLabel('Better answer').fill('Every blender has a two-year warranty.');
+    await rate.getByRole('button', { name: 'Send for review' }).click();
+    await rate.getByText('Your better answer waits for an admin.').waitFor();
+    assert.equal(await rate.getByRole('button', { name: 'Bad answer' }).getAttribute('aria-pressed'), 'true');
+    await checkScreen(page, 'ai-feedback-vote');
+
+    await page.goto('/settings/knowledge');
+    const review = page.getByRole('region', { name: 'Corrections from agents' });
+    const item = review.locator('li[data-feedback-id]').filter({ hasText: 'Every blender has a two-year warranty.' });
+    await item.getByText(/rated the AI reply/).waitFor();
+    assert.equal(await item.getByLabel('Customer question').inputValue(), 'How long is the warranty on the blender?');
+    await item.getByLabel('Customer question').fill('What is the warranty on the blender?');
+    await checkScreen(page, 'ai-feedback-review');
+    await item.getByRole('button', { name: 'Approve' }).click();
+    await review.getByText('Nothing here.').waitFor();
+    await page.reload();
+    await page.locator('.knowledge-list').getByText('What is the warranty on the blender?').waitFor();
+
+    await page.goto('/');
+    await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    await customerSays("what's the warranty for the blender", 'marie', 'Marie Curie');
+    await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name: /Marie Curie/ }).click();
+    await aiMessages(page).first().getByText('Every blender has a two-year warranty.').waitFor();
   });
 });

@@ -30,8 +30,8 @@ const (
 	KeyPreChatForm      = "pre_chat_form"
 )
 
-// mediaPolicy is what visitors may attach: pictures and documents, one per
-// message, as other chat widgets allow.
+// mediaPolicy is what visitors and agents may attach: pictures and
+// documents, up to 5 a message.
 var mediaPolicy = channel.MediaPolicy{Name: "Web chat", MaxAttachments: 5,
 	Types: slices.Concat(media.Images, media.Documents)}
 

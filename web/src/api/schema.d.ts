@@ -148,6 +148,30 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/api/v1/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notification preferences
+         * @description Scope (all, assigned, mentions), the channels of each type (in_app, push, email, sound), your time zone and quiet hours (push, sound and email are held during them and summarised when they end). Defaults until you save.
+         */
+        get: operations["getNotificationPreferences"];
+        /**
+         * Save your notification preferences
+         * @description Types left out keep their defaults. Quiet-hour windows are HH:MM to HH:MM in time_zone (an end before the start runs past midnight) on the given days (0 Sunday to 6 Saturday; every day when empty).
+         */
+        put: operations["putNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/password": {
         parameters: {
             query?: never;
@@ -162,6 +186,81 @@ export interface paths {
          * @description current_password must be your password (422 naming it otherwise); new_password follows the password rules (422). Your other browser sessions are signed out and all your API tokens revoked; the answer counts them. The session making the call stays signed in.
          */
         post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive push notifications on this device
+         * @description The body is the browser's PushSubscription.toJSON(). Subscribing an endpoint again updates its keys. Subscriptions the push service reports gone (404, 410) are removed.
+         */
+        post: operations["createPushSubscription"];
+        /** Stop push notifications on a device */
+        delete: operations["deletePushSubscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notifications
+         * @description Newest first, with the number still unread. Items link to a conversation (and message) or an inbox. Notifications about conversations you can no longer see are left out. New ones arrive live as notification.created events on the WebSocket.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all your notifications in a workspace read */
+        post: operations["readAllNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a notification read */
+        post: operations["readNotification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -202,6 +301,26 @@ export interface paths {
          * @description Always 202 with the same answer whether or not the address has an account. This server has no email relay yet, so nothing is sent and the answer says so (email_configured false): ask an admin of your workspace for a reset link.
          */
         post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The server's Web Push (VAPID) public key
+         * @description The applicationServerKey for PushManager.subscribe, base64url. The same on every node.
+         */
+        get: operations["getPushPublicKey"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -334,6 +453,241 @@ export interface paths {
         get: operations["listAgents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/assistants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's AI assistants
+         * @description The workspace's AI assistants, the default first; a workspace's first call creates its default assistant on the built-in provider. API keys are never returned (api_key_set says one is stored).
+         */
+        get: operations["listAssistants"];
+        put?: never;
+        /**
+         * Add an AI assistant (admins)
+         * @description Adds an assistant (admins; 403 otherwise): name, provider (builtin or openai), settings and a sealed API key. An openai assistant without base_url and model is 422; thresholds out of range are 422 naming the field.
+         */
+        post: operations["createAssistant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/assistants/{assistant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One AI assistant
+         * @description One assistant of the workspace.
+         */
+        get: operations["getAssistant"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an AI assistant (admins; not the default)
+         * @description Deletes an assistant (admins); the default is 409. Inboxes using it turn the AI off; conversations that chose it go back to their inbox's.
+         */
+        delete: operations["deleteAssistant"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an AI assistant (admins)
+         * @description Changes an assistant (admins): only the fields sent change; default true makes it the default (the previous one stops being it). Unsetting the default is 422.
+         */
+        patch: operations["updateAssistant"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Feedback on AI replies, newest first: everyone's for admins (the review list), the caller's own for agents */
+        get: operations["listAIFeedback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/feedback/{feedback_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a correction (admins): it becomes a Q&A entry of the knowledge base */
+        post: operations["approveAIFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/feedback/{feedback_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a correction (admins); it stays as a record */
+        post: operations["rejectAIFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/inboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which assistant each inbox uses
+         * @description Each inbox that has an assistant, with its id; inboxes not listed have the AI off.
+         */
+        get: operations["listInboxAssistants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/inboxes/{inbox_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose an inbox's assistant (admins)
+         * @description Chooses the assistant of an inbox (admins): its new conversations start with ai_mode active. An empty assistant_id turns the AI off there; an unknown one is 422.
+         */
+        put: operations["setInboxAssistant"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The knowledge base: articles and Q&A pairs
+         * @description The knowledge base, newest first, paged by cursor; with q, the entries that answer it, best first (one page).
+         */
+        get: operations["listKnowledge"];
+        put?: never;
+        /**
+         * Add an article or a Q&A pair (admins)
+         * @description Adds an article (title, Markdown content) or a Q&A pair (question, answer). Admins only; a missing field is 422 naming it.
+         */
+        post: operations["createKnowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/knowledge-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Q&A pairs from CSV (admins)
+         * @description Imports Q&A pairs from a CSV body (text/csv): a header naming question and answer columns, or the first two columns. All or nothing: a bad row is 422 naming its line. Admins only.
+         */
+        post: operations["importKnowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/knowledge/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One knowledge entry
+         * @description One knowledge entry.
+         */
+        get: operations["getKnowledge"];
+        /**
+         * Replace a knowledge entry (admins)
+         * @description Replaces a knowledge entry's text (admins); the same rules as creating one.
+         */
+        put: operations["updateKnowledge"];
+        post?: never;
+        /**
+         * Delete a knowledge entry (admins)
+         * @description Deletes a knowledge entry (admins).
+         */
+        delete: operations["deleteKnowledge"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run an assistant on a transcript without storing or sending anything (admins)
+         * @description Runs an assistant (default: the workspace's default) on a transcript without storing or sending anything: the reply (null when it would not answer), whether and why it would hand off (human_request, negative_sentiment, keyword, low_confidence, in that precedence), the appointment flag and the reasoning. Admins only.
+         */
+        post: operations["previewAssistant"];
         delete?: never;
         options?: never;
         head?: never;
@@ -942,6 +1296,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/ai": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The conversation's AI state: mode, assistant, memory reset point, bot messages
+         * @description The conversation's AI state: its mode, the assistant answering, the memory reset point and whether bot messages are off. Take over and resume are PATCH …/conversations/{id} with ai_mode paused or active.
+         */
+        get: operations["getConversationAI"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Switch the assistant, turn bot messages off, or reset the assistant's memory
+         * @description Switches the conversation's assistant, turns automatic messages off or on, or resets the assistant's memory (reset: true; it starts over from the next message, the thread stays). An unknown assistant is 422.
+         */
+        patch: operations["updateConversationAI"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/ai-feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's votes on the conversation's AI replies */
+        get: operations["listMyAIFeedback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/draft": {
         parameters: {
             query?: never;
@@ -1028,6 +1423,23 @@ export interface paths {
          * @description For WhatsApp inboxes: the template's name, language and parameters must match an approved template (422 naming the field otherwise).
          */
         post: operations["sendTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/conversations/{conversation_id}/messages/{message_id}/ai-feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rate an AI reply 👍/👎 and optionally propose a better answer (one vote per agent per message; voting again changes it) */
+        post: operations["voteAIReply"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1766,6 +2178,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/notification-smtp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mail server for notification emails (admins)
+         * @description Email digests of unread notifications go through it; the password is never shown.
+         */
+        get: operations["getNotificationSMTP"];
+        /**
+         * Set the mail server for notification emails (admins)
+         * @description An empty host turns notification emails off. Omit the password to keep the stored one (for the same username).
+         */
+        put: operations["putNotificationSMTP"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/saved-filters": {
         parameters: {
             query?: never;
@@ -2123,6 +2559,31 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AIFeedback: {
+            conversation_id?: string;
+            correction?: string;
+            /** Format: date-time */
+            created_at?: string;
+            id?: string;
+            /** @description the knowledge entry an approved correction became */
+            knowledge_id?: string;
+            message_id?: string;
+            /** @description the customer message the AI answered */
+            question?: string;
+            /** @enum {string} */
+            rating?: "up" | "down";
+            /** Format: date-time */
+            reviewed_at?: string;
+            reviewed_by?: string;
+            /**
+             * @description none: a vote without a correction
+             * @enum {string}
+             */
+            status?: "none" | "pending" | "approved" | "rejected";
+            /** Format: date-time */
+            updated_at?: string;
+            user_id?: string;
+        };
         /**
          * Your own system (API channel)
          * @description The settings of an inbox whose channel is api.
@@ -2180,6 +2641,75 @@ export interface components {
             name?: string;
             role?: string;
             user_id?: string;
+        };
+        ApproveAIFeedbackRequest: {
+            /** @description the entry's answer, edited (default: the correction) */
+            answer?: string;
+            /** @description the entry's question, edited (default: the customer's message) */
+            question?: string;
+        };
+        Assistant: {
+            api_key_set?: boolean;
+            away_message?: string;
+            base_url?: string;
+            booking_url?: string;
+            /** Format: date-time */
+            created_at?: string;
+            default?: boolean;
+            handoff?: components["schemas"]["AssistantHandoff"];
+            id?: string;
+            instructions?: string;
+            knowledge_ids?: string[] | null;
+            model?: string;
+            name?: string;
+            /** @enum {string} */
+            off_hours?: "answer" | "away";
+            pause_on_agent_reply?: boolean;
+            persona?: string;
+            /** @enum {string} */
+            provider?: "builtin" | "openai";
+            /** Format: double */
+            temperature?: number;
+            /** Format: int64 */
+            timeout_seconds?: number;
+            /** Format: date-time */
+            updated_at?: string;
+            workspace_id?: string;
+        };
+        AssistantBody: {
+            /** @description sealed at rest, never returned; empty removes it */
+            api_key?: string;
+            /** @description make it the workspace's default assistant */
+            default?: boolean;
+            name?: string;
+            /** @enum {string} */
+            provider?: "builtin" | "openai";
+            /** @description persona, instructions, knowledge scope, handoff settings, booking link, off-hours behaviour, the OpenAI-compatible endpoint */
+            settings?: components["schemas"]["AssistantSettings"];
+        };
+        AssistantHandoff: {
+            /** Format: double */
+            confidence_threshold?: number;
+            keywords?: string[] | null;
+            /** Format: double */
+            sentiment_threshold?: number;
+        };
+        AssistantSettings: {
+            away_message?: string;
+            base_url?: string;
+            booking_url?: string;
+            handoff?: components["schemas"]["AssistantHandoff"];
+            instructions?: string;
+            knowledge_ids?: string[] | null;
+            model?: string;
+            /** @enum {string} */
+            off_hours?: "answer" | "away";
+            pause_on_agent_reply?: boolean;
+            persona?: string;
+            /** Format: double */
+            temperature?: number;
+            /** Format: int64 */
+            timeout_seconds?: number;
         };
         Attachment: {
             content_type?: string;
@@ -2502,6 +3032,15 @@ export interface components {
             waiting_since?: string | null;
             workspace_id?: string;
         };
+        ConversationState: {
+            ai_mode?: string;
+            assistant_id?: string;
+            away_sent?: boolean;
+            bot_messages_off?: boolean;
+            effective_assistant_id?: string;
+            /** Format: date-time */
+            memory_from?: string;
+        };
         CreateContactAttributeRequest: {
             key: string;
             label: string;
@@ -2624,6 +3163,9 @@ export interface components {
             /** Format: int64 */
             unreplied?: number;
         };
+        DeletePushSubscriptionRequest: {
+            endpoint: string;
+        };
         Draft: {
             content?: string;
             conversation_id?: string;
@@ -2703,6 +3245,36 @@ export interface components {
             type?: string;
             url?: string;
         };
+        FeedbackView: {
+            conversation_id?: string;
+            /** Format: int64 */
+            conversation_number?: number;
+            correction?: string;
+            /** Format: date-time */
+            created_at?: string;
+            id?: string;
+            /** @description the knowledge entry an approved correction became */
+            knowledge_id?: string;
+            message_id?: string;
+            /** @description the customer message the AI answered */
+            question?: string;
+            /** @enum {string} */
+            rating?: "up" | "down";
+            /** @description the AI reply voted on */
+            reply?: string;
+            /** Format: date-time */
+            reviewed_at?: string;
+            reviewed_by?: string;
+            /**
+             * @description none: a vote without a correction
+             * @enum {string}
+             */
+            status?: "none" | "pending" | "approved" | "rejected";
+            /** Format: date-time */
+            updated_at?: string;
+            user_id?: string;
+            user_name?: string;
+        };
         Filter: {
             conditions?: components["schemas"]["Condition"][] | null;
             /** @enum {string} */
@@ -2745,6 +3317,10 @@ export interface components {
             /** Format: int64 */
             row?: number;
         };
+        Imported: {
+            /** Format: int64 */
+            imported?: number;
+        };
         Inbox: {
             callback_secret?: string;
             channel?: string;
@@ -2760,6 +3336,10 @@ export interface components {
             secrets_set?: string[] | null;
             team_id?: string;
             workspace_id?: string;
+        };
+        InboxAssistant: {
+            assistant_id?: string;
+            inbox_id?: string;
         };
         InboxBody: {
             channel?: string;
@@ -2896,12 +3476,20 @@ export interface components {
              */
             role?: "admin" | "agent";
         };
+        ItemsAIFeedback: {
+            items?: components["schemas"]["AIFeedback"][] | null;
+            next_cursor?: string;
+        };
         ItemsActivityEntry: {
             items?: components["schemas"]["ActivityEntry"][] | null;
             next_cursor?: string;
         };
         ItemsAgentLoad: {
             items?: components["schemas"]["AgentLoad"][] | null;
+            next_cursor?: string;
+        };
+        ItemsAssistant: {
+            items?: components["schemas"]["Assistant"][] | null;
             next_cursor?: string;
         };
         ItemsAttributeDef: {
@@ -2932,8 +3520,16 @@ export interface components {
             items?: components["schemas"]["ConversationItem"][] | null;
             next_cursor?: string;
         };
+        ItemsFeedbackView: {
+            items?: components["schemas"]["FeedbackView"][] | null;
+            next_cursor?: string;
+        };
         ItemsInbox: {
             items?: components["schemas"]["Inbox"][] | null;
+            next_cursor?: string;
+        };
+        ItemsInboxAssistant: {
+            items?: components["schemas"]["InboxAssistant"][] | null;
             next_cursor?: string;
         };
         ItemsInternalChat: {
@@ -2946,6 +3542,10 @@ export interface components {
         };
         ItemsInvitation: {
             items?: components["schemas"]["Invitation"][] | null;
+            next_cursor?: string;
+        };
+        ItemsKnowledgeEntry: {
+            items?: components["schemas"]["KnowledgeEntry"][] | null;
             next_cursor?: string;
         };
         ItemsMember: {
@@ -2992,6 +3592,30 @@ export interface components {
             items?: components["schemas"]["WorkspaceMembership"][] | null;
             next_cursor?: string;
         };
+        KnowledgeBody: {
+            answer?: string;
+            /** @description Markdown */
+            content?: string;
+            /** @enum {string} */
+            kind: "article" | "qa";
+            question?: string;
+            title?: string;
+        };
+        KnowledgeEntry: {
+            answer?: string;
+            content?: string;
+            /** Format: date-time */
+            created_at?: string;
+            id?: string;
+            /** @enum {string} */
+            kind?: "article" | "qa";
+            question?: string;
+            source?: string;
+            title?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            workspace_id?: string;
+        };
         LifecycleSettings: {
             /** Format: int64 */
             abandon_minutes?: number;
@@ -3008,6 +3632,15 @@ export interface components {
         LoginRequest: {
             email: string;
             password: string;
+        };
+        MarkedAll: {
+            /**
+             * Format: int64
+             * @description How many notifications were unread.
+             */
+            marked?: number;
+            /** Format: int64 */
+            unread?: number;
         };
         Member: {
             availability?: string;
@@ -3091,9 +3724,52 @@ export interface components {
             /** @description Letters, digits, - and _; generated when empty. Meta asks for it when subscribing the webhook. */
             verify_token?: string;
         };
+        Notification: {
+            actor?: components["schemas"]["NotificationActor"];
+            conversation_id?: string;
+            /** Format: date-time */
+            created_at?: string;
+            id?: string;
+            inbox_id?: string;
+            message_id?: string;
+            /** Format: date-time */
+            read_at?: string | null;
+            text?: string;
+            /** @enum {string} */
+            type?: "new_conversation" | "new_message" | "assigned" | "mention" | "handoff" | "waiting" | "channel_failing" | "suggestion";
+            workspace_id?: string;
+        };
+        NotificationActor: {
+            id?: string;
+            kind?: string;
+            name?: string;
+        };
+        NotificationChannels: {
+            email?: boolean;
+            in_app?: boolean;
+            push?: boolean;
+            sound?: boolean;
+        };
+        NotificationPreferences: {
+            /** Format: int64 */
+            email_delay_minutes?: number;
+            quiet_hours?: components["schemas"]["QuietWindow"][] | null;
+            /** @enum {string} */
+            scope?: "all" | "assigned" | "mentions";
+            time_zone?: string;
+            types?: {
+                [key: string]: components["schemas"]["NotificationChannels"];
+            };
+        };
         OpenInternalChatRequest: {
             /** @description the colleague (or yourself, for notes) */
             user_id: string;
+        };
+        Page: {
+            items?: components["schemas"]["Notification"][] | null;
+            next_cursor?: string;
+            /** Format: int64 */
+            unread?: number;
         };
         Participant: {
             added_by?: string;
@@ -3133,6 +3809,21 @@ export interface components {
             conversation_id?: string;
             message_id?: string;
         };
+        PreviewAssistantRequest: {
+            /** @description default: the workspace's default assistant */
+            assistant_id?: string;
+            messages: components["schemas"]["Turn"][] | null;
+        };
+        PreviewHandoff: {
+            reason?: string;
+            triggered?: boolean;
+        };
+        PreviewResult: {
+            appointment?: boolean;
+            handoff?: components["schemas"]["PreviewHandoff"];
+            reasoning?: components["schemas"]["Reasoning"];
+            reply?: string | null;
+        };
         Probe: {
             /** Format: date-time */
             checked_at?: string;
@@ -3143,8 +3834,45 @@ export interface components {
             /** Format: int64 */
             status?: number;
         };
+        PushKey: {
+            public_key?: string;
+        };
+        PushSubscription: {
+            /** Format: date-time */
+            created_at?: string;
+            endpoint?: string;
+            id?: string;
+            user_agent?: string;
+        };
+        QuietWindow: {
+            /** @description Days the window starts on, 0 Sunday to 6 Saturday; empty means every day. */
+            days?: number[] | null;
+            /** @description HH:MM, 24-hour; before start runs past midnight. */
+            end?: string;
+            /** @description HH:MM, 24-hour. */
+            start?: string;
+        };
         ReadPreferences: {
             mark_read_on_open?: boolean;
+        };
+        Reasoning: {
+            assistant_id?: string;
+            /** Format: date-time */
+            at?: string;
+            /** Format: double */
+            confidence?: number;
+            detail?: string;
+            error?: string;
+            explanation?: string;
+            intent?: string;
+            /** Format: double */
+            latency_ms?: number;
+            model?: string;
+            provider?: string;
+            /** Format: double */
+            sentiment?: number;
+            sources?: components["schemas"]["Source"][] | null;
+            trigger?: string;
         };
         RenderTemplateRequest: {
             template: string;
@@ -3193,6 +3921,23 @@ export interface components {
             api_tokens?: number;
             /** Format: int64 */
             sessions?: number;
+        };
+        SMTPSettings: {
+            /** @description The sender address, e.g. Parley <notifications@example.com>. */
+            from?: string;
+            /** @description The SMTP server's host name; empty turns notification emails off. */
+            host?: string;
+            /** @description Write-only; omit to keep the stored one. */
+            password?: string;
+            readonly password_set?: boolean;
+            /**
+             * Format: int64
+             * @description 587 when omitted (465 with tls).
+             */
+            port?: number;
+            /** @enum {string} */
+            security?: "starttls" | "tls" | "none" | "";
+            username?: string;
         };
         SaveDraftRequest: {
             /** @description empty deletes the draft */
@@ -3258,15 +4003,36 @@ export interface components {
             /** @description Only these people (and the assignees) see the new conversations; null: everyone */
             visible_to?: string[] | null;
         };
+        SetInboxAssistantRequest: {
+            /** @description "" turns the AI off for the inbox's new conversations */
+            assistant_id?: string;
+        };
         SetReadPreferencesRequest: {
             /** @description true (default): opening a conversation marks it read; false: only Shift+Enter or Mark read does */
             mark_read_on_open: boolean;
+        };
+        Source: {
+            id?: string;
+            /** Format: double */
+            score?: number;
+            title?: string;
         };
         StatusChange: {
             /** Format: date-time */
             at?: string;
             error?: string;
             status?: string;
+        };
+        SubscriptionInput: {
+            /** @description The push service URL. */
+            endpoint: string;
+            keys: components["schemas"]["SubscriptionInputKeysStruct"];
+        };
+        SubscriptionInputKeysStruct: {
+            /** @description The 16-byte authentication secret, base64url. */
+            auth: string;
+            /** @description The browser's P-256 public key, base64url. */
+            p256dh: string;
         };
         SystemEvent: {
             action?: string;
@@ -3366,6 +4132,11 @@ export interface components {
             /** @description the colleague who takes it over (replacing you as assignee) */
             user_id?: string;
         };
+        Turn: {
+            content?: string;
+            /** @enum {string} */
+            role?: "customer" | "agent" | "ai";
+        };
         /**
          * SMS through Twilio
          * @description The settings of an inbox whose channel is twilio_sms.
@@ -3381,6 +4152,14 @@ export interface components {
         UpdateContactAttributeRequest: {
             label?: string;
             options?: string[] | null;
+        };
+        UpdateConversationAIRequest: {
+            /** @description switch the conversation's assistant; "" uses the inbox's */
+            assistant_id?: string;
+            /** @description stop automatic messages (AI answers, away message) */
+            bot_messages_off?: boolean;
+            /** @description clear the assistant's memory: it starts over from the next message */
+            reset?: boolean;
         };
         UpdateConversationRequest: {
             /** @enum {string|null} */
@@ -3463,6 +4242,12 @@ export interface components {
         Variable: {
             name?: string;
             value?: string;
+        };
+        VoteAIReplyRequest: {
+            /** @description the better answer; it waits for an admin's approval */
+            correction?: string;
+            /** @enum {string} */
+            rating: "up" | "down";
         };
         Week: {
             fri?: components["schemas"]["Interval"][] | null;
@@ -3787,6 +4572,74 @@ export interface operations {
             };
         };
     };
+    getNotificationPreferences: {
+        parameters: {
+            query: {
+                /** @description The workspace. */
+                workspace_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    putNotificationPreferences: {
+        parameters: {
+            query: {
+                /** @description The workspace. */
+                workspace_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationPreferences"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     changePassword: {
         parameters: {
             query?: never;
@@ -3807,6 +4660,171 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChangePasswordResponse"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    createPushSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                "User-Agent"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscription"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    deletePushSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeletePushSubscriptionRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query: {
+                /** @description The workspace. */
+                workspace_id: string;
+                /** @description next_cursor of the previous page. */
+                cursor?: string;
+                /** @description Items per page (50 when omitted). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    readAllNotifications: {
+        parameters: {
+            query: {
+                /** @description The workspace. */
+                workspace_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedAll"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    readNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
                 };
             };
             /** @description Error */
@@ -3871,6 +4889,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResetRequested"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getPushPublicKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushKey"];
                 };
             };
             /** @description Error */
@@ -4153,6 +5200,578 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ItemsAgentLoad"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listAssistants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsAssistant"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    createAssistant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistantBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assistant"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getAssistant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assistant"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    deleteAssistant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    updateAssistant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistantBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assistant"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listAIFeedback: {
+        parameters: {
+            query?: {
+                /** @description only records in this status */
+                status?: "none" | "pending" | "approved" | "rejected";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsFeedbackView"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    approveAIFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                feedback_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApproveAIFeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AIFeedback"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    rejectAIFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                feedback_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AIFeedback"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listInboxAssistants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsInboxAssistant"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    setInboxAssistant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                inbox_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetInboxAssistantRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listKnowledge: {
+        parameters: {
+            query?: {
+                /** @description search: the entries that answer it, best first */
+                q?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsKnowledgeEntry"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    createKnowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeEntry"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    importKnowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Imported"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getKnowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeEntry"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    updateKnowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeEntry"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    deleteKnowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    previewAssistant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewAssistantRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewResult"];
                 };
             };
             /** @description Error */
@@ -5562,6 +7181,106 @@ export interface operations {
             };
         };
     };
+    getConversationAI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationState"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    updateConversationAI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConversationAIRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationState"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listMyAIFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsAIFeedback"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     getDraft: {
         parameters: {
             query?: never;
@@ -5790,6 +7509,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    voteAIReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                conversation_id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteAIReplyRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AIFeedback"];
                 };
             };
             /** @description Error */
@@ -7340,6 +9096,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadPreferences"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getNotificationSMTP: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SMTPSettings"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    putNotificationSMTP: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SMTPSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SMTPSettings"];
                 };
             };
             /** @description Error */

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useSession } from '../../session';
 import { ConfirmButton, Result, useAction } from '../settings/shared';
 import { aiApi, type KnowledgeEntry } from './api';
+import { FeedbackReview } from './Feedback';
 
 export function KnowledgePage() {
   const { workspace } = useSession();
@@ -111,6 +112,7 @@ export function KnowledgePage() {
           ))}
         </ul>
       </section>
+      <FeedbackReview />
     </>
   );
 }

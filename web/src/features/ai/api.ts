@@ -122,3 +122,34 @@ export const REASONS: Record<string, string> = {
   keyword: 'A handoff keyword was used',
   low_confidence: 'The assistant could not answer confidently',
 };
+
+/** Feedback is one agent's vote on an AI reply. */
+export interface Feedback {
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  user_id: string;
+  rating: 'up' | 'down';
+  correction: string;
+  question: string;
+  status: 'none' | 'pending' | 'approved' | 'rejected';
+  knowledge_id: string;
+  reviewed_by: string;
+}
+
+/** FeedbackView is a feedback record in the admins' review list. */
+export interface FeedbackView extends Feedback {
+  reply: string;
+  user_name: string;
+  conversation_number: number;
+}
+
+export const feedbackApi = {
+  mine: (ws: string, cid: string) => request<{ items: Feedback[] | null }>(`${w(ws)}/conversations/${e(cid)}/ai-feedback`),
+  vote: (ws: string, cid: string, mid: string, body: { rating: 'up' | 'down'; correction: string }) =>
+    request<Feedback>(`${w(ws)}/conversations/${e(cid)}/messages/${e(mid)}/ai-feedback`, { method: 'POST', body }),
+  list: (ws: string, status: string) => request<{ items: FeedbackView[] | null }>(`${w(ws)}/ai/feedback?status=${e(status)}`),
+  approve: (ws: string, id: string, body: { question: string; answer: string }) =>
+    request<Feedback>(`${w(ws)}/ai/feedback/${e(id)}/approve`, { method: 'POST', body }),
+  reject: (ws: string, id: string) => request<Feedback>(`${w(ws)}/ai/feedback/${e(id)}/reject`, { method: 'POST' }),
+};
