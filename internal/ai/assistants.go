@@ -289,7 +289,7 @@ func (s *Service) State(ctx context.Context, a parley.Actor, conversationID stri
 	if err != nil {
 		return nil, err
 	}
-	asst, st, err := s.assistantFor(ctx, conv)
+	asst, st, err := s.assistantFor(ctx, s.Store, conv)
 	if err != nil {
 		return nil, err
 	}

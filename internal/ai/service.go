@@ -34,9 +34,14 @@ type Service struct {
 	Outbox Outbox
 	Clock  parley.Clock
 	Log    *slog.Logger
-	// OpenAt says whether the inbox is within business hours at t; nil
-	// means always.
-	OpenAt func(ctx context.Context, workspaceID, inboxID string) (bool, error)
+	// Closed says, inside the transaction that stores a customer's
+	// message, whether the conversation's inbox is outside business hours
+	// now; nil: always open.
+	Closed func(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation) (bool, error)
+	// Away sends the away message inside that transaction when the inbox
+	// is closed and no assistant answers (hours.Service.SendAway); nil:
+	// none.
+	Away func(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation) error
 	// OnDrop is called when a reply is dropped because a person took
 	// over meanwhile (tests wait on it); nil: nothing.
 	OnDrop func(conversationID string)
@@ -88,11 +93,50 @@ func InitialMode(ctx context.Context, tx *sqlstore.Tx, inboxID string) (parley.A
 // Enqueue queues the AI's answer to a customer message inside the
 // transaction that stored it (the inbound path's follow-up): nothing when
 // the conversation's AI is not active.
+//
+// Outside business hours the assistant answers only when its off-hours
+// setting is "answer"; otherwise (or with no AI) the away message goes,
+// decided in the same transaction so that exactly one of the two does.
 func (s *Service) Enqueue(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation, msg *parley.Message) error {
-	if conv.AIMode != parley.AIActive || msg.Sender.Kind != parley.SenderContact {
+	if msg.Sender.Kind != parley.SenderContact {
 		return nil
 	}
-	return scheduler.Schedule(ctx, tx, KindReply, conv.ID, conv.WorkspaceID, tx.Now(), job{MessageID: msg.ID})
+	closed := false
+	if s.Closed != nil {
+		c, err := s.Closed(ctx, tx, conv)
+		if err != nil {
+			return fmt.Errorf("ai: business hours: %w", err)
+		}
+		closed = c
+	}
+	if conv.AIMode == parley.AIActive {
+		answers := true
+		if closed {
+			a, state, err := s.assistantFor(ctx, tx, conv)
+			if err != nil {
+				return err
+			}
+			answers = a != nil && !state.BotMessagesOff && a.OffHours != OffHoursAway
+		}
+		if answers {
+			return scheduler.Schedule(ctx, tx, KindReply, conv.ID, conv.WorkspaceID, tx.Now(), job{MessageID: msg.ID})
+		}
+	}
+	if closed && s.Away != nil {
+		return s.Away(ctx, tx, conv)
+	}
+	return nil
+}
+
+// OffHoursAway is the assistant setting that keeps it silent outside
+// business hours (the away message goes instead).
+const OffHoursAway = "away"
+
+// aiReader is the store or a transaction.
+type aiReader interface {
+	FindConversationAI(ctx context.Context, conversationID string) (parley.ConversationAI, error)
+	InboxAssistantID(ctx context.Context, inboxID string) (string, error)
+	FindAssistant(ctx context.Context, workspaceID, assistantID string) (*parley.Assistant, error)
 }
 
 // Handler is KindReply's scheduler handler: Run decides with no
@@ -116,7 +160,7 @@ func (s *Service) run(ctx context.Context, j *sqlstore.Job) error {
 		return err
 	}
 	p.Version = conv.LastActivityAt.UnixMicro()
-	a, state, err := s.assistantFor(ctx, conv)
+	a, state, err := s.assistantFor(ctx, s.Store, conv)
 	switch {
 	case err != nil:
 		return err
@@ -144,21 +188,21 @@ func (s *Service) run(ctx context.Context, j *sqlstore.Job) error {
 
 // assistantFor returns the conversation's assistant (its own choice, else
 // its inbox's), or nil.
-func (s *Service) assistantFor(ctx context.Context, conv *parley.Conversation) (*parley.Assistant, parley.ConversationAI, error) {
-	state, err := s.Store.FindConversationAI(ctx, conv.ID)
+func (s *Service) assistantFor(ctx context.Context, q aiReader, conv *parley.Conversation) (*parley.Assistant, parley.ConversationAI, error) {
+	state, err := q.FindConversationAI(ctx, conv.ID)
 	if err != nil {
 		return nil, state, err
 	}
 	id := state.AssistantID
 	if id == "" {
-		if id, err = s.Store.InboxAssistantID(ctx, conv.InboxID); err != nil {
+		if id, err = q.InboxAssistantID(ctx, conv.InboxID); err != nil {
 			return nil, state, err
 		}
 	}
 	if id == "" {
 		return nil, state, nil
 	}
-	a, err := s.Store.FindAssistant(ctx, conv.WorkspaceID, id)
+	a, err := q.FindAssistant(ctx, conv.WorkspaceID, id)
 	if parley.IsNotFound(err) {
 		return nil, state, nil
 	}

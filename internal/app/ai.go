@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/internal/ai/builtin"
 	"github.com/parleyhq/parley/internal/ai/openai"
 	"github.com/parleyhq/parley/internal/conversation"
+	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/knowledge"
 	"github.com/parleyhq/parley/internal/netguard"
@@ -27,6 +28,10 @@ func (a *App) buildAI(receiver *inbound.Receiver, conversations *conversation.Se
 			parley.ProviderOpenAI: openai.New(guard.Client(2 * time.Minute)),
 		},
 	}
+	// Business hours: outside them the assistant answers or the away
+	// message goes (decided in the customer message's transaction).
+	a.Hours = &hours.Service{Store: a.Store, Outbox: a.Workers.Delivery, Log: a.Log.With("worker", "hours")}
+	a.AI.Closed, a.AI.Away = a.Hours.ClosedTx, a.Hours.SendAway
 	// The second mode check, just before an AI reply is sent.
 	a.Workers.Delivery.SetGate(a.AI.OutboxGate)
 	receiver.FollowUp = a.AI.Enqueue

@@ -32,6 +32,7 @@ import (
 	"github.com/parleyhq/parley/internal/conversation"
 	"github.com/parleyhq/parley/internal/delivery"
 	"github.com/parleyhq/parley/internal/health"
+	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/httpapi"
 	"github.com/parleyhq/parley/internal/inbound"
 	"github.com/parleyhq/parley/internal/invite"
@@ -100,6 +101,8 @@ type App struct {
 	widgetHub *widget.Hub
 	// AI is the AI agent.
 	AI *ai.Service
+	// Hours is business hours and the away message.
+	Hours *hours.Service
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -293,7 +296,7 @@ func (a *App) build(opts Options) error {
 		func() float64 { return float64(hub.Connections()) })
 	api := httpapi.New(httpapi.Deps{
 		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations, Calls: calls.New(a.Store, guard),
-		Invites: a.Invites, Notifications: a.Notify, AI: a.AI,
+		Invites: a.Invites, Notifications: a.Notify, AI: a.AI, Hours: a.Hours,
 		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
 		Widget: a.buildWidget(receiver, conversations), LinkPreview: linkpreview.New(guard, 0), Tracking: a.Mail.Tracking,

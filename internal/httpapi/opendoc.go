@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/parleyhq/parley/internal/ai"
+	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/invite"
 	"github.com/parleyhq/parley/internal/notify"
 )
@@ -243,6 +244,6 @@ func (s *Server) OpenAPI() ([]byte, error) {
 func Document() ([]byte, error) {
 	// Services whose routes register only when present are given as zero
 	// values: nothing is called while the document is built.
-	s := New(Deps{Invites: new(invite.Service), Notifications: new(notify.Service), AI: new(ai.Service)})
+	s := New(Deps{Invites: new(invite.Service), Notifications: new(notify.Service), AI: new(ai.Service), Hours: new(hours.Service)})
 	return s.OpenAPI()
 }

@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	s.notificationRoutes()
 	s.collabRoutes()
 	s.aiRoutes()
+	s.hoursRoutes()
 }
 
 // op describes an operation, tagged with its area (areaOf); secured

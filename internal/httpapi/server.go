@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"github.com/parleyhq/parley/internal/ai"
 	"github.com/parleyhq/parley/internal/calls"
+	"github.com/parleyhq/parley/internal/hours"
 	"log/slog"
 	"net"
 	"net/http"
@@ -91,6 +92,8 @@ type Deps struct {
 	AI *ai.Service
 	// LinkPreview fetches the composer's link previews; nil answers 503.
 	LinkPreview *linkpreview.Fetcher
+	// Hours serves business hours; nil registers none of their routes.
+	Hours *hours.Service
 	// TrustedProxies are the reverse proxies (PARLEY_TRUSTED_PROXIES)
 	// whose X-Forwarded-For names the client; empty ignores the header.
 	TrustedProxies []netip.Prefix

@@ -32,10 +32,17 @@ import (
 )
 
 // Hours tells whether an inbox is within its business hours at t (in the
-// workspace's time zone). The business-hours package implements it; until
-// it is wired, AlwaysOpen is used and the away message is never shown.
+// workspace's time zone); internal/hours implements it. AlwaysOpen is for
+// tests and a widget without business hours.
 type Hours interface {
 	OpenAt(ctx context.Context, workspaceID, inboxID string, t time.Time) (bool, error)
+}
+
+// awayTexter is Hours that also knows the inbox's away message (the
+// workspace's business-hours setting), used when the widget's own
+// setting is empty.
+type awayTexter interface {
+	AwayMessage(ctx context.Context, workspaceID, inboxID string, t time.Time) (string, error)
 }
 
 // AlwaysOpen is the Hours of a workspace without business hours.
@@ -516,6 +523,11 @@ func (s *Service) InboxSettings(ctx context.Context, inbox *parley.Inbox) (*Sett
 		PreChatForm: c[webchat.KeyPreChatForm] == "true", IdentityRequired: c[webchat.KeyIdentityRequired] == "true", Name: inbox.Name}
 	if !open {
 		st.AwayMessage = c[webchat.KeyAwayMessage]
+		if am, ok := hours.(awayTexter); ok && st.AwayMessage == "" {
+			if st.AwayMessage, err = am.AwayMessage(ctx, inbox.WorkspaceID, inbox.ID, s.Clock.Now()); err != nil {
+				return nil, fmt.Errorf("widget: away message: %w", err)
+			}
+		}
 		if st.AwayMessage == "" {
 			st.AwayMessage = "We are away right now. Leave a message and we will answer as soon as we are back."
 		}

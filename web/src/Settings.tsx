@@ -22,6 +22,8 @@ import { AuditPage } from './features/settings/Audit';
 import { DeletedConversationsPage } from './features/workday/DeletedConversations';
 import { AssistantPage } from './features/ai/AssistantPage';
 import { KnowledgePage } from './features/ai/KnowledgePage';
+import { HoursPage } from './features/hours/HoursPage';
+import { InboxHoursPanel } from './features/hours/InboxHours';
 
 /** settingsRoute reads /settings, /settings/inboxes/new and /settings/inboxes/{id}. */
 export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } | { page: 'inbox'; id: string } | null {
@@ -35,7 +37,7 @@ export function settingsRoute(path: string): { page: 'list' } | { page: 'new' } 
 export function settingsPage(path: string): SettingsPage | null {
   const p = path.replace(/\/+$/, '');
   if (settingsRoute(path)) return 'inboxes';
-  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit|deleted|canned|ai|knowledge)$/.exec(p);
+  const m = /^\/settings\/(members|teams|tags|labels|workspace|tokens|audit|deleted|canned|ai|knowledge|hours)$/.exec(p);
   return m ? (m[1] as SettingsPage) : null;
 }
 
@@ -52,6 +54,7 @@ const TITLES: Record<SettingsPage, string> = {
   canned: 'Canned replies',
   ai: 'AI assistant',
   knowledge: 'Knowledge base',
+  hours: 'Business hours',
 };
 
 export function Settings({ path, search }: { path: string; search: string }) {
@@ -86,6 +89,8 @@ export function Settings({ path, search }: { path: string; search: string }) {
     body = <AssistantPage />;
   } else if (page === 'knowledge') {
     body = <KnowledgePage />;
+  } else if (page === 'hours') {
+    body = <HoursPage />;
   } else if (page === 'tokens') {
     body = <TokensPage />;
   } else if (route.page === 'new') {
@@ -511,6 +516,7 @@ function InboxPage({ id, created }: { id: string; created: boolean }) {
           return 'Changes saved.';
         }}
       />
+      <InboxHoursPanel inboxId={inbox.id} />
       <DeleteInbox inbox={inbox} />
     </>
   );

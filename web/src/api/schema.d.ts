@@ -714,6 +714,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/business-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's business hours and away message
+         * @description Every member may read them. A workspace that never set them answers enabled false (always open) with Monday to Friday 9–17 UTC to start from.
+         */
+        get: operations["getBusinessHours"];
+        /**
+         * Replace the workspace's business hours and away message (admins; 422 names the field: time_zone, week.mon[0].end, holidays[1].date)
+         * @description Admins only (403). Replaces the whole setting: time_zone is an IANA name; each weekday lists intervals HH:MM–HH:MM (24:00 is midnight; next_day marks one that ends the next day); holidays are YYYY-MM-DD in the zone. A bad zone, an end before its start, overlapping intervals, a bad or repeated date, or away_enabled without away_message is 422 naming the field (time_zone, week.mon[1].end, holidays[0].date); nothing is stored then.
+         */
+        put: operations["setBusinessHours"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace_id}/canned-replies": {
         parameters: {
             query?: never;
@@ -1908,6 +1932,30 @@ export interface paths {
          * @description Admins only (403). Only the settings sent change; an empty secret keeps the stored one. Checks as on create (422, 409).
          */
         patch: operations["updateInbox"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/inboxes/{inbox_id}/business-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An inbox's business hours: inherit the workspace's, its own, or always open
+         * @description Every member may read it. mode is inherit (the workspace's hours), own (schedule) or always (always open, no away message); away_message, when set, replaces the workspace's text for this inbox. 404 for an inbox outside the workspace.
+         */
+        get: operations["getInboxBusinessHours"];
+        /**
+         * Replace an inbox's business-hours override (admins)
+         * @description Admins only (403). mode own needs a schedule (422 naming schedule, or the schedule's field as schedule.time_zone…); other modes drop it.
+         */
+        put: operations["setInboxBusinessHours"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/workspaces/{workspace_id}/inboxes/{inbox_id}/health": {
@@ -3454,6 +3502,14 @@ export interface components {
             message_id?: string;
             snippet?: string;
         };
+        Holiday: {
+            /**
+             * @description YYYY-MM-DD in the schedule's time zone
+             * @example 2026-12-25
+             */
+            date?: string;
+            name?: string;
+        };
         IdentityBody: {
             /** Format: uuid */
             inbox_id: string;
@@ -3498,6 +3554,15 @@ export interface components {
             name?: string;
             team_id?: string;
         };
+        InboxHours: {
+            away_message?: string;
+            inbox_id?: string;
+            /** @enum {string} */
+            mode?: "inherit" | "own" | "always";
+            schedule?: components["schemas"]["Schedule"];
+            /** Format: date-time */
+            updated_at?: string;
+        };
         InboxRef: {
             channel?: string;
             id?: string;
@@ -3525,6 +3590,20 @@ export interface components {
             id?: string;
             sender_id?: string;
             sender_name?: string;
+        };
+        Interval: {
+            /**
+             * @description HH:MM local time; 24:00 is midnight
+             * @example 17:00
+             */
+            end?: string;
+            /** @description the interval ends on the next day (overnight) */
+            next_day?: boolean;
+            /**
+             * @description HH:MM local time
+             * @example 09:00
+             */
+            start?: string;
         };
         Invitation: {
             /**
@@ -4120,6 +4199,15 @@ export interface components {
             /** @description true: every member of the workspace sees it */
             shared?: boolean;
         };
+        Schedule: {
+            holidays?: components["schemas"]["Holiday"][] | null;
+            /**
+             * @description IANA time zone
+             * @example Europe/Berlin
+             */
+            time_zone?: string;
+            week?: components["schemas"]["Week"];
+        };
         SendConstructorMessageRequest: {
             /** @description the message, in order */
             blocks: components["schemas"]["Block"][] | null;
@@ -4406,6 +4494,15 @@ export interface components {
             /** @enum {string} */
             rating: "up" | "down";
         };
+        Week: {
+            fri?: components["schemas"]["Interval"][] | null;
+            mon?: components["schemas"]["Interval"][] | null;
+            sat?: components["schemas"]["Interval"][] | null;
+            sun?: components["schemas"]["Interval"][] | null;
+            thu?: components["schemas"]["Interval"][] | null;
+            tue?: components["schemas"]["Interval"][] | null;
+            wed?: components["schemas"]["Interval"][] | null;
+        };
         /**
          * WhatsApp Cloud API
          * @description The settings of an inbox whose channel is whatsapp.
@@ -4428,6 +4525,20 @@ export interface components {
             id?: string;
             name?: string;
             settings?: components["schemas"]["WorkspaceSettings"];
+        };
+        WorkspaceHours: {
+            away_enabled?: boolean;
+            away_message?: string;
+            enabled?: boolean;
+            holidays?: components["schemas"]["Holiday"][] | null;
+            /**
+             * @description IANA time zone
+             * @example Europe/Berlin
+             */
+            time_zone?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            week?: components["schemas"]["Week"];
         };
         WorkspaceMembership: {
             id?: string;
@@ -5940,6 +6051,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ItemsAuditEntry"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getBusinessHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceHours"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    setBusinessHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceHours"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceHours"];
                 };
             };
             /** @description Error */
@@ -8622,6 +8799,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Inbox"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getInboxBusinessHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                inbox_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxHours"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    setInboxBusinessHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+                inbox_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InboxHours"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxHours"];
                 };
             };
             /** @description Error */

@@ -106,6 +106,14 @@ export function AssistantPage() {
             <input type="checkbox" checked={asst.pause_on_agent_reply} onChange={(e) => set({ pause_on_agent_reply: e.target.checked })} /> Pause the AI when
             a person replies
           </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={asst.off_hours === 'answer'}
+              onChange={(e) => set({ off_hours: e.target.checked ? 'answer' : 'away' })}
+            />{' '}
+            Answer outside business hours (off: the AI stays silent and the away message from Business hours is sent)
+          </label>
           <button className="btn btn-primary" disabled={save.busy}>
             Save
           </button>

@@ -1,7 +1,7 @@
 // The settings navigation: one link per settings page, each a deep link.
 import { go } from './shared';
 
-export type SettingsPage = 'inboxes' | 'members' | 'teams' | 'tags' | 'labels' | 'workspace' | 'tokens' | 'audit' | 'deleted' | 'canned' | 'ai' | 'knowledge';
+export type SettingsPage = 'inboxes' | 'members' | 'teams' | 'tags' | 'labels' | 'workspace' | 'tokens' | 'audit' | 'deleted' | 'canned' | 'ai' | 'knowledge' | 'hours';
 
 export const SETTINGS_PAGES: { page: SettingsPage; path: string; label: string; admin: boolean }[] = [
   { page: 'inboxes', path: '/settings', label: 'Inboxes', admin: true },
@@ -15,6 +15,7 @@ export const SETTINGS_PAGES: { page: SettingsPage; path: string; label: string; 
   { page: 'canned', path: '/settings/canned', label: 'Canned replies', admin: false },
   { page: 'ai', path: '/settings/ai', label: 'AI assistant', admin: true },
   { page: 'knowledge', path: '/settings/knowledge', label: 'Knowledge base', admin: true },
+  { page: 'hours', path: '/settings/hours', label: 'Business hours', admin: true },
   { page: 'tokens', path: '/settings/tokens', label: 'API tokens', admin: false },
 ];
 
