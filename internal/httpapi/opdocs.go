@@ -185,4 +185,13 @@ var opDescriptions = map[string]string{
 	"importKnowledge":      "Imports Q&A pairs from a CSV body (text/csv): a header naming question and answer columns, or the first two columns. All or nothing: a bad row is 422 naming its line. Admins only.",
 	"getConversationAI":    "The conversation's AI state: its mode, the assistant answering, the memory reset point and whether bot messages are off. Take over and resume are PATCH …/conversations/{id} with ai_mode paused or active.",
 	"updateConversationAI": "Switches the conversation's assistant, turns automatic messages off or on, or resets the assistant's memory (reset: true; it starts over from the next message, the thread stays). An unknown assistant is 422.",
+	// AI feedback and notifications.
+	"listMyAIFeedback":       "Your own 👍/👎 votes and corrections on the conversation's AI replies, so the thread shows them.",
+	"voteAIReply":            "Rates an AI reply up or down (one vote per agent and message; voting again changes it), optionally with a better answer that waits for an admin's review. A message that is not an AI reply is 422 naming message_id.",
+	"listAIFeedback":         "Votes and corrections on AI replies, newest first, filtered by status (pending, approved, rejected); admins see everyone's, agents their own.",
+	"approveAIFeedback":      "Approves a correction (admins; 403 otherwise): the question and answer, editable here, become a knowledge-base Q&A entry the assistant uses. A record already reviewed is 409.",
+	"rejectAIFeedback":       "Rejects a correction (admins); the record is kept. A record already reviewed is 409.",
+	"readNotification":       "Marks one of your notifications read.",
+	"readAllNotifications":   "Marks all your notifications read and says how many were unread.",
+	"deletePushSubscription": "Removes this browser's push subscription (by endpoint): it receives no more pushes.",
 }

@@ -206,7 +206,10 @@ export interface paths {
          * @description The body is the browser's PushSubscription.toJSON(). Subscribing an endpoint again updates its keys. Subscriptions the push service reports gone (404, 410) are removed.
          */
         post: operations["createPushSubscription"];
-        /** Stop push notifications on a device */
+        /**
+         * Stop push notifications on a device
+         * @description Removes this browser's push subscription (by endpoint): it receives no more pushes.
+         */
         delete: operations["deletePushSubscription"];
         options?: never;
         head?: never;
@@ -242,7 +245,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark all your notifications in a workspace read */
+        /**
+         * Mark all your notifications in a workspace read
+         * @description Marks all your notifications read and says how many were unread.
+         */
         post: operations["readAllNotifications"];
         delete?: never;
         options?: never;
@@ -259,7 +265,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark a notification read */
+        /**
+         * Mark a notification read
+         * @description Marks one of your notifications read.
+         */
         post: operations["readNotification"];
         delete?: never;
         options?: never;
@@ -518,7 +527,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Feedback on AI replies, newest first: everyone's for admins (the review list), the caller's own for agents */
+        /**
+         * Feedback on AI replies, newest first: everyone's for admins (the review list), the caller's own for agents
+         * @description Votes and corrections on AI replies, newest first, filtered by status (pending, approved, rejected); admins see everyone's, agents their own.
+         */
         get: operations["listAIFeedback"];
         put?: never;
         post?: never;
@@ -537,7 +549,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve a correction (admins): it becomes a Q&A entry of the knowledge base */
+        /**
+         * Approve a correction (admins): it becomes a Q&A entry of the knowledge base
+         * @description Approves a correction (admins; 403 otherwise): the question and answer, editable here, become a knowledge-base Q&A entry the assistant uses. A record already reviewed is 409.
+         */
         post: operations["approveAIFeedback"];
         delete?: never;
         options?: never;
@@ -554,7 +569,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject a correction (admins); it stays as a record */
+        /**
+         * Reject a correction (admins); it stays as a record
+         * @description Rejects a correction (admins); the record is kept. A record already reviewed is 409.
+         */
         post: operations["rejectAIFeedback"];
         delete?: never;
         options?: never;
@@ -1347,7 +1365,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's votes on the conversation's AI replies */
+        /**
+         * The caller's votes on the conversation's AI replies
+         * @description Your own 👍/👎 votes and corrections on the conversation's AI replies, so the thread shows them.
+         */
         get: operations["listMyAIFeedback"];
         put?: never;
         post?: never;
@@ -1526,7 +1547,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rate an AI reply 👍/👎 and optionally propose a better answer (one vote per agent per message; voting again changes it) */
+        /**
+         * Rate an AI reply 👍/👎 and optionally propose a better answer (one vote per agent per message; voting again changes it)
+         * @description Rates an AI reply up or down (one vote per agent and message; voting again changes it), optionally with a better answer that waits for an admin's review. A message that is not an AI reply is 422 naming message_id.
+         */
         post: operations["voteAIReply"];
         delete?: never;
         options?: never;
