@@ -146,9 +146,10 @@ describe('upsertConversation', () => {
 
 describe('presence', () => {
   const p = (type: 'typing' | 'viewing', state: 'on' | 'off', user = 'u2') => ({ type, data: { conversation_id: 'a', user: { id: user, name: 'Bo' }, state } });
-  it('records colleagues, not the reader, and expires them', () => {
+  it('records colleagues, and the reader only typing in another tab, and expires them', () => {
     const none = {};
-    expect(applyPresence(none, p('typing', 'on', 'me'), 'me', 0)).toBe(none);
+    expect(applyPresence(none, p('viewing', 'on', 'me'), 'me', 0)).toBe(none);
+    expect(applyPresence(none, p('typing', 'on', 'me'), 'me', 0).a.me.typingUntil).toBe(TYPING_TTL);
     const on = applyPresence(applyPresence(none, p('typing', 'on'), 'me', 1000), p('viewing', 'on'), 'me', 1000);
     expect(on.a.u2).toEqual({ name: 'Bo', typingUntil: 1000 + TYPING_TTL, viewingUntil: 1000 + VIEWING_TTL });
     const typed = expirePresence(on, 1000 + TYPING_TTL + 1);
