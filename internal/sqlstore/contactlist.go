@@ -265,7 +265,7 @@ func (q *queries) probeSearch(ctx context.Context, f *ContactFilter) error {
 
 // searchWindowRows is how many contacts, in list order, a PostgreSQL
 // search reads before it turns to the trigram indexes.
-const searchWindowRows = 5000
+const searchWindowRows = 2000
 
 // searchWindow answers a PostgreSQL search whose term is common: it walks
 // the list's own index from the page's start, reads at most
