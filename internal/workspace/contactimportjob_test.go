@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -156,6 +157,23 @@ func TestContactImport_ResumesAfterCrash(t *testing.T) {
 		}
 		if _, err := st.FindContactImportFile(ctx, ws, im.ID); !parley.IsNotFound(err) {
 			t.Errorf("the file is still kept: %v", err)
+		}
+		// Each committed batch was announced to the workspace's clients.
+		evs, err := st.EventsAfter(ctx, ws, 0, 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen []sqlstore.ContactImport
+		for _, e := range evs {
+			var p sqlstore.ContactImport
+			if e.Type == EventContactImportUpdated && json.Unmarshal(e.Data, &p) == nil && p.ID == im.ID {
+				seen = append(seen, p)
+			}
+		}
+		if len(seen) < rows/importBatch {
+			t.Errorf("%d progress events, want one per batch", len(seen))
+		} else if last := seen[len(seen)-1]; last.Status != "done" || last.Processed != rows+bad {
+			t.Errorf("last progress event %+v, want done", last)
 		}
 		// Importing the same file again changes nothing.
 		again, _, err := svc.ImportContacts(ctx, f.Admin, ImportRequest{CSV: importFile(rows, bad)})
