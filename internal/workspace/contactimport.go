@@ -426,8 +426,12 @@ func (s *Service) importBatch(ctx context.Context, a parley.Actor, batch []impor
 			}
 		}
 		next = *im
+		find, err := newBatchFinder(ctx, tx, a.WorkspaceID, batch)
+		if err != nil {
+			return err
+		}
 		for _, row := range batch {
-			outcome, err := s.importRow(ctx, tx, a, row, im.ID)
+			outcome, err := s.importRow(ctx, tx, find, a, row, im.ID)
 			if err != nil {
 				return err
 			}
@@ -472,6 +476,64 @@ func (s *Service) importBatch(ctx context.Context, a parley.Actor, batch []impor
 	return nil
 }
 
+// batchFinder answers an import batch's email and phone lookups from one
+// query made before the batch (MatchContactKeys), kept up to date with the
+// contacts the batch creates and changes.
+type batchFinder struct {
+	tx               *sqlstore.Tx
+	byEmail, byPhone map[string]string
+}
+
+func newBatchFinder(ctx context.Context, tx *sqlstore.Tx, workspaceID string, batch []importRow) (*batchFinder, error) {
+	var emails, phones []string
+	for _, r := range batch {
+		if r.email != "" {
+			emails = append(emails, r.email)
+		}
+		if r.phone != "" {
+			phones = append(phones, r.phone)
+		}
+	}
+	byEmail, byPhone, err := tx.MatchContactKeys(ctx, workspaceID, emails, phones)
+	if err != nil {
+		return nil, err
+	}
+	return &batchFinder{tx: tx, byEmail: byEmail, byPhone: byPhone}, nil
+}
+
+func (f *batchFinder) FindContactIDByEmail(_ context.Context, _, email string) (string, error) {
+	if id, ok := f.byEmail[strings.ToLower(email)]; ok {
+		return id, nil
+	}
+	return "", parley.Errorf(parley.ENOTFOUND, "Contact not found.")
+}
+
+func (f *batchFinder) FindContactIDByPhone(_ context.Context, _, phone string) (string, error) {
+	if id, ok := f.byPhone[phone]; ok {
+		return id, nil
+	}
+	return "", parley.Errorf(parley.ENOTFOUND, "Contact not found.")
+}
+
+func (f *batchFinder) FindContactByID(ctx context.Context, workspaceID, contactID string) (*parley.Contact, error) {
+	return f.tx.FindContactByID(ctx, workspaceID, contactID)
+}
+
+// saw records a contact the batch wrote, under its email and phone (the
+// oldest contact keeps a key it already has).
+func (f *batchFinder) saw(c *parley.Contact) {
+	if e := strings.ToLower(c.Email); e != "" {
+		if _, ok := f.byEmail[e]; !ok {
+			f.byEmail[e] = c.ID
+		}
+	}
+	if c.Phone != "" {
+		if _, ok := f.byPhone[c.Phone]; !ok {
+			f.byPhone[c.Phone] = c.ID
+		}
+	}
+}
+
 type rowOutcome int
 
 const (
@@ -481,10 +543,13 @@ const (
 )
 
 // importRow creates or updates the contact a row is about.
-func (s *Service) importRow(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, row importRow, importID string) (rowOutcome, error) {
-	c, err := s.matchContact(ctx, a.WorkspaceID, tx, row)
+func (s *Service) importRow(ctx context.Context, tx *sqlstore.Tx, find *batchFinder, a parley.Actor, row importRow, importID string) (rowOutcome, error) {
+	c, err := s.matchContact(ctx, a.WorkspaceID, find, row)
 	if err != nil {
 		return 0, err
+	}
+	if c != nil {
+		defer find.saw(c) // its email or phone may change
 	}
 	if c == nil {
 		c = &parley.Contact{WorkspaceID: a.WorkspaceID}
@@ -492,6 +557,7 @@ func (s *Service) importRow(ctx context.Context, tx *sqlstore.Tx, a parley.Actor
 		if err := tx.CreateContact(ctx, c); err != nil {
 			return 0, err
 		}
+		find.saw(c) // a later row of the batch may name it again
 		if err := tx.Audit(ctx, a.WorkspaceID, a.UserID, "contact.create", "contact", c.ID, map[string]string{"import_id": importID}); err != nil {
 			return 0, err
 		}
