@@ -8,6 +8,8 @@
 //	go run ./bench login [-n 200] [-after 10s]          RSS before, during and after a burst of
 //	                                                 concurrent correct sign-ins (real argon2id)
 //	go run ./bench seed [-n 100000] [-m 10] [-postgres URL]  load a realistic workspace (timed)
+//	go run ./bench contacts [-n 1000000] [-requests 30] [-postgres URL]  load contacts (COPY), time
+//	                                                 list pages, filters, search shapes, export
 //	go run ./bench views [-n 100000] [-m 10] [-requests 100] [-concurrency 1,16] [-postgres URL]
 //	                                                 every view, counts, filters, search p50/p99
 //
@@ -40,6 +42,8 @@ func main() {
 		err = login(ctx, os.Args[2:])
 	case "seed":
 		err = seedCmd(ctx, os.Args[2:])
+	case "contacts":
+		err = contactsCmd(ctx, os.Args[2:])
 	case "views":
 		err = views(ctx, os.Args[2:])
 	default:

@@ -243,6 +243,10 @@ func (a *App) build(opts Options) error {
 	ops := channelops.New(a.Store, adapters, a.Log)
 	ws := workspace.New(a.Store, a.hasher, workspace.Options{CheckURL: guard.CheckURL,
 		Channels: &workspace.ChannelSetup{PublicURL: a.publicURL, Register: ops.RegisterWebhook, Verify: ops.VerifyOwner}})
+	// Large CSV imports run as durable jobs on any node.
+	if err := a.Workers.Scheduler.Register(workspace.KindContactImport, ws.ContactImportJob()); err != nil {
+		return err
+	}
 	receiver := inbound.New(a.Store)
 	a.buildMail(receiver, adapters, opts.DNS)
 	webhooks := webhook.New(webhook.Options{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/id"
@@ -87,4 +88,117 @@ func (q *queries) FindContactIDByEmail(ctx context.Context, workspaceID, email s
 		return "", notFound(err, "Contact")
 	}
 	return cid, nil
+}
+
+// ContactImportFile is what a background import's job needs to run (or
+// resume) it: the file, the options it was started with, and the CSV line
+// of the last row already written (0 before the first batch).
+type ContactImportFile struct {
+	ImportID    string
+	WorkspaceID string
+	Options     []byte
+	Body        []byte
+	DoneLine    int
+}
+
+// SaveContactImportFile keeps a background import's file and options until
+// it finishes.
+func (tx *Tx) SaveContactImportFile(ctx context.Context, f *ContactImportFile) error {
+	_, err := tx.db.ExecContext(ctx, `INSERT INTO contact_import_files (import_id, workspace_id, options, body, done_line)
+		VALUES ($1,$2,$3,$4,$5)`, f.ImportID, f.WorkspaceID, string(f.Options), f.Body, f.DoneLine)
+	if err != nil {
+		return fmt.Errorf("save contact import file: %w", err)
+	}
+	return nil
+}
+
+// FindContactImportFile returns a background import's file, or ENOTFOUND
+// once the import has finished.
+func (q *queries) FindContactImportFile(ctx context.Context, workspaceID, importID string) (*ContactImportFile, error) {
+	f := ContactImportFile{ImportID: importID, WorkspaceID: workspaceID}
+	var opts string
+	err := q.db.QueryRowContext(ctx, `SELECT options, body, done_line FROM contact_import_files WHERE import_id = $1 AND workspace_id = $2`,
+		importID, workspaceID).Scan(&opts, &f.Body, &f.DoneLine)
+	if err != nil {
+		return nil, notFound(err, "Import file")
+	}
+	f.Options = []byte(opts)
+	return &f, nil
+}
+
+// AdvanceContactImport records that the rows up to line are written; call
+// it in the transaction that writes them.
+func (tx *Tx) AdvanceContactImport(ctx context.Context, importID string, line int) error {
+	if _, err := tx.db.ExecContext(ctx, `UPDATE contact_import_files SET done_line = $1 WHERE import_id = $2`, line, importID); err != nil {
+		return fmt.Errorf("advance contact import: %w", err)
+	}
+	return nil
+}
+
+// DeleteContactImportFile drops a finished import's file.
+func (tx *Tx) DeleteContactImportFile(ctx context.Context, importID string) error {
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM contact_import_files WHERE import_id = $1`, importID); err != nil {
+		return fmt.Errorf("delete contact import file: %w", err)
+	}
+	return nil
+}
+
+// FindContactImportUser returns who started an import (the background job
+// acts as them).
+func (q *queries) FindContactImportUser(ctx context.Context, workspaceID, importID string) (string, error) {
+	var uid string
+	err := q.db.QueryRowContext(ctx, `SELECT user_id FROM contact_imports WHERE id = $1 AND workspace_id = $2`, importID, workspaceID).Scan(&uid)
+	if err != nil {
+		return "", notFound(err, "Import")
+	}
+	return uid, nil
+}
+
+// MatchContactKeys returns the live contacts of the workspace with any of
+// the (normalised) emails or phones, as email → id and phone → id (the
+// oldest contact when several share one): an import batch's lookups in one
+// query rather than two per row.
+func (q *queries) MatchContactKeys(ctx context.Context, workspaceID string, emails, phones []string) (byEmail, byPhone map[string]string, err error) {
+	byEmail, byPhone = map[string]string{}, map[string]string{}
+	if len(emails) == 0 && len(phones) == 0 {
+		return byEmail, byPhone, nil
+	}
+	args := []any{workspaceID}
+	list := func(vals []string) string {
+		if len(vals) == 0 {
+			return "NULL"
+		}
+		marks := make([]string, len(vals))
+		for i, v := range vals {
+			args = append(args, v)
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		return strings.Join(marks, ",")
+	}
+	norm := make([]string, len(emails))
+	for i, e := range emails {
+		norm[i] = normalizeEmail(e)
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT id, email, phone FROM contacts WHERE workspace_id = $1 AND deleted_at IS NULL
+		AND (email IN (`+list(norm)+`) OR phone IN (`+list(phones)+`)) ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("match contacts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cid, email, phone string
+		if err := rows.Scan(&cid, &email, &phone); err != nil {
+			return nil, nil, fmt.Errorf("match contacts: %w", err)
+		}
+		if _, ok := byEmail[email]; !ok && email != "" {
+			byEmail[email] = cid
+		}
+		if _, ok := byPhone[phone]; !ok && phone != "" {
+			byPhone[phone] = cid
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("match contacts: %w", err)
+	}
+	return byEmail, byPhone, nil
 }

@@ -34,7 +34,7 @@ func TestContacts_ListAtScale(t *testing.T) {
 		if s.Dialect() == sqlstore.Postgres {
 			seed = `INSERT INTO contacts (id, workspace_id, name, email, phone, company, attributes, tags, archived, created_at, updated_at)
 				SELECT (lpad(to_hex(i), 8, '0') || '-0000-7000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, $1::uuid,
-					'Person ' || i, 'p' || i || '@example.com', '+1415' || lpad(i::text, 7, '0'), 'Company ' || (i % 1000),
+					'Person ' || i, 'p' || i || '@example.com', '+1415' || lpad(i::text, 7, '0'), CASE WHEN i % 9 < 2 THEN 'Globex ' ELSE 'Company ' END || (i % 1000),
 					CASE WHEN i % 7 = 0 THEN '{"plan":"pro"}' ELSE '{"plan":"free"}' END,
 					CASE WHEN i % 10 = 0 THEN '["vip"]' ELSE '[]' END, i % 50 = 0, i::bigint * 1000, i::bigint * 1000
 				FROM generate_series(1, $2::int) AS i`
@@ -42,7 +42,7 @@ func TestContacts_ListAtScale(t *testing.T) {
 			seed = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
 				INSERT INTO contacts (id, workspace_id, name, email, phone, company, attributes, tags, archived, created_at, updated_at)
 				SELECT printf('%08x-0000-7000-8000-%012x', i, i), $1, 'Person ' || i, 'p' || i || '@example.com',
-					'+1415' || printf('%07d', i), 'Company ' || (i % 1000),
+					'+1415' || printf('%07d', i), CASE WHEN i % 9 < 2 THEN 'Globex ' ELSE 'Company ' END || (i % 1000),
 					CASE WHEN i % 7 = 0 THEN '{"plan":"pro"}' ELSE '{"plan":"free"}' END,
 					CASE WHEN i % 10 = 0 THEN '["vip"]' ELSE '[]' END, i % 50 = 0, i * 1000, i * 1000 FROM n`
 		}
@@ -68,6 +68,9 @@ func TestContacts_ListAtScale(t *testing.T) {
 			{"tag vip", sqlstore.ContactFilter{Tags: []string{"vip"}}, 50},
 			{"attribute plan:pro", sqlstore.ContactFilter{Attributes: map[string]string{"plan": "pro"}}, 50},
 			{"substring of a name, common", sqlstore.ContactFilter{Query: "person 1"}, 50},
+			{"common term (company, 22% of contacts)", sqlstore.ContactFilter{Query: "globex"}, 50},
+			{"common term, deep page", sqlstore.ContactFilter{Query: "globex", After: &sqlstore.ContactCursor{T: int64(n/2) * 1000, ID: "ffffffff-ffff-ffff-ffff-ffffffffffff"}}, 50},
+			{"common term and tag vip", sqlstore.ContactFilter{Query: "globex", Tags: []string{"vip"}}, 50},
 			{"substring of a name, one match (trigram)", sqlstore.ContactFilter{Query: "erson " + mid}, 1},
 			{"substring of an email, one match", sqlstore.ContactFilter{Query: "p" + mid + "@exa"}, 1},
 			{"substring of a company, n/1,000 matches", sqlstore.ContactFilter{Query: "pany 777"}, min(50, n/1000)},

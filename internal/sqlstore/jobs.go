@@ -189,3 +189,16 @@ func (q *queries) NextJobDue(ctx context.Context, now time.Time) (*time.Time, er
 func (q *queries) FindJob(ctx context.Context, kind, key string) (*Job, error) {
 	return scanJob(q.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE kind = $1 AND key = $2`, kind, key))
 }
+
+// HoldJob reports whether the claim with token is still the job's, and
+// locks the job's row until the transaction ends: a long job that commits
+// its work in steps calls it first in each step's transaction, so a step of
+// a holder whose lease was lost (another node claimed the job) rolls back,
+// and no claim can take the job while a step is being written.
+func (tx *Tx) HoldJob(ctx context.Context, jobID string, token int64) (bool, error) {
+	res, err := tx.db.ExecContext(ctx, `UPDATE jobs SET lease_token = lease_token WHERE id = $1 AND lease_token = $2`, jobID, token)
+	if err != nil {
+		return false, fmt.Errorf("hold job %s: %w", jobID, err)
+	}
+	return affected(res)
+}

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"maps"
 	"slices"
 	"sort"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/phone"
+	"github.com/parleyhq/parley/internal/scheduler"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -235,22 +236,37 @@ func (s *Service) ImportContacts(ctx context.Context, a parley.Actor, req Import
 		im.CreatedAt, im.UpdatedAt = s.store.Now(), s.store.Now()
 		return im, true, nil
 	}
-	if err := s.store.Write(ctx, func(tx *sqlstore.Tx) error { return tx.SaveContactImport(ctx, im, a.UserID) }); err != nil {
-		return nil, false, err
-	}
 	if len(rows) <= syncImportRows {
-		err := s.runImport(ctx, a, rows, im)
+		if err := s.store.Write(ctx, func(tx *sqlstore.Tx) error { return tx.SaveContactImport(ctx, im, a.UserID) }); err != nil {
+			return nil, false, err
+		}
+		err := s.runImport(ctx, a, rows, im, nil)
 		return im, true, err
 	}
-	// The request's context ends with the response; the import does not.
-	bg := context.WithoutCancel(ctx)
-	snapshot := *im
-	go func() {
-		if err := s.runImport(bg, a, rows, im); err != nil {
-			slog.Default().ErrorContext(bg, "contact import failed", "import_id", im.ID, "err", err)
+	// A larger file is a durable job: the file, its options and the job
+	// are committed with the import, so any node runs it, and resumes it
+	// after a crash (ContactImportJob).
+	opts, err := json.Marshal(importOptions{Mapping: req.Mapping, Region: req.Region})
+	if err != nil {
+		return nil, false, fmt.Errorf("import contacts: %w", err)
+	}
+	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.SaveContactImport(ctx, im, a.UserID); err != nil {
+			return err
 		}
-	}()
-	return &snapshot, false, nil
+		if err := tx.SaveContactImportFile(ctx, &sqlstore.ContactImportFile{ImportID: im.ID, WorkspaceID: a.WorkspaceID,
+			Options: opts, Body: req.CSV}); err != nil {
+			return err
+		}
+		if err := scheduler.Schedule(ctx, tx, KindContactImport, im.ID, a.WorkspaceID, s.store.Now(), importJob{ImportID: im.ID}); err != nil {
+			return err
+		}
+		return importProgress(tx, im)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return im, false, nil
 }
 
 func capErrors(errs []sqlstore.ImportRowError) []sqlstore.ImportRowError {
@@ -346,67 +362,228 @@ func mergeRow(c *parley.Contact, row importRow) bool {
 		!maps.Equal(before.Attributes, c.Attributes)
 }
 
-// runImport writes the rows in batches, saving progress after each.
-func (s *Service) runImport(ctx context.Context, a parley.Actor, rows []importRow, im *sqlstore.ContactImport) error {
+// importFence, when set, is checked first in each batch's transaction: a
+// batch of a job whose claim was lost rolls back (errLostImport).
+type importFence func(ctx context.Context, tx *sqlstore.Tx) error
+
+// runImport writes the rows in batches, saving progress after each (and,
+// for a background import, the line of the batch's last row, so a resumed
+// job starts after it).
+func (s *Service) runImport(ctx context.Context, a parley.Actor, rows []importRow, im *sqlstore.ContactImport, fence importFence) error {
 	for start := 0; start < len(rows); start += importBatch {
 		batch := rows[start:min(start+importBatch, len(rows))]
-		var created, updated, unchanged int
-		err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
-			created, updated, unchanged = 0, 0, 0
-			for _, row := range batch {
-				c, err := s.matchContact(ctx, a.WorkspaceID, tx, row)
-				if err != nil {
-					return err
-				}
-				if c == nil {
-					c = &parley.Contact{WorkspaceID: a.WorkspaceID}
-					mergeRow(c, row)
-					if err := tx.CreateContact(ctx, c); err != nil {
-						return err
-					}
-					if err := tx.Audit(ctx, a.WorkspaceID, a.UserID, "contact.create", "contact", c.ID, map[string]string{"import_id": im.ID}); err != nil {
-						return err
-					}
-					created++
-					continue
-				}
-				prev := *c
-				prev.Attributes = maps.Clone(c.Attributes)
-				if !mergeRow(c, row) {
-					unchanged++
-					continue
-				}
-				if err := tx.UpdateContact(ctx, c); err != nil {
-					return err
-				}
-				if err := contactUpdated(ctx, tx, a, &prev, c); err != nil {
-					return err
-				}
-				updated++
+		last := start+importBatch >= len(rows)
+		if err := s.importBatch(ctx, a, batch, im, last, fence); err != nil {
+			if errors.Is(err, errLostImport) || ctx.Err() != nil {
+				return err // another node goes on with it, or this one stops
 			}
-			next := *im
-			next.Created, next.Updated, next.Unchanged = im.Created+created, im.Updated+updated, im.Unchanged+unchanged
-			next.Processed = im.Processed + len(batch)
-			if start+importBatch >= len(rows) {
-				next.Status = "done"
-			}
-			return tx.SaveContactImport(ctx, &next, a.UserID)
-		})
-		if err != nil {
-			im.Status = "failed"
-			_ = s.store.Write(ctx, func(tx *sqlstore.Tx) error { return tx.SaveContactImport(ctx, im, a.UserID) })
-			return err
+			return s.failImport(ctx, a, im, err)
 		}
-		im.Created += created
-		im.Updated += updated
-		im.Unchanged += unchanged
-		im.Processed += len(batch)
 	}
 	im.Status = "done"
 	if len(rows) == 0 {
-		return s.store.Write(ctx, func(tx *sqlstore.Tx) error { return tx.SaveContactImport(ctx, im, a.UserID) })
+		return s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+			if fence != nil {
+				if err := fence(ctx, tx); err != nil {
+					return err
+				}
+				if err := tx.DeleteContactImportFile(ctx, im.ID); err != nil {
+					return err
+				}
+			}
+			if err := tx.SaveContactImport(ctx, im, a.UserID); err != nil {
+				return err
+			}
+			return importProgress(tx, im)
+		})
 	}
 	return nil
+}
+
+// failImport marks an import failed after an error no retry cures.
+func (s *Service) failImport(ctx context.Context, a parley.Actor, im *sqlstore.ContactImport, cause error) error {
+	im.Status = "failed"
+	_ = s.store.Write(context.WithoutCancel(ctx), func(tx *sqlstore.Tx) error {
+		if err := tx.DeleteContactImportFile(ctx, im.ID); err != nil {
+			return err
+		}
+		if err := tx.SaveContactImport(ctx, im, a.UserID); err != nil {
+			return err
+		}
+		return importProgress(tx, im)
+	})
+	return cause
+}
+
+// importBatch writes one batch and its progress in one transaction; im is
+// advanced only once it commits.
+func (s *Service) importBatch(ctx context.Context, a parley.Actor, batch []importRow, im *sqlstore.ContactImport, last bool, fence importFence) error {
+	var next sqlstore.ContactImport
+	err := s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		if fence != nil {
+			if err := fence(ctx, tx); err != nil {
+				return err
+			}
+		}
+		next = *im
+		find, err := newBatchFinder(ctx, tx, a.WorkspaceID, batch)
+		if err != nil {
+			return err
+		}
+		for _, row := range batch {
+			outcome, err := s.importRow(ctx, tx, find, a, row, im.ID)
+			if err != nil {
+				return err
+			}
+			switch outcome {
+			case rowCreated:
+				next.Created++
+			case rowUpdated:
+				next.Updated++
+			default:
+				next.Unchanged++
+			}
+		}
+		next.Processed += len(batch)
+		if last {
+			next.Status = "done"
+		}
+		if fence != nil {
+			// The file goes with the last batch; until then, the line of
+			// this batch's last row is where a resumed job starts.
+			var err error
+			if last {
+				err = tx.DeleteContactImportFile(ctx, im.ID)
+			} else {
+				err = tx.AdvanceContactImport(ctx, im.ID, batch[len(batch)-1].line)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if err := tx.SaveContactImport(ctx, &next, a.UserID); err != nil {
+			return err
+		}
+		return importProgress(tx, &next)
+	})
+	if err != nil {
+		return err
+	}
+	*im = next
+	if s.afterImportBatch != nil {
+		s.afterImportBatch(im)
+	}
+	return nil
+}
+
+// batchFinder answers an import batch's email and phone lookups from one
+// query made before the batch (MatchContactKeys), kept up to date with the
+// contacts the batch creates and changes.
+type batchFinder struct {
+	tx               *sqlstore.Tx
+	byEmail, byPhone map[string]string
+}
+
+func newBatchFinder(ctx context.Context, tx *sqlstore.Tx, workspaceID string, batch []importRow) (*batchFinder, error) {
+	var emails, phones []string
+	for _, r := range batch {
+		if r.email != "" {
+			emails = append(emails, r.email)
+		}
+		if r.phone != "" {
+			phones = append(phones, r.phone)
+		}
+	}
+	byEmail, byPhone, err := tx.MatchContactKeys(ctx, workspaceID, emails, phones)
+	if err != nil {
+		return nil, err
+	}
+	return &batchFinder{tx: tx, byEmail: byEmail, byPhone: byPhone}, nil
+}
+
+func (f *batchFinder) FindContactIDByEmail(_ context.Context, _, email string) (string, error) {
+	if id, ok := f.byEmail[strings.ToLower(email)]; ok {
+		return id, nil
+	}
+	return "", parley.Errorf(parley.ENOTFOUND, "Contact not found.")
+}
+
+func (f *batchFinder) FindContactIDByPhone(_ context.Context, _, phone string) (string, error) {
+	if id, ok := f.byPhone[phone]; ok {
+		return id, nil
+	}
+	return "", parley.Errorf(parley.ENOTFOUND, "Contact not found.")
+}
+
+func (f *batchFinder) FindContactByID(ctx context.Context, workspaceID, contactID string) (*parley.Contact, error) {
+	return f.tx.FindContactByID(ctx, workspaceID, contactID)
+}
+
+// saw records a contact the batch wrote, under its email and phone (the
+// oldest contact keeps a key it already has).
+func (f *batchFinder) saw(c *parley.Contact) {
+	if e := strings.ToLower(c.Email); e != "" {
+		if _, ok := f.byEmail[e]; !ok {
+			f.byEmail[e] = c.ID
+		}
+	}
+	if c.Phone != "" {
+		if _, ok := f.byPhone[c.Phone]; !ok {
+			f.byPhone[c.Phone] = c.ID
+		}
+	}
+}
+
+type rowOutcome int
+
+const (
+	rowUnchanged rowOutcome = iota
+	rowCreated
+	rowUpdated
+)
+
+// importRow creates or updates the contact a row is about.
+func (s *Service) importRow(ctx context.Context, tx *sqlstore.Tx, find *batchFinder, a parley.Actor, row importRow, importID string) (rowOutcome, error) {
+	c, err := s.matchContact(ctx, a.WorkspaceID, find, row)
+	if err != nil {
+		return 0, err
+	}
+	if c != nil {
+		defer find.saw(c) // its email or phone may change
+	}
+	if c == nil {
+		c = &parley.Contact{WorkspaceID: a.WorkspaceID}
+		mergeRow(c, row)
+		if err := tx.CreateContact(ctx, c); err != nil {
+			return 0, err
+		}
+		find.saw(c) // a later row of the batch may name it again
+		if err := tx.Audit(ctx, a.WorkspaceID, a.UserID, "contact.create", "contact", c.ID, map[string]string{"import_id": importID}); err != nil {
+			return 0, err
+		}
+		return rowCreated, nil
+	}
+	prev := *c
+	prev.Attributes = maps.Clone(c.Attributes)
+	if !mergeRow(c, row) {
+		return rowUnchanged, nil
+	}
+	if err := tx.UpdateContact(ctx, c); err != nil {
+		return 0, err
+	}
+	if err := contactUpdated(ctx, tx, a, &prev, c); err != nil {
+		return 0, err
+	}
+	return rowUpdated, nil
+}
+
+// importProgress tells the workspace's clients how an import stands (the
+// import screen follows it live); the row errors are read with
+// ContactImport.
+func importProgress(tx *sqlstore.Tx, im *sqlstore.ContactImport) error {
+	p := *im
+	p.Errors = nil
+	return tx.AppendEvent(EventContactImportUpdated, im.WorkspaceID, "", &p, nil, nil)
 }
 
 // ContactImport returns an import's progress.

@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley"
@@ -26,6 +27,12 @@ type Service struct {
 	// Channels sets up provider inboxes (webhook URLs, registration);
 	// nil shows no webhook URL and registers nothing.
 	Channels *ChannelSetup
+
+	// importSlice overrides how long one claim of an import job writes
+	// (tests); afterImportBatch, when set, is called after each committed
+	// import batch (tests crash a worker there).
+	importSlice      time.Duration
+	afterImportBatch func(*sqlstore.ContactImport)
 }
 
 // Options are a Service's optional parts.

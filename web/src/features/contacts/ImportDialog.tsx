@@ -2,6 +2,7 @@
 // per row), then import; a large file goes on in the background with
 // progress.
 import { useEffect, useState } from 'react';
+import { useImportProgress } from './importProgress';
 import { useSession } from '../../session';
 import { contactsApi, importCSV, type AttributeDef, type ImportReport } from './api';
 
@@ -34,13 +35,8 @@ export function ImportDialog({ onClose, onDone }: { onClose: () => void; onDone:
   }, [workspace.id]);
 
   // A background import: follow its progress until it is done.
-  useEffect(() => {
-    if (!report?.id || report.status !== 'running' || report.dry_run) return;
-    const t = setTimeout(() => {
-      contactsApi.importStatus(workspace.id, report.id!).then(setReport, () => {});
-    }, 1000);
-    return () => clearTimeout(t);
-  }, [report, workspace.id]);
+  const following = report?.id && report.status === 'running' && !report.dry_run ? report.id : '';
+  useImportProgress(workspace.id, following, setReport);
 
   const choose = async (f: File | null) => {
     setFile(f);
