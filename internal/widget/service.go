@@ -391,6 +391,12 @@ func (s *Service) Messages(ctx context.Context, v *Visitor, cursor string) (*Pag
 		if list[i].ConversationID != conv.ID {
 			continue // merged conversations may hold other contacts' messages
 		}
+		if list[i].Direction == parley.DirectionOut && list[i].InboxID != v.InboxID {
+			// Replies sent elsewhere (the email copy to a visitor who
+			// left, a follow-up on another channel) are not the widget's,
+			// as on the socket.
+			continue
+		}
 		if m, ok := visible(&list[i]); ok {
 			markRead(&m, readAt)
 			s.author(ctx, &list[i], &m)
