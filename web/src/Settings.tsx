@@ -346,23 +346,43 @@ export function InboxForm({
             </span>
           )}
         </label>
-        <input
-          id={id}
-          name={f.key}
-          type={f.secret ? 'password' : f.type === 'url' ? 'url' : 'text'}
-          inputMode={f.type === 'tel' ? 'tel' : undefined}
-          autoComplete={f.secret ? 'new-password' : 'off'}
-          spellCheck={false}
-          required={f.required && !(editing && f.secret)}
-          pattern={f.pattern}
-          placeholder={
-            f.secret && editing ? (isSet ? 'Saved — type a new value to replace it' : 'Not shown — type a value to replace it') : f.placeholder
-          }
-          value={values[f.key] ?? ''}
-          onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
-          aria-describedby={f.help || fe ? helpId : undefined}
-          aria-invalid={fe ? true : undefined}
-        />
+        {f.type === 'email-inbox' ? (
+          <select
+            id={id}
+            name={f.key}
+            value={values[f.key] ?? ''}
+            onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+            aria-describedby={helpId}
+            aria-invalid={fe ? true : undefined}
+          >
+            <option value="">None</option>
+            {others
+              .filter((o) => o.channel === 'email')
+              .map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+          </select>
+        ) : (
+          <input
+            id={id}
+            name={f.key}
+            type={f.secret ? 'password' : f.type === 'url' ? 'url' : 'text'}
+            inputMode={f.type === 'tel' ? 'tel' : undefined}
+            autoComplete={f.secret ? 'new-password' : 'off'}
+            spellCheck={false}
+            required={f.required && !(editing && f.secret)}
+            pattern={f.pattern}
+            placeholder={
+              f.secret && editing ? (isSet ? 'Saved — type a new value to replace it' : 'Not shown — type a value to replace it') : f.placeholder
+            }
+            value={values[f.key] ?? ''}
+            onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+            aria-describedby={f.help || fe ? helpId : undefined}
+            aria-invalid={fe ? true : undefined}
+          />
+        )}
         {(f.help || fe) && (
           <span id={helpId} className={fe ? 'field-help form-error' : 'field-help muted'}>
             {fe || f.help}
