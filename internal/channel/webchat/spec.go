@@ -79,8 +79,8 @@ var Spec = channel.Spec{
 		{Key: KeyColor, Label: "Colour", Pattern: `#[0-9a-fA-F]{6}`, Message: "a colour like #1f6feb"},
 		{Key: KeyPosition, Label: "Position", Pattern: `left|right`, Message: "left or right"},
 		{Key: KeyPreChatForm, Label: "Ask for name and email first", Pattern: `true|false`, Message: "true or false"},
-		{Key: KeyOfflineEmailInbox, Label: "Email inbox for replies to visitors who left"},
-		{Key: KeyOfflineEmailAfter, Label: "Minutes away before replies go by email (0: never)", Pattern: `[0-9]{1,4}`, Message: "a number of minutes from 0 to 9999"},
+		{Key: KeyOfflineEmailInbox, Label: "Email replies to visitors who left"},
+		{Key: KeyOfflineEmailAfter, Label: "Minutes away before replies go by email", Pattern: `[0-9]{1,4}`, Message: "a number of minutes from 0 to 9999"},
 	},
 	Media: &mediaPolicy,
 }
