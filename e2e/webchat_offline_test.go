@@ -142,6 +142,10 @@ func TestWebchat_OfflineRepliesByEmail(t *testing.T) {
 		if !found {
 			t.Fatalf("thread = %v, want the visitor's mail in the conversation, on the email inbox", n.messages(s, aliceConv))
 		}
+		// The chat moved to the email inbox with the answer; the widget still shows it.
+		if p := n.widgetMessages(alice); p.ConversationID != aliceConv || len(p.Items) != 4 {
+			t.Fatalf("widget after the email answer = %+v, want conversation %s with the answer as the 4th item", p, aliceConv)
+		}
 		if convs := conversationsOn(t, n, s, eid); len(convs) != 0 && convs[0]["id"] != aliceConv {
 			t.Fatalf("email inbox conversations = %v, want none but the chat's", convs)
 		}

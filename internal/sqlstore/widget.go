@@ -196,3 +196,14 @@ func (q *queries) FindOfflineCopy(ctx context.Context, messageID string) (string
 	}
 	return copyID, nil
 }
+
+// FindLatestWidgetConversation returns the contact's newest conversation
+// that is on the web-chat inbox or holds a message through it: a chat whose
+// visitor answered a reply by email has moved to the email inbox, and the
+// widget still shows it.
+func (q *queries) FindLatestWidgetConversation(ctx context.Context, contactID, inboxID string) (*parley.Conversation, error) {
+	return scanConversation(q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations c
+		WHERE c.contact_id = $1 AND c.deleted_at IS NULL
+		  AND (c.inbox_id = $2 OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.inbox_id = $2))
+		ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, contactID, inboxID))
+}

@@ -132,7 +132,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, v *Visitor, since in
 	ctx, cancel := context.WithCancel(h.life)
 	c := &vconn{v: v, nc: nc, out: make(chan []byte, 64), done: make(chan struct{}), convs: map[string]bool{}, cancel: cancel}
 	if v.ContactID != "" {
-		if conv, err := h.svc.Store.FindLatestConversation(ctx, v.ContactID, v.InboxID); err == nil {
+		if conv, err := h.svc.Store.FindLatestWidgetConversation(ctx, v.ContactID, v.InboxID); err == nil {
 			c.convs[conv.ID] = true
 		}
 	}

@@ -370,7 +370,7 @@ func (s *Service) Messages(ctx context.Context, v *Visitor, cursor string) (*Pag
 	if err != nil || cid == "" {
 		return page, err
 	}
-	conv, err := s.Store.FindLatestConversation(ctx, cid, v.InboxID)
+	conv, err := s.Store.FindLatestWidgetConversation(ctx, cid, v.InboxID)
 	if err != nil {
 		if parley.IsNotFound(err) {
 			return page, nil
@@ -463,7 +463,7 @@ func (s *Service) Typing(ctx context.Context, v *Visitor, state string) error {
 	if err != nil || cid == "" {
 		return err // no conversation yet: nobody to tell
 	}
-	conv, err := s.Store.FindLatestConversation(ctx, cid, v.InboxID)
+	conv, err := s.Store.FindLatestWidgetConversation(ctx, cid, v.InboxID)
 	if err != nil {
 		if parley.IsNotFound(err) {
 			return nil
