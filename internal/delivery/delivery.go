@@ -554,8 +554,9 @@ func (w *Worker) finish(ctx context.Context, it sqlstore.OutboxItem, att attempt
 	now := w.cfg.Clock.Now()
 	var outcome string
 	var failed *parley.Message
+	copied := false
 	err := w.store.Write(ctx, func(tx *sqlstore.Tx) error {
-		failed = nil
+		failed, copied = nil, false
 		m, err := tx.FindMessageByID(ctx, it.ConversationID, it.MessageID)
 		if parley.IsNotFound(err) {
 			outcome = "message deleted"
@@ -584,7 +585,10 @@ func (w *Worker) finish(ctx context.Context, it sqlstore.OutboxItem, att attempt
 			if res.ProviderMessageID != "" {
 				m.ProviderMessageID = res.ProviderMessageID
 			}
-			return messageChanged(ctx, tx, m, conv)
+			if err := messageChanged(ctx, tx, m, conv); err != nil {
+				return err
+			}
+			return w.copyOffline(ctx, tx, m, conv, att.inbox, &copied)
 		case se != nil && se.Permanent:
 			outcome, failed = "failed", m
 			return w.fail(ctx, tx, it, m, conv, reason(sendErr), unknown)
@@ -613,7 +617,29 @@ func (w *Worker) finish(ctx context.Context, it sqlstore.OutboxItem, att attempt
 	if err != nil {
 		return outcome, nil, err
 	}
+	if copied {
+		w.Wake()
+	}
 	return outcome, failed, nil
+}
+
+// copyOffline queues, in the transaction that records a web-chat reply as
+// sent, its email copy to a visitor who left
+// (conversation.Service.OfflineEmailCopy): decided once, with the outcome,
+// so that neither a crash nor a retry loses or doubles it.
+func (w *Worker) copyOffline(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox, copied *bool) error {
+	if w.cfg.Conversations == nil || inbox == nil || inbox.Channel != parley.ChannelWebchat {
+		return nil
+	}
+	c, err := w.cfg.Conversations.OfflineEmailCopy(ctx, tx, m, conv, inbox, w)
+	if err != nil {
+		return fmt.Errorf("offline email copy: %w", err)
+	}
+	if c != nil {
+		*copied = true
+		w.log.InfoContext(ctx, "offline email copy queued", "message_id", m.ID, "copy_id", c.ID, "inbox_id", c.InboxID)
+	}
+	return nil
 }
 
 // complete removes the row under its token, or aborts the transaction.

@@ -1,13 +1,13 @@
 package sqlstore
 
 import (
-	"github.com/parleyhq/parley"
-
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/id"
 )
 
@@ -134,4 +134,76 @@ func (q *queries) HasVerifiedVisitor(ctx context.Context, inboxID, contactID str
 		return false, fmt.Errorf("verified visitor: %w", err)
 	}
 	return n > 0, nil
+}
+
+// VisitorPresence is what the offline email copy needs to know about a
+// contact's visitors on a web-chat inbox: when any of them was last
+// connected, and the email the most recently seen one left.
+type VisitorPresence struct {
+	LastSeenAt time.Time
+	Email      string
+}
+
+// ContactVisitorPresence returns the presence of the contact's visitors on
+// the inbox; ENOTFOUND when the contact never used its widget.
+func (q *queries) ContactVisitorPresence(ctx context.Context, inboxID, contactID string) (*VisitorPresence, error) {
+	var seen sql.NullInt64
+	err := q.db.QueryRowContext(ctx,
+		`SELECT MAX(last_seen_at) FROM widget_visitors WHERE inbox_id = $1 AND contact_id = $2`, inboxID, contactID).Scan(&seen)
+	if err != nil {
+		return nil, fmt.Errorf("visitor presence: %w", err)
+	}
+	if !seen.Valid {
+		return nil, notFound(sql.ErrNoRows, "Visitor")
+	}
+	p := &VisitorPresence{LastSeenAt: fromMicros(seen.Int64)}
+	err = q.db.QueryRowContext(ctx,
+		`SELECT email FROM widget_visitors WHERE inbox_id = $1 AND contact_id = $2 AND email <> ''
+		 ORDER BY last_seen_at DESC, created_at DESC LIMIT 1`, inboxID, contactID).Scan(&p.Email)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("visitor email: %w", err)
+	}
+	return p, nil
+}
+
+// LinkOfflineCopy records that copyID is the email copy of messageID. A
+// second copy of the same message is ECONFLICT.
+func (tx *Tx) LinkOfflineCopy(ctx context.Context, workspaceID, messageID, copyID string) error {
+	if _, err := tx.FindOfflineCopy(ctx, messageID); err == nil {
+		return parley.Errorf(parley.ECONFLICT, "This reply was already copied by email.")
+	} else if !parley.IsNotFound(err) {
+		return err
+	}
+	_, err := tx.db.ExecContext(ctx,
+		`INSERT INTO offline_email_copies (message_id, copy_id, workspace_id, created_at) VALUES ($1, $2, $3, $4)`,
+		messageID, copyID, workspaceID, micros(tx.now))
+	if err != nil {
+		return fmt.Errorf("link offline copy: %w", err)
+	}
+	return nil
+}
+
+// FindOfflineCopy returns the id of the email copy of messageID, or
+// ENOTFOUND.
+func (q *queries) FindOfflineCopy(ctx context.Context, messageID string) (string, error) {
+	var copyID string
+	err := q.db.QueryRowContext(ctx, `SELECT copy_id FROM offline_email_copies WHERE message_id = $1`, messageID).Scan(&copyID)
+	if errors.Is(err, sql.ErrNoRows) || isInvalidText(err) {
+		return "", parley.Errorf(parley.ENOTFOUND, "Offline copy not found.")
+	}
+	if err != nil {
+		return "", fmt.Errorf("find offline copy: %w", err)
+	}
+	return copyID, nil
+}
+
+// FindLatestWidgetConversation returns the contact's newest conversation
+// that is on the web-chat inbox or holds a message through it: a chat whose
+// visitor answered a reply by email has moved to the email inbox, and the
+// widget still shows it.
+func (q *queries) FindLatestWidgetConversation(ctx context.Context, contactID, inboxID string) (*parley.Conversation, error) {
+	return scanConversation(q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations c
+		WHERE c.contact_id = $1 AND c.deleted_at IS NULL
+		  AND (c.inbox_id = $2 OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.inbox_id = $2))
+		ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, contactID, inboxID))
 }

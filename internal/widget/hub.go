@@ -133,7 +133,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, v *Visitor, since in
 	ctx, cancel := context.WithCancel(h.life)
 	c := &vconn{v: v, nc: nc, out: make(chan []byte, 64), done: make(chan struct{}), convs: map[string]bool{}, cancel: cancel}
 	if v.ContactID != "" {
-		if conv, err := h.svc.Store.FindLatestConversation(ctx, v.ContactID, v.InboxID); err == nil {
+		if conv, err := h.svc.Store.FindLatestWidgetConversation(ctx, v.ContactID, v.InboxID); err == nil {
 			c.convs[conv.ID] = true
 		}
 	}
@@ -141,6 +141,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, v *Visitor, since in
 	head := rm.seq
 	rm.conns[c] = struct{}{}
 	rm.mu.Unlock()
+	h.touch(ctx, v)
 	c.out <- mustJSON([]any{map[string]any{"type": "hello", "seq": head}})
 	if since > 0 && since < head {
 		h.replay(ctx, rm, c, since, head)
@@ -150,10 +151,18 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, v *Visitor, since in
 		h.readLoop(ctx, c)
 		c.close()
 		h.release(rm, c)
-		if err := h.svc.Store.TouchVisitor(context.WithoutCancel(ctx), v.ID, h.svc.Clock.Now()); err != nil {
-			h.log.Warn("widget touch visitor", "visitor_id", v.ID, "err", err)
-		}
+		h.touch(context.WithoutCancel(ctx), v)
 	}()
+}
+
+// touch records that the visitor is connected now. The socket does it on
+// connect, with every ping (30 s) and on close, so that a visitor whose
+// last_seen_at is older than a minute has left: replies to them may then
+// go by email (conversation.Service.OfflineEmailCopy).
+func (h *Hub) touch(ctx context.Context, v *Visitor) {
+	if err := h.svc.Store.TouchVisitor(ctx, v.ID, h.svc.Clock.Now()); err != nil && ctx.Err() == nil {
+		h.log.Warn("widget touch visitor", "visitor_id", v.ID, "err", err)
+	}
 }
 
 // replay sends the visitor's events in (since, head].
@@ -192,6 +201,7 @@ func (h *Hub) writeLoop(ctx context.Context, c *vconn) {
 				c.close()
 				return
 			}
+			h.touch(ctx, c.v)
 		case <-c.done:
 			return
 		case <-ctx.Done():

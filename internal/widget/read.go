@@ -81,7 +81,7 @@ func (s *Service) Seen(ctx context.Context, v *Visitor, status string) error {
 	if err != nil || cid == "" {
 		return err
 	}
-	conv, err := s.Store.FindLatestConversation(ctx, cid, v.InboxID)
+	conv, err := s.Store.FindLatestWidgetConversation(ctx, cid, v.InboxID)
 	if err != nil {
 		if parley.IsNotFound(err) {
 			return nil

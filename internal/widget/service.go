@@ -377,7 +377,7 @@ func (s *Service) Messages(ctx context.Context, v *Visitor, cursor string) (*Pag
 	if err != nil || cid == "" {
 		return page, err
 	}
-	conv, err := s.Store.FindLatestConversation(ctx, cid, v.InboxID)
+	conv, err := s.Store.FindLatestWidgetConversation(ctx, cid, v.InboxID)
 	if err != nil {
 		if parley.IsNotFound(err) {
 			return page, nil
@@ -397,6 +397,12 @@ func (s *Service) Messages(ctx context.Context, v *Visitor, cursor string) (*Pag
 	for i := range list {
 		if list[i].ConversationID != conv.ID {
 			continue // merged conversations may hold other contacts' messages
+		}
+		if list[i].Direction == parley.DirectionOut && list[i].InboxID != v.InboxID {
+			// Replies sent elsewhere (the email copy to a visitor who
+			// left, a follow-up on another channel) are not the widget's,
+			// as on the socket.
+			continue
 		}
 		if m, ok := visible(&list[i]); ok {
 			markRead(&m, readAt)
@@ -464,7 +470,7 @@ func (s *Service) Typing(ctx context.Context, v *Visitor, state string) error {
 	if err != nil || cid == "" {
 		return err // no conversation yet: nobody to tell
 	}
-	conv, err := s.Store.FindLatestConversation(ctx, cid, v.InboxID)
+	conv, err := s.Store.FindLatestWidgetConversation(ctx, cid, v.InboxID)
 	if err != nil {
 		if parley.IsNotFound(err) {
 			return nil

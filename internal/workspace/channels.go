@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -113,7 +114,30 @@ func (s *Service) completeChannel(ctx context.Context, tx *sqlstore.Tx, inbox *p
 	if spec.RouteKey != "" {
 		inbox.RouteKey = setting(inbox, spec.RouteKey)
 	}
+	if err := checkOfflineEmailInbox(ctx, tx, inbox); err != nil {
+		return err
+	}
 	s.showWebhookURL(inbox)
+	return nil
+}
+
+// checkOfflineEmailInbox checks that the email inbox a web-chat inbox
+// copies replies through is an email inbox of the same workspace.
+func checkOfflineEmailInbox(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox) error {
+	id := inbox.Config[webchat.KeyOfflineEmailInbox]
+	if inbox.Channel != parley.ChannelWebchat || id == "" {
+		return nil
+	}
+	const field = "config." + webchat.KeyOfflineEmailInbox
+	target, err := tx.FindInboxByID(ctx, inbox.WorkspaceID, id)
+	if parley.IsNotFound(err) {
+		return parley.FieldErrorf(field, "That inbox does not exist.")
+	} else if err != nil {
+		return err
+	}
+	if target.Channel != parley.ChannelEmail {
+		return parley.FieldErrorf(field, "Replies to visitors who left go through an email inbox; %s is not one.", target.Name)
+	}
 	return nil
 }
 

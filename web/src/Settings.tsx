@@ -368,6 +368,24 @@ export function InboxForm({
             aria-describedby={f.help || fe ? helpId : undefined}
             aria-invalid={fe ? true : undefined}
           />
+        ) : f.type === 'email-inbox' ? (
+          <select
+            id={id}
+            name={f.key}
+            value={values[f.key] ?? ''}
+            onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+            aria-describedby={helpId}
+            aria-invalid={fe ? true : undefined}
+          >
+            <option value="">None</option>
+            {others
+              .filter((o) => o.channel === 'email')
+              .map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+          </select>
         ) : (
           <input
             id={id}

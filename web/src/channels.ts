@@ -16,8 +16,8 @@ export interface ChannelField {
   generated?: boolean;
   placeholder?: string;
   help?: string;
-  /** multiline values (a PEM key) get a text area. */
-  type?: 'text' | 'url' | 'tel' | 'multiline';
+  /** multiline values (a PEM key) get a text area; email-inbox: a choice among the workspace's email inboxes (the value is its id). */
+  type?: 'text' | 'url' | 'tel' | 'multiline' | 'email-inbox';
   /** pattern is checked by the browser before the form is sent. */
   pattern?: string;
 }
@@ -125,6 +125,19 @@ export const CHANNEL_KINDS: ChannelKindSpec[] = [
       { key: 'color', label: 'Colour', placeholder: '#1f6feb' },
       { key: 'position', label: 'Position', placeholder: 'right', help: 'left or right.' },
       { key: 'pre_chat_form', label: 'Ask for name and email first', placeholder: 'false', help: 'true: the visitor fills in their name and email before writing.' },
+      {
+        key: 'offline_email_inbox_id',
+        label: 'Email replies to visitors who left',
+        type: 'email-inbox',
+        help: 'Replies to a visitor who left an email and closed the chat are also sent to that address through this email inbox; their answer by email joins the same conversation.',
+      },
+      {
+        key: 'offline_email_after_minutes',
+        label: 'Minutes away before replies go by email',
+        placeholder: '5',
+        pattern: '[0-9]{1,4}',
+        help: 'How long the visitor must have been gone (default 5; 0: never).',
+      },
     ],
   },
   {

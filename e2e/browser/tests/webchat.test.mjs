@@ -6,7 +6,8 @@
 // visitor sees their message read when the agent opens it, sends a file,
 // sees the agent's name and avatar; the agent sees the customer typing in
 // the list and the thread, and sees their replies delivered and read; the
-// launcher counts unread replies. The widget's size budget and the
+// launcher counts unread replies. The set-up names the email inbox that
+// replies to visitors who left go through. The widget's size budget and the
 // launcher's first paint are measured and printed.
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -29,6 +30,7 @@ let agentPage;
 let shopPage;
 let shop; // the test site: { server, port, origin }
 const visitorFrames = []; // every frame the visitor's socket received
+let mailInboxID; // the email inbox replies to visitors who left go through
 
 const list = (p) => p.getByRole('listbox', { name: 'Conversations' });
 const widget = (p) => p.locator('[data-parley-widget]');
@@ -85,11 +87,20 @@ describe('the web-chat widget in Chromium', { timeout: 240_000 }, () => {
   });
 
   step('the admin creates a web-chat inbox and gets the snippet, the identity secret once and a preview', async () => {
+    const mail = await admin.req('POST', `/workspaces/${admin.ws}/inboxes`, {
+      name: 'Support mail',
+      channel: 'email',
+      config: { address: 'support@acme.test', smtp_host: '127.0.0.1', smtp_port: '2525', smtp_security: 'none', smtp_username: '', smtp_password: 'pw' },
+    });
+    mailInboxID = mail.id;
     await agentPage.goto('/settings/inboxes/new?kind=webchat');
     await agentPage.getByRole('textbox', { name: /^Name/ }).fill('Acme website');
     await agentPage.getByLabel('Allowed websites').fill(shop.origin);
     await agentPage.getByLabel('Greeting').fill('Hello! How can we help?');
     await agentPage.getByLabel('Colour').fill('#0a7d33');
+    // Replies to visitors who left go by email through the chosen email inbox, after 10 minutes away.
+    await agentPage.getByLabel('Email replies to visitors who left').selectOption({ label: 'Support mail' });
+    await agentPage.getByLabel('Minutes away before replies go by email').fill('10');
     await agentPage.getByRole('button', { name: 'Create inbox' }).click();
     await agentPage.waitForURL(/\/settings\/inboxes\/[^/]+\?created=1/);
     const setup = agentPage.getByRole('group', { name: 'Provider set-up' });
@@ -99,7 +110,10 @@ describe('the web-chat widget in Chromium', { timeout: 240_000 }, () => {
     assert.ok((await setup.getByLabel('Identity secret', { exact: true }).inputValue()).length >= 32, 'no identity secret shown');
     const preview = setup.getByRole('figure', { name: 'Widget preview' });
     await preview.getByText('Hello! How can we help?').waitFor();
-    await setup.getByTestId('webchat-email-pending').getByText('not available yet').waitFor();
+    await setup.getByTestId('webchat-email-offline').getByText(/gone 10 minutes/).waitFor();
+    const created = await admin.req('GET', `/workspaces/${admin.ws}/inboxes/${agentPage.url().match(/inboxes\/([^/?]+)/)[1]}`);
+    assert.equal(created.config.offline_email_inbox_id, mailInboxID, 'the chosen email inbox was not saved');
+    assert.equal(created.config.offline_email_after_minutes, '10');
     // Shown once: after a reload the secret is gone.
     await agentPage.reload();
     await setup.getByLabel('Embed snippet', { exact: true }).waitFor();

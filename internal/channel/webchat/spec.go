@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/channel"
@@ -28,7 +30,35 @@ const (
 	KeyColor            = "color"
 	KeyPosition         = "position"
 	KeyPreChatForm      = "pre_chat_form"
+	// KeyOfflineEmailInbox names an email inbox of the same workspace that
+	// copies agents' replies to visitors who left an email and are no
+	// longer connected (none: replies stay in the widget).
+	KeyOfflineEmailInbox = "offline_email_inbox_id"
+	// KeyOfflineEmailAfter is how many minutes a visitor must have been
+	// away before replies are copied by email (default 5; 0 turns it off).
+	KeyOfflineEmailAfter = "offline_email_after_minutes"
 )
+
+// DefaultOfflineEmailAfter is KeyOfflineEmailAfter when unset.
+const DefaultOfflineEmailAfter = 5 * time.Minute
+
+// OfflineEmail returns the email inbox that copies replies to visitors
+// who left, and after how long away; "" when the inbox copies nothing.
+func OfflineEmail(inbox *parley.Inbox) (emailInboxID string, after time.Duration) {
+	emailInboxID = inbox.Config[KeyOfflineEmailInbox]
+	after = DefaultOfflineEmailAfter
+	if v := inbox.Config[KeyOfflineEmailAfter]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return "", 0
+		}
+		after = time.Duration(n) * time.Minute
+	}
+	if after == 0 {
+		return "", 0
+	}
+	return emailInboxID, after
+}
 
 // mediaPolicy is what visitors and agents may attach: pictures and
 // documents, up to 5 a message.
@@ -49,6 +79,8 @@ var Spec = channel.Spec{
 		{Key: KeyColor, Label: "Colour", Pattern: `#[0-9a-fA-F]{6}`, Message: "a colour like #1f6feb"},
 		{Key: KeyPosition, Label: "Position", Pattern: `left|right`, Message: "left or right"},
 		{Key: KeyPreChatForm, Label: "Ask for name and email first", Pattern: `true|false`, Message: "true or false"},
+		{Key: KeyOfflineEmailInbox, Label: "Email replies to visitors who left"},
+		{Key: KeyOfflineEmailAfter, Label: "Minutes away before replies go by email", Pattern: `[0-9]{1,4}`, Message: "a number of minutes from 0 to 9999"},
 	},
 	Media: &mediaPolicy,
 }

@@ -1,6 +1,7 @@
 // The set-up of a web-chat inbox: the <script> tag to paste into the
-// website, the identity secret (shown once, right after creation), what is
-// not available yet, and a live preview of the widget as visitors see it.
+// website, the identity secret (shown once, right after creation), whether
+// replies reach visitors who left by email, and a live preview of the widget
+// as visitors see it.
 import { useState } from 'react';
 import { CopyField } from '../../Settings';
 import type { Inbox } from '../../types';
@@ -56,11 +57,37 @@ export function WebchatSetup({ inbox }: { inbox: Inbox }) {
       ) : (
         <p className="muted small">The identity secret was shown once, when the inbox was created.</p>
       )}
-      <p className="muted small" data-testid="webchat-email-pending">
-        Replies by email to visitors who left: <strong>not available yet</strong> (it needs the email channel).
-      </p>
+      <OfflineEmailStatus inbox={inbox} />
       <WidgetPreview inbox={inbox} />
     </div>
+  );
+}
+
+/** offlineEmailMinutes is after how many minutes away replies go by email; 0 when they never do. */
+export function offlineEmailMinutes(cfg: Record<string, string>): number {
+  if (!cfg.offline_email_inbox_id) return 0;
+  const raw = cfg.offline_email_after_minutes ?? '';
+  const n = raw === '' ? 5 : Number(raw);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+/** OfflineEmailStatus says whether replies to visitors who left are also sent by email. */
+function OfflineEmailStatus({ inbox }: { inbox: Inbox }) {
+  const minutes = offlineEmailMinutes(inbox.config ?? {});
+  return (
+    <p className="muted small" data-testid="webchat-email-offline">
+      Replies by email to visitors who left:{' '}
+      {minutes > 0 ? (
+        <>
+          <strong>on</strong> — when a visitor who left an email has been gone {minutes} {minutes === 1 ? 'minute' : 'minutes'}, replies
+          are also sent there, and their answer by email joins the same conversation.
+        </>
+      ) : (
+        <>
+          <strong>off</strong> — choose an email inbox under “Email replies to visitors who left” in the settings below.
+        </>
+      )}
+    </p>
   );
 }
 
