@@ -111,6 +111,11 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     const again = await fetch(server.url + '/api/v1/setup');
     assert.deepEqual(await again.json(), { needed: false });
 
+    // A brand-new workspace has no channel: the empty list guides the admin
+    // to connect one (waited for before the seeding below adds an inbox).
+    await pageA.getByRole('region', { name: 'Connect your first channel' }).getByRole('button', { name: 'Connect your first channel' }).waitFor();
+    await checkScreen(pageA, '02-inbox-empty');
+
     // Seed through the API: an API-channel inbox and a second agent.
     admin = await new Api(server.url).login(ADMIN.email, ADMIN.password);
     const me = await admin.req('GET', '/me');
@@ -123,9 +128,6 @@ describe('agent app in Chromium', { timeout: 170_000 }, () => {
     const inviteToken = new URL(invite.link).searchParams.get('token');
     await new Api(server.url).req('POST', '/invites/accept', { token: inviteToken, name: AGENT.name, password: AGENT.password });
 
-    // A brand-new workspace had no channel when the list loaded: it guides the admin to connect one.
-    await pageA.getByRole('region', { name: 'Connect your first channel' }).getByRole('button', { name: 'Connect your first channel' }).waitFor();
-    await checkScreen(pageA, '02-inbox-empty');
   });
 
   step('signs in with Enter and signs out', async () => {
