@@ -78,3 +78,13 @@ export async function checkScreen(page, name) {
   await screenshot(page, name);
   assert.deepEqual(page.problems, [], `problems on ${name}`);
 }
+
+/** signIn signs who in on the login page and waits for the inbox's views. */
+export async function signIn(page, who) {
+  await page.goto('/');
+  await page.waitForURL('**/login');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByLabel('Password').press('Enter');
+  await page.getByRole('navigation', { name: 'Views' }).waitFor();
+}

@@ -167,3 +167,31 @@ export class Api {
     });
   }
 }
+
+/**
+ * startWorkspace starts the server built from this checkout, completes the
+ * first-run set-up with adminUser and adds an API-channel inbox: what most
+ * screen tests start from. stop() stops the server and removes its files.
+ * @param {{name: string, email: string, password: string}} adminUser
+ * @param {{env?: Record<string, string>}} options passed to Server.create
+ */
+export async function startWorkspace(adminUser, options = {}) {
+  const tmp = await makeTempDir();
+  const bin = process.env.PARLEY_BIN || (await buildServer(tmp.dir));
+  const server = await Server.create(bin, tmp.dir, options);
+  await server.start();
+  const token = await server.setupToken();
+  await new Api(server.url).req('POST', '/setup', { token, workspace_name: 'Acme Support', ...adminUser });
+  const admin = await new Api(server.url).login(adminUser.email, adminUser.password);
+  admin.ws = (await admin.req('GET', '/me')).workspaces[0].id;
+  const inbox = await admin.req('POST', `/workspaces/${admin.ws}/inboxes`, { name: 'Website API', channel: 'api', config: {} });
+  return {
+    server,
+    admin,
+    inbox,
+    async stop() {
+      await server.stop();
+      await tmp.cleanup();
+    },
+  };
+}

@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe } from 'node:test';
 import { steps } from '../lib/steps.mjs';
-import { checkA11y, launch, newPage, screenshot } from '../lib/browser.mjs';
-import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
+import { checkA11y, launch, newPage, screenshot, signIn } from '../lib/browser.mjs';
+import { startWorkspace } from '../lib/server.mjs';
 
 const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' };
 // A 1×1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
-let tmp;
+let stack;
 let server;
 let browser;
 let admin;
@@ -27,15 +27,6 @@ let pageURL;
 
 const list = (p) => p.getByRole('listbox', { name: 'Conversations' });
 const row = (p, name) => list(p).getByRole('option', { name: new RegExp(name) });
-
-async function signIn(p, who) {
-  await p.goto('/');
-  await p.waitForURL('**/login');
-  await p.getByLabel('Email').fill(who.email);
-  await p.getByLabel('Password').fill(who.password);
-  await p.getByLabel('Password').press('Enter');
-  await p.getByRole('navigation', { name: 'Views' }).waitFor();
-}
 
 async function messages() {
   const r = await admin.req('GET', `/workspaces/${admin.ws}/conversations/${convId}/messages`);
@@ -62,15 +53,9 @@ describe('message constructor in Chromium', { timeout: 200_000 }, () => {
     });
     await new Promise((r) => page.listen(0, '127.0.0.1', r));
     pageURL = `http://127.0.0.1:${page.address().port}/sofa`;
-    tmp = await makeTempDir();
-    const bin = process.env.PARLEY_BIN || (await buildServer(tmp.dir));
-    server = await Server.create(bin, tmp.dir, { env: { PARLEY_ALLOW_PRIVATE_ADDRESSES: '127.0.0.1/32' } });
-    await server.start();
-    const token = await server.setupToken();
-    await new Api(server.url).req('POST', '/setup', { token, workspace_name: 'Acme Support', ...ADMIN });
-    admin = await new Api(server.url).login(ADMIN.email, ADMIN.password);
-    admin.ws = (await admin.req('GET', '/me')).workspaces[0].id;
-    const inbox = await admin.req('POST', `/workspaces/${admin.ws}/inboxes`, { name: 'Website API', channel: 'api', config: {} });
+    stack = await startWorkspace(ADMIN, { env: { PARLEY_ALLOW_PRIVATE_ADDRESSES: '127.0.0.1/32' } });
+    ({ server, admin } = stack);
+    const { inbox } = stack;
     const r = await admin.inbound(inbox.inbound_token, { sourceId: 'carla', name: 'Carla Customer', content: 'Do you have sofas?' });
     convId = r.conversation_id;
     await admin.inbound(inbox.inbound_token, { sourceId: 'dan', name: 'Dan Other', content: 'Hello' });
@@ -81,8 +66,7 @@ describe('message constructor in Chromium', { timeout: 200_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.stop();
-    await tmp?.cleanup();
+    await stack?.stop();
     page?.close();
   });
 

@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { steps } from '../lib/steps.mjs';
-import { checkScreen, launch, newPage, screenshot } from '../lib/browser.mjs';
-import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
+import { checkScreen, launch, newPage, screenshot, signIn } from '../lib/browser.mjs';
+import { startWorkspace } from '../lib/server.mjs';
 
 const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' };
 const AWAY = 'Thanks for writing! We are closed today and will answer tomorrow.';
 
-let tmp;
+let stack;
 let server;
 let browser;
 let admin;
@@ -33,31 +33,18 @@ const step = steps(async () => {
 
 describe('business hours in Chromium', { timeout: 170_000 }, () => {
   before(async () => {
-    tmp = await makeTempDir();
-    const bin = process.env.PARLEY_BIN || (await buildServer(tmp.dir));
-    server = await Server.create(bin, tmp.dir);
-    await server.start();
-    const token = await server.setupToken();
-    await new Api(server.url).req('POST', '/setup', { token, workspace_name: 'Acme Support', ...ADMIN });
-    admin = await new Api(server.url).login(ADMIN.email, ADMIN.password);
-    admin.ws = (await admin.req('GET', '/me')).workspaces[0].id;
-    const inbox = await admin.req('POST', `/workspaces/${admin.ws}/inboxes`, { name: 'Website API', channel: 'api', config: {} });
-    inboundToken = inbox.inbound_token;
-    inboxId = inbox.id;
+    stack = await startWorkspace(ADMIN);
+    ({ server, admin } = stack);
+    inboundToken = stack.inbox.inbound_token;
+    inboxId = stack.inbox.id;
     browser = await launch();
     page = await newPage(browser, server.url);
-    await page.goto('/');
-    await page.waitForURL('**/login');
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    await signIn(page, ADMIN);
   });
 
   after(async () => {
     await browser?.close();
-    await server?.stop();
-    await tmp?.cleanup();
+    await stack?.stop();
   });
 
   step('the admin sets business hours that are closed now, with an away message', async () => {

@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { steps } from '../lib/steps.mjs';
-import { checkA11y, launch, newPage, screenshot } from '../lib/browser.mjs';
-import { Api, buildServer, makeTempDir, Server } from '../lib/server.mjs';
+import { checkA11y, launch, newPage, screenshot, signIn } from '../lib/browser.mjs';
+import { startWorkspace } from '../lib/server.mjs';
 
 const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct horse battery' };
 
-let tmp;
+let stack;
 let server;
 let browser;
 let admin;
@@ -36,30 +36,17 @@ const step = steps(async () => {
 
 describe('deleted conversations, follow-ups and call records in Chromium', { timeout: 180_000 }, () => {
   before(async () => {
-    tmp = await makeTempDir();
-    const bin = process.env.PARLEY_BIN || (await buildServer(tmp.dir));
-    server = await Server.create(bin, tmp.dir);
-    await server.start();
-    const token = await server.setupToken();
-    await new Api(server.url).req('POST', '/setup', { token, workspace_name: 'Acme Support', ...ADMIN });
-    admin = await new Api(server.url).login(ADMIN.email, ADMIN.password);
-    admin.ws = (await admin.req('GET', '/me')).workspaces[0].id;
-    const inbox = await admin.req('POST', `/workspaces/${admin.ws}/inboxes`, { name: 'Website API', channel: 'api', config: {} });
-    inboundToken = inbox.inbound_token;
+    stack = await startWorkspace(ADMIN);
+    ({ server, admin } = stack);
+    inboundToken = stack.inbox.inbound_token;
     browser = await launch();
     ad = await newPage(browser, server.url);
-    await ad.goto('/');
-    await ad.waitForURL('**/login');
-    await ad.getByLabel('Email').fill(ADMIN.email);
-    await ad.getByLabel('Password').fill(ADMIN.password);
-    await ad.getByLabel('Password').press('Enter');
-    await ad.getByRole('navigation', { name: 'Views' }).waitFor();
+    await signIn(ad, ADMIN);
   });
 
   after(async () => {
     await browser?.close();
-    await server?.stop();
-    await tmp?.cleanup();
+    await stack?.stop();
   });
 
   step('Settings → Deleted conversations: who deleted it and when; Restore brings it back into its views', async () => {
