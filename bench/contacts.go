@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -11,12 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // contactsCmd loads n contacts into a fresh node (COPY on PostgreSQL,
@@ -120,28 +116,11 @@ var contactCompanies = []string{"Acme", "Initech", "Umbrella", "Stark Industries
 // unique phone and email each, tags (vip 10%), a plan attribute
 // (enterprise 5%), 2% archived.
 func loadContacts(ctx context.Context, n *node, size int) (*contactShapes, error) {
-	l := &loader{batch: map[string][][]any{}, cols: map[string][]string{}, uuids: map[string]map[int]bool{}}
-	var liteDB *sql.DB
-	if n.dbURL != "" {
-		conn, err := pgx.Connect(ctx, n.dbURL)
-		if err != nil {
-			return nil, err
-		}
-		defer conn.Close(ctx)
-		l.pg = conn
-	} else {
-		db, err := sql.Open("sqlite", "file:"+filepath.Join(n.dataDir, "parley.db")+"?_pragma=busy_timeout(60000)&_pragma=foreign_keys(0)&_pragma=synchronous(OFF)&_txlock=immediate")
-		if err != nil {
-			return nil, err
-		}
-		defer db.Close()
-		liteDB = db
-		tx, err := db.Begin()
-		if err != nil {
-			return nil, err
-		}
-		l.lite = tx
+	l, closeLoader, err := openLoader(ctx, n)
+	if err != nil {
+		return nil, err
 	}
+	defer closeLoader()
 	restore, err := l.dropIndexes(ctx)
 	if err != nil {
 		return nil, err
@@ -201,15 +180,7 @@ func loadContacts(ctx context.Context, n *node, size int) (*contactShapes, error
 			}
 		}
 	} else {
-		if err := l.lite.Commit(); err != nil {
-			return nil, err
-		}
-		for _, q := range restore {
-			if _, err := liteDB.Exec(q); err != nil {
-				return nil, fmt.Errorf("contacts: rebuild indexes: %s: %w", q[:min(len(q), 60)], err)
-			}
-		}
-		if _, err := liteDB.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		if err := l.finishSQLite(restore); err != nil {
 			return nil, err
 		}
 	}

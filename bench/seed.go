@@ -121,12 +121,13 @@ func uuidAt(t time.Time, rng *mrand.Rand) string {
 // loader writes rows in bulk: COPY on PostgreSQL, multi-row INSERTs in
 // one transaction on SQLite.
 type loader struct {
-	pg    *pgx.Conn
-	lite  *sql.Tx
-	rows  int
-	batch map[string][][]any
-	cols  map[string][]string
-	uuids map[string]map[int]bool
+	pg     *pgx.Conn
+	lite   *sql.Tx
+	liteDB *sql.DB // the database lite is a transaction of
+	rows   int
+	batch  map[string][][]any
+	cols   map[string][]string
+	uuids  map[string]map[int]bool
 }
 
 func (l *loader) add(table string, cols []string, uuidCols []int, row ...any) error {
@@ -212,6 +213,48 @@ func (l *loader) flushAll(order []string) error {
 var loadOrder = []string{"inboxes", "tags", "contacts", "conversations", "conversation_assignees", "conversation_visibility",
 	"conversation_tags", "conversation_user_state", "messages"}
 
+// openLoader connects a loader to the node's database: a connection for
+// COPY on PostgreSQL, one transaction on SQLite (with synchronous writes
+// and foreign keys off: a load, not a server). closeLoader releases it.
+func openLoader(ctx context.Context, n *node) (l *loader, closeLoader func(), err error) {
+	l = &loader{batch: map[string][][]any{}, cols: map[string][]string{}, uuids: map[string]map[int]bool{}}
+	if n.dbURL != "" {
+		conn, err := pgx.Connect(ctx, n.dbURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		l.pg = conn
+		return l, func() { conn.Close(ctx) }, nil
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(n.dataDir, "parley.db")+"?_pragma=busy_timeout(60000)&_pragma=foreign_keys(0)&_pragma=synchronous(OFF)&_txlock=immediate")
+	if err != nil {
+		return nil, nil, err
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	l.lite, l.liteDB = tx, db
+	return l, func() { db.Close() }, nil
+}
+
+// finishSQLite commits the SQLite load, builds the dropped indexes (restore)
+// and checkpoints the WAL, as a server's automatic checkpoints would have
+// done by now.
+func (l *loader) finishSQLite(restore []string) error {
+	if err := l.lite.Commit(); err != nil {
+		return err
+	}
+	for _, q := range restore {
+		if _, err := l.liteDB.Exec(q); err != nil {
+			return fmt.Errorf("rebuild indexes: %s: %w", q[:min(len(q), 60)], err)
+		}
+	}
+	_, err := l.liteDB.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	return err
+}
+
 func micro(t time.Time) int64 { return t.UnixMicro() }
 
 // loadWorld loads size conversations with about per messages each into
@@ -272,28 +315,11 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 	inboxChannel := []string{parley.ChannelAPI}
 
 	// Bulk rows.
-	l := &loader{batch: map[string][][]any{}, cols: map[string][]string{}, uuids: map[string]map[int]bool{}}
-	var liteDB *sql.DB
-	if n.dbURL != "" {
-		conn, err := pgx.Connect(ctx, n.dbURL)
-		if err != nil {
-			return nil, err
-		}
-		defer conn.Close(ctx)
-		l.pg = conn
-	} else {
-		db, err := sql.Open("sqlite", "file:"+filepath.Join(n.dataDir, "parley.db")+"?_pragma=busy_timeout(60000)&_pragma=foreign_keys(0)&_pragma=synchronous(OFF)")
-		if err != nil {
-			return nil, err
-		}
-		defer db.Close()
-		liteDB = db
-		tx, err := db.Begin()
-		if err != nil {
-			return nil, err
-		}
-		l.lite = tx
+	l, closeLoader, err := openLoader(ctx, n)
+	if err != nil {
+		return nil, err
 	}
+	defer closeLoader()
 	// Secondary indexes and the full-text triggers cost the load far more
 	// than building them once at the end.
 	restore, err := l.dropIndexes(ctx)
@@ -541,16 +567,7 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 				return nil, fmt.Errorf("seed: %s: %w", q[:30], err)
 			}
 		}
-		if err := l.lite.Commit(); err != nil {
-			return nil, err
-		}
-		for _, q := range restore {
-			if _, err := liteDB.Exec(q); err != nil {
-				return nil, fmt.Errorf("seed: rebuild indexes: %s: %w", q[:min(len(q), 60)], err)
-			}
-		}
-		// As a server's automatic checkpoints would have done by now.
-		if _, err := liteDB.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		if err := l.finishSQLite(restore); err != nil {
 			return nil, err
 		}
 	}
