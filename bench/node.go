@@ -51,6 +51,27 @@ func startNodeWith(ctx context.Context, dbURL, natsURL string) (*node, error) {
 // startNodeHasher is startNodeWith with the password hasher given (the
 // login benchmark measures the real one) and PARLEY_TRUSTED_PROXIES.
 func startNodeHasher(ctx context.Context, dbURL, natsURL string, hasher *auth.Hasher, trustedProxies string) (*node, error) {
+	return openNode(ctx, nodeOptions{dbURL: dbURL, natsURL: natsURL, hasher: hasher, trustedProxies: trustedProxies})
+}
+
+// nodeOptions says how a bench node starts. With saved set the node runs
+// on a workspace an earlier `bench seed -save` loaded (its SQLite data
+// directory or its PostgreSQL schema, kept after the node stops) instead
+// of a fresh one.
+type nodeOptions struct {
+	dbURL, natsURL, trustedProxies string
+	hasher                         *auth.Hasher
+	saved                          *savedWorld
+}
+
+func openNode(ctx context.Context, o nodeOptions) (*node, error) {
+	dbURL, hasher, trustedProxies, natsURL := o.dbURL, o.hasher, o.trustedProxies, o.natsURL
+	if hasher == nil {
+		hasher = auth.NewTestHasher()
+	}
+	if o.saved != nil {
+		return openSaved(ctx, o)
+	}
 	dir, err := os.MkdirTemp("", "parley-bench-")
 	if err != nil {
 		return nil, err
@@ -63,6 +84,16 @@ func startNodeHasher(ctx context.Context, dbURL, natsURL string, hasher *auth.Ha
 			return nil, err
 		}
 	}
+	if err := n.run(ctx, dbURL, natsURL, hasher, trustedProxies); err != nil {
+		return nil, err
+	}
+	return n, n.bootstrap()
+}
+
+// run starts Parley for n on dbURL (SQLite in n.dataDir when empty) and
+// waits until it is ready.
+func (n *node) run(ctx context.Context, dbURL, natsURL string, hasher *auth.Hasher, trustedProxies string) error {
+	dir := n.dataDir
 	n.dbURL = dbURL
 	cfg := &config.Config{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: dbURL, NATSURL: natsURL, EventRetention: 168 * time.Hour,
 		SecretKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", TrustedProxies: trustedProxies}
@@ -70,11 +101,11 @@ func startNodeHasher(ctx context.Context, dbURL, natsURL string, hasher *auth.Ha
 	a, err := app.New(runCtx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler), Hasher: hasher, NoApp: true})
 	if err != nil {
 		cancel()
-		return nil, err
+		return err
 	}
 	if err := a.Listen(); err != nil {
 		cancel()
-		return nil, err
+		return err
 	}
 	cfg.PublicURL = "http://" + a.Addr()
 	done := make(chan error, 1)
@@ -87,11 +118,11 @@ func startNodeHasher(ctx context.Context, dbURL, natsURL string, hasher *auth.Ha
 			break
 		}
 		if i > 500 {
-			return nil, fmt.Errorf("node did not start")
+			return fmt.Errorf("node did not start")
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return n, n.bootstrap()
+	return nil
 }
 
 func (n *node) close() {

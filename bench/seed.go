@@ -29,6 +29,7 @@ func seedCmd(ctx context.Context, args []string) error {
 	pg := postgresURL(fs)
 	sqliteOnly := fs.Bool("sqlite", false, "SQLite only, even when a PostgreSQL URL is known")
 	keep := fs.String("keep", "", "SQLite: copy the loaded database to this file for inspection")
+	saveDir := fs.String("save", "", "keep the loaded workspaces (SQLite data directory, PostgreSQL schema) for `bench views -from` this directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -44,6 +45,9 @@ func seedCmd(ctx context.Context, args []string) error {
 		s, err := loadWorld(ctx, n, *size, *per)
 		if err == nil && *keep != "" && dbURL == "" {
 			err = keepCopy(n, *keep)
+		}
+		if err == nil && *saveDir != "" {
+			err = save(n, s, *size, *saveDir)
 		}
 		n.close()
 		if err != nil {

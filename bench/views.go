@@ -29,6 +29,7 @@ func views(ctx context.Context, args []string) error {
 	pg := postgresURL(fs)
 	sqliteOnly := fs.Bool("sqlite", false, "SQLite only")
 	pgOnly := fs.Bool("pg-only", false, "PostgreSQL only")
+	from := fs.String("from", "", "time the workspaces `bench seed -save` kept in this directory instead of loading new ones (-n and -m are ignored)")
 	budget := fs.Duration("budget", 0, "stop timing a query after this long (0: all requests); the n column says how many ran")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -49,16 +50,10 @@ func views(ctx context.Context, args []string) error {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "engine\tconversations\tmessages\tas\tconc\tquery\tn\tp50 ms\tp99 ms\t")
 	for _, dbURL := range engines {
-		n, err := startNode(ctx, dbURL)
+		n, w, err := viewsWorld(ctx, dbURL, *from, size, *per)
 		if err != nil {
 			return err
 		}
-		w, err := loadWorld(ctx, n, *size, *per)
-		if err != nil {
-			n.close()
-			return err
-		}
-		fmt.Fprintf(os.Stderr, "%s: loaded %d conversations, %d messages in %s\n", n.engine, *size, w.messages, w.took.Round(time.Second))
 		n.checkpoint()
 		base := "/api/v1/workspaces/" + n.ws
 		f := func(js string) string { return "&filter=" + url.QueryEscape(js) }
@@ -106,6 +101,41 @@ func views(ctx context.Context, args []string) error {
 	tw.Flush()
 	fmt.Printf("\nconditions: one node, one workspace, HTTP on loopback, %d cores; agent scope teams (1 of 5 teams) + visibility lists on 5%%\n", numCPU())
 	return nil
+}
+
+// viewsWorld starts a node on a saved workspace (from set) or on one it
+// loads now; size becomes the saved workspace's size.
+func viewsWorld(ctx context.Context, dbURL, from string, size *int, per int) (*node, *seeded, error) {
+	if from != "" {
+		engine := "sqlite"
+		if dbURL != "" {
+			engine = "postgres"
+		}
+		sw, err := loadSaved(from, engine)
+		if err != nil {
+			return nil, nil, err
+		}
+		if sw == nil {
+			return nil, nil, fmt.Errorf("%s: no saved %s workspace (run bench seed -save %s)", from, engine, from)
+		}
+		n, err := openNode(ctx, nodeOptions{dbURL: dbURL, saved: sw})
+		if err != nil {
+			return nil, nil, err
+		}
+		*size = sw.Size
+		return n, sw.world(), nil
+	}
+	n, err := startNode(ctx, dbURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := loadWorld(ctx, n, *size, per)
+	if err != nil {
+		n.close()
+		return nil, nil, err
+	}
+	fmt.Fprintf(os.Stderr, "%s: loaded %d conversations, %d messages in %s\n", n.engine, *size, w.messages, w.took.Round(time.Second))
+	return n, w, nil
 }
 
 func spaced(phone string) string {
