@@ -29,11 +29,15 @@ func seedCmd(ctx context.Context, args []string) error {
 	pg := postgresURL(fs)
 	sqliteOnly := fs.Bool("sqlite", false, "SQLite only, even when a PostgreSQL URL is known")
 	keep := fs.String("keep", "", "SQLite: copy the loaded database to this file for inspection")
+	pgOnly := fs.Bool("pg-only", false, "PostgreSQL only")
 	saveDir := fs.String("save", "", "keep the loaded workspaces (SQLite data directory, PostgreSQL schema) for `bench views -from` this directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	engines := []string{""}
+	var engines []string
+	if !*pgOnly {
+		engines = append(engines, "")
+	}
 	if *pg != "" && !*sqliteOnly {
 		engines = append(engines, *pg)
 	}
