@@ -128,7 +128,7 @@ func open(opts Options) (*Store, error) {
 		// synchronous=FULL: an acknowledged write survives a power cut. The
 		// group writer batches concurrent transactions into one commit so
 		// the fsync cost is shared.
-		pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_time_format=sqlite"
+		pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=wal_autocheckpoint(0)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_time_format=sqlite"
 		w, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
