@@ -60,6 +60,9 @@ type committed struct {
 }
 
 func (s *Store) finish(c committed) {
+	if s.ckpt != nil {
+		s.ckpt.committed()
+	}
 	s.notify(c.seqs)
 	for _, fn := range c.after {
 		fn()
