@@ -206,14 +206,13 @@ func (q *queries) listContactsMarked(ctx context.Context, markedBy, tail string,
 		return out, nil
 	}
 	// The page's identities in one statement, not one per contact.
-	ph := make([]string, len(out))
 	ids := make([]any, len(out))
 	at := map[string]int{}
 	for i := range out {
-		ph[i], ids[i], at[out[i].ID] = fmt.Sprintf("$%d", i+1), out[i].ID, i
+		ids[i], at[out[i].ID] = out[i].ID, i
 	}
 	irows, err := q.db.QueryContext(ctx, `SELECT contact_id, inbox_id, source_id FROM contact_identities WHERE contact_id IN (`+
-		strings.Join(ph, ",")+`) ORDER BY contact_id, inbox_id, source_id`, ids...)
+		placeholders(1, len(ids))+`) ORDER BY contact_id, inbox_id, source_id`, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("list identities: %w", err)
 	}

@@ -166,6 +166,10 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 	if tx.dialect != Postgres {
 		return ref, nil, false, nil
 	}
+	// Built, not a constant: its message columns and the status and counter
+	// rules are generated from the same Go sources as the long way's
+	// statements (messageInsert, afterCustomerCase, lastInbound), so the two
+	// paths cannot drift apart.
 	_, margs := tx.messageInsert(m)
 	var cols []string
 	var args []any
@@ -175,9 +179,9 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 			continue
 		}
 		args = append(args, a)
-		cols = append(cols, fmt.Sprintf("$%d", len(args)))
+		cols = append(cols, placeholder(len(args)))
 	}
-	p := func(i int) string { return fmt.Sprintf("$%d", len(margs)-1+i) }
+	p := func(i int) string { return placeholder(len(margs) - 1 + i) }
 	args = append(args, contactID, micros(m.CreatedAt), previewText(preview), m.InboxID, micros(tx.now))
 	inInbox := ""
 	if inboxID != "" {
@@ -242,9 +246,11 @@ func recordInbound(c *parley.Conversation, at time.Time, preview *parley.Message
 	c.LastMessage = preview
 }
 
-// inboundUpdate is the counters' UPDATE (recordInbound's SQL form) with placeholders from $first.
+// inboundUpdate is the counters' UPDATE (recordInbound's SQL form) with
+// placeholders from $first. Built: it runs alone ($1) and after the
+// message's INSERT in one statement (its arguments first).
 func inboundUpdate(first int) string {
-	p := func(i int) string { return fmt.Sprintf("$%d", first+i) }
+	p := func(i int) string { return placeholder(first + i) }
 	return `UPDATE conversations SET inbound_count = inbound_count + 1, unreplied_count = unreplied_count + 1,
 		   waiting_since = COALESCE(waiting_since, ` + p(0) + `), last_activity_at = ` + p(1) + `, last_message = ` + p(2) +
 		`, inbox_id = ` + p(3) + `, updated_at = ` + p(4) + `, status = ` + p(6) + `, snoozed_until = ` + p(7) +
@@ -521,12 +527,10 @@ func (q *queries) countMine(ctx context.Context, f ConversationFilter) (int64, e
 	query := `SELECT COUNT(*) FROM conversation_assignees WHERE user_id = $1 AND workspace_id = $2`
 	args := []any{f.Scope.UserID, f.Scope.WorkspaceID}
 	if len(f.Statuses) > 0 {
-		ph := make([]string, len(f.Statuses))
-		for i, st := range f.Statuses {
+		for _, st := range f.Statuses {
 			args = append(args, string(st))
-			ph[i] = fmt.Sprintf("$%d", len(args))
 		}
-		query += ` AND status IN (` + strings.Join(ph, ",") + `)`
+		query += ` AND status IN (` + placeholders(3, len(f.Statuses)) + `)`
 	} else {
 		query += ` AND status <> 'deleted'`
 	}

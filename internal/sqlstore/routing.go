@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -222,13 +221,4 @@ func (tx *Tx) TouchPresence(ctx context.Context, seen []Presence, staleBefore ti
 		out = append(out, ws)
 	}
 	return out, nil
-}
-
-// placeholders returns "$first,…" for n arguments.
-func placeholders(first, n int) string {
-	ph := make([]string, n)
-	for i := range ph {
-		ph[i] = fmt.Sprintf("$%d", first+i)
-	}
-	return strings.Join(ph, ",")
 }
