@@ -90,7 +90,8 @@ type ContactFilter struct {
 // matches thousands of contacts fills a page from the first rows it reads.
 const searchProbeCap = 2000
 
-// where builds the filter's predicate over contacts.
+// where builds the filter's predicate over contacts. Built: each filter is
+// optional, and the search's form depends on the engine and the query.
 func (f ContactFilter) where(d Dialect, args []any) (string, []any) {
 	arg := func(v any) string { return bind(&args, v) }
 	w := []string{`workspace_id = ` + arg(f.WorkspaceID), `deleted_at IS NULL`}

@@ -89,19 +89,18 @@ func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
 	return mustAffect(res, "Contact")
 }
 
+// lockContactSQL reads the contact LockContact locks (with forUpdate).
+const lockContactSQL = `SELECT name, avatar_url FROM contacts WHERE id = $1 AND deleted_at IS NULL`
+
 // LockContact takes the contact's row lock until commit, so concurrent
 // messages from one contact pick or create their conversation one at a
 // time, and returns the contact as other objects name it. A deleted or
 // unknown contact is ENOTFOUND.
 func (tx *Tx) LockContact(ctx context.Context, contactID string) (parley.ContactRef, error) {
 	ref := parley.ContactRef{ID: contactID}
-	query := `SELECT name, avatar_url FROM contacts WHERE id = $1 AND deleted_at IS NULL`
-	if tx.dialect == Postgres {
-		// A row lock without a new row version; SQLite's single writer
-		// serialises these transactions already.
-		query += ` FOR UPDATE`
-	}
-	err := tx.db.QueryRowContext(ctx, query, contactID).Scan(&ref.Name, &ref.AvatarURL)
+	// A row lock without a new row version; SQLite's single writer
+	// serialises these transactions already.
+	err := tx.db.QueryRowContext(ctx, lockContactSQL+tx.forUpdate(false), contactID).Scan(&ref.Name, &ref.AvatarURL)
 	if err != nil {
 		return ref, notFound(err, "Contact")
 	}

@@ -13,15 +13,20 @@ import (
 	"github.com/parleyhq/parley/internal/id"
 )
 
+// NextConversationNumber's statements per dialect.
+const (
+	nextConversationNumberSQLite   = `UPDATE counters SET value = value + 1 WHERE workspace_id = $1 AND name = 'conversation_number' RETURNING value`
+	nextConversationNumberPostgres = `SELECT nextval($1::regclass)`
+)
+
 // NextConversationNumber hands out the workspace's next conversation
 // number: from its sequence on PostgreSQL (no lock held to commit), from
 // the counter row on SQLite (whose single writer serialises anyway).
 func (tx *Tx) NextConversationNumber(ctx context.Context, workspaceID string) (int64, error) {
 	var n int64
-	query := `UPDATE counters SET value = value + 1 WHERE workspace_id = $1 AND name = 'conversation_number' RETURNING value`
-	args := []any{workspaceID}
+	query, args := nextConversationNumberSQLite, []any{workspaceID}
 	if tx.dialect == Postgres {
-		query, args = `SELECT nextval($1::regclass)`, []any{conversationSequence(workspaceID)}
+		query, args = nextConversationNumberPostgres, []any{conversationSequence(workspaceID)}
 	}
 	if err := tx.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("next conversation number: %w", err)
@@ -450,16 +455,23 @@ func openConversationQuery(inInbox bool) string {
 	return query + ` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`
 }
 
+// FindLatestConversation's statements: the contact's newest conversation,
+// in any inbox or in $2.
+const (
+	findLatestConversationSQL = `SELECT ` + conversationColumns + ` FROM conversations c
+		WHERE c.contact_id = $1 AND c.deleted_at IS NULL ORDER BY c.created_at DESC, c.id DESC LIMIT 1`
+	findLatestConversationInInboxSQL = `SELECT ` + conversationColumns + ` FROM conversations c
+		WHERE c.contact_id = $1 AND c.deleted_at IS NULL AND c.inbox_id = $2 ORDER BY c.created_at DESC, c.id DESC LIMIT 1`
+)
+
 // FindLatestConversation returns the contact's newest conversation in any
 // status (the one a new conversation links back to), or ENOTFOUND.
 func (q *queries) FindLatestConversation(ctx context.Context, contactID, inboxID string) (*parley.Conversation, error) {
-	query := `SELECT ` + conversationColumns + ` FROM conversations c WHERE c.contact_id = $1 AND c.deleted_at IS NULL`
-	args := []any{contactID}
+	query, args := findLatestConversationSQL, []any{contactID}
 	if inboxID != "" {
-		query += ` AND c.inbox_id = $2`
-		args = append(args, inboxID)
+		query, args = findLatestConversationInInboxSQL, []any{contactID, inboxID}
 	}
-	return scanConversation(q.db.QueryRowContext(ctx, query+` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, args...))
+	return scanConversation(q.db.QueryRowContext(ctx, query, args...))
 }
 
 // noUser stands for "no particular user" where a user id is compared

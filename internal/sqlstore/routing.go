@@ -9,18 +9,6 @@ import (
 	"github.com/parleyhq/parley"
 )
 
-// forUpdate is the row-locking suffix: PostgreSQL locks the rows; SQLite's
-// single writer already serialises write transactions.
-func (q *queries) forUpdate(skipLocked bool) string {
-	if q.dialect != Postgres {
-		return ""
-	}
-	if skipLocked {
-		return " FOR UPDATE SKIP LOCKED"
-	}
-	return " FOR UPDATE"
-}
-
 // TeamRouting is a team's routing policy and the last agent it assigned.
 type TeamRouting struct {
 	TeamID      string
