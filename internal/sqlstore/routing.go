@@ -142,6 +142,8 @@ func (s *Store) ListAgents(ctx context.Context, workspaceID string) ([]Agent, er
 }
 
 func (q *queries) listAgents(ctx context.Context, workspaceID, teamID string, lock bool) ([]Agent, error) {
+	// Built: the team is optional, and the lock and the read share the
+	// predicate.
 	args := []any{workspaceID}
 	where := `m.workspace_id = $1`
 	if teamID != "" {
