@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -37,6 +36,24 @@ type Job struct {
 }
 
 const jobColumns = `id, kind, key, workspace_id, payload, due_at, attempts, lease_token, last_error, failed_at, created_at`
+
+// claimJobsSQL is ClaimJobs' statement for the dialect and the number of
+// kinds ($4 on): $1 the new lease end, $2 now, $3 the limit. Built for the
+// IN list; PostgreSQL's claimers skip each other's rows (FOR UPDATE SKIP
+// LOCKED, a syntax error in SQLite, whose single writer serialises claims).
+func claimJobsSQL(d Dialect, kinds int) string {
+	pick := `SELECT j.id FROM jobs j
+		WHERE j.failed_at IS NULL AND j.due_at <= $2 AND (j.lease_until IS NULL OR j.lease_until <= $2)
+		  AND j.kind IN (` + placeholders(4, kinds) + `)
+		ORDER BY j.due_at, j.id LIMIT $3`
+	if d == Postgres {
+		return `WITH picked AS (` + pick + ` FOR UPDATE OF j SKIP LOCKED)
+			UPDATE jobs SET lease_token = jobs.lease_token + 1, lease_until = $1, attempts = jobs.attempts + 1
+			FROM picked WHERE jobs.id = picked.id RETURNING ` + qualify("jobs", jobColumns)
+	}
+	return `UPDATE jobs SET lease_token = lease_token + 1, lease_until = $1, attempts = attempts + 1
+		WHERE id IN (` + pick + `) RETURNING ` + jobColumns
+}
 
 // ScheduleJob inserts j, or replaces the job of the same kind and key: its
 // payload and due time are overwritten, its attempts reset, and any lease
@@ -87,22 +104,10 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, kinds []string, li
 		return nil, nil
 	}
 	args := []any{micros(now.Add(lease)), micros(now), limit}
-	marks := make([]string, len(kinds))
-	for i, k := range kinds {
+	for _, k := range kinds {
 		args = append(args, k)
-		marks[i] = fmt.Sprintf("$%d", len(args))
 	}
-	pick := `SELECT j.id FROM jobs j
-		WHERE j.failed_at IS NULL AND j.due_at <= $2 AND (j.lease_until IS NULL OR j.lease_until <= $2)
-		  AND j.kind IN (` + strings.Join(marks, ",") + `)
-		ORDER BY j.due_at, j.id LIMIT $3`
-	query := `UPDATE jobs SET lease_token = lease_token + 1, lease_until = $1, attempts = attempts + 1
-		WHERE id IN (` + pick + `) RETURNING ` + jobColumns
-	if s.dialect == Postgres {
-		query = `WITH picked AS (` + pick + ` FOR UPDATE OF j SKIP LOCKED)
-			UPDATE jobs SET lease_token = jobs.lease_token + 1, lease_until = $1, attempts = jobs.attempts + 1
-			FROM picked WHERE jobs.id = picked.id RETURNING ` + qualify("jobs", jobColumns)
-	}
+	query := claimJobsSQL(s.dialect, len(kinds))
 	var jobs []Job
 	err := s.Write(ctx, func(tx *Tx) error {
 		jobs = jobs[:0]

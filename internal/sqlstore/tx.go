@@ -224,6 +224,7 @@ func (tx *Tx) numberEvents(ctx context.Context, ws string, idx []int) (int64, er
 	if err != nil {
 		return 0, fmt.Errorf("number events: %w", err)
 	}
+	// Built: one VALUES row per event of the transaction.
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO events (workspace_id, seq, type, conversation_id, audience, prev_audience, data, created_at) VALUES `)
 	args := make([]any, 0, len(idx)*8)
@@ -233,8 +234,7 @@ func (tx *Tx) numberEvents(ctx context.Context, ws string, idx []int) (int64, er
 		if j > 0 {
 			sb.WriteString(",")
 		}
-		n := len(args)
-		fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+		sb.WriteString("(" + placeholders(len(args)+1, 8) + ")")
 		args = append(args, ws, ev.Seq, ev.Type, nullString(ev.ConversationID),
 			audienceText(ev.Audience), audienceText(ev.PrevAudience), string(ev.Data), micros(ev.CreatedAt))
 	}
@@ -268,8 +268,13 @@ func (tx *Tx) numberEventsPostgres(ctx context.Context, ws string, idx []int) (i
 	return last, tx.setSeqs(ws, idx, last)
 }
 
+// eventValueTypes types eventStatement's first VALUES row: PostgreSQL
+// takes a VALUES list's column types from it.
+var eventValueTypes = [...]string{"bigint", "text", "uuid", "text", "text", "text", "bigint"}
+
 // eventStatement takes the workspace's next numbers and inserts its events
 // of the transaction (idx) with them, returning each seq (PostgreSQL).
+// Built: one VALUES row per event.
 func (tx *Tx) eventStatement(ws string, idx []int) (string, []any) {
 	var sb strings.Builder
 	sb.WriteString(`WITH s AS (UPDATE counters SET value = value + $1 WHERE workspace_id = $2 AND name = 'event_seq' RETURNING value)
@@ -281,9 +286,16 @@ func (tx *Tx) eventStatement(ws string, idx []int) (string, []any) {
 		ev := &tx.events[i]
 		n := len(args)
 		if j == 0 {
-			fmt.Fprintf(&sb, "($%d::bigint,$%d::text,$%d::uuid,$%d::text,$%d::text,$%d::text,$%d::bigint)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+			sb.WriteString("(")
+			for k, typ := range eventValueTypes {
+				if k > 0 {
+					sb.WriteString(",")
+				}
+				sb.WriteString(placeholder(n+1+k) + "::" + typ)
+			}
+			sb.WriteString(")")
 		} else {
-			fmt.Fprintf(&sb, ",($%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+			sb.WriteString(",(" + placeholders(n+1, len(eventValueTypes)) + ")")
 		}
 		args = append(args, j+1, ev.Type, nullString(ev.ConversationID),
 			audienceText(ev.Audience), audienceText(ev.PrevAudience), string(ev.Data), micros(ev.CreatedAt))
