@@ -37,6 +37,15 @@ type Job struct {
 
 const jobColumns = `id, kind, key, workspace_id, payload, due_at, attempts, lease_token, last_error, failed_at, created_at`
 
+const (
+	// findJobLeaseSQL: $1 kind, $2 key.
+	findJobLeaseSQL = `SELECT ` + jobColumns + `, lease_until FROM jobs WHERE kind = $1 AND key = $2`
+	// claimJobSQL claims one job whatever its due time: $1 the new lease
+	// end, $2 the job, $3 now.
+	claimJobSQL = `UPDATE jobs SET lease_token = lease_token + 1, lease_until = $1, attempts = attempts + 1
+		WHERE id = $2 AND failed_at IS NULL AND (lease_until IS NULL OR lease_until <= $3) RETURNING ` + jobColumns
+)
+
 // claimJobsSQL is ClaimJobs' statement for the dialect and the number of
 // kinds ($4 on): $1 the new lease end, $2 now, $3 the limit. Built for the
 // IN list; PostgreSQL's claimers skip each other's rows (FOR UPDATE SKIP
@@ -138,7 +147,7 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, kinds []string, li
 // job at now.
 func (q *queries) FindJobLease(ctx context.Context, kind, key string, now time.Time) (j *Job, leased bool, err error) {
 	var until sql.NullInt64
-	row := q.db.QueryRowContext(ctx, `SELECT `+jobColumns+`, lease_until FROM jobs WHERE kind = $1 AND key = $2`, kind, key)
+	row := q.db.QueryRowContext(ctx, findJobLeaseSQL, kind, key)
 	j, err = scanJob(row, &until)
 	if err != nil {
 		return nil, false, fmt.Errorf("find job %s: %w", kind, err)
@@ -153,9 +162,7 @@ func (s *Store) ClaimJob(ctx context.Context, jobID string, now time.Time, lease
 	var j *Job
 	err := s.Write(ctx, func(tx *Tx) error {
 		var err error
-		j, err = scanJob(tx.db.QueryRowContext(ctx, `UPDATE jobs SET lease_token = lease_token + 1, lease_until = $1, attempts = attempts + 1
-			WHERE id = $2 AND failed_at IS NULL AND (lease_until IS NULL OR lease_until <= $3) RETURNING `+jobColumns,
-			micros(now.Add(lease)), jobID, micros(now)))
+		j, err = scanJob(tx.db.QueryRowContext(ctx, claimJobSQL, micros(now.Add(lease)), jobID, micros(now)))
 		if parley.IsNotFound(err) {
 			j, err = nil, nil
 		}
