@@ -35,21 +35,19 @@ func baseURLs(cfg *config.Config) (map[string]string, error) {
 // buildAdapters builds one adapter per registered provider: base URLs set
 // by the operator are trusted; media links from webhooks are fetched
 // through guard.
-func buildAdapters(cfg *config.Config, guard *netguard.Guard, clock parley.Clock, log *slog.Logger) (map[string]channel.Adapter, error) {
+func buildAdapters(cfg *config.Config, guard *netguard.Guard, clock parley.Clock, log *slog.Logger, tracker channel.Tracker) (map[string]channel.Adapter, error) {
 	urls, err := baseURLs(cfg)
 	if err != nil {
 		return nil, err
 	}
-	env := channel.Env{HTTPClient: &http.Client{Timeout: 30 * time.Second}, MediaClient: guard.Client(30 * time.Second), Clock: clock, Logger: log,
-		Dial: guard.DialContext}
+	httpClient, mediaClient := &http.Client{Timeout: 30 * time.Second}, guard.Client(30*time.Second)
 	adapters := map[string]channel.Adapter{}
 	for _, s := range channel.Specs() {
 		if s.New == nil {
 			continue
 		}
-		e := env
-		e.BaseURL = urls[s.BaseURLVar]
-		adapters[s.Kind] = s.New(e)
+		adapters[s.Kind] = s.New(channel.Env{BaseURL: urls[s.BaseURLVar], HTTPClient: httpClient, MediaClient: mediaClient,
+			Clock: clock, Logger: log, Dial: guard.DialContext, Tracker: tracker})
 	}
 	return adapters, nil
 }

@@ -27,16 +27,14 @@ type WorkerOptions struct {
 	Store  *sqlstore.Store
 	Clock  parley.Clock
 	Logger *slog.Logger
-	// Guard refuses private addresses for user-supplied URLs (API inbox
-	// callback URLs).
-	Guard *netguard.Guard
-	// Adapters are the provider adapters besides the API channel's, which
-	// is always there.
-	Adapters []channel.Adapter
-	// Compose and Conversations are passed to delivery.Config (what a
-	// provider is sent; fallback resends).
+	// Outbox is the queue the delivery worker drains (NewOutbox); the
+	// use cases were built with it.
+	Outbox *delivery.Outbox
+	// Compose, Conversations and Gate are passed to delivery.Config (what
+	// a provider is sent; fallback resends; the AI's second mode check).
 	Compose       func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox, out *channel.Outbound) error
 	Conversations *conversation.Service
+	Gate          delivery.Gate
 	// Blobs deletes purged conversations' files.
 	Blobs interface {
 		Delete(ctx context.Context, key string) error
@@ -47,14 +45,24 @@ type WorkerOptions struct {
 // outbox) and the scheduler (durable timers and follow-up jobs). Every
 // node runs them; leases keep them from doing the same work twice.
 type Workers struct {
-	// Delivery is the outbox: pass it as httpapi.Deps.Outbox (it
-	// implements conversation.Outbox).
+	// Delivery drains the outbox (WorkerOptions.Outbox) and sends.
 	Delivery *delivery.Worker
 	// Scheduler runs timers and follow-up jobs.
 	Scheduler *scheduler.Scheduler
 	// Timers are the lifecycle jobs (sweep, closing phrases, purge).
 	Timers *conversation.Timers
 	store  *sqlstore.Store
+}
+
+// NewOutbox returns the outbox that use cases queue replies on: it sends
+// through the API channel's adapter (callbacks to user-supplied URLs,
+// through guard) and adapters.
+func NewOutbox(guard *netguard.Guard, clock parley.Clock, adapters []channel.Adapter) *delivery.Outbox {
+	if clock == nil {
+		clock = parley.SystemClock{}
+	}
+	callbacks := api.New(api.Options{Client: guard.Client(callbackTimeout), Clock: clock})
+	return delivery.NewOutbox(append([]channel.Adapter{callbacks}, adapters...)...)
 }
 
 // NewWorkers builds the workers; they do nothing until Run.
@@ -65,10 +73,12 @@ func NewWorkers(o WorkerOptions) (*Workers, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	adapters := append([]channel.Adapter{api.New(api.Options{Client: o.Guard.Client(callbackTimeout), Clock: o.Clock})}, o.Adapters...)
+	if o.Outbox == nil {
+		return nil, errors.New("workers: an outbox is required (NewOutbox)")
+	}
 	d, err := delivery.New(delivery.Config{
-		Store: o.Store, Adapters: adapters, Clock: o.Clock, Logger: o.Logger.With("worker", "delivery"),
-		CallTimeout: callbackTimeout, Compose: o.Compose, Conversations: o.Conversations,
+		Store: o.Store, Outbox: o.Outbox, Clock: o.Clock, Logger: o.Logger.With("worker", "delivery"),
+		CallTimeout: callbackTimeout, Compose: o.Compose, Conversations: o.Conversations, Gate: o.Gate,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delivery worker: %w", err)

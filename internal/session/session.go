@@ -82,20 +82,25 @@ type Service struct {
 	devices *secret.Signer
 }
 
-// New returns a Service. Its known-device cookies are signed with a key of
-// its own, good for this process only; WithInstanceKey shares them across
-// nodes and restarts.
-func New(store *sqlstore.Store, hasher Hasher, clock parley.Clock) *Service {
-	key := make([]byte, 32)
-	rand.Read(key)
-	return &Service{store: store, hasher: hasher, clock: clock, devices: secret.NewSigner(key, "known devices")}
+// Options are a Service's optional parts.
+type Options struct {
+	// InstanceKey, which every node shares, derives the key that signs
+	// known-device cookies; without it they are signed with a key of the
+	// Service's own, good for this process only.
+	InstanceKey []byte
 }
 
-// WithInstanceKey signs known-device cookies with a key derived from the
-// instance key, which every node shares.
-func (s *Service) WithInstanceKey(instanceKey []byte) *Service {
-	s.devices = secret.NewSigner(instanceKey, "known devices")
-	return s
+// New returns a Service, with the optional parts of o when given (the
+// last one wins).
+func New(store *sqlstore.Store, hasher Hasher, clock parley.Clock, o ...Options) *Service {
+	key := make([]byte, 32)
+	rand.Read(key)
+	for _, o := range o {
+		if o.InstanceKey != nil {
+			key = o.InstanceKey
+		}
+	}
+	return &Service{store: store, hasher: hasher, clock: clock, devices: secret.NewSigner(key, "known devices")}
 }
 
 // Login is a signed-in session: the bearer token and who it is.
