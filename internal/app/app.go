@@ -4,7 +4,6 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -12,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -240,7 +238,7 @@ func (a *App) build(opts Options) error {
 	a.Notify = &notify.Service{Store: a.Store, Log: a.Log, CheckURL: guard.CheckURL, Dial: guard.DialContext,
 		PublicURL: func() string { return a.Config.PublicURL },
 		WebPush: &notify.WebPush{Store: a.Store, Client: guard.Client(callbackTimeout), Log: a.Log,
-			Subscriber: pushSubscriber(a.Config.Public())}}
+			Subscriber: notify.Subscriber(a.Config.Public())}}
 	// Invitations and password resets go out through the workspace's relay.
 	a.Invites = invite.New(a.Store, a.hasher, a.clock, func() string { return a.Config.PublicURL },
 		invite.Options{Mailer: a.Notify, Log: a.Log})
@@ -286,7 +284,7 @@ func (a *App) build(opts Options) error {
 		MetaAppSecret: a.Config.MetaAppSecret, MetaVerifyToken: a.Config.MetaVerifyToken, Clock: a.clock, Logger: a.Log,
 	})
 	hub, err := realtime.New(realtime.Config{
-		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
+		Store: a.Store, Actors: a.Sessions, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
 		OriginPatterns: []string{a.Config.Public().Host},
 		// Every view's count, pushed after events at most once a second.
 		Counts: func(ctx context.Context, actor parley.Actor) (any, error) {
@@ -344,35 +342,6 @@ func (a *App) registerJobs(ws *workspace.Service) error {
 		return err
 	}
 	return sch.Register(ai.KindReply, a.AI.Handler())
-}
-
-// pushSubscriber is the VAPID contact push services see: the public URL
-// when it is https, else an address at its host.
-func pushSubscriber(public *url.URL) string {
-	if public.Scheme == "https" {
-		return public.String()
-	}
-	return "parley@" + cmp.Or(public.Hostname(), "localhost")
-}
-
-// actorLoader resolves members for the real-time hub.
-type actorLoader struct{ a *App }
-
-// LoadActor implements realtime.ActorLoader.
-func (l actorLoader) LoadActor(ctx context.Context, workspaceID, userID string) (parley.Actor, parley.WorkspaceSettings, error) {
-	u, err := l.a.Store.FindUserByID(ctx, userID)
-	if err != nil {
-		return parley.Actor{}, parley.WorkspaceSettings{}, err
-	}
-	actor, err := l.a.Sessions.Actor(ctx, u, workspaceID)
-	if err != nil {
-		return parley.Actor{}, parley.WorkspaceSettings{}, err
-	}
-	w, err := l.a.Store.FindWorkspaceByID(ctx, workspaceID)
-	if err != nil {
-		return parley.Actor{}, parley.WorkspaceSettings{}, err
-	}
-	return actor, w.Settings, nil
 }
 
 // Listen binds the configured address (":0" picks a free port).
@@ -550,33 +519,7 @@ func (a *App) Close() error {
 }
 
 // CreateUser creates a user in a workspace (created when missing), for
-// the CLI.
+// the CLI (session.Service.CreateUser).
 func (a *App) CreateUser(ctx context.Context, email, password, name, workspaceName string, role parley.Role) (*parley.User, error) {
-	if !role.Valid() {
-		return nil, fmt.Errorf("role must be admin or agent, not %q", role)
-	}
-	email, err := workspace.ValidEmail("email", email)
-	if err != nil {
-		return nil, err
-	}
-	if name, err = workspace.ValidName("name", name); err != nil {
-		return nil, err
-	}
-	if workspaceName, err = workspace.ValidName("workspace", workspaceName); err != nil {
-		return nil, err
-	}
-	if err := workspace.ValidPassword("password", password); err != nil {
-		return nil, err
-	}
-	hash, err := a.hasher.Hash(ctx, password)
-	if err != nil {
-		return nil, err
-	}
-	var u *parley.User
-	err = a.Store.Write(ctx, func(tx *sqlstore.Tx) error {
-		var err error
-		u, err = session.CreateUserInWorkspace(ctx, tx, email, name, hash, workspaceName, role)
-		return err
-	})
-	return u, err
+	return a.Sessions.CreateUser(ctx, email, password, name, workspaceName, role)
 }

@@ -482,6 +482,57 @@ func (s *Service) CompleteSetup(ctx context.Context, in Setup) (*Login, error) {
 	return s.open(ctx, u, nil)
 }
 
+// CreateUser creates a user with a password in the named workspace
+// (created when missing), for the CLI: every field is checked as the
+// set-up form checks it.
+func (s *Service) CreateUser(ctx context.Context, email, password, name, workspaceName string, role parley.Role) (*parley.User, error) {
+	if !role.Valid() {
+		return nil, fmt.Errorf("role must be admin or agent, not %q", role)
+	}
+	email, err := workspace.ValidEmail("email", email)
+	if err != nil {
+		return nil, err
+	}
+	if name, err = workspace.ValidName("name", name); err != nil {
+		return nil, err
+	}
+	if workspaceName, err = workspace.ValidName("workspace", workspaceName); err != nil {
+		return nil, err
+	}
+	if err := workspace.ValidPassword("password", password); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	var u *parley.User
+	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		var err error
+		u, err = CreateUserInWorkspace(ctx, tx, email, name, hash, workspaceName, role)
+		return err
+	})
+	return u, err
+}
+
+// LoadActor returns a member as the actor they are in a workspace, with
+// the workspace's settings (it implements realtime.ActorLoader).
+func (s *Service) LoadActor(ctx context.Context, workspaceID, userID string) (parley.Actor, parley.WorkspaceSettings, error) {
+	u, err := s.store.FindUserByID(ctx, userID)
+	if err != nil {
+		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	}
+	actor, err := s.Actor(ctx, u, workspaceID)
+	if err != nil {
+		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	}
+	w, err := s.store.FindWorkspaceByID(ctx, workspaceID)
+	if err != nil {
+		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	}
+	return actor, w.Settings, nil
+}
+
 // CreateUserInWorkspace creates a user and adds them to the named
 // workspace, creating it when it does not exist. The CLI and the first-run
 // set-up share it.
