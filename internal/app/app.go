@@ -102,6 +102,8 @@ type App struct {
 	AI *ai.Service
 	// Hours is business hours and the away message.
 	Hours *hours.Service
+	// conversations are the agents' use cases (one Service for the node).
+	conversations *conversation.Service
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -256,7 +258,7 @@ func (a *App) build(opts Options) error {
 	a.AI = newAI(a.Store, a.Notify, outbox, a.Hours, guard, a.clock, a.Log)
 	receiver := inbound.New(a.Store, inbound.Options{FollowUp: a.AI.Enqueue})
 	chat := a.newWidget(receiver)
-	conversations := conversation.New(a.Store, conversation.Options{
+	a.conversations = conversation.New(a.Store, conversation.Options{
 		Blobs: a.blobs, Rich: richChannels(adapters),
 		// A person's reply pauses the AI; agents' reads are told to
 		// web-chat visitors; a New chat on a web-chat inbox reaches only
@@ -267,7 +269,7 @@ func (a *App) build(opts Options) error {
 	if a.Workers, err = NewWorkers(WorkerOptions{Store: a.Store, Clock: a.clock, Logger: a.Log, Outbox: outbox,
 		// The second mode check, just before an AI reply is sent.
 		Gate:    a.AI.OutboxGate,
-		Compose: composer.Compose, Conversations: conversations, Blobs: a.blobs}); err != nil {
+		Compose: composer.Compose, Conversations: a.conversations, Blobs: a.blobs}); err != nil {
 		return err
 	}
 
@@ -288,7 +290,7 @@ func (a *App) build(opts Options) error {
 		OriginPatterns: []string{a.Config.Public().Host},
 		// Every view's count, pushed after events at most once a second.
 		Counts: func(ctx context.Context, actor parley.Actor) (any, error) {
-			return conversations.Count(ctx, actor, conversation.ListParams{})
+			return a.conversations.Count(ctx, actor, conversation.ListParams{})
 		},
 	})
 	if err != nil {
@@ -309,7 +311,7 @@ func (a *App) build(opts Options) error {
 	a.Metrics.Gauge("parley_websocket_connections", "Open WebSocket connections on this node.",
 		func() float64 { return float64(hub.Connections()) })
 	api := httpapi.New(httpapi.Deps{
-		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations, Calls: calls.New(a.Store, guard),
+		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: a.conversations, Calls: calls.New(a.Store, guard),
 		Invites: a.Invites, Notifications: a.Notify, AI: a.AI, Hours: a.Hours,
 		Inbound: receiver, Outbox: outbox, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
@@ -461,9 +463,6 @@ func (a *App) announceSetup(ctx context.Context) error {
 	return nil
 }
 
-// uploadRetention is how long a file uploaded but never sent is kept.
-const uploadRetention = 24 * time.Hour
-
 // pruneEvents deletes events older than the retention and files uploaded
 // but never sent, hourly.
 func (a *App) pruneEvents(ctx context.Context) {
@@ -486,20 +485,12 @@ func (a *App) pruneEvents(ctx context.Context) {
 }
 
 func (a *App) pruneUploads(ctx context.Context) {
-	keys, err := a.Store.DeleteStaleUploads(ctx, a.clock.Now().Add(-uploadRetention))
-	if err != nil {
-		if ctx.Err() == nil {
-			a.Log.Warn("prune uploads", "err", err)
-		}
-		return
+	n, err := a.conversations.PruneUploads(ctx, a.clock.Now())
+	if err != nil && ctx.Err() == nil {
+		a.Log.Warn("prune uploads", "err", err)
 	}
-	for _, k := range keys {
-		if err := a.blobs.Delete(ctx, k); err != nil {
-			a.Log.Warn("prune upload file", "upload_id", k, "err", err)
-		}
-	}
-	if len(keys) > 0 {
-		a.Log.Info("pruned unsent uploads", "count", len(keys))
+	if n > 0 {
+		a.Log.Info("pruned unsent uploads", "count", n)
 	}
 }
 
