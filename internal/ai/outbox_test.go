@@ -64,8 +64,8 @@ func TestService_OutboxChecksTheModeAgain(t *testing.T) {
 			}
 		}, false, answer},
 		{"an agent replies, the AI left active", "What are the delivery times for Berlin?", func(t *testing.T, x *fixture, cid string, out conversation.Outbox) {
-			x.conv.AfterAgentReply = nil
-			if _, err := x.conv.Reply(context.Background(), x.f.Admin, cid, "Two days, Ada here.", false, out); err != nil {
+			// A conversation service that leaves the AI active.
+			if _, err := conversation.New(x.store).Reply(context.Background(), x.f.Admin, cid, "Two days, Ada here.", false, out); err != nil {
 				t.Fatal(err)
 			}
 		}, false, answer},
@@ -86,11 +86,10 @@ func TestService_OutboxChecksTheModeAgain(t *testing.T) {
 				x := setup(t, s)
 				close(x.model.release)
 				rec := &sendRecorder{}
-				w, err := delivery.New(delivery.Config{Store: s, Adapters: []channel.Adapter{rec}})
+				w, err := delivery.New(delivery.Config{Store: s, Adapters: []channel.Adapter{rec}, Gate: x.svc.OutboxGate})
 				if err != nil {
 					t.Fatal(err)
 				}
-				w.SetGate(x.svc.OutboxGate)
 				x.svc.Outbox = w
 				cid := x.receive(t, "m1", tt.first)
 				if n, err := x.sched.RunOnce(ctx); err != nil || n != 1 {

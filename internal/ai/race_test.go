@@ -59,10 +59,8 @@ func setup(t testing.TB, s *sqlstore.Store) *fixture {
 	if err := x.svc.SetInboxAssistant(ctx, x.f.Admin, x.f.Inbox.ID, asst.ID); err != nil {
 		t.Fatal(err)
 	}
-	x.recv = inbound.New(s)
-	x.recv.FollowUp = x.svc.Enqueue
-	x.conv = conversation.New(s)
-	x.conv.AfterAgentReply = x.svc.AfterAgentReply
+	x.recv = inbound.New(s, inbound.Options{FollowUp: x.svc.Enqueue})
+	x.conv = conversation.New(s, conversation.Options{AfterAgentReply: x.svc.AfterAgentReply})
 	x.sched, err = scheduler.New(scheduler.Config{Store: s, Handlers: map[string]scheduler.Handler{ai.KindReply: x.svc.Handler()}})
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +130,7 @@ func TestService_AgentReplyWhileTheModelThinks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		x := setup(t, s)
-		x.conv.AfterAgentReply = nil // the AI stays active: the version check alone must drop it
+		x.conv = conversation.New(s) // the AI stays active: the version check alone must drop it
 		cid := x.receive(t, "m1", "What are the delivery times for Berlin?")
 		done := make(chan error, 1)
 		go func() { _, err := x.sched.RunOnce(ctx); done <- err }()

@@ -4,16 +4,13 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/parleyhq/parley/internal/calls"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/blob"
 	"github.com/parleyhq/parley/internal/broker"
 	"github.com/parleyhq/parley/internal/broker/natsbroker"
+	"github.com/parleyhq/parley/internal/calls"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/providers"
 	"github.com/parleyhq/parley/internal/channelops"
@@ -46,6 +44,7 @@ import (
 	"github.com/parleyhq/parley/internal/secret"
 	"github.com/parleyhq/parley/internal/session"
 	"github.com/parleyhq/parley/internal/sqlstore"
+	"github.com/parleyhq/parley/internal/tracking"
 	"github.com/parleyhq/parley/internal/webhook"
 	"github.com/parleyhq/parley/internal/widget"
 	"github.com/parleyhq/parley/internal/workspace"
@@ -103,6 +102,8 @@ type App struct {
 	AI *ai.Service
 	// Hours is business hours and the away message.
 	Hours *hours.Service
+	// conversations are the agents' use cases (one Service for the node).
+	conversations *conversation.Service
 }
 
 // New opens the store (migrating it) and builds the node; it does not
@@ -208,6 +209,12 @@ func (a *App) secretKey() ([]byte, error) {
 	return key, nil
 }
 
+// build makes every part once, complete, in dependency order: each is
+// given all it calls at construction and nothing is filled in after
+// (wire_test.go checks it). The one cycle (conversation replies pause the
+// AI, the AI queues replies, the delivery worker asks the AI and the
+// conversations again) is cut by the outbox: it needs only the adapters,
+// so it is made first, and the worker that drains it last.
 func (a *App) build(opts Options) error {
 	guard, err := netguard.ParseAllowList(a.Config.AllowPrivateAddresses)
 	if err != nil {
@@ -217,75 +224,84 @@ func (a *App) build(opts Options) error {
 	if err != nil {
 		return err
 	}
-	a.Sessions = session.New(a.Store, a.hasher, a.clock).WithInstanceKey(a.instanceKey)
-	a.Invites = invite.New(a.Store, a.hasher, a.clock, func() string { return a.Config.PublicURL })
+	a.Sessions = session.New(a.Store, a.hasher, a.clock, session.Options{InstanceKey: a.instanceKey})
 	if a.blobs, err = blob.NewDir(filepath.Join(a.Config.DataDir, "blobs")); err != nil {
 		return err
 	}
 	providers.Register()
-	adapters, err := buildAdapters(a.Config, guard, a.clock, a.Log)
+	// Open and click tracking of sent mail: signed links into this node.
+	tracker := tracking.NewLinks(a.instanceKey, a.publicURL)
+	adapters, err := buildAdapters(a.Config, guard, a.clock, a.Log, tracker)
 	if err != nil {
 		return err
 	}
 	links := &medialink.Links{Store: a.Store, Blobs: a.blobs, Signer: a.signer, Clock: a.clock, PublicURL: a.publicURL}
-	conversations := conversation.New(a.Store, conversation.Options{Blobs: a.blobs})
-	conversations.Rich = richChannels(adapters)
+
+	a.Notify = &notify.Service{Store: a.Store, Log: a.Log, CheckURL: guard.CheckURL, Dial: guard.DialContext,
+		PublicURL: func() string { return a.Config.PublicURL },
+		WebPush: &notify.WebPush{Store: a.Store, Client: guard.Client(callbackTimeout), Log: a.Log,
+			Subscriber: notify.Subscriber(a.Config.Public())}}
+	// Invitations and password resets go out through the workspace's relay.
+	a.Invites = invite.New(a.Store, a.hasher, a.clock, func() string { return a.Config.PublicURL },
+		invite.Options{Mailer: a.Notify, Log: a.Log})
+
+	// The outbound path: conversation → outbox → delivery → provider.
 	recorder := health.New(a.Store, a.clock, a.Log)
 	var senders []channel.Adapter
 	for _, ad := range adapters {
 		senders = append(senders, recorder.Wrap(ad))
 	}
-	composer := &delivery.Composer{Blobs: a.blobs, MediaURL: links.URL, PublicURL: a.publicURL}
-	if a.Workers, err = NewWorkers(WorkerOptions{Store: a.Store, Clock: a.clock, Logger: a.Log, Guard: guard,
-		Adapters: senders, Compose: composer.Compose, Conversations: conversations, Blobs: a.blobs}); err != nil {
+	outbox := NewOutbox(guard, a.clock, senders)
+	// Business hours: outside them the assistant answers or the away
+	// message goes (decided in the customer message's transaction).
+	a.Hours = &hours.Service{Store: a.Store, Outbox: outbox, Log: a.Log.With("worker", "hours")}
+	sched, err := NewScheduler(a.Store, a.clock, a.Log)
+	if err != nil {
 		return err
 	}
+	a.AI = newAI(a.Store, a.Notify, outbox, a.Hours, sched, guard, a.clock, a.Log)
+	receiver := inbound.New(a.Store, inbound.Options{FollowUp: a.AI.Enqueue})
+	chat := a.newWidget(receiver)
+	a.conversations = conversation.New(a.Store, conversation.Options{
+		Blobs: a.blobs, Rich: richChannels(adapters),
+		// A person's reply pauses the AI; agents' reads are told to
+		// web-chat visitors; a New chat on a web-chat inbox reaches only
+		// identified visitors.
+		AfterAgentReply: a.AI.AfterAgentReply, AfterRead: chat.AgentRead, CanStartChat: chat.CanStartChat,
+	})
+	composer := &delivery.Composer{Blobs: a.blobs, MediaURL: links.URL, PublicURL: a.publicURL}
+	if a.Workers, err = NewWorkers(WorkerOptions{Store: a.Store, Clock: a.clock, Logger: a.Log, Outbox: outbox, Scheduler: sched,
+		// The second mode check, just before an AI reply is sent.
+		Gate:    a.AI.OutboxGate,
+		Compose: composer.Compose, Conversations: a.conversations, Blobs: a.blobs}); err != nil {
+		return err
+	}
+
 	ops := channelops.New(a.Store, adapters, a.Log)
 	ws := workspace.New(a.Store, a.hasher, workspace.Options{CheckURL: guard.CheckURL,
 		Channels: &workspace.ChannelSetup{PublicURL: a.publicURL, Register: ops.RegisterWebhook, Verify: ops.VerifyOwner}})
-	// Large CSV imports run as durable jobs on any node.
-	if err := a.Workers.Scheduler.Register(workspace.KindContactImport, ws.ContactImportJob()); err != nil {
+	if err := a.registerJobs(ws); err != nil {
 		return err
 	}
-	receiver := inbound.New(a.Store)
-	a.buildMail(receiver, adapters, opts.DNS)
+	a.Notifier = notify.NewWorker(a.Notify)
+	a.Mail = a.newMail(receiver, adapters, opts.DNS, tracker)
 	webhooks := webhook.New(webhook.Options{
 		Store: a.Store, Inbound: receiver, Adapters: adapters, Blobs: a.blobs, PublicURL: a.publicURL,
 		MetaAppSecret: a.Config.MetaAppSecret, MetaVerifyToken: a.Config.MetaVerifyToken, Clock: a.clock, Logger: a.Log,
 	})
-	a.Notify = notify.New(a.Store, a.Log)
-	a.Notify.CheckURL = guard.CheckURL
-	a.Notify.WebPush = &notify.WebPush{Store: a.Store, Client: guard.Client(callbackTimeout), Log: a.Log,
-		Subscriber: pushSubscriber(a.Config.Public())}
-	a.Notify.PublicURL, a.Notify.Dial = func() string { return a.Config.PublicURL }, guard.DialContext
-	if err := a.Notify.Register(a.Workers.Scheduler, a.Notify.WebPush); err != nil {
-		return err
-	}
-	if err := a.Notify.RegisterEmail(a.Workers.Scheduler); err != nil {
-		return err
-	}
-	if err := a.Notify.RegisterWaiting(a.Workers.Scheduler); err != nil {
-		return err
-	}
-	a.Notifier = notify.NewWorker(a.Notify)
-	// Invitations and password resets go out through the workspace's relay.
-	a.Invites.Mailer, a.Invites.Log = a.Notify, a.Log
-	a.Invites.NoRelay = func(err error) bool { return errors.Is(err, notify.ErrNoRelay) }
-	if err := a.buildAI(receiver, conversations, guard); err != nil {
-		return err
-	}
 	hub, err := realtime.New(realtime.Config{
-		Store: a.Store, Actors: actorLoader{a}, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
+		Store: a.Store, Actors: a.Sessions, Broker: a.Broker, Logger: a.Log, Clock: a.clock,
 		OriginPatterns: []string{a.Config.Public().Host},
 		// Every view's count, pushed after events at most once a second.
 		Counts: func(ctx context.Context, actor parley.Actor) (any, error) {
-			return conversations.Count(ctx, actor, conversation.ListParams{})
+			return a.conversations.Count(ctx, actor, conversation.ListParams{})
 		},
 	})
 	if err != nil {
 		return fmt.Errorf("realtime hub: %w", err)
 	}
 	a.Hub = hub
+	a.widgetHub = widget.NewHub(chat)
 	app := opts.App
 	if app == nil && !opts.NoApp {
 		if app, err = webApp(); err != nil {
@@ -299,11 +315,11 @@ func (a *App) build(opts Options) error {
 	a.Metrics.Gauge("parley_websocket_connections", "Open WebSocket connections on this node.",
 		func() float64 { return float64(hub.Connections()) })
 	api := httpapi.New(httpapi.Deps{
-		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: conversations, Calls: calls.New(a.Store, guard),
+		Store: a.Store, Sessions: a.Sessions, Workspaces: ws, Conversations: a.conversations, Calls: calls.New(a.Store, guard),
 		Invites: a.Invites, Notifications: a.Notify, AI: a.AI, Hours: a.Hours,
-		Inbound: receiver, Outbox: a.Workers.Delivery, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
+		Inbound: receiver, Outbox: outbox, Logger: a.Log, PublicURL: a.Config.Public(), App: app,
 		Channels: ops, Webhooks: webhooks, MediaLinks: links, Blobs: a.blobs, TrustedProxies: proxies,
-		Widget: a.buildWidget(receiver, conversations), LinkPreview: linkpreview.New(guard, 0), Tracking: a.Mail.Tracking,
+		Widget: widget.NewHandler(chat, a.widgetHub), LinkPreview: linkpreview.New(guard, 0), Tracking: a.Mail.Tracking,
 		Realtime: func(w http.ResponseWriter, r *http.Request, actor parley.Actor) {
 			if err := hub.ServeWS(w, r, actor); err != nil {
 				httpapi.WriteError(w, err)
@@ -314,33 +330,24 @@ func (a *App) build(opts Options) error {
 	return nil
 }
 
-// pushSubscriber is the VAPID contact push services see: the public URL
-// when it is https, else an address at its host.
-func pushSubscriber(public *url.URL) string {
-	if public.Scheme == "https" {
-		return public.String()
+// registerJobs gives the scheduler the follow-up jobs of the use cases
+// built after it: contact imports, notifications and the AI's replies.
+func (a *App) registerJobs(ws *workspace.Service) error {
+	sch := a.Workers.Scheduler
+	// Large CSV imports run as durable jobs on any node.
+	if err := sch.Register(workspace.KindContactImport, ws.ContactImportJob()); err != nil {
+		return err
 	}
-	return "parley@" + cmp.Or(public.Hostname(), "localhost")
-}
-
-// actorLoader resolves members for the real-time hub.
-type actorLoader struct{ a *App }
-
-// LoadActor implements realtime.ActorLoader.
-func (l actorLoader) LoadActor(ctx context.Context, workspaceID, userID string) (parley.Actor, parley.WorkspaceSettings, error) {
-	u, err := l.a.Store.FindUserByID(ctx, userID)
-	if err != nil {
-		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	if err := a.Notify.Register(sch, a.Notify.WebPush); err != nil {
+		return err
 	}
-	actor, err := l.a.Sessions.Actor(ctx, u, workspaceID)
-	if err != nil {
-		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	if err := a.Notify.RegisterEmail(sch); err != nil {
+		return err
 	}
-	w, err := l.a.Store.FindWorkspaceByID(ctx, workspaceID)
-	if err != nil {
-		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	if err := a.Notify.RegisterWaiting(sch); err != nil {
+		return err
 	}
-	return actor, w.Settings, nil
+	return sch.Register(ai.KindReply, a.AI.Handler())
 }
 
 // Listen binds the configured address (":0" picks a free port).
@@ -385,12 +392,13 @@ func (a *App) Run(ctx context.Context) error {
 	if err := a.announceSetup(ctx); err != nil {
 		return err
 	}
+	var tlsConfig *tls.Config
+	if a.Config.TLSCert != "" {
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
 	a.server = &http.Server{
 		Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
-	}
-	if a.Config.TLSCert != "" {
-		a.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn), TLSConfig: tlsConfig,
 	}
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
 	hubDone := make(chan error, 1)
@@ -459,9 +467,6 @@ func (a *App) announceSetup(ctx context.Context) error {
 	return nil
 }
 
-// uploadRetention is how long a file uploaded but never sent is kept.
-const uploadRetention = 24 * time.Hour
-
 // pruneEvents deletes events older than the retention and files uploaded
 // but never sent, hourly.
 func (a *App) pruneEvents(ctx context.Context) {
@@ -484,20 +489,12 @@ func (a *App) pruneEvents(ctx context.Context) {
 }
 
 func (a *App) pruneUploads(ctx context.Context) {
-	keys, err := a.Store.DeleteStaleUploads(ctx, a.clock.Now().Add(-uploadRetention))
-	if err != nil {
-		if ctx.Err() == nil {
-			a.Log.Warn("prune uploads", "err", err)
-		}
-		return
+	n, err := a.conversations.PruneUploads(ctx, a.clock.Now())
+	if err != nil && ctx.Err() == nil {
+		a.Log.Warn("prune uploads", "err", err)
 	}
-	for _, k := range keys {
-		if err := a.blobs.Delete(ctx, k); err != nil {
-			a.Log.Warn("prune upload file", "upload_id", k, "err", err)
-		}
-	}
-	if len(keys) > 0 {
-		a.Log.Info("pruned unsent uploads", "count", len(keys))
+	if n > 0 {
+		a.Log.Info("pruned unsent uploads", "count", n)
 	}
 }
 
@@ -520,33 +517,7 @@ func (a *App) Close() error {
 }
 
 // CreateUser creates a user in a workspace (created when missing), for
-// the CLI.
+// the CLI (session.Service.CreateUser).
 func (a *App) CreateUser(ctx context.Context, email, password, name, workspaceName string, role parley.Role) (*parley.User, error) {
-	if !role.Valid() {
-		return nil, fmt.Errorf("role must be admin or agent, not %q", role)
-	}
-	email, err := workspace.ValidEmail("email", email)
-	if err != nil {
-		return nil, err
-	}
-	if name, err = workspace.ValidName("name", name); err != nil {
-		return nil, err
-	}
-	if workspaceName, err = workspace.ValidName("workspace", workspaceName); err != nil {
-		return nil, err
-	}
-	if err := workspace.ValidPassword("password", password); err != nil {
-		return nil, err
-	}
-	hash, err := a.hasher.Hash(ctx, password)
-	if err != nil {
-		return nil, err
-	}
-	var u *parley.User
-	err = a.Store.Write(ctx, func(tx *sqlstore.Tx) error {
-		var err error
-		u, err = session.CreateUserInWorkspace(ctx, tx, email, name, hash, workspaceName, role)
-		return err
-	})
-	return u, err
+	return a.Sessions.CreateUser(ctx, email, password, name, workspaceName, role)
 }

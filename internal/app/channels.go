@@ -1,10 +1,8 @@
 package app
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -13,43 +11,22 @@ import (
 	"github.com/parleyhq/parley/internal/netguard"
 )
 
-// baseURLs are the operator's overrides of the providers' APIs, by the
-// variable a spec names in BaseURLVar.
-func baseURLs(cfg *config.Config) (map[string]string, error) {
-	urls := map[string]string{
-		"PARLEY_TWILIO_API_URL":   cfg.TwilioAPIURL,
-		"PARLEY_META_GRAPH_URL":   cfg.MetaGraphURL,
-		"PARLEY_TELEGRAM_API_URL": cfg.TelegramAPIURL,
-	}
-	for name, raw := range urls {
-		if raw == "" {
-			continue
-		}
-		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("%s must be an http(s) URL", name)
-		}
-	}
-	return urls, nil
-}
-
 // buildAdapters builds one adapter per registered provider: base URLs set
 // by the operator are trusted; media links from webhooks are fetched
 // through guard.
-func buildAdapters(cfg *config.Config, guard *netguard.Guard, clock parley.Clock, log *slog.Logger) (map[string]channel.Adapter, error) {
-	urls, err := baseURLs(cfg)
+func buildAdapters(cfg *config.Config, guard *netguard.Guard, clock parley.Clock, log *slog.Logger, tracker channel.Tracker) (map[string]channel.Adapter, error) {
+	urls, err := cfg.BaseURLs()
 	if err != nil {
 		return nil, err
 	}
-	env := channel.Env{HTTPClient: &http.Client{Timeout: 30 * time.Second}, MediaClient: guard.Client(30 * time.Second), Clock: clock, Logger: log,
-		Dial: guard.DialContext}
+	httpClient, mediaClient := &http.Client{Timeout: 30 * time.Second}, guard.Client(30*time.Second)
 	adapters := map[string]channel.Adapter{}
 	for _, s := range channel.Specs() {
 		if s.New == nil {
 			continue
 		}
-		e := env
-		e.BaseURL = urls[s.BaseURLVar]
-		adapters[s.Kind] = s.New(e)
+		adapters[s.Kind] = s.New(channel.Env{BaseURL: urls[s.BaseURLVar], HTTPClient: httpClient, MediaClient: mediaClient,
+			Clock: clock, Logger: log, Dial: guard.DialContext, Tracker: tracker})
 	}
 	return adapters, nil
 }

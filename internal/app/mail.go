@@ -24,22 +24,22 @@ type mailParts struct {
 	Tracking *tracking.Handler
 }
 
-// buildMail builds the email ingress on the inbound path.
-func (a *App) buildMail(receiver *inbound.Receiver, adapters map[string]channel.Adapter, dns mailin.Resolver) {
+// newMail builds the email ingress on the inbound path and the tracking
+// links' handler.
+func (a *App) newMail(receiver *inbound.Receiver, adapters map[string]channel.Adapter, dns mailin.Resolver, links *tracking.Links) *mailParts {
 	if dns == nil {
 		dns = net.DefaultResolver
 	}
 	svc := &mailin.Service{Store: a.Store, Inbound: receiver, Blobs: a.blobs, Logger: a.Log,
 		Auth: &mailin.Authenticator{DNS: dns}}
-	links := tracking.NewLinks(a.instanceKey, a.publicURL)
-	a.Mail = &mailParts{Service: svc, Tracking: &tracking.Handler{Links: links, Store: a.Store, Logger: a.Log}}
+	m := &mailParts{Service: svc, Tracking: &tracking.Handler{Links: links, Store: a.Store, Logger: a.Log}}
 	if ad, ok := adapters[parley.ChannelEmail].(*email.Adapter); ok {
-		ad.Tracker = links
-		a.Mail.poller = &mailin.Poller{Service: svc, Adapter: ad, Interval: a.Config.IMAPPollInterval}
+		m.poller = &mailin.Poller{Service: svc, Adapter: ad, Interval: a.Config.IMAPPollInterval}
 	}
 	if a.Config.SMTPAddr != "" {
-		a.Mail.listener = mailin.NewListener(svc, a.Config.Public().Hostname(), a.Config.SMTPMaxBytes)
+		m.listener = mailin.NewListener(svc, a.Config.Public().Hostname(), a.Config.SMTPMaxBytes)
 	}
+	return m
 }
 
 // listenMail binds the SMTP listener's address.

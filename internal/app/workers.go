@@ -27,34 +27,59 @@ type WorkerOptions struct {
 	Store  *sqlstore.Store
 	Clock  parley.Clock
 	Logger *slog.Logger
-	// Guard refuses private addresses for user-supplied URLs (API inbox
-	// callback URLs).
-	Guard *netguard.Guard
-	// Adapters are the provider adapters besides the API channel's, which
-	// is always there.
-	Adapters []channel.Adapter
-	// Compose and Conversations are passed to delivery.Config (what a
-	// provider is sent; fallback resends).
+	// Outbox is the queue the delivery worker drains (NewOutbox); the
+	// use cases were built with it.
+	Outbox *delivery.Outbox
+	// Compose, Conversations and Gate are passed to delivery.Config (what
+	// a provider is sent; fallback resends; the AI's second mode check).
 	Compose       func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation, inbox *parley.Inbox, out *channel.Outbound) error
 	Conversations *conversation.Service
+	Gate          delivery.Gate
 	// Blobs deletes purged conversations' files.
 	Blobs interface {
 		Delete(ctx context.Context, key string) error
 	}
+	// Scheduler runs the timers and follow-up jobs (NewScheduler): built
+	// before the use cases, which run their jobs through it.
+	Scheduler *scheduler.Scheduler
+}
+
+// NewScheduler returns the node's scheduler with the snooze timer; the
+// other packages register their job kinds on it.
+func NewScheduler(store *sqlstore.Store, clock parley.Clock, logger *slog.Logger) (*scheduler.Scheduler, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s, err := scheduler.New(scheduler.Config{Store: store, Clock: clock, Logger: logger.With("worker", "scheduler"),
+		Handlers: map[string]scheduler.Handler{conversation.KindSnooze: conversation.SnoozeTimer()}})
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	return s, nil
 }
 
 // Workers are a node's background workers: the delivery worker (the
 // outbox) and the scheduler (durable timers and follow-up jobs). Every
 // node runs them; leases keep them from doing the same work twice.
 type Workers struct {
-	// Delivery is the outbox: pass it as httpapi.Deps.Outbox (it
-	// implements conversation.Outbox).
+	// Delivery drains the outbox (WorkerOptions.Outbox) and sends.
 	Delivery *delivery.Worker
 	// Scheduler runs timers and follow-up jobs.
 	Scheduler *scheduler.Scheduler
 	// Timers are the lifecycle jobs (sweep, closing phrases, purge).
 	Timers *conversation.Timers
 	store  *sqlstore.Store
+}
+
+// NewOutbox returns the outbox that use cases queue replies on: it sends
+// through the API channel's adapter (callbacks to user-supplied URLs,
+// through guard) and adapters.
+func NewOutbox(guard *netguard.Guard, clock parley.Clock, adapters []channel.Adapter) *delivery.Outbox {
+	if clock == nil {
+		clock = parley.SystemClock{}
+	}
+	callbacks := api.New(api.Options{Client: guard.Client(callbackTimeout), Clock: clock})
+	return delivery.NewOutbox(append([]channel.Adapter{callbacks}, adapters...)...)
 }
 
 // NewWorkers builds the workers; they do nothing until Run.
@@ -65,18 +90,21 @@ func NewWorkers(o WorkerOptions) (*Workers, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	adapters := append([]channel.Adapter{api.New(api.Options{Client: o.Guard.Client(callbackTimeout), Clock: o.Clock})}, o.Adapters...)
+	if o.Outbox == nil {
+		return nil, errors.New("workers: an outbox is required (NewOutbox)")
+	}
 	d, err := delivery.New(delivery.Config{
-		Store: o.Store, Adapters: adapters, Clock: o.Clock, Logger: o.Logger.With("worker", "delivery"),
-		CallTimeout: callbackTimeout, Compose: o.Compose, Conversations: o.Conversations,
+		Store: o.Store, Outbox: o.Outbox, Clock: o.Clock, Logger: o.Logger.With("worker", "delivery"),
+		CallTimeout: callbackTimeout, Compose: o.Compose, Conversations: o.Conversations, Gate: o.Gate,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delivery worker: %w", err)
 	}
-	s, err := scheduler.New(scheduler.Config{Store: o.Store, Clock: o.Clock, Logger: o.Logger.With("worker", "scheduler"),
-		Handlers: map[string]scheduler.Handler{conversation.KindSnooze: conversation.SnoozeTimer()}})
-	if err != nil {
-		return nil, fmt.Errorf("scheduler: %w", err)
+	s := o.Scheduler
+	if s == nil {
+		if s, err = NewScheduler(o.Store, o.Clock, o.Logger); err != nil {
+			return nil, err
+		}
 	}
 	timers := &conversation.Timers{Blobs: o.Blobs}
 	if err := registerLifecycle(s, timers); err != nil {

@@ -36,7 +36,7 @@ func TestWorkers_RunDeliversAndStops(t *testing.T) {
 		t.Fatalf("UpdateInbox() = %v", err)
 	}
 	guard, _ := netguard.New([]string{"127.0.0.1"})
-	w, err := app.NewWorkers(app.WorkerOptions{Store: s, Guard: guard})
+	w, err := app.NewWorkers(app.WorkerOptions{Store: s, Outbox: app.NewOutbox(guard, nil, nil)})
 	if err != nil {
 		t.Fatalf("NewWorkers() = %v", err)
 	}

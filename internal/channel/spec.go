@@ -187,6 +187,17 @@ type Env struct {
 	// server) through the netguard: private and loopback addresses are
 	// refused unless the operator allows them.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Tracker makes the signed open and click URLs of sent messages whose
+	// inbox tracks them (internal/tracking); nil tracks nothing.
+	Tracker Tracker
+}
+
+// Tracker makes the signed URLs that record a sent message's opening (a
+// 1×1 image) and a click on one of its links (a redirect to exactly
+// target).
+type Tracker interface {
+	OpenURL(inboxID, messageID string) string
+	ClickURL(inboxID, messageID, target string) string
 }
 
 // Probe is the outcome of a provider test call.

@@ -129,6 +129,26 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// BaseURLs returns the operator's overrides of the providers' APIs, keyed
+// by the variable a provider's channel.Spec names in BaseURLVar; "" means
+// the provider's public API.
+func (c *Config) BaseURLs() (map[string]string, error) {
+	urls := map[string]string{
+		"PARLEY_TWILIO_API_URL":   c.TwilioAPIURL,
+		"PARLEY_META_GRAPH_URL":   c.MetaGraphURL,
+		"PARLEY_TELEGRAM_API_URL": c.TelegramAPIURL,
+	}
+	for name, raw := range urls {
+		if raw == "" {
+			continue
+		}
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("%s must be an http(s) URL", name)
+		}
+	}
+	return urls, nil
+}
+
 // Proxies returns PARLEY_TRUSTED_PROXIES parsed; a bare address is a
 // prefix of its full length.
 func (c *Config) Proxies() ([]netip.Prefix, error) {

@@ -31,12 +31,20 @@ func TestLoad(t *testing.T) {
 				p, err := c.Proxies()
 				return err == nil && len(p) == 3 && p[0].String() == "10.0.0.0/8" && p[1].String() == "192.0.2.7/32" && p[2].String() == "::1/128"
 			}, false},
+		{"provider base URLs by the variable a spec names", map[string]string{"PARLEY_TWILIO_API_URL": "http://127.0.0.1:9/twilio"}, nil,
+			func(c *Config) bool {
+				urls, err := c.BaseURLs()
+				return err == nil && urls["PARLEY_TWILIO_API_URL"] == "http://127.0.0.1:9/twilio" && urls["PARLEY_TELEGRAM_API_URL"] == ""
+			}, false},
+		{"a provider base URL must be http(s)", map[string]string{"PARLEY_META_GRAPH_URL": "ftp://graph"}, nil,
+			func(c *Config) bool { _, err := c.BaseURLs(); return err != nil }, false},
 		{"a trusted proxy that is not a CIDR", map[string]string{"PARLEY_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, nil, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, k := range []string{"PARLEY_ADDR", "PARLEY_PUBLIC_URL", "PARLEY_DATA_DIR", "PARLEY_DATABASE_URL", "PARLEY_TLS_CERT",
-				"PARLEY_TLS_KEY", "PARLEY_SECRET_KEY", "PARLEY_SECRET_KEY_FILE", "PARLEY_EVENT_RETENTION", "PARLEY_TRUSTED_PROXIES"} {
+				"PARLEY_TLS_KEY", "PARLEY_SECRET_KEY", "PARLEY_SECRET_KEY_FILE", "PARLEY_EVENT_RETENTION", "PARLEY_TRUSTED_PROXIES",
+				"PARLEY_TWILIO_API_URL", "PARLEY_META_GRAPH_URL", "PARLEY_TELEGRAM_API_URL"} {
 				t.Setenv(k, tt.env[k])
 			}
 			c, err := Load(tt.args)

@@ -80,7 +80,7 @@ func (s *Service) SendBlocks(ctx context.Context, a parley.Actor, conversationID
 
 func (s *Service) capsOf(kind string) compose.Caps {
 	spec, _ := channel.Lookup(kind)
-	rich := s.Rich != nil && s.Rich(kind)
+	rich := s.hooks.Rich != nil && s.hooks.Rich(kind)
 	return compose.CapsOf(spec, media.DefaultPolicy.MaxAttachments, rich, MaxContentLen)
 }
 

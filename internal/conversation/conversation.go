@@ -18,9 +18,18 @@ import (
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
-// Service runs the conversation use cases.
+// Service runs the conversation use cases. Everything it calls out to is
+// given to New, once: nothing is filled in after (internal/app builds the
+// parts it calls before it).
 type Service struct {
 	store *sqlstore.Store
+	// Blobs keeps uploaded files; without it uploads are refused.
+	Blobs BlobStore
+	hooks Options
+}
+
+// Options are a Service's optional parts.
+type Options struct {
 	// Blobs keeps uploaded files; without it uploads are refused.
 	Blobs BlobStore
 	// AfterAgentReply runs in the transaction of an agent's reply to the
@@ -40,16 +49,12 @@ type Service struct {
 	Rich func(channelKind string) bool
 }
 
-// Options are a Service's optional parts.
-type Options struct {
-	Blobs BlobStore
-}
-
-// New returns a Service on store, with the optional parts of o when given.
+// New returns a Service on store, with the optional parts of o when given
+// (the last one wins).
 func New(store *sqlstore.Store, o ...Options) *Service {
 	s := &Service{store: store}
 	for _, o := range o {
-		s.Blobs = o.Blobs
+		s.Blobs, s.hooks = o.Blobs, o
 	}
 	return s
 }
@@ -306,8 +311,8 @@ func (s *Service) reply(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, co
 		if err := s.sendReply(ctx, tx, inbox, conv, msg, outbox); err != nil {
 			return err
 		}
-		if s.AfterAgentReply != nil {
-			return s.AfterAgentReply(ctx, tx, conv)
+		if s.hooks.AfterAgentReply != nil {
+			return s.hooks.AfterAgentReply(ctx, tx, conv)
 		}
 		return nil
 	}()
@@ -400,8 +405,8 @@ func (s *Service) MarkRead(ctx context.Context, a parley.Actor, conversationID s
 		conv = c
 		return tx.MarkRead(ctx, conversationID, a.UserID)
 	})
-	if err == nil && s.AfterRead != nil {
-		s.AfterRead(ctx, conv)
+	if err == nil && s.hooks.AfterRead != nil {
+		s.hooks.AfterRead(ctx, conv)
 	}
 	return err
 }

@@ -152,8 +152,8 @@ func (s *Service) NewChat(ctx context.Context, a parley.Actor, in NewChatInput, 
 			}
 			return err
 		}
-		if s.CanStartChat != nil {
-			if err := s.CanStartChat(ctx, tx, inbox, contact.ID); err != nil {
+		if s.hooks.CanStartChat != nil {
+			if err := s.hooks.CanStartChat(ctx, tx, inbox, contact.ID); err != nil {
 				return err
 			}
 		}

@@ -2,8 +2,11 @@ package conversation
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley"
@@ -114,6 +117,31 @@ func attachUploads(ctx context.Context, tx *sqlstore.Tx, a parley.Actor, channel
 // BlobDeleter removes files.
 type BlobDeleter interface {
 	Delete(ctx context.Context, key string) error
+}
+
+// UploadRetention is how long a file uploaded but never sent is kept.
+const UploadRetention = 24 * time.Hour
+
+// PruneUploads deletes the uploads that no message took within
+// UploadRetention before now, and their files, and returns how many. A
+// file that could not be deleted is named in the error (its row is gone,
+// so nothing reaches it any more).
+func (s *Service) PruneUploads(ctx context.Context, now time.Time) (int, error) {
+	keys, err := s.store.DeleteStaleUploads(ctx, now.Add(-UploadRetention))
+	if err != nil {
+		return 0, fmt.Errorf("prune uploads: %w", err)
+	}
+	d, _ := s.Blobs.(BlobDeleter)
+	var errs []error
+	for _, k := range keys {
+		if d == nil {
+			break
+		}
+		if err := d.Delete(ctx, k); err != nil {
+			errs = append(errs, fmt.Errorf("delete the file of upload %s: %w", k, err))
+		}
+	}
+	return len(keys), errors.Join(errs...)
 }
 
 // DeleteUpload removes one of the actor's uploads that was not sent.

@@ -134,6 +134,13 @@ type Config struct {
 	// through its inbox's fallback inbox (conversation.Service.Fallback),
 	// queued on this worker, after the failure is committed.
 	Conversations *conversation.Service
+	// Outbox is the queue the worker drains, and the adapters it sends
+	// through: pass the one the use cases were built with. Nil: one made
+	// of Adapters (which must then be the only source of adapters).
+	Outbox *Outbox
+	// Gate, when set, is asked before each send whether the message may
+	// still go out (see Gate).
+	Gate Gate
 }
 
 // Worker sends queued messages. It is safe for concurrent use; any number
@@ -142,9 +149,9 @@ type Worker struct {
 	cfg      Config
 	store    *sqlstore.Store
 	log      *slog.Logger
+	outbox   *Outbox
 	adapters map[string]channel.Adapter
 	wake     chan struct{}
-	gate     Gate
 }
 
 // Gate is asked, inside each attempt's transaction, whether a queued
@@ -154,9 +161,24 @@ type Worker struct {
 // its send.
 type Gate func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *parley.Conversation) (string, error)
 
-// SetGate installs g; call it before Run or RunOnce (it is not
-// synchronised with them).
-func (w *Worker) SetGate(g Gate) { w.gate = g }
+// Outbox queues outbound messages for the workers (it implements
+// conversation.Outbox). It is the half of delivery the use cases hold: it
+// needs only the adapters, so it is built before the use cases, and the
+// Worker that drains it (which calls back into them) after them: the
+// outbound path reads conversation → outbox → delivery → provider.
+type Outbox struct {
+	adapters map[string]channel.Adapter
+}
+
+// NewOutbox returns an Outbox for messages sent through adapters, one per
+// channel kind.
+func NewOutbox(adapters ...channel.Adapter) *Outbox {
+	o := &Outbox{adapters: map[string]channel.Adapter{}}
+	for _, a := range adapters {
+		o.adapters[a.Kind()] = a
+	}
+	return o
+}
 
 // New returns a Worker.
 func New(cfg Config) (*Worker, error) {
@@ -196,25 +218,35 @@ func New(cfg Config) (*Worker, error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Float64
 	}
-	w := &Worker{cfg: cfg, store: cfg.Store, log: cfg.Logger, adapters: map[string]channel.Adapter{}, wake: make(chan struct{}, 1)}
-	for _, a := range cfg.Adapters {
-		w.adapters[a.Kind()] = a
+	out := cfg.Outbox
+	switch {
+	case out == nil:
+		out = NewOutbox(cfg.Adapters...)
+	case len(cfg.Adapters) > 0:
+		// Two sources of adapters could disagree on what may be queued.
+		return nil, errors.New("delivery: pass the adapters in the Outbox or in Adapters, not both")
 	}
-	return w, nil
+	return &Worker{cfg: cfg, store: cfg.Store, log: cfg.Logger, outbox: out, adapters: out.adapters, wake: make(chan struct{}, 1)}, nil
 }
 
-// Enqueue queues m for sending inside tx (it implements
-// conversation.Outbox). It reports false, queueing nothing, for notes and
-// inbound messages, and when the inbox's adapter cannot send for it (an
-// API inbox without a callback URL) or, on an API inbox, when no API
-// adapter is configured: the caller then decides. A message of a channel
-// without an adapter is queued and fails with that reason when its turn
-// comes, so it is never silently stuck.
+// Enqueue queues m for sending on the worker's Outbox (see
+// Outbox.Enqueue).
 func (w *Worker) Enqueue(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, conv *parley.Conversation, m *parley.Message) (bool, error) {
+	return w.outbox.Enqueue(ctx, tx, inbox, conv, m)
+}
+
+// Enqueue queues m for sending inside tx (conversation.Outbox). It
+// reports false, queueing nothing, for notes and inbound messages, and
+// when the inbox's adapter cannot send for it (an API inbox without a
+// callback URL) or, on an API inbox, when no API adapter is configured:
+// the caller then decides. A message of a channel without an adapter is
+// queued and fails with that reason when its turn comes, so it is never
+// silently stuck.
+func (o *Outbox) Enqueue(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inbox, conv *parley.Conversation, m *parley.Message) (bool, error) {
 	if m.Private || m.Direction != parley.DirectionOut || m.Sender.Kind == parley.SenderSystem {
 		return false, nil // notes and system lines are never sent
 	}
-	a, ok := w.adapters[inbox.Channel]
+	a, ok := o.adapters[inbox.Channel]
 	if !ok && inbox.Channel == parley.ChannelAPI {
 		return false, nil
 	}
@@ -432,8 +464,8 @@ func (w *Worker) start(ctx context.Context, it sqlstore.OutboxItem) (attempt, er
 		if conv == nil {
 			return failNow(nil, "The conversation was deleted before the message was sent.")
 		}
-		if w.gate != nil {
-			why, err := w.gate(ctx, tx, m, conv)
+		if w.cfg.Gate != nil {
+			why, err := w.cfg.Gate(ctx, tx, m, conv)
 			if err != nil {
 				return err
 			}

@@ -304,6 +304,40 @@ func TestWorker_SendsRepliesNotNotes(t *testing.T) {
 	})
 }
 
+// TestWorker_DrainsTheOutboxItIsGiven: use cases queue on an Outbox made
+// before any worker (the app builds it first); a worker given that Outbox
+// later sends what was queued through its adapters.
+func TestWorker_DrainsTheOutboxItIsGiven(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		guard, err := netguard.New([]string{"127.0.0.1"})
+		if err != nil {
+			t.Fatalf("netguard.New() = %v", err)
+		}
+		out := delivery.NewOutbox(api.New(api.Options{Client: guard.Client(timeout), Clock: e.clock}))
+		conv := e.conversation(t, "ann")
+		m, err := e.convs.Reply(context.Background(), e.fix.Admin, conv, "We are on it.", false, out)
+		if err != nil {
+			t.Fatalf("Reply() = %v", err)
+		}
+		w := e.worker(t, nil, func(c *delivery.Config) { c.Adapters, c.Outbox = nil, out })
+		drain(t, w)
+		if got := e.rcv.arrivals(); len(got) != 1 || got[0] != m.ID {
+			t.Errorf("callbacks = %v, want the reply %s", got, m.ID)
+		}
+		if got := e.message(t, m).Status; got != parley.DeliverySent {
+			t.Errorf("status = %s, want sent", got)
+		}
+	})
+}
+
+func TestNew_RefusesTwoSourcesOfAdapters(t *testing.T) {
+	s := storetest.Open(t, storetest.SQLite, storetest.Options{})
+	a := api.New(api.Options{})
+	if _, err := delivery.New(delivery.Config{Store: s, Outbox: delivery.NewOutbox(a), Adapters: []channel.Adapter{a}}); err == nil {
+		t.Error("New(Outbox and Adapters) = nil error, want one: the two could disagree on what may be queued")
+	}
+}
+
 func TestWorker_Outcomes(t *testing.T) {
 	tests := []struct {
 		name string

@@ -18,14 +18,26 @@ import (
 
 // Receiver stores inbound messages.
 type Receiver struct {
-	store *sqlstore.Store
+	store    *sqlstore.Store
+	followUp func(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation, msg *parley.Message) error
+}
+
+// Options are a Receiver's optional parts.
+type Options struct {
 	// FollowUp queues follow-up work for a stored customer message inside
 	// its transaction (the AI agent's answer); nil: none.
 	FollowUp func(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation, msg *parley.Message) error
 }
 
-// New returns a Receiver writing to store.
-func New(store *sqlstore.Store) *Receiver { return &Receiver{store: store} }
+// New returns a Receiver writing to store, with the optional parts of o
+// when given (the last one wins).
+func New(store *sqlstore.Store, o ...Options) *Receiver {
+	r := &Receiver{store: store}
+	for _, o := range o {
+		r.followUp = o.FollowUp
+	}
+	return r
+}
 
 // Result says where a message landed.
 type Result struct {
@@ -96,8 +108,8 @@ func (r *Receiver) ReceiveWithAttachments(ctx context.Context, inbox *parley.Inb
 		if err := receive(ctx, tx, ws, inbox, in, atts, known, attempt > 1, &res); err != nil {
 			return err
 		}
-		if r.FollowUp != nil && res.conv != nil && !res.Duplicate && !res.Blocked {
-			return r.FollowUp(ctx, tx, res.conv, res.msg)
+		if r.followUp != nil && res.conv != nil && !res.Duplicate && !res.Blocked {
+			return r.followUp(ctx, tx, res.conv, res.msg)
 		}
 		return nil
 	})

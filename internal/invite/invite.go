@@ -47,17 +47,26 @@ type Service struct {
 	// publicURL is the base of the links (read when a link is made: the
 	// address may be known only once the server listens).
 	publicURL func() string
-	// Mailer emails links; nil sends nothing (the admin passes them on).
-	Mailer Mailer
-	// NoRelay recognises Mailer's error for a workspace without a relay.
-	NoRelay func(error) bool
-	Log     *slog.Logger
-	bg      sync.WaitGroup
+	mailer    Mailer
+	logger    *slog.Logger
+	bg        sync.WaitGroup
 }
 
-// New returns a Service whose links start with publicURL().
-func New(store *sqlstore.Store, hasher *auth.Hasher, clock parley.Clock, publicURL func() string) *Service {
-	return &Service{store: store, hasher: hasher, clock: clock, publicURL: publicURL}
+// Options are a Service's optional parts.
+type Options struct {
+	// Mailer emails links; nil sends nothing (the admin passes them on).
+	Mailer Mailer
+	Log    *slog.Logger
+}
+
+// New returns a Service whose links start with publicURL(), with the
+// optional parts of o when given (the last one wins).
+func New(store *sqlstore.Store, hasher *auth.Hasher, clock parley.Clock, publicURL func() string, o ...Options) *Service {
+	s := &Service{store: store, hasher: hasher, clock: clock, publicURL: publicURL}
+	for _, o := range o {
+		s.mailer, s.logger = o.Mailer, o.Log
+	}
+	return s
 }
 
 // Invitation is a pending invitation as a workspace's admins see it (the

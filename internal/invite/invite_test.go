@@ -2,6 +2,8 @@ package invite_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/url"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/clocktest"
 	"github.com/parleyhq/parley/internal/invite"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/sqlstore/storetest"
 )
@@ -203,4 +206,40 @@ func TestService_ConfirmReset(t *testing.T) {
 			t.Errorf("ConfirmReset of the operator's link = %v", err)
 		}
 	})
+}
+
+// refusingMailer answers every email with err.
+type refusingMailer struct{ err error }
+
+func (m refusingMailer) HasRelay(context.Context, string) (bool, error) { return true, nil }
+func (m refusingMailer) SendMail(context.Context, string, string, string, string, string) error {
+	return m.err
+}
+
+// TestService_CreateSaysWhyNothingWasEmailed: a mailer's "no relay" (as
+// notify reports it, wrapped) is told apart from a relay's refusal.
+func TestService_CreateSaysWhyNothingWasEmailed(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"the workspace has no relay", fmt.Errorf("send: %w", notify.ErrNoRelay),
+			"No email server is set for this workspace (Settings → Workspace → Email), so nothing was sent."},
+		{"the relay refuses", errors.New("550 no such user"), "The email server refused it: 550 no such user"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := setup(t, storetest.SQLite)
+			svc := invite.New(f.store, auth.NewTestHasher(), f.clock, func() string { return "https://parley.example/" },
+				invite.Options{Mailer: refusingMailer{tt.err}})
+			l, err := svc.Create(context.Background(), f.Admin, "new@a.test", parley.RoleAgent)
+			if err != nil {
+				t.Fatalf("Create() = %v", err)
+			}
+			if l.Emailed.Emailed || l.EmailError != tt.want {
+				t.Errorf("Create() emailed %v, error %q; want not emailed, %q", l.Emailed.Emailed, l.EmailError, tt.want)
+			}
+		})
+	}
 }

@@ -2,12 +2,14 @@ package invite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -16,8 +18,8 @@ import (
 type Mailer interface {
 	// HasRelay reports whether the workspace can send email.
 	HasRelay(ctx context.Context, workspaceID string) (bool, error)
-	// SendMail sends a plain-text message to one person; ErrNoRelay (as
-	// NoRelay reports it) when the workspace has no relay.
+	// SendMail sends a plain-text message to one person; an error
+	// wrapping notify.ErrNoRelay when the workspace has no relay.
 	SendMail(ctx context.Context, workspaceID, toName, toEmail, subject, body string) error
 }
 
@@ -32,16 +34,16 @@ type Emailed struct {
 }
 
 func (s *Service) mail(ctx context.Context, workspaceID, toName, toEmail, subject, body string) Emailed {
-	if s.Mailer == nil {
+	if s.mailer == nil {
 		return Emailed{EmailError: "This server cannot send email."}
 	}
 	ctx, cancel := context.WithTimeout(ctx, mailTimeout)
 	defer cancel()
-	err := s.Mailer.SendMail(ctx, workspaceID, toName, toEmail, subject, body)
+	err := s.mailer.SendMail(ctx, workspaceID, toName, toEmail, subject, body)
 	switch {
 	case err == nil:
 		return Emailed{Emailed: true}
-	case s.NoRelay != nil && s.NoRelay(err):
+	case errors.Is(err, notify.ErrNoRelay):
 		return Emailed{EmailError: "No email server is set for this workspace (Settings → Workspace → Email), so nothing was sent."}
 	}
 	// The relay's own words help the admin fix it; the link is not in them.
@@ -50,10 +52,10 @@ func (s *Service) mail(ctx context.Context, workspaceID, toName, toEmail, subjec
 }
 
 func (s *Service) log() *slog.Logger {
-	if s.Log == nil {
+	if s.logger == nil {
 		return slog.New(slog.DiscardHandler)
 	}
-	return s.Log
+	return s.logger
 }
 
 func (s *Service) mailInvite(ctx context.Context, a parley.Actor, l *InvitationLink) {
@@ -90,7 +92,7 @@ func (s *Service) relayWorkspace(ctx context.Context, userID string) (string, er
 		return "", err
 	}
 	for _, w := range wss {
-		if ok, err := s.Mailer.HasRelay(ctx, w.ID); err != nil {
+		if ok, err := s.mailer.HasRelay(ctx, w.ID); err != nil {
 			return "", err
 		} else if ok {
 			return w.ID, nil
@@ -101,7 +103,7 @@ func (s *Service) relayWorkspace(ctx context.Context, userID string) (string, er
 
 // anyRelay reports whether any workspace on this server can send email.
 func (s *Service) anyRelay(ctx context.Context) (bool, error) {
-	if s.Mailer == nil {
+	if s.mailer == nil {
 		return false, nil
 	}
 	wss, err := s.store.WorkspaceSettingsAll(ctx)
@@ -109,7 +111,7 @@ func (s *Service) anyRelay(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	for _, w := range wss {
-		if ok, err := s.Mailer.HasRelay(ctx, w.ID); err != nil || ok {
+		if ok, err := s.mailer.HasRelay(ctx, w.ID); err != nil || ok {
 			return ok, err
 		}
 	}
@@ -144,7 +146,7 @@ func (s *Service) mailSelfReset(ctx context.Context, email string) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, mailTimeout)
 	defer cancel()
-	if err := s.Mailer.SendMail(ctx, wsID, u.Name, u.Email, resetSubject, resetBody(u.Email, s.link("/reset-password", token))); err != nil {
+	if err := s.mailer.SendMail(ctx, wsID, u.Name, u.Email, resetSubject, resetBody(u.Email, s.link("/reset-password", token))); err != nil {
 		return fmt.Errorf("send: %w", err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -36,6 +38,15 @@ type WebPush struct {
 
 	mu          sync.Mutex
 	pub, secret string
+}
+
+// Subscriber is the VAPID contact push services see for a node at public:
+// the public URL when it is https, else an address at its host.
+func Subscriber(public *url.URL) string {
+	if public.Scheme == "https" {
+		return public.String()
+	}
+	return "parley@" + cmp.Or(public.Hostname(), "localhost")
 }
 
 type vapidKeys struct {

@@ -82,20 +82,25 @@ type Service struct {
 	devices *secret.Signer
 }
 
-// New returns a Service. Its known-device cookies are signed with a key of
-// its own, good for this process only; WithInstanceKey shares them across
-// nodes and restarts.
-func New(store *sqlstore.Store, hasher Hasher, clock parley.Clock) *Service {
-	key := make([]byte, 32)
-	rand.Read(key)
-	return &Service{store: store, hasher: hasher, clock: clock, devices: secret.NewSigner(key, "known devices")}
+// Options are a Service's optional parts.
+type Options struct {
+	// InstanceKey, which every node shares, derives the key that signs
+	// known-device cookies; without it they are signed with a key of the
+	// Service's own, good for this process only.
+	InstanceKey []byte
 }
 
-// WithInstanceKey signs known-device cookies with a key derived from the
-// instance key, which every node shares.
-func (s *Service) WithInstanceKey(instanceKey []byte) *Service {
-	s.devices = secret.NewSigner(instanceKey, "known devices")
-	return s
+// New returns a Service, with the optional parts of o when given (the
+// last one wins).
+func New(store *sqlstore.Store, hasher Hasher, clock parley.Clock, o ...Options) *Service {
+	key := make([]byte, 32)
+	rand.Read(key)
+	for _, o := range o {
+		if o.InstanceKey != nil {
+			key = o.InstanceKey
+		}
+	}
+	return &Service{store: store, hasher: hasher, clock: clock, devices: secret.NewSigner(key, "known devices")}
 }
 
 // Login is a signed-in session: the bearer token and who it is.
@@ -475,6 +480,57 @@ func (s *Service) CompleteSetup(ctx context.Context, in Setup) (*Login, error) {
 		return nil, err
 	}
 	return s.open(ctx, u, nil)
+}
+
+// CreateUser creates a user with a password in the named workspace
+// (created when missing), for the CLI: every field is checked as the
+// set-up form checks it.
+func (s *Service) CreateUser(ctx context.Context, email, password, name, workspaceName string, role parley.Role) (*parley.User, error) {
+	if !role.Valid() {
+		return nil, fmt.Errorf("role must be admin or agent, not %q", role)
+	}
+	email, err := workspace.ValidEmail("email", email)
+	if err != nil {
+		return nil, err
+	}
+	if name, err = workspace.ValidName("name", name); err != nil {
+		return nil, err
+	}
+	if workspaceName, err = workspace.ValidName("workspace", workspaceName); err != nil {
+		return nil, err
+	}
+	if err := workspace.ValidPassword("password", password); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	var u *parley.User
+	err = s.store.Write(ctx, func(tx *sqlstore.Tx) error {
+		var err error
+		u, err = CreateUserInWorkspace(ctx, tx, email, name, hash, workspaceName, role)
+		return err
+	})
+	return u, err
+}
+
+// LoadActor returns a member as the actor they are in a workspace, with
+// the workspace's settings (it implements realtime.ActorLoader).
+func (s *Service) LoadActor(ctx context.Context, workspaceID, userID string) (parley.Actor, parley.WorkspaceSettings, error) {
+	u, err := s.store.FindUserByID(ctx, userID)
+	if err != nil {
+		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	}
+	actor, err := s.Actor(ctx, u, workspaceID)
+	if err != nil {
+		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	}
+	w, err := s.store.FindWorkspaceByID(ctx, workspaceID)
+	if err != nil {
+		return parley.Actor{}, parley.WorkspaceSettings{}, err
+	}
+	return actor, w.Settings, nil
 }
 
 // CreateUserInWorkspace creates a user and adds them to the named

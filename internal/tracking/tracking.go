@@ -52,14 +52,14 @@ func NewLinks(instanceKey []byte, publicURL func() string) *Links {
 	return &Links{key: mac.Sum(nil), PublicURL: publicURL}
 }
 
-// OpenURL implements email.Tracker.
+// OpenURL implements channel.Tracker.
 func (l *Links) OpenURL(inboxID, messageID string) string {
 	ref := Ref{InboxID: inboxID, MessageID: messageID}
 	ref.Sig = l.sign(ref, "open", "")
 	return l.PublicURL() + "/t/o/" + ref.String()
 }
 
-// ClickURL implements email.Tracker.
+// ClickURL implements channel.Tracker.
 func (l *Links) ClickURL(inboxID, messageID, target string) string {
 	ref := Ref{InboxID: inboxID, MessageID: messageID}
 	ref.Sig = l.sign(ref, "click", target)

@@ -29,22 +29,19 @@ type Adapter struct {
 	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
 	clock parley.Clock
 	log   *slog.Logger
-	// Tracker makes the signed open and click URLs of inboxes that track
-	// them (internal/tracking); nil tracks nothing.
-	Tracker Tracker
+	// tracker makes the signed open and click URLs of inboxes that track
+	// them (channel.Env.Tracker); nil tracks nothing.
+	tracker Tracker
 }
 
-// Tracker makes the signed URLs that record a sent mail's opening (a 1×1
-// image) and a click on one of its links (a redirect to exactly target).
-type Tracker interface {
-	OpenURL(inboxID, messageID string) string
-	ClickURL(inboxID, messageID, target string) string
-}
+// Tracker makes the signed URLs that record a sent mail's opening and a
+// click on one of its links.
+type Tracker = channel.Tracker
 
 // New returns the adapter; env.Dial reaches the relays (through the
 // netguard in the app).
 func New(env channel.Env) *Adapter {
-	a := &Adapter{dial: env.Dial, clock: env.Clock, log: env.Logger}
+	a := &Adapter{dial: env.Dial, clock: env.Clock, log: env.Logger, tracker: env.Tracker}
 	if a.dial == nil {
 		a.dial = (&net.Dialer{Timeout: 20 * time.Second}).DialContext
 	}
@@ -226,7 +223,7 @@ func linkify(text string, rewrite func(string) string) string {
 // offers DSN. The result's id is the mail's Message-ID, which delivery
 // reports and replies name.
 func (a *Adapter) Send(ctx context.Context, inbox *parley.Inbox, out channel.Outbound) (channel.SendResult, error) {
-	msg, id, err := Compose(inbox, out, a.clock.Now(), a.Tracker)
+	msg, id, err := Compose(inbox, out, a.clock.Now(), a.tracker)
 	if err != nil {
 		return channel.SendResult{}, err
 	}
