@@ -130,10 +130,10 @@ func (w *Workers) Run(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Wake tells the workers that a transaction committed, so work it queued
-// starts now rather than at the next poll. Call it after every commit (the
-// store's OnCommit hook); it never blocks.
+// Wake tells the scheduler that a transaction committed, so a job it
+// queued starts now rather than at the next poll. Call it after every
+// commit (the store's OnCommit hook); it never blocks. The delivery worker
+// needs no call: its Outbox wakes it when a queued message commits.
 func (w *Workers) Wake() {
-	w.Delivery.Wake()
 	w.Scheduler.Wake()
 }

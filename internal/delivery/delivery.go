@@ -168,12 +168,15 @@ type Gate func(ctx context.Context, tx *sqlstore.Tx, m *parley.Message, conv *pa
 // outbound path reads conversation → outbox → delivery → provider.
 type Outbox struct {
 	adapters map[string]channel.Adapter
+	// queued wakes the Worker draining the outbox once a transaction that
+	// queued a message has committed.
+	queued chan struct{}
 }
 
 // NewOutbox returns an Outbox for messages sent through adapters, one per
 // channel kind.
 func NewOutbox(adapters ...channel.Adapter) *Outbox {
-	o := &Outbox{adapters: map[string]channel.Adapter{}}
+	o := &Outbox{adapters: map[string]channel.Adapter{}, queued: make(chan struct{}, 1)}
 	for _, a := range adapters {
 		o.adapters[a.Kind()] = a
 	}
@@ -256,7 +259,16 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *sqlstore.Tx, inbox *parley.Inb
 	if err := tx.EnqueueOutbox(ctx, m, tx.Now()); err != nil {
 		return false, err
 	}
+	tx.AfterCommit(o.wake)
 	return true, nil
+}
+
+// wake tells the worker that a message is queued. It never blocks.
+func (o *Outbox) wake() {
+	select {
+	case o.queued <- struct{}{}:
+	default:
+	}
 }
 
 // Wake makes a waiting Run look for work now (call it after a commit that
@@ -324,6 +336,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		case <-done:
 			running--
 		case <-w.wake:
+		case <-w.outbox.queued:
 		case <-timer.C:
 		}
 	}

@@ -684,15 +684,21 @@ func TestWorker_Run(t *testing.T) {
 			close(ch)
 			return ch // held calls report on entered, then answer at once
 		})
-		m := e.reply(t, w, e.conversation(t, "lou"), "via Run")
-		w.Wake()
-		select {
-		case id := <-e.rcv.entered:
-			if id != m.ID {
-				t.Errorf("callback for %s, want %s", id, m.ID)
+		// No Wake: the Outbox wakes the worker when the transaction that
+		// queued a reply commits. The second reply finds the worker idle
+		// (its poll is an hour away).
+		conv := e.conversation(t, "lou")
+		var m *parley.Message
+		for _, text := range []string{"via Run", "via Run, again"} {
+			m = e.reply(t, w, conv, text)
+			select {
+			case id := <-e.rcv.entered:
+				if id != m.ID {
+					t.Errorf("callback for %s, want %s", id, m.ID)
+				}
+			case <-time.After(timeout):
+				t.Fatalf("Run() did not send %q once it committed", text)
 			}
-		case <-time.After(timeout):
-			t.Fatal("Run() did not send after Wake()")
 		}
 		stop()
 		select {
