@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -23,7 +24,7 @@ import (
 type Store interface {
 	FindWorkspaceByID(ctx context.Context, id string) (*parley.Workspace, error)
 	ListConversations(ctx context.Context, f sqlstore.ConversationFilter) ([]parley.ConversationItem, error)
-	FindConversationItem(ctx context.Context, workspaceID, conversationID, userID string) (*parley.ConversationItem, error)
+	ConversationItems(ctx context.Context, workspaceID string, ids []string, userID string) (map[string]parley.ConversationItem, error)
 	FindConversationByID(ctx context.Context, workspaceID, conversationID string) (*parley.Conversation, error)
 	SearchMessages(ctx context.Context, scope access.Scope, query, before string) ([]sqlstore.MessageHit, string, error)
 	MessageSnippets(ctx context.Context, query string, hits []sqlstore.MessageHit) error
@@ -138,15 +139,22 @@ func (s *Service) Search(ctx context.Context, a parley.Actor, q string, limit in
 	if err := s.store.MessageSnippets(ctx, q, page); err != nil {
 		return nil, err
 	}
+	ids := make([]string, 0, len(page))
 	for _, h := range page {
-		item, err := s.store.FindConversationItem(ctx, a.WorkspaceID, h.ConversationID, a.UserID)
-		if parley.IsNotFound(err) {
+		if !slices.Contains(ids, h.ConversationID) {
+			ids = append(ids, h.ConversationID)
+		}
+	}
+	items, err := s.store.ConversationItems(ctx, a.WorkspaceID, ids, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range page {
+		item, ok := items[h.ConversationID]
+		if !ok {
 			continue // deleted since
 		}
-		if err != nil {
-			return nil, err
-		}
-		res.Items = append(res.Items, Hit{Conversation: *item, MessageID: h.MessageID, Snippet: h.Snippet, Matched: MatchedMessage})
+		res.Items = append(res.Items, Hit{Conversation: item, MessageID: h.MessageID, Snippet: h.Snippet, Matched: MatchedMessage})
 	}
 	switch {
 	case end < len(hits):

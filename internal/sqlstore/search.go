@@ -185,6 +185,42 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 	return hits, oldest, nil
 }
 
+// ConversationItems returns the conversations ids names as list items for
+// the user, keyed by id, in one statement: a search page's hits (one
+// FindConversationItem each cost a round trip per hit). Deleted
+// conversations are left out; the caller has already applied the scope.
+func (q *queries) ConversationItems(ctx context.Context, workspaceID string, ids []string, userID string) (map[string]parley.ConversationItem, error) {
+	out := make(map[string]parley.ConversationItem, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if userID == "" {
+		userID = noUser
+	}
+	b := &sqlBuilder{d: q.dialect, args: []any{userID}}
+	ws := b.arg(workspaceID)
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = b.arg(id)
+	}
+	rows, err := q.db.QueryContext(ctx, itemSelect+` WHERE c.workspace_id = `+ws+` AND c.deleted_at IS NULL AND c.id IN (`+strings.Join(ph, ",")+`)`, b.args...)
+	if err != nil {
+		return nil, fmt.Errorf("conversation items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		item, err := scanItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("conversation items: %w", err)
+		}
+		out[item.ID] = *item
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("conversation items: %w", err)
+	}
+	return out, nil
+}
+
 // rankTF scores each hit BM25-like on term frequency and length (the
 // words' rarity is the same for every message of one search, so it
 // cannot reorder them much within a window of recent matches).
