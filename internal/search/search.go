@@ -29,13 +29,19 @@ type Store interface {
 	SearchMessages(ctx context.Context, scope access.Scope, query, before string) ([]sqlstore.MessageHit, string, error)
 	MessageSnippets(ctx context.Context, query string, hits []sqlstore.MessageHit) error
 	SearchThread(ctx context.Context, conversationID, text string, limit int) ([]sqlstore.ThreadHit, error)
+	MatchContacts(ctx context.Context, workspaceID string, m sqlstore.ContactMatch, limit int) ([]string, bool, error)
 }
 
 // Service runs searches.
-type Service struct{ store Store }
+type Service struct {
+	store Store
+	// probeCap is how many matching contacts are read by contact (see
+	// sqlstore.ContactProbeCap); tests lower it to take the other path.
+	probeCap int
+}
 
 // New returns a Service on store.
-func New(store Store) *Service { return &Service{store: store} }
+func New(store Store) *Service { return &Service{store: store, probeCap: sqlstore.ContactProbeCap} }
 
 // Limits.
 const (
@@ -204,6 +210,19 @@ func (s *Service) contactHits(ctx context.Context, sc access.Scope, q string, li
 	f.Limit = limit - len(res.Items)
 	if f.Limit <= 0 {
 		return nil
+	}
+	// Few matching contacts (the usual case, and every search of message
+	// words): read their conversations by contact. None: no list at all,
+	// which would otherwise walk every conversation looking for one.
+	ids, more, err := s.store.MatchContacts(ctx, sc.WorkspaceID, match, s.probeCap)
+	if err != nil {
+		return err
+	}
+	if !more {
+		if len(ids) == 0 {
+			return nil
+		}
+		match.IDs = ids
 	}
 	items, err := s.store.ListConversations(ctx, f)
 	if err != nil {

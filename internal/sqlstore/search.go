@@ -16,16 +16,96 @@ import (
 
 // ContactMatch narrows a conversation list to the conversations of the
 // contacts a search matches: by name, company or email words (prefixes),
-// by phone digits, or by exact email. Set at most one field.
+// by phone digits, or by exact email. Set at most one of Words, Phone and
+// Email; IDs, when set, are what MatchContacts found for it.
 type ContactMatch struct {
 	Words []string
 	// Phone is "+" and digits: an exact number or its prefix.
 	Phone string
 	Email string
+	// IDs are the matching contacts, when there are few (MatchContacts):
+	// the list then reads their conversations by contact instead of
+	// walking the newest conversations for ones that match.
+	IDs []string
+}
+
+// ContactProbeCap is how many matching contacts a search reads by contact
+// (MatchContacts): up to it, reading each one's conversations and sorting
+// costs less than walking the newest conversations for a rare match;
+// beyond it the matches are common enough for the walk to fill a page soon.
+const ContactProbeCap = 2000
+
+// MatchContacts returns the ids of up to limit live contacts of the
+// workspace m matches (m.IDs is ignored), and whether there are more.
+func (q *queries) MatchContacts(ctx context.Context, workspaceID string, m ContactMatch, limit int) ([]string, bool, error) {
+	b := &sqlBuilder{d: q.dialect}
+	var stmt string
+	switch {
+	case m.Phone != "" || m.Email != "":
+		col, v := "phone", m.Phone
+		if m.Email != "" {
+			col, v = "email", m.Email
+		}
+		// The contacts_phone and contacts_email indexes: (workspace_id, col).
+		stmt = `SELECT x.id FROM contacts x WHERE x.workspace_id = ` + b.arg(workspaceID) + ` AND x.` + col + ` >= ` + b.arg(v) +
+			` AND x.` + col + ` < ` + b.arg(v+"\x7f") + ` AND x.deleted_at IS NULL`
+	case q.dialect == Postgres:
+		stmt = `SELECT x.id FROM contacts x WHERE ` + contactWordsPG + ` @@ to_tsquery('simple', ` + b.arg(pgPrefixQuery(m.Words)) + `)
+			AND x.workspace_id = ` + b.arg(workspaceID) + ` AND x.deleted_at IS NULL`
+	default:
+		stmt = `SELECT x.id FROM contacts_fts JOIN contacts x ON x.rowid = contacts_fts.rowid
+			WHERE contacts_fts MATCH ` + b.arg(ftsPrefixQuery(m.Words)) + ` AND x.workspace_id = ` + b.arg(workspaceID) + ` AND x.deleted_at IS NULL`
+	}
+	rows, err := q.db.QueryContext(ctx, stmt+` LIMIT `+b.arg(limit+1), b.args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("match contacts: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, false, fmt.Errorf("match contacts: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("match contacts: %w", err)
+	}
+	if len(ids) > limit {
+		return ids[:limit], true, nil
+	}
+	return ids, false, nil
+}
+
+// contactWordsPG is the text the contacts_fts index holds, over contacts x.
+const contactWordsPG = `to_tsvector('simple', x.name || ' ' || x.company || ' ' || x.email)`
+
+func pgPrefixQuery(words []string) string {
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = pgQuote(w) + ":*"
+	}
+	return strings.Join(terms, " & ")
+}
+
+func ftsPrefixQuery(words []string) string {
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = ftsQuote(w) + "*"
+	}
+	return strings.Join(terms, " ")
 }
 
 // contactPredicate is the conversation predicate for a ContactMatch.
 func (m *ContactMatch) predicate(d Dialect, ws string, arg func(any) string) string {
+	if m.IDs != nil {
+		ph := make([]string, len(m.IDs))
+		for i, id := range m.IDs {
+			ph[i] = arg(id)
+		}
+		return `c.contact_id IN (` + strings.Join(ph, ",") + `)`
+	}
 	switch {
 	case m.Phone != "":
 		return `c.contact_id IN (SELECT x.id FROM contacts x WHERE x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL
@@ -34,20 +114,16 @@ func (m *ContactMatch) predicate(d Dialect, ws string, arg func(any) string) str
 		return `c.contact_id IN (SELECT x.id FROM contacts x WHERE x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL
 			AND x.email >= ` + arg(m.Email) + ` AND x.email < ` + arg(m.Email+"\x7f") + `)`
 	}
+	// Many contacts match (MatchContacts found more than its cap): each
+	// conversation walked checks its own contact. On SQLite the matches are
+	// collected once as full-text rowids, without reading a contact row
+	// each (thousands of reads).
 	if d == Postgres {
-		terms := make([]string, len(m.Words))
-		for i, w := range m.Words {
-			terms[i] = pgQuote(w) + ":*"
-		}
-		return `c.contact_id IN (SELECT x.id FROM contacts x WHERE x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL
-			AND to_tsvector('simple', x.name || ' ' || x.company || ' ' || x.email) @@ to_tsquery('simple', ` + arg(strings.Join(terms, " & ")) + `))`
+		return `EXISTS (SELECT 1 FROM contacts x WHERE x.id = c.contact_id AND x.deleted_at IS NULL
+			AND ` + contactWordsPG + ` @@ to_tsquery('simple', ` + arg(pgPrefixQuery(m.Words)) + `))`
 	}
-	terms := make([]string, len(m.Words))
-	for i, w := range m.Words {
-		terms[i] = ftsQuote(w) + "*"
-	}
-	return `c.contact_id IN (SELECT x.id FROM contacts_fts JOIN contacts x ON x.rowid = contacts_fts.rowid
-		WHERE contacts_fts MATCH ` + arg(strings.Join(terms, " ")) + ` AND x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL)`
+	return `EXISTS (SELECT 1 FROM contacts x WHERE x.id = c.contact_id AND x.deleted_at IS NULL
+		AND x.rowid IN (SELECT contacts_fts.rowid FROM contacts_fts WHERE contacts_fts MATCH ` + arg(ftsPrefixQuery(m.Words)) + `))`
 }
 
 // ftsQuote makes a word one FTS5 string token.
