@@ -80,3 +80,10 @@ type Reasoning struct {
 	Error       string    `json:"error,omitempty"`
 	At          time.Time `json:"at"`
 }
+
+// isLocal reports whether p answers in-process, without a network call
+// (it has a Local method returning true): its answer takes milliseconds.
+func isLocal(p Provider) bool {
+	l, ok := p.(interface{ Local() bool })
+	return ok && l.Local()
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -45,6 +46,37 @@ type Service struct {
 	// OnDrop is called when a reply is dropped because a person took
 	// over meanwhile (tests wait on it); nil: nothing.
 	OnDrop func(conversationID string)
+	// Jobs runs a reply job the moment its customer message commits
+	// (the scheduler's RunNow); nil leaves every job to the scheduler's
+	// loop, due at once.
+	Jobs JobRunner
+
+	answering sync.WaitGroup // replies under way on the RunNow path
+}
+
+// JobRunner runs one scheduled job now (scheduler.Scheduler).
+type JobRunner interface {
+	RunNow(ctx context.Context, kind, key string) error
+}
+
+// answerGrace is how far in the future a reply job is due when it also
+// runs the moment its message commits (Service.Jobs): the scheduler's
+// loop takes it only if that run did not finish it (the node stopped, the
+// store failed), after this delay.
+const answerGrace = 5 * time.Second
+
+// Wait returns once the replies started on the RunNow path are done (call
+// it before closing the store).
+func (s *Service) Wait() { s.answering.Wait() }
+
+// answerNow runs conversationID's reply job on this node, now.
+func (s *Service) answerNow(conversationID string) {
+	defer s.answering.Done()
+	ctx, cancel := context.WithTimeout(context.Background(), DefaultTimeout+10*time.Second)
+	defer cancel()
+	if err := s.Jobs.RunNow(ctx, KindReply, conversationID); err != nil {
+		s.log().WarnContext(ctx, "ai reply: left to the scheduler", "conversation_id", conversationID, "err", err)
+	}
 }
 
 // Outbox is conversation.Outbox (declared here so tests can pass nil).
@@ -119,13 +151,29 @@ func (s *Service) Enqueue(ctx context.Context, tx *sqlstore.Tx, conv *parley.Con
 			answers = a != nil && !state.BotMessagesOff && a.OffHours != OffHoursAway
 		}
 		if answers {
-			return scheduler.Schedule(ctx, tx, KindReply, conv.ID, conv.WorkspaceID, tx.Now(), job{MessageID: msg.ID})
+			return s.schedule(ctx, tx, conv, msg)
 		}
 	}
 	if closed && s.Away != nil {
 		return s.Away(ctx, tx, conv)
 	}
 	return nil
+}
+
+// schedule queues the reply job. With Jobs set it runs the moment the
+// transaction commits, on this node and without a claim when the
+// assistant's provider is local (a commit less on the customer's wait),
+// and the scheduler's loop is the fallback.
+func (s *Service) schedule(ctx context.Context, tx *sqlstore.Tx, conv *parley.Conversation, msg *parley.Message) error {
+	due := tx.Now()
+	if s.Jobs != nil {
+		due = due.Add(answerGrace)
+		tx.AfterCommit(func() {
+			s.answering.Add(1)
+			go s.answerNow(conv.ID)
+		})
+	}
+	return scheduler.Schedule(ctx, tx, KindReply, conv.ID, conv.WorkspaceID, due, job{MessageID: msg.ID})
 }
 
 // OffHoursAway is the assistant setting that keeps it silent outside
@@ -170,6 +218,10 @@ func (s *Service) run(ctx context.Context, j *sqlstore.Job) error {
 		p.Skip = "no assistant"
 	case state.BotMessagesOff:
 		p.Skip = "bot messages off"
+	case j.Unclaimed && !isLocal(s.Providers[a.Provider]):
+		// A remote model may take seconds: no other node may run
+		// the job meanwhile.
+		return scheduler.ErrNeedsClaim
 	default:
 		turns, err := s.transcript(ctx, conv.ID, state, p.MessageID)
 		if err != nil {

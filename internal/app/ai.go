@@ -19,7 +19,7 @@ import (
 func (a *App) buildAI(receiver *inbound.Receiver, conversations *conversation.Service, guard *netguard.Guard) error {
 	a.AI = &ai.Service{
 		Store: a.Store, Knowledge: knowledge.New(a.Store), Notify: a.Notify, Outbox: a.Workers.Delivery,
-		Clock: a.clock, Log: a.Log.With("worker", "ai"),
+		Clock: a.clock, Log: a.Log.With("worker", "ai"), Jobs: a.Workers.Scheduler,
 		Providers: map[string]ai.Provider{
 			parley.ProviderBuiltin: builtin.New(),
 			// Endpoints are user-supplied: loopback and LAN models (Ollama,

@@ -507,6 +507,9 @@ func (a *App) Close() error {
 	if a.Invites != nil {
 		a.Invites.Wait() // reset emails still going out
 	}
+	if a.AI != nil {
+		a.AI.Wait() // replies started the moment their message committed
+	}
 	if a.Store != nil {
 		err = errors.Join(err, a.Store.Close())
 	}

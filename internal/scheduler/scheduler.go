@@ -247,6 +247,82 @@ func (s *Scheduler) idleWait(ctx context.Context) time.Duration {
 
 var errLost = errors.New("scheduler: lease lost")
 
+// ErrNeedsClaim is what a job's Run returns when it runs unclaimed
+// (RunNow) and may take long, a remote model's answer say: RunNow then
+// claims the job and runs it again, so that no other node runs it at the
+// same time.
+var ErrNeedsClaim = errors.New("scheduler: the job needs a claim")
+
+// RunNow runs the job of kind and key on this node now, whatever its due
+// time, and returns when it is done; nothing when a claim holds it or it is
+// gone. It first runs the job without a claim, a commit less on the path
+// of a quick job, and completes it only if nobody claimed or replaced it
+// meanwhile (its fencing token is unchanged): a lost race costs the work,
+// never a second result. A Run that may take long returns ErrNeedsClaim
+// and runs again under a claim.
+//
+// A job RunNow does not finish stays for its due time, when a scheduler on
+// any node runs it as usual. Schedule it a little in the future and call
+// RunNow once the scheduling transaction has committed: a node that stops
+// in between costs that delay, not the job.
+func (s *Scheduler) RunNow(ctx context.Context, kind, key string) error {
+	h, ok := s.handler(kind)
+	if !ok {
+		return fmt.Errorf("scheduler: run now: no handler for %s", kind)
+	}
+	now := s.cfg.Clock.Now()
+	job, leased, err := s.cfg.Store.FindJobLease(ctx, kind, key, now)
+	switch {
+	case parley.IsNotFound(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("scheduler: run now: %w", err)
+	case leased || job.FailedAt != nil:
+		return nil
+	}
+	job.Unclaimed = true
+	err = s.runUnclaimed(ctx, job, h)
+	if !errors.Is(err, ErrNeedsClaim) {
+		return err
+	}
+	claimed, err := s.cfg.Store.ClaimJob(ctx, job.ID, now, s.cfg.Lease)
+	if err != nil || claimed == nil {
+		return err
+	}
+	s.process(ctx, *claimed)
+	return nil
+}
+
+// runUnclaimed runs job and completes it if its token is still the one
+// read: no claim took it and no newer schedule replaced it.
+func (s *Scheduler) runUnclaimed(ctx context.Context, job *sqlstore.Job, h Handler) error {
+	if h.Run != nil {
+		rctx, cancel := context.WithTimeout(ctx, h.Timeout)
+		err := h.Run(rctx, job)
+		cancel()
+		if err != nil {
+			return err
+		}
+	}
+	err := s.cfg.Store.Write(ctx, func(tx *sqlstore.Tx) error {
+		ok, err := tx.CompleteJob(ctx, job.ID, job.Token)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errLost
+		}
+		if h.Commit != nil {
+			return h.Commit(ctx, tx, job)
+		}
+		return nil
+	})
+	if errors.Is(err, errLost) {
+		return nil // claimed or replaced meanwhile: the other run's result stands
+	}
+	return err
+}
+
 // process runs one claimed job and records what happened.
 func (s *Scheduler) process(ctx context.Context, job sqlstore.Job) {
 	log := s.log.With("job_id", job.ID, "kind", job.Kind, "attempt", job.Attempts)

@@ -213,6 +213,25 @@ func (tx *Tx) SetHandoff(ctx context.Context, conversationID string, handoff boo
 
 const knowledgeColumns = `id, workspace_id, kind, title, content, source, created_at, updated_at`
 
+// Statements of knowledge_entries.
+const (
+	// listKnowledgeSQL is a workspace's first page, newest first ($2 the limit).
+	listKnowledgeSQL = `SELECT ` + knowledgeColumns + ` FROM knowledge_entries WHERE workspace_id = $1
+		ORDER BY updated_at DESC, id DESC LIMIT $2`
+	// searchKnowledgePostgres matches the tsquery $2 (prefixes joined by |).
+	searchKnowledgePostgres = `SELECT ` + knowledgeColumns + ` FROM knowledge_entries
+		WHERE workspace_id = $1 AND search_tsv @@ to_tsquery('simple', $2)
+		ORDER BY ts_rank(search_tsv, to_tsquery('simple', $2)) DESC, id LIMIT $3`
+	// searchKnowledgeSQLite matches the FTS5 query $2 (prefixes joined by OR).
+	searchKnowledgeSQLite = `SELECT k.id, k.workspace_id, k.kind, k.title, k.content, k.source, k.created_at, k.updated_at
+		FROM knowledge_fts f JOIN knowledge_entries k ON k.rowid = f.rowid
+		WHERE knowledge_fts MATCH $2 AND k.workspace_id = $1 ORDER BY bm25(knowledge_fts, 2.0, 1.0), k.id LIMIT $3`
+	// listKnowledgeBeforeSQL is the page below the ($3 updated_at, $4 id) cursor.
+	listKnowledgeBeforeSQL = `SELECT ` + knowledgeColumns + ` FROM knowledge_entries WHERE workspace_id = $1
+		AND (updated_at < $3 OR (updated_at = $3 AND CAST(id AS TEXT) < $4))
+		ORDER BY updated_at DESC, id DESC LIMIT $2`
+)
+
 func scanKnowledge(row rowScanner) (*parley.KnowledgeEntry, error) {
 	var k parley.KnowledgeEntry
 	var created, updated int64
@@ -242,13 +261,10 @@ func scanKnowledgeRows(rows *sql.Rows, what string) ([]parley.KnowledgeEntry, er
 // ListKnowledge returns a page of the workspace's knowledge entries, newest
 // first, below the (updated_at micros, id) cursor when given.
 func (q *queries) ListKnowledge(ctx context.Context, workspaceID string, beforeAt int64, beforeID string, limit int) ([]parley.KnowledgeEntry, error) {
-	query := `SELECT ` + knowledgeColumns + ` FROM knowledge_entries WHERE workspace_id = $1`
-	args := []any{workspaceID}
+	query, args := listKnowledgeSQL, []any{workspaceID, limit}
 	if beforeID != "" {
-		query += ` AND (updated_at < $2 OR (updated_at = $2 AND CAST(id AS TEXT) < $3))`
-		args = append(args, beforeAt, beforeID)
+		query, args = listKnowledgeBeforeSQL, []any{workspaceID, limit, beforeAt, beforeID}
 	}
-	query += fmt.Sprintf(` ORDER BY updated_at DESC, id DESC LIMIT %d`, limit)
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list knowledge: %w", err)
@@ -306,17 +322,9 @@ func (q *queries) SearchKnowledge(ctx context.Context, workspaceID string, terms
 	if len(clean) == 0 {
 		return []parley.KnowledgeEntry{}, nil
 	}
-	var query, match string
+	query, match := searchKnowledgeSQLite, `"`+strings.Join(clean, `"* OR "`)+`"*`
 	if q.dialect == Postgres {
-		match = strings.Join(clean, ":* | ") + ":*"
-		query = `SELECT ` + knowledgeColumns + ` FROM knowledge_entries
-			WHERE workspace_id = $1 AND search_tsv @@ to_tsquery('simple', $2)
-			ORDER BY ts_rank(search_tsv, to_tsquery('simple', $2)) DESC, id LIMIT $3`
-	} else {
-		match = `"` + strings.Join(clean, `"* OR "`) + `"*`
-		query = `SELECT k.id, k.workspace_id, k.kind, k.title, k.content, k.source, k.created_at, k.updated_at
-			FROM knowledge_fts f JOIN knowledge_entries k ON k.rowid = f.rowid
-			WHERE knowledge_fts MATCH $2 AND k.workspace_id = $1 ORDER BY bm25(knowledge_fts, 2.0, 1.0), k.id LIMIT $3`
+		query, match = searchKnowledgePostgres, strings.Join(clean, ":* | ")+":*"
 	}
 	rows, err := q.db.QueryContext(ctx, query, workspaceID, match, limit)
 	if err != nil {

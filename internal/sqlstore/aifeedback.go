@@ -103,22 +103,20 @@ type AIFeedbackFilter struct {
 
 // ListAIFeedback returns a page of the workspace's feedback records.
 func (q *queries) ListAIFeedback(ctx context.Context, workspaceID string, f AIFeedbackFilter) ([]AIFeedback, error) {
-	query := `SELECT ` + aiFeedbackColumns + ` FROM ai_feedback WHERE workspace_id = $1`
+	// Built: each of the three optional filters adds a condition.
 	args := []any{workspaceID}
+	query := `SELECT ` + aiFeedbackColumns + ` FROM ai_feedback WHERE workspace_id = $1`
 	if f.Status != "" {
-		args = append(args, f.Status)
-		query += fmt.Sprintf(` AND status = $%d`, len(args))
+		query += ` AND status = ` + bind(&args, f.Status)
 	}
 	if f.UserID != "" {
-		args = append(args, f.UserID)
-		query += fmt.Sprintf(` AND user_id = $%d`, len(args))
+		query += ` AND user_id = ` + bind(&args, f.UserID)
 	}
 	if f.BeforeID != "" {
-		args = append(args, f.BeforeAt, f.BeforeID)
-		n := len(args)
-		query += fmt.Sprintf(` AND (created_at < $%d OR (created_at = $%d AND CAST(id AS TEXT) < $%d))`, n-1, n-1, n)
+		at, before := bind(&args, f.BeforeAt), bind(&args, f.BeforeID)
+		query += ` AND (created_at < ` + at + ` OR (created_at = ` + at + ` AND CAST(id AS TEXT) < ` + before + `))`
 	}
-	query += fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT %d`, f.Limit)
+	query += ` ORDER BY created_at DESC, id DESC LIMIT ` + bind(&args, f.Limit)
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	return scanAIFeedbackRows(rows, err, "list feedback")
 }

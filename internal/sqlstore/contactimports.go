@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/id"
@@ -168,12 +167,11 @@ func (q *queries) MatchContactKeys(ctx context.Context, workspaceID string, emai
 		if len(vals) == 0 {
 			return "NULL"
 		}
-		marks := make([]string, len(vals))
-		for i, v := range vals {
+		first := len(args) + 1
+		for _, v := range vals {
 			args = append(args, v)
-			marks[i] = fmt.Sprintf("$%d", len(args))
 		}
-		return strings.Join(marks, ",")
+		return placeholders(first, len(vals))
 	}
 	norm := make([]string, len(emails))
 	for i, e := range emails {

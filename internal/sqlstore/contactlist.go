@@ -90,12 +90,10 @@ type ContactFilter struct {
 // matches thousands of contacts fills a page from the first rows it reads.
 const searchProbeCap = 2000
 
-// where builds the filter's predicate over contacts.
+// where builds the filter's predicate over contacts. Built: each filter is
+// optional, and the search's form depends on the engine and the query.
 func (f ContactFilter) where(d Dialect, args []any) (string, []any) {
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	arg := func(v any) string { return bind(&args, v) }
 	w := []string{`workspace_id = ` + arg(f.WorkspaceID), `deleted_at IS NULL`}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		w = append(w, f.search(d, q, arg))
@@ -302,10 +300,7 @@ func searchWindowSQL(f ContactFilter) (string, []any) {
 	g := f
 	g.Query, g.Phone, g.Digits = "", "", ""
 	where, args := g.where(Postgres, nil)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	arg := func(v any) string { return bind(&args, v) }
 	// The derived table keeps the planner from the trigram indexes: the
 	// search is a filter over the window's rows, which the inner LIMIT
 	// reads in index order.
@@ -379,7 +374,7 @@ func (q *queries) ListContacts(ctx context.Context, f ContactFilter) ([]parley.C
 	}
 	where, args := f.where(q.dialect, []any{viewer})
 	args = append(args, f.Limit)
-	return q.listContactsMarked(ctx, "$1", `WHERE `+where+` ORDER BY `+f.order(q.dialect)+fmt.Sprintf(` LIMIT $%d`, len(args)), args...)
+	return q.listContactsMarked(ctx, "$1", `WHERE `+where+` ORDER BY `+f.order(q.dialect)+` LIMIT `+placeholder(len(args)), args...)
 }
 
 // ListContactIDs returns the ids of every live contact matching f (no
@@ -387,7 +382,7 @@ func (q *queries) ListContacts(ctx context.Context, f ContactFilter) ([]parley.C
 func (q *queries) ListContactIDs(ctx context.Context, f ContactFilter) ([]string, error) {
 	where, args := f.where(q.dialect, nil)
 	args = append(args, f.Limit)
-	rows, err := q.db.QueryContext(ctx, `SELECT id FROM contacts WHERE `+where+fmt.Sprintf(` ORDER BY id LIMIT $%d`, len(args)), args...)
+	rows, err := q.db.QueryContext(ctx, `SELECT id FROM contacts WHERE `+where+` ORDER BY id LIMIT `+placeholder(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list contact ids: %w", err)
 	}

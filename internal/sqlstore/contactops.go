@@ -10,14 +10,20 @@ import (
 	"github.com/parleyhq/parley"
 )
 
+// Statements of contact_marks and of the contact's state.
+const (
+	markContactSQL = `INSERT INTO contact_marks (contact_id, user_id, workspace_id, created_at) VALUES ($1,$2,$3,$4)
+		ON CONFLICT (contact_id, user_id) DO NOTHING`
+	unmarkContactSQL = `DELETE FROM contact_marks WHERE contact_id = $1 AND user_id = $2`
+	// lockContactStateSQL reads what LockContactState locks (with forUpdate).
+	lockContactStateSQL = `SELECT name, avatar_url, blocked, archived FROM contacts WHERE id = $1 AND deleted_at IS NULL`
+)
+
 // SetContactMark stars (on) or unstars a contact for one user.
 func (tx *Tx) SetContactMark(ctx context.Context, workspaceID, contactID, userID string, on bool) error {
-	query := `DELETE FROM contact_marks WHERE contact_id = $1 AND user_id = $2`
-	args := []any{contactID, userID}
+	query, args := unmarkContactSQL, []any{contactID, userID}
 	if on {
-		query = `INSERT INTO contact_marks (contact_id, user_id, workspace_id, created_at) VALUES ($1,$2,$3,$4)
-			ON CONFLICT (contact_id, user_id) DO NOTHING`
-		args = append(args, workspaceID, micros(tx.now))
+		query, args = markContactSQL, []any{contactID, userID, workspaceID, micros(tx.now)}
 	}
 	if _, err := tx.db.ExecContext(ctx, query, args...); err != nil {
 		return fmt.Errorf("set contact mark: %w", err)
@@ -59,11 +65,8 @@ type ContactState struct {
 // blocked or archived, under the same lock.
 func (tx *Tx) LockContactState(ctx context.Context, contactID string) (ContactState, error) {
 	st := ContactState{ContactRef: parley.ContactRef{ID: contactID}}
-	query := `SELECT name, avatar_url, blocked, archived FROM contacts WHERE id = $1 AND deleted_at IS NULL`
-	if tx.dialect == Postgres {
-		query += ` FOR UPDATE`
-	}
-	err := tx.db.QueryRowContext(ctx, query, contactID).Scan(&st.Name, &st.AvatarURL, &st.Blocked, &st.Archived)
+	err := tx.db.QueryRowContext(ctx, lockContactStateSQL+tx.forUpdate(false), contactID).
+		Scan(&st.Name, &st.AvatarURL, &st.Blocked, &st.Archived)
 	if err != nil {
 		return st, notFound(err, "Contact")
 	}
@@ -79,16 +82,23 @@ func (tx *Tx) UnarchiveContact(ctx context.Context, contactID string) error {
 	return nil
 }
 
+// FindBlockedConversation's statements: the contact's newest hidden
+// conversation, in any inbox or in $2.
+const (
+	findBlockedConversationSQL = `SELECT ` + conversationColumns + ` FROM conversations c
+		WHERE c.contact_id = $1 AND c.blocked = TRUE ORDER BY c.created_at DESC, c.id DESC LIMIT 1`
+	findBlockedConversationInInboxSQL = `SELECT ` + conversationColumns + ` FROM conversations c
+		WHERE c.contact_id = $1 AND c.blocked = TRUE AND c.inbox_id = $2 ORDER BY c.created_at DESC, c.id DESC LIMIT 1`
+)
+
 // FindBlockedConversation returns the hidden conversation that collects a
 // blocked contact's messages (in inboxID when not empty), or ENOTFOUND.
 func (q *queries) FindBlockedConversation(ctx context.Context, contactID, inboxID string) (*parley.Conversation, error) {
-	query := `SELECT ` + conversationColumns + ` FROM conversations c WHERE c.contact_id = $1 AND c.blocked = TRUE`
-	args := []any{contactID}
+	query, args := findBlockedConversationSQL, []any{contactID}
 	if inboxID != "" {
-		query += ` AND c.inbox_id = $2`
-		args = append(args, inboxID)
+		query, args = findBlockedConversationInInboxSQL, []any{contactID, inboxID}
 	}
-	return scanConversation(q.db.QueryRowContext(ctx, query+` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, args...))
+	return scanConversation(q.db.QueryRowContext(ctx, query, args...))
 }
 
 // HideConversation marks a conversation as a blocked contact's: deleted

@@ -89,19 +89,18 @@ func (tx *Tx) UpdateContact(ctx context.Context, c *parley.Contact) error {
 	return mustAffect(res, "Contact")
 }
 
+// lockContactSQL reads the contact LockContact locks (with forUpdate).
+const lockContactSQL = `SELECT name, avatar_url FROM contacts WHERE id = $1 AND deleted_at IS NULL`
+
 // LockContact takes the contact's row lock until commit, so concurrent
 // messages from one contact pick or create their conversation one at a
 // time, and returns the contact as other objects name it. A deleted or
 // unknown contact is ENOTFOUND.
 func (tx *Tx) LockContact(ctx context.Context, contactID string) (parley.ContactRef, error) {
 	ref := parley.ContactRef{ID: contactID}
-	query := `SELECT name, avatar_url FROM contacts WHERE id = $1 AND deleted_at IS NULL`
-	if tx.dialect == Postgres {
-		// A row lock without a new row version; SQLite's single writer
-		// serialises these transactions already.
-		query += ` FOR UPDATE`
-	}
-	err := tx.db.QueryRowContext(ctx, query, contactID).Scan(&ref.Name, &ref.AvatarURL)
+	// A row lock without a new row version; SQLite's single writer
+	// serialises these transactions already.
+	err := tx.db.QueryRowContext(ctx, lockContactSQL+tx.forUpdate(false), contactID).Scan(&ref.Name, &ref.AvatarURL)
 	if err != nil {
 		return ref, notFound(err, "Contact")
 	}
@@ -206,14 +205,13 @@ func (q *queries) listContactsMarked(ctx context.Context, markedBy, tail string,
 		return out, nil
 	}
 	// The page's identities in one statement, not one per contact.
-	ph := make([]string, len(out))
 	ids := make([]any, len(out))
 	at := map[string]int{}
 	for i := range out {
-		ph[i], ids[i], at[out[i].ID] = fmt.Sprintf("$%d", i+1), out[i].ID, i
+		ids[i], at[out[i].ID] = out[i].ID, i
 	}
 	irows, err := q.db.QueryContext(ctx, `SELECT contact_id, inbox_id, source_id FROM contact_identities WHERE contact_id IN (`+
-		strings.Join(ph, ",")+`) ORDER BY contact_id, inbox_id, source_id`, ids...)
+		placeholders(1, len(ids))+`) ORDER BY contact_id, inbox_id, source_id`, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("list identities: %w", err)
 	}

@@ -13,15 +13,20 @@ import (
 	"github.com/parleyhq/parley/internal/id"
 )
 
+// NextConversationNumber's statements per dialect.
+const (
+	nextConversationNumberSQLite   = `UPDATE counters SET value = value + 1 WHERE workspace_id = $1 AND name = 'conversation_number' RETURNING value`
+	nextConversationNumberPostgres = `SELECT nextval($1::regclass)`
+)
+
 // NextConversationNumber hands out the workspace's next conversation
 // number: from its sequence on PostgreSQL (no lock held to commit), from
 // the counter row on SQLite (whose single writer serialises anyway).
 func (tx *Tx) NextConversationNumber(ctx context.Context, workspaceID string) (int64, error) {
 	var n int64
-	query := `UPDATE counters SET value = value + 1 WHERE workspace_id = $1 AND name = 'conversation_number' RETURNING value`
-	args := []any{workspaceID}
+	query, args := nextConversationNumberSQLite, []any{workspaceID}
 	if tx.dialect == Postgres {
-		query, args = `SELECT nextval($1::regclass)`, []any{conversationSequence(workspaceID)}
+		query, args = nextConversationNumberPostgres, []any{conversationSequence(workspaceID)}
 	}
 	if err := tx.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("next conversation number: %w", err)
@@ -166,6 +171,10 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 	if tx.dialect != Postgres {
 		return ref, nil, false, nil
 	}
+	// Built, not a constant: its message columns and the status and counter
+	// rules are generated from the same Go sources as the long way's
+	// statements (messageInsert, afterCustomerCase, lastInbound), so the two
+	// paths cannot drift apart.
 	_, margs := tx.messageInsert(m)
 	var cols []string
 	var args []any
@@ -175,9 +184,9 @@ func (tx *Tx) AppendToOpenConversation(ctx context.Context, contactID, inboxID s
 			continue
 		}
 		args = append(args, a)
-		cols = append(cols, fmt.Sprintf("$%d", len(args)))
+		cols = append(cols, placeholder(len(args)))
 	}
-	p := func(i int) string { return fmt.Sprintf("$%d", len(margs)-1+i) }
+	p := func(i int) string { return placeholder(len(margs) - 1 + i) }
 	args = append(args, contactID, micros(m.CreatedAt), previewText(preview), m.InboxID, micros(tx.now))
 	inInbox := ""
 	if inboxID != "" {
@@ -242,9 +251,11 @@ func recordInbound(c *parley.Conversation, at time.Time, preview *parley.Message
 	c.LastMessage = preview
 }
 
-// inboundUpdate is the counters' UPDATE (recordInbound's SQL form) with placeholders from $first.
+// inboundUpdate is the counters' UPDATE (recordInbound's SQL form) with
+// placeholders from $first. Built: it runs alone ($1) and after the
+// message's INSERT in one statement (its arguments first).
 func inboundUpdate(first int) string {
-	p := func(i int) string { return fmt.Sprintf("$%d", first+i) }
+	p := func(i int) string { return placeholder(first + i) }
 	return `UPDATE conversations SET inbound_count = inbound_count + 1, unreplied_count = unreplied_count + 1,
 		   waiting_since = COALESCE(waiting_since, ` + p(0) + `), last_activity_at = ` + p(1) + `, last_message = ` + p(2) +
 		`, inbox_id = ` + p(3) + `, updated_at = ` + p(4) + `, status = ` + p(6) + `, snoozed_until = ` + p(7) +
@@ -444,16 +455,23 @@ func openConversationQuery(inInbox bool) string {
 	return query + ` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`
 }
 
+// FindLatestConversation's statements: the contact's newest conversation,
+// in any inbox or in $2.
+const (
+	findLatestConversationSQL = `SELECT ` + conversationColumns + ` FROM conversations c
+		WHERE c.contact_id = $1 AND c.deleted_at IS NULL ORDER BY c.created_at DESC, c.id DESC LIMIT 1`
+	findLatestConversationInInboxSQL = `SELECT ` + conversationColumns + ` FROM conversations c
+		WHERE c.contact_id = $1 AND c.deleted_at IS NULL AND c.inbox_id = $2 ORDER BY c.created_at DESC, c.id DESC LIMIT 1`
+)
+
 // FindLatestConversation returns the contact's newest conversation in any
 // status (the one a new conversation links back to), or ENOTFOUND.
 func (q *queries) FindLatestConversation(ctx context.Context, contactID, inboxID string) (*parley.Conversation, error) {
-	query := `SELECT ` + conversationColumns + ` FROM conversations c WHERE c.contact_id = $1 AND c.deleted_at IS NULL`
-	args := []any{contactID}
+	query, args := findLatestConversationSQL, []any{contactID}
 	if inboxID != "" {
-		query += ` AND c.inbox_id = $2`
-		args = append(args, inboxID)
+		query, args = findLatestConversationInInboxSQL, []any{contactID, inboxID}
 	}
-	return scanConversation(q.db.QueryRowContext(ctx, query+` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, args...))
+	return scanConversation(q.db.QueryRowContext(ctx, query, args...))
 }
 
 // noUser stands for "no particular user" where a user id is compared
@@ -524,12 +542,10 @@ func (q *queries) countMine(ctx context.Context, f ConversationFilter) (int64, e
 	query := `SELECT COUNT(*) FROM conversation_assignees WHERE user_id = $1 AND workspace_id = $2`
 	args := []any{f.Scope.UserID, f.Scope.WorkspaceID}
 	if len(f.Statuses) > 0 {
-		ph := make([]string, len(f.Statuses))
-		for i, st := range f.Statuses {
+		for _, st := range f.Statuses {
 			args = append(args, string(st))
-			ph[i] = fmt.Sprintf("$%d", len(args))
 		}
-		query += ` AND status IN (` + strings.Join(ph, ",") + `)`
+		query += ` AND status IN (` + placeholders(3, len(f.Statuses)) + `)`
 	} else {
 		query += ` AND status <> 'deleted'`
 	}

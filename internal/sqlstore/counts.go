@@ -264,7 +264,7 @@ func mergeDeltas(dst *map[viewKey]int64, src map[viewKey]int64) {
 // flagsSQL is viewFlags, with flagTeamRead, as an SQL expression over c.
 func flagsSQL(d Dialect) string {
 	b := func(cond string, bit int) string {
-		return fmt.Sprintf(`(CASE WHEN %s THEN %d ELSE 0 END)`, cond, bit)
+		return `(CASE WHEN ` + cond + ` THEN ` + intLiteral(bit) + ` ELSE 0 END)`
 	}
 	return strings.Join([]string{
 		b(`c.handoff`, flagHandoff), b(`c.appointment`, flagAppointment), b(`c.started_by <> ''`, flagDialog),
@@ -353,7 +353,7 @@ func withStatuses(query, column string, args []any, statuses []parley.Conversati
 	ph := make([]string, len(statuses))
 	for i, st := range statuses {
 		args = append(args, string(st))
-		ph[i] = fmt.Sprintf("$%d", len(args))
+		ph[i] = placeholder(len(args))
 	}
 	return query + ` AND ` + column + ` IN (` + strings.Join(ph, ",") + `)`, args
 }

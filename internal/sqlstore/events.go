@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley"
@@ -113,13 +112,11 @@ func (q *queries) ConversationAudiences(ctx context.Context, workspaceID string,
 		conversationIDs = conversationIDs[len(chunk):]
 		args := make([]any, 0, size+1)
 		args = append(args, workspaceID)
-		ph := make([]string, size)
 		for i := range size {
 			args = append(args, chunk[min(i, len(chunk)-1)]) // padded with the last id
-			ph[i] = fmt.Sprintf("$%d", i+2)
 		}
 		rows, err := q.db.QueryContext(ctx, `SELECT id, team_id, assignee_ids, visible_to FROM conversations
-			WHERE workspace_id = $1 AND deleted_at IS NULL AND id IN (`+strings.Join(ph, ",")+`)`, args...)
+			WHERE workspace_id = $1 AND deleted_at IS NULL AND id IN (`+placeholders(2, size)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("conversation audiences: %w", err)
 		}

@@ -60,6 +60,17 @@ const internalChatSelect = `SELECT CAST(c.id AS TEXT), CAST(c.user_a AS TEXT), C
 	    AND (r.read_at IS NULL OR m.created_at > r.read_at OR (m.created_at = r.read_at AND CAST(m.id AS TEXT) > r.read_id)))
 	FROM internal_chats c`
 
+// Statements of internal_chat_messages.
+const (
+	internalMessageSelect = `SELECT CAST(id AS TEXT), CAST(sender_id AS TEXT), sender_name, content, attachments, created_at
+		FROM internal_chat_messages WHERE chat_id = $1`
+	// listInternalMessagesSQL is a chat's newest page ($2 the limit).
+	listInternalMessagesSQL = internalMessageSelect + ` ORDER BY created_at DESC, id DESC LIMIT $2`
+	// listInternalMessagesBeforeSQL is the page older than the ($3 created_at, $4 id) cursor.
+	listInternalMessagesBeforeSQL = internalMessageSelect + `
+		AND (created_at < $3 OR (created_at = $3 AND CAST(id AS TEXT) < $4)) ORDER BY created_at DESC, id DESC LIMIT $2`
+)
+
 // ListInternalChats returns a user's chats, latest message first, with
 // their unread counts and last messages.
 func (q *queries) ListInternalChats(ctx context.Context, workspaceID, userID string) ([]parley.InternalChat, error) {
@@ -157,14 +168,10 @@ func (tx *Tx) InsertInternalMessage(ctx context.Context, workspaceID string, m *
 // ListInternalMessages returns up to limit messages of a chat older than
 // before (the newest when nil), oldest first.
 func (q *queries) ListInternalMessages(ctx context.Context, chatID string, before *MessageCursor, limit int) ([]parley.InternalChatMessage, error) {
-	query := `SELECT CAST(id AS TEXT), CAST(sender_id AS TEXT), sender_name, content, attachments, created_at FROM internal_chat_messages WHERE chat_id = $1`
-	args := []any{chatID}
+	query, args := listInternalMessagesSQL, []any{chatID, limit}
 	if before != nil {
-		query += ` AND (created_at < $2 OR (created_at = $2 AND CAST(id AS TEXT) < $3))`
-		args = append(args, micros(before.CreatedAt), before.ID)
+		query, args = listInternalMessagesBeforeSQL, []any{chatID, limit, micros(before.CreatedAt), before.ID}
 	}
-	args = append(args, limit)
-	query += fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args))
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list internal messages: %w", err)

@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/id"
 )
 
@@ -29,9 +29,31 @@ type Job struct {
 	LastError string
 	FailedAt  *time.Time
 	CreatedAt time.Time
+	// Unclaimed marks a job run without a claim (scheduler.RunNow): its
+	// Run must not start anything long, and returns
+	// scheduler.ErrNeedsClaim instead.
+	Unclaimed bool
 }
 
 const jobColumns = `id, kind, key, workspace_id, payload, due_at, attempts, lease_token, last_error, failed_at, created_at`
+
+// claimJobsSQL is ClaimJobs' statement for the dialect and the number of
+// kinds ($4 on): $1 the new lease end, $2 now, $3 the limit. Built for the
+// IN list; PostgreSQL's claimers skip each other's rows (FOR UPDATE SKIP
+// LOCKED, a syntax error in SQLite, whose single writer serialises claims).
+func claimJobsSQL(d Dialect, kinds int) string {
+	pick := `SELECT j.id FROM jobs j
+		WHERE j.failed_at IS NULL AND j.due_at <= $2 AND (j.lease_until IS NULL OR j.lease_until <= $2)
+		  AND j.kind IN (` + placeholders(4, kinds) + `)
+		ORDER BY j.due_at, j.id LIMIT $3`
+	if d == Postgres {
+		return `WITH picked AS (` + pick + ` FOR UPDATE OF j SKIP LOCKED)
+			UPDATE jobs SET lease_token = jobs.lease_token + 1, lease_until = $1, attempts = jobs.attempts + 1
+			FROM picked WHERE jobs.id = picked.id RETURNING ` + qualify("jobs", jobColumns)
+	}
+	return `UPDATE jobs SET lease_token = lease_token + 1, lease_until = $1, attempts = attempts + 1
+		WHERE id IN (` + pick + `) RETURNING ` + jobColumns
+}
 
 // ScheduleJob inserts j, or replaces the job of the same kind and key: its
 // payload and due time are overwritten, its attempts reset, and any lease
@@ -82,22 +104,10 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, kinds []string, li
 		return nil, nil
 	}
 	args := []any{micros(now.Add(lease)), micros(now), limit}
-	marks := make([]string, len(kinds))
-	for i, k := range kinds {
+	for _, k := range kinds {
 		args = append(args, k)
-		marks[i] = fmt.Sprintf("$%d", len(args))
 	}
-	pick := `SELECT j.id FROM jobs j
-		WHERE j.failed_at IS NULL AND j.due_at <= $2 AND (j.lease_until IS NULL OR j.lease_until <= $2)
-		  AND j.kind IN (` + strings.Join(marks, ",") + `)
-		ORDER BY j.due_at, j.id LIMIT $3`
-	query := `UPDATE jobs SET lease_token = lease_token + 1, lease_until = $1, attempts = attempts + 1
-		WHERE id IN (` + pick + `) RETURNING ` + jobColumns
-	if s.dialect == Postgres {
-		query = `WITH picked AS (` + pick + ` FOR UPDATE OF j SKIP LOCKED)
-			UPDATE jobs SET lease_token = jobs.lease_token + 1, lease_until = $1, attempts = jobs.attempts + 1
-			FROM picked WHERE jobs.id = picked.id RETURNING ` + qualify("jobs", jobColumns)
-	}
+	query := claimJobsSQL(s.dialect, len(kinds))
 	var jobs []Job
 	err := s.Write(ctx, func(tx *Tx) error {
 		jobs = jobs[:0]
@@ -124,13 +134,46 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, kinds []string, li
 	return jobs, nil
 }
 
-func scanJob(row rowScanner) (*Job, error) {
+// FindJobLease is FindJob, with leased saying whether a claim holds the
+// job at now.
+func (q *queries) FindJobLease(ctx context.Context, kind, key string, now time.Time) (j *Job, leased bool, err error) {
+	var until sql.NullInt64
+	row := q.db.QueryRowContext(ctx, `SELECT `+jobColumns+`, lease_until FROM jobs WHERE kind = $1 AND key = $2`, kind, key)
+	j, err = scanJob(row, &until)
+	if err != nil {
+		return nil, false, fmt.Errorf("find job %s: %w", kind, err)
+	}
+	return j, until.Valid && until.Int64 > micros(now), nil
+}
+
+// ClaimJob leases the job id until now+lease whatever its due time, as
+// ClaimJobs does for due jobs; nil when a claim holds it, it failed for
+// good, or it is gone.
+func (s *Store) ClaimJob(ctx context.Context, jobID string, now time.Time, lease time.Duration) (*Job, error) {
+	var j *Job
+	err := s.Write(ctx, func(tx *Tx) error {
+		var err error
+		j, err = scanJob(tx.db.QueryRowContext(ctx, `UPDATE jobs SET lease_token = lease_token + 1, lease_until = $1, attempts = attempts + 1
+			WHERE id = $2 AND failed_at IS NULL AND (lease_until IS NULL OR lease_until <= $3) RETURNING `+jobColumns,
+			micros(now.Add(lease)), jobID, micros(now)))
+		if parley.IsNotFound(err) {
+			j, err = nil, nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim job %s: %w", jobID, err)
+	}
+	return j, nil
+}
+
+func scanJob(row rowScanner, extra ...any) (*Job, error) {
 	var j Job
 	var payload string
 	var due, created int64
 	var failed sql.NullInt64
-	if err := row.Scan(&j.ID, &j.Kind, &j.Key, &j.WorkspaceID, &payload, &due, &j.Attempts, &j.Token, &j.LastError,
-		&failed, &created); err != nil {
+	if err := row.Scan(append([]any{&j.ID, &j.Kind, &j.Key, &j.WorkspaceID, &payload, &due, &j.Attempts, &j.Token, &j.LastError,
+		&failed, &created}, extra...)...); err != nil {
 		return nil, notFound(err, "Job")
 	}
 	j.Payload = json.RawMessage(payload)

@@ -21,7 +21,7 @@ func afterCustomerCase(col string) string {
 	n := 0
 	for _, st := range parley.ConversationStatuses {
 		if next, ok := st.AfterCustomerMessage(); ok && next != st {
-			fmt.Fprintf(&sb, " WHEN '%s' THEN '%s'", st, next)
+			sb.WriteString(" WHEN '" + string(st) + "' THEN '" + string(next) + "'")
 			n++
 		}
 	}
@@ -322,6 +322,16 @@ func (q *queries) mergedInto(ctx context.Context, conversationID string) ([]stri
 	return out, rows.Err()
 }
 
+// Statements of audit_log.
+const (
+	auditSelect = `SELECT id, actor_id, action, object_type, object_id, data, created_at FROM audit_log WHERE workspace_id = $1`
+	// listAuditSQL is the newest page ($2 the limit).
+	listAuditSQL = auditSelect + ` ORDER BY created_at DESC, id DESC LIMIT $2`
+	// listAuditAfterSQL is the page after the ($3 created_at, $4 id) cursor.
+	listAuditAfterSQL = auditSelect + ` AND (created_at < $3 OR (created_at = $3 AND id < $4))
+		ORDER BY created_at DESC, id DESC LIMIT $2`
+)
+
 // AuditCursor is the keyset position in the audit log.
 type AuditCursor struct {
 	CreatedAt time.Time `json:"t"`
@@ -331,14 +341,10 @@ type AuditCursor struct {
 // ListAudit returns up to limit rows of the workspace's audit log, newest
 // first, after the cursor when given.
 func (q *queries) ListAudit(ctx context.Context, workspaceID string, after *AuditCursor, limit int) ([]parley.AuditEntry, error) {
-	query := `SELECT id, actor_id, action, object_type, object_id, data, created_at FROM audit_log WHERE workspace_id = $1`
-	args := []any{workspaceID}
+	query, args := listAuditSQL, []any{workspaceID, limit}
 	if after != nil {
-		query += ` AND (created_at < $2 OR (created_at = $2 AND id < $3))`
-		args = append(args, micros(after.CreatedAt), after.ID)
+		query, args = listAuditAfterSQL, []any{workspaceID, limit, micros(after.CreatedAt), after.ID}
 	}
-	args = append(args, limit)
-	query += fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args))
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)

@@ -138,6 +138,7 @@ func (q *queries) ListMessages(ctx context.Context, conversationID string, befor
 	if err != nil {
 		return nil, err
 	}
+	// Built: the merged conversations make an IN list, the cursor a condition.
 	query := `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id = $1`
 	args := []any{conversationID}
 	if len(merged) > 0 {
@@ -147,12 +148,10 @@ func (q *queries) ListMessages(ctx context.Context, conversationID string, befor
 		}
 	}
 	if before != nil {
-		n := len(args)
-		query += fmt.Sprintf(` AND (created_at < $%d OR (created_at = $%d AND id < $%d))`, n+1, n+1, n+2)
-		args = append(args, micros(before.CreatedAt), before.ID)
+		at, id := bind(&args, micros(before.CreatedAt)), bind(&args, before.ID)
+		query += ` AND (created_at < ` + at + ` OR (created_at = ` + at + ` AND id < ` + id + `))`
 	}
-	args = append(args, limit)
-	query += fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args))
+	query += ` ORDER BY created_at DESC, id DESC LIMIT ` + bind(&args, limit)
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", err)

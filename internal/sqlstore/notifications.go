@@ -77,16 +77,23 @@ func scanNotifications(rows *sql.Rows, what string) ([]parley.Notification, erro
 	return out, nil
 }
 
+// ListNotifications' statements: a user's newest page ($3 the limit), and
+// the page older than the notification $4.
+const (
+	listNotificationsSQL = `SELECT ` + notificationColumns + ` FROM notifications WHERE workspace_id = $1 AND user_id = $2
+		ORDER BY id DESC LIMIT $3`
+	listNotificationsBeforeSQL = `SELECT ` + notificationColumns + ` FROM notifications WHERE workspace_id = $1 AND user_id = $2
+		AND id < $4 ORDER BY id DESC LIMIT $3`
+)
+
 // ListNotifications returns up to limit of a user's notifications in a
 // workspace, newest first, older than the one with id before when set.
 func (q *queries) ListNotifications(ctx context.Context, workspaceID, userID, before string, limit int) ([]parley.Notification, error) {
-	query := `SELECT ` + notificationColumns + ` FROM notifications WHERE workspace_id = $1 AND user_id = $2`
-	args := []any{workspaceID, userID, limit}
+	query, args := listNotificationsSQL, []any{workspaceID, userID, limit}
 	if before != "" {
-		query += ` AND id < $4`
-		args = append(args, before)
+		query, args = listNotificationsBeforeSQL, []any{workspaceID, userID, limit, before}
 	}
-	rows, err := q.db.QueryContext(ctx, query+` ORDER BY id DESC LIMIT $3`, args...)
+	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list notifications: %w", err)
 	}

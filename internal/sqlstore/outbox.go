@@ -52,6 +52,33 @@ func (tx *Tx) EnqueueOutbox(ctx context.Context, m *parley.Message, due time.Tim
 // has.
 func initialToken() int64 { return rand.Int64N(1 << 52) }
 
+// ClaimOutbox's statements: $1 the new lease end, $2 now, $3 now-hold, $4
+// the limit.
+const (
+	claimOutboxPick = `SELECT o.message_id FROM outbox o
+		WHERE o.due_at <= $2 AND (o.lease_until IS NULL OR o.lease_until <= $2)
+		  AND NOT EXISTS (
+		    SELECT 1 FROM outbox p
+		    WHERE p.conversation_id = o.conversation_id AND p.inbox_id = o.inbox_id
+		      AND (p.queued_at < o.queued_at OR (p.queued_at = o.queued_at AND p.message_id < o.message_id))
+		      AND (p.first_failed_at IS NULL OR p.first_failed_at > $3))
+		ORDER BY o.due_at, o.queued_at, o.message_id
+		LIMIT $4`
+	claimOutboxColumns = `message_id, workspace_id, conversation_id, inbox_id, attempts, lease_token, in_flight, first_failed_at, last_error`
+	// claimOutboxSQLite relies on the single writer to serialise claims.
+	claimOutboxSQLite = `UPDATE outbox SET lease_token = lease_token + 1, lease_until = $1 WHERE message_id IN (` + claimOutboxPick + `)
+		RETURNING ` + claimOutboxColumns
+)
+
+// claimOutboxPostgres: the CTE runs once and locks what it picks; rows
+// another claimer holds are skipped, not waited for (SKIP LOCKED is a
+// syntax error in SQLite). A variable only because qualify writes its
+// column list.
+var claimOutboxPostgres = `WITH picked AS (` + claimOutboxPick + ` FOR UPDATE OF o SKIP LOCKED)
+	UPDATE outbox SET lease_token = outbox.lease_token + 1, lease_until = $1
+	FROM picked WHERE outbox.message_id = picked.message_id
+	RETURNING ` + qualify("outbox", claimOutboxColumns)
+
 // ClaimOutbox leases up to limit due rows until now+lease and returns them
 // with fresh fencing tokens. A row is due when its due time has come, no
 // live lease holds it, and no earlier row of the same conversation and
@@ -63,25 +90,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease
 	var items []OutboxItem
 	err := s.Write(ctx, func(tx *Tx) error {
 		items = items[:0]
-		const pick = `SELECT o.message_id FROM outbox o
-			WHERE o.due_at <= $2 AND (o.lease_until IS NULL OR o.lease_until <= $2)
-			  AND NOT EXISTS (
-			    SELECT 1 FROM outbox p
-			    WHERE p.conversation_id = o.conversation_id AND p.inbox_id = o.inbox_id
-			      AND (p.queued_at < o.queued_at OR (p.queued_at = o.queued_at AND p.message_id < o.message_id))
-			      AND (p.first_failed_at IS NULL OR p.first_failed_at > $3))
-			ORDER BY o.due_at, o.queued_at, o.message_id
-			LIMIT $4`
-		const columns = `message_id, workspace_id, conversation_id, inbox_id, attempts, lease_token, in_flight, first_failed_at, last_error`
-		query := `UPDATE outbox SET lease_token = lease_token + 1, lease_until = $1 WHERE message_id IN (` + pick + `)
-			RETURNING ` + columns
+		query := claimOutboxSQLite
 		if tx.dialect == Postgres {
-			// The CTE runs once and locks what it picks; rows another
-			// claimer holds are skipped, not waited for.
-			query = `WITH picked AS (` + pick + ` FOR UPDATE OF o SKIP LOCKED)
-				UPDATE outbox SET lease_token = outbox.lease_token + 1, lease_until = $1
-				FROM picked WHERE outbox.message_id = picked.message_id
-				RETURNING ` + qualify("outbox", columns)
+			query = claimOutboxPostgres
 		}
 		rows, err := tx.db.QueryContext(ctx, query, micros(now.Add(lease)), micros(now), micros(now.Add(-hold)), limit)
 		if err != nil {

@@ -51,6 +51,19 @@ func (q *queries) ListParticipants(ctx context.Context, conversationID string) (
 	return out, rows.Err()
 }
 
+// Statements of conversation_participants.
+const (
+	participatingSelect = `SELECT CAST(p.conversation_id AS TEXT), p.created_at FROM conversation_participants p
+		JOIN conversations c ON c.id = p.conversation_id AND c.deleted_at IS NULL
+		WHERE p.workspace_id = $1 AND p.user_id = $2`
+	participatingOrder = ` ORDER BY p.created_at DESC, p.conversation_id DESC LIMIT $3`
+	// listParticipatingSQL is the user's first page ($3 the limit).
+	listParticipatingSQL = participatingSelect + participatingOrder
+	// listParticipatingAfterSQL is the page after the ($4 created_at, $5 conversation id) cursor.
+	listParticipatingAfterSQL = participatingSelect +
+		` AND (p.created_at < $4 OR (p.created_at = $4 AND CAST(p.conversation_id AS TEXT) < $5))` + participatingOrder
+)
+
 // ParticipatingCursor is the keyset position in a user's Participating list.
 type ParticipatingCursor struct {
 	AddedAt        time.Time `json:"t"`
@@ -60,16 +73,10 @@ type ParticipatingCursor struct {
 // ListParticipating returns the conversations a user was added to, last
 // added first, after the cursor: their ids and when the user was added.
 func (q *queries) ListParticipating(ctx context.Context, workspaceID, userID string, after *ParticipatingCursor, limit int) ([]ParticipatingCursor, error) {
-	query := `SELECT CAST(p.conversation_id AS TEXT), p.created_at FROM conversation_participants p
-		JOIN conversations c ON c.id = p.conversation_id AND c.deleted_at IS NULL
-		WHERE p.workspace_id = $1 AND p.user_id = $2`
-	args := []any{workspaceID, userID}
+	query, args := listParticipatingSQL, []any{workspaceID, userID, limit}
 	if after != nil {
-		query += ` AND (p.created_at < $3 OR (p.created_at = $3 AND CAST(p.conversation_id AS TEXT) < $4))`
-		args = append(args, micros(after.AddedAt), after.ConversationID)
+		query, args = listParticipatingAfterSQL, []any{workspaceID, userID, limit, micros(after.AddedAt), after.ConversationID}
 	}
-	args = append(args, limit)
-	query += fmt.Sprintf(` ORDER BY p.created_at DESC, p.conversation_id DESC LIMIT $%d`, len(args))
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list participating: %w", err)

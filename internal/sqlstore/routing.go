@@ -4,23 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley"
 )
-
-// forUpdate is the row-locking suffix: PostgreSQL locks the rows; SQLite's
-// single writer already serialises write transactions.
-func (q *queries) forUpdate(skipLocked bool) string {
-	if q.dialect != Postgres {
-		return ""
-	}
-	if skipLocked {
-		return " FOR UPDATE SKIP LOCKED"
-	}
-	return " FOR UPDATE"
-}
 
 // TeamRouting is a team's routing policy and the last agent it assigned.
 type TeamRouting struct {
@@ -155,6 +142,8 @@ func (s *Store) ListAgents(ctx context.Context, workspaceID string) ([]Agent, er
 }
 
 func (q *queries) listAgents(ctx context.Context, workspaceID, teamID string, lock bool) ([]Agent, error) {
+	// Built: the team is optional, and the lock and the read share the
+	// predicate.
 	args := []any{workspaceID}
 	where := `m.workspace_id = $1`
 	if teamID != "" {
@@ -222,13 +211,4 @@ func (tx *Tx) TouchPresence(ctx context.Context, seen []Presence, staleBefore ti
 		out = append(out, ws)
 	}
 	return out, nil
-}
-
-// placeholders returns "$first,…" for n arguments.
-func placeholders(first, n int) string {
-	ph := make([]string, n)
-	for i := range ph {
-		ph[i] = fmt.Sprintf("$%d", first+i)
-	}
-	return strings.Join(ph, ",")
 }

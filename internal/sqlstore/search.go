@@ -183,7 +183,7 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 		bound := ""
 		if before != "" {
 			args = append(args, before)
-			bound = fmt.Sprintf(` AND m.id < $%d`, len(args))
+			bound = ` AND m.id < ` + placeholder(len(args))
 		}
 		args = append(args, SearchWindow)
 		rare, err := q.rareWords(ctx, query)
@@ -202,7 +202,7 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 			SELECT m.id, m.conversation_id, m.content, ts_rank(m.content_tsv, tq) AS rank
 			FROM ` + from + ` JOIN conversations c ON c.id = m.conversation_id, to_tsquery('simple', $1) tq
 			WHERE m.content_tsv @@ tq AND m.workspace_id = c.workspace_id AND ` + where + bound + `
-			ORDER BY m.id DESC LIMIT ` + fmt.Sprintf("$%d", len(args)) + `)
+			ORDER BY m.id DESC LIMIT ` + placeholder(len(args)) + `)
 		SELECT id, conversation_id, content, rank, CAST(id AS TEXT) FROM hits`
 	} else {
 		match := ftsQuery(query)
@@ -219,7 +219,7 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 				return nil, "", fmt.Errorf("search messages: bad cursor key %q", before)
 			}
 			args = append(args, n)
-			bound = fmt.Sprintf(` AND messages_fts.rowid < $%d`, len(args))
+			bound = ` AND messages_fts.rowid < ` + placeholder(len(args))
 		}
 		args = append(args, SearchWindow)
 		// No bm25(): its first call reads every match of each word (for
@@ -229,7 +229,7 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 		stmt = `SELECT m.id, m.conversation_id, m.content, 0.0, CAST(messages_fts.rowid AS TEXT)
 			FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN conversations c ON c.id = m.conversation_id
 			WHERE messages_fts MATCH $1 AND m.workspace_id = c.workspace_id AND ` + where + bound + `
-			ORDER BY messages_fts.rowid DESC LIMIT ` + fmt.Sprintf("$%d", len(args))
+			ORDER BY messages_fts.rowid DESC LIMIT ` + placeholder(len(args))
 	}
 	rows, err := q.db.QueryContext(ctx, stmt, args...)
 	if err != nil {
@@ -355,7 +355,7 @@ func (q *queries) MessageSnippets(ctx context.Context, query string, hits []Mess
 			key = n
 		}
 		args = append(args, key)
-		ph[i] = fmt.Sprintf("$%d", len(args))
+		ph[i] = placeholder(len(args))
 	}
 	rows, err := q.db.QueryContext(ctx, stmt+strings.Join(ph, ",")+`)`, args...)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -54,6 +55,9 @@ type Options struct {
 	OnCommit func(workspaceID string, seq int64)
 	// Secrets seals inbox secrets at rest.
 	Secrets SecretBox
+
+	// observeCheckpoint sees SQLite's background checkpoints (tests).
+	observeCheckpoint func(log, done int, err error)
 }
 
 // SecretBox encrypts and decrypts secrets at rest.
@@ -75,6 +79,8 @@ type Store struct {
 	box       SecretBox
 	readCache *poolCache
 	dataDir   string
+	// ckpt copies SQLite's WAL into the database (SQLite only).
+	ckpt *checkpointer
 }
 
 // Open connects to the database named by opts and migrates it.
@@ -128,8 +134,10 @@ func open(opts Options) (*Store, error) {
 		// synchronous=FULL: an acknowledged write survives a power cut. The
 		// group writer batches concurrent transactions into one commit so
 		// the fsync cost is shared.
+		walLimit := "&_pragma=journal_size_limit(" + strconv.Itoa(walSizeLimit) + ")"
 		pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_time_format=sqlite"
-		w, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas)
+		// The writers leave checkpoints to the checkpointer (checkpoint.go).
+		w, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&"+pragmas+walLimit+"&_pragma=wal_autocheckpoint(0)")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -144,6 +152,11 @@ func open(opts Options) (*Store, error) {
 		r.SetMaxOpenConns(8)
 		r.SetMaxIdleConns(8)
 		s.dialect, s.writeDB, s.readDB, s.dataDir = SQLite, w, r, opts.DataDir
+		if s.ckpt, err = newCheckpointer(path, pragmas+walLimit, opts.observeCheckpoint); err != nil {
+			w.Close()
+			r.Close()
+			return nil, err
+		}
 	}
 	s.queries = queries{db: s.readDB, dialect: s.dialect, box: s.box}
 	return s, nil
@@ -232,6 +245,9 @@ func (s *Store) Close() error {
 	err := s.writeDB.Close()
 	if s.readDB != s.writeDB {
 		err = errors.Join(err, s.readDB.Close())
+	}
+	if s.ckpt != nil {
+		err = errors.Join(err, s.ckpt.close())
 	}
 	return err
 }

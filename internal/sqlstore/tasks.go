@@ -39,26 +39,22 @@ type TaskFilter struct {
 
 // ListTasks returns tasks, open first, soonest due first (no due date last).
 func (q *queries) ListTasks(ctx context.Context, f TaskFilter) ([]parley.Task, error) {
+	// Built: each optional filter adds a condition.
 	query := `SELECT ` + taskColumns + ` FROM tasks WHERE workspace_id = $1`
 	args := []any{f.WorkspaceID}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		query += fmt.Sprintf(" AND "+cond, len(args))
-	}
 	if f.AssigneeID != "" {
-		add("assignee_id = $%d", f.AssigneeID)
+		query += ` AND assignee_id = ` + bind(&args, f.AssigneeID)
 	}
 	if f.ContactID != "" {
-		add("contact_id = $%d", f.ContactID)
+		query += ` AND contact_id = ` + bind(&args, f.ContactID)
 	}
 	if f.ConversationID != "" {
-		add("conversation_id = $%d", f.ConversationID)
+		query += ` AND conversation_id = ` + bind(&args, f.ConversationID)
 	}
 	if f.Open {
-		query += " AND NOT done"
+		query += ` AND NOT done`
 	}
-	args = append(args, f.Limit)
-	query += fmt.Sprintf(` ORDER BY done, CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, created_at, id LIMIT $%d`, len(args))
+	query += ` ORDER BY done, CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, created_at, id LIMIT ` + bind(&args, f.Limit)
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list tasks: %w", err)

@@ -42,6 +42,31 @@ type Tx struct {
 	// deltas are the changes to the kept conversation counts, applied at
 	// commit like the events.
 	deltas map[viewKey]int64
+	// after runs once the transaction has committed (AfterCommit).
+	after []func()
+}
+
+// AfterCommit calls fn once the transaction has committed, and never if it
+// does not (a write that runs again after a conflict registers again). fn
+// runs on the writer's goroutine: it must return at once, handing any work
+// to a goroutine of its own.
+func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
+
+// committed is what a commit leaves to do: tell the OnCommit hook the new
+// event numbers, and call the AfterCommit functions.
+type committed struct {
+	seqs  map[string]int64
+	after []func()
+}
+
+func (s *Store) finish(c committed) {
+	if s.ckpt != nil {
+		s.ckpt.committed()
+	}
+	s.notify(c.seqs)
+	for _, fn := range c.after {
+		fn()
+	}
 }
 
 // Now is the transaction's time: every row written in it carries the same.
@@ -90,24 +115,24 @@ var errBatchAborted = errors.New("write without a savepoint failed")
 
 // writeAlone runs fn in a transaction of its own, retrying conflicts: the
 // fallback when a shared commit fails as a whole.
-func (s *Store) writeAlone(ctx context.Context, fn func(tx *Tx) error) (map[string]int64, error) {
+func (s *Store) writeAlone(ctx context.Context, fn func(tx *Tx) error) (committed, error) {
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		var seqs map[string]int64
-		if seqs, err = s.writeOnce(ctx, fn); err == nil {
-			return seqs, nil
+		var c committed
+		if c, err = s.writeOnce(ctx, fn); err == nil {
+			return c, nil
 		}
 		if !isConflict(err) || ctx.Err() != nil {
-			return nil, err
+			return committed{}, err
 		}
 	}
-	return nil, fmt.Errorf("write: gave up after %d conflicts: %w", maxAttempts, err)
+	return committed{}, fmt.Errorf("write: gave up after %d conflicts: %w", maxAttempts, err)
 }
 
-func (s *Store) writeOnce(ctx context.Context, fn func(tx *Tx) error) (map[string]int64, error) {
+func (s *Store) writeOnce(ctx context.Context, fn func(tx *Tx) error) (committed, error) {
 	sqlTx, err := s.writeDB.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
+		return committed{}, fmt.Errorf("begin: %w", err)
 	}
 	tx := s.newTx(sqlTx)
 	err = fn(tx)
@@ -119,12 +144,12 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *Tx) error) (map[strin
 	}
 	if err != nil {
 		sqlTx.Rollback()
-		return nil, err
+		return committed{}, err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit: %w", err)
+		return committed{}, fmt.Errorf("commit: %w", err)
 	}
-	return tx.seqs, nil
+	return committed{seqs: tx.seqs, after: tx.after}, nil
 }
 
 func (s *Store) newTx(db querier) *Tx {
@@ -199,6 +224,7 @@ func (tx *Tx) numberEvents(ctx context.Context, ws string, idx []int) (int64, er
 	if err != nil {
 		return 0, fmt.Errorf("number events: %w", err)
 	}
+	// Built: one VALUES row per event of the transaction.
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO events (workspace_id, seq, type, conversation_id, audience, prev_audience, data, created_at) VALUES `)
 	args := make([]any, 0, len(idx)*8)
@@ -208,8 +234,7 @@ func (tx *Tx) numberEvents(ctx context.Context, ws string, idx []int) (int64, er
 		if j > 0 {
 			sb.WriteString(",")
 		}
-		n := len(args)
-		fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+		sb.WriteString("(" + placeholders(len(args)+1, 8) + ")")
 		args = append(args, ws, ev.Seq, ev.Type, nullString(ev.ConversationID),
 			audienceText(ev.Audience), audienceText(ev.PrevAudience), string(ev.Data), micros(ev.CreatedAt))
 	}
@@ -243,8 +268,13 @@ func (tx *Tx) numberEventsPostgres(ctx context.Context, ws string, idx []int) (i
 	return last, tx.setSeqs(ws, idx, last)
 }
 
+// eventValueTypes types eventStatement's first VALUES row: PostgreSQL
+// takes a VALUES list's column types from it.
+var eventValueTypes = [...]string{"bigint", "text", "uuid", "text", "text", "text", "bigint"}
+
 // eventStatement takes the workspace's next numbers and inserts its events
 // of the transaction (idx) with them, returning each seq (PostgreSQL).
+// Built: one VALUES row per event.
 func (tx *Tx) eventStatement(ws string, idx []int) (string, []any) {
 	var sb strings.Builder
 	sb.WriteString(`WITH s AS (UPDATE counters SET value = value + $1 WHERE workspace_id = $2 AND name = 'event_seq' RETURNING value)
@@ -256,9 +286,16 @@ func (tx *Tx) eventStatement(ws string, idx []int) (string, []any) {
 		ev := &tx.events[i]
 		n := len(args)
 		if j == 0 {
-			fmt.Fprintf(&sb, "($%d::bigint,$%d::text,$%d::uuid,$%d::text,$%d::text,$%d::text,$%d::bigint)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+			sb.WriteString("(")
+			for k, typ := range eventValueTypes {
+				if k > 0 {
+					sb.WriteString(",")
+				}
+				sb.WriteString(placeholder(n+1+k) + "::" + typ)
+			}
+			sb.WriteString(")")
 		} else {
-			fmt.Fprintf(&sb, ",($%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+			sb.WriteString(",(" + placeholders(n+1, len(eventValueTypes)) + ")")
 		}
 		args = append(args, j+1, ev.Type, nullString(ev.ConversationID),
 			audienceText(ev.Audience), audienceText(ev.PrevAudience), string(ev.Data), micros(ev.CreatedAt))
@@ -448,19 +485,20 @@ func (w *batchWorker) commit(batch []*writeReq) {
 	s := w.g.s
 	ctx := context.Background()
 	results := make([]error, len(batch))
-	seqs, err := func() (map[string]int64, error) {
+	done, err := func() (committed, error) {
 		sqlTx, err := w.conn.BeginTx(ctx, nil)
 		if err != nil {
-			return nil, fmt.Errorf("begin: %w", err)
+			return committed{}, fmt.Errorf("begin: %w", err)
 		}
 		var events []parley.Event
 		var deltas map[viewKey]int64
+		var after []func()
 		open := false // a savepoint of an earlier write is still open
 		for i, req := range batch {
-			results[i] = w.runOne(sqlTx, req, &events, &deltas, &open)
+			results[i] = w.runOne(sqlTx, req, &events, &deltas, &after, &open)
 			if errors.Is(results[i], errBatchAborted) {
 				sqlTx.Rollback()
-				return nil, results[i]
+				return committed{}, results[i]
 			}
 		}
 		tx := s.newTx(w.querier(sqlTx))
@@ -471,12 +509,12 @@ func (w *batchWorker) commit(batch []*writeReq) {
 		}
 		if err != nil {
 			sqlTx.Rollback()
-			return nil, err
+			return committed{}, err
 		}
 		if err := sqlTx.Commit(); err != nil {
-			return nil, fmt.Errorf("commit: %w", err)
+			return committed{}, fmt.Errorf("commit: %w", err)
 		}
-		return tx.seqs, nil
+		return committed{seqs: tx.seqs, after: after}, nil
 	}()
 	if err != nil {
 		level := slog.LevelWarn
@@ -485,15 +523,15 @@ func (w *batchWorker) commit(batch []*writeReq) {
 		}
 		s.log.Log(ctx, level, "shared commit failed; writing one by one", "writes", len(batch), "err", err)
 		for _, req := range batch {
-			seqs, err := s.writeAlone(context.WithoutCancel(req.ctx), req.fn)
+			done, err := s.writeAlone(context.WithoutCancel(req.ctx), req.fn)
 			if err == nil {
-				s.notify(seqs)
+				s.finish(done)
 			}
 			req.err <- err
 		}
 		return
 	}
-	s.notify(seqs)
+	s.finish(done)
 	for i, req := range batch {
 		req.err <- results[i]
 	}
@@ -503,7 +541,7 @@ func (w *batchWorker) commit(batch []*writeReq) {
 // adds its events to the batch's when it succeeds. The previous write's
 // savepoint is released in the same round trip that opens this one's; the
 // last is released by the commit.
-func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Event, deltas *map[viewKey]int64, open *bool) error {
+func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Event, deltas *map[viewKey]int64, after *[]func(), open *bool) error {
 	if err := req.ctx.Err(); err != nil {
 		return err
 	}
@@ -515,6 +553,7 @@ func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Even
 			return fmt.Errorf("%w: %w", errBatchAborted, err)
 		}
 		*events = append(*events, tx.events...)
+		*after = append(*after, tx.after...)
 		mergeDeltas(deltas, tx.deltas)
 		return nil
 	}
@@ -531,6 +570,7 @@ func (w *batchWorker) runOne(sqlTx *sql.Tx, req *writeReq, events *[]parley.Even
 		tx := w.g.s.newTx(w.querier(sqlTx))
 		if err = req.fn(tx); err == nil {
 			*events = append(*events, tx.events...)
+			*after = append(*after, tx.after...)
 			mergeDeltas(deltas, tx.deltas)
 			return nil
 		}

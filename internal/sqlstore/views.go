@@ -141,7 +141,7 @@ type sqlBuilder struct {
 
 func (b *sqlBuilder) arg(v any) string {
 	b.args = append(b.args, v)
-	return fmt.Sprintf("$%d", len(b.args))
+	return placeholder(len(b.args))
 }
 
 // user is the scope user's placeholder, bound on first use: PostgreSQL
@@ -333,7 +333,7 @@ func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) (
 		JOIN contacts ct ON ct.id = c.contact_id
 		JOIN inboxes i ON i.id = c.inbox_id
 		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1
-		WHERE ` + where + ` ORDER BY ` + f.orderBy() + fmt.Sprintf(` LIMIT $%d`, len(args))
+		WHERE ` + where + ` ORDER BY ` + f.orderBy() + ` LIMIT ` + placeholder(len(args))
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)

@@ -42,6 +42,22 @@ type DeletedConversation struct {
 	PurgeAt time.Time `json:"purge_at"`
 }
 
+// Statements of deleted conversations (the admins' list).
+const (
+	deletedSelect = `SELECT c.id, c.number, c.status, c.subject, c.deleted_at, c.contact_id, COALESCE(ct.name, ''), c.inbox_id,
+		COALESCE(i.name, ''), COALESCE(i.channel, ''), c.deleted_by, COALESCE(u.name, '')
+		FROM conversations c
+		LEFT JOIN contacts ct ON ct.id = c.contact_id
+		LEFT JOIN inboxes i ON i.id = c.inbox_id
+		LEFT JOIN users u ON u.id = c.deleted_by
+		WHERE c.workspace_id = $1 AND c.deleted_at IS NOT NULL AND c.merged_into_id IS NULL AND c.blocked = FALSE`
+	deletedOrder = ` ORDER BY c.deleted_at DESC, c.id DESC LIMIT $2`
+	// listDeletedSQL is the first page ($2 the limit).
+	listDeletedSQL = deletedSelect + deletedOrder
+	// listDeletedAfterSQL is the page after the ($3 deleted_at, $4 id) cursor.
+	listDeletedAfterSQL = deletedSelect + ` AND (c.deleted_at < $3 OR (c.deleted_at = $3 AND c.id < $4))` + deletedOrder
+)
+
 // DeletedCursor is where a page of deleted conversations ends.
 type DeletedCursor struct {
 	DeletedAt time.Time `json:"t"`
@@ -54,20 +70,10 @@ type DeletedCursor struct {
 // contact (unblocking brings them back). PurgeAt is left for the caller,
 // who knows the workspace's grace period.
 func (q *queries) ListDeletedConversations(ctx context.Context, workspaceID string, after *DeletedCursor, limit int) ([]DeletedConversation, error) {
-	query := `SELECT c.id, c.number, c.status, c.subject, c.deleted_at, c.contact_id, COALESCE(ct.name, ''), c.inbox_id,
-		COALESCE(i.name, ''), COALESCE(i.channel, ''), c.deleted_by, COALESCE(u.name, '')
-		FROM conversations c
-		LEFT JOIN contacts ct ON ct.id = c.contact_id
-		LEFT JOIN inboxes i ON i.id = c.inbox_id
-		LEFT JOIN users u ON u.id = c.deleted_by
-		WHERE c.workspace_id = $1 AND c.deleted_at IS NOT NULL AND c.merged_into_id IS NULL AND c.blocked = FALSE`
-	args := []any{workspaceID}
+	query, args := listDeletedSQL, []any{workspaceID, limit}
 	if after != nil {
-		query += ` AND (c.deleted_at < $2 OR (c.deleted_at = $2 AND c.id < $3))`
-		args = append(args, micros(after.DeletedAt), after.ID)
+		query, args = listDeletedAfterSQL, []any{workspaceID, limit, micros(after.DeletedAt), after.ID}
 	}
-	args = append(args, limit)
-	query += fmt.Sprintf(` ORDER BY c.deleted_at DESC, c.id DESC LIMIT $%d`, len(args))
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list deleted conversations: %w", err)
@@ -157,7 +163,7 @@ func (q *queries) ListCalls(ctx context.Context, conversationIDs []string, limit
 	args = append(args, limit)
 	rows, err := q.db.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
 		WHERE content_type = 'call' AND conversation_id IN (`+placeholders(1, len(conversationIDs))+`)
-		ORDER BY created_at DESC, id DESC LIMIT $`+fmt.Sprint(len(args)), args...)
+		ORDER BY created_at DESC, id DESC LIMIT `+placeholder(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list calls: %w", err)
 	}

@@ -24,6 +24,9 @@ type Provider struct{}
 // New returns the built-in provider.
 func New() *Provider { return &Provider{} }
 
+// Local reports that the provider answers in-process, in milliseconds.
+func (p *Provider) Local() bool { return true }
+
 var (
 	greetings = set("hi hello hey hiya howdy morning afternoon evening good day greetings bonjour hola hallo ciao salut there yo")
 	acks      = set("thanks thank you thx ty cheers great perfect ok okay cool nice awesome got it understood bye goodbye merci gracias danke that's all helps helped super fine alright sounds good lovely brilliant")
