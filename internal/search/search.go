@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -23,18 +24,24 @@ import (
 type Store interface {
 	FindWorkspaceByID(ctx context.Context, id string) (*parley.Workspace, error)
 	ListConversations(ctx context.Context, f sqlstore.ConversationFilter) ([]parley.ConversationItem, error)
-	FindConversationItem(ctx context.Context, workspaceID, conversationID, userID string) (*parley.ConversationItem, error)
+	ConversationItems(ctx context.Context, workspaceID string, ids []string, userID string) (map[string]parley.ConversationItem, error)
 	FindConversationByID(ctx context.Context, workspaceID, conversationID string) (*parley.Conversation, error)
 	SearchMessages(ctx context.Context, scope access.Scope, query, before string) ([]sqlstore.MessageHit, string, error)
 	MessageSnippets(ctx context.Context, query string, hits []sqlstore.MessageHit) error
 	SearchThread(ctx context.Context, conversationID, text string, limit int) ([]sqlstore.ThreadHit, error)
+	MatchContacts(ctx context.Context, workspaceID string, m sqlstore.ContactMatch, limit int) ([]string, bool, error)
 }
 
 // Service runs searches.
-type Service struct{ store Store }
+type Service struct {
+	store Store
+	// probeCap is how many matching contacts are read by contact (see
+	// sqlstore.ContactProbeCap); tests lower it to take the other path.
+	probeCap int
+}
 
 // New returns a Service on store.
-func New(store Store) *Service { return &Service{store: store} }
+func New(store Store) *Service { return &Service{store: store, probeCap: sqlstore.ContactProbeCap} }
 
 // Limits.
 const (
@@ -138,15 +145,22 @@ func (s *Service) Search(ctx context.Context, a parley.Actor, q string, limit in
 	if err := s.store.MessageSnippets(ctx, q, page); err != nil {
 		return nil, err
 	}
+	ids := make([]string, 0, len(page))
 	for _, h := range page {
-		item, err := s.store.FindConversationItem(ctx, a.WorkspaceID, h.ConversationID, a.UserID)
-		if parley.IsNotFound(err) {
+		if !slices.Contains(ids, h.ConversationID) {
+			ids = append(ids, h.ConversationID)
+		}
+	}
+	items, err := s.store.ConversationItems(ctx, a.WorkspaceID, ids, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range page {
+		item, ok := items[h.ConversationID]
+		if !ok {
 			continue // deleted since
 		}
-		if err != nil {
-			return nil, err
-		}
-		res.Items = append(res.Items, Hit{Conversation: *item, MessageID: h.MessageID, Snippet: h.Snippet, Matched: MatchedMessage})
+		res.Items = append(res.Items, Hit{Conversation: item, MessageID: h.MessageID, Snippet: h.Snippet, Matched: MatchedMessage})
 	}
 	switch {
 	case end < len(hits):
@@ -196,6 +210,19 @@ func (s *Service) contactHits(ctx context.Context, sc access.Scope, q string, li
 	f.Limit = limit - len(res.Items)
 	if f.Limit <= 0 {
 		return nil
+	}
+	// Few matching contacts (the usual case, and every search of message
+	// words): read their conversations by contact. None: no list at all,
+	// which would otherwise walk every conversation looking for one.
+	ids, more, err := s.store.MatchContacts(ctx, sc.WorkspaceID, match, s.probeCap)
+	if err != nil {
+		return err
+	}
+	if !more {
+		if len(ids) == 0 {
+			return nil
+		}
+		match.IDs = ids
 	}
 	items, err := s.store.ListConversations(ctx, f)
 	if err != nil {

@@ -125,36 +125,42 @@ func TestService_Search(t *testing.T) {
 			{"nothing", "zebra", "", "", ""},
 		}
 		agent := w.f.Agent
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				for who, want := range map[string]string{"agent": tt.agent, "admin": tt.admin} {
-					actor := agent
-					if who == "admin" {
-						actor = w.f.Admin
-						if want == "" {
-							want = tt.agent
+		// Both ways to find a contact's conversations: by the matching
+		// contacts (few match) and by walking the newest (more than the cap).
+		for _, probeCap := range []int{sqlstore.ContactProbeCap, 0} {
+			svc := search.New(s)
+			search.SetProbeCap(svc, probeCap)
+			for _, tt := range tests {
+				t.Run(fmt.Sprintf("%s/cap %d", tt.name, probeCap), func(t *testing.T) {
+					for who, want := range map[string]string{"agent": tt.agent, "admin": tt.admin} {
+						actor := agent
+						if who == "admin" {
+							actor = w.f.Admin
+							if want == "" {
+								want = tt.agent
+							}
+						}
+						res, err := svc.Search(ctx, actor, tt.q, 20, "")
+						if err != nil {
+							t.Fatalf("%s: Search(%q): %v", who, tt.q, err)
+						}
+						var got []string
+						for _, h := range res.Items {
+							got = append(got, h.Matched+":"+w.name(h.Conversation.ID))
+							if strings.Contains(h.Snippet, "<b>") {
+								t.Errorf("%s: Search(%q) snippet %q has raw HTML from the message", who, tt.q, h.Snippet)
+							}
+							if h.Matched == search.MatchedMessage && tt.snippetHas != "" && !strings.Contains(h.Snippet, tt.snippetHas) {
+								t.Errorf("%s: Search(%q) snippet %q lacks %q", who, tt.q, h.Snippet, tt.snippetHas)
+							}
+						}
+						sort.Strings(got)
+						if strings.Join(got, " ") != want {
+							t.Errorf("%s: Search(%q) = %v, want %q", who, tt.q, got, want)
 						}
 					}
-					res, err := svc.Search(ctx, actor, tt.q, 20, "")
-					if err != nil {
-						t.Fatalf("%s: Search(%q): %v", who, tt.q, err)
-					}
-					var got []string
-					for _, h := range res.Items {
-						got = append(got, h.Matched+":"+w.name(h.Conversation.ID))
-						if strings.Contains(h.Snippet, "<b>") {
-							t.Errorf("%s: Search(%q) snippet %q has raw HTML from the message", who, tt.q, h.Snippet)
-						}
-						if h.Matched == search.MatchedMessage && tt.snippetHas != "" && !strings.Contains(h.Snippet, tt.snippetHas) {
-							t.Errorf("%s: Search(%q) snippet %q lacks %q", who, tt.q, h.Snippet, tt.snippetHas)
-						}
-					}
-					sort.Strings(got)
-					if strings.Join(got, " ") != want {
-						t.Errorf("%s: Search(%q) = %v, want %q", who, tt.q, got, want)
-					}
-				}
-			})
+				})
+			}
 		}
 		// The number of the hidden conversation finds nothing for the agent.
 		res, err := svc.Search(ctx, agent, fmt.Sprint(w.number["Hidden Person"]), 20, "")

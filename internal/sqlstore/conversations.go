@@ -496,17 +496,20 @@ func (q *queries) FindConversationItem(ctx context.Context, workspaceID, convers
 	if userID == "" {
 		userID = noUser
 	}
-	row := q.db.QueryRowContext(ctx, `SELECT `+conversationColumns+`, ct.name, ct.avatar_url, i.name, i.channel,
+	row := q.db.QueryRowContext(ctx, itemSelect+` WHERE c.id = $2 AND c.workspace_id = $3 AND c.deleted_at IS NULL`, userID, conversationID, workspaceID)
+	return scanItem(row)
+}
+
+// itemSelect reads conversations as list items for the user bound to $1
+// (scanItem scans its rows); the caller adds the WHERE clause.
+const itemSelect = `SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, i.name, i.channel,
 		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
 		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1),
 		EXISTS (SELECT 1 FROM constructor_drafts cd WHERE cd.conversation_id = c.id AND cd.user_id = $1)
 		FROM conversations c
 		JOIN contacts ct ON ct.id = c.contact_id
 		JOIN inboxes i ON i.id = c.inbox_id
-		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1
-		WHERE c.id = $2 AND c.workspace_id = $3 AND c.deleted_at IS NULL`, userID, conversationID, workspaceID)
-	return scanItem(row)
-}
+		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1`
 
 func jsonList(v []string) string {
 	if v == nil {

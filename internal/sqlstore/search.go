@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"fmt"
 	"html"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/parleyhq/parley"
 	"github.com/parleyhq/parley/internal/access"
@@ -16,16 +19,96 @@ import (
 
 // ContactMatch narrows a conversation list to the conversations of the
 // contacts a search matches: by name, company or email words (prefixes),
-// by phone digits, or by exact email. Set at most one field.
+// by phone digits, or by exact email. Set at most one of Words, Phone and
+// Email; IDs, when set, are what MatchContacts found for it.
 type ContactMatch struct {
 	Words []string
 	// Phone is "+" and digits: an exact number or its prefix.
 	Phone string
 	Email string
+	// IDs are the matching contacts, when there are few (MatchContacts):
+	// the list then reads their conversations by contact instead of
+	// walking the newest conversations for ones that match.
+	IDs []string
+}
+
+// ContactProbeCap is how many matching contacts a search reads by contact
+// (MatchContacts): up to it, reading each one's conversations and sorting
+// costs less than walking the newest conversations for a rare match;
+// beyond it the matches are common enough for the walk to fill a page soon.
+const ContactProbeCap = 2000
+
+// MatchContacts returns the ids of up to limit live contacts of the
+// workspace m matches (m.IDs is ignored), and whether there are more.
+func (q *queries) MatchContacts(ctx context.Context, workspaceID string, m ContactMatch, limit int) ([]string, bool, error) {
+	b := &sqlBuilder{d: q.dialect}
+	var stmt string
+	switch {
+	case m.Phone != "" || m.Email != "":
+		col, v := "phone", m.Phone
+		if m.Email != "" {
+			col, v = "email", m.Email
+		}
+		// The contacts_phone and contacts_email indexes: (workspace_id, col).
+		stmt = `SELECT x.id FROM contacts x WHERE x.workspace_id = ` + b.arg(workspaceID) + ` AND x.` + col + ` >= ` + b.arg(v) +
+			` AND x.` + col + ` < ` + b.arg(v+"\x7f") + ` AND x.deleted_at IS NULL`
+	case q.dialect == Postgres:
+		stmt = `SELECT x.id FROM contacts x WHERE ` + contactWordsPG + ` @@ to_tsquery('simple', ` + b.arg(pgPrefixQuery(m.Words)) + `)
+			AND x.workspace_id = ` + b.arg(workspaceID) + ` AND x.deleted_at IS NULL`
+	default:
+		stmt = `SELECT x.id FROM contacts_fts JOIN contacts x ON x.rowid = contacts_fts.rowid
+			WHERE contacts_fts MATCH ` + b.arg(ftsPrefixQuery(m.Words)) + ` AND x.workspace_id = ` + b.arg(workspaceID) + ` AND x.deleted_at IS NULL`
+	}
+	rows, err := q.db.QueryContext(ctx, stmt+` LIMIT `+b.arg(limit+1), b.args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("match contacts: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, false, fmt.Errorf("match contacts: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("match contacts: %w", err)
+	}
+	if len(ids) > limit {
+		return ids[:limit], true, nil
+	}
+	return ids, false, nil
+}
+
+// contactWordsPG is the text the contacts_fts index holds, over contacts x.
+const contactWordsPG = `to_tsvector('simple', x.name || ' ' || x.company || ' ' || x.email)`
+
+func pgPrefixQuery(words []string) string {
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = pgQuote(w) + ":*"
+	}
+	return strings.Join(terms, " & ")
+}
+
+func ftsPrefixQuery(words []string) string {
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = ftsQuote(w) + "*"
+	}
+	return strings.Join(terms, " ")
 }
 
 // contactPredicate is the conversation predicate for a ContactMatch.
 func (m *ContactMatch) predicate(d Dialect, ws string, arg func(any) string) string {
+	if m.IDs != nil {
+		ph := make([]string, len(m.IDs))
+		for i, id := range m.IDs {
+			ph[i] = arg(id)
+		}
+		return `c.contact_id IN (` + strings.Join(ph, ",") + `)`
+	}
 	switch {
 	case m.Phone != "":
 		return `c.contact_id IN (SELECT x.id FROM contacts x WHERE x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL
@@ -34,20 +117,16 @@ func (m *ContactMatch) predicate(d Dialect, ws string, arg func(any) string) str
 		return `c.contact_id IN (SELECT x.id FROM contacts x WHERE x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL
 			AND x.email >= ` + arg(m.Email) + ` AND x.email < ` + arg(m.Email+"\x7f") + `)`
 	}
+	// Many contacts match (MatchContacts found more than its cap): each
+	// conversation walked checks its own contact. On SQLite the matches are
+	// collected once as full-text rowids, without reading a contact row
+	// each (thousands of reads).
 	if d == Postgres {
-		terms := make([]string, len(m.Words))
-		for i, w := range m.Words {
-			terms[i] = pgQuote(w) + ":*"
-		}
-		return `c.contact_id IN (SELECT x.id FROM contacts x WHERE x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL
-			AND to_tsvector('simple', x.name || ' ' || x.company || ' ' || x.email) @@ to_tsquery('simple', ` + arg(strings.Join(terms, " & ")) + `))`
+		return `EXISTS (SELECT 1 FROM contacts x WHERE x.id = c.contact_id AND x.deleted_at IS NULL
+			AND ` + contactWordsPG + ` @@ to_tsquery('simple', ` + arg(pgPrefixQuery(m.Words)) + `))`
 	}
-	terms := make([]string, len(m.Words))
-	for i, w := range m.Words {
-		terms[i] = ftsQuote(w) + "*"
-	}
-	return `c.contact_id IN (SELECT x.id FROM contacts_fts JOIN contacts x ON x.rowid = contacts_fts.rowid
-		WHERE contacts_fts MATCH ` + arg(strings.Join(terms, " ")) + ` AND x.workspace_id = ` + arg(ws) + ` AND x.deleted_at IS NULL)`
+	return `EXISTS (SELECT 1 FROM contacts x WHERE x.id = c.contact_id AND x.deleted_at IS NULL
+		AND x.rowid IN (SELECT contacts_fts.rowid FROM contacts_fts WHERE contacts_fts MATCH ` + arg(ftsPrefixQuery(m.Words)) + `))`
 }
 
 // ftsQuote makes a word one FTS5 string token.
@@ -70,6 +149,9 @@ type MessageHit struct {
 	// Snippet is HTML: the text escaped, the matches in <mark>.
 	Snippet string
 	Rank    float64
+	// content is the message's text where the search read it (SQLite):
+	// MessageSnippets then cuts the snippet from it.
+	content string
 	// Key orders hits by recency inside the store (opaque).
 	Key string
 }
@@ -168,6 +250,9 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 		if err := rows.Scan(&h.MessageID, &h.ConversationID, &content, &h.Rank, &h.Key); err != nil {
 			return nil, "", fmt.Errorf("search messages: %w", err)
 		}
+		if q.dialect != Postgres {
+			h.content = content
+		}
 		hits = append(hits, h)
 		contents = append(contents, content)
 	}
@@ -183,6 +268,42 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Rank > hits[j].Rank })
 	return hits, oldest, nil
+}
+
+// ConversationItems returns the conversations ids names as list items for
+// the user, keyed by id, in one statement: a search page's hits (one
+// FindConversationItem each cost a round trip per hit). Deleted
+// conversations are left out; the caller has already applied the scope.
+func (q *queries) ConversationItems(ctx context.Context, workspaceID string, ids []string, userID string) (map[string]parley.ConversationItem, error) {
+	out := make(map[string]parley.ConversationItem, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if userID == "" {
+		userID = noUser
+	}
+	b := &sqlBuilder{d: q.dialect, args: []any{userID}}
+	ws := b.arg(workspaceID)
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = b.arg(id)
+	}
+	rows, err := q.db.QueryContext(ctx, itemSelect+` WHERE c.workspace_id = `+ws+` AND c.deleted_at IS NULL AND c.id IN (`+strings.Join(ph, ",")+`)`, b.args...)
+	if err != nil {
+		return nil, fmt.Errorf("conversation items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		item, err := scanItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("conversation items: %w", err)
+		}
+		out[item.ID] = *item
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("conversation items: %w", err)
+	}
+	return out, nil
 }
 
 // rankTF scores each hit BM25-like on term frequency and length (the
@@ -221,6 +342,19 @@ func rankTF(hits []MessageHit, contents []string, query string) {
 // finding the message.
 func (q *queries) MessageSnippets(ctx context.Context, query string, hits []MessageHit) error {
 	if len(hits) == 0 {
+		return nil
+	}
+	if q.dialect != Postgres && !slices.ContainsFunc(hits, func(h MessageHit) bool { return h.content == "" }) {
+		// FTS5's snippet() runs the full-text query again for each hit
+		// (about a millisecond each for a common word, half a search's
+		// time): cut the snippets from the text the search already read.
+		terms := map[string]bool{}
+		for _, w := range words(query) {
+			terms[foldToken(w)] = true
+		}
+		for i := range hits {
+			hits[i].Snippet = markSnippet(cutSnippet(hits[i].content, terms, snippetTokens))
+		}
 		return nil
 	}
 	var stmt string
@@ -265,6 +399,72 @@ func (q *queries) MessageSnippets(ctx context.Context, query string, hits []Mess
 		hits[i].Snippet = snippets[hits[i].Key]
 	}
 	return nil
+}
+
+// snippetTokens is how many tokens a snippet shows (as FTS5's snippet()
+// was asked for).
+const snippetTokens = 14
+
+// foldToken is a token as the SQLite index compares it (unicode61 with
+// remove_diacritics): lower case, without combining marks.
+func foldToken(w string) string {
+	var sb strings.Builder
+	for _, r := range norm.NFD.String(w) {
+		if !unicode.Is(unicode.Mn, r) {
+			sb.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return sb.String()
+}
+
+// cutSnippet is content cut to n tokens around its first token in terms,
+// the matching tokens between markOpen and markClose, "…" where cut.
+func cutSnippet(content string, terms map[string]bool, n int) string {
+	type span struct{ from, to int }
+	var toks []span
+	from := -1
+	for i, r := range content {
+		in := unicode.IsLetter(r) || unicode.IsNumber(r)
+		switch {
+		case in && from < 0:
+			from = i
+		case !in && from >= 0:
+			toks = append(toks, span{from, i})
+			from = -1
+		}
+	}
+	if from >= 0 {
+		toks = append(toks, span{from, len(content)})
+	}
+	if len(toks) == 0 {
+		return content
+	}
+	first := slices.IndexFunc(toks, func(t span) bool { return terms[foldToken(content[t.from:t.to])] })
+	start := max(0, min(first-3, len(toks)-n))
+	end := min(len(toks), start+n)
+	var sb strings.Builder
+	if start > 0 {
+		sb.WriteString("…")
+	}
+	at := toks[start].from
+	if start == 0 {
+		at = 0
+	}
+	for _, t := range toks[start:end] {
+		sb.WriteString(content[at:t.from])
+		if w := content[t.from:t.to]; terms[foldToken(w)] {
+			sb.WriteString(markOpen + w + markClose)
+		} else {
+			sb.WriteString(w)
+		}
+		at = t.to
+	}
+	if end < len(toks) {
+		sb.WriteString("…")
+	} else {
+		sb.WriteString(content[at:])
+	}
+	return sb.String()
 }
 
 // rareWords reports whether one of the query's words is not among the

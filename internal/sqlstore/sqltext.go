@@ -16,7 +16,9 @@ import (
 //   - ContactFilter.where (contactlist.go): optional filters and a search
 //     whose form depends on the engine and the query's length;
 //   - SearchMessages and the snippets (search.go): the scope's predicate,
-//     a cursor and a window of message keys;
+//     a cursor and a window of message keys; MatchContacts and
+//     ContactMatch.predicate: the kind of contact search and the engine;
+//     ConversationItems: the IN list of a page's conversations;
 //   - flagsSQL, rebuildStatements and withStatuses (counts.go): generated
 //     from the Go flags and the status lists, so that the counts and the
 //     lists cannot disagree;
