@@ -11,6 +11,7 @@ import (
 	"github.com/parleyhq/parley/internal/clocktest"
 	"github.com/parleyhq/parley/internal/knowledge"
 	"github.com/parleyhq/parley/internal/scheduler"
+	"github.com/parleyhq/parley/internal/sqlstore"
 	"github.com/parleyhq/parley/internal/sqlstore/storetest"
 )
 
@@ -18,7 +19,7 @@ import (
 // commit and its reply: RunNow never happens.
 type noRunner struct{}
 
-func (noRunner) RunNow(context.Context, string, string) error { return nil }
+func (noRunner) RunJob(context.Context, sqlstore.Job) error { return nil }
 
 // TestService_AnswersWhenTheMessageCommits: with Jobs set, a local
 // provider's answer is written the moment the customer's message commits,

@@ -56,7 +56,7 @@ type Service struct {
 
 // JobRunner runs one scheduled job now (scheduler.Scheduler).
 type JobRunner interface {
-	RunNow(ctx context.Context, kind, key string) error
+	RunJob(ctx context.Context, job sqlstore.Job) error
 }
 
 // answerGrace is how far in the future a reply job is due when it also
@@ -69,13 +69,13 @@ const answerGrace = 5 * time.Second
 // it before closing the store).
 func (s *Service) Wait() { s.answering.Wait() }
 
-// answerNow runs conversationID's reply job on this node, now.
-func (s *Service) answerNow(conversationID string) {
+// answerNow runs a reply job on this node, now.
+func (s *Service) answerNow(j sqlstore.Job) {
 	defer s.answering.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), DefaultTimeout+10*time.Second)
 	defer cancel()
-	if err := s.Jobs.RunNow(ctx, KindReply, conversationID); err != nil {
-		s.log().WarnContext(ctx, "ai reply: left to the scheduler", "conversation_id", conversationID, "err", err)
+	if err := s.Jobs.RunJob(ctx, j); err != nil {
+		s.log().WarnContext(ctx, "ai reply: left to the scheduler", "conversation_id", j.Key, "err", err)
 	}
 }
 
@@ -168,12 +168,16 @@ func (s *Service) schedule(ctx context.Context, tx *sqlstore.Tx, conv *parley.Co
 	due := tx.Now()
 	if s.Jobs != nil {
 		due = due.Add(answerGrace)
-		tx.AfterCommit(func() {
-			s.answering.Add(1)
-			go s.answerNow(conv.ID)
-		})
 	}
-	return scheduler.Schedule(ctx, tx, KindReply, conv.ID, conv.WorkspaceID, due, job{MessageID: msg.ID})
+	j, err := scheduler.Queue(ctx, tx, KindReply, conv.ID, conv.WorkspaceID, due, job{MessageID: msg.ID})
+	if err != nil || s.Jobs == nil {
+		return err
+	}
+	tx.AfterCommit(func() {
+		s.answering.Add(1)
+		go s.answerNow(*j)
+	})
+	return nil
 }
 
 // OffHoursAway is the assistant setting that keeps it silent outside
@@ -182,8 +186,7 @@ const OffHoursAway = "away"
 
 // aiReader is the store or a transaction.
 type aiReader interface {
-	FindConversationAI(ctx context.Context, conversationID string) (parley.ConversationAI, error)
-	InboxAssistantID(ctx context.Context, inboxID string) (string, error)
+	FindConversationAIWithInbox(ctx context.Context, conversationID string) (parley.ConversationAI, string, error)
 	FindAssistant(ctx context.Context, workspaceID, assistantID string) (*parley.Assistant, error)
 }
 
@@ -241,15 +244,13 @@ func (s *Service) run(ctx context.Context, j *sqlstore.Job) error {
 // assistantFor returns the conversation's assistant (its own choice, else
 // its inbox's), or nil.
 func (s *Service) assistantFor(ctx context.Context, q aiReader, conv *parley.Conversation) (*parley.Assistant, parley.ConversationAI, error) {
-	state, err := q.FindConversationAI(ctx, conv.ID)
+	state, inboxAssistant, err := q.FindConversationAIWithInbox(ctx, conv.ID)
 	if err != nil {
 		return nil, state, err
 	}
 	id := state.AssistantID
 	if id == "" {
-		if id, err = q.InboxAssistantID(ctx, conv.InboxID); err != nil {
-			return nil, state, err
-		}
+		id = inboxAssistant
 	}
 	if id == "" {
 		return nil, state, nil

@@ -41,11 +41,29 @@ type Service struct {
 	// than the query itself.
 	mu       sync.Mutex
 	analysed map[string]*analysis
+	// bases holds the small knowledge bases whole, by workspace, with the
+	// version they were read at (see Search).
+	bases map[string]*base
 }
+
+// base is a workspace's whole knowledge base as last read.
+type base struct {
+	count   int
+	latest  int64
+	entries []parley.KnowledgeEntry
+}
+
+// Bounds of the in-memory bases: a knowledge base of up to
+// maxInMemory entries is ranked whole in memory, and up to
+// maxBases workspaces' bases are kept.
+const (
+	maxInMemory = 2000
+	maxBases    = 64
+)
 
 // New returns a Service on store.
 func New(store *sqlstore.Store) *Service {
-	return &Service{store: store, analysed: map[string]*analysis{}}
+	return &Service{store: store, analysed: map[string]*analysis{}, bases: map[string]*base{}}
 }
 
 // maxAnalysed bounds the cache; past it, it starts over.
@@ -370,7 +388,7 @@ func (s *Service) Search(ctx context.Context, workspaceID, text string, only []s
 	if len(q) > 30 {
 		q = q[:30]
 	}
-	cands, err := s.store.SearchKnowledge(ctx, workspaceID, q, 50)
+	cands, err := s.candidates(ctx, workspaceID, q)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge search: %w", err)
 	}
@@ -394,6 +412,39 @@ func (s *Service) Search(ctx context.Context, workspaceID, text string, only []s
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// candidates are the entries Search ranks. A small knowledge base (the
+// usual one: a few hundred answers) is ranked whole, from memory while its
+// version is unchanged: one indexed count instead of a full-text query
+// that scores every entry sharing a word with the question (3 ms on
+// PostgreSQL at 300 entries, on the AI's reply path). A larger one is
+// narrowed by the full-text index to its 50 best.
+func (s *Service) candidates(ctx context.Context, workspaceID string, q []string) ([]parley.KnowledgeEntry, error) {
+	count, latest, err := s.store.KnowledgeVersion(ctx, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	if count > maxInMemory {
+		return s.store.SearchKnowledge(ctx, workspaceID, q, 50)
+	}
+	s.mu.Lock()
+	b := s.bases[workspaceID]
+	s.mu.Unlock()
+	if b != nil && b.count == count && b.latest == latest {
+		return b.entries, nil
+	}
+	entries, err := s.store.AllKnowledge(ctx, workspaceID, maxInMemory)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if len(s.bases) >= maxBases {
+		s.bases = map[string]*base{}
+	}
+	s.bases[workspaceID] = &base{count: count, latest: latest, entries: entries}
+	s.mu.Unlock()
+	return entries, nil
 }
 
 // Rank scores how well entry k answers a question of terms q: half for

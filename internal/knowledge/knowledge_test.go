@@ -65,6 +65,16 @@ func TestService_Search(t *testing.T) {
 		if ms, _ := svc.Search(ctx, f.Workspace.ID, "ship to canada", nil, 5); len(ms) != 0 {
 			t.Errorf("Search after delete = %+v", ms)
 		}
+		// Another node edits an entry: this one's copy of the knowledge
+		// base in memory does not hide the edit.
+		if _, err := knowledge.New(s).Update(ctx, f.Admin, art.ID, knowledge.Input{Kind: "article", Title: "Refund policy",
+			Content: "Refunds reach your card within 60 days."}); err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		ms, _ = svc.Search(ctx, f.Workspace.ID, "when do refunds reach my card", nil, 5)
+		if len(ms) == 0 || ms[0].Entry.ID != art.ID || !strings.Contains(ms[0].Passage, "60 days") {
+			t.Errorf("Search after another node's edit = %+v, want the edited article", ms)
+		}
 	})
 }
 

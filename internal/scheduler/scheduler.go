@@ -165,11 +165,22 @@ func (s *Scheduler) handler(kind string) (Handler, bool) {
 // kind and key again replaces the job; an empty key makes a new job each
 // time. payload is marshalled to JSON.
 func Schedule(ctx context.Context, tx *sqlstore.Tx, kind, key, workspaceID string, due time.Time, payload any) error {
+	_, err := Queue(ctx, tx, kind, key, workspaceID, due, payload)
+	return err
+}
+
+// Queue is Schedule returning the job as stored, for RunJob once tx has
+// committed.
+func Queue(ctx context.Context, tx *sqlstore.Tx, kind, key, workspaceID string, due time.Time, payload any) (*sqlstore.Job, error) {
 	raw, err := json.Marshal(payload)
 	if err != nil {
-		return fmt.Errorf("schedule %s: %w", kind, err)
+		return nil, fmt.Errorf("schedule %s: %w", kind, err)
 	}
-	return tx.ScheduleJob(ctx, &sqlstore.Job{Kind: kind, Key: key, WorkspaceID: workspaceID, DueAt: due, Payload: raw})
+	j := &sqlstore.Job{Kind: kind, Key: key, WorkspaceID: workspaceID, DueAt: due, Payload: raw}
+	if err := tx.ScheduleJob(ctx, j); err != nil {
+		return nil, err
+	}
+	return j, nil
 }
 
 // Wake makes a waiting Run look for due jobs now (call it after a commit
@@ -266,12 +277,10 @@ var ErrNeedsClaim = errors.New("scheduler: the job needs a claim")
 // RunNow once the scheduling transaction has committed: a node that stops
 // in between costs that delay, not the job.
 func (s *Scheduler) RunNow(ctx context.Context, kind, key string) error {
-	h, ok := s.handler(kind)
-	if !ok {
+	if _, ok := s.handler(kind); !ok {
 		return fmt.Errorf("scheduler: run now: no handler for %s", kind)
 	}
-	now := s.cfg.Clock.Now()
-	job, leased, err := s.cfg.Store.FindJobLease(ctx, kind, key, now)
+	job, leased, err := s.cfg.Store.FindJobLease(ctx, kind, key, s.cfg.Clock.Now())
 	switch {
 	case parley.IsNotFound(err):
 		return nil
@@ -280,8 +289,20 @@ func (s *Scheduler) RunNow(ctx context.Context, kind, key string) error {
 	case leased || job.FailedAt != nil:
 		return nil
 	}
+	return s.RunJob(ctx, *job)
+}
+
+// RunJob is RunNow for a job the caller holds as Queue stored it, a read
+// less: it has just committed, due later, so no claim holds it yet; if one
+// took it since, or a newer schedule replaced it, its token tells.
+func (s *Scheduler) RunJob(ctx context.Context, job sqlstore.Job) error {
+	h, ok := s.handler(job.Kind)
+	if !ok {
+		return fmt.Errorf("scheduler: run now: no handler for %s", job.Kind)
+	}
+	now := s.cfg.Clock.Now()
 	job.Unclaimed = true
-	err = s.runUnclaimed(ctx, job, h)
+	err := s.runUnclaimed(ctx, &job, h)
 	if !errors.Is(err, ErrNeedsClaim) {
 		return err
 	}
@@ -304,7 +325,9 @@ func (s *Scheduler) runUnclaimed(ctx context.Context, job *sqlstore.Job, h Handl
 			return err
 		}
 	}
-	err := s.cfg.Store.Write(ctx, func(tx *sqlstore.Tx) error {
+	// Optimistic (no savepoint on PostgreSQL, a round trip less): losing
+	// the race is rare, and a failed write runs again alone.
+	err := s.cfg.Store.WriteOptimistic(ctx, job.Key, func(tx *sqlstore.Tx) error {
 		ok, err := tx.CompleteJob(ctx, job.ID, job.Token)
 		if err != nil {
 			return err

@@ -170,6 +170,27 @@ func (tx *Tx) SetInboxAssistant(ctx context.Context, workspaceID, inboxID, assis
 	return nil
 }
 
+// conversationAISQL reads a conversation's AI state and its inbox's
+// assistant in one round trip: $1 the conversation.
+const conversationAISQL = `SELECT c.ai_assistant_id, c.ai_memory_from, c.bot_messages_off, c.away_sent, i.ai_assistant_id
+	FROM conversations c JOIN inboxes i ON i.id = c.inbox_id WHERE c.id = $1`
+
+// FindConversationAIWithInbox is FindConversationAI with the assistant of
+// the conversation's inbox ("" for none): what deciding who answers reads.
+func (q *queries) FindConversationAIWithInbox(ctx context.Context, conversationID string) (parley.ConversationAI, string, error) {
+	var s parley.ConversationAI
+	var from int64
+	var inboxAssistant string
+	err := q.db.QueryRowContext(ctx, conversationAISQL, conversationID).Scan(&s.AssistantID, &from, &s.BotMessagesOff, &s.AwaySent, &inboxAssistant)
+	if err != nil {
+		return s, "", notFound(err, "Conversation")
+	}
+	if from > 0 {
+		s.MemoryFrom = fromMicros(from)
+	}
+	return s, inboxAssistant, nil
+}
+
 // FindConversationAI returns the AI state of a conversation.
 func (q *queries) FindConversationAI(ctx context.Context, conversationID string) (parley.ConversationAI, error) {
 	var s parley.ConversationAI
@@ -270,6 +291,33 @@ func (q *queries) ListKnowledge(ctx context.Context, workspaceID string, beforeA
 		return nil, fmt.Errorf("list knowledge: %w", err)
 	}
 	return scanKnowledgeRows(rows, "list knowledge")
+}
+
+const (
+	// knowledgeVersionSQL: $1 the workspace. An edit moves the newest
+	// updated_at, a deletion the count (from the workspace index alone).
+	knowledgeVersionSQL = `SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM knowledge_entries WHERE workspace_id = $1`
+	// allKnowledgeSQL: $1 the workspace, $2 the limit.
+	allKnowledgeSQL = `SELECT ` + knowledgeColumns + ` FROM knowledge_entries WHERE workspace_id = $1 ORDER BY id LIMIT $2`
+)
+
+// KnowledgeVersion returns how many entries the workspace's knowledge base
+// holds and the newest change's time (micros): equal versions, equal
+// contents.
+func (q *queries) KnowledgeVersion(ctx context.Context, workspaceID string) (count int, latest int64, err error) {
+	if err := q.db.QueryRowContext(ctx, knowledgeVersionSQL, workspaceID).Scan(&count, &latest); err != nil {
+		return 0, 0, fmt.Errorf("knowledge version: %w", err)
+	}
+	return count, latest, nil
+}
+
+// AllKnowledge returns up to limit of the workspace's knowledge entries.
+func (q *queries) AllKnowledge(ctx context.Context, workspaceID string, limit int) ([]parley.KnowledgeEntry, error) {
+	rows, err := q.db.QueryContext(ctx, allKnowledgeSQL, workspaceID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("all knowledge: %w", err)
+	}
+	return scanKnowledgeRows(rows, "all knowledge")
 }
 
 // FindKnowledge returns one knowledge entry of the workspace, or ENOTFOUND.

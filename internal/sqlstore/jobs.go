@@ -67,8 +67,8 @@ func claimJobsSQL(d Dialect, kinds int) string {
 // ScheduleJob inserts j, or replaces the job of the same kind and key: its
 // payload and due time are overwritten, its attempts reset, and any lease
 // on it voided (a worker running the old version cannot complete it). An
-// empty ID or Key is filled in (Key defaults to the ID); j.ID is set to the
-// stored job's.
+// empty ID or Key is filled in (Key defaults to the ID); j.ID and j.Token
+// are set to the stored job's.
 func (tx *Tx) ScheduleJob(ctx context.Context, j *Job) error {
 	if j.ID == "" {
 		j.ID = id.New()
@@ -86,8 +86,8 @@ func (tx *Tx) ScheduleJob(ctx context.Context, j *Job) error {
 		 ON CONFLICT (kind, key) DO UPDATE SET workspace_id = excluded.workspace_id, payload = excluded.payload,
 		   due_at = excluded.due_at, attempts = 0, lease_until = NULL, lease_token = jobs.lease_token + 1,
 		   last_error = '', failed_at = NULL
-		 RETURNING id`,
-		j.ID, j.Kind, j.Key, j.WorkspaceID, string(j.Payload), micros(j.DueAt), initialToken(), micros(tx.now)).Scan(&j.ID)
+		 RETURNING id, lease_token`,
+		j.ID, j.Kind, j.Key, j.WorkspaceID, string(j.Payload), micros(j.DueAt), initialToken(), micros(tx.now)).Scan(&j.ID, &j.Token)
 	if err != nil {
 		return fmt.Errorf("schedule job %s: %w", j.Kind, err)
 	}
