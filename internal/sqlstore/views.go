@@ -262,7 +262,8 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 	case ViewMineUnreplied:
 		p = `(c.unreplied_count > 0 OR c.handoff) AND c.id IN (` + f.assignments(b, view) + `)`
 	case ViewReadNoReply:
-		p = `c.inbound_count > 0 AND ` + lastDirection(b.d) + ` = 'in' AND ` + read() + ` >= c.inbound_count`
+		// The caller's read position first: it rules out most rows.
+		p = `c.inbound_count > 0 AND ` + read() + ` >= c.inbound_count AND ` + lastDirection(b.d) + ` = 'in'`
 	case ViewWaitingClient:
 		p = lastDirection(b.d) + ` = 'out'`
 	case ViewClientResponded:
