@@ -126,13 +126,9 @@ func (f ConversationFilter) effectiveStatuses() (sts []parley.ConversationStatus
 }
 
 // lastDirection is the direction of the conversation's last message that
-// is not a private note, from its list preview ("in", "out" or NULL).
-func lastDirection(d Dialect) string {
-	if d == Postgres {
-		return `(CASE WHEN COALESCE((c.last_message::jsonb ->> 'private')::boolean, FALSE) THEN NULL ELSE c.last_message::jsonb ->> 'direction' END)`
-	}
-	return `(CASE WHEN COALESCE(json_extract(c.last_message, '$.private'), 0) THEN NULL ELSE json_extract(c.last_message, '$.direction') END)`
-}
+// is not a private note, from its list preview ("in", "out" or NULL): the
+// generated column last_direction (migration 00036).
+func lastDirection(Dialect) string { return `c.last_direction` }
 
 // sqlBuilder binds arguments as it writes a statement.
 type sqlBuilder struct {

@@ -1,5 +1,10 @@
 -- +goose Up
--- Indexes for the views at a million conversations (issue 13).
+-- The views at a million conversations (issue 13).
+-- The direction of the last message that is not a private note ("in",
+-- "out" or NULL), which waiting_client, client_responded, read_no_reply
+-- and the view counts test. Virtual: SQLite adds no stored column to a
+-- table that has rows, and json_extract is cheap.
+ALTER TABLE conversations ADD COLUMN last_direction TEXT GENERATED ALWAYS AS (CASE WHEN COALESCE(json_extract(last_message, '$.private'), 0) THEN NULL ELSE json_extract(last_message, '$.direction') END) VIRTUAL;
 -- Mine starts from the caller's assignments narrowed by status, read from
 -- the index alone.
 CREATE INDEX conversation_assignees_mine ON conversation_assignees (user_id, workspace_id, status, conversation_id);
@@ -8,5 +13,6 @@ CREATE INDEX conversation_assignees_mine ON conversation_assignees (user_id, wor
 CREATE INDEX conversations_page ON conversations (id, workspace_id, status, last_activity_at, restricted, team_id, deleted_at);
 
 -- +goose Down
+ALTER TABLE conversations DROP COLUMN last_direction;
 DROP INDEX conversations_page;
 DROP INDEX conversation_assignees_mine;
