@@ -92,6 +92,10 @@ type ConversationFilter struct {
 	// teams, when not nil, are the scope user's teams, read beforehand
 	// (see resolveTeams).
 	teams []string
+	// drivenBy is the view whose set (assignments, pins) the list query
+	// reads first and joins the conversations to; its predicate then
+	// leaves the set out.
+	drivenBy string
 }
 
 // effectiveStatuses is the status set the view selects given the caller's
@@ -204,7 +208,7 @@ func (f ConversationFilter) base(b *sqlBuilder, view string) string {
 		}
 	}
 	if f.Filter != nil && len(f.Filter.Conditions) > 0 {
-		sb.WriteString(` AND (` + compileFilter(b.d, f.Filter, b.arg) + `)`)
+		sb.WriteString(` AND (` + compileFilter(b.d, f.Scope.WorkspaceID, f.Filter, b.arg) + `)`)
 	}
 	if f.Contacts != nil {
 		sb.WriteString(` AND ` + f.Contacts.predicate(b.d, f.Scope.WorkspaceID, b.arg))
@@ -228,7 +232,9 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 	switch view {
 	case ViewMine:
 		// IN, not EXISTS: the planner starts from the user's assignments.
-		p = `c.id IN (` + f.assignments(b, view) + `)`
+		if f.drivenBy != view { // else the list reads them from the assignments
+			p = `c.id IN (` + f.assignments(b, view) + `)`
+		}
 	case ViewUnassigned:
 		p = `c.assignee_count = 0`
 	case ViewTeam:
@@ -243,7 +249,9 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 			p = `c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + b.user() + `)`
 		}
 	case ViewPinned:
-		p = `c.id IN (SELECT p.conversation_id FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned)`
+		if f.drivenBy != view { // else the list reads them from the pins
+			p = `c.id IN (` + f.pins(b) + `)`
+		}
 	case ViewImportant:
 		// IN, not EXISTS: open tasks are few; the planner may start from them.
 		p = `c.status NOT IN (` + closedStatusList + `) AND c.contact_id IN (SELECT t.contact_id FROM tasks t WHERE NOT t.done)`
@@ -305,6 +313,11 @@ func (f ConversationFilter) assignments(b *sqlBuilder, view string) string {
 		q += ` AND m.status IN (` + strings.Join(ph, ",") + `)`
 	}
 	return q
+}
+
+// pins selects the ids of the conversations the scope's user pinned.
+func (f ConversationFilter) pins(b *sqlBuilder) string {
+	return `SELECT p.conversation_id FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned`
 }
 
 // priorityRank orders priorities, urgent highest.
@@ -385,13 +398,33 @@ func (f ConversationFilter) listQuery(d Dialect) (string, []any) {
 		uid = noUser
 	}
 	b := f.builder(d, []any{uid})
+	// Mine and Pinned start from their sets, whatever the sort: an index in
+	// the sort's order would be read to its end for a caller with few or
+	// no assignments or pins. (CROSS JOIN fixes SQLite's loop order;
+	// PostgreSQL plans it alike.)
+	from := `conversations c`
+	var set string
+	switch f.View {
+	case ViewMine:
+		set = f.assignments(b, f.View)
+	case ViewPinned:
+		set = f.pins(b)
+	}
+	if set != "" {
+		f.drivenBy = f.View
+		join := ` CROSS JOIN `
+		if d == Postgres {
+			join = ` JOIN `
+		}
+		from = `(` + set + `) s` + join + `conversations c ON c.id = s.conversation_id`
+	}
 	where := f.predicate(b)
 	limit := b.arg(f.Limit)
 	query := `SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, i.name, i.channel,
 		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
 		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1),
 		EXISTS (SELECT 1 FROM constructor_drafts cd WHERE cd.conversation_id = c.id AND cd.user_id = $1)
-		FROM (SELECT c.id AS page_id FROM conversations c WHERE ` + where + ` ORDER BY ` + f.orderBy() + ` LIMIT ` + limit + `) page
+		FROM (SELECT c.id AS page_id FROM ` + from + ` WHERE ` + where + ` ORDER BY ` + f.orderBy() + ` LIMIT ` + limit + `) page
 		JOIN conversations c ON c.id = page.page_id
 		JOIN contacts ct ON ct.id = c.contact_id
 		JOIN inboxes i ON i.id = c.inbox_id

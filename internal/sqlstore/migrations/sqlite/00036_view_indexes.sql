@@ -11,8 +11,13 @@ CREATE INDEX conversation_assignees_mine ON conversation_assignees (user_id, wor
 -- A view that starts from a set of ids (the caller's assignments, pins)
 -- tests and sorts them from this index without reading the rows.
 CREATE INDEX conversations_page ON conversations (id, workspace_id, status, last_activity_at, restricted, team_id, deleted_at);
+-- Sort by priority: highest first, then newest activity (priorityRank).
+CREATE INDEX conversations_priority ON conversations (workspace_id,
+    (CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END) DESC,
+    last_activity_at DESC, id DESC) WHERE deleted_at IS NULL;
 
 -- +goose Down
+DROP INDEX conversations_priority;
 ALTER TABLE conversations DROP COLUMN last_direction;
 DROP INDEX conversations_page;
 DROP INDEX conversation_assignees_mine;
