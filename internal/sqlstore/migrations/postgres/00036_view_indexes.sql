@@ -15,11 +15,8 @@ CREATE INDEX conversations_page ON conversations (id, workspace_id, status, last
 CREATE INDEX conversations_priority ON conversations (workspace_id,
     (CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END) DESC,
     last_activity_at DESC, id DESC) WHERE deleted_at IS NULL;
--- Statistics for the new indexes: SQLite's planner, finding rows for the
--- other indexes of conversations but none for these, took the priority
--- index for every list and sorted the workspace (seconds at a million).
-ANALYZE conversations;
-ANALYZE conversation_assignees;
+-- (No ANALYZE here, unlike SQLite: PostgreSQL plans a new index from its
+-- size, and analyzing a small table makes it prefer sequential scans.)
 
 -- +goose Down
 DROP INDEX conversations_priority;
