@@ -25,7 +25,7 @@ func views(ctx context.Context, args []string) error {
 	per := fs.Int("m", 10, "messages per conversation, on average")
 	reqs := fs.Int("requests", 100, "requests per query and concurrency")
 	conc := fs.String("concurrency", "1,16", "concurrency levels")
-	only := fs.String("only", "", "run only queries whose name contains this")
+	only := fs.String("only", "", "run only queries whose name contains this (several: separated by |)")
 	pg := postgresURL(fs)
 	sqliteOnly := fs.Bool("sqlite", false, "SQLite only")
 	pgOnly := fs.Bool("pg-only", false, "PostgreSQL only")
@@ -83,7 +83,7 @@ func views(ctx context.Context, args []string) error {
 		for _, as := range []struct{ name, token string }{{"agent", w.agentToken}, {"admin", n.token}} {
 			for _, c := range levels {
 				for _, qq := range qs {
-					if *only != "" && !strings.Contains(qq.name, *only) {
+					if *only != "" && !slices.ContainsFunc(strings.Split(*only, "|"), func(o string) bool { return strings.Contains(qq.name, o) }) {
 						continue
 					}
 					p50, p99, ran, err := timeConcurrent(n, as.token, qq.path, *reqs, c, *budget)

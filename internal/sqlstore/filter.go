@@ -7,13 +7,13 @@ import (
 )
 
 // compileFilter turns a validated filter into a predicate over c (the
-// conversation). Values are always bound through arg; only field and
+// conversation of workspaceID). Values are always bound through arg; only field and
 // operator names, checked against fixed lists by the conversation package,
 // choose the SQL text.
-func compileFilter(d Dialect, f *parley.Filter, arg func(any) string) string {
+func compileFilter(d Dialect, workspaceID string, f *parley.Filter, arg func(any) string) string {
 	parts := make([]string, 0, len(f.Conditions))
 	for _, c := range f.Conditions {
-		parts = append(parts, "("+compileCondition(d, c, arg)+")")
+		parts = append(parts, "("+compileCondition(d, workspaceID, c, arg)+")")
 	}
 	join := " AND "
 	if f.Match == "any" {
@@ -66,7 +66,7 @@ func setOp(expr, op string, vals []string, arg func(any) string) string {
 	return "1 = 0"
 }
 
-func compileCondition(d Dialect, c parley.Condition, arg func(any) string) string {
+func compileCondition(d Dialect, workspaceID string, c parley.Condition, arg func(any) string) string {
 	switch c.Field {
 	case "channel":
 		return setOp(`(SELECT i2.channel FROM inboxes i2 WHERE i2.id = c.inbox_id)`, c.Op, c.Strings, arg)
@@ -100,9 +100,11 @@ func compileCondition(d Dialect, c parley.Condition, arg func(any) string) strin
 		if c.Field == "label" {
 			kind = KindLabel
 		}
+		// The tags' ids are selected once (an uncorrelated subquery), so
+		// that each conversation costs one probe of its tag rows' key.
 		has := func(names []string) string {
-			return `EXISTS (SELECT 1 FROM conversation_tags ctg JOIN tags tg ON tg.id = ctg.tag_id
-				WHERE ctg.conversation_id = c.id AND tg.kind = ` + arg(kind) + ` AND tg.name IN (` + list(names, arg) + `))`
+			return `EXISTS (SELECT 1 FROM conversation_tags ctg WHERE ctg.conversation_id = c.id AND ctg.tag_id IN
+				(SELECT tg.id FROM tags tg WHERE tg.workspace_id = ` + arg(workspaceID) + ` AND tg.kind = ` + arg(kind) + ` AND tg.name IN (` + list(names, arg) + `)))`
 		}
 		switch c.Op {
 		case "eq", "in":

@@ -116,7 +116,7 @@ func open(opts Options) (*Store, error) {
 	}
 	s := &Store{clock: opts.Clock, log: opts.Logger, onCommit: opts.OnCommit, box: opts.Secrets}
 	if strings.HasPrefix(opts.DatabaseURL, "postgres://") || strings.HasPrefix(opts.DatabaseURL, "postgresql://") {
-		db, err := sql.Open("pgx", opts.DatabaseURL)
+		db, err := sql.Open("pgx", withoutJIT(opts.DatabaseURL))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -160,6 +160,25 @@ func open(opts Options) (*Store, error) {
 	}
 	s.queries = queries{db: s.readDB, dialect: s.dialect, box: s.box}
 	return s, nil
+}
+
+// withoutJIT turns PostgreSQL's JIT compilation off for the store's
+// sessions unless the URL sets it: our statements are short, but a list
+// whose rows the planner underestimates (a view over a million
+// conversations) costs above jit_above_cost and spent seconds compiling
+// for milliseconds of execution.
+func withoutJIT(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw // sql.Open reports it
+	}
+	q := u.Query()
+	if q.Has("jit") {
+		return raw
+	}
+	q.Set("jit", "off")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func schemeOf(raw string) string {

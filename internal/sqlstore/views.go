@@ -89,6 +89,13 @@ type ConversationFilter struct {
 	// listedOnly narrows to the restricted conversations whose visibility
 	// list holds the scope's user (the kept counts leave those out).
 	listedOnly bool
+	// teams, when not nil, are the scope user's teams, read beforehand
+	// (see resolveTeams).
+	teams []string
+	// drivenBy is the view whose set (assignments, pins) the list query
+	// reads first and joins the conversations to; its predicate then
+	// leaves the set out.
+	drivenBy string
 }
 
 // effectiveStatuses is the status set the view selects given the caller's
@@ -123,13 +130,9 @@ func (f ConversationFilter) effectiveStatuses() (sts []parley.ConversationStatus
 }
 
 // lastDirection is the direction of the conversation's last message that
-// is not a private note, from its list preview ("in", "out" or NULL).
-func lastDirection(d Dialect) string {
-	if d == Postgres {
-		return `(CASE WHEN COALESCE((c.last_message::jsonb ->> 'private')::boolean, FALSE) THEN NULL ELSE c.last_message::jsonb ->> 'direction' END)`
-	}
-	return `(CASE WHEN COALESCE(json_extract(c.last_message, '$.private'), 0) THEN NULL ELSE json_extract(c.last_message, '$.direction') END)`
-}
+// is not a private note, from its list preview ("in", "out" or NULL): the
+// generated column last_direction (migration 00036).
+func lastDirection(Dialect) string { return `c.last_direction` }
 
 // sqlBuilder binds arguments as it writes a statement.
 type sqlBuilder struct {
@@ -164,16 +167,23 @@ func (f ConversationFilter) builder(d Dialect, args []any) *sqlBuilder {
 // where builds the filter's predicate; its arguments continue args.
 func (f ConversationFilter) where(d Dialect, args []any) (string, []any) {
 	b := f.builder(d, args)
-	w := f.base(b) + ` AND ` + f.viewPredicate(b, f.View)
+	return f.predicate(b), b.args
+}
+
+// predicate is the filter's predicate, its arguments bound through b.
+func (f ConversationFilter) predicate(b *sqlBuilder) string {
+	w := f.base(b, f.View) + ` AND ` + f.viewPredicate(b, f.View)
 	if f.After != nil {
 		w += ` AND ` + f.keyset(b.arg)
 	}
-	return w, b.args
+	return w
 }
 
 // base is the predicate every view shares: the workspace, not deleted,
-// the access scope, the filter's conditions and a search's matches.
-func (f ConversationFilter) base(b *sqlBuilder) string {
+// the access scope, the filter's conditions and a search's matches. For
+// the views of the caller's assignments (view), the scope's "assigned to
+// the caller, or of their teams" holds for every row and is left out.
+func (f ConversationFilter) base(b *sqlBuilder, view string) string {
 	var sb strings.Builder
 	sb.WriteString(`c.workspace_id = ` + b.arg(f.Scope.WorkspaceID) + ` AND c.deleted_at IS NULL`)
 	if f.ExternalKey != "" {
@@ -189,14 +199,16 @@ func (f ConversationFilter) base(b *sqlBuilder) string {
 		sb.WriteString(` AND (c.restricted = FALSE OR EXISTS (SELECT 1 FROM conversation_visibility v WHERE v.conversation_id = c.id AND v.user_id = ` + uid + `))`)
 		assigned := `EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = ` + uid + `)`
 		switch {
+		case view == ViewMine || view == ViewMineUnreplied:
 		case sc.AssignedOnly:
 			sb.WriteString(` AND ` + assigned)
 		case sc.TeamsOnly:
-			sb.WriteString(` AND (` + assigned + ` OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + uid + `))`)
+			// The team first: it is answered from a list read once.
+			sb.WriteString(` AND (c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + uid + `) OR ` + assigned + `)`)
 		}
 	}
 	if f.Filter != nil && len(f.Filter.Conditions) > 0 {
-		sb.WriteString(` AND (` + compileFilter(b.d, f.Filter, b.arg) + `)`)
+		sb.WriteString(` AND (` + compileFilter(b.d, f.Scope.WorkspaceID, f.Filter, b.arg) + `)`)
 	}
 	if f.Contacts != nil {
 		sb.WriteString(` AND ` + f.Contacts.predicate(b.d, f.Scope.WorkspaceID, b.arg))
@@ -219,18 +231,27 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 	p := "1 = 1"
 	switch view {
 	case ViewMine:
-		// IN, not EXISTS: the planner may start from the user's assignments.
-		p = `c.id IN (SELECT m.conversation_id FROM conversation_assignees m WHERE m.user_id = ` + b.user() + `)`
+		// IN, not EXISTS: the planner starts from the user's assignments.
+		if f.drivenBy != view { // else the list reads them from the assignments
+			p = `c.id IN (` + f.assignments(b, view) + `)`
+		}
 	case ViewUnassigned:
 		p = `c.assignee_count = 0`
 	case ViewTeam:
-		if f.TeamID != "" {
+		switch {
+		case f.TeamID != "":
 			p = `c.team_id = ` + b.arg(f.TeamID)
-		} else {
+		case f.teams != nil && len(f.teams) == 0:
+			p = `1 = 0`
+		case f.teams != nil:
+			p = `c.team_id IN (` + list(f.teams, b.arg) + `)`
+		default:
 			p = `c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ` + b.user() + `)`
 		}
 	case ViewPinned:
-		p = `c.id IN (SELECT p.conversation_id FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned)`
+		if f.drivenBy != view { // else the list reads them from the pins
+			p = `c.id IN (` + f.pins(b) + `)`
+		}
 	case ViewImportant:
 		// IN, not EXISTS: open tasks are few; the planner may start from them.
 		p = `c.status NOT IN (` + closedStatusList + `) AND c.contact_id IN (SELECT t.contact_id FROM tasks t WHERE NOT t.done)`
@@ -243,9 +264,10 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 	case ViewUnreplied:
 		p = `(c.unreplied_count > 0 OR c.handoff)`
 	case ViewMineUnreplied:
-		p = `(c.unreplied_count > 0 OR c.handoff) AND c.id IN (SELECT m.conversation_id FROM conversation_assignees m WHERE m.user_id = ` + b.user() + `)`
+		p = `(c.unreplied_count > 0 OR c.handoff) AND c.id IN (` + f.assignments(b, view) + `)`
 	case ViewReadNoReply:
-		p = `c.inbound_count > 0 AND ` + lastDirection(b.d) + ` = 'in' AND ` + read() + ` >= c.inbound_count`
+		// The caller's read position first: it rules out most rows.
+		p = `c.inbound_count > 0 AND ` + read() + ` >= c.inbound_count AND ` + lastDirection(b.d) + ` = 'in'`
 	case ViewWaitingClient:
 		p = lastDirection(b.d) + ` = 'out'`
 	case ViewClientResponded:
@@ -271,6 +293,31 @@ func (f ConversationFilter) viewPredicate(b *sqlBuilder, view string) string {
 		p += ` AND c.status IN (` + strings.Join(ph, ",") + `)`
 	}
 	return p
+}
+
+// assignments selects the ids of the conversations assigned to the scope's
+// user. The assignment rows carry the conversation's workspace and status
+// (kept in step by the write path), so that the index
+// conversation_assignees_mine narrows them to the view's statuses before
+// any conversation is read; the conversation's own status is tested too.
+func (f ConversationFilter) assignments(b *sqlBuilder, view string) string {
+	q := `SELECT m.conversation_id FROM conversation_assignees m WHERE m.user_id = ` + b.user() +
+		` AND m.workspace_id = ` + b.arg(f.Scope.WorkspaceID)
+	g := f
+	g.View = view
+	if sts, empty := g.effectiveStatuses(); !empty && len(sts) > 0 {
+		ph := make([]string, len(sts))
+		for i, s := range sts {
+			ph[i] = b.arg(string(s))
+		}
+		q += ` AND m.status IN (` + strings.Join(ph, ",") + `)`
+	}
+	return q
+}
+
+// pins selects the ids of the conversations the scope's user pinned.
+func (f ConversationFilter) pins(b *sqlBuilder) string {
+	return `SELECT p.conversation_id FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned`
 }
 
 // priorityRank orders priorities, urgent highest.
@@ -317,23 +364,17 @@ func CursorAfter(item parley.ConversationItem) ConversationCursor {
 
 // ListConversations returns the conversations the filter selects, in its
 // sort order, as list items for the scope's user.
+//
+// It picks the page first, by id and sort key only, and joins the list
+// item's details (contact, inbox, the caller's read state and drafts) to
+// that page alone: a view that starts from a set (the caller's
+// assignments, pins) and sorts it then sorts narrow rows, and details are
+// read for the page's rows, not for every candidate.
 func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) ([]parley.ConversationItem, error) {
-	uid := f.Scope.UserID
-	if uid == "" {
-		uid = noUser
+	if err := q.resolveTeams(ctx, &f); err != nil {
+		return nil, err
 	}
-	args := []any{uid}
-	where, args := f.where(q.dialect, args)
-	args = append(args, f.Limit)
-	query := `SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, i.name, i.channel,
-		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
-		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1),
-		EXISTS (SELECT 1 FROM constructor_drafts cd WHERE cd.conversation_id = c.id AND cd.user_id = $1)
-		FROM conversations c
-		JOIN contacts ct ON ct.id = c.contact_id
-		JOIN inboxes i ON i.id = c.inbox_id
-		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1
-		WHERE ` + where + ` ORDER BY ` + f.orderBy() + ` LIMIT ` + placeholder(len(args))
+	query, args := f.listQuery(q.dialect)
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
@@ -348,6 +389,64 @@ func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) (
 		out = append(out, *item)
 	}
 	return out, rows.Err()
+}
+
+// listQuery is ListConversations' statement and its arguments.
+func (f ConversationFilter) listQuery(d Dialect) (string, []any) {
+	uid := f.Scope.UserID
+	if uid == "" {
+		uid = noUser
+	}
+	b := f.builder(d, []any{uid})
+	// Mine and Pinned start from their sets, whatever the sort: an index in
+	// the sort's order would be read to its end for a caller with few or
+	// no assignments or pins. (CROSS JOIN fixes SQLite's loop order;
+	// PostgreSQL plans it alike.)
+	from := `conversations c`
+	var set string
+	switch f.View {
+	case ViewMine:
+		set = f.assignments(b, f.View)
+	case ViewPinned:
+		set = f.pins(b)
+	}
+	if set != "" {
+		f.drivenBy = f.View
+		join := ` CROSS JOIN `
+		if d == Postgres {
+			join = ` JOIN `
+		}
+		from = `(` + set + `) s` + join + `conversations c ON c.id = s.conversation_id`
+	}
+	where := f.predicate(b)
+	limit := b.arg(f.Limit)
+	query := `SELECT ` + conversationColumns + `, ct.name, ct.avatar_url, i.name, i.channel,
+		COALESCE(us.read_inbound_count, 0), COALESCE(us.pinned, FALSE),
+		EXISTS (SELECT 1 FROM drafts d WHERE d.conversation_id = c.id AND d.user_id = $1),
+		EXISTS (SELECT 1 FROM constructor_drafts cd WHERE cd.conversation_id = c.id AND cd.user_id = $1)
+		FROM (SELECT c.id AS page_id FROM ` + from + ` WHERE ` + where + ` ORDER BY ` + f.orderBy() + ` LIMIT ` + limit + `) page
+		JOIN conversations c ON c.id = page.page_id
+		JOIN contacts ct ON ct.id = c.contact_id
+		JOIN inboxes i ON i.id = c.inbox_id
+		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1
+		ORDER BY ` + f.orderBy()
+	return query, b.args
+}
+
+// resolveTeams reads the caller's teams once for the team view without a
+// team: bound as values, the team index can serve the list (a subquery
+// hides them from the planner, and an admin of no team would scan every
+// conversation to find none).
+func (q *queries) resolveTeams(ctx context.Context, f *ConversationFilter) error {
+	if f.View != ViewTeam || f.TeamID != "" || f.teams != nil || f.Scope.UserID == "" || f.Scope.None {
+		return nil
+	}
+	teams, err := q.userTeams(ctx, f.Scope.UserID)
+	if err != nil {
+		return err
+	}
+	f.teams = append([]string{}, teams...)
+	return nil
 }
 
 // CountConversations counts what the filter selects (its cursor, sort and
@@ -389,7 +488,7 @@ func (q *queries) countScan(ctx context.Context, f ConversationFilter, views []s
 	for i, v := range views {
 		cols[i] = `COALESCE(SUM(CASE WHEN ` + f.viewPredicate(b, v) + ` THEN 1 ELSE 0 END), 0)`
 	}
-	where := f.base(b)
+	where := f.base(b, "")
 	dest := make([]any, len(views))
 	ns := make([]int64, len(views))
 	for i := range ns {
