@@ -372,16 +372,19 @@ func (tx *Tx) markRead(ctx context.Context, conversationID, userID string) error
 	return nil
 }
 
-// SetPinned pins or unpins a conversation for a user.
+// SetPinned pins or unpins a conversation for a user; the kept Pinned
+// count follows (see counts.go).
 func (tx *Tx) SetPinned(ctx context.Context, conversationID, userID string, pinned bool) error {
-	_, err := tx.db.ExecContext(ctx,
-		`INSERT INTO conversation_user_state (conversation_id, user_id, read_inbound_count, pinned) VALUES ($1,$2,0,$3)
-		 ON CONFLICT (conversation_id, user_id) DO UPDATE SET pinned = excluded.pinned`,
-		conversationID, userID, pinned)
-	if err != nil {
-		return fmt.Errorf("set pinned: %w", err)
-	}
-	return nil
+	return tx.rekey(ctx, conversationID, func() error {
+		_, err := tx.db.ExecContext(ctx,
+			`INSERT INTO conversation_user_state (conversation_id, user_id, read_inbound_count, pinned) VALUES ($1,$2,0,$3)
+			 ON CONFLICT (conversation_id, user_id) DO UPDATE SET pinned = excluded.pinned`,
+			conversationID, userID, pinned)
+		if err != nil {
+			return fmt.Errorf("set pinned: %w", err)
+		}
+		return nil
+	})
 }
 
 const conversationColumns = `c.id, c.workspace_id, c.number, c.contact_id, c.inbox_id, c.status, c.snoozed_until, c.priority,

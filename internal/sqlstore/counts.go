@@ -21,7 +21,20 @@ import (
 //     conversations an agent sees because they are assigned to them);
 //   - reader = U: the conversations U has read to the end (read_inbound_count
 //     >= inbound_count > 0), with assignee = U when U is among the
-//     assignees (Unread and Read, no reply are per-user).
+//     assignees (Unread and Read, no reply are per-user);
+//   - reader = U and flags = pinRow: the conversations U pinned, with
+//     assignee = U when U is among the assignees (Pinned is per-user: an
+//     agent with thousands of pins would otherwise recount them on every
+//     count);
+//   - reader = U and flags with listedRow: the restricted conversations
+//     whose visibility list holds U, each once for U, with assignee = U
+//     when U is among the assignees. An agent sees these beside the
+//     unrestricted ones; without these rows each count read them one by
+//     one.
+//
+// restricted is 0 for a conversation without a visibility list, else 1,
+// or 2 in the rows of a user U (reader = U) whom the list holds: an agent
+// sums the rows with 0, and their own rows with 2.
 //
 // flags hold the per-conversation facts the views test, each defined once
 // in viewFlags (Go, the write path) and flagsSQL (SQL, the rebuild), which
@@ -35,6 +48,20 @@ const (
 	flagLastIn                  // the last message that is not a note is the customer's
 	flagLastOut                 // ... is ours
 	flagTeamRead                // someone of the team (anyone, without a team) read it to the end
+
+	// pinRow marks a row of pins rather than of reads: such a row holds no
+	// other flag, as the Pinned view tests none.
+	pinRow
+	// listedRow marks a row of the restricted conversations that list its
+	// reader, beside the conversation's flags.
+	listedRow
+)
+
+// Values of view_counts.restricted.
+const (
+	unrestricted = 0
+	restrictedTo = 1 // restricted; in a user's row, not listing them
+	listedFor    = 2 // in a user's row: restricted, listing the user
 )
 
 // viewKey is one row of view_counts.
@@ -48,6 +75,7 @@ type viewKey struct {
 type readerState struct {
 	userID            string
 	read              int64
+	pinned            bool
 	inPrevTeam, inNow bool
 }
 
@@ -82,7 +110,7 @@ func viewKeys(c *parley.Conversation, startedBy string, readers []readerState, m
 		base.assigned = 1
 	}
 	if c.VisibleTo != nil {
-		base.restricted = 1
+		base.restricted = restrictedTo
 	}
 	out := map[viewKey]int64{}
 	var fullyRead []string
@@ -100,20 +128,36 @@ func viewKeys(c *parley.Conversation, startedBy string, readers []readerState, m
 		k.assignee = a
 		out[k]++
 	}
-	for _, u := range fullyRead {
+	perUser := func(u string, flags int) {
 		k := base
-		k.reader = u
+		k.reader, k.flags = u, flags
 		if slices.Contains(c.AssigneeIDs, u) {
 			k.assignee = u
 		}
+		if c.VisibleTo != nil && slices.Contains(c.VisibleTo, u) {
+			k.restricted = listedFor
+		}
 		out[k]++
+	}
+	for _, u := range fullyRead {
+		perUser(u, base.flags)
+	}
+	for _, r := range readers {
+		if r.pinned {
+			perUser(r.userID, pinRow)
+		}
+	}
+	if c.VisibleTo != nil {
+		for _, u := range slices.Compact(slices.Sorted(slices.Values(c.VisibleTo))) {
+			perUser(u, base.flags|listedRow)
+		}
 	}
 	return out
 }
 
 // sameViewRows reports whether a change cannot move a conversation's rows:
-// the flags that do not depend on readers, the assignees and the number
-// of customer messages are unchanged.
+// the flags that do not depend on readers, the assignees, the visibility
+// list and the number of customer messages are unchanged.
 func sameViewRows(prev, c *parley.Conversation) bool {
 	gone := func(x *parley.Conversation) bool { return x == nil || x.DeletedAt != nil }
 	if gone(prev) || gone(c) {
@@ -121,7 +165,8 @@ func sameViewRows(prev, c *parley.Conversation) bool {
 	}
 	return prev.WorkspaceID == c.WorkspaceID && prev.Status == c.Status && prev.TeamID == c.TeamID &&
 		(prev.VisibleTo == nil) == (c.VisibleTo == nil) && prev.InboundCount == c.InboundCount &&
-		viewFlags(prev, "") == viewFlags(c, "") && slices.Equal(prev.AssigneeIDs, c.AssigneeIDs)
+		viewFlags(prev, "") == viewFlags(c, "") && slices.Equal(prev.AssigneeIDs, c.AssigneeIDs) &&
+		slices.Equal(slices.Sorted(slices.Values(prev.VisibleTo)), slices.Sorted(slices.Values(c.VisibleTo)))
 }
 
 // recount moves a conversation between rows of view_counts: prev is how
@@ -145,12 +190,12 @@ func (tx *Tx) recount(ctx context.Context, prev, c *parley.Conversation) error {
 }
 
 // readers returns who started the conversation and the users who have
-// read some of it, with their membership of two teams.
+// read some of it or pinned it, with their membership of two teams.
 func (q *queries) readers(ctx context.Context, conversationID, team1, team2 string) (string, []readerState, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT c.started_by, r.user_id, r.read_inbound_count,
+	rows, err := q.db.QueryContext(ctx, `SELECT c.started_by, r.user_id, r.read_inbound_count, r.pinned,
 		EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $2 AND tm.user_id = r.user_id),
 		EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $3 AND tm.user_id = r.user_id)
-		FROM conversations c LEFT JOIN conversation_user_state r ON r.conversation_id = c.id AND r.read_inbound_count > 0
+		FROM conversations c LEFT JOIN conversation_user_state r ON r.conversation_id = c.id AND (r.read_inbound_count > 0 OR r.pinned)
 		WHERE c.id = $1`, conversationID, nullString(team1), nullString(team2))
 	if err != nil {
 		return "", nil, fmt.Errorf("read conversation readers: %w", err)
@@ -161,12 +206,13 @@ func (q *queries) readers(ctx context.Context, conversationID, team1, team2 stri
 	for rows.Next() {
 		var uid sql.NullString
 		var read sql.NullInt64
+		var pinned sql.NullBool
 		var r readerState
-		if err := rows.Scan(&startedBy, &uid, &read, &r.inPrevTeam, &r.inNow); err != nil {
+		if err := rows.Scan(&startedBy, &uid, &read, &pinned, &r.inPrevTeam, &r.inNow); err != nil {
 			return "", nil, fmt.Errorf("read conversation readers: %w", err)
 		}
 		if uid.Valid {
-			r.userID, r.read = uid.String, read.Int64
+			r.userID, r.read, r.pinned = uid.String, read.Int64, pinned.Bool
 			out = append(out, r)
 		}
 	}
@@ -174,7 +220,7 @@ func (q *queries) readers(ctx context.Context, conversationID, team1, team2 stri
 }
 
 // rekey runs change, which alters what a conversation counts in without
-// going through SaveConversation (a read position, who started it), and
+// going through SaveConversation (a read position, a pin, who started it), and
 // moves the conversation's rows accordingly.
 func (tx *Tx) rekey(ctx context.Context, conversationID string, change func() error) error {
 	before, err := tx.currentKeys(ctx, conversationID)
@@ -330,6 +376,13 @@ func (tx *Tx) rebuildViewCounts(ctx context.Context, workspaceID, teamID string,
 func rebuildStatements(d Dialect, cond string) []string {
 	cols := `c.status, COALESCE(CAST(c.team_id AS TEXT), ''), CASE WHEN c.assignee_count > 0 THEN 1 ELSE 0 END,
 		CASE WHEN c.restricted THEN 1 ELSE 0 END, ` + flagsSQL(d)
+	// The columns of a user's row (the user u.user_id), with flags.
+	userCols := func(u, flags string) string {
+		return `c.status, COALESCE(CAST(c.team_id AS TEXT), ''), CASE WHEN c.assignee_count > 0 THEN 1 ELSE 0 END,
+		CASE WHEN NOT c.restricted THEN 0
+			WHEN EXISTS (SELECT 1 FROM conversation_visibility v WHERE v.conversation_id = c.id AND v.user_id = ` + u + `.user_id) THEN 2
+			ELSE 1 END, ` + flags
+	}
 	ws := `c.workspace_id = $1 AND c.deleted_at IS NULL` + cond
 	ins := `INSERT INTO view_counts (workspace_id, reader, assignee, status, team_id, assigned, restricted, flags, n) `
 	group := ` GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
@@ -339,9 +392,19 @@ func rebuildStatements(d Dialect, cond string) []string {
 			FROM conversations c JOIN conversation_assignees a ON a.conversation_id = c.id WHERE ` + ws + group,
 		ins + `SELECT $2, CAST(r.user_id AS TEXT),
 			CASE WHEN EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = r.user_id)
-			THEN CAST(r.user_id AS TEXT) ELSE '' END, ` + cols + `, COUNT(*)
+			THEN CAST(r.user_id AS TEXT) ELSE '' END, ` + userCols("r", flagsSQL(d)) + `, COUNT(*)
 			FROM conversations c JOIN conversation_user_state r ON r.conversation_id = c.id
 			WHERE ` + ws + ` AND c.inbound_count > 0 AND r.read_inbound_count >= c.inbound_count` + group,
+		ins + `SELECT $2, CAST(p.user_id AS TEXT),
+			CASE WHEN EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = p.user_id)
+			THEN CAST(p.user_id AS TEXT) ELSE '' END, ` + userCols("p", intLiteral(pinRow)) + `, COUNT(*)
+			FROM conversations c JOIN conversation_user_state p ON p.conversation_id = c.id
+			WHERE ` + ws + ` AND p.pinned` + group,
+		ins + `SELECT $2, CAST(l.user_id AS TEXT),
+			CASE WHEN EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = l.user_id)
+			THEN CAST(l.user_id AS TEXT) ELSE '' END, ` + userCols("l", flagsSQL(d)+` + `+intLiteral(listedRow)) + `, COUNT(*)
+			FROM conversations c JOIN conversation_visibility l ON l.conversation_id = c.id
+			WHERE ` + ws + ` AND c.restricted` + group,
 	}
 }
 
@@ -368,25 +431,26 @@ type keptRow struct {
 
 // countKept answers the views' counts for a filter without conditions
 // from view_counts: the rows of every conversation, of the caller's
-// assignments and of what the caller read, summed in the scope. An agent's
-// restricted conversations that list them, pinned and important are
-// counted from their own small indexes.
+// assignments, of what the caller read or pinned and of the restricted
+// conversations that list them, summed in the scope. Important is counted
+// from its own small index (the open tasks).
 func (q *queries) countKept(ctx context.Context, f ConversationFilter, views []string) (map[string]int64, error) {
 	sc := f.Scope
 	me := sc.UserID
-	restricted := ""
+	// An agent sees the conversations without a visibility list and those
+	// whose list holds them (their own rows with listedFor).
+	shared, own := ``, ``
 	if !sc.All {
-		restricted = ` AND restricted = 0`
+		shared, own = ` AND restricted = `+intLiteral(unrestricted), ` AND restricted <> `+intLiteral(restrictedTo)
 	}
 	// The rows as stored, in index order; summed below.
 	sel := `SELECT reader, assignee, status, team_id, assigned, flags, n FROM view_counts WHERE workspace_id = $1 AND `
-	grp := restricted + ` AND n <> 0`
-	rows, err := q.db.QueryContext(ctx, sel+`reader = '' AND assignee IN ('', $2)`+grp+` UNION ALL `+sel+`reader = $2`+grp,
-		sc.WorkspaceID, me)
+	rows, err := q.db.QueryContext(ctx, sel+`reader = '' AND assignee IN ('', $2)`+shared+` AND n <> 0 UNION ALL `+
+		sel+`reader = $2`+own+` AND n <> 0`, sc.WorkspaceID, me)
 	if err != nil {
 		return nil, fmt.Errorf("count views: %w", err)
 	}
-	var all, mine, read []keptRow
+	var all, mine, read, pins []keptRow
 	for rows.Next() {
 		var r keptRow
 		if err := rows.Scan(&r.reader, &r.assignee, &r.status, &r.teamID, &r.assigned, &r.flags, &r.n); err != nil {
@@ -394,6 +458,18 @@ func (q *queries) countKept(ctx context.Context, f ConversationFilter, views []s
 			return nil, fmt.Errorf("count views: %w", err)
 		}
 		switch {
+		case r.reader != "" && r.flags&listedRow != 0:
+			if sc.All {
+				continue // an admin counts them in every conversation's rows
+			}
+			// A conversation the agent sees, once; theirs if assigned.
+			r.flags &^= listedRow
+			all = append(all, r)
+			if r.assignee == me {
+				mine = append(mine, r)
+			}
+		case r.reader != "" && r.flags == pinRow:
+			pins = append(pins, r)
 		case r.reader != "":
 			read = append(read, r)
 		case r.assignee != "":
@@ -412,15 +488,20 @@ func (q *queries) countKept(ctx context.Context, f ConversationFilter, views []s
 			return nil, err
 		}
 	}
-	// The conversations in scope, each once; and those the caller read.
-	var inScope, readInScope []keptRow
+	// The conversations in scope, each once; and those the caller read,
+	// or pinned, in scope.
+	var inScope, readInScope, pinsInScope []keptRow
+	perUser := func(rs []keptRow) []keptRow { return rs }
 	switch {
 	case sc.AssignedOnly:
 		inScope = mine
-		for _, r := range read {
-			if r.assignee == me {
-				readInScope = append(readInScope, r)
+		perUser = func(rs []keptRow) (out []keptRow) {
+			for _, r := range rs {
+				if r.assignee == me {
+					out = append(out, r)
+				}
 			}
+			return out
 		}
 	case sc.TeamsOnly:
 		for _, r := range all {
@@ -433,14 +514,18 @@ func (q *queries) countKept(ctx context.Context, f ConversationFilter, views []s
 				inScope = append(inScope, r)
 			}
 		}
-		for _, r := range read {
-			if r.assignee == me || slices.Contains(teams, r.teamID) {
-				readInScope = append(readInScope, r)
+		perUser = func(rs []keptRow) (out []keptRow) {
+			for _, r := range rs {
+				if r.assignee == me || slices.Contains(teams, r.teamID) {
+					out = append(out, r)
+				}
 			}
+			return out
 		}
 	default:
-		inScope, readInScope = all, read
+		inScope = all
 	}
+	readInScope, pinsInScope = perUser(read), perUser(pins)
 	out := make(map[string]int64, len(views))
 	var scan []string // views counted by SQL over small sets
 	for _, v := range views {
@@ -460,9 +545,11 @@ func (q *queries) countKept(ctx context.Context, f ConversationFilter, views []s
 		every := func(keptRow) bool { return true }
 		var n int64
 		switch v {
-		case ViewPinned, ViewImportant:
+		case ViewImportant:
 			scan = append(scan, v)
 			continue
+		case ViewPinned:
+			n = sum(pinsInScope, every)
 		case ViewMine:
 			n = sum(mine, every)
 		case ViewMineUnreplied:
@@ -505,30 +592,12 @@ func (q *queries) countKept(ctx context.Context, f ConversationFilter, views []s
 		out[v] = n
 	}
 	for _, v := range scan {
-		// Pinned and important start from their own small sets (the
-		// caller's pins, the open tasks), which the predicate names.
+		// Important starts from its own small set (the open tasks),
+		// which the predicate names.
 		g := f
 		g.View = v
 		if out[v], err = q.RecountConversations(ctx, g); err != nil {
 			return nil, err
-		}
-	}
-	if !sc.All {
-		// The restricted conversations that list the caller: few.
-		var rest []string
-		for _, v := range views {
-			if !slices.Contains(scan, v) {
-				rest = append(rest, v)
-			}
-		}
-		g := f
-		g.listedOnly = true
-		extra, err := q.countScan(ctx, g, rest)
-		if err != nil {
-			return nil, err
-		}
-		for v, n := range extra {
-			out[v] += n
 		}
 	}
 	return out, nil

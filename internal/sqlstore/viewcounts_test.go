@@ -17,7 +17,7 @@ import (
 // TestCounts_EveryViewEqualsRecount drives every kind of change a view
 // count follows (status, assignees, team, visibility, flags, deletion,
 // customer messages, replies, notes, reads, pins, who started it, team
-// membership), concurrently, and checks after each round that the kept
+// membership, who a visibility list holds), concurrently, and checks after each round that the kept
 // counts of all 17 views equal a recount by the views' list predicates,
 // for an admin and for agents under each agent scope, with and without
 // statuses, and after a rebuild.
@@ -64,7 +64,7 @@ func TestCounts_EveryViewEqualsRecount(t *testing.T) {
 		for round := range 8 {
 			done := make(chan error, len(ids))
 			for _, id := range ids {
-				op, person, pick := rng.IntN(9), people[rng.IntN(len(people))], rng.IntN(1000)
+				op, person, pick := rng.IntN(10), people[rng.IntN(len(people))], rng.IntN(1000)
 				go func() {
 					done <- s.Write(ctx, func(tx *sqlstore.Tx) error {
 						c, err := tx.FindConversationByID(ctx, f.Workspace.ID, id)
@@ -120,6 +120,11 @@ func TestCounts_EveryViewEqualsRecount(t *testing.T) {
 								c.VisibleTo = nil
 							case 1:
 								c.VisibleTo = []string{person}
+							}
+						case 9: // the visibility list alone: who an agent's restricted rows are for
+							c.VisibleTo = []string{person}
+							if other := people[pick%len(people)]; other != person {
+								c.VisibleTo = append(c.VisibleTo, other)
 							}
 						case 8: // flags, now and then deletion
 							c.Handoff, c.Appointment = pick%2 == 0, pick%3 == 0

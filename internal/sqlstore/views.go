@@ -86,9 +86,6 @@ type ConversationFilter struct {
 	Limit    int
 	// ExternalKey selects conversations by external reference (see ExternalKey).
 	ExternalKey string
-	// listedOnly narrows to the restricted conversations whose visibility
-	// list holds the scope's user (the kept counts leave those out).
-	listedOnly bool
 	// teams, when not nil, are the scope user's teams, read beforehand
 	// (see resolveTeams).
 	teams []string
@@ -215,9 +212,6 @@ func (f ConversationFilter) base(b *sqlBuilder, view string) string {
 	}
 	if f.Number > 0 {
 		sb.WriteString(` AND c.number = ` + b.arg(f.Number))
-	}
-	if f.listedOnly {
-		sb.WriteString(` AND c.restricted = TRUE AND lv.user_id = ` + b.user())
 	}
 	return sb.String()
 }
@@ -495,14 +489,6 @@ func (q *queries) countScan(ctx context.Context, f ConversationFilter, views []s
 		dest[i] = &ns[i]
 	}
 	from := `conversations c`
-	if f.listedOnly {
-		// From the caller's visibility rows: a few among many conversations.
-		// (CROSS JOIN fixes SQLite's loop order; PostgreSQL plans it alike.)
-		from = `conversation_visibility lv CROSS JOIN conversations c ON c.id = lv.conversation_id`
-		if q.dialect == Postgres {
-			from = `conversation_visibility lv JOIN conversations c ON c.id = lv.conversation_id`
-		}
-	}
 	if err := q.db.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+from+` WHERE `+where, b.args...).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("count views: %w", err)
 	}
