@@ -28,7 +28,6 @@ func seedCmd(ctx context.Context, args []string) error {
 	per := fs.Int("m", 10, "messages per conversation, on average")
 	pg := postgresURL(fs)
 	sqliteOnly := fs.Bool("sqlite", false, "SQLite only, even when a PostgreSQL URL is known")
-	keep := fs.String("keep", "", "SQLite: copy the loaded database to this file for inspection")
 	pgOnly := fs.Bool("pg-only", false, "PostgreSQL only")
 	saveDir := fs.String("save", "", "keep the loaded workspaces (SQLite data directory, PostgreSQL schema) for `bench views -from` this directory")
 	if err := fs.Parse(args); err != nil {
@@ -47,9 +46,6 @@ func seedCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		s, err := loadWorld(ctx, n, *size, *per)
-		if err == nil && *keep != "" && dbURL == "" {
-			err = keepCopy(n, *keep)
-		}
 		if err == nil && *saveDir != "" {
 			err = save(n, s, *size, *saveDir)
 		}
@@ -676,15 +672,4 @@ func (l *loader) dropIndexes(ctx context.Context) ([]string, error) {
 			`INSERT INTO contacts_fts (contacts_fts) VALUES ('rebuild')`)
 	}
 	return restore, nil
-}
-
-// keepCopy copies a node's SQLite database to path.
-func keepCopy(n *node, path string) error {
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(n.dataDir, "parley.db"))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, err = db.Exec(`VACUUM INTO '` + strings.ReplaceAll(path, "'", "''") + `'`)
-	return err
 }

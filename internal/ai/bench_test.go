@@ -77,7 +77,7 @@ func (c *committedSignal) onCommit(string, int64) {
 }
 
 // BenchmarkBuiltinPathCommitted measures the path as the app runs it:
-// the reply job runs the moment the customer's message commits (RunNow,
+// the reply job runs the moment the customer's message commits (RunJob,
 // no claim for the local provider), and the clock stops when the
 // transaction holding the AI reply, queued in the outbox, has committed.
 //

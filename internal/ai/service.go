@@ -47,11 +47,11 @@ type Service struct {
 	// over meanwhile (tests wait on it); nil: nothing.
 	OnDrop func(conversationID string)
 	// Jobs runs a reply job the moment its customer message commits
-	// (the scheduler's RunNow); nil leaves every job to the scheduler's
+	// (the scheduler's RunJob); nil leaves every job to the scheduler's
 	// loop, due at once.
 	Jobs JobRunner
 
-	answering sync.WaitGroup // replies under way on the RunNow path
+	answering sync.WaitGroup // replies under way on the RunJob path
 }
 
 // JobRunner runs one scheduled job now (scheduler.Scheduler).
@@ -65,7 +65,7 @@ type JobRunner interface {
 // store failed), after this delay.
 const answerGrace = 5 * time.Second
 
-// Wait returns once the replies started on the RunNow path are done (call
+// Wait returns once the replies started on the RunJob path are done (call
 // it before closing the store).
 func (s *Service) Wait() { s.answering.Wait() }
 

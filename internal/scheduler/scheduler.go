@@ -259,46 +259,26 @@ func (s *Scheduler) idleWait(ctx context.Context) time.Duration {
 var errLost = errors.New("scheduler: lease lost")
 
 // ErrNeedsClaim is what a job's Run returns when it runs unclaimed
-// (RunNow) and may take long, a remote model's answer say: RunNow then
+// (RunJob) and may take long, a remote model's answer say: RunJob then
 // claims the job and runs it again, so that no other node runs it at the
 // same time.
 var ErrNeedsClaim = errors.New("scheduler: the job needs a claim")
 
-// RunNow runs the job of kind and key on this node now, whatever its due
-// time, and returns when it is done; nothing when a claim holds it or it is
-// gone. It first runs the job without a claim, a commit less on the path
-// of a quick job, and completes it only if nobody claimed or replaced it
-// meanwhile (its fencing token is unchanged): a lost race costs the work,
-// never a second result. A Run that may take long returns ErrNeedsClaim
-// and runs again under a claim.
+// RunJob runs job, as Queue stored it, on this node now, whatever its due
+// time, and returns when it is done. It first runs the job without a
+// claim, a commit less on the path of a quick job, and completes it only
+// if nobody claimed or replaced it meanwhile (its fencing token is
+// unchanged): a lost race costs the work, never a second result. A Run
+// that may take long returns ErrNeedsClaim and runs again under a claim.
 //
-// A job RunNow does not finish stays for its due time, when a scheduler on
-// any node runs it as usual. Schedule it a little in the future and call
-// RunNow once the scheduling transaction has committed: a node that stops
+// A job RunJob does not finish stays for its due time, when a scheduler on
+// any node runs it as usual. Queue it a little in the future and call
+// RunJob once the queueing transaction has committed: a node that stops
 // in between costs that delay, not the job.
-func (s *Scheduler) RunNow(ctx context.Context, kind, key string) error {
-	if _, ok := s.handler(kind); !ok {
-		return fmt.Errorf("scheduler: run now: no handler for %s", kind)
-	}
-	job, leased, err := s.cfg.Store.FindJobLease(ctx, kind, key, s.cfg.Clock.Now())
-	switch {
-	case parley.IsNotFound(err):
-		return nil
-	case err != nil:
-		return fmt.Errorf("scheduler: run now: %w", err)
-	case leased || job.FailedAt != nil:
-		return nil
-	}
-	return s.RunJob(ctx, *job)
-}
-
-// RunJob is RunNow for a job the caller holds as Queue stored it, a read
-// less: it has just committed, due later, so no claim holds it yet; if one
-// took it since, or a newer schedule replaced it, its token tells.
 func (s *Scheduler) RunJob(ctx context.Context, job sqlstore.Job) error {
 	h, ok := s.handler(job.Kind)
 	if !ok {
-		return fmt.Errorf("scheduler: run now: no handler for %s", job.Kind)
+		return fmt.Errorf("scheduler: run job: no handler for %s", job.Kind)
 	}
 	now := s.cfg.Clock.Now()
 	job.Unclaimed = true

@@ -29,7 +29,7 @@ type Job struct {
 	LastError string
 	FailedAt  *time.Time
 	CreatedAt time.Time
-	// Unclaimed marks a job run without a claim (scheduler.RunNow): its
+	// Unclaimed marks a job run without a claim (scheduler.RunJob): its
 	// Run must not start anything long, and returns
 	// scheduler.ErrNeedsClaim instead.
 	Unclaimed bool
@@ -38,8 +38,6 @@ type Job struct {
 const jobColumns = `id, kind, key, workspace_id, payload, due_at, attempts, lease_token, last_error, failed_at, created_at`
 
 const (
-	// findJobLeaseSQL: $1 kind, $2 key.
-	findJobLeaseSQL = `SELECT ` + jobColumns + `, lease_until FROM jobs WHERE kind = $1 AND key = $2`
 	// claimJobSQL claims one job whatever its due time: $1 the new lease
 	// end, $2 the job, $3 now.
 	claimJobSQL = `UPDATE jobs SET lease_token = lease_token + 1, lease_until = $1, attempts = attempts + 1
@@ -143,18 +141,6 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, kinds []string, li
 	return jobs, nil
 }
 
-// FindJobLease is FindJob, with leased saying whether a claim holds the
-// job at now.
-func (q *queries) FindJobLease(ctx context.Context, kind, key string, now time.Time) (j *Job, leased bool, err error) {
-	var until sql.NullInt64
-	row := q.db.QueryRowContext(ctx, findJobLeaseSQL, kind, key)
-	j, err = scanJob(row, &until)
-	if err != nil {
-		return nil, false, fmt.Errorf("find job %s: %w", kind, err)
-	}
-	return j, until.Valid && until.Int64 > micros(now), nil
-}
-
 // ClaimJob leases the job id until now+lease whatever its due time, as
 // ClaimJobs does for due jobs; nil when a claim holds it, it failed for
 // good, or it is gone.
@@ -174,13 +160,13 @@ func (s *Store) ClaimJob(ctx context.Context, jobID string, now time.Time, lease
 	return j, nil
 }
 
-func scanJob(row rowScanner, extra ...any) (*Job, error) {
+func scanJob(row rowScanner) (*Job, error) {
 	var j Job
 	var payload string
 	var due, created int64
 	var failed sql.NullInt64
-	if err := row.Scan(append([]any{&j.ID, &j.Kind, &j.Key, &j.WorkspaceID, &payload, &due, &j.Attempts, &j.Token, &j.LastError,
-		&failed, &created}, extra...)...); err != nil {
+	if err := row.Scan(&j.ID, &j.Kind, &j.Key, &j.WorkspaceID, &payload, &due, &j.Attempts, &j.Token, &j.LastError,
+		&failed, &created); err != nil {
 		return nil, notFound(err, "Job")
 	}
 	j.Payload = json.RawMessage(payload)

@@ -16,7 +16,7 @@ import (
 )
 
 // noRunner stands for a node that stopped between the customer message's
-// commit and its reply: RunNow never happens.
+// commit and its reply: RunJob never happens.
 type noRunner struct{}
 
 func (noRunner) RunJob(context.Context, sqlstore.Job) error { return nil }

@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,10 +14,10 @@ import (
 	"github.com/parleyhq/parley/internal/sqlstore/storetest"
 )
 
-// TestRunNow: a job run the moment it is scheduled completes once, with or
+// TestRunJob: a job run the moment it is queued completes once, with or
 // without a claim, and never when someone claimed or replaced it while it
 // ran.
-func TestRunNow(t *testing.T) {
+func TestRunJob(t *testing.T) {
 	const kind = "test.now"
 	cases := []struct {
 		name string
@@ -24,7 +25,7 @@ func TestRunNow(t *testing.T) {
 		during func(t *testing.T, s *sqlstore.Store, sch *scheduler.Scheduler)
 		// needsClaim makes the unclaimed Run ask for a claim.
 		needsClaim bool
-		// leasedBefore claims the job before RunNow.
+		// leasedBefore claims the job before RunJob.
 		leasedBefore bool
 		wantCommits  []string // payload notes committed, in order
 		wantJobLeft  bool
@@ -90,25 +91,24 @@ func TestRunNow(t *testing.T) {
 				}
 				due := clock.Now()
 				if tc.during == nil {
-					due = due.Add(time.Hour) // RunNow does not wait for the due time
+					due = due.Add(time.Hour) // RunJob does not wait for the due time
 				}
+				var queued *sqlstore.Job
 				write(t, s, func(ctx context.Context, tx *sqlstore.Tx) error {
-					return scheduler.Schedule(ctx, tx, kind, "k", "", due, map[string]string{"note": "v1"})
+					var err error
+					queued, err = scheduler.Queue(ctx, tx, kind, "k", "", due, map[string]string{"note": "v1"})
+					return err
 				})
 				if tc.leasedBefore {
 					clock.Add(2 * time.Hour)
-					j, err := s.FindJob(context.Background(), kind, "k")
-					if err != nil {
-						t.Fatal(err)
-					}
-					if c, err := s.ClaimJob(context.Background(), j.ID, clock.Now(), time.Minute); err != nil || c == nil {
+					if c, err := s.ClaimJob(context.Background(), queued.ID, clock.Now(), time.Minute); err != nil || c == nil {
 						t.Fatalf("ClaimJob() = %v, %v", c, err)
 					}
 				}
-				if err := sch.RunNow(context.Background(), kind, "k"); err != nil {
-					t.Fatalf("RunNow() = %v", err)
+				if err := sch.RunJob(context.Background(), *queued); err != nil {
+					t.Fatalf("RunJob() = %v", err)
 				}
-				if !equal(commits, tc.wantCommits) {
+				if !slices.Equal(commits, tc.wantCommits) {
 					t.Errorf("commits = %v, want %v", commits, tc.wantCommits)
 				}
 				if len(tc.wantCommits) > 0 && attempts[0] != tc.wantAttempts {
@@ -123,26 +123,14 @@ func TestRunNow(t *testing.T) {
 	}
 }
 
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// TestRunNow_unknownKind answers an error, not a silent nothing.
-func TestRunNow_unknownKind(t *testing.T) {
+// TestRunJob_unknownKind answers an error, not a silent nothing.
+func TestRunJob_unknownKind(t *testing.T) {
 	s := storetest.Open(t, storetest.SQLite, storetest.Options{})
 	sch, err := scheduler.New(scheduler.Config{Store: s})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sch.RunNow(context.Background(), "nope", "k"); err == nil {
-		t.Error("RunNow(unregistered kind) = nil, want an error")
+	if err := sch.RunJob(context.Background(), sqlstore.Job{Kind: "nope", Key: "k"}); err == nil {
+		t.Error("RunJob(unregistered kind) = nil, want an error")
 	}
 }
