@@ -507,8 +507,8 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 			}
 		}
 		for _, a := range assignees {
-			if err := l.add("conversation_assignees", []string{"conversation_id", "user_id", "workspace_id", "status"}, []int{0, 1, 2},
-				convID, a, ws, string(status)); err != nil {
+			if err := l.add("conversation_assignees", []string{"conversation_id", "user_id", "workspace_id", "status", "last_activity_at"}, []int{0, 1, 2},
+				convID, a, ws, string(status), micro(last)); err != nil {
 				return nil, err
 			}
 		}
@@ -519,7 +519,7 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 		}
 		for kind, names := range map[string][]string{sqlstore.KindTag: tags, sqlstore.KindLabel: labels} {
 			for _, nm := range names {
-				if err := l.add("conversation_tags", []string{"conversation_id", "tag_id"}, []int{0, 1}, convID, tagIDs[kind+":"+nm]); err != nil {
+				if err := l.add("conversation_tags", []string{"conversation_id", "tag_id", "last_activity_at"}, []int{0, 1}, convID, tagIDs[kind+":"+nm], micro(last)); err != nil {
 					return nil, err
 				}
 			}
@@ -539,8 +539,8 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 			if rng.IntN(3) == 0 {
 				read = max(0, inbound-1)
 			}
-			if err := l.add("conversation_user_state", []string{"conversation_id", "user_id", "read_inbound_count", "last_read_at", "pinned"}, []int{0, 1},
-				convID, u, read, micro(last), rng.IntN(50) == 0); err != nil {
+			if err := l.add("conversation_user_state", []string{"conversation_id", "user_id", "read_inbound_count", "last_read_at", "pinned", "last_activity_at"}, []int{0, 1},
+				convID, u, read, micro(last), rng.IntN(50) == 0, micro(last)); err != nil {
 				return nil, err
 			}
 		}

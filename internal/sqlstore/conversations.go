@@ -305,9 +305,9 @@ func (tx *Tx) writeConversationSets(ctx context.Context, c, prev *parley.Convers
 		for kind, names := range map[string][]string{KindTag: c.Tags, KindLabel: c.Labels} {
 			for _, name := range names {
 				if _, err := tx.db.ExecContext(ctx,
-					`INSERT INTO conversation_tags (conversation_id, tag_id)
-					 SELECT $1, id FROM tags WHERE workspace_id = $2 AND kind = $3 AND name = $4`,
-					c.ID, c.WorkspaceID, kind, name); err != nil {
+					`INSERT INTO conversation_tags (conversation_id, tag_id, last_activity_at)
+					 SELECT $1, id, $5 FROM tags WHERE workspace_id = $2 AND kind = $3 AND name = $4`,
+					c.ID, c.WorkspaceID, kind, name, micros(c.LastActivityAt)); err != nil {
 					return fmt.Errorf("write conversation tags: %w", err)
 				}
 			}
@@ -324,8 +324,8 @@ func (tx *Tx) replaceSet(ctx context.Context, table string, c *parley.Conversati
 		q := `INSERT INTO conversation_visibility (conversation_id, user_id) VALUES ($1,$2)`
 		args := []any{c.ID, uid}
 		if table == "conversation_assignees" {
-			q = `INSERT INTO conversation_assignees (conversation_id, user_id, workspace_id, status) VALUES ($1,$2,$3,$4)`
-			args = append(args, c.WorkspaceID, assignmentStatus(c))
+			q = `INSERT INTO conversation_assignees (conversation_id, user_id, workspace_id, status, last_activity_at) VALUES ($1,$2,$3,$4,$5)`
+			args = append(args, c.WorkspaceID, assignmentStatus(c), micros(c.LastActivityAt))
 		}
 		if _, err := tx.db.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("write %s: %w", table, err)
@@ -377,8 +377,9 @@ func (tx *Tx) markRead(ctx context.Context, conversationID, userID string) error
 func (tx *Tx) SetPinned(ctx context.Context, conversationID, userID string, pinned bool) error {
 	return tx.rekey(ctx, conversationID, func() error {
 		_, err := tx.db.ExecContext(ctx,
-			`INSERT INTO conversation_user_state (conversation_id, user_id, read_inbound_count, pinned) VALUES ($1,$2,0,$3)
-			 ON CONFLICT (conversation_id, user_id) DO UPDATE SET pinned = excluded.pinned`,
+			`INSERT INTO conversation_user_state (conversation_id, user_id, read_inbound_count, pinned, last_activity_at)
+			 SELECT id, $2, 0, $3, last_activity_at FROM conversations WHERE id = $1
+			 ON CONFLICT (conversation_id, user_id) DO UPDATE SET pinned = excluded.pinned, last_activity_at = excluded.last_activity_at`,
 			conversationID, userID, pinned)
 		if err != nil {
 			return fmt.Errorf("set pinned: %w", err)

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -93,6 +95,12 @@ type ConversationFilter struct {
 	// reads first and joins the conversations to; its predicate then
 	// leaves the set out.
 	drivenBy string
+	// bySet: the set carries the conversations' last activity (migration
+	// 00038) and the page is read from it in that order.
+	bySet bool
+	// tagID, when set, is the tag (or label) a filter's condition requires
+	// (see tagCondition): a list may start from its rows.
+	tagID string
 }
 
 // effectiveStatuses is the status set the view selects given the caller's
@@ -314,6 +322,59 @@ func (f ConversationFilter) pins(b *sqlBuilder) string {
 	return `SELECT p.conversation_id FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned`
 }
 
+// openStatusTerm is the status test of the partial index
+// conversation_assignees_recent, written as the index is: a planner uses a
+// partial index for a query whose terms imply its own, which bound values
+// cannot.
+const openStatusTerm = `m.status IN ('queued', 'open', 'pending', 'snoozed')`
+
+// recentSet is the set of (conversation_id, last_activity_at) rows a list
+// sorted by activity reads newest (or oldest) first and stops after its
+// page, and the view it stands for ("" for a tag's rows): the caller's
+// assignments for Mine with its default statuses, the caller's pins, or
+// the rows of a tag the filter requires. "" when none applies: the list
+// then walks the conversations, or starts from an unordered set.
+func (f ConversationFilter) recentSet(b *sqlBuilder) (string, string) {
+	if f.Sort != "" && f.Sort != SortNewest && f.Sort != SortOldest {
+		return "", ""
+	}
+	switch f.View {
+	case ViewMine:
+		if sts, _ := f.effectiveStatuses(); sameStatuses(sts, openStatuses) {
+			return `SELECT m.conversation_id, m.last_activity_at FROM conversation_assignees m WHERE m.user_id = ` + b.user() +
+				` AND m.workspace_id = ` + b.arg(f.Scope.WorkspaceID) + ` AND ` + openStatusTerm, ViewMine
+		}
+	case ViewPinned:
+		return `SELECT p.conversation_id, p.last_activity_at FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned`, ViewPinned
+	}
+	if f.tagID != "" {
+		return `SELECT t.conversation_id, t.last_activity_at FROM conversation_tags t WHERE t.tag_id = ` + b.arg(f.tagID), ""
+	}
+	return "", ""
+}
+
+func sameStatuses(a, b []parley.ConversationStatus) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(s parley.ConversationStatus) bool { return !slices.Contains(b, s) })
+}
+
+// tagCondition is the tag or label every conversation the filter selects
+// carries, when it requires one (a condition "tag eq X" that must hold).
+func tagCondition(f *parley.Filter) (kind, name string, ok bool) {
+	if f == nil || (f.Match == "any" && len(f.Conditions) > 1) {
+		return "", "", false
+	}
+	for _, c := range f.Conditions {
+		if (c.Field == "tag" || c.Field == "label") && (c.Op == "eq" || (c.Op == "in" && len(c.Strings) == 1)) && len(c.Strings) == 1 {
+			kind = KindTag
+			if c.Field == "label" {
+				kind = KindLabel
+			}
+			return kind, c.Strings[0], true
+		}
+	}
+	return "", "", false
+}
+
 // priorityRank orders priorities, urgent highest.
 const priorityRank = `(CASE c.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END)`
 
@@ -322,7 +383,21 @@ func PriorityRank(p parley.Priority) int {
 	return map[parley.Priority]int{parley.PriorityUrgent: 4, parley.PriorityHigh: 3, parley.PriorityMedium: 2, parley.PriorityLow: 1}[p]
 }
 
+// activityColumns are the sort key of the newest and oldest sorts: the
+// conversation's, or the copy on the set the list starts from.
+func (f ConversationFilter) activityColumns() (at, id string) {
+	if f.bySet {
+		return `s.last_activity_at`, `s.conversation_id`
+	}
+	return `c.last_activity_at`, `c.id`
+}
+
 func (f ConversationFilter) orderBy() string {
+	if at, id := f.activityColumns(); f.bySet && f.Sort == SortOldest {
+		return at + ` ASC, ` + id + ` ASC`
+	} else if f.bySet {
+		return at + ` DESC, ` + id + ` DESC`
+	}
 	switch f.Sort {
 	case SortOldest:
 		return `c.last_activity_at ASC, c.id ASC`
@@ -336,6 +411,15 @@ func (f ConversationFilter) orderBy() string {
 
 func (f ConversationFilter) keyset(arg func(any) string) string {
 	a := f.After
+	if at, id := f.activityColumns(); f.bySet {
+		// The bound on the time alone first: an index range, where the OR
+		// would be a filter over the set from its start.
+		t, i := arg(micros(a.LastActivityAt)), arg(a.ID)
+		if f.Sort == SortOldest {
+			return `(` + at + ` >= ` + t + ` AND (` + at + ` > ` + t + ` OR ` + id + ` > ` + i + `))`
+		}
+		return `(` + at + ` <= ` + t + ` AND (` + at + ` < ` + t + ` OR ` + id + ` < ` + i + `))`
+	}
 	switch f.Sort {
 	case SortOldest:
 		t, id := arg(micros(a.LastActivityAt)), arg(a.ID)
@@ -368,6 +452,9 @@ func (q *queries) ListConversations(ctx context.Context, f ConversationFilter) (
 	if err := q.resolveTeams(ctx, &f); err != nil {
 		return nil, err
 	}
+	if err := q.resolveTag(ctx, &f); err != nil {
+		return nil, err
+	}
 	query, args := f.listQuery(q.dialect)
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -394,18 +481,25 @@ func (f ConversationFilter) listQuery(d Dialect) (string, []any) {
 	b := f.builder(d, []any{uid})
 	// Mine and Pinned start from their sets, whatever the sort: an index in
 	// the sort's order would be read to its end for a caller with few or
-	// no assignments or pins. (CROSS JOIN fixes SQLite's loop order;
-	// PostgreSQL plans it alike.)
+	// no assignments or pins. Sorted by activity, they (and a required
+	// tag's rows) are read in that order and the page stops the read
+	// (recentSet). (CROSS JOIN fixes SQLite's loop order; PostgreSQL plans
+	// it alike.)
+	outer := f.orderBy() // the page's rows, joined back: the conversation's columns
 	from := `conversations c`
-	var set string
-	switch f.View {
-	case ViewMine:
-		set = f.assignments(b, f.View)
-	case ViewPinned:
-		set = f.pins(b)
+	set, view := f.recentSet(b)
+	if set != "" {
+		f.bySet = true
+	} else {
+		switch f.View {
+		case ViewMine:
+			set, view = f.assignments(b, f.View), ViewMine
+		case ViewPinned:
+			set, view = f.pins(b), ViewPinned
+		}
 	}
 	if set != "" {
-		f.drivenBy = f.View
+		f.drivenBy = view
 		join := ` CROSS JOIN `
 		if d == Postgres {
 			join = ` JOIN `
@@ -423,7 +517,7 @@ func (f ConversationFilter) listQuery(d Dialect) (string, []any) {
 		JOIN contacts ct ON ct.id = c.contact_id
 		JOIN inboxes i ON i.id = c.inbox_id
 		LEFT JOIN conversation_user_state us ON us.conversation_id = c.id AND us.user_id = $1
-		ORDER BY ` + f.orderBy()
+		ORDER BY ` + outer
 	return query, b.args
 }
 
@@ -440,6 +534,25 @@ func (q *queries) resolveTeams(ctx context.Context, f *ConversationFilter) error
 		return err
 	}
 	f.teams = append([]string{}, teams...)
+	return nil
+}
+
+// resolveTag reads the id of the tag the filter requires, if any, so that
+// the list can start from its rows (an unknown tag selects nothing: the
+// filter's own condition says so).
+func (q *queries) resolveTag(ctx context.Context, f *ConversationFilter) error {
+	kind, name, ok := tagCondition(f.Filter)
+	if !ok {
+		return nil
+	}
+	err := q.db.QueryRowContext(ctx, `SELECT id FROM tags WHERE workspace_id = $1 AND kind = $2 AND name = $3`,
+		f.Scope.WorkspaceID, kind, name).Scan(&f.tagID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("resolve the filter's tag: %w", err)
+	}
 	return nil
 }
 
