@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -240,6 +241,11 @@ func TestAPIChannel_EndToEnd(t *testing.T) {
 		counts := n.must(200, "GET", s.ws("/conversations/counts"), s.token, nil).m(t)
 		if counts["all"] != 1.0 || counts["mine"] != 1.0 || counts["unassigned"] != 0.0 {
 			t.Errorf("counts = %v, want all 1 mine 1 unassigned 0", counts)
+		}
+		// views= counts those alone.
+		some := n.must(200, "GET", s.ws("/conversations/counts?views=mine,unassigned&filter="+url.QueryEscape(`{"conditions":[{"field":"channel","op":"eq","value":"api"}]}`)), s.token, nil).m(t)
+		if len(some) != 2 || some["mine"] != 1.0 || some["unassigned"] != 0.0 {
+			t.Errorf("counts of mine and unassigned = %v, want only mine 1 and unassigned 0", some)
 		}
 		n.must(200, "PATCH", s.ws("/conversations/"+cid), s.token, map[string]any{"status": "resolved"})
 		_, cid3 := n.inbound(s, "cust-1", "m-3", "One more thing")

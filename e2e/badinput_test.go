@@ -41,6 +41,7 @@ func TestBadInput(t *testing.T) {
 			{"unknown filter field", "GET", s.ws("/conversations?filter=" + url.QueryEscape(`{"conditions":[{"field":"colour","op":"eq","value":"x"}]}`)), s.token, nil, 422, "colour"},
 			{"unknown filter operator", "GET", s.ws("/conversations/counts?filter=" + url.QueryEscape(`{"conditions":[{"field":"tag","op":"like","value":"x"}]}`)), s.token, nil, 422, "like"},
 			{"malformed filter", "GET", s.ws("/conversations?filter=%7B%22match"), s.token, nil, 422, "filter"},
+			{"unknown view to count", "GET", s.ws("/conversations/counts?views=mine,sideways"), s.token, nil, 422, "views"},
 			{"oversized filter", "GET", s.ws("/conversations?filter=" + url.QueryEscape(`{"conditions":[`+strings.Repeat(`{"field":"tag","op":"eq","value":"x"},`, 130)+`{}]}`)), s.token, nil, 422, "filter"},
 			{"unknown sort", "GET", s.ws("/conversations?sort=sideways"), s.token, nil, 422, "sort"},
 			{"malformed cursor", "GET", s.ws("/conversations?cursor=%27%20OR%201%3D1"), s.token, nil, 422, "cursor"},

@@ -80,6 +80,8 @@ type ListParams struct {
 	// ExternalRefType and ExternalRefID, both or neither, select the
 	// conversations about one object of another system.
 	ExternalRefType, ExternalRefID string
+	// Views, for Count: the views to count (every view when empty).
+	Views []string
 }
 
 // Page is one page of conversations.

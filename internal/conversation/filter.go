@@ -371,16 +371,40 @@ func (s *Service) List(ctx context.Context, a parley.Actor, p ListParams) (*Page
 // (every name in sqlstore.Views).
 type Counts map[string]int64
 
-// Count returns the number of conversations in each view for the actor,
-// narrowed by the statuses, team and filter of p (its view, sort, cursor
-// and limit are ignored).
+// Count returns the number of conversations in each view for the actor
+// (each of p.Views, or every view), narrowed by the statuses, team and
+// filter of p (its view, sort, cursor and limit are ignored). Counting
+// one view under a filter costs a seventeenth of counting them all.
 func (s *Service) Count(ctx context.Context, a parley.Actor, p ListParams) (Counts, error) {
+	views := sqlstore.Views
+	if len(p.Views) > 0 {
+		views = p.Views
+	}
 	p.View, p.Sort = "", ""
 	f, err := s.selection(ctx, a, p)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.CountViews(ctx, f, sqlstore.Views)
+	return s.store.CountViews(ctx, f, views)
+}
+
+// ParseViews checks a comma-separated list of view names; empty is every
+// view (nil).
+func ParseViews(raw string) ([]string, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, v := range strings.Split(raw, ",") {
+		v = strings.TrimSpace(v)
+		if !slices.Contains(sqlstore.Views, v) {
+			return nil, parley.FieldErrorf("views", "Unknown view %q: use %s.", clip(v), strings.Join(sqlstore.Views, ", "))
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
 
 // Views lists the names of the list views.

@@ -110,6 +110,10 @@ func TestService_Filter(t *testing.T) {
 		}{
 			{"channel eq", all(cond("channel", "eq", `"api"`)), "free plain urgent vip"},
 			{"channel in none", all(cond("channel", "in", `["whatsapp","email"]`)), ""},
+			{"channel neq", all(cond("channel", "neq", `"api"`)), ""},
+			{"channel nin other", all(cond("channel", "nin", `["whatsapp"]`)), "free plain urgent vip"},
+			{"tag eq and channel", all(cond("tag", "eq", `"vip"`), cond("channel", "eq", `"api"`)), "urgent vip"},
+			{"tag eq or nothing", anyOf(cond("tag", "eq", `"vip"`), cond("channel", "eq", `"whatsapp"`)), "urgent vip"},
 			{"inbox eq", all(cond("inbox", "eq", `"`+w.f.Inbox.ID+`"`)), "free plain urgent vip"},
 			{"status nin", all(cond("status", "nin", `["open"]`)), ""},
 			{"assignee none", all(cond("assignee", "eq", `"none"`)), "free plain vip"},

@@ -89,9 +89,11 @@ func (s *Server) viewRoutes() {
 	type countInput struct {
 		WorkspacePath
 		ListQuery
+		Views string `query:"views" maxLength:"400" doc:"comma-separated views to count; every view by default"`
 	}
 	counts := op(http.MethodGet, "/workspaces/{workspace_id}/conversations/counts", "countConversations", "Live count of every view, keyed by view name", 200)
-	counts.Description = "One object whose keys are the view names (" + strings.Join(conversation.Views(), ", ") + ") and values their counts, " +
+	counts.Description = "One object whose keys are the view names (" + strings.Join(conversation.Views(), ", ") + ") and values their counts " +
+		"(only the views named in views, when given), " +
 		"narrowed by status, team_id and filter as the list is.\n\n" + viewsDoc + "\n\n" + filterDoc
 	huma.Register(s.api, counts, func(ctx context.Context, in *countInput) (*Body[conversation.Counts], error) {
 		a, err := s.actor(ctx, in.WorkspaceID)
@@ -100,6 +102,9 @@ func (s *Server) viewRoutes() {
 		}
 		p, err := in.params()
 		if err != nil {
+			return nil, s.problem(ctx, err)
+		}
+		if p.Views, err = conversation.ParseViews(in.Views); err != nil {
 			return nil, s.problem(ctx, err)
 		}
 		c, err := s.Conversations.Count(ctx, a, p)

@@ -69,7 +69,18 @@ func setOp(expr, op string, vals []string, arg func(any) string) string {
 func compileCondition(d Dialect, workspaceID string, c parley.Condition, arg func(any) string) string {
 	switch c.Field {
 	case "channel":
-		return setOp(`(SELECT i2.channel FROM inboxes i2 WHERE i2.id = c.inbox_id)`, c.Op, c.Strings, arg)
+		// The workspace's inboxes of those channels, read once (a subquery
+		// per conversation cost each row of a count a lookup).
+		inboxes := func(op string) string {
+			return `(SELECT i2.id FROM inboxes i2 WHERE i2.workspace_id = ` + arg(workspaceID) + ` AND ` + setOp(`i2.channel`, op, c.Strings, arg) + `)`
+		}
+		switch c.Op {
+		case "neq":
+			return `c.inbox_id NOT IN ` + inboxes("eq")
+		case "nin":
+			return `c.inbox_id NOT IN ` + inboxes("in")
+		}
+		return `c.inbox_id IN ` + inboxes(c.Op)
 	case "inbox":
 		return setOp(`c.inbox_id`, c.Op, c.Strings, arg)
 	case "status":

@@ -41,9 +41,11 @@ export const findApi = {
         }),
       { signal },
     ),
-  counts: (ws: string, p: { status?: string[]; teamId?: string; filter?: string } = {}, signal?: AbortSignal) =>
+  // views: count only these (a filtered count costs a scan per view).
+  counts: (ws: string, p: { status?: string[]; teamId?: string; filter?: string; views?: string[] } = {}, signal?: AbortSignal) =>
     request<ViewCounts>(
-      `/workspaces/${ws}/conversations/counts` + qs({ status: p.status?.join(','), team_id: p.teamId, filter: p.filter }),
+      `/workspaces/${ws}/conversations/counts` +
+        qs({ status: p.status?.join(','), team_id: p.teamId, filter: p.filter, views: p.views?.join(',') }),
       { signal },
     ),
   savedFilters: (ws: string) => request<{ items: SavedFilter[] | null }>(`/workspaces/${ws}/saved-filters`),

@@ -99,7 +99,7 @@ export function useConversationList(ws: string, query: FindQuery, refs: MutableR
         const q = refs.current.query;
         const [c, f] = await Promise.all([
           findApi.counts(ws, { status: q.countStatus }),
-          q.filter ? findApi.counts(ws, { status: q.status, teamId: q.teamId, filter: q.filter }) : Promise.resolve(null),
+          q.filter ? findApi.counts(ws, { status: q.status, teamId: q.teamId, filter: q.filter, views: [q.view] }) : Promise.resolve(null),
         ]);
         setCounts(c);
         setFilteredTotal(f ? (f[q.view] ?? null) : null);
@@ -131,7 +131,7 @@ export function useConversationList(ws: string, query: FindQuery, refs: MutableR
     findApi.counts(ws, { status: query.countStatus }).then(setCounts, () => {});
     setFilteredTotal(null);
     if (query.filter)
-      findApi.counts(ws, { status: query.status, teamId: query.teamId, filter: query.filter }).then((f) => setFilteredTotal(f[query.view] ?? null), () => {});
+      findApi.counts(ws, { status: query.status, teamId: query.teamId, filter: query.filter, views: [query.view] }).then((f) => setFilteredTotal(f[query.view] ?? null), () => {});
   }, [reloadList, ws, query]);
 
   const markLive = useCallback((id: string) => {
