@@ -26,7 +26,7 @@ type Store interface {
 	ListConversations(ctx context.Context, f sqlstore.ConversationFilter) ([]parley.ConversationItem, error)
 	ConversationItems(ctx context.Context, workspaceID string, ids []string, userID string) (map[string]parley.ConversationItem, error)
 	FindConversationByID(ctx context.Context, workspaceID, conversationID string) (*parley.Conversation, error)
-	SearchMessages(ctx context.Context, scope access.Scope, query, before string) ([]sqlstore.MessageHit, string, error)
+	SearchMessages(ctx context.Context, scope access.Scope, query, before string, window int) ([]sqlstore.MessageHit, string, error)
 	MessageSnippets(ctx context.Context, query string, hits []sqlstore.MessageHit) error
 	SearchThread(ctx context.Context, conversationID, text string, limit int) ([]sqlstore.ThreadHit, error)
 	MatchContacts(ctx context.Context, workspaceID string, m sqlstore.ContactMatch, limit int) ([]string, bool, error)
@@ -72,12 +72,20 @@ type Result struct {
 	NextCursor string `json:"next_cursor"`
 }
 
-// cursor continues a search: message hits of the window below Before,
-// from Offset on (contacts and numbers come on the first page only).
+// cursor continues a search: message hits of the window of Window
+// messages below Before, from Offset on (contacts and numbers come on the
+// first page only).
 type cursor struct {
 	Before string `json:"b"`
 	Offset int    `json:"o"`
+	Window int    `json:"w,omitempty"`
 }
+
+// windowFor is how many of the newest matches a search of limit hits reads
+// and ranks at a time: three pages' worth, which leaves the ranking room to
+// reorder while a common word costs the store a third of the most it reads
+// (sqlstore.SearchWindow).
+func windowFor(limit int) int { return min(sqlstore.SearchWindow, max(60, 3*limit)) }
 
 var (
 	numberRe = regexp.MustCompile(`^#?([0-9]{1,18})$`)
@@ -116,9 +124,17 @@ func (s *Service) Search(ctx context.Context, a parley.Actor, q string, limit in
 	first := rawCursor == ""
 	if !first {
 		b, err := base64.RawURLEncoding.DecodeString(rawCursor)
-		if err != nil || json.Unmarshal(b, &cur) != nil || cur.Offset < 0 || cur.Offset > sqlstore.SearchWindow {
+		if err != nil || json.Unmarshal(b, &cur) != nil {
 			return nil, parley.FieldErrorf("cursor", "The cursor is malformed: pass next_cursor from the previous page unchanged.")
 		}
+		if cur.Window == 0 {
+			cur.Window = sqlstore.SearchWindow // a cursor written before windows varied
+		}
+		if cur.Window > sqlstore.SearchWindow || cur.Offset < 0 || cur.Offset > cur.Window {
+			return nil, parley.FieldErrorf("cursor", "The cursor is malformed: pass next_cursor from the previous page unchanged.")
+		}
+	} else {
+		cur.Window = windowFor(limit)
 	}
 	sc, err := s.scope(ctx, a)
 	if err != nil {
@@ -136,7 +152,7 @@ func (s *Service) Search(ctx context.Context, a parley.Actor, q string, limit in
 		res.NextCursor = encode(cur)
 		return res, nil
 	}
-	hits, oldest, err := s.store.SearchMessages(ctx, sc, q, cur.Before)
+	hits, oldest, err := s.store.SearchMessages(ctx, sc, q, cur.Before, cur.Window)
 	if err != nil {
 		return nil, err
 	}
@@ -164,9 +180,9 @@ func (s *Service) Search(ctx context.Context, a parley.Actor, q string, limit in
 	}
 	switch {
 	case end < len(hits):
-		res.NextCursor = encode(cursor{Before: cur.Before, Offset: end})
+		res.NextCursor = encode(cursor{Before: cur.Before, Offset: end, Window: cur.Window})
 	case oldest != "":
-		res.NextCursor = encode(cursor{Before: oldest})
+		res.NextCursor = encode(cursor{Before: oldest, Window: windowFor(limit)})
 	}
 	return res, nil
 }

@@ -208,6 +208,54 @@ func TestService_SearchPages(t *testing.T) {
 	})
 }
 
+// TestService_SearchPagesAcrossWindows: a word in more messages than one
+// window holds (windowFor(20) is 60) pages through every one of them once,
+// in windows of the newest matches.
+func TestService_SearchPagesAcrossWindows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		w := build(t, s)
+		ctx := context.Background()
+		const n = 137
+		err := s.Write(ctx, func(tx *sqlstore.Tx) error {
+			for i := range n {
+				m := &parley.Message{WorkspaceID: w.f.Workspace.ID, ConversationID: w.convs["Bob Stone"], InboxID: w.f.Inbox.ID,
+					Direction: parley.DirectionIn, Sender: parley.Sender{Kind: parley.SenderContact}, Content: fmt.Sprintf("voucher number %d", i),
+					Channel: parley.ChannelAPI, Status: parley.DeliveryDelivered}
+				if err := tx.InsertMessage(ctx, m); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := search.New(s)
+		seen := map[string]bool{}
+		cursor, pages := "", 0
+		for cursor != "" || pages == 0 {
+			res, err := svc.Search(ctx, w.f.Agent, "voucher", 20, cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			if pages > 20 {
+				t.Fatal("more than 20 pages")
+			}
+			for _, h := range res.Items {
+				if seen[h.MessageID] {
+					t.Errorf("message %s returned twice", h.MessageID)
+				}
+				seen[h.MessageID] = true
+			}
+			cursor = res.NextCursor
+		}
+		if len(seen) != n || pages < n/20 {
+			t.Errorf("paging found %d messages in %d pages, want %d in at least %d", len(seen), pages, n, n/20)
+		}
+	})
+}
+
 // TestService_SearchThread: in-thread search finds notes too, marks the
 // matches, and refuses a conversation the caller may not see.
 func TestService_SearchThread(t *testing.T) {

@@ -137,7 +137,7 @@ func pgQuote(w string) string {
 	return `'` + strings.ReplaceAll(strings.ReplaceAll(w, `\`, `\\`), `'`, `''`) + `'`
 }
 
-// SearchWindow is how many of the newest matching messages a search ranks
+// SearchWindow is the most of the newest matching messages a search ranks
 // at a time: ranking every match of a common word would cost a scan of the
 // index's whole posting list.
 const SearchWindow = 200
@@ -167,13 +167,17 @@ func markSnippet(s string) string {
 	return strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(s)
 }
 
-// SearchMessages finds the newest SearchWindow messages whose text
-// matches query (words, and "quoted phrases") in conversations the scope
-// may see, older than the key before (empty: from the newest), and
-// returns them ranked (best first), with the window's oldest key.
-func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query, before string) ([]MessageHit, string, error) {
+// SearchMessages finds the newest window messages (at most SearchWindow)
+// whose text matches query (words, and "quoted phrases") in conversations
+// the scope may see, older than the key before (empty: from the newest),
+// and returns them ranked (best first), with the window's oldest key when
+// the window is full.
+func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query, before string, window int) ([]MessageHit, string, error) {
 	if strings.TrimSpace(query) == "" {
 		return nil, "", nil
+	}
+	if window <= 0 || window > SearchWindow {
+		window = SearchWindow
 	}
 	f := ConversationFilter{Scope: scope, View: ViewAll, Statuses: allStatuses()}
 	var args []any
@@ -191,7 +195,7 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 			args = append(args, before)
 			bound = ` AND m.id < ` + placeholder(len(args))
 		}
-		args = append(args, SearchWindow)
+		args = append(args, window)
 		rare, err := q.rareWords(ctx, query)
 		if err != nil {
 			return nil, "", err
@@ -227,7 +231,7 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 			args = append(args, n)
 			bound = ` AND messages_fts.rowid < ` + placeholder(len(args))
 		}
-		args = append(args, SearchWindow)
+		args = append(args, window)
 		// No bm25(): its first call reads every match of each word (for
 		// their frequencies), which for a common word is most of the index.
 		// The window is ranked below, by how often and how densely each
@@ -263,7 +267,7 @@ func (q *queries) SearchMessages(ctx context.Context, scope access.Scope, query,
 		rankTF(hits, contents, query)
 	}
 	oldest := ""
-	if len(hits) == SearchWindow {
+	if len(hits) == window {
 		oldest = hits[len(hits)-1].Key
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Rank > hits[j].Rank })
