@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+
+	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
 // savedWorld is what `bench seed -save DIR` writes beside a loaded
@@ -113,6 +115,19 @@ func openSaved(ctx context.Context, o nodeOptions) (*node, error) {
 		n.cleanups = append(n.cleanups, func() { os.RemoveAll(dir) })
 	}
 	if err := n.run(ctx, dbURL, o.natsURL, o.hasher, o.trustedProxies); err != nil {
+		return nil, err
+	}
+	// Saved before seed did this itself.
+	err := n.app.Store.Write(ctx, func(tx *sqlstore.Tx) error {
+		w, err := tx.FindWorkspaceByID(ctx, sw.Workspace)
+		if err != nil || w.Settings.Lifecycle != nil && w.Settings.Lifecycle.AutoResolveHours == 0 {
+			return err
+		}
+		quietLifecycle(w)
+		return tx.UpdateWorkspace(ctx, w)
+	})
+	if err != nil {
+		n.close()
 		return nil, err
 	}
 	return n, nil

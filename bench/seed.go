@@ -251,7 +251,19 @@ func (l *loader) finishSQLite(restore []string) error {
 		return err
 	}
 	for _, q := range restore {
-		if _, err := l.liteDB.Exec(q); err != nil {
+		// Each in a transaction of its own, begun IMMEDIATE (the DSN's
+		// _txlock): it waits for the node's writers like any writer. Run
+		// bare, a statement that found a commit newer than its snapshot
+		// failed at once with SQLITE_BUSY.
+		tx, err := l.liteDB.Begin()
+		if err == nil {
+			if _, err = tx.Exec(q); err != nil {
+				tx.Rollback()
+			} else {
+				err = tx.Commit()
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("rebuild indexes: %s: %w", q[:min(len(q), 60)], err)
 		}
 	}
@@ -260,6 +272,15 @@ func (l *loader) finishSQLite(restore []string) error {
 }
 
 func micro(t time.Time) int64 { return t.UnixMicro() }
+
+// quietLifecycle turns auto-resolve off in the loaded workspace: it holds a
+// year of open conversations, silent for days, which the default (24 h)
+// would close by the hundred thousand while the views are timed.
+func quietLifecycle(w *parley.Workspace) {
+	l := w.Settings.Effective()
+	l.AutoResolveHours = 0
+	w.Settings.Lifecycle = &l
+}
 
 // loadWorld loads size conversations with about per messages each into
 // the node's workspace, and returns who to sign in as.
@@ -300,6 +321,7 @@ func loadWorld(ctx context.Context, n *node, size, per int) (*seeded, error) {
 			return err
 		}
 		w.Settings.AgentScope = parley.ScopeTeams
+		quietLifecycle(w)
 		return tx.UpdateWorkspace(ctx, w)
 	})
 	if err != nil {

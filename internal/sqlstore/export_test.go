@@ -4,6 +4,9 @@ package sqlstore
 // can check the plan the database chooses for it.
 var OpenConversationQuery = openConversationQuery
 
+// SilentQuery exposes LockSilent's statement for the same reason.
+var SilentQuery = silentQuery
+
 // ClosedStatusList and RecordInbound expose the Go rules whose SQL forms a
 // test checks against them.
 var (

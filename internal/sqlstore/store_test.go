@@ -462,3 +462,26 @@ func TestStore_SharedTransactionsDoNotDeadlockForever(t *testing.T) {
 		}
 	})
 }
+
+// TestStore_SilentSweepUsesItsIndexes guards the lifecycle sweep, which
+// runs every few minutes on every node: each kind of silent conversation
+// must be read from its partial index (migration 00039), whose predicate
+// SQLite matches only term for term (a scan read a million rows a run);
+// INDEXED BY fails the statement if the index cannot serve it. PostgreSQL,
+// on a table this small, rightly prefers a scan: the plan is checked on
+// SQLite, the predicates are the same text on both.
+func TestStore_SilentSweepUsesItsIndexes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		if s.Dialect() != sqlstore.SQLite {
+			t.Skip("plan checked on SQLite")
+		}
+		f := storetest.Seed(t, s)
+		newConversation(t, s, f, "silent", time.Now().Add(-72*time.Hour))
+		for kind, index := range map[string]string{sqlstore.SilentResolvable: "conversations_resolvable", sqlstore.SilentAbandoned: "conversations_abandonable"} {
+			plan := explainPlan(t, s, "EXPLAIN QUERY PLAN "+sqlstore.SilentQuery(s.Dialect(), kind), f.Workspace.ID, time.Now().UnixMicro(), 200)
+			if !strings.Contains(plan, index) || strings.Contains(plan, "TEMP B-TREE") {
+				t.Errorf("%s: the plan does not read %s in order:\n%s", kind, index, plan)
+			}
+		}
+	})
+}
