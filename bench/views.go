@@ -71,6 +71,9 @@ func views(ctx context.Context, args []string) error {
 			q{"filter any(urgent,refund)", base + "/conversations?limit=50" + f(`{"match":"any","conditions":[{"field":"priority","op":"eq","value":"urgent"},{"field":"tag","op":"eq","value":"refund"}]}`)},
 			q{"filter plan=enterprise", base + "/conversations?limit=50" + f(`{"conditions":[{"field":"contact.attributes.plan","op":"eq","value":"enterprise"}]}`)},
 			q{"counts, filter channel", base + "/conversations/counts?" + f(`{"conditions":[{"field":"channel","op":"eq","value":"whatsapp"}]}`)[1:]},
+			// What the inbox and a saved filter ask: the one view shown.
+			q{"count, filter channel, one view", base + "/conversations/counts?views=all" + f(`{"conditions":[{"field":"channel","op":"eq","value":"whatsapp"}]}`)},
+			q{"count, filter tag, one view", base + "/conversations/counts?views=all" + f(`{"conditions":[{"field":"tag","op":"eq","value":"vip"}]}`)},
 			q{"sort priority", base + "/conversations?limit=50&sort=priority"},
 			q{"search rare word", base + "/search?limit=20&q=zephyrine"},
 			q{"search common word", base + "/search?limit=20&q=order"},

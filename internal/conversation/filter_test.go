@@ -167,6 +167,20 @@ func TestService_Filter(t *testing.T) {
 				if err != nil || counts["all"] != int64(len(got)) {
 					t.Errorf("Count(%s)[all] = %d (%v), want %d", tt.filter, counts["all"], err, len(got))
 				}
+				// One view counted alone (its predicate in the WHERE) agrees
+				// with the same view counted among all of them.
+				for _, actor := range []parley.Actor{w.f.Admin, w.f.Agent} {
+					every, err := svc.Count(ctx, actor, conversation.ListParams{Filter: tt.filter})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, v := range conversation.Views() {
+						one, err := svc.Count(ctx, actor, conversation.ListParams{Filter: tt.filter, Views: []string{v}})
+						if err != nil || len(one) != 1 || one[v] != every[v] {
+							t.Errorf("%s: Count(%s, views=%s) = %v (%v), want %d", actor.Role, tt.filter, v, one, err, every[v])
+						}
+					}
+				}
 			})
 		}
 		// number: each conversation by its own number.

@@ -358,21 +358,35 @@ func sameStatuses(a, b []parley.ConversationStatus) bool {
 }
 
 // tagCondition is the tag or label every conversation the filter selects
-// carries, when it requires one (a condition "tag eq X" that must hold).
-func tagCondition(f *parley.Filter) (kind, name string, ok bool) {
+// carries, when it requires one (a condition "tag eq X" that must hold),
+// and that condition's index.
+func tagCondition(f *parley.Filter) (kind, name string, at int, ok bool) {
 	if f == nil || (f.Match == "any" && len(f.Conditions) > 1) {
-		return "", "", false
+		return "", "", 0, false
 	}
-	for _, c := range f.Conditions {
-		if (c.Field == "tag" || c.Field == "label") && (c.Op == "eq" || (c.Op == "in" && len(c.Strings) == 1)) && len(c.Strings) == 1 {
+	for i, c := range f.Conditions {
+		if (c.Field == "tag" || c.Field == "label") && (c.Op == "eq" || c.Op == "in") && len(c.Strings) == 1 {
 			kind = KindTag
 			if c.Field == "label" {
 				kind = KindLabel
 			}
-			return kind, c.Strings[0], true
+			return kind, c.Strings[0], i, true
 		}
 	}
-	return "", "", false
+	return "", "", 0, false
+}
+
+// withoutTagCondition is the filter less the condition a list starting
+// from the tag's rows already holds: tested again, PostgreSQL joined every
+// row of the tag to the set before taking a page.
+func withoutTagCondition(f *parley.Filter) *parley.Filter {
+	_, _, at, ok := tagCondition(f)
+	if !ok {
+		return f
+	}
+	g := *f
+	g.Conditions = slices.Delete(slices.Clone(f.Conditions), at, at+1)
+	return &g
 }
 
 // priorityRank orders priorities, urgent highest.
@@ -490,6 +504,9 @@ func (f ConversationFilter) listQuery(d Dialect) (string, []any) {
 	set, view := f.recentSet(b)
 	if set != "" {
 		f.bySet = true
+		if view == "" { // the tag's rows
+			f.Filter = withoutTagCondition(f.Filter)
+		}
 	} else {
 		switch f.View {
 		case ViewMine:
@@ -541,7 +558,7 @@ func (q *queries) resolveTeams(ctx context.Context, f *ConversationFilter) error
 // the list can start from its rows (an unknown tag selects nothing: the
 // filter's own condition says so).
 func (q *queries) resolveTag(ctx context.Context, f *ConversationFilter) error {
-	kind, name, ok := tagCondition(f.Filter)
+	kind, name, _, ok := tagCondition(f.Filter)
 	if !ok {
 		return nil
 	}
@@ -592,10 +609,18 @@ func (q *queries) countScan(ctx context.Context, f ConversationFilter, views []s
 	}
 	b := f.builder(q.dialect, nil)
 	cols := make([]string, len(views))
-	for i, v := range views {
-		cols[i] = `COALESCE(SUM(CASE WHEN ` + f.viewPredicate(b, v) + ` THEN 1 ELSE 0 END), 0)`
+	var where string
+	if len(views) == 1 {
+		// One view: its predicate narrows the rows read (the statuses bound
+		// an index range) instead of being tested on each.
+		cols[0] = `COUNT(*)`
+		where = f.base(b, views[0]) + ` AND ` + f.viewPredicate(b, views[0])
+	} else {
+		for i, v := range views {
+			cols[i] = `COALESCE(SUM(CASE WHEN ` + f.viewPredicate(b, v) + ` THEN 1 ELSE 0 END), 0)`
+		}
+		where = f.base(b, "")
 	}
-	where := f.base(b, "")
 	dest := make([]any, len(views))
 	ns := make([]int64, len(views))
 	for i := range ns {
