@@ -1213,7 +1213,7 @@ export interface paths {
         };
         /**
          * Live count of every view, keyed by view name
-         * @description One object whose keys are the view names (all, mine, unassigned, team, queued, pinned, important, unread, unread_team, unreplied, read_no_reply, waiting_client, client_responded, handoff, appointments, dialogs, closed) and values their counts, narrowed by status, team_id and filter as the list is.
+         * @description One object whose keys are the view names (all, mine, unassigned, team, queued, pinned, important, unread, unread_team, unreplied, read_no_reply, waiting_client, client_responded, handoff, appointments, dialogs, closed) and values their counts (only the views named in views, when given), narrowed by status, team_id and filter as the list is.
          *
          *     Each view holds, among the conversations you may see (not deleted):
          *     - all: every status except resolved/abandoned unless status says otherwise
@@ -7255,6 +7255,8 @@ export interface operations {
                 team_id?: string;
                 /** @description filter object (JSON); see the operation's description */
                 filter?: string;
+                /** @description comma-separated views to count; every view by default */
+                views?: string;
             };
             header?: never;
             path: {
