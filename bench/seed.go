@@ -252,9 +252,10 @@ func (l *loader) finishSQLite(restore []string) error {
 	}
 	for _, q := range restore {
 		// Each in a transaction of its own, begun IMMEDIATE (the DSN's
-		// _txlock): it waits for the node's writers like any writer. Run
-		// bare, a statement that found a commit newer than its snapshot
-		// failed at once with SQLITE_BUSY.
+		// _txlock): it waits for the node's writers like any writer. (The
+		// node's lifecycle sweep, closing a year of silent conversations
+		// back to back, once kept the lock past the busy timeout; the
+		// loaded workspace now has auto-resolve off, see quietLifecycle.)
 		tx, err := l.liteDB.Begin()
 		if err == nil {
 			if _, err = tx.Exec(q); err != nil {
