@@ -607,7 +607,22 @@ func (q *queries) countScan(ctx context.Context, f ConversationFilter, views []s
 	if len(views) == 0 {
 		return out, nil
 	}
+	// A required tag: count from its rows (tens of thousands at most where
+	// the workspace holds a million), not from every conversation.
+	if err := q.resolveTag(ctx, &f); err != nil {
+		return nil, err
+	}
 	b := f.builder(q.dialect, nil)
+	from := `conversations c`
+	if f.tagID != "" {
+		f.Filter = withoutTagCondition(f.Filter)
+		join := ` CROSS JOIN `
+		if q.dialect == Postgres {
+			join = ` JOIN `
+		}
+		from = `(SELECT t.conversation_id FROM conversation_tags t WHERE t.tag_id = ` + b.arg(f.tagID) + `) s` + join +
+			`conversations c ON c.id = s.conversation_id`
+	}
 	cols := make([]string, len(views))
 	var where string
 	if len(views) == 1 {
@@ -626,7 +641,6 @@ func (q *queries) countScan(ctx context.Context, f ConversationFilter, views []s
 	for i := range ns {
 		dest[i] = &ns[i]
 	}
-	from := `conversations c`
 	if err := q.db.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+from+` WHERE `+where, b.args...).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("count views: %w", err)
 	}
