@@ -98,6 +98,8 @@ type ConversationFilter struct {
 	// bySet: the set carries the conversations' last activity (migration
 	// 00038) and the page is read from it in that order.
 	bySet bool
+	// counting: the predicate is a count's, over many rows (see base).
+	counting bool
 	// tagID, when set, is the tag (or label) a filter's condition requires
 	// (see tagCondition): a list may start from its rows.
 	tagID string
@@ -203,6 +205,11 @@ func (f ConversationFilter) base(b *sqlBuilder, view string) string {
 		uid := b.user()
 		sb.WriteString(` AND (c.restricted = FALSE OR EXISTS (SELECT 1 FROM conversation_visibility v WHERE v.conversation_id = c.id AND v.user_id = ` + uid + `))`)
 		assigned := `EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = ` + uid + `)`
+		if f.counting {
+			// Read once, then probed in memory: a count tests every row it
+			// reads, most of them outside the caller's teams.
+			assigned = `c.id IN (SELECT a.conversation_id FROM conversation_assignees a WHERE a.user_id = ` + uid + `)`
+		}
 		switch {
 		case view == ViewMine || view == ViewMineUnreplied:
 		case sc.AssignedOnly:
@@ -612,6 +619,7 @@ func (q *queries) countScan(ctx context.Context, f ConversationFilter, views []s
 	if err := q.resolveTag(ctx, &f); err != nil {
 		return nil, err
 	}
+	f.counting = true
 	b := f.builder(q.dialect, nil)
 	from := `conversations c`
 	if f.tagID != "" {
