@@ -205,9 +205,11 @@ func (f ConversationFilter) base(b *sqlBuilder, view string) string {
 		uid := b.user()
 		sb.WriteString(` AND (c.restricted = FALSE OR EXISTS (SELECT 1 FROM conversation_visibility v WHERE v.conversation_id = c.id AND v.user_id = ` + uid + `))`)
 		assigned := `EXISTS (SELECT 1 FROM conversation_assignees a WHERE a.conversation_id = c.id AND a.user_id = ` + uid + `)`
-		if f.counting {
+		if f.counting && b.d == SQLite {
 			// Read once, then probed in memory: a count tests every row it
-			// reads, most of them outside the caller's teams.
+			// reads, most of them outside the caller's teams. (PostgreSQL
+			// hashes the EXISTS itself, and given the IN it hash-joined a
+			// tag's rows to every open conversation.)
 			assigned = `c.id IN (SELECT a.conversation_id FROM conversation_assignees a WHERE a.user_id = ` + uid + `)`
 		}
 		switch {
