@@ -357,9 +357,24 @@ func (f ConversationFilter) recentSet(b *sqlBuilder) (string, string) {
 		return `SELECT p.conversation_id, p.last_activity_at FROM conversation_user_state p WHERE p.user_id = ` + b.user() + ` AND p.pinned`, ViewPinned
 	}
 	if f.tagID != "" {
-		return `SELECT t.conversation_id, t.last_activity_at FROM conversation_tags t WHERE t.tag_id = ` + b.arg(f.tagID), ""
+		return f.tagRows(b), ""
 	}
 	return "", ""
+}
+
+// tagRows selects the rows of the tag the filter requires (tagID).
+func (f ConversationFilter) tagRows(b *sqlBuilder) string {
+	return `SELECT t.conversation_id, t.last_activity_at FROM conversation_tags t WHERE t.tag_id = ` + b.arg(f.tagID)
+}
+
+// fromSet joins the conversations to a set of their ids (s), the set read
+// first: CROSS JOIN fixes SQLite's loop order; PostgreSQL plans it alike.
+func fromSet(d Dialect, set string) string {
+	join := ` CROSS JOIN `
+	if d == Postgres {
+		join = ` JOIN `
+	}
+	return `(` + set + `) s` + join + `conversations c ON c.id = s.conversation_id`
 }
 
 func sameStatuses(a, b []parley.ConversationStatus) bool {
@@ -416,9 +431,11 @@ func (f ConversationFilter) activityColumns() (at, id string) {
 }
 
 func (f ConversationFilter) orderBy() string {
-	if at, id := f.activityColumns(); f.bySet && f.Sort == SortOldest {
-		return at + ` ASC, ` + id + ` ASC`
-	} else if f.bySet {
+	if f.bySet {
+		at, id := f.activityColumns()
+		if f.Sort == SortOldest {
+			return at + ` ASC, ` + id + ` ASC`
+		}
 		return at + ` DESC, ` + id + ` DESC`
 	}
 	switch f.Sort {
@@ -434,9 +451,10 @@ func (f ConversationFilter) orderBy() string {
 
 func (f ConversationFilter) keyset(arg func(any) string) string {
 	a := f.After
-	if at, id := f.activityColumns(); f.bySet {
+	if f.bySet {
 		// The bound on the time alone first: an index range, where the OR
 		// would be a filter over the set from its start.
+		at, id := f.activityColumns()
 		t, i := arg(micros(a.LastActivityAt)), arg(a.ID)
 		if f.Sort == SortOldest {
 			return `(` + at + ` >= ` + t + ` AND (` + at + ` > ` + t + ` OR ` + id + ` > ` + i + `))`
@@ -506,8 +524,7 @@ func (f ConversationFilter) listQuery(d Dialect) (string, []any) {
 	// the sort's order would be read to its end for a caller with few or
 	// no assignments or pins. Sorted by activity, they (and a required
 	// tag's rows) are read in that order and the page stops the read
-	// (recentSet). (CROSS JOIN fixes SQLite's loop order; PostgreSQL plans
-	// it alike.)
+	// (recentSet).
 	outer := f.orderBy() // the page's rows, joined back: the conversation's columns
 	from := `conversations c`
 	set, view := f.recentSet(b)
@@ -526,11 +543,7 @@ func (f ConversationFilter) listQuery(d Dialect) (string, []any) {
 	}
 	if set != "" {
 		f.drivenBy = view
-		join := ` CROSS JOIN `
-		if d == Postgres {
-			join = ` JOIN `
-		}
-		from = `(` + set + `) s` + join + `conversations c ON c.id = s.conversation_id`
+		from = fromSet(d, set)
 	}
 	where := f.predicate(b)
 	limit := b.arg(f.Limit)
@@ -626,12 +639,7 @@ func (q *queries) countScan(ctx context.Context, f ConversationFilter, views []s
 	from := `conversations c`
 	if f.tagID != "" {
 		f.Filter = withoutTagCondition(f.Filter)
-		join := ` CROSS JOIN `
-		if q.dialect == Postgres {
-			join = ` JOIN `
-		}
-		from = `(SELECT t.conversation_id FROM conversation_tags t WHERE t.tag_id = ` + b.arg(f.tagID) + `) s` + join +
-			`conversations c ON c.id = s.conversation_id`
+		from = fromSet(q.dialect, f.tagRows(b))
 	}
 	cols := make([]string, len(views))
 	var where string
